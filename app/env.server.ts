@@ -1,0 +1,139 @@
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The one place the environment is read. Every variable is validated here at
+ * start-up; a bad value stops the server with a one-line message naming it.
+ */
+
+const postgresUrl = z.string().refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === "postgres:" || url.protocol === "postgresql:") && url.hostname !== "";
+    } catch {
+      return false;
+    }
+  },
+  { message: "must be a URL like postgres://user@host:5432/database" },
+);
+
+const secret = z.string().min(32, { message: "must be at least 32 characters" });
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["production", "development", "test"]).default("production"),
+  PORT: z
+    .string()
+    .default("3000")
+    .refine((v) => /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 65535, {
+      message: "must be a whole number from 1 to 65535",
+    })
+    .transform(Number),
+  HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.:\-[\]]+$/, { message: "must be a host name or IP address" })
+    .optional(),
+  DATA_DIR: z.string().min(1, { message: "must not be empty" }).default("./data"),
+  DATABASE_URL: postgresUrl.optional(),
+  SESSION_SECRET: secret.optional(),
+  ENCRYPTION_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, { message: "must be 64 hexadecimal characters (a 256-bit key)" })
+    .optional(),
+});
+
+export type Config = {
+  nodeEnv: "production" | "development" | "test";
+  port: number;
+  host: string | undefined;
+  /** Absolute path of the data directory (embedded database, secrets, blobs). */
+  dataDir: string;
+  databaseUrl: string | undefined;
+  sessionSecret: string;
+  /** 32-byte key, hex encoded, for encryption at rest. */
+  encryptionKey: string;
+};
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parse the environment; throws ConfigError with a single-line message. */
+export function parseEnv(env: NodeJS.ProcessEnv): Omit<Config, "sessionSecret" | "encryptionKey"> & {
+  sessionSecret?: string;
+  encryptionKey?: string;
+} {
+  // Treat empty strings as unset, as shells commonly export VAR= to clear one.
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ""),
+  );
+  const result = EnvSchema.safeParse(cleaned);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? "environment");
+      const raw = env[name];
+      const shown = name.includes("SECRET") || name.includes("KEY") || name.includes("URL") ? "" : ` (got "${raw}")`;
+      return `${name} ${issue.message}${shown}`;
+    });
+    throw new ConfigError(`Custody cannot start: ${problems.join("; ")}.`);
+  }
+  const e = result.data;
+  return {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    sessionSecret: e.SESSION_SECRET,
+    encryptionKey: e.ENCRYPTION_KEY,
+  };
+}
+
+const SecretsFile = z.object({
+  sessionSecret: secret,
+  encryptionKey: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+/**
+ * Secrets the embedded mode needs are generated on first run and kept in
+ * DATA_DIR/secrets.json with mode 0600. Values from the environment win.
+ */
+export function loadOrCreateSecrets(dataDir: string): z.infer<typeof SecretsFile> {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const file = path.join(dataDir, "secrets.json");
+  if (existsSync(file)) {
+    const mode = statSync(file).mode & 0o777;
+    if (mode !== 0o600) chmodSync(file, 0o600);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(file, "utf8"));
+    } catch {
+      throw new ConfigError(`Custody cannot start: ${file} is not valid JSON; restore it from backup or remove it to generate new secrets.`);
+    }
+    const result = SecretsFile.safeParse(parsed);
+    if (!result.success) {
+      throw new ConfigError(`Custody cannot start: ${file} is incomplete or malformed; restore it from backup.`);
+    }
+    return result.data;
+  }
+  const secrets = {
+    sessionSecret: randomBytes(48).toString("base64url"),
+    encryptionKey: randomBytes(32).toString("hex"),
+  };
+  writeFileSync(file, JSON.stringify(secrets, null, 2) + "\n", { mode: 0o600, flag: "wx" });
+  return secrets;
+}
+
+/** Validate the environment and complete it with stored or generated secrets. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = parseEnv(env);
+  let { sessionSecret, encryptionKey } = parsed;
+  if (!sessionSecret || !encryptionKey) {
+    const stored = loadOrCreateSecrets(parsed.dataDir);
+    sessionSecret ??= stored.sessionSecret;
+    encryptionKey ??= stored.encryptionKey;
+  }
+  return { ...parsed, sessionSecret, encryptionKey: encryptionKey.toLowerCase() };
+}

@@ -1,0 +1,376 @@
+import { and, asc, desc, eq, ilike, inArray, or, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import type { Queryable } from "../../../db/client.ts";
+import {
+  crosswalk,
+  evidenceKindRequirements,
+  evidenceKinds,
+  frameworks,
+  requirements,
+  type Framework,
+  type Relationship,
+  type Requirement,
+} from "../../../db/schema/catalog.ts";
+
+/**
+ * Reading the requirement catalog. The catalog is reference data shared by the
+ * whole installation; it is not tenant data. Functions take a context holding
+ * the database (later also the actor) and plain input.
+ */
+export type CatalogContext = { db: Queryable };
+
+export type FrameworkSummary = Pick<
+  Framework,
+  "id" | "key" | "version" | "revision" | "kind" | "title" | "shortTitle" | "publisher" | "published" | "citation" | "description" | "frozenAt"
+> & { counts: Record<string, number>; total: number; latest: boolean };
+
+const frameworkColumns = {
+  id: frameworks.id,
+  key: frameworks.key,
+  version: frameworks.version,
+  revision: frameworks.revision,
+  kind: frameworks.kind,
+  title: frameworks.title,
+  shortTitle: frameworks.shortTitle,
+  publisher: frameworks.publisher,
+  published: frameworks.published,
+  citation: frameworks.citation,
+  description: frameworks.description,
+  frozenAt: frameworks.frozenAt,
+};
+
+/** Every framework revision with its requirement counts, latest revisions flagged. */
+export async function listFrameworks(ctx: CatalogContext): Promise<FrameworkSummary[]> {
+  const rows = await ctx.db
+    .select(frameworkColumns)
+    .from(frameworks)
+    .orderBy(asc(frameworks.createdAt), asc(frameworks.key), desc(frameworks.version), desc(frameworks.revision));
+  const counts = await ctx.db
+    .select({ frameworkId: requirements.frameworkId, kind: requirements.kind, n: sql<number>`count(*)::int` })
+    .from(requirements)
+    .groupBy(requirements.frameworkId, requirements.kind);
+  const latestRevision = new Map<string, number>();
+  for (const f of rows) {
+    const k = `${f.key}@${f.version}`;
+    latestRevision.set(k, Math.max(latestRevision.get(k) ?? 0, f.revision));
+  }
+  return rows.map((f) => {
+    const mine = counts.filter((c) => c.frameworkId === f.id);
+    return {
+      ...f,
+      counts: Object.fromEntries(mine.map((c) => [c.kind, c.n])),
+      total: mine.reduce((sum, c) => sum + c.n, 0),
+      latest: latestRevision.get(`${f.key}@${f.version}`) === f.revision,
+    };
+  });
+}
+
+/** The newest version (by publication) of a framework key, for /catalog/:key. */
+export async function latestVersion(ctx: CatalogContext, key: string): Promise<string | null> {
+  const [row] = await ctx.db
+    .select({ version: frameworks.version })
+    .from(frameworks)
+    .where(eq(frameworks.key, key))
+    .orderBy(desc(frameworks.published), desc(frameworks.revision))
+    .limit(1);
+  return row?.version ?? null;
+}
+
+async function findFramework(ctx: CatalogContext, key: string, version: string, revision?: number) {
+  const [row] = await ctx.db
+    .select(frameworkColumns)
+    .from(frameworks)
+    .where(
+      and(
+        eq(frameworks.key, key),
+        eq(frameworks.version, version),
+        revision === undefined ? undefined : eq(frameworks.revision, revision),
+      ),
+    )
+    .orderBy(desc(frameworks.revision))
+    .limit(1);
+  return row ?? null;
+}
+
+export type RequirementRow = Pick<
+  Requirement,
+  "id" | "code" | "kind" | "parentId" | "title" | "summary" | "citation" | "figure" | "priority"
+>;
+
+const requirementColumns = {
+  id: requirements.id,
+  code: requirements.code,
+  kind: requirements.kind,
+  parentId: requirements.parentId,
+  title: requirements.title,
+  summary: requirements.summary,
+  citation: requirements.citation,
+  figure: requirements.figure,
+  priority: requirements.priority,
+};
+
+export type FrameworkGroup = { heading: RequirementRow | null; items: RequirementRow[] };
+
+/**
+ * One framework with its requirements, grouped by policy area where it has
+ * areas, optionally filtered by text (code, title, summary, figure).
+ */
+export async function getFramework(
+  ctx: CatalogContext,
+  input: { key: string; version: string; revision?: number; query?: string },
+) {
+  const framework = await findFramework(ctx, input.key, input.version, input.revision);
+  if (!framework) return null;
+  const query = input.query?.trim() ?? "";
+  const pattern = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const all = await ctx.db
+    .select(requirementColumns)
+    .from(requirements)
+    .where(eq(requirements.frameworkId, framework.id))
+    .orderBy(asc(requirements.sortOrder));
+  const matching =
+    query === ""
+      ? all
+      : await ctx.db
+          .select(requirementColumns)
+          .from(requirements)
+          .where(
+            and(
+              eq(requirements.frameworkId, framework.id),
+              or(
+                ilike(requirements.code, pattern),
+                ilike(requirements.title, pattern),
+                ilike(requirements.summary, pattern),
+                ilike(requirements.figure, pattern),
+              ),
+            ),
+          )
+          .orderBy(asc(requirements.sortOrder));
+  const matchIds = new Set(matching.map((r) => r.id));
+  const revisions = await ctx.db
+    .select({ revision: frameworks.revision, frozenAt: frameworks.frozenAt })
+    .from(frameworks)
+    .where(and(eq(frameworks.key, input.key), eq(frameworks.version, input.version)))
+    .orderBy(desc(frameworks.revision));
+  return {
+    framework,
+    revisions,
+    query,
+    total: all.length,
+    matched: matching.length,
+    groups: groupByArea(all, matchIds, query !== ""),
+  };
+}
+
+function groupByArea(all: RequirementRow[], matchIds: Set<string>, filtering: boolean): FrameworkGroup[] {
+  const hasAreas = all.some((r) => r.kind === "policy-area");
+  if (!hasAreas) return [{ heading: null, items: all.filter((r) => matchIds.has(r.id)) }];
+  const byId = new Map(all.map((r) => [r.id, r]));
+  const areaOf = (r: RequirementRow): RequirementRow | null => {
+    let current: RequirementRow | undefined = r;
+    while (current && current.kind !== "policy-area") current = current.parentId ? byId.get(current.parentId) : undefined;
+    return current ?? null;
+  };
+  const groups = new Map<string, FrameworkGroup>();
+  for (const r of all) {
+    if (r.kind === "policy-area") {
+      groups.set(r.id, { heading: r, items: [] });
+      continue;
+    }
+    const area = areaOf(r);
+    if (area && matchIds.has(r.id)) groups.get(area.id)?.items.push(r);
+  }
+  // While filtering, show an area when it or any of its requirements match.
+  return [...groups.values()].filter((g) => !filtering || g.items.length > 0 || matchIds.has(g.heading!.id));
+}
+
+export type CrosswalkEntry = {
+  relationship: Relationship;
+  /** The relationship read from the requirement being viewed. */
+  direction: "outgoing" | "incoming";
+  rationale: string;
+  other: {
+    code: string;
+    title: string;
+    kind: string;
+    frameworkKey: string;
+    frameworkVersion: string;
+    frameworkShortTitle: string;
+  };
+};
+
+/** Reading a link from its other end turns subset into superset and the reverse. */
+export function inverse(relationship: Relationship): Relationship {
+  if (relationship === "subset") return "superset";
+  if (relationship === "superset") return "subset";
+  return relationship;
+}
+
+/** One requirement, its place in the framework, the crosswalk both ways and the evidence that can satisfy it. */
+export async function getRequirement(
+  ctx: CatalogContext,
+  input: { key: string; version: string; code: string; revision?: number },
+) {
+  const framework = await findFramework(ctx, input.key, input.version, input.revision);
+  if (!framework) return null;
+  const [requirement] = await ctx.db
+    .select(requirementColumns)
+    .from(requirements)
+    .where(and(eq(requirements.frameworkId, framework.id), eq(requirements.code, input.code)))
+    .limit(1);
+  if (!requirement) return null;
+  const family = await ctx.db
+    .select(requirementColumns)
+    .from(requirements)
+    .where(
+      or(
+        requirement.parentId ? eq(requirements.id, requirement.parentId) : undefined,
+        eq(requirements.parentId, requirement.id),
+      ),
+    )
+    .orderBy(asc(requirements.sortOrder));
+  const parent = family.find((r) => r.id === requirement.parentId) ?? null;
+  const children = family.filter((r) => r.parentId === requirement.id);
+
+  const other = alias(requirements, "other");
+  const otherFramework = alias(frameworks, "other_framework");
+  const otherColumns = {
+    code: other.code,
+    title: other.title,
+    kind: other.kind,
+    frameworkKey: otherFramework.key,
+    frameworkVersion: otherFramework.version,
+    frameworkShortTitle: otherFramework.shortTitle,
+    sortKey: otherFramework.createdAt,
+    sortOrder: other.sortOrder,
+  };
+  const outgoing = await ctx.db
+    .select({ relationship: crosswalk.relationship, rationale: crosswalk.rationale, ...otherColumns })
+    .from(crosswalk)
+    .innerJoin(other, eq(other.id, crosswalk.toId))
+    .innerJoin(otherFramework, eq(otherFramework.id, other.frameworkId))
+    .where(eq(crosswalk.fromId, requirement.id));
+  const incoming = await ctx.db
+    .select({ relationship: crosswalk.relationship, rationale: crosswalk.rationale, ...otherColumns })
+    .from(crosswalk)
+    .innerJoin(other, eq(other.id, crosswalk.fromId))
+    .innerJoin(otherFramework, eq(otherFramework.id, other.frameworkId))
+    .where(eq(crosswalk.toId, requirement.id));
+  const links: (CrosswalkEntry & { sortKey: Date; sortOrder: number })[] = [
+    ...outgoing.map(({ relationship, rationale, sortKey, sortOrder, ...o }) => ({
+      relationship,
+      direction: "outgoing" as const,
+      rationale,
+      other: o,
+      sortKey,
+      sortOrder,
+    })),
+    ...incoming.map(({ relationship, rationale, sortKey, sortOrder, ...o }) => ({
+      relationship: inverse(relationship),
+      direction: "incoming" as const,
+      rationale,
+      other: o,
+      sortKey,
+      sortOrder,
+    })),
+  ];
+  links.sort((a, b) => a.sortKey.getTime() - b.sortKey.getTime() || a.sortOrder - b.sortOrder);
+
+  const evidence = await ctx.db
+    .select({ key: evidenceKinds.key, name: evidenceKinds.name, description: evidenceKinds.description })
+    .from(evidenceKindRequirements)
+    .innerJoin(evidenceKinds, eq(evidenceKinds.id, evidenceKindRequirements.evidenceKindId))
+    .where(eq(evidenceKindRequirements.requirementId, requirement.id))
+    .orderBy(asc(evidenceKinds.sortOrder));
+
+  return {
+    framework,
+    requirement,
+    parent,
+    children,
+    crosswalk: links.map(({ sortKey: _k, sortOrder: _o, ...l }) => l),
+    evidence,
+  };
+}
+
+type LinkedRequirement = {
+  code: string;
+  kind: string;
+  title: string;
+  frameworkKey: string;
+  frameworkVersion: string;
+  frameworkShortTitle: string;
+  relationship: Relationship;
+};
+
+/**
+ * The crosswalk read from the principles: for each principle of the latest IACP
+ * edition, the provisions that serve it and the CJIS requirements it maps to.
+ */
+export async function getPrincipleCrosswalk(ctx: CatalogContext) {
+  const principlesKey = "iacp-principles";
+  const version = await latestVersion(ctx, principlesKey);
+  if (!version) return null;
+  const detail = await getFramework(ctx, { key: principlesKey, version });
+  if (!detail) return null;
+  const rows = await Promise.all(
+    detail.groups
+      .flatMap((g) => g.items)
+      .map(async (principle) => {
+        const r = await getRequirement(ctx, { key: principlesKey, version, code: principle.code });
+        const linked: LinkedRequirement[] = (r?.crosswalk ?? []).map((l) => ({
+          code: l.other.code,
+          kind: l.other.kind,
+          title: l.other.title,
+          frameworkKey: l.other.frameworkKey,
+          frameworkVersion: l.other.frameworkVersion,
+          frameworkShortTitle: l.other.frameworkShortTitle,
+          relationship: l.relationship,
+        }));
+        return {
+          principle,
+          provisions: linked.filter((l) => l.frameworkKey === "iacp-provisions"),
+          controls: linked.filter((l) => l.frameworkKey !== "iacp-provisions"),
+        };
+      }),
+  );
+  return { framework: detail.framework, rows };
+}
+
+/** The evidence vocabulary with the requirements each kind can help satisfy. */
+export async function listEvidenceKinds(ctx: CatalogContext) {
+  const kinds = await ctx.db.select().from(evidenceKinds).orderBy(asc(evidenceKinds.sortOrder));
+  const links = kinds.length
+    ? await ctx.db
+        .select({
+          evidenceKindId: evidenceKindRequirements.evidenceKindId,
+          code: requirements.code,
+          kind: requirements.kind,
+          title: requirements.title,
+          frameworkKey: frameworks.key,
+          frameworkVersion: frameworks.version,
+          frameworkShortTitle: frameworks.shortTitle,
+        })
+        .from(evidenceKindRequirements)
+        .innerJoin(requirements, eq(requirements.id, evidenceKindRequirements.requirementId))
+        .innerJoin(frameworks, eq(frameworks.id, requirements.frameworkId))
+        .where(inArray(evidenceKindRequirements.evidenceKindId, kinds.map((k) => k.id)))
+        .orderBy(asc(frameworks.createdAt), asc(requirements.sortOrder))
+    : [];
+  return kinds.map((k) => ({
+    key: k.key,
+    name: k.name,
+    description: k.description,
+    renewalMonths: k.renewalMonths,
+    eventDriven: k.eventDriven,
+    supports: links.filter((l) => l.evidenceKindId === k.id).map(({ evidenceKindId: _id, ...l }) => l),
+  }));
+}
+
+/** Marks a framework revision as cited by a contract: the seeder will never rewrite it. */
+export async function freezeFrameworkRevision(ctx: CatalogContext, frameworkId: string) {
+  await ctx.db
+    .update(frameworks)
+    .set({ frozenAt: sql`coalesce(${frameworks.frozenAt}, now())` })
+    .where(eq(frameworks.id, frameworkId));
+}

@@ -1,0 +1,101 @@
+import type { ReactNode } from "react";
+import {
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useRouteError,
+} from "react-router";
+import uswdsScript from "@uswds/uswds?url";
+import { SiteFooter } from "./components/site-footer.tsx";
+import { SiteHeader } from "./components/site-header.tsx";
+import { useNonce } from "./nonce.tsx";
+import "./app.css";
+
+export const links = () => [{ rel: "icon", href: "/favicon.svg", type: "image/svg+xml" }];
+
+export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce();
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <a className="usa-skipnav" href="#main-content">
+          Skip to main content
+        </a>
+        <SiteHeader />
+        <main id="main-content" tabIndex={-1}>
+          <div className="grid-container padding-bottom-6">{children}</div>
+        </main>
+        <SiteFooter />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+        <script src={uswdsScript} nonce={nonce} defer />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  if (isRouteErrorResponse(error) && error.status === 404) {
+    return (
+      <ErrorPage title="Page not found">
+        <p className="usa-intro">We can&rsquo;t find the page you&rsquo;re looking for.</p>
+        <p>It may have moved, or the address may be mistyped. Check the address, or go to one of these pages:</p>
+        <ul className="usa-list">
+          <li>
+            <Link to="/">Custody home</Link>
+          </li>
+          <li>
+            <Link to="/catalog">The requirement catalog</Link>
+          </li>
+        </ul>
+      </ErrorPage>
+    );
+  }
+  if (isRouteErrorResponse(error) && error.status < 500) {
+    return (
+      <ErrorPage title={error.status === 403 ? "Not allowed" : "That request could not be handled"}>
+        <p className="usa-intro">{typeof error.data === "string" ? error.data : error.statusText}</p>
+        <p>
+          <Link to="/">Return to Custody home</Link>
+        </p>
+      </ErrorPage>
+    );
+  }
+  return (
+    <ErrorPage title="Something went wrong">
+      <p className="usa-intro">Custody could not show this page because of an error on our side.</p>
+      <p>
+        Nothing you entered was lost or changed. Try again in a moment; if it keeps happening, tell your administrator
+        the time it happened so they can find it in the server log.
+      </p>
+      <p>
+        <Link to="/">Return to Custody home</Link>
+      </p>
+    </ErrorPage>
+  );
+}
+
+function ErrorPage({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <div className="padding-y-6">
+      <title>{`${title} — Custody`}</title>
+      <h1>{title}</h1>
+      {children}
+    </div>
+  );
+}

@@ -1,0 +1,123 @@
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { createRequestHandler } from "@react-router/express";
+import express, { type NextFunction, type Request, type Response } from "express";
+import helmet from "helmet";
+import type { ServerBuild } from "react-router";
+import { sql } from "drizzle-orm";
+import type { AppContext } from "../app/context.ts";
+import type { DatabaseHandle } from "../db/client.ts";
+
+export const projectRoot = path.resolve(import.meta.dirname, "..");
+
+type Options = {
+  database: DatabaseHandle;
+  mode: "production" | "development";
+};
+
+/**
+ * Headers every response carries, static files included. Scripts run only from
+ * our origin or with this request's nonce; nothing may frame the app.
+ */
+export function securityHeaders({ dev }: { dev: boolean }) {
+  const nonce = (_req: unknown, res: unknown) => `'nonce-${(res as Response).locals.cspNonce as string}'`;
+  return [
+    (_req: Request, res: Response, next: NextFunction) => {
+      res.locals.cspNonce = randomBytes(16).toString("base64");
+      next();
+    },
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'", nonce],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", "data:"],
+          fontSrc: ["'self'"],
+          connectSrc: dev ? ["'self'", "ws:"] : ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'none'"],
+          objectSrc: ["'none'"],
+        },
+      },
+      referrerPolicy: { policy: "same-origin" },
+      xFrameOptions: { action: "deny" },
+      crossOriginEmbedderPolicy: false,
+    }),
+    (_req: Request, res: Response, next: NextFunction) => {
+      res.setHeader(
+        "Permissions-Policy",
+        "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=(), interest-cohort=()",
+      );
+      next();
+    },
+  ];
+}
+
+export async function createApp({ database, mode }: Options) {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", false);
+  app.use(securityHeaders({ dev: mode === "development" }));
+
+  // Load balancers ask here; it proves the database answers.
+  app.get("/healthz", async (_req, res) => {
+    res.setHeader("Cache-Control", "no-store");
+    try {
+      await database.db.execute(sql`select 1`);
+      res.json({ status: "ok", database: database.driver });
+    } catch {
+      res.status(503).json({ status: "unavailable", database: database.driver });
+    }
+  });
+
+  const getLoadContext = (_req: Request, res: Response): AppContext => ({
+    db: database.db,
+    cspNonce: res.locals.cspNonce as string,
+  });
+
+  // Pages and data may show agency data: never store them in any cache.
+  const noStore = (_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader("Cache-Control", "no-store");
+    next();
+  };
+
+  if (mode === "development") {
+    const vite = await import("vite");
+    const devServer = await vite.createServer({ server: { middlewareMode: true }, root: projectRoot });
+    app.use(devServer.middlewares);
+    app.all(
+      /.*/,
+      noStore,
+      createRequestHandler({
+        build: () => devServer.ssrLoadModule("virtual:react-router/server-build") as Promise<ServerBuild>,
+        mode,
+        getLoadContext,
+      }),
+    );
+  } else {
+    const clientDir = path.join(projectRoot, "build", "client");
+    const build = (await import(pathToFileURL(path.join(projectRoot, "build", "server", "index.js")).href)) as ServerBuild;
+    // Fingerprinted assets never change under the same name.
+    app.use("/assets", express.static(path.join(clientDir, "assets"), { immutable: true, maxAge: "1y", fallthrough: false }));
+    app.use(express.static(clientDir, { maxAge: "1h", index: false }));
+    app.all(/.*/, noStore, createRequestHandler({ build, mode, getLoadContext }));
+  }
+
+  // Last resort: log, answer without detail.
+  app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    const status = (error as { status?: number }).status;
+    if (typeof status === "number" && status >= 400 && status < 500) {
+      res.status(status).type("text/plain").send(status === 404 ? "Not found" : "Bad request");
+      return;
+    }
+    console.error(error);
+    res.status(500).type("text/plain").send("Custody could not handle this request. The error has been logged.");
+  });
+
+  return app;
+}
