@@ -1,7 +1,7 @@
 import { data, Link } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { getPrincipleCrosswalk } from "~/modules/catalog/catalog.server.ts";
-import { catalogPaths, requirementLabel } from "~/modules/catalog/paths.ts";
+import { catalogPaths, qualifiedLabel } from "~/modules/catalog/paths.ts";
 import type { Route } from "./+types/catalog.crosswalk";
 
 export const meta: Route.MetaFunction = () => [{ title: "Crosswalk — Custody" }];
@@ -62,8 +62,7 @@ export default function CrosswalkPage({ loaderData }: Route.ComponentProps) {
                   {controls.map((c) => (
                     <li key={`${c.frameworkKey}:${c.code}`}>
                       <Link to={catalogPaths.requirement(c.frameworkKey, c.frameworkVersion, c.code)}>
-                        {c.frameworkKey === "cjis-addendum" ? "Addendum " : null}
-                        <span className="custody-code">{requirementLabel(c)}</span> {c.title}
+                        <span className="custody-code">{qualifiedLabel(c)}</span> {c.title}
                       </Link>
                     </li>
                   ))}

@@ -1,7 +1,7 @@
 import { Link } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { listEvidenceKinds } from "~/modules/catalog/catalog.server.ts";
-import { catalogPaths, requirementLabel } from "~/modules/catalog/paths.ts";
+import { catalogPaths, qualifiedLabel } from "~/modules/catalog/paths.ts";
 import type { Route } from "./+types/catalog.evidence";
 
 export const meta: Route.MetaFunction = () => [{ title: "Evidence kinds — Custody" }];
@@ -40,8 +40,7 @@ export default function EvidenceKindsPage({ loaderData }: Route.ComponentProps) 
             {kind.supports.map((s) => (
               <li key={`${s.frameworkKey}:${s.code}`}>
                 <Link to={catalogPaths.requirement(s.frameworkKey, s.frameworkVersion, s.code)}>
-                  {s.frameworkShortTitle} <span className="custody-code">{requirementLabel(s)}</span>{" "}
-                  {s.title}
+                  <span className="custody-code">{qualifiedLabel(s)}</span> {s.title}
                 </Link>
               </li>
             ))}

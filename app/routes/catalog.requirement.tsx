@@ -1,7 +1,7 @@
 import { data, Link } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { getRequirement } from "~/modules/catalog/catalog.server.ts";
-import { catalogPaths, kindLabel, relationshipText, requirementLabel } from "~/modules/catalog/paths.ts";
+import { catalogPaths, kindLabel, qualifiedLabel, relationshipText, requirementLabel } from "~/modules/catalog/paths.ts";
 import { parseRevision } from "~/modules/catalog/query.ts";
 import type { Route } from "./+types/catalog.requirement";
 
@@ -93,7 +93,8 @@ export default function RequirementPage({ loaderData }: Route.ComponentProps) {
         ) : (
           <table className="usa-table usa-table--borderless usa-table--stacked width-full">
             <caption className="text-left">
-              How {label} relates to requirements of the other frameworks, read from this page.
+              How {label} relates to requirements of the other frameworks: &ldquo;Part of&rdquo; means {label} asks for
+              only part of what the other asks; &ldquo;Includes all of&rdquo; means it asks for all of it and more.
             </caption>
             <thead>
               <tr>
@@ -105,13 +106,10 @@ export default function RequirementPage({ loaderData }: Route.ComponentProps) {
             <tbody>
               {crosswalk.map((l) => (
                 <tr key={`${l.other.frameworkKey}:${l.other.code}`}>
-                  <td data-label="Relationship">
-                    {label} {relationshipText[l.relationship]}
-                  </td>
+                  <td data-label="Relationship">{relationshipText[l.relationship]}</td>
                   <th scope="row" data-label="Requirement">
                     <Link to={catalogPaths.requirement(l.other.frameworkKey, l.other.frameworkVersion, l.other.code)}>
-                      {l.other.frameworkShortTitle} <span className="custody-code">{requirementLabel(l.other)}</span>{" "}
-                      {l.other.title}
+                      <span className="custody-code">{qualifiedLabel(l.other)}</span> {l.other.title}
                     </Link>
                   </th>
                   <td data-label="Why">{l.rationale}</td>

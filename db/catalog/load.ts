@@ -109,8 +109,8 @@ export async function loadCatalog(db: Database, input: CatalogData): Promise<See
     const report = emptyReport();
     // refs ("key@version:code") of the latest revision of each framework in the data → requirement id
     const idByRef = new Map<string, string>();
-    for (const f of data.frameworks) {
-      const latestId = await upsertFramework(tx, f, report);
+    for (const [position, f] of data.frameworks.entries()) {
+      const latestId = await upsertFramework(tx, f, position, report);
       const rows = await tx
         .select({ id: requirements.id, code: requirements.code })
         .from(requirements)
@@ -125,7 +125,7 @@ export async function loadCatalog(db: Database, input: CatalogData): Promise<See
 }
 
 /** Returns the id of the framework revision that now represents f. */
-async function upsertFramework(tx: Queryable, f: FrameworkData, report: SeedReport): Promise<string> {
+async function upsertFramework(tx: Queryable, f: FrameworkData, position: number, report: SeedReport): Promise<string> {
   const hash = contentHash(f);
   const [latest] = await tx
     .select()
@@ -134,20 +134,26 @@ async function upsertFramework(tx: Queryable, f: FrameworkData, report: SeedRepo
     .orderBy(sql`${frameworks.revision} desc`)
     .limit(1);
   if (!latest) {
-    const id = await insertFramework(tx, f, hash, 1, report);
+    const id = await insertFramework(tx, f, hash, 1, position, report);
     report.frameworks.added++;
     return id;
   }
   if (latest.contentHash === hash) {
-    report.frameworks.unchanged++;
+    if (latest.position !== position) {
+      // Display order is presentation, not content: it may change even on a frozen revision.
+      await tx.update(frameworks).set({ position }).where(eq(frameworks.key, f.key));
+      report.frameworks.updated++;
+    } else {
+      report.frameworks.unchanged++;
+    }
     return latest.id;
   }
   if (latest.frozenAt) {
-    const id = await insertFramework(tx, f, hash, latest.revision + 1, report);
+    const id = await insertFramework(tx, f, hash, latest.revision + 1, position, report);
     report.frameworks.revised++;
     return id;
   }
-  await updateFrameworkInPlace(tx, latest, f, hash, report);
+  await updateFrameworkInPlace(tx, latest, f, hash, position, report);
   report.frameworks.updated++;
   return latest.id;
 }
@@ -177,10 +183,17 @@ function requirementColumns(r: FrameworkData["requirements"][number], sortOrder:
   };
 }
 
-async function insertFramework(tx: Queryable, f: FrameworkData, hash: string, revision: number, report: SeedReport) {
+async function insertFramework(
+  tx: Queryable,
+  f: FrameworkData,
+  hash: string,
+  revision: number,
+  position: number,
+  report: SeedReport,
+) {
   const [row] = await tx
     .insert(frameworks)
-    .values({ key: f.key, version: f.version, revision, ...frameworkColumns(f, hash) })
+    .values({ key: f.key, version: f.version, revision, position, ...frameworkColumns(f, hash) })
     .returning({ id: frameworks.id });
   const frameworkId = row!.id;
   const idByCode = new Map(f.requirements.map((r) => [r.code, randomUUID()]));
@@ -202,11 +215,12 @@ async function updateFrameworkInPlace(
   latest: Framework,
   f: FrameworkData,
   hash: string,
+  position: number,
   report: SeedReport,
 ) {
   await tx
     .update(frameworks)
-    .set({ ...frameworkColumns(f, hash), updatedAt: sql`now()` })
+    .set({ ...frameworkColumns(f, hash), position, updatedAt: sql`now()` })
     .where(eq(frameworks.id, latest.id));
   const existing = await tx.select().from(requirements).where(eq(requirements.frameworkId, latest.id));
   const byCode = new Map(existing.map((r) => [r.code, r]));

@@ -37,6 +37,7 @@ CREATE TABLE "catalog_frameworks" (
 	"citation" text NOT NULL,
 	"description" text NOT NULL,
 	"content_hash" text NOT NULL,
+	"position" integer DEFAULT 0 NOT NULL,
 	"frozen_at" timestamp (3) with time zone,
 	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL,

@@ -53,6 +53,8 @@ export const frameworks = pgTable(
     citation: text("citation").notNull(),
     description: text("description").notNull(),
     contentHash: text("content_hash").notNull(),
+    /** Display order among frameworks, from the order of the catalog data. */
+    position: integer("position").notNull().default(0),
     /** Set when a contract first cites this revision; the seeder never rewrites it afterwards. */
     frozenAt: timestamp("frozen_at", { withTimezone: true, precision: 3 }),
     createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),

@@ -8,6 +8,7 @@ import {
   frameworks,
   requirements,
   type Framework,
+  REQUIREMENT_KINDS,
   type Relationship,
   type Requirement,
 } from "../../../db/schema/catalog.ts";
@@ -44,7 +45,7 @@ export async function listFrameworks(ctx: CatalogContext): Promise<FrameworkSumm
   const rows = await ctx.db
     .select(frameworkColumns)
     .from(frameworks)
-    .orderBy(asc(frameworks.createdAt), asc(frameworks.key), desc(frameworks.version), desc(frameworks.revision));
+    .orderBy(asc(frameworks.position), asc(frameworks.key), desc(frameworks.published), desc(frameworks.revision));
   const counts = await ctx.db
     .select({ frameworkId: requirements.frameworkId, kind: requirements.kind, n: sql<number>`count(*)::int` })
     .from(requirements)
@@ -55,7 +56,9 @@ export async function listFrameworks(ctx: CatalogContext): Promise<FrameworkSumm
     latestRevision.set(k, Math.max(latestRevision.get(k) ?? 0, f.revision));
   }
   return rows.map((f) => {
-    const mine = counts.filter((c) => c.frameworkId === f.id);
+    const mine = counts
+      .filter((c) => c.frameworkId === f.id)
+      .sort((a, b) => REQUIREMENT_KINDS.indexOf(a.kind) - REQUIREMENT_KINDS.indexOf(b.kind));
     return {
       ...f,
       counts: Object.fromEntries(mine.map((c) => [c.kind, c.n])),
@@ -241,7 +244,7 @@ export async function getRequirement(
     frameworkKey: otherFramework.key,
     frameworkVersion: otherFramework.version,
     frameworkShortTitle: otherFramework.shortTitle,
-    sortKey: otherFramework.createdAt,
+    sortKey: otherFramework.position,
     sortOrder: other.sortOrder,
   };
   const outgoing = await ctx.db
@@ -256,7 +259,7 @@ export async function getRequirement(
     .innerJoin(other, eq(other.id, crosswalk.fromId))
     .innerJoin(otherFramework, eq(otherFramework.id, other.frameworkId))
     .where(eq(crosswalk.toId, requirement.id));
-  const links: (CrosswalkEntry & { sortKey: Date; sortOrder: number })[] = [
+  const links: (CrosswalkEntry & { sortKey: number; sortOrder: number })[] = [
     ...outgoing.map(({ relationship, rationale, sortKey, sortOrder, ...o }) => ({
       relationship,
       direction: "outgoing" as const,
@@ -274,7 +277,7 @@ export async function getRequirement(
       sortOrder,
     })),
   ];
-  links.sort((a, b) => a.sortKey.getTime() - b.sortKey.getTime() || a.sortOrder - b.sortOrder);
+  links.sort((a, b) => a.sortKey - b.sortKey || a.sortOrder - b.sortOrder);
 
   const evidence = await ctx.db
     .select({ key: evidenceKinds.key, name: evidenceKinds.name, description: evidenceKinds.description })
@@ -355,7 +358,7 @@ export async function listEvidenceKinds(ctx: CatalogContext) {
         .innerJoin(requirements, eq(requirements.id, evidenceKindRequirements.requirementId))
         .innerJoin(frameworks, eq(frameworks.id, requirements.frameworkId))
         .where(inArray(evidenceKindRequirements.evidenceKindId, kinds.map((k) => k.id)))
-        .orderBy(asc(frameworks.createdAt), asc(requirements.sortOrder))
+        .orderBy(asc(frameworks.position), asc(requirements.sortOrder))
     : [];
   return kinds.map((k) => ({
     key: k.key,

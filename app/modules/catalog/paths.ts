@@ -42,9 +42,26 @@ export function requirementLabel(r: { kind: string; code: string }) {
   }
 }
 
+/** How a requirement is named among several frameworks: "IACP principle 4", "CJIS AC-2(3)". */
+export function qualifiedLabel(r: { kind: string; code: string }) {
+  switch (r.kind) {
+    case "principle":
+      return `IACP principle ${r.code}`;
+    case "provision":
+      return `IACP provision ${r.code}`;
+    case "addendum-section":
+      return `Security Addendum §${r.code}`;
+    case "certification":
+      return "Security Addendum certification";
+    default:
+      return `CJIS ${r.code}`;
+  }
+}
+
+/** A crosswalk relationship read from the requirement on the page. */
 export const relationshipText: Record<string, string> = {
-  equivalent: "is equivalent to",
-  subset: "is part of",
-  superset: "covers all of, and more than,",
-  intersects: "overlaps with",
+  equivalent: "Equivalent to",
+  subset: "Part of",
+  superset: "Includes all of",
+  intersects: "Overlaps with",
 };

@@ -1,0 +1,74 @@
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig, parseEnv } from "../../app/env.server.ts";
+
+const tempDir = () => mkdtempSync(path.join(tmpdir(), "custody-env-"));
+
+describe("configuration from the environment", () => {
+  it("works with nothing set: port 3000, data under ./data, embedded database", () => {
+    const config = parseEnv({});
+    expect(config.port).toBe(3000);
+    expect(config.dataDir).toBe(path.resolve("./data"));
+    expect(config.databaseUrl).toBeUndefined();
+  });
+
+  it("refuses a port that is not a number, with one line naming PORT and the value", () => {
+    expect(() => parseEnv({ PORT: "abc" })).toThrow(ConfigError);
+    expect(() => parseEnv({ PORT: "abc" })).toThrow(/^Custody cannot start: PORT must be a whole number from 1 to 65535 \(got "abc"\)\.$/);
+    expect(() => parseEnv({ PORT: "70000" })).toThrow(/PORT/);
+  });
+
+  it("refuses a malformed DATABASE_URL without echoing it, since it may hold a password", () => {
+    const attempt = () => parseEnv({ DATABASE_URL: "mysql://user:hunter2@db/x" });
+    expect(attempt).toThrow(/DATABASE_URL must be a URL like postgres:\/\/user@host:5432\/database/);
+    expect(attempt).not.toThrow(/hunter2/);
+    expect(() => parseEnv({ DATABASE_URL: "not a url" })).toThrow(/DATABASE_URL/);
+  });
+
+  it("names every bad variable at once, on a single line", () => {
+    try {
+      parseEnv({ PORT: "x", SESSION_SECRET: "short" });
+      expect.unreachable();
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toContain("PORT");
+      expect(message).toContain("SESSION_SECRET must be at least 32 characters");
+      expect(message).not.toContain("\n");
+    }
+  });
+
+  it("treats an empty variable as unset", () => {
+    expect(parseEnv({ PORT: "", DATABASE_URL: "" })).toMatchObject({ port: 3000, databaseUrl: undefined });
+  });
+
+  it("generates secrets on first run, keeps them in DATA_DIR with mode 0600, and reuses them", () => {
+    const dir = tempDir();
+    const first = loadConfig({ DATA_DIR: dir });
+    const file = path.join(dir, "secrets.json");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(first.sessionSecret.length).toBeGreaterThanOrEqual(32);
+    expect(first.encryptionKey).toMatch(/^[0-9a-f]{64}$/);
+    const second = loadConfig({ DATA_DIR: dir });
+    expect(second.sessionSecret).toBe(first.sessionSecret);
+    expect(second.encryptionKey).toBe(first.encryptionKey);
+  });
+
+  it("prefers secrets from the environment over the stored ones", () => {
+    const dir = tempDir();
+    const secret = "s".repeat(40);
+    const key = "ab".repeat(32);
+    const config = loadConfig({ DATA_DIR: dir, SESSION_SECRET: secret, ENCRYPTION_KEY: key.toUpperCase() });
+    expect(config.sessionSecret).toBe(secret);
+    expect(config.encryptionKey).toBe(key);
+  });
+
+  it("stops with a clear message when the secrets file is damaged, rather than silently replacing it", () => {
+    const dir = tempDir();
+    loadConfig({ DATA_DIR: dir });
+    writeFileSync(path.join(dir, "secrets.json"), "{ not json");
+    expect(() => loadConfig({ DATA_DIR: dir })).toThrow(/secrets\.json is not valid JSON/);
+    expect(readFileSync(path.join(dir, "secrets.json"), "utf8")).toBe("{ not json");
+  });
+});
