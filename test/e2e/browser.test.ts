@@ -1,0 +1,115 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  browserAvailable,
+  browserRequired,
+  chromiumPath,
+  expectVisible,
+  launchBrowser,
+  screenshot,
+  seriousAccessibilityViolations,
+  skipNotice,
+} from "../support/browser.ts";
+import { startServer, type RunningServer } from "../support/server.ts";
+
+if (!browserAvailable && !browserRequired) console.log(skipNotice);
+
+describe.runIf(!browserAvailable && browserRequired)("the browser requirement", () => {
+  it("is met: REQUIRE_BROWSER=1 is set, so a missing Chromium is a failure, not a skip", () => {
+    expect.fail(`No Chromium at ${chromiumPath}; install Debian's chromium or set CHROMIUM_PATH.`);
+  });
+});
+
+describe.runIf(browserAvailable)("Custody in a real browser", () => {
+  let server: RunningServer;
+  let browser: Browser;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function open(path: string, options: { javaScriptEnabled?: boolean; width?: number } = {}) {
+    const context = await browser.newContext({
+      javaScriptEnabled: options.javaScriptEnabled ?? true,
+      viewport: { width: options.width ?? 1280, height: 900 },
+    });
+    const page = await context.newPage();
+    page.on("console", (m) => {
+      if (m.type() === "error") problems.push(`${path}: ${m.text()}`);
+    });
+    page.on("pageerror", (e) => problems.push(`${path}: ${String(e)}`));
+    const response = await page.goto(`${server.url}${path}`, { waitUntil: "networkidle" });
+    expect(response!.status()).toBe(200);
+    return page;
+  }
+
+  it("shows the home page: the product, the four frameworks of the catalog, and no accessibility failures", async () => {
+    const page = await open("/");
+    await expect(page.title()).resolves.toMatch(/^Custody/);
+    expect(await page.locator("h1").innerText()).toBe("Custody");
+    expect(await page.locator(".usa-header .usa-logo").innerText()).toBe("Custody");
+    const cards = page.locator(".usa-card__heading");
+    expect(await cards.allInnerTexts()).toEqual([
+      "IACP Guiding Principles on Cloud Computing in Law Enforcement",
+      "IACP sample contract provisions for cloud services",
+      "FBI CJIS Security Policy",
+      "FBI CJIS Security Addendum",
+    ]);
+    await expectVisible(page.getByText("20 policy areas, 36 controls, 4 control enhancements"));
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, "home");
+    expect(problems).toEqual([]);
+  });
+
+  it("shows a requirement with its figure, source and crosswalk, and no accessibility failures", async () => {
+    const page = await open("/catalog/cjis-policy/6.0/AC-7");
+    expect(await page.locator("h1").innerText()).toBe("AC-7 Unsuccessful logon attempts");
+    await expectVisible(page.getByText("5 consecutive failures within 15 minutes lock the account"));
+    await expectVisible(page.getByText("CJIS Security Policy v6.0, section 5.5, AC-7"));
+    expect(await page.locator(".usa-breadcrumb li").allInnerTexts()).toEqual(["Home", "Catalog", "CJIS Security Policy 6.0", "5.5", "AC-7"]);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, "requirement-ac-7");
+
+    const principle = await open("/catalog/iacp-principles/2015/10");
+    expect(await principle.locator("section:has(#crosswalk) tbody tr").count()).toBeGreaterThan(5);
+    expect(await seriousAccessibilityViolations(principle)).toEqual([]);
+    await screenshot(principle, "requirement-principle-10");
+    expect(problems).toEqual([]);
+  });
+
+  it("lets a user walk the crosswalk in both directions: principle to CJIS control and back", async () => {
+    const page = await open("/catalog/iacp-principles/2015/1");
+    await page.getByRole("link", { name: "CJIS SA-9 External system services" }).click();
+    await page.waitForURL(/\/catalog\/cjis-policy\/6\.0\/SA-9$/);
+    expect(await page.locator("h1").innerText()).toBe("SA-9 External system services");
+    const row = page.locator("tr", { has: page.getByRole("link", { name: "IACP principle 1 CJIS Security Policy compliance" }) });
+    expect(await row.locator("td").first().innerText()).toBe("Part of");
+    await row.getByRole("link").click();
+    await page.waitForURL(/\/catalog\/iacp-principles\/2015\/1$/);
+    expect(await page.locator("h1").innerText()).toBe("Principle 1 CJIS Security Policy compliance");
+  });
+
+  it("filters a framework without JavaScript, with the form alone", async () => {
+    const page = await open("/catalog/cjis-policy/6.0", { javaScriptEnabled: false });
+    await page.getByLabel("Filter requirements").fill("fingerprint");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.waitForURL(/q=fingerprint/);
+    await expectVisible(page.getByText("2 of 60 entries match “fingerprint”."));
+    expect(await page.locator("main h3").allInnerTexts()).toEqual(["PS-3 Personnel screening"]);
+  });
+
+  it("opens the navigation menu on a phone-sized screen, so the USWDS script runs under the CSP", async () => {
+    const page = await open("/catalog", { width: 400 });
+    expect(await page.locator(".usa-nav").isVisible()).toBe(false);
+    await page.getByRole("button", { name: "Menu" }).click();
+    await expectVisible(page.locator(".usa-nav"));
+    await screenshot(page, "catalog-mobile-menu");
+    expect(problems).toEqual([]);
+  });
+});

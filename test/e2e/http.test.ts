@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startServer, type RunningServer } from "../support/server.ts";
+
+let server: RunningServer;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(async () => {
+  await server.stop();
+});
+
+function expectSecurityHeaders(response: Response) {
+  const csp = response.headers.get("content-security-policy") ?? "";
+  expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]{16,}'/);
+  expect(csp).toContain("frame-ancestors 'none'");
+  expect(csp).toContain("object-src 'none'");
+  expect(csp).toContain("base-uri 'none'");
+  expect(response.headers.get("referrer-policy")).toBe("same-origin");
+  expect(response.headers.get("permissions-policy")).toMatch(/camera=\(\).*microphone=\(\).*geolocation=\(\)/);
+  expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+  expect(response.headers.get("x-frame-options")).toBe("DENY");
+  expect(response.headers.get("x-powered-by")).toBeNull();
+}
+
+describe("every HTTP response", () => {
+  it("carries the security headers, on pages, assets, errors and the health check alike", async () => {
+    const page = await fetch(`${server.url}/catalog`);
+    const html = await page.text();
+    const asset = html.match(/href="(\/assets\/[^"]+\.css)"/)![1]!;
+    for (const path of ["/", "/catalog", asset, "/favicon.svg", "/no/such/page", "/healthz"]) {
+      const response = await fetch(`${server.url}${path}`);
+      expectSecurityHeaders(response);
+    }
+  });
+
+  it("gives each page a fresh nonce, and every script in the page carries it", async () => {
+    const nonces = new Set<string>();
+    for (let i = 0; i < 3; i++) {
+      const response = await fetch(`${server.url}/catalog/iacp-principles/2015/4`);
+      const nonce = response.headers.get("content-security-policy")!.match(/'nonce-([^']+)'/)![1]!;
+      nonces.add(nonce);
+      const html = await response.text();
+      const scripts = html.match(/<script\b[^>]*>/g)!;
+      expect(scripts.length).toBeGreaterThan(2);
+      for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
+    }
+    expect(nonces.size).toBe(3);
+  });
+
+  it("keeps pages out of every cache, while fingerprinted assets are cached for good", async () => {
+    const page = await fetch(`${server.url}/catalog/cjis-policy/6.0`);
+    expect(page.headers.get("cache-control")).toBe("no-store");
+    const asset = (await page.text()).match(/href="(\/assets\/[^"]+\.css)"/)![1]!;
+    expect((await fetch(`${server.url}${asset}`)).headers.get("cache-control")).toMatch(/max-age=31536000.*immutable/);
+  });
+});
+
+describe("addresses", () => {
+  it("answer an unknown address with a real 404 page inside the site's header and footer", async () => {
+    const response = await fetch(`${server.url}/catalog/cjis-policy/6.0/ZZ-404`);
+    expect(response.status).toBe(404);
+    const html = await response.text();
+    expect(html).toContain("<title>Page not found — Custody</title>");
+    expect(html).toContain('class="usa-header');
+    expect(html).toContain('class="usa-footer');
+    expect((await fetch(`${server.url}/nothing/here`)).status).toBe(404);
+  });
+
+  it("answer a malformed address or missing asset with a 4xx, never a 500", async () => {
+    for (const path of ["/catalog/%E0%A4%A", "/catalog/cjis-policy/6.0?revision=-1", "/assets/missing.js"]) {
+      const response = await fetch(`${server.url}${path}`);
+      expect(response.status, path).toBeGreaterThanOrEqual(400);
+      expect(response.status, path).toBeLessThan(500);
+    }
+  });
+
+  it("report health with the database that answered", async () => {
+    const response = await fetch(`${server.url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      status: "ok",
+      database: process.env.DATABASE_URL ? "postgres" : "pglite",
+    });
+  });
+});

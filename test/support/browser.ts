@@ -1,0 +1,43 @@
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import axe from "axe-core";
+import { type Browser, chromium, type Locator, type Page } from "playwright-core";
+import { projectRoot } from "./server.ts";
+
+export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const browserRequired = process.env.REQUIRE_BROWSER === "1";
+export const browserAvailable = existsSync(chromiumPath);
+export const resultsDir = path.join(projectRoot, "test-results");
+
+/** The one-line notice printed when browser tests are skipped. */
+export const skipNotice = `Browser tests skipped: no Chromium at ${chromiumPath}. Install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH; REQUIRE_BROWSER=1 makes this a failure.`;
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
+}
+
+/** Run axe-core in the page; returns the serious and critical violations. */
+export async function seriousAccessibilityViolations(page: Page) {
+  await page.evaluate(axe.source);
+  const results = await page.evaluate(() =>
+    (window as unknown as { axe: typeof axe }).axe.run(document, { resultTypes: ["violations"] }),
+  );
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+export async function screenshot(page: Page, name: string) {
+  mkdirSync(resultsDir, { recursive: true });
+  const file = path.join(resultsDir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** Wait until the element is visible; fails the test with Playwright's message if it never is. */
+export async function expectVisible(locator: Locator, timeout = 5_000) {
+  await locator.first().waitFor({ state: "visible", timeout });
+}
