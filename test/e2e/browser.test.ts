@@ -14,11 +14,13 @@ import { startServer, type RunningServer } from "../support/server.ts";
 
 if (!browserAvailable && !browserRequired) console.log(skipNotice);
 
-describe.runIf(!browserAvailable && browserRequired)("the browser requirement", () => {
-  it("is met: REQUIRE_BROWSER=1 is set, so a missing Chromium is a failure, not a skip", () => {
-    expect.fail(`No Chromium at ${chromiumPath}; install Debian's chromium or set CHROMIUM_PATH.`);
+if (!browserAvailable && browserRequired) {
+  describe("the browser requirement", () => {
+    it("is met: REQUIRE_BROWSER=1 is set, so a missing Chromium is a failure, not a skip", () => {
+      expect.fail(`No Chromium at ${chromiumPath}; install Debian's chromium or set CHROMIUM_PATH.`);
+    });
   });
-});
+}
 
 describe.runIf(browserAvailable)("Custody in a real browser", () => {
   let server: RunningServer;

@@ -247,36 +247,25 @@ export async function getRequirement(
     sortKey: otherFramework.position,
     sortOrder: other.sortOrder,
   };
-  const outgoing = await ctx.db
-    .select({ relationship: crosswalk.relationship, rationale: crosswalk.rationale, ...otherColumns })
-    .from(crosswalk)
-    .innerJoin(other, eq(other.id, crosswalk.toId))
-    .innerJoin(otherFramework, eq(otherFramework.id, other.frameworkId))
-    .where(eq(crosswalk.fromId, requirement.id));
-  const incoming = await ctx.db
-    .select({ relationship: crosswalk.relationship, rationale: crosswalk.rationale, ...otherColumns })
-    .from(crosswalk)
-    .innerJoin(other, eq(other.id, crosswalk.fromId))
-    .innerJoin(otherFramework, eq(otherFramework.id, other.frameworkId))
-    .where(eq(crosswalk.toId, requirement.id));
-  const links: (CrosswalkEntry & { sortKey: number; sortOrder: number })[] = [
-    ...outgoing.map(({ relationship, rationale, sortKey, sortOrder, ...o }) => ({
-      relationship,
-      direction: "outgoing" as const,
+  // A link is stored once; read from its far end, subset and superset swap.
+  const linksFrom = async (direction: CrosswalkEntry["direction"]) => {
+    const [near, far] = direction === "outgoing" ? [crosswalk.fromId, crosswalk.toId] : [crosswalk.toId, crosswalk.fromId];
+    const rows = await ctx.db
+      .select({ relationship: crosswalk.relationship, rationale: crosswalk.rationale, ...otherColumns })
+      .from(crosswalk)
+      .innerJoin(other, eq(other.id, far))
+      .innerJoin(otherFramework, eq(otherFramework.id, other.frameworkId))
+      .where(eq(near, requirement.id));
+    return rows.map(({ relationship, rationale, sortKey, sortOrder, ...o }) => ({
+      relationship: direction === "outgoing" ? relationship : inverse(relationship),
+      direction,
       rationale,
       other: o,
       sortKey,
       sortOrder,
-    })),
-    ...incoming.map(({ relationship, rationale, sortKey, sortOrder, ...o }) => ({
-      relationship: inverse(relationship),
-      direction: "incoming" as const,
-      rationale,
-      other: o,
-      sortKey,
-      sortOrder,
-    })),
-  ];
+    }));
+  };
+  const links = [...(await linksFrom("outgoing")), ...(await linksFrom("incoming"))];
   links.sort((a, b) => a.sortKey - b.sortKey || a.sortOrder - b.sortOrder);
 
   const evidence = await ctx.db
