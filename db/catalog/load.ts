@@ -141,7 +141,10 @@ async function upsertFramework(tx: Queryable, f: FrameworkData, position: number
   if (latest.contentHash === hash) {
     if (latest.position !== position) {
       // Display order is presentation, not content: it may change even on a frozen revision.
-      await tx.update(frameworks).set({ position }).where(eq(frameworks.key, f.key));
+      await tx
+        .update(frameworks)
+        .set({ position })
+        .where(and(eq(frameworks.key, f.key), eq(frameworks.version, f.version)));
       report.frameworks.updated++;
     } else {
       report.frameworks.unchanged++;

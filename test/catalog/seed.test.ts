@@ -115,6 +115,27 @@ describe("loading the catalog", () => {
     expect(totalChanges(await loadCatalog(handle.db, withEditedSummary("IR-6", "A revised summary that must not overwrite the frozen revision.")))).toBe(0);
   });
 
+  it("settles with two versions of one document side by side, each keeping its own place", async () => {
+    const copy = structuredClone(catalogData);
+    const v6 = copy.frameworks.find((f) => f.key === "cjis-policy")!;
+    copy.frameworks.push({ ...structuredClone(v6), version: "6.1", published: "2026-06-25" });
+    const first = await loadCatalog(handle.db, copy);
+    expect(first.frameworks.added).toBe(5);
+    // Show the newer version first: only the display order changes.
+    const reordered = { ...copy, frameworks: [...copy.frameworks.slice(0, 2), copy.frameworks[4]!, ...copy.frameworks.slice(2, 4)] };
+    expect((await loadCatalog(handle.db, reordered)).frameworks.updated).toBe(3); // 6.1, 6.0 and the Addendum move
+    expect(totalChanges(await loadCatalog(handle.db, reordered))).toBe(0);
+    const rows = await handle.db
+      .select({ version: frameworks.version, position: frameworks.position })
+      .from(frameworks)
+      .where(eq(frameworks.key, "cjis-policy"))
+      .orderBy(asc(frameworks.version));
+    expect(rows).toEqual([
+      { version: "6.0", position: 3 },
+      { version: "6.1", position: 2 },
+    ]);
+  });
+
   it("removes an entry dropped from an unfrozen framework, with its links", async () => {
     await loadCatalog(handle.db, catalogData);
     const copy = structuredClone(catalogData);
