@@ -1,10 +1,16 @@
 import type { Database } from "../db/client.ts";
+import type { Secrets } from "./modules/access/secrets.server.ts";
 
 /** What the HTTP server hands every loader and action. */
 export type AppContext = {
   db: Database;
   /** Per-request nonce the Content-Security-Policy header allows scripts with. */
   cspNonce: string;
+  secrets: Secrets;
+  /** The network peer and its user agent, as the server saw them. */
+  client: { ip: string | null; userAgent: string | null };
+  /** The clock; tests replace it to move time. */
+  now: () => Date;
 };
 
 declare module "react-router" {

@@ -38,6 +38,7 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().min(1, { message: "must not be empty" }).default("./data"),
   DATABASE_URL: postgresUrl.optional(),
   SESSION_SECRET: secret.optional(),
+  SEED_DEMO: z.enum(["0", "1"], { message: "must be 0 or 1" }).optional(),
   ENCRYPTION_KEY: z
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, { message: "must be 64 hexadecimal characters (a 256-bit key)" })
@@ -54,6 +55,8 @@ export type Config = {
   sessionSecret: string;
   /** 32-byte key, hex encoded, for encryption at rest. */
   encryptionKey: string;
+  /** Seed demo accounts on an empty database: by default only on the embedded one. */
+  seedDemo: boolean;
 };
 
 export class ConfigError extends Error {
@@ -88,6 +91,7 @@ export function parseEnv(env: NodeJS.ProcessEnv): Omit<Config, "sessionSecret" |
     databaseUrl: e.DATABASE_URL,
     sessionSecret: e.SESSION_SECRET,
     encryptionKey: e.ENCRYPTION_KEY,
+    seedDemo: e.SEED_DEMO === undefined ? e.DATABASE_URL === undefined : e.SEED_DEMO === "1",
   };
 }
 

@@ -8,8 +8,13 @@ import {
   Scripts,
   ScrollRestoration,
   useRouteError,
+  useRouteLoaderData,
 } from "react-router";
 import uswdsScript from "@uswds/uswds?url";
+import type { Route } from "./+types/root";
+import { readSessionToken } from "./http/cookies.server.ts";
+import { ROLES } from "./modules/access/permissions.ts";
+import { resolveSession } from "./modules/access/sessions.server.ts";
 import { SiteFooter } from "./components/site-footer.tsx";
 import { SiteHeader } from "./components/site-header.tsx";
 import { useNonce } from "./nonce.tsx";
@@ -17,8 +22,22 @@ import "./app.css";
 
 export const links = () => [{ rel: "icon", href: "/favicon.svg", type: "image/svg+xml" }];
 
+/** Who is signed in, for the header only: read without side effects; pages authorise themselves. */
+export async function loader({ request, context }: Route.LoaderArgs) {
+  const state = await resolveSession(context.db, context.secrets, await readSessionToken(request), context.now(), { sideEffects: false });
+  if (state.status !== "valid") return { viewer: null };
+  return {
+    viewer: {
+      name: state.person.name,
+      organisation: state.membership?.organisationName ?? null,
+      role: state.membership ? ROLES[state.membership.role].label : null,
+    },
+  };
+}
+
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
+  const viewer = useRouteLoaderData<typeof loader>("root")?.viewer ?? null;
   return (
     <html lang="en">
       <head>
@@ -31,7 +50,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <a className="usa-skipnav" href="#main-content">
           Skip to main content
         </a>
-        <SiteHeader />
+        <SiteHeader viewer={viewer} />
         <main id="main-content" tabIndex={-1}>
           <div className="grid-container padding-bottom-6">{children}</div>
         </main>

@@ -2,6 +2,12 @@ import { type RouteConfig, index, route } from "@react-router/dev/routes";
 
 export default [
   index("routes/home.tsx"),
+  route("sign-in", "routes/sign-in.tsx"),
+  route("sign-in/verify", "routes/sign-in.verify.tsx"),
+  route("sign-out", "routes/sign-out.tsx"),
+  route("invitations/:token", "routes/invitation.tsx"),
+  route("account", "routes/account.tsx"),
+  route("account/password", "routes/account.password.tsx"),
   route("catalog", "routes/catalog.tsx"),
   route("catalog/crosswalk", "routes/catalog.crosswalk.tsx"),
   route("catalog/evidence", "routes/catalog.evidence.tsx"),

@@ -7,6 +7,8 @@ import helmet from "helmet";
 import type { ServerBuild } from "react-router";
 import { sql } from "drizzle-orm";
 import type { AppContext } from "../app/context.ts";
+import type { Secrets } from "../app/modules/access/secrets.server.ts";
+import { recordNow } from "../app/modules/audit/audit.server.ts";
 import type { DatabaseHandle } from "../db/client.ts";
 
 export const projectRoot = path.resolve(import.meta.dirname, "..");
@@ -14,7 +16,33 @@ export const projectRoot = path.resolve(import.meta.dirname, "..");
 type Options = {
   database: DatabaseHandle;
   mode: "production" | "development";
+  secrets: Secrets;
+  /** Replaceable clock, for tests that move time. */
+  now?: () => Date;
 };
+
+const client = (req: Request) => ({
+  ip: req.socket.remoteAddress ?? null,
+  userAgent: req.get("user-agent")?.slice(0, 500) ?? null,
+});
+
+/**
+ * A state-changing request must come from our own pages: a foreign Origin (or,
+ * without one, a cross-site fetch) is refused and audited.
+ */
+function sameOriginWrites(database: DatabaseHandle) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    if (["GET", "HEAD", "OPTIONS"].includes(req.method)) return next();
+    const origin = req.get("origin");
+    const own = `${req.protocol}://${req.get("host")}`;
+    const foreign = origin ? origin !== own : req.get("sec-fetch-site") === "cross-site";
+    if (!foreign) return next();
+    await recordNow(database.db, { personId: null, sessionId: null, tokenId: null, label: null, organisationId: null, ...client(req) }, [
+      { action: "access.foreign-origin", outcome: "denied", details: { origin: origin ?? null, path: req.path, method: req.method } },
+    ]).catch((error: unknown) => console.error(error));
+    res.status(403).type("text/plain").send("Refused: this request did not come from a Custody page.");
+  };
+}
 
 /**
  * Headers every response carries, static files included. Scripts run only from
@@ -57,11 +85,12 @@ export function securityHeaders({ dev }: { dev: boolean }) {
   ];
 }
 
-export async function createApp({ database, mode }: Options) {
+export async function createApp({ database, mode, secrets, now = () => new Date() }: Options) {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", false);
   app.use(securityHeaders({ dev: mode === "development" }));
+  app.use(sameOriginWrites(database));
 
   // Load balancers ask here; it proves the database answers.
   app.get("/healthz", async (_req, res) => {
@@ -74,9 +103,12 @@ export async function createApp({ database, mode }: Options) {
     }
   });
 
-  const getLoadContext = (_req: Request, res: Response): AppContext => ({
+  const getLoadContext = (req: Request, res: Response): AppContext => ({
     db: database.db,
     cspNonce: res.locals.cspNonce as string,
+    secrets,
+    client: client(req),
+    now,
   });
 
   // Pages and data may show agency data: never store them in any cache.

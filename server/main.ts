@@ -1,7 +1,11 @@
+import { writeFileSync } from "node:fs";
 import type { Server } from "node:http";
+import path from "node:path";
 import type { AddressInfo } from "node:net";
 import type { Express } from "express";
 import { ConfigError, loadConfig } from "../app/env.server.ts";
+import { ensureBootstrapInvitation } from "../app/modules/access/accounts.server.ts";
+import { describeDemoAccounts, seedDemo } from "../app/modules/access/demo.server.ts";
 import { CatalogDataError } from "../db/catalog/load.ts";
 import { DatabaseInUseError, DatabaseUnavailableError, openDatabase } from "../db/client.ts";
 import { describeSeed, prepareDatabase } from "../db/seed.ts";
@@ -32,11 +36,28 @@ async function main() {
 
   try {
     console.log(describeSeed(await prepareDatabase(database)));
+    const secrets = { sessionSecret: config.sessionSecret, encryptionKey: config.encryptionKey };
     const mode = config.nodeEnv === "development" ? "development" : "production";
-    server = await listen(await createApp({ database, mode }), config.port, config.host);
+    server = await listen(await createApp({ database, mode, secrets }), config.port, config.host);
     const { port } = server.address() as AddressInfo;
     const where = config.databaseUrl ? "PostgreSQL from DATABASE_URL" : `embedded database in ${config.dataDir}`;
-    console.log(`Custody is ready on http://localhost:${port} (${mode}, ${where}).`);
+    const url = `http://localhost:${port}`;
+    if (config.seedDemo) {
+      const accounts = await seedDemo(database.db, secrets, new Date());
+      if (accounts.length > 0) {
+        const text = describeDemoAccounts(accounts, url);
+        const file = path.join(config.dataDir, "demo-accounts.txt");
+        writeFileSync(file, text, { mode: 0o600 });
+        console.log(`\n${text}\n(Also written to ${file}, readable only by this user.)\n`);
+      }
+    }
+    const bootstrap = await ensureBootstrapInvitation(database.db, new Date());
+    if (bootstrap) {
+      console.log(
+        `No platform administrator exists yet. Create the first one with this single-use link (valid 72 hours):\n  ${url}/invitations/${bootstrap}`,
+      );
+    }
+    console.log(`Custody is ready on ${url} (${mode}, ${where}).`);
   } catch (error) {
     await database.close().catch(() => {});
     throw error;

@@ -1,4 +1,4 @@
-import { Link, NavLink } from "react-router";
+import { Form, Link, NavLink } from "react-router";
 import closeIcon from "@uswds/uswds/img/usa-icons/close.svg?url";
 
 const navigation = [
@@ -7,8 +7,10 @@ const navigation = [
   { to: "/catalog/evidence", label: "Evidence kinds", end: false },
 ];
 
-/** USWDS basic header: product name and primary navigation. */
-export function SiteHeader() {
+export type Viewer = { name: string; organisation: string | null; role: string | null } | null;
+
+/** USWDS basic header: product name, primary navigation, and who is signed in. */
+export function SiteHeader({ viewer }: { viewer: Viewer }) {
   return (
     <>
       <div className="usa-overlay"></div>
@@ -31,7 +33,7 @@ export function SiteHeader() {
               <img src={closeIcon} role="img" alt="Close" />
             </button>
             <ul className="usa-nav__primary usa-accordion">
-              {navigation.map((item) => (
+              {(viewer ? navigation : []).map((item) => (
                 <li key={item.to} className="usa-nav__primary-item">
                   <NavLink
                     to={item.to}
@@ -42,7 +44,31 @@ export function SiteHeader() {
                   </NavLink>
                 </li>
               ))}
+              {viewer ? (
+                <>
+                  <li className="usa-nav__primary-item">
+                    <NavLink to="/account" className={({ isActive }) => `usa-nav-link${isActive ? " usa-current" : ""}`}>
+                      <span>
+                        {viewer.name}
+                        {viewer.organisation ? <span className="usa-sr-only">, {viewer.role} at {viewer.organisation}</span> : null}
+                      </span>
+                    </NavLink>
+                  </li>
+                  <li className="usa-nav__primary-item">
+                    <Form method="post" action="/sign-out">
+                      <button type="submit" className="usa-button usa-button--unstyled usa-nav-link">
+                        Sign out
+                      </button>
+                    </Form>
+                  </li>
+                </>
+              ) : null}
             </ul>
+            {viewer?.organisation ? (
+              <p className="font-body-3xs custody-muted margin-y-0 desktop:text-right">
+                {viewer.role} · {viewer.organisation}
+              </p>
+            ) : null}
           </nav>
         </div>
       </header>

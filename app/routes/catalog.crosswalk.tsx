@@ -1,13 +1,17 @@
 import { data, Link } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
+import { authorize } from "~/http/guard.server.ts";
 import { getPrincipleCrosswalk } from "~/modules/catalog/catalog.server.ts";
 import { catalogPaths, qualifiedLabel } from "~/modules/catalog/paths.ts";
 import type { Route } from "./+types/catalog.crosswalk";
 
 export const meta: Route.MetaFunction = () => [{ title: "Crosswalk — Custody" }];
 
-export async function loader({ context }: Route.LoaderArgs) {
-  const crosswalk = await getPrincipleCrosswalk({ db: context.db });
+export const permission = "catalog:read";
+
+export async function loader(args: Route.LoaderArgs) {
+  const auth = await authorize(args, permission);
+  const crosswalk = await auth.run((ctx) => getPrincipleCrosswalk(ctx));
   if (!crosswalk) throw data("Not found", { status: 404 });
   return crosswalk;
 }

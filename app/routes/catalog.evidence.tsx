@@ -1,13 +1,17 @@
 import { Link } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
+import { authorize } from "~/http/guard.server.ts";
 import { listEvidenceKinds } from "~/modules/catalog/catalog.server.ts";
 import { catalogPaths, qualifiedLabel } from "~/modules/catalog/paths.ts";
 import type { Route } from "./+types/catalog.evidence";
 
 export const meta: Route.MetaFunction = () => [{ title: "Evidence kinds — Custody" }];
 
-export async function loader({ context }: Route.LoaderArgs) {
-  return { kinds: await listEvidenceKinds({ db: context.db }) };
+export const permission = "catalog:read";
+
+export async function loader(args: Route.LoaderArgs) {
+  const auth = await authorize(args, permission);
+  return { kinds: await auth.run((ctx) => listEvidenceKinds(ctx)) };
 }
 
 function cadence(kind: { renewalMonths: number | null; eventDriven: boolean }) {

@@ -1,6 +1,7 @@
 import { data, Form, Link } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { RequirementCard } from "~/components/requirement-card.tsx";
+import { authorize } from "~/http/guard.server.ts";
 import { getFramework } from "~/modules/catalog/catalog.server.ts";
 import { catalogPaths, kindLabel } from "~/modules/catalog/paths.ts";
 import { parseFilter, parseRevision } from "~/modules/catalog/query.ts";
@@ -10,16 +11,20 @@ export const meta: Route.MetaFunction = ({ data }) => [
   { title: data ? `${data.framework.title} ${data.framework.version} — Custody` : "Catalog — Custody" },
 ];
 
-export async function loader({ context, params, request }: Route.LoaderArgs) {
+export const permission = "catalog:read";
+
+export async function loader(args: Route.LoaderArgs) {
+  const { params, request } = args;
+  const auth = await authorize(args, permission);
   const url = new URL(request.url);
   const revision = parseRevision(url);
   const filter = parseFilter(url);
-  const detail = await getFramework({ db: context.db }, {
+  const detail = await auth.run((ctx) => getFramework(ctx, {
     key: params.framework,
     version: params.version,
     revision,
     query: filter.q,
-  });
+  }));
   if (!detail) throw data("Not found", { status: 404 });
   return { ...detail, filterError: filter.error, requestedRevision: revision };
 }

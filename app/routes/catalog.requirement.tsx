@@ -1,5 +1,6 @@
 import { data, Link } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
+import { authorize } from "~/http/guard.server.ts";
 import { getRequirement } from "~/modules/catalog/catalog.server.ts";
 import { catalogPaths, kindLabel, qualifiedLabel, relationshipText, requirementLabel } from "~/modules/catalog/paths.ts";
 import { parseRevision } from "~/modules/catalog/query.ts";
@@ -13,14 +14,18 @@ export const meta: Route.MetaFunction = ({ data }) => [
   },
 ];
 
-export async function loader({ context, params, request }: Route.LoaderArgs) {
+export const permission = "catalog:read";
+
+export async function loader(args: Route.LoaderArgs) {
+  const { params, request } = args;
+  const auth = await authorize(args, permission);
   const revision = parseRevision(new URL(request.url));
-  const detail = await getRequirement({ db: context.db }, {
+  const detail = await auth.run((ctx) => getRequirement(ctx, {
     key: params.framework,
     version: params.version,
     code: params.code,
     revision,
-  });
+  }));
   if (!detail) throw data("Not found", { status: 404 });
   return { ...detail, revision };
 }

@@ -1,13 +1,17 @@
 import { Link } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
+import { authorize } from "~/http/guard.server.ts";
 import { listFrameworks } from "~/modules/catalog/catalog.server.ts";
 import { catalogPaths, kindLabel } from "~/modules/catalog/paths.ts";
 import type { Route } from "./+types/catalog";
 
 export const meta: Route.MetaFunction = () => [{ title: "Requirement catalog — Custody" }];
 
-export async function loader({ context }: Route.LoaderArgs) {
-  return { frameworks: await listFrameworks({ db: context.db }) };
+export const permission = "catalog:read";
+
+export async function loader(args: Route.LoaderArgs) {
+  const auth = await authorize(args, permission);
+  return { frameworks: await auth.run((ctx) => listFrameworks(ctx)) };
 }
 
 export default function Catalog({ loaderData }: Route.ComponentProps) {

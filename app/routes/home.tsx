@@ -1,12 +1,16 @@
 import { Link } from "react-router";
+import { authorize } from "~/http/guard.server.ts";
 import { listFrameworks } from "~/modules/catalog/catalog.server.ts";
 import { catalogPaths, kindLabel } from "~/modules/catalog/paths.ts";
 import type { Route } from "./+types/home";
 
 export const meta: Route.MetaFunction = () => [{ title: "Custody — cloud contracts held to CJIS and the IACP principles" }];
 
-export async function loader({ context }: Route.LoaderArgs) {
-  const frameworks = await listFrameworks({ db: context.db });
+export const permission = "catalog:read";
+
+export async function loader(args: Route.LoaderArgs) {
+  const auth = await authorize(args, permission);
+  const frameworks = await auth.run((ctx) => listFrameworks(ctx));
   return { frameworks: frameworks.filter((f) => f.latest) };
 }
 

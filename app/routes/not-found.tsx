@@ -1,6 +1,7 @@
 import { data } from "react-router";
 
 /** Any address no other route claims: the root error boundary renders the 404 page. */
+export const permission = "public";
 export function loader() {
   throw data("Not found", { status: 404 });
 }

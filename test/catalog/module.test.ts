@@ -11,14 +11,15 @@ import {
 import { catalogData } from "../../db/catalog/index.ts";
 import { loadCatalog } from "../../db/catalog/load.ts";
 import type { DatabaseHandle } from "../../db/client.ts";
+import { AuditRecorder, systemActor } from "../../app/modules/audit/audit.server.ts";
 import { createTestDatabase } from "../support/database.ts";
 
 let handle: DatabaseHandle;
-let ctx: { db: DatabaseHandle["db"] };
+let ctx: { db: DatabaseHandle["db"]; audit: AuditRecorder };
 beforeAll(async () => {
   handle = await createTestDatabase();
   await loadCatalog(handle.db, catalogData);
-  ctx = { db: handle.db };
+  ctx = { db: handle.db, audit: new AuditRecorder(systemActor("test")) };
 });
 afterAll(async () => {
   await handle.close();
@@ -76,6 +77,19 @@ describe("the catalog module", () => {
     expect(fromPrinciple1).toMatchObject({ relationship: "subset", direction: "incoming" });
     expect(fromPrinciple1.rationale).toBe(toSa9.rationale);
     expect(inverse("intersects")).toBe("intersects");
+  });
+
+  it("records each read for the audit trail: the framework or requirement, by id", async () => {
+    const audit = new AuditRecorder(systemActor("test"));
+    const read = (await getRequirement({ db: handle.db, audit }, { key: "cjis-policy", version: "6.0", code: "IR-6" }))!;
+    await getPrincipleCrosswalk({ db: handle.db, audit });
+    await handle.db.transaction((tx) => audit.flush(tx));
+    const { auditEvents } = await import("../../db/schema/audit.ts");
+    const events = await handle.db.select().from(auditEvents);
+    expect(events.map((e) => [e.action, e.objectId])).toEqual([
+      ["catalog.requirement.read", read.requirement.id],
+      ["catalog.crosswalk.read", expect.any(String)],
+    ]);
   });
 
   it("gives a requirement its parent, its children and the evidence that can satisfy it", async () => {

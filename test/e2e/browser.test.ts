@@ -1,4 +1,4 @@
-import type { Browser } from "playwright-core";
+import type { Browser, BrowserContextOptions } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   browserAvailable,
@@ -10,6 +10,7 @@ import {
   seriousAccessibilityViolations,
   skipNotice,
 } from "../support/browser.ts";
+import { demoAccount, nextCode, signInInBrowser } from "../support/demo.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
 
 if (!browserAvailable && !browserRequired) console.log(skipNotice);
@@ -25,11 +26,18 @@ if (!browserAvailable && browserRequired) {
 describe.runIf(browserAvailable)("Custody in a real browser", () => {
   let server: RunningServer;
   let browser: Browser;
+  let signedIn: BrowserContextOptions["storageState"];
   const problems: string[] = [];
 
   beforeAll(async () => {
     server = await startServer();
     browser = await launchBrowser();
+    // Sign in once, through the real pages, as Riverside's CJIS officer; later tests reuse the session.
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signInInBrowser(page, server, demoAccount(server, "CJIS officer", "Riverside"));
+    signedIn = await context.storageState();
+    await context.close();
   });
   afterAll(async () => {
     await browser?.close();
@@ -38,6 +46,7 @@ describe.runIf(browserAvailable)("Custody in a real browser", () => {
 
   async function open(path: string, options: { javaScriptEnabled?: boolean; width?: number } = {}) {
     const context = await browser.newContext({
+      storageState: signedIn,
       javaScriptEnabled: options.javaScriptEnabled ?? true,
       viewport: { width: options.width ?? 1280, height: 900 },
     });
@@ -50,6 +59,40 @@ describe.runIf(browserAvailable)("Custody in a real browser", () => {
     expect(response!.status()).toBe(200);
     return page;
   }
+
+  it("shows the system-use notice before sign-in, then asks for the password and the authenticator code", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/catalog/cjis-policy/6.0/IR-6`);
+    await page.waitForURL(/\/sign-in\?redirectTo=%2Fcatalog%2Fcjis-policy%2F6\.0%2FIR-6$/);
+    await expectVisible(page.getByRole("heading", { name: "Restricted system: read before you sign in" }));
+    expect(await page.getByLabel("Password").count()).toBe(0);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, "sign-in-notice");
+    await page.getByRole("button", { name: "I understand and agree" }).click();
+
+    const account = demoAccount(server, "Legal", "Riverside");
+    await page.getByLabel("E-mail address").fill(account.email);
+    await page.getByLabel("Password").fill("not the password");
+    await page.getByRole("button", { name: "Continue" }).click();
+    await expectVisible(page.getByText("The e-mail address or password is not right, or the account is locked or disabled."));
+
+    await page.getByLabel("Password").fill(account.password);
+    await page.getByRole("button", { name: "Continue" }).click();
+    await expectVisible(page.getByRole("heading", { name: "Enter your code" }));
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await page.getByLabel("Code").fill(nextCode(account));
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(/\/catalog\/cjis-policy\/6\.0\/IR-6$/);
+    expect(await page.locator("h1").innerText()).toBe("IR-6 Incident reporting");
+    await expectVisible(page.getByRole("button", { name: "Sign out" }));
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(/\/sign-in\?reason=signed-out/);
+    await page.goto(`${server.url}/catalog`);
+    await page.waitForURL(/\/sign-in\?redirectTo=%2Fcatalog$/);
+    await context.close();
+  });
 
   it("shows the home page: the product, the four frameworks of the catalog, and no accessibility failures", async () => {
     const page = await open("/");
@@ -89,12 +132,12 @@ describe.runIf(browserAvailable)("Custody in a real browser", () => {
     const page = await open("/catalog/iacp-principles/2015/1");
     await page.getByRole("link", { name: "CJIS SA-9 External system services" }).click();
     await page.waitForURL(/\/catalog\/cjis-policy\/6\.0\/SA-9$/);
-    expect(await page.locator("h1").innerText()).toBe("SA-9 External system services");
+    await expectVisible(page.locator("h1", { hasText: "SA-9 External system services" }));
     const row = page.locator("tr", { has: page.getByRole("link", { name: "IACP principle 1 CJIS Security Policy compliance" }) });
     expect(await row.locator("td").first().innerText()).toBe("Part of");
     await row.getByRole("link").click();
     await page.waitForURL(/\/catalog\/iacp-principles\/2015\/1$/);
-    expect(await page.locator("h1").innerText()).toBe("Principle 1 CJIS Security Policy compliance");
+    await expectVisible(page.locator("h1", { hasText: "Principle 1 CJIS Security Policy compliance" }));
   });
 
   it("filters a framework without JavaScript, with the form alone", async () => {

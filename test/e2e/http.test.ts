@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { demoAccount, signInOverHttp } from "../support/demo.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
 
 let server: RunningServer;
+let cookie: string;
 beforeAll(async () => {
   server = await startServer();
+  cookie = await signInOverHttp(server, demoAccount(server, "Auditor"));
 });
+const signedIn = (path: string) => fetch(`${server.url}${path}`, { headers: { Cookie: cookie }, redirect: "manual" });
 afterAll(async () => {
   await server.stop();
 });
@@ -24,19 +28,19 @@ function expectSecurityHeaders(response: Response) {
 
 describe("every HTTP response", () => {
   it("carries the security headers, on pages, assets, errors and the health check alike", async () => {
-    const page = await fetch(`${server.url}/catalog`);
+    const page = await signedIn("/catalog");
     const html = await page.text();
     const asset = html.match(/href="(\/assets\/[^"]+\.css)"/)![1]!;
-    for (const path of ["/", "/catalog", asset, "/favicon.svg", "/no/such/page", "/healthz"]) {
-      const response = await fetch(`${server.url}${path}`);
-      expectSecurityHeaders(response);
+    for (const path of ["/", "/catalog", "/sign-in", asset, "/favicon.svg", "/no/such/page", "/healthz"]) {
+      expectSecurityHeaders(await signedIn(path));
+      expectSecurityHeaders(await fetch(`${server.url}${path}`, { redirect: "manual" }));
     }
   });
 
   it("gives each page a fresh nonce, and every script in the page carries it", async () => {
     const nonces = new Set<string>();
     for (let i = 0; i < 3; i++) {
-      const response = await fetch(`${server.url}/catalog/iacp-principles/2015/4`);
+      const response = await signedIn("/catalog/iacp-principles/2015/4");
       const nonce = response.headers.get("content-security-policy")!.match(/'nonce-([^']+)'/)![1]!;
       nonces.add(nonce);
       const html = await response.text();
@@ -48,16 +52,39 @@ describe("every HTTP response", () => {
   });
 
   it("keeps pages out of every cache, while fingerprinted assets are cached for good", async () => {
-    const page = await fetch(`${server.url}/catalog/cjis-policy/6.0`);
+    const page = await signedIn("/catalog/cjis-policy/6.0");
+    expect(page.status).toBe(200);
     expect(page.headers.get("cache-control")).toBe("no-store");
     const asset = (await page.text()).match(/href="(\/assets\/[^"]+\.css)"/)![1]!;
     expect((await fetch(`${server.url}${asset}`)).headers.get("cache-control")).toMatch(/max-age=31536000.*immutable/);
   });
 });
 
+describe("access without a session", () => {
+  it("sends every page to sign-in, keeping the address to return to", async () => {
+    for (const path of ["/", "/catalog", "/catalog/cjis-policy/6.0/AC-7", "/account"]) {
+      const response = await fetch(`${server.url}${path}`, { redirect: "manual" });
+      expect(response.status, path).toBe(302);
+      expect(response.headers.get("location"), path).toBe(`/sign-in?redirectTo=${encodeURIComponent(path)}`);
+    }
+    expect((await fetch(`${server.url}/sign-in`)).status).toBe(200);
+  });
+
+  it("refuses a form post from another site, whatever it carries", async () => {
+    const response = await fetch(`${server.url}/sign-in`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "https://attacker.example", Cookie: cookie },
+      body: new URLSearchParams({ intent: "acknowledge" }),
+      redirect: "manual",
+    });
+    expect(response.status).toBe(403);
+    expect(await response.text()).toBe("Refused: this request did not come from a Custody page.");
+  });
+});
+
 describe("addresses", () => {
   it("answer an unknown address with a real 404 page inside the site's header and footer", async () => {
-    const response = await fetch(`${server.url}/catalog/cjis-policy/6.0/ZZ-404`);
+    const response = await signedIn("/catalog/cjis-policy/6.0/ZZ-404");
     expect(response.status).toBe(404);
     const html = await response.text();
     expect(html).toContain("<title>Page not found — Custody</title>");
@@ -68,7 +95,7 @@ describe("addresses", () => {
 
   it("answer a malformed address or missing asset with a 4xx, never a 500", async () => {
     for (const path of ["/catalog/%E0%A4%A", "/catalog/cjis-policy/6.0?revision=-1", "/assets/missing.js"]) {
-      const response = await fetch(`${server.url}${path}`);
+      const response = await signedIn(path);
       expect(response.status, path).toBeGreaterThanOrEqual(400);
       expect(response.status, path).toBeLessThan(500);
     }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { demoAccount, signInOverHttp } from "../support/demo.ts";
 import { freePort, runServerToExit, startServer, tempDataDir, type RunningServer } from "../support/server.ts";
 
 const running: RunningServer[] = [];
@@ -21,7 +22,19 @@ describe("starting Custody", () => {
     expect(server.output.stdout).toMatch(/Catalog loaded: frameworks 4 added/);
     expect(existsSync(path.join(dataDir, "pglite"))).toBe(true);
     expect(statSync(path.join(dataDir, "secrets.json")).mode & 0o777).toBe(0o600);
-    expect((await fetch(`${server.url}/catalog`)).status).toBe(200);
+    expect(server.output.stdout).toContain("Custody demo accounts");
+    expect(statSync(path.join(dataDir, "demo-accounts.txt")).mode & 0o777).toBe(0o600);
+    const cookie = await signInOverHttp(server, demoAccount(server, "Platform administrator"));
+    expect((await fetch(`${server.url}/catalog`, { headers: { Cookie: cookie } })).status).toBe(200);
+  });
+
+  it("prints a single-use link for the first administrator when it seeds no demo, and only while none exists", async () => {
+    const server = await start({ database: "embedded", env: { SEED_DEMO: "0" } });
+    const link = server.output.stdout.match(/No platform administrator exists yet\.[^\n]*\n\s+(http:\/\/\S+\/invitations\/\S+)/)![1]!;
+    const page = await fetch(link);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("Create the first platform administrator");
+    expect(server.output.stdout).not.toMatch(/password:/);
   });
 
   it("refuses a second server on the same data directory with a clear message, leaving the first serving and the data intact", async () => {
@@ -39,14 +52,16 @@ describe("starting Custody", () => {
 
     // The second process never took the lock, and the first kept serving.
     expect(readFileSync(path.join(dataDir, "pglite.owner"), "utf8")).toBe(String(first.pid));
-    expect((await fetch(`${first.url}/catalog/cjis-policy/6.0/AC-7`)).status).toBe(200);
+    expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
     await first.stop();
     expect(existsSync(path.join(dataDir, "pglite.owner"))).toBe(false);
 
-    // The data survived: a restart finds the catalog already loaded.
+    // The data survived: a restart finds the catalog loaded and the accounts made before it still sign in.
     const again = await start({ dataDir, database: "embedded" });
     expect(again.output.stdout).toContain("Catalog up to date.");
-    const page = await (await fetch(`${again.url}/catalog/cjis-policy/6.0/AC-7`)).text();
+    expect(again.output.stdout).not.toContain("demo accounts");
+    const cookie = await signInOverHttp(again, demoAccount(again, "Procurement officer"));
+    const page = await (await fetch(`${again.url}/catalog/cjis-policy/6.0/AC-7`, { headers: { Cookie: cookie } })).text();
     expect(page).toContain("Unsuccessful logon attempts");
   });
 

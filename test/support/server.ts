@@ -67,7 +67,7 @@ export async function startServer(
   const dataDir = options.dataDir ?? tempDataDir();
   const port = await freePort();
   let drop = async () => {};
-  const extra: Record<string, string> = { PORT: String(port), DATA_DIR: dataDir, ...options.env };
+  const extra: Record<string, string> = { PORT: String(port), DATA_DIR: dataDir, SEED_DEMO: "1", ...options.env };
   if ((options.database ?? "auto") === "auto" && process.env.DATABASE_URL) {
     const created = await createPostgresDatabase(process.env.DATABASE_URL, "custody_e2e");
     extra.DATABASE_URL = created.url;

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, ilike, inArray, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
+import type { AuditRecorder } from "../audit/audit.server.ts";
 import type { Queryable } from "../../../db/client.ts";
 import {
   crosswalk,
@@ -18,7 +19,10 @@ import {
  * whole installation; it is not tenant data. Functions take a context holding
  * the database (later also the actor) and plain input.
  */
-export type CatalogContext = { db: Queryable };
+export type CatalogContext = { db: Queryable; audit: Pick<AuditRecorder, "record"> };
+
+/** For reads made on the way to another, already audited, read. */
+const quietly = (ctx: CatalogContext): CatalogContext => ({ db: ctx.db, audit: { record: () => {} } });
 
 export type FrameworkSummary = Pick<
   Framework,
@@ -50,6 +54,7 @@ export async function listFrameworks(ctx: CatalogContext): Promise<FrameworkSumm
     .select({ frameworkId: requirements.frameworkId, kind: requirements.kind, n: sql<number>`count(*)::int` })
     .from(requirements)
     .groupBy(requirements.frameworkId, requirements.kind);
+  ctx.audit.record({ action: "catalog.framework.list", objectType: "framework", details: { count: rows.length } });
   const latestRevision = new Map<string, number>();
   for (const f of rows) {
     const k = `${f.key}@${f.version}`;
@@ -150,6 +155,12 @@ export async function getFramework(
           )
           .orderBy(asc(requirements.sortOrder));
   const matchIds = new Set(matching.map((r) => r.id));
+  ctx.audit.record({
+    action: "catalog.framework.read",
+    objectType: "framework",
+    objectId: framework.id,
+    details: { key: framework.key, version: framework.version, revision: framework.revision, ...(query ? { query } : {}) },
+  });
   const revisions = await ctx.db
     .select({ revision: frameworks.revision, frozenAt: frameworks.frozenAt })
     .from(frameworks)
@@ -232,6 +243,12 @@ export async function getRequirement(
       ),
     )
     .orderBy(asc(requirements.sortOrder));
+  ctx.audit.record({
+    action: "catalog.requirement.read",
+    objectType: "requirement",
+    objectId: requirement.id,
+    details: { framework: `${framework.key}@${framework.version}`, revision: framework.revision, code: requirement.code },
+  });
   const parent = family.find((r) => r.id === requirement.parentId) ?? null;
   const children = family.filter((r) => r.parentId === requirement.id);
 
@@ -303,13 +320,14 @@ export async function getPrincipleCrosswalk(ctx: CatalogContext) {
   const principlesKey = "iacp-principles";
   const version = await latestVersion(ctx, principlesKey);
   if (!version) return null;
-  const detail = await getFramework(ctx, { key: principlesKey, version });
+  const detail = await getFramework(quietly(ctx), { key: principlesKey, version });
   if (!detail) return null;
+  ctx.audit.record({ action: "catalog.crosswalk.read", objectType: "framework", objectId: detail.framework.id });
   const rows = await Promise.all(
     detail.groups
       .flatMap((g) => g.items)
       .map(async (principle) => {
-        const r = await getRequirement(ctx, { key: principlesKey, version, code: principle.code });
+        const r = await getRequirement(quietly(ctx), { key: principlesKey, version, code: principle.code });
         const linked: LinkedRequirement[] = (r?.crosswalk ?? []).map((l) => ({
           code: l.other.code,
           kind: l.other.kind,
@@ -332,6 +350,7 @@ export async function getPrincipleCrosswalk(ctx: CatalogContext) {
 /** The evidence vocabulary with the requirements each kind can help satisfy. */
 export async function listEvidenceKinds(ctx: CatalogContext) {
   const kinds = await ctx.db.select().from(evidenceKinds).orderBy(asc(evidenceKinds.sortOrder));
+  ctx.audit.record({ action: "catalog.evidence-kind.list", objectType: "evidence-kind", details: { count: kinds.length } });
   const links = kinds.length
     ? await ctx.db
         .select({
@@ -360,7 +379,7 @@ export async function listEvidenceKinds(ctx: CatalogContext) {
 }
 
 /** Marks a framework revision as cited by a contract: the seeder will never rewrite it. */
-export async function freezeFrameworkRevision(ctx: CatalogContext, frameworkId: string) {
+export async function freezeFrameworkRevision(ctx: { db: Queryable }, frameworkId: string) {
   await ctx.db
     .update(frameworks)
     .set({ frozenAt: sql`coalesce(${frameworks.frozenAt}, now())` })

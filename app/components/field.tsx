@@ -1,0 +1,45 @@
+import type { InputHTMLAttributes } from "react";
+
+type Props = InputHTMLAttributes<HTMLInputElement> & { name: string; label: string; hint?: string; error?: string };
+
+/** A USWDS text field with its label, hint and error message wired for screen readers. */
+export function Field({ name, label, hint, error, className, ...input }: Props) {
+  const id = input.id ?? `field-${name}`;
+  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className={`usa-form-group${error ? " usa-form-group--error" : ""}`}>
+      <label className={`usa-label${error ? " usa-label--error" : ""}`} htmlFor={id}>
+        {label}
+      </label>
+      {hint ? (
+        <span className="usa-hint" id={`${id}-hint`}>
+          {hint}
+        </span>
+      ) : null}
+      {error ? (
+        <span className="usa-error-message" id={`${id}-error`} role="alert">
+          {error}
+        </span>
+      ) : null}
+      <input
+        {...input}
+        id={id}
+        name={name}
+        className={`usa-input${error ? " usa-input--error" : ""}${className ? ` ${className}` : ""}`}
+        aria-describedby={describedBy}
+        aria-invalid={error ? true : undefined}
+      />
+    </div>
+  );
+}
+
+export function FormAlert({ message }: { message?: string | null }) {
+  if (!message) return null;
+  return (
+    <div className="usa-alert usa-alert--error usa-alert--slim margin-y-2" role="alert">
+      <div className="usa-alert__body">
+        <p className="usa-alert__text">{message}</p>
+      </div>
+    </div>
+  );
+}

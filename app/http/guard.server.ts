@@ -1,0 +1,121 @@
+import { type AppLoadContext, data, redirect } from "react-router";
+import type { Permission } from "../modules/access/permissions.ts";
+import { resolveSession, type LiveMembership, type SessionState } from "../modules/access/sessions.server.ts";
+import { recordNow, type AuditActor } from "../modules/audit/audit.server.ts";
+import { type Actor, inTransaction, InvalidInput, type ModuleContext, NotFound } from "../modules/context.server.ts";
+import { readSessionToken } from "./cookies.server.ts";
+
+/**
+ * The one door into every page and action. A route names what it needs in one line:
+ *
+ *   const auth = await authorize(args, "user:read");
+ *   return auth.run((ctx) => listPeople(ctx));
+ *
+ * No valid session → sign-in (returning here afterwards). Missing permission → 403.
+ * An object that does not exist or belongs to someone else → 404. Denials are audited.
+ */
+export type RouteArgs = { request: Request; context: AppLoadContext };
+
+/** "signed-in": any person with a valid session, even without a role (their own account pages). */
+export type Requirement = Permission | "signed-in";
+
+export type Authorized = {
+  actor: Actor;
+  person: Extract<SessionState, { status: "valid" }>["person"];
+  membership: LiveMembership | null;
+  memberships: LiveMembership[];
+  /** Run module code in one transaction with this actor; its audit events commit with it. */
+  run<T>(fn: (ctx: ModuleContext) => Promise<T>): Promise<T>;
+};
+
+const returnPath = (request: Request) => {
+  const url = new URL(request.url);
+  return `${url.pathname}${url.search}`;
+};
+
+function anonymous(context: AppLoadContext): AuditActor {
+  return { personId: null, sessionId: null, tokenId: null, label: null, organisationId: null, ...context.client };
+}
+
+export async function authorize(args: RouteArgs, requirement: Requirement): Promise<Authorized> {
+  const { request, context } = args;
+  const now = context.now();
+  const token = await readSessionToken(request);
+  const state = await resolveSession(context.db, context.secrets, token, now);
+  if (state.status !== "valid") {
+    const reason = state.status === "idle" ? "idle" : state.status === "expired" ? "expired" : null;
+    await recordNow(
+      context.db,
+      { ...anonymous(context), personId: "personId" in state ? state.personId : null, sessionId: "sessionId" in state ? state.sessionId : null },
+      [
+        {
+          action: reason ? `auth.session.${reason === "idle" ? "idle-timeout" : "expired"}` : "access.unauthenticated",
+          outcome: "denied",
+          details: { path: new URL(request.url).pathname, method: request.method },
+        },
+      ],
+      now,
+    );
+    const params = new URLSearchParams({ redirectTo: returnPath(request) });
+    if (reason) params.set("reason", reason);
+    throw redirect(`/sign-in?${params}`);
+  }
+
+  const actor: Actor = {
+    kind: "person",
+    personId: state.person.id,
+    sessionId: state.sessionId,
+    tokenId: null,
+    label: state.person.email,
+    organisationId: state.membership?.organisationId ?? null,
+    ip: context.client.ip,
+    userAgent: context.client.userAgent,
+    role: state.membership?.role ?? null,
+    organisationKind: state.membership?.organisationKind ?? null,
+    permissions: state.permissions,
+  };
+
+  const path = new URL(request.url).pathname;
+  if (state.passwordExpired && requirement !== "signed-in") {
+    throw redirect(`/account/password?expired=1&redirectTo=${encodeURIComponent(returnPath(request))}`);
+  }
+  if (requirement !== "signed-in" && !state.permissions.has(requirement)) {
+    await recordNow(context.db, actor, [{ action: "access.denied", outcome: "denied", details: { permission: requirement, path, method: request.method } }], now);
+    throw data(`Your role does not allow this. It needs the “${requirement}” permission.`, { status: 403 });
+  }
+
+  return {
+    actor,
+    person: state.person,
+    membership: state.membership,
+    memberships: state.memberships,
+    run: (fn) => runAs(context, actor, now, fn, path),
+  };
+}
+
+/** Run fn for an actor; turn NotFound into an audited 404. */
+export async function runAs<T>(
+  context: AppLoadContext,
+  actor: Actor,
+  now: Date,
+  fn: (ctx: ModuleContext) => Promise<T>,
+  path: string,
+): Promise<T> {
+  try {
+    return await inTransaction(context.db, { actor, now, secrets: context.secrets }, fn);
+  } catch (error) {
+    if (error instanceof InvalidInput && error.auditEvent) {
+      await recordNow(context.db, actor, [error.auditEvent], now);
+    }
+    if (error instanceof NotFound) {
+      await recordNow(
+        context.db,
+        actor,
+        [{ action: "access.not-found", outcome: "denied", objectType: error.objectType, objectId: error.objectId, details: { path } }],
+        now,
+      );
+      throw data("Not found", { status: 404 });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,293 @@
+import { randomBytes } from "node:crypto";
+import { and, eq, isNull } from "drizzle-orm";
+import type { Database, Queryable } from "../../../db/client.ts";
+import { invitations, memberships, organisations, people, recoveryCodes, sessions } from "../../../db/schema/access.ts";
+import { AuditRecorder, type AuditActor } from "../audit/audit.server.ts";
+import { InvalidInput, NotFound, type ModuleContext } from "../context.server.ts";
+import { hashPassword, passwordProblem, verifyPassword } from "./passwords.server.ts";
+import { isRole, ROLES, type Role } from "./permissions.ts";
+import { decrypt, encrypt, newToken, tokenHash, type Secrets } from "./secrets.server.ts";
+import { enrolmentDetails, matchTotp, newTotpSecret } from "./totp.server.ts";
+
+/**
+ * Accounts come into being only through invitations: an administrator invites
+ * an e-mail address to a role in an organisation; the invitee sets a password
+ * and enrols TOTP through a single-use link that expires in 72 hours. No
+ * password is ever sent. The first platform administrator is invited by the
+ * installation itself (the bootstrap link printed at first start).
+ */
+export const INVITATION_LIFETIME_MS = 72 * 60 * 60 * 1000;
+export const RECOVERY_CODE_COUNT = 10;
+
+const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export async function platformOrganisation(db: Queryable) {
+  const [existing] = await db.select().from(organisations).where(eq(organisations.kind, "platform")).limit(1);
+  if (existing) return existing;
+  const [created] = await db.insert(organisations).values({ kind: "platform", name: "Custody installation" }).returning();
+  return created!;
+}
+
+/** Invite someone. The caller's own organisation only, unless they administer the platform. */
+export async function createInvitation(
+  ctx: ModuleContext,
+  input: { email: string; organisationId: string; role: string; membershipEndsAt: Date | null },
+) {
+  const email = input.email.trim().toLowerCase();
+  const errors: Record<string, string> = {};
+  if (!emailPattern.test(email) || email.length > 254) errors.email = "Enter an e-mail address like name@agency.gov.";
+  if (!isRole(input.role)) errors.role = "Choose a role.";
+  if (input.membershipEndsAt && input.membershipEndsAt.getTime() <= ctx.now.getTime()) {
+    errors.membershipEndsAt = "The end date must be in the future.";
+  }
+  const crossOrganisation = ctx.actor.organisationKind === "platform";
+  if (!crossOrganisation && input.organisationId !== ctx.actor.organisationId) throw new NotFound("organisation", input.organisationId);
+  const [organisation] = await ctx.db.select().from(organisations).where(eq(organisations.id, input.organisationId));
+  if (!organisation) throw new NotFound("organisation", input.organisationId);
+  if (organisation.status !== "active") errors.organisationId = "This organisation is decommissioned.";
+  if (isRole(input.role) && ROLES[input.role].organisationKind !== organisation.kind) {
+    errors.role = `A ${ROLES[input.role].label.toLowerCase()} cannot belong to ${organisation.kind === "vendor" ? "a vendor" : `an ${organisation.kind}`}.`;
+  }
+  if (isRole(input.role) && input.role === "platform-admin" && ctx.actor.role !== "platform-admin") {
+    errors.role = "Only a platform administrator can invite another.";
+  }
+  if (Object.keys(errors).length > 0) throw new InvalidInput(errors);
+  const token = newToken();
+  const [invitation] = await ctx.db
+    .insert(invitations)
+    .values({
+      tokenHash: tokenHash(token),
+      email,
+      organisationId: organisation.id,
+      role: input.role,
+      membershipEndsAt: input.membershipEndsAt,
+      invitedBy: ctx.actor.personId,
+      createdAt: ctx.now,
+      expiresAt: new Date(ctx.now.getTime() + INVITATION_LIFETIME_MS),
+    })
+    .returning();
+  ctx.audit.record({
+    action: "invitation.create",
+    objectType: "invitation",
+    objectId: invitation!.id,
+    organisationId: organisation.id,
+    details: { email, role: input.role, membershipEndsAt: input.membershipEndsAt?.toISOString() ?? null },
+  });
+  return { token, invitation: invitation! };
+}
+
+/**
+ * On a start with no platform administrator, a fresh single-use link to create
+ * one. Earlier unused bootstrap links are revoked, so only the latest works.
+ */
+export async function ensureBootstrapInvitation(db: Database, now: Date): Promise<string | null> {
+  return db.transaction(async (tx) => {
+    const platform = await platformOrganisation(tx);
+    const admins = await tx
+      .select({ id: memberships.id })
+      .from(memberships)
+      .where(and(eq(memberships.organisationId, platform.id), eq(memberships.role, "platform-admin"), isNull(memberships.endedAt)))
+      .limit(1);
+    if (admins.length > 0) return null;
+    await tx
+      .update(invitations)
+      .set({ revokedAt: now })
+      .where(and(eq(invitations.organisationId, platform.id), isNull(invitations.invitedBy), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)));
+    const token = newToken();
+    const [invitation] = await tx
+      .insert(invitations)
+      .values({
+        tokenHash: tokenHash(token),
+        email: "",
+        organisationId: platform.id,
+        role: "platform-admin",
+        invitedBy: null,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + INVITATION_LIFETIME_MS),
+      })
+      .returning();
+    const audit = new AuditRecorder({ ...systemAudit, organisationId: platform.id }, () => now);
+    audit.record({ action: "invitation.bootstrap", objectType: "invitation", objectId: invitation!.id, details: { role: "platform-admin" } });
+    await audit.flush(tx);
+    return token;
+  });
+}
+
+const systemAudit: AuditActor = { personId: null, sessionId: null, tokenId: null, label: "system", organisationId: null, ip: null, userAgent: null };
+
+async function findUsableInvitation(db: Queryable, token: string, now: Date) {
+  const [row] = await db
+    .select({ invitation: invitations, organisation: organisations })
+    .from(invitations)
+    .innerJoin(organisations, eq(organisations.id, invitations.organisationId))
+    .where(eq(invitations.tokenHash, tokenHash(token)))
+    .limit(1);
+  if (!row) return { problem: "unknown" as const };
+  const { invitation } = row;
+  if (invitation.acceptedAt) return { problem: "used" as const };
+  if (invitation.revokedAt) return { problem: "revoked" as const };
+  if (invitation.expiresAt.getTime() <= now.getTime()) return { problem: "expired" as const };
+  if (row.organisation.status !== "active") return { problem: "revoked" as const };
+  return { problem: null, ...row };
+}
+
+export type InvitationView =
+  | { usable: false; problem: "unknown" | "used" | "revoked" | "expired" }
+  | {
+      usable: true;
+      bootstrap: boolean;
+      email: string;
+      organisationName: string;
+      roleLabel: string;
+      existingAccount: boolean;
+      expiresAt: Date;
+      enrolment: { qrDataUrl: string; manualKey: string; uri: string };
+    };
+
+/** What the invitee sees; prepares the TOTP secret they will enrol. */
+export async function openInvitation(db: Database, secrets: Secrets, token: string, now: Date): Promise<InvitationView> {
+  return db.transaction(async (tx) => {
+    const found = await findUsableInvitation(tx, token, now);
+    if (found.problem) return { usable: false as const, problem: found.problem };
+    const { invitation, organisation } = found;
+    let secret = invitation.pendingTotpSecret ? decrypt(secrets, invitation.pendingTotpSecret) : null;
+    if (!secret) {
+      secret = newTotpSecret();
+      await tx.update(invitations).set({ pendingTotpSecret: encrypt(secrets, secret) }).where(eq(invitations.id, invitation.id));
+    }
+    const [existing] = invitation.email ? await tx.select({ id: people.id }).from(people).where(eq(people.email, invitation.email)) : [];
+    return {
+      usable: true as const,
+      bootstrap: invitation.invitedBy === null,
+      email: invitation.email,
+      organisationName: organisation.name,
+      roleLabel: isRole(invitation.role) ? ROLES[invitation.role].label : invitation.role,
+      existingAccount: Boolean(existing),
+      expiresAt: invitation.expiresAt,
+      enrolment: await enrolmentDetails(secret, invitation.email || "administrator"),
+    };
+  });
+}
+
+export async function generateRecoveryCodes(db: Queryable, personId: string, now: Date): Promise<string[]> {
+  await db.update(recoveryCodes).set({ usedAt: now }).where(and(eq(recoveryCodes.personId, personId), isNull(recoveryCodes.usedAt)));
+  const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => {
+    const raw = randomBytes(8).toString("hex").slice(0, 10);
+    return `${raw.slice(0, 5)}-${raw.slice(5)}`;
+  });
+  await db.insert(recoveryCodes).values(codes.map((c) => ({ personId, codeHash: tokenHash(c.replace("-", "")), createdAt: now })));
+  return codes;
+}
+
+export type AcceptInput = { email?: string; name: string; password: string; code: string };
+
+/**
+ * Accept an invitation: create the account with its password and TOTP, grant
+ * the membership, and return the one-time recovery codes (shown once).
+ */
+export async function acceptInvitation(
+  db: Database,
+  secrets: Secrets,
+  token: string,
+  input: AcceptInput,
+  client: { ip: string | null; userAgent: string | null },
+  now: Date,
+): Promise<{ personId: string; email: string; recoveryCodes: string[] }> {
+  return db.transaction(async (tx) => {
+    const found = await findUsableInvitation(tx, token, now);
+    if (found.problem) throw new InvalidInput({ form: "This invitation link can no longer be used. Ask your administrator for a new one." });
+    const { invitation } = found;
+    const email = (invitation.email || input.email || "").trim().toLowerCase();
+    const name = input.name.trim();
+    const errors: Record<string, string> = {};
+    if (!invitation.email && (!emailPattern.test(email) || email.length > 254)) errors.email = "Enter your e-mail address, like name@agency.gov.";
+    if (name.length < 2 || name.length > 200) errors.name = "Enter your full name.";
+    const problem = passwordProblem(input.password, { email, name });
+    if (problem) errors.password = problem;
+    const secret = invitation.pendingTotpSecret ? decrypt(secrets, invitation.pendingTotpSecret) : null;
+    const step = secret ? matchTotp(secret, input.code, now) : null;
+    if (step === null) errors.code = "That code is not right. Enter the 6-digit code your authenticator app shows now.";
+    const [existing] = email ? await tx.select({ id: people.id }).from(people).where(eq(people.email, email)) : [];
+    if (existing) errors.email = "An account with this e-mail address already exists. Sign in, then ask your administrator to add the role to it.";
+    if (Object.keys(errors).length > 0) throw new InvalidInput(errors);
+
+    const [person] = await tx
+      .insert(people)
+      .values({
+        email,
+        name,
+        passwordHash: await hashPassword(input.password),
+        passwordChangedAt: now,
+        totpSecret: encrypt(secrets, secret!),
+        totpLastStep: step,
+        mfaEnrolledAt: now,
+        lastActivityAt: now,
+        createdAt: now,
+      })
+      .returning({ id: people.id });
+    const role = invitation.role as Role;
+    const [membership] = await tx
+      .insert(memberships)
+      .values({
+        personId: person!.id,
+        organisationId: invitation.organisationId,
+        role,
+        startsAt: now,
+        endsAt: invitation.membershipEndsAt,
+        grantedBy: invitation.invitedBy,
+        createdAt: now,
+      })
+      .returning({ id: memberships.id });
+    await tx
+      .update(invitations)
+      .set({ acceptedAt: now, acceptedBy: person!.id, pendingTotpSecret: null, ...(invitation.email ? {} : { email }) })
+      .where(eq(invitations.id, invitation.id));
+    const codes = await generateRecoveryCodes(tx, person!.id, now);
+    const audit = new AuditRecorder(
+      { personId: person!.id, sessionId: null, tokenId: null, label: email, organisationId: invitation.organisationId, ip: client.ip, userAgent: client.userAgent },
+      () => now,
+    );
+    audit.record({ action: "invitation.accept", objectType: "invitation", objectId: invitation.id });
+    audit.record({ action: "person.create", objectType: "person", objectId: person!.id, details: { email, name } });
+    audit.record({ action: "auth.mfa.enrol", objectType: "person", objectId: person!.id, details: { method: "totp", recoveryCodes: codes.length } });
+    audit.record({
+      action: "membership.grant",
+      objectType: "membership",
+      objectId: membership!.id,
+      details: { role, organisationId: invitation.organisationId, endsAt: invitation.membershipEndsAt?.toISOString() ?? null, grantedBy: invitation.invitedBy },
+    });
+    await audit.flush(tx);
+    return { personId: person!.id, email, recoveryCodes: codes };
+  });
+}
+
+/** Change one's own password: the current one is checked, the new one must pass the rules. */
+export async function changeOwnPassword(ctx: ModuleContext, input: { current: string; next: string }) {
+  const personId = ctx.actor.personId;
+  if (!personId) throw new NotFound("person", "self");
+  const [person] = await ctx.db.select().from(people).where(eq(people.id, personId));
+  if (!person?.passwordHash) throw new NotFound("person", personId);
+  const errors: Record<string, string> = {};
+  if (!(await verifyPassword(person.passwordHash, input.current))) errors.current = "That is not your current password.";
+  const problem = passwordProblem(input.next, { email: person.email, name: person.name });
+  if (problem) errors.next = problem;
+  else if (input.next === input.current) errors.next = "Choose a password different from the current one.";
+  if (Object.keys(errors).length > 0) {
+    throw new InvalidInput(errors, {
+      action: "person.password.change",
+      outcome: "failed",
+      objectType: "person",
+      objectId: personId,
+      details: { fields: Object.keys(errors) },
+    });
+  }
+  await ctx.db.update(people).set({ passwordHash: await hashPassword(input.next), passwordChangedAt: ctx.now }).where(eq(people.id, personId));
+  ctx.audit.record({ action: "person.password.change", objectType: "person", objectId: personId });
+}
+
+/** Act for another of one's organisations. */
+export async function switchActiveOrganisation(ctx: ModuleContext, organisationId: string, live: { organisationId: string }[]) {
+  if (!ctx.actor.sessionId || !live.some((m) => m.organisationId === organisationId)) throw new NotFound("organisation", organisationId);
+  await ctx.db.update(sessions).set({ organisationId }).where(eq(sessions.id, ctx.actor.sessionId));
+  ctx.audit.record({ action: "session.organisation.switch", objectType: "organisation", objectId: organisationId, organisationId });
+}

@@ -1,0 +1,188 @@
+import { and, asc, eq, gt, isNull, lte, or, sql } from "drizzle-orm";
+import type { Queryable } from "../../../db/client.ts";
+import { memberships, organisations, people, sessions, type Person } from "../../../db/schema/access.ts";
+import { PASSWORD_MAX_AGE_DAYS } from "./password-rules.ts";
+import { isRole, permissionsOf, type Permission, type Role } from "./permissions.ts";
+import { newToken, sessionId, type Secrets } from "./secrets.server.ts";
+
+/**
+ * Sessions are database rows behind an id-only cookie (the row id is an HMAC of
+ * the cookie's token). CJIS Security Policy v6.0 figures:
+ * - AC-11: idle for 30 minutes → the next request must sign in again;
+ * - IA-11: at most 12 hours after authentication → sign in again;
+ * - AC-12: signing out ends the session on the server.
+ */
+export const IDLE_LIMIT_MS = 30 * 60 * 1000;
+export const ABSOLUTE_LIMIT_MS = 12 * 60 * 60 * 1000;
+/** Time allowed between the password and the second factor. */
+export const MFA_STEP_LIMIT_MS = 5 * 60 * 1000;
+/** lastSeenAt is written at most this often, to spare the database a write per request. */
+const TOUCH_EVERY_MS = 15 * 1000;
+
+export type LiveMembership = {
+  id: string;
+  organisationId: string;
+  organisationName: string;
+  organisationKind: "platform" | "agency" | "vendor";
+  role: Role;
+  endsAt: Date | null;
+};
+
+export type SessionState =
+  | { status: "none" }
+  | { status: "revoked" | "idle" | "expired" | "pending-mfa" | "disabled"; sessionId: string; personId: string }
+  | {
+      status: "valid";
+      sessionId: string;
+      person: Pick<Person, "id" | "email" | "name" | "passwordChangedAt" | "lastActivityAt">;
+      membership: LiveMembership | null;
+      memberships: LiveMembership[];
+      permissions: ReadonlySet<Permission>;
+      passwordExpired: boolean;
+    };
+
+export async function createSession(
+  db: Queryable,
+  secrets: Secrets,
+  input: { personId: string; now: Date; ip: string | null; userAgent: string | null; mfaAt: Date | null },
+) {
+  const token = newToken();
+  const id = sessionId(secrets, token);
+  await db.insert(sessions).values({
+    id,
+    personId: input.personId,
+    createdAt: input.now,
+    authenticatedAt: input.now,
+    mfaAt: input.mfaAt,
+    lastSeenAt: input.now,
+    ip: input.ip,
+    userAgent: input.userAgent?.slice(0, 500) ?? null,
+  });
+  return { token, id };
+}
+
+/** The memberships that give a person access right now, in live organisations. */
+export async function liveMemberships(db: Queryable, personId: string, now: Date): Promise<LiveMembership[]> {
+  const rows = await db
+    .select({
+      id: memberships.id,
+      organisationId: memberships.organisationId,
+      organisationName: organisations.name,
+      organisationKind: organisations.kind,
+      role: memberships.role,
+      endsAt: memberships.endsAt,
+    })
+    .from(memberships)
+    .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
+    .where(
+      and(
+        eq(memberships.personId, personId),
+        isNull(memberships.endedAt),
+        lte(memberships.startsAt, now),
+        or(isNull(memberships.endsAt), gt(memberships.endsAt, now)),
+        eq(organisations.status, "active"),
+      ),
+    )
+    .orderBy(asc(organisations.kind), asc(organisations.name));
+  return rows.flatMap((r) => (isRole(r.role) ? [{ ...r, role: r.role }] : []));
+}
+
+/**
+ * What a session token is worth right now. Idle and expired sessions are
+ * revoked on the spot so they can never come back.
+ */
+export async function resolveSession(
+  db: Queryable,
+  secrets: Secrets,
+  token: string | null,
+  now: Date,
+  options: { sideEffects?: boolean } = {},
+): Promise<SessionState> {
+  const act = options.sideEffects ?? true;
+  if (!token) return { status: "none" };
+  const id = sessionId(secrets, token);
+  const [row] = await db
+    .select({ session: sessions, person: people })
+    .from(sessions)
+    .innerJoin(people, eq(people.id, sessions.personId))
+    .where(eq(sessions.id, id))
+    .limit(1);
+  if (!row) return { status: "none" };
+  const { session, person } = row;
+  const ids = { sessionId: session.id, personId: person.id };
+  if (session.revokedAt) return { status: "revoked", ...ids };
+  if (person.disabledAt || person.lockedAt) {
+    if (act) await revokeSession(db, session.id, now, person.disabledAt ? "person disabled" : "account locked");
+    return { status: "disabled", ...ids };
+  }
+  if (!session.mfaAt) {
+    return now.getTime() - session.authenticatedAt.getTime() > MFA_STEP_LIMIT_MS
+      ? { status: "expired", ...ids }
+      : { status: "pending-mfa", ...ids };
+  }
+  if (now.getTime() - session.lastSeenAt.getTime() > IDLE_LIMIT_MS) {
+    if (act) await revokeSession(db, session.id, now, "idle for 30 minutes");
+    return { status: "idle", ...ids };
+  }
+  if (now.getTime() - session.authenticatedAt.getTime() > ABSOLUTE_LIMIT_MS) {
+    if (act) await revokeSession(db, session.id, now, "12 hours since sign-in");
+    return { status: "expired", ...ids };
+  }
+  const live = await liveMemberships(db, person.id, now);
+  let membership = live.find((m) => m.organisationId === session.organisationId) ?? live[0] ?? null;
+  if (act && membership && membership.organisationId !== session.organisationId) {
+    await db.update(sessions).set({ organisationId: membership.organisationId }).where(eq(sessions.id, session.id));
+  }
+  if (!membership) membership = null;
+  if (act && now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+    await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, session.id));
+    await db.update(people).set({ lastActivityAt: now }).where(eq(people.id, person.id));
+  }
+  const passwordAgeMs = person.passwordChangedAt ? now.getTime() - person.passwordChangedAt.getTime() : Infinity;
+  return {
+    status: "valid",
+    sessionId: session.id,
+    person: {
+      id: person.id,
+      email: person.email,
+      name: person.name,
+      passwordChangedAt: person.passwordChangedAt,
+      lastActivityAt: person.lastActivityAt,
+    },
+    membership,
+    memberships: live,
+    permissions: membership ? permissionsOf(membership.role) : new Set(),
+    passwordExpired: passwordAgeMs > PASSWORD_MAX_AGE_DAYS * 24 * 60 * 60 * 1000,
+  };
+}
+
+export async function revokeSession(db: Queryable, id: string, now: Date, reason: string) {
+  await db
+    .update(sessions)
+    .set({ revokedAt: now, revokedReason: reason })
+    .where(and(eq(sessions.id, id), isNull(sessions.revokedAt)));
+}
+
+/** Revoke every live session of a person; returns how many were cut. */
+export async function revokeAllSessions(db: Queryable, personId: string, now: Date, reason: string): Promise<number> {
+  const cut = await db
+    .update(sessions)
+    .set({ revokedAt: now, revokedReason: reason })
+    .where(and(eq(sessions.personId, personId), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+  return cut.length;
+}
+
+/** Switch the organisation a session acts for, among the person's live memberships. */
+export async function switchOrganisation(db: Queryable, id: string, organisationId: string) {
+  await db.update(sessions).set({ organisationId }).where(eq(sessions.id, id));
+}
+
+/** Sessions stay in the table for the record; this counts the live ones, for reports. */
+export async function liveSessionCount(db: Queryable, personId: string) {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(sessions)
+    .where(and(eq(sessions.personId, personId), isNull(sessions.revokedAt)));
+  return row?.n ?? 0;
+}

@@ -1,0 +1,77 @@
+import type { Database, Queryable } from "../../db/client.ts";
+import type { Permission, Role } from "./access/permissions.ts";
+import type { Secrets } from "./access/secrets.server.ts";
+import { AuditRecorder, type AuditActor, type AuditInput } from "./audit/audit.server.ts";
+
+/**
+ * What every module function receives: who acts (with their organisation, role
+ * and permissions), the open transaction, the audit recorder, the time, and
+ * the secrets. Modules never read a Request.
+ */
+export type Actor = AuditActor & {
+  kind: "person" | "token" | "system";
+  role: Role | null;
+  organisationKind: "platform" | "agency" | "vendor" | null;
+  permissions: ReadonlySet<Permission>;
+};
+
+export type ModuleContext = {
+  db: Queryable;
+  actor: Actor;
+  audit: AuditRecorder;
+  now: Date;
+  secrets: Secrets;
+};
+
+/** Thrown by a module when an object does not exist or belongs to someone else: both answer 404. */
+export class NotFound extends Error {
+  override name = "NotFound";
+  constructor(
+    readonly objectType: string,
+    readonly objectId: string,
+  ) {
+    super(`${objectType} ${objectId} not found`);
+  }
+}
+
+/** Thrown by a module for input a person can correct; the route shows the message next to the field. */
+export class InvalidInput extends Error {
+  override name = "InvalidInput";
+  constructor(
+    readonly fieldErrors: Record<string, string>,
+    /** An event to record although the transaction rolls back (e.g. a failed password change). */
+    readonly auditEvent?: AuditInput,
+  ) {
+    super(Object.values(fieldErrors)[0] ?? "Check the form.");
+  }
+}
+
+/** Run fn in one transaction; its audit events are written in that transaction before it commits. */
+export async function inTransaction<T>(
+  db: Database,
+  base: { actor: Actor; now: Date; secrets: Secrets },
+  fn: (ctx: ModuleContext) => Promise<T>,
+): Promise<T> {
+  return db.transaction(async (tx) => {
+    const audit = new AuditRecorder(base.actor, () => base.now);
+    const result = await fn({ db: tx, actor: base.actor, audit, now: base.now, secrets: base.secrets });
+    await audit.flush(tx);
+    return result;
+  });
+}
+
+export function systemActorContext(label = "system"): Actor {
+  return {
+    kind: "system",
+    personId: null,
+    sessionId: null,
+    tokenId: null,
+    label,
+    organisationId: null,
+    ip: null,
+    userAgent: null,
+    role: null,
+    organisationKind: null,
+    permissions: new Set(),
+  };
+}

@@ -1,0 +1,79 @@
+import { Form, Link, redirect } from "react-router";
+import { authorize } from "~/http/guard.server.ts";
+import { switchActiveOrganisation } from "~/modules/access/accounts.server.ts";
+import { ROLES } from "~/modules/access/permissions.ts";
+import type { Route } from "./+types/account";
+
+export const permission = "signed-in";
+export const meta: Route.MetaFunction = () => [{ title: "Your account — Custody" }];
+
+export async function loader(args: Route.LoaderArgs) {
+  const auth = await authorize(args, permission);
+  return {
+    person: auth.person,
+    active: auth.membership?.organisationId ?? null,
+    memberships: auth.memberships.map((m) => ({ ...m, roleLabel: ROLES[m.role].label })),
+  };
+}
+
+export async function action(args: Route.ActionArgs) {
+  const auth = await authorize(args, permission);
+  const form = await args.request.formData();
+  const organisationId = String(form.get("organisationId") ?? "");
+  await auth.run((ctx) => switchActiveOrganisation(ctx, organisationId, auth.memberships));
+  throw redirect("/");
+}
+
+export default function Account({ loaderData }: Route.ComponentProps) {
+  const { person, memberships, active } = loaderData;
+  return (
+    <div className="padding-y-4">
+      <h1>Your account</h1>
+      <p className="usa-intro">
+        {person.name} · {person.email}
+      </p>
+      <h2>Your roles</h2>
+      {memberships.length === 0 ? (
+        <p>You have no active role in any organisation. Ask an administrator if you need access.</p>
+      ) : (
+        <table className="usa-table usa-table--borderless">
+          <caption className="usa-sr-only">Your roles</caption>
+          <thead>
+            <tr>
+              <th scope="col">Organisation</th>
+              <th scope="col">Role</th>
+              <th scope="col">Until</th>
+              <th scope="col">Acting for</th>
+            </tr>
+          </thead>
+          <tbody>
+            {memberships.map((m) => (
+              <tr key={m.id}>
+                <th scope="row">{m.organisationName}</th>
+                <td>{m.roleLabel}</td>
+                <td>{m.endsAt ? new Date(m.endsAt).toISOString().slice(0, 10) : "No end date"}</td>
+                <td>
+                  {m.organisationId === active ? (
+                    <strong>Now</strong>
+                  ) : (
+                    <Form method="post">
+                      <input type="hidden" name="organisationId" value={m.organisationId} />
+                      <button className="usa-button usa-button--outline usa-button--small" type="submit">
+                        Act for {m.organisationName}
+                      </button>
+                    </Form>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h2>Security</h2>
+      <p>
+        Password last changed {person.passwordChangedAt ? new Date(person.passwordChangedAt).toISOString().slice(0, 10) : "never"}; it must
+        be changed at least once a year. <Link to="/account/password">Change your password</Link>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,119 @@
+import { data, Form, redirect } from "react-router";
+import { z } from "zod";
+import { Field, FormAlert } from "~/components/field.tsx";
+import { SystemUseNotice } from "~/components/system-use-notice.tsx";
+import { acknowledgeBanner, bannerAcknowledged, readSessionToken, safeRedirect, setSessionCookie } from "~/http/cookies.server.ts";
+import { resolveSession } from "~/modules/access/sessions.server.ts";
+import { signInWithPassword } from "~/modules/access/sign-in.server.ts";
+import { recordNow } from "~/modules/audit/audit.server.ts";
+import type { Route } from "./+types/sign-in";
+
+export const permission = "public";
+export const meta: Route.MetaFunction = () => [{ title: "Sign in — Custody" }];
+
+const reasons: Record<string, string> = {
+  idle: "You were signed out after 30 minutes without activity. Sign in again to continue where you were.",
+  expired: "Your session reached its 12-hour limit. Sign in again to continue.",
+  "signed-out": "You have signed out.",
+  "mfa-expired": "The sign-in took too long or could not be completed. Start again.",
+};
+
+const GENERIC_FAILURE =
+  "The e-mail address or password is not right, or the account is locked or disabled. After 5 failed attempts an account is locked until an administrator releases it.";
+
+const PasswordForm = z.object({
+  email: z.string().trim().min(1, "Enter your e-mail address.").max(254, "Enter your e-mail address."),
+  password: z.string().min(1, "Enter your password.").max(1024, "Enter your password."),
+});
+
+export async function loader({ request, context }: Route.LoaderArgs) {
+  const url = new URL(request.url);
+  const redirectTo = safeRedirect(url.searchParams.get("redirectTo"));
+  const state = await resolveSession(context.db, context.secrets, await readSessionToken(request), context.now());
+  if (state.status === "valid") throw redirect(redirectTo);
+  return {
+    acknowledged: await bannerAcknowledged(request),
+    notice: reasons[url.searchParams.get("reason") ?? ""] ?? null,
+    redirectTo,
+  };
+}
+
+export async function action({ request, context }: Route.ActionArgs) {
+  const form = await request.formData();
+  const redirectTo = safeRedirect(form.get("redirectTo"));
+  const now = context.now();
+  const anonymous = { personId: null, sessionId: null, tokenId: null, label: null, organisationId: null, ...context.client };
+  if (form.get("intent") === "acknowledge") {
+    await recordNow(context.db, anonymous, [{ action: "auth.notice.acknowledged", details: { notice: "system use (AC-8)" } }], now);
+    throw redirect(`/sign-in?redirectTo=${encodeURIComponent(redirectTo)}`, { headers: { "Set-Cookie": await acknowledgeBanner(request) } });
+  }
+  if (!(await bannerAcknowledged(request))) {
+    return data({ errors: {} as Record<string, string>, form: "Read and acknowledge the notice before signing in." }, { status: 400 });
+  }
+  const parsed = PasswordForm.safeParse(Object.fromEntries(form));
+  if (!parsed.success) {
+    const errors = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message]));
+    return data({ errors, form: null }, { status: 400 });
+  }
+  const result = await signInWithPassword(context.db, context.secrets, { ...parsed.data, client: context.client, now });
+  if (result.ok) {
+    throw redirect(`/sign-in/verify?redirectTo=${encodeURIComponent(redirectTo)}`, {
+      headers: { "Set-Cookie": await setSessionCookie(request, result.token) },
+    });
+  }
+  const message =
+    result.reason === "throttled"
+      ? `Too many failed sign-ins from your network. Try again in ${result.retryAfterMinutes} minute${result.retryAfterMinutes === 1 ? "" : "s"}.`
+      : GENERIC_FAILURE;
+  return data({ errors: {} as Record<string, string>, form: message }, { status: result.reason === "throttled" ? 429 : 401 });
+}
+
+export default function SignIn({ loaderData, actionData }: Route.ComponentProps) {
+  const { acknowledged, notice, redirectTo } = loaderData;
+  return (
+    <div className="grid-row padding-y-4">
+      <div className="grid-col-12 tablet:grid-col-8 desktop:grid-col-7">
+        <h1>Sign in to Custody</h1>
+        {notice ? (
+          <div className="usa-alert usa-alert--info usa-alert--slim margin-bottom-3">
+            <div className="usa-alert__body">
+              <p className="usa-alert__text">{notice}</p>
+            </div>
+          </div>
+        ) : null}
+        <SystemUseNotice />
+        {!acknowledged ? (
+          <Form method="post" className="margin-top-3">
+            <input type="hidden" name="redirectTo" value={redirectTo} />
+            <FormAlert message={actionData?.form} />
+            <button className="usa-button" type="submit" name="intent" value="acknowledge">
+              I understand and agree
+            </button>
+          </Form>
+        ) : (
+          <Form method="post" className="usa-form usa-form--large margin-top-3" noValidate>
+            <input type="hidden" name="redirectTo" value={redirectTo} />
+            <p className="custody-muted margin-top-0">You acknowledged the notice above.</p>
+            <FormAlert message={actionData?.form} />
+            <Field name="email" label="E-mail address" type="email" autoComplete="username" required error={actionData?.errors.email} />
+            <Field
+              name="password"
+              label="Password"
+              type="password"
+              autoComplete="current-password"
+              required
+              error={actionData?.errors.password}
+            />
+            <button className="usa-button margin-top-3" type="submit" name="intent" value="password">
+              Continue
+            </button>
+            <p className="font-body-2xs custody-muted margin-top-3">
+              After your password you will be asked for the 6-digit code from your authenticator app. Forgot your
+              password or lost your device? Ask your agency administrator.
+            </p>
+          </Form>
+        )}
+      </div>
+    </div>
+  );
+}

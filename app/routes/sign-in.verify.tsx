@@ -1,0 +1,63 @@
+import { data, Form, redirect } from "react-router";
+import { Field, FormAlert } from "~/components/field.tsx";
+import { readSessionToken, safeRedirect, setSessionCookie } from "~/http/cookies.server.ts";
+import { resolveSession } from "~/modules/access/sessions.server.ts";
+import { verifySecondFactor } from "~/modules/access/sign-in.server.ts";
+import type { Route } from "./+types/sign-in.verify";
+
+export const permission = "public";
+export const meta: Route.MetaFunction = () => [{ title: "Enter your code — Custody" }];
+
+export async function loader({ request, context }: Route.LoaderArgs) {
+  const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"));
+  const state = await resolveSession(context.db, context.secrets, await readSessionToken(request), context.now());
+  if (state.status === "valid") throw redirect(redirectTo);
+  if (state.status !== "pending-mfa") throw redirect(`/sign-in?reason=mfa-expired&redirectTo=${encodeURIComponent(redirectTo)}`);
+  return { redirectTo };
+}
+
+export async function action({ request, context }: Route.ActionArgs) {
+  const form = await request.formData();
+  const redirectTo = safeRedirect(form.get("redirectTo"));
+  const code = String(form.get("code") ?? "").slice(0, 64);
+  if (code.trim() === "") return data({ error: "Enter the 6-digit code from your authenticator app." }, { status: 400 });
+  const result = await verifySecondFactor(context.db, context.secrets, {
+    token: await readSessionToken(request),
+    code,
+    client: context.client,
+    now: context.now(),
+  });
+  if (result.ok) throw redirect(redirectTo, { headers: { "Set-Cookie": await setSessionCookie(request, result.token) } });
+  if (result.reason === "expired") throw redirect(`/sign-in?reason=mfa-expired&redirectTo=${encodeURIComponent(redirectTo)}`);
+  return data(
+    { error: "That code is not right, or it was already used. Wait for the next code and try again; after 5 failed attempts the account is locked." },
+    { status: 401 },
+  );
+}
+
+export default function Verify({ loaderData, actionData }: Route.ComponentProps) {
+  return (
+    <div className="grid-row padding-y-4">
+      <div className="grid-col-12 tablet:grid-col-8 desktop:grid-col-6">
+        <h1>Enter your code</h1>
+        <p className="usa-intro">Open your authenticator app and enter the 6-digit code it shows for Custody.</p>
+        <Form method="post" className="usa-form usa-form--large" noValidate>
+          <input type="hidden" name="redirectTo" value={loaderData.redirectTo} />
+          <FormAlert message={actionData?.error} />
+          <Field
+            name="code"
+            label="Code"
+            hint="6 digits. If you have lost your device, enter one of your recovery codes instead (like abcde-12345)."
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            className="maxw-card-lg"
+            required
+          />
+          <button className="usa-button margin-top-3" type="submit">
+            Sign in
+          </button>
+        </Form>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,256 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+/**
+ * Who is who: organisations (the platform itself, agencies, vendors), people,
+ * their memberships (person × organisation × role, with dates), and everything
+ * that proves or ends their access: credentials, sessions, invitations, API
+ * tokens, access reviews and deprovisioning records.
+ */
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
+
+export const ORGANISATION_KINDS = ["platform", "agency", "vendor"] as const;
+export const ORGANISATION_STATUSES = ["active", "decommissioned"] as const;
+
+export const organisations = pgTable(
+  "organisations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    kind: text("kind", { enum: ORGANISATION_KINDS }).notNull(),
+    name: text("name").notNull(),
+    /** Two-letter state or territory code, for agencies. */
+    state: text("state"),
+    /** ORI-style identifier of an agency (e.g. "VA0010000"). */
+    ori: text("ori"),
+    status: text("status", { enum: ORGANISATION_STATUSES }).notNull().default("active"),
+    decommissionedAt: ts("decommissioned_at"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("organisations_ori").on(t.ori),
+    uniqueIndex("organisations_one_platform").on(t.kind).where(sql`${t.kind} = 'platform'`),
+  ],
+);
+
+export const people = pgTable(
+  "people",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** Lower-cased; one identity per address. */
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    passwordHash: text("password_hash"),
+    passwordChangedAt: ts("password_changed_at"),
+    /** TOTP secret, encrypted with ENCRYPTION_KEY (AES-256-GCM). */
+    totpSecret: text("totp_secret"),
+    /** Last TOTP time step accepted: a code at or before it is refused (replay). */
+    totpLastStep: bigint("totp_last_step", { mode: "number" }),
+    mfaEnrolledAt: ts("mfa_enrolled_at"),
+    failedLogins: integer("failed_logins").notNull().default(0),
+    firstFailedLoginAt: ts("first_failed_login_at"),
+    lockedAt: ts("locked_at"),
+    disabledAt: ts("disabled_at"),
+    disabledReason: text("disabled_reason"),
+    /** "sweep" when the stale-account sweep disabled the person, else the administrator's id. */
+    disabledBy: text("disabled_by"),
+    lastActivityAt: ts("last_activity_at"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("people_email").on(t.email)],
+);
+
+export const recoveryCodes = pgTable(
+  "recovery_codes",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    personId: uuid("person_id")
+      .notNull()
+      .references(() => people.id),
+    codeHash: text("code_hash").notNull(),
+    usedAt: ts("used_at"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [index("recovery_codes_person").on(t.personId)],
+);
+
+export const memberships = pgTable(
+  "memberships",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    personId: uuid("person_id")
+      .notNull()
+      .references(() => people.id),
+    organisationId: uuid("organisation_id")
+      .notNull()
+      .references(() => organisations.id),
+    role: text("role").notNull(),
+    startsAt: ts("starts_at").notNull().defaultNow(),
+    /** Planned end (task-force assignment); the sweep ends the membership once it passes. */
+    endsAt: ts("ends_at"),
+    /** When the membership actually ended, and why. */
+    endedAt: ts("ended_at"),
+    endedReason: text("ended_reason"),
+    grantedBy: uuid("granted_by").references(() => people.id),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("memberships_person").on(t.personId),
+    index("memberships_organisation").on(t.organisationId),
+    uniqueIndex("memberships_one_live_role")
+      .on(t.personId, t.organisationId, t.role)
+      .where(sql`${t.endedAt} is null`),
+  ],
+);
+
+export const sessions = pgTable(
+  "sessions",
+  {
+    /** HMAC-SHA256 of the cookie token under SESSION_SECRET; the token itself is never stored. */
+    id: text("id").primaryKey(),
+    personId: uuid("person_id")
+      .notNull()
+      .references(() => people.id),
+    organisationId: uuid("organisation_id").references(() => organisations.id),
+    createdAt: ts("created_at").notNull(),
+    /** When the password was accepted; second factor pending until mfa_at is set. */
+    authenticatedAt: ts("authenticated_at").notNull(),
+    mfaAt: ts("mfa_at"),
+    lastSeenAt: ts("last_seen_at").notNull(),
+    revokedAt: ts("revoked_at"),
+    revokedReason: text("revoked_reason"),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+  },
+  (t) => [index("sessions_person").on(t.personId)],
+);
+
+export const loginAttempts = pgTable(
+  "login_attempts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    at: ts("at").notNull(),
+    ip: text("ip").notNull(),
+    succeeded: boolean("succeeded").notNull(),
+  },
+  (t) => [index("login_attempts_ip_at").on(t.ip, t.at)],
+);
+
+export const invitations = pgTable(
+  "invitations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tokenHash: text("token_hash").notNull(),
+    email: text("email").notNull(),
+    organisationId: uuid("organisation_id")
+      .notNull()
+      .references(() => organisations.id),
+    role: text("role").notNull(),
+    membershipEndsAt: ts("membership_ends_at"),
+    /** Null for the installation's bootstrap invitation. */
+    invitedBy: uuid("invited_by").references(() => people.id),
+    createdAt: ts("created_at").notNull(),
+    expiresAt: ts("expires_at").notNull(),
+    /** TOTP secret offered while the invitation is being accepted, encrypted like people.totp_secret. */
+    pendingTotpSecret: text("pending_totp_secret"),
+    acceptedAt: ts("accepted_at"),
+    acceptedBy: uuid("accepted_by").references(() => people.id),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [uniqueIndex("invitations_token_hash").on(t.tokenHash)],
+);
+
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    organisationId: uuid("organisation_id")
+      .notNull()
+      .references(() => organisations.id),
+    name: text("name").notNull(),
+    permissions: text("permissions").array().notNull(),
+    tokenHash: text("token_hash").notNull(),
+    /** The first characters of the token, shown so a person can tell tokens apart. */
+    prefix: text("prefix").notNull(),
+    createdBy: uuid("created_by")
+      .notNull()
+      .references(() => people.id),
+    createdAt: ts("created_at").notNull(),
+    expiresAt: ts("expires_at").notNull(),
+    revokedAt: ts("revoked_at"),
+    revokedReason: text("revoked_reason"),
+    lastUsedAt: ts("last_used_at"),
+  },
+  (t) => [
+    uniqueIndex("api_tokens_token_hash").on(t.tokenHash),
+    check("api_tokens_expiry_at_most_90_days", sql`${t.expiresAt} <= ${t.createdAt} + interval '90 days'`),
+  ],
+);
+
+export const DEPROVISIONING_KINDS = ["person-disabled", "person-enabled", "agency-decommissioned", "membership-ended"] as const;
+
+export const deprovisioningRecords = pgTable(
+  "deprovisioning_records",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    kind: text("kind", { enum: DEPROVISIONING_KINDS }).notNull(),
+    personId: uuid("person_id").references(() => people.id),
+    organisationId: uuid("organisation_id").references(() => organisations.id),
+    reason: text("reason").notNull(),
+    /** Null when the stale-account sweep acted. */
+    actorId: uuid("actor_id").references(() => people.id),
+    at: ts("at").notNull(),
+    /** What was cut: sessions, tokens, memberships. */
+    details: jsonb("details").notNull().default({}),
+  },
+  (t) => [index("deprovisioning_records_at").on(t.at)],
+);
+
+export const accessReviews = pgTable("access_reviews", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  organisationId: uuid("organisation_id")
+    .notNull()
+    .references(() => organisations.id),
+  startedBy: uuid("started_by")
+    .notNull()
+    .references(() => people.id),
+  startedAt: ts("started_at").notNull(),
+  completedAt: ts("completed_at"),
+});
+
+export const accessReviewItems = pgTable(
+  "access_review_items",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    reviewId: uuid("review_id")
+      .notNull()
+      .references(() => accessReviews.id),
+    membershipId: uuid("membership_id")
+      .notNull()
+      .references(() => memberships.id),
+    decision: text("decision", { enum: ["certify", "revoke"] }),
+    decidedBy: uuid("decided_by").references(() => people.id),
+    decidedAt: ts("decided_at"),
+    note: text("note"),
+  },
+  (t) => [unique("access_review_items_once").on(t.reviewId, t.membershipId)],
+);
+
+export type Organisation = typeof organisations.$inferSelect;
+export type Person = typeof people.$inferSelect;
+export type Membership = typeof memberships.$inferSelect;
+export type Session = typeof sessions.$inferSelect;
+export type ApiToken = typeof apiTokens.$inferSelect;
