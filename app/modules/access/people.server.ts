@@ -1,0 +1,242 @@
+import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { Queryable } from "../../../db/client.ts";
+import { apiTokens, deprovisioningRecords, memberships, organisations, people } from "../../../db/schema/access.ts";
+import { InvalidInput, NotFound, type ModuleContext } from "../context.server.ts";
+import { isRole, ROLES, type Permission } from "./permissions.ts";
+import { revokeAllSessions } from "./sessions.server.ts";
+
+/**
+ * Administering people. An agency or vendor administrator sees the people who
+ * hold (or held) a role in their own organisation; a platform administrator
+ * sees everyone. Anyone else's person answers 404.
+ */
+
+function assertPermission(ctx: ModuleContext, permission: Permission) {
+  if (!ctx.actor.permissions.has(permission)) throw new Error(`module called without ${permission}`);
+}
+
+const seesEveryone = (ctx: ModuleContext) => ctx.actor.organisationKind === "platform";
+
+/** The organisations whose memberships the actor may see or change. */
+function scopeCondition(ctx: ModuleContext) {
+  return seesEveryone(ctx) ? undefined : eq(memberships.organisationId, ctx.actor.organisationId ?? "00000000-0000-0000-0000-000000000000");
+}
+
+export type PersonStatus = "active" | "locked" | "disabled";
+const statusOf = (p: { disabledAt: Date | null; lockedAt: Date | null }): PersonStatus =>
+  p.disabledAt ? "disabled" : p.lockedAt ? "locked" : "active";
+
+export async function listPeople(ctx: ModuleContext) {
+  assertPermission(ctx, "user:read");
+  const rows = await ctx.db
+    .select({
+      id: people.id,
+      name: people.name,
+      email: people.email,
+      disabledAt: people.disabledAt,
+      lockedAt: people.lockedAt,
+      lastActivityAt: people.lastActivityAt,
+      membershipId: memberships.id,
+      role: memberships.role,
+      organisationName: organisations.name,
+      endsAt: memberships.endsAt,
+      endedAt: memberships.endedAt,
+    })
+    .from(people)
+    .innerJoin(memberships, eq(memberships.personId, people.id))
+    .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
+    .where(scopeCondition(ctx))
+    .orderBy(asc(people.name), asc(organisations.name));
+  const byPerson = new Map<string, { id: string; name: string; email: string; status: PersonStatus; lastActivityAt: Date | null; roles: string[] }>();
+  for (const r of rows) {
+    const entry = byPerson.get(r.id) ?? { id: r.id, name: r.name, email: r.email, status: statusOf(r), lastActivityAt: r.lastActivityAt, roles: [] };
+    if (!r.endedAt && isRole(r.role)) entry.roles.push(`${ROLES[r.role].label}, ${r.organisationName}`);
+    byPerson.set(r.id, entry);
+  }
+  ctx.audit.record({ action: "person.list", objectType: "person", details: { count: byPerson.size } });
+  return [...byPerson.values()];
+}
+
+async function visiblePerson(ctx: ModuleContext, personId: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(personId)) throw new NotFound("person", personId);
+  const [person] = await ctx.db.select().from(people).where(eq(people.id, personId));
+  if (!person) throw new NotFound("person", personId);
+  if (!seesEveryone(ctx)) {
+    const [shared] = await ctx.db
+      .select({ id: memberships.id })
+      .from(memberships)
+      .where(and(eq(memberships.personId, personId), scopeCondition(ctx)))
+      .limit(1);
+    if (!shared) throw new NotFound("person", personId);
+  }
+  return person;
+}
+
+export async function getPerson(ctx: ModuleContext, personId: string) {
+  assertPermission(ctx, "user:read");
+  const person = await visiblePerson(ctx, personId);
+  const held = await ctx.db
+    .select({
+      id: memberships.id,
+      organisationId: memberships.organisationId,
+      organisationName: organisations.name,
+      role: memberships.role,
+      startsAt: memberships.startsAt,
+      endsAt: memberships.endsAt,
+      endedAt: memberships.endedAt,
+      endedReason: memberships.endedReason,
+    })
+    .from(memberships)
+    .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
+    .where(and(eq(memberships.personId, personId), scopeCondition(ctx)))
+    .orderBy(asc(memberships.startsAt));
+  ctx.audit.record({ action: "person.read", objectType: "person", objectId: personId });
+  return {
+    id: person.id,
+    name: person.name,
+    email: person.email,
+    status: statusOf(person),
+    lockedAt: person.lockedAt,
+    disabledAt: person.disabledAt,
+    disabledReason: person.disabledReason,
+    lastActivityAt: person.lastActivityAt,
+    passwordChangedAt: person.passwordChangedAt,
+    mfaEnrolledAt: person.mfaEnrolledAt,
+    memberships: held.map((m) => ({ ...m, roleLabel: isRole(m.role) ? ROLES[m.role].label : m.role })),
+  };
+}
+
+/** Release an account locked after failed sign-ins (AC-7). */
+export async function releaseLockout(ctx: ModuleContext, personId: string) {
+  assertPermission(ctx, "user:manage");
+  const person = await visiblePerson(ctx, personId);
+  if (!person.lockedAt) throw new InvalidInput({ form: "This account is not locked." });
+  await ctx.db.update(people).set({ lockedAt: null, failedLogins: 0, firstFailedLoginAt: null }).where(eq(people.id, personId));
+  ctx.audit.record({ action: "person.unlock", objectType: "person", objectId: personId, details: { lockedAt: person.lockedAt.toISOString() } });
+}
+
+function requireReason(reason: string) {
+  const trimmed = reason.trim();
+  if (trimmed.length < 3 || trimmed.length > 500) throw new InvalidInput({ reason: "Give the reason, in a few words (it is kept in the deprovisioning record)." });
+  return trimmed;
+}
+
+/**
+ * Disable a person everywhere, in one action (gap 6): every session and every
+ * API token they created stops working on the next request.
+ */
+export async function disableEverywhere(ctx: ModuleContext, personId: string, reasonInput: string) {
+  assertPermission(ctx, "platform:deprovision");
+  const reason = requireReason(reasonInput);
+  const person = await visiblePerson(ctx, personId);
+  if (person.disabledAt) throw new InvalidInput({ form: "This person is already disabled." });
+  if (person.id === ctx.actor.personId) throw new InvalidInput({ form: "You cannot disable your own account." });
+  await ctx.db
+    .update(people)
+    .set({ disabledAt: ctx.now, disabledReason: reason, disabledBy: ctx.actor.personId })
+    .where(eq(people.id, personId));
+  const sessionsCut = await revokeAllSessions(ctx.db, personId, ctx.now, `disabled: ${reason}`);
+  const tokensCut = await ctx.db
+    .update(apiTokens)
+    .set({ revokedAt: ctx.now, revokedReason: `creator disabled: ${reason}` })
+    .where(and(eq(apiTokens.createdBy, personId), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id });
+  const details = { sessionsRevoked: sessionsCut, tokensRevoked: tokensCut.map((t) => t.id) };
+  await ctx.db.insert(deprovisioningRecords).values({ kind: "person-disabled", personId, reason, actorId: ctx.actor.personId, at: ctx.now, details });
+  ctx.audit.record({ action: "person.disable", objectType: "person", objectId: personId, details: { reason, ...details } });
+}
+
+export async function enablePerson(ctx: ModuleContext, personId: string, reasonInput: string) {
+  assertPermission(ctx, "platform:deprovision");
+  const reason = requireReason(reasonInput);
+  const person = await visiblePerson(ctx, personId);
+  if (!person.disabledAt) throw new InvalidInput({ form: "This person is not disabled." });
+  await ctx.db.update(people).set({ disabledAt: null, disabledReason: null, disabledBy: null, lastActivityAt: ctx.now }).where(eq(people.id, personId));
+  await ctx.db.insert(deprovisioningRecords).values({ kind: "person-enabled", personId, reason, actorId: ctx.actor.personId, at: ctx.now });
+  ctx.audit.record({
+    action: "person.enable",
+    objectType: "person",
+    objectId: personId,
+    details: { reason, wasDisabledAt: person.disabledAt.toISOString(), wasDisabledFor: person.disabledReason },
+  });
+}
+
+/** End one membership now (the person keeps any others). */
+export async function endMembership(ctx: ModuleContext, membershipId: string, reasonInput: string) {
+  assertPermission(ctx, "user:manage");
+  const reason = requireReason(reasonInput);
+  if (!/^[0-9a-f-]{36}$/i.test(membershipId)) throw new NotFound("membership", membershipId);
+  const [membership] = await ctx.db
+    .select()
+    .from(memberships)
+    .where(and(eq(memberships.id, membershipId), scopeCondition(ctx)));
+  if (!membership) throw new NotFound("membership", membershipId);
+  if (membership.endedAt) throw new InvalidInput({ form: "This role has already ended." });
+  await ctx.db.update(memberships).set({ endedAt: ctx.now, endedReason: reason }).where(eq(memberships.id, membershipId));
+  await ctx.db.insert(deprovisioningRecords).values({
+    kind: "membership-ended",
+    personId: membership.personId,
+    organisationId: membership.organisationId,
+    reason,
+    actorId: ctx.actor.personId,
+    at: ctx.now,
+    details: { membershipId, role: membership.role },
+  });
+  ctx.audit.record({
+    action: "membership.end",
+    objectType: "membership",
+    objectId: membershipId,
+    organisationId: membership.organisationId,
+    details: { reason, personId: membership.personId, role: membership.role },
+  });
+}
+
+/** Decommission an agency: every membership in it ends; its data stays, owned and exportable. */
+export async function decommissionAgency(ctx: ModuleContext, organisationId: string, reasonInput: string) {
+  assertPermission(ctx, "platform:organisations");
+  const reason = requireReason(reasonInput);
+  if (!/^[0-9a-f-]{36}$/i.test(organisationId)) throw new NotFound("organisation", organisationId);
+  const [organisation] = await ctx.db.select().from(organisations).where(eq(organisations.id, organisationId));
+  if (!organisation || organisation.kind !== "agency") throw new NotFound("organisation", organisationId);
+  if (organisation.status === "decommissioned") throw new InvalidInput({ form: "This agency is already decommissioned." });
+  await ctx.db.update(organisations).set({ status: "decommissioned", decommissionedAt: ctx.now }).where(eq(organisations.id, organisationId));
+  const ended = await ctx.db
+    .update(memberships)
+    .set({ endedAt: ctx.now, endedReason: `agency decommissioned: ${reason}` })
+    .where(and(eq(memberships.organisationId, organisationId), isNull(memberships.endedAt)))
+    .returning({ id: memberships.id, personId: memberships.personId });
+  const tokens = await ctx.db
+    .update(apiTokens)
+    .set({ revokedAt: ctx.now, revokedReason: `agency decommissioned: ${reason}` })
+    .where(and(eq(apiTokens.organisationId, organisationId), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id });
+  const details = { membershipsEnded: ended.map((m) => m.id), tokensRevoked: tokens.map((t) => t.id) };
+  await ctx.db.insert(deprovisioningRecords).values({ kind: "agency-decommissioned", organisationId, reason, actorId: ctx.actor.personId, at: ctx.now, details });
+  ctx.audit.record({ action: "organisation.decommission", objectType: "organisation", objectId: organisationId, organisationId, details: { reason, ...details } });
+  return { membershipsEnded: ended.length };
+}
+
+/** Organisations a platform administrator manages, with their live member counts. */
+export async function listOrganisations(ctx: ModuleContext) {
+  assertPermission(ctx, "platform:organisations");
+  const rows = await ctx.db
+    .select({
+      id: organisations.id,
+      kind: organisations.kind,
+      name: organisations.name,
+      state: organisations.state,
+      ori: organisations.ori,
+      status: organisations.status,
+      decommissionedAt: organisations.decommissionedAt,
+      members: sql<number>`(select count(*)::int from ${memberships} m where m.organisation_id = ${organisations.id} and m.ended_at is null)`,
+    })
+    .from(organisations)
+    .orderBy(asc(organisations.kind), asc(organisations.name));
+  ctx.audit.record({ action: "organisation.list", objectType: "organisation", details: { count: rows.length } });
+  return rows;
+}
+
+export async function peopleByIds(db: Queryable, ids: string[]) {
+  if (ids.length === 0) return [];
+  return db.select({ id: people.id, name: people.name, email: people.email }).from(people).where(inArray(people.id, ids));
+}
