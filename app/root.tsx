@@ -13,7 +13,7 @@ import {
 import uswdsScript from "@uswds/uswds?url";
 import type { Route } from "./+types/root";
 import { readSessionToken } from "./http/cookies.server.ts";
-import { ROLES } from "./modules/access/permissions.ts";
+import { ROLES, type Permission } from "./modules/access/permissions.ts";
 import { resolveSession } from "./modules/access/sessions.server.ts";
 import { SiteFooter } from "./components/site-footer.tsx";
 import { SiteHeader } from "./components/site-header.tsx";
@@ -26,8 +26,16 @@ export const links = () => [{ rel: "icon", href: "/favicon.svg", type: "image/sv
 export async function loader({ request, context }: Route.LoaderArgs) {
   const state = await resolveSession(context.db, context.secrets, await readSessionToken(request), context.now(), { sideEffects: false });
   if (state.status !== "valid") return { viewer: null };
+  const can = (p: Permission) => state.permissions.has(p);
+  const nav = [
+    can("catalog:read") && { to: "/catalog", label: "Catalog" },
+    can("user:read") && { to: "/admin/people", label: "People" },
+    can("platform:organisations") && { to: "/admin/organisations", label: "Organisations" },
+    can("audit:read") && { to: "/audit", label: "Audit trail" },
+  ].filter((x): x is { to: string; label: string } => Boolean(x));
   return {
     viewer: {
+      nav,
       name: state.person.name,
       organisation: state.membership?.organisationName ?? null,
       role: state.membership ? ROLES[state.membership.role].label : null,

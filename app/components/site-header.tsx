@@ -1,13 +1,7 @@
 import { Form, Link, NavLink } from "react-router";
 import closeIcon from "@uswds/uswds/img/usa-icons/close.svg?url";
 
-const navigation = [
-  { to: "/catalog", label: "Catalog", end: true },
-  { to: "/catalog/crosswalk", label: "Crosswalk", end: false },
-  { to: "/catalog/evidence", label: "Evidence kinds", end: false },
-];
-
-export type Viewer = { name: string; organisation: string | null; role: string | null } | null;
+export type Viewer = { name: string; organisation: string | null; role: string | null; nav: { to: string; label: string }[] } | null;
 
 /** USWDS basic header: product name, primary navigation, and who is signed in. */
 export function SiteHeader({ viewer }: { viewer: Viewer }) {
@@ -33,11 +27,10 @@ export function SiteHeader({ viewer }: { viewer: Viewer }) {
               <img src={closeIcon} role="img" alt="Close" />
             </button>
             <ul className="usa-nav__primary usa-accordion">
-              {(viewer ? navigation : []).map((item) => (
+              {(viewer?.nav ?? []).map((item) => (
                 <li key={item.to} className="usa-nav__primary-item">
                   <NavLink
                     to={item.to}
-                    end={item.end}
                     className={({ isActive }) => `usa-nav-link${isActive ? " usa-current" : ""}`}
                   >
                     <span>{item.label}</span>

@@ -291,3 +291,19 @@ export async function switchActiveOrganisation(ctx: ModuleContext, organisationI
   await ctx.db.update(sessions).set({ organisationId }).where(eq(sessions.id, ctx.actor.sessionId));
   ctx.audit.record({ action: "session.organisation.switch", objectType: "organisation", objectId: organisationId, organisationId });
 }
+
+/** Where the actor may invite people, and with which roles. */
+export async function invitationTargets(ctx: ModuleContext) {
+  const all = await ctx.db
+    .select({ id: organisations.id, name: organisations.name, kind: organisations.kind })
+    .from(organisations)
+    .where(eq(organisations.status, "active"))
+    .orderBy(organisations.kind, organisations.name);
+  const allowed = ctx.actor.organisationKind === "platform" ? all : all.filter((o) => o.id === ctx.actor.organisationId);
+  return allowed.map((o) => ({
+    ...o,
+    roles: (Object.keys(ROLES) as Role[])
+      .filter((r) => ROLES[r].organisationKind === o.kind && (r !== "platform-admin" || ctx.actor.role === "platform-admin"))
+      .map((r) => ({ value: r, label: ROLES[r].label })),
+  }));
+}

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import type { Queryable } from "../../../db/client.ts";
 import { apiTokens, deprovisioningRecords, memberships, organisations, people } from "../../../db/schema/access.ts";
 import { InvalidInput, NotFound, type ModuleContext } from "../context.server.ts";
@@ -189,51 +189,6 @@ export async function endMembership(ctx: ModuleContext, membershipId: string, re
     organisationId: membership.organisationId,
     details: { reason, personId: membership.personId, role: membership.role },
   });
-}
-
-/** Decommission an agency: every membership in it ends; its data stays, owned and exportable. */
-export async function decommissionAgency(ctx: ModuleContext, organisationId: string, reasonInput: string) {
-  assertPermission(ctx, "platform:organisations");
-  const reason = requireReason(reasonInput);
-  if (!/^[0-9a-f-]{36}$/i.test(organisationId)) throw new NotFound("organisation", organisationId);
-  const [organisation] = await ctx.db.select().from(organisations).where(eq(organisations.id, organisationId));
-  if (!organisation || organisation.kind !== "agency") throw new NotFound("organisation", organisationId);
-  if (organisation.status === "decommissioned") throw new InvalidInput({ form: "This agency is already decommissioned." });
-  await ctx.db.update(organisations).set({ status: "decommissioned", decommissionedAt: ctx.now }).where(eq(organisations.id, organisationId));
-  const ended = await ctx.db
-    .update(memberships)
-    .set({ endedAt: ctx.now, endedReason: `agency decommissioned: ${reason}` })
-    .where(and(eq(memberships.organisationId, organisationId), isNull(memberships.endedAt)))
-    .returning({ id: memberships.id, personId: memberships.personId });
-  const tokens = await ctx.db
-    .update(apiTokens)
-    .set({ revokedAt: ctx.now, revokedReason: `agency decommissioned: ${reason}` })
-    .where(and(eq(apiTokens.organisationId, organisationId), isNull(apiTokens.revokedAt)))
-    .returning({ id: apiTokens.id });
-  const details = { membershipsEnded: ended.map((m) => m.id), tokensRevoked: tokens.map((t) => t.id) };
-  await ctx.db.insert(deprovisioningRecords).values({ kind: "agency-decommissioned", organisationId, reason, actorId: ctx.actor.personId, at: ctx.now, details });
-  ctx.audit.record({ action: "organisation.decommission", objectType: "organisation", objectId: organisationId, organisationId, details: { reason, ...details } });
-  return { membershipsEnded: ended.length };
-}
-
-/** Organisations a platform administrator manages, with their live member counts. */
-export async function listOrganisations(ctx: ModuleContext) {
-  assertPermission(ctx, "platform:organisations");
-  const rows = await ctx.db
-    .select({
-      id: organisations.id,
-      kind: organisations.kind,
-      name: organisations.name,
-      state: organisations.state,
-      ori: organisations.ori,
-      status: organisations.status,
-      decommissionedAt: organisations.decommissionedAt,
-      members: sql<number>`(select count(*)::int from ${memberships} m where m.organisation_id = ${organisations.id} and m.ended_at is null)`,
-    })
-    .from(organisations)
-    .orderBy(asc(organisations.kind), asc(organisations.name));
-  ctx.audit.record({ action: "organisation.list", objectType: "organisation", details: { count: rows.length } });
-  return rows;
 }
 
 export async function peopleByIds(db: Queryable, ids: string[]) {

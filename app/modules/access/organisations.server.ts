@@ -1,0 +1,94 @@
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { apiTokens, deprovisioningRecords, memberships, organisations } from "../../../db/schema/access.ts";
+import { InvalidInput, NotFound, type ModuleContext } from "../context.server.ts";
+import type { Permission } from "./permissions.ts";
+
+/**
+ * The organisations of an installation: agencies (tenants that own data) and
+ * vendors. Only a platform administrator creates or decommissions them.
+ */
+
+function assertPermission(ctx: ModuleContext, permission: Permission) {
+  if (!ctx.actor.permissions.has(permission)) throw new Error(`module called without ${permission}`);
+}
+
+function requireReason(reason: string) {
+  const trimmed = reason.trim();
+  if (trimmed.length < 3 || trimmed.length > 500) throw new InvalidInput({ reason: "Give the reason, in a few words (it is kept in the deprovisioning record)." });
+  return trimmed;
+}
+
+const STATES = new Set("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY AS GU MP PR VI".split(" "));
+
+export async function createOrganisation(ctx: ModuleContext, input: { kind: string; name: string; state: string; ori: string }) {
+  assertPermission(ctx, "platform:organisations");
+  const kind = input.kind === "vendor" ? "vendor" : input.kind === "agency" ? "agency" : null;
+  const name = input.name.trim();
+  const state = input.state.trim().toUpperCase();
+  const ori = input.ori.trim().toUpperCase();
+  const errors: Record<string, string> = {};
+  if (!kind) errors.kind = "Choose agency or vendor.";
+  if (name.length < 2 || name.length > 200) errors.name = "Enter the organisation's name.";
+  if (kind === "agency") {
+    if (!STATES.has(state)) errors.state = "Enter the two-letter code of a state or territory, like VA.";
+    if (!/^[A-Z]{2}[0-9A-Z]{7}$/.test(ori)) errors.ori = "Enter the 9-character ORI, like VA0990100.";
+    else if (STATES.has(state) && !ori.startsWith(state)) errors.ori = "An ORI begins with the agency's state code.";
+    else {
+      const [taken] = await ctx.db.select({ id: organisations.id }).from(organisations).where(eq(organisations.ori, ori));
+      if (taken) errors.ori = "Another agency already has this ORI.";
+    }
+  }
+  if (Object.keys(errors).length > 0) throw new InvalidInput(errors);
+  const [row] = await ctx.db
+    .insert(organisations)
+    .values({ kind: kind!, name, state: kind === "agency" ? state : null, ori: kind === "agency" ? ori : null })
+    .returning();
+  ctx.audit.record({ action: "organisation.create", objectType: "organisation", objectId: row!.id, organisationId: row!.id, details: { kind, name, state: row!.state, ori: row!.ori } });
+  return row!;
+}
+
+/** Decommission an agency: every membership in it ends; its data stays, owned and exportable. */
+export async function decommissionAgency(ctx: ModuleContext, organisationId: string, reasonInput: string) {
+  assertPermission(ctx, "platform:organisations");
+  const reason = requireReason(reasonInput);
+  if (!/^[0-9a-f-]{36}$/i.test(organisationId)) throw new NotFound("organisation", organisationId);
+  const [organisation] = await ctx.db.select().from(organisations).where(eq(organisations.id, organisationId));
+  if (!organisation || organisation.kind !== "agency") throw new NotFound("organisation", organisationId);
+  if (organisation.status === "decommissioned") throw new InvalidInput({ form: "This agency is already decommissioned." });
+  await ctx.db.update(organisations).set({ status: "decommissioned", decommissionedAt: ctx.now }).where(eq(organisations.id, organisationId));
+  const ended = await ctx.db
+    .update(memberships)
+    .set({ endedAt: ctx.now, endedReason: `agency decommissioned: ${reason}` })
+    .where(and(eq(memberships.organisationId, organisationId), isNull(memberships.endedAt)))
+    .returning({ id: memberships.id, personId: memberships.personId });
+  const tokens = await ctx.db
+    .update(apiTokens)
+    .set({ revokedAt: ctx.now, revokedReason: `agency decommissioned: ${reason}` })
+    .where(and(eq(apiTokens.organisationId, organisationId), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id });
+  const details = { membershipsEnded: ended.map((m) => m.id), tokensRevoked: tokens.map((t) => t.id) };
+  await ctx.db.insert(deprovisioningRecords).values({ kind: "agency-decommissioned", organisationId, reason, actorId: ctx.actor.personId, at: ctx.now, details });
+  ctx.audit.record({ action: "organisation.decommission", objectType: "organisation", objectId: organisationId, organisationId, details: { reason, ...details } });
+  return { membershipsEnded: ended.length };
+}
+
+/** Organisations a platform administrator manages, with their live member counts. */
+export async function listOrganisations(ctx: ModuleContext) {
+  assertPermission(ctx, "platform:organisations");
+  const rows = await ctx.db
+    .select({
+      id: organisations.id,
+      kind: organisations.kind,
+      name: organisations.name,
+      state: organisations.state,
+      ori: organisations.ori,
+      status: organisations.status,
+      decommissionedAt: organisations.decommissionedAt,
+      members: sql<number>`(select count(*)::int from ${memberships} m where m.organisation_id = ${organisations.id} and m.ended_at is null)`,
+    })
+    .from(organisations)
+    .orderBy(asc(organisations.kind), asc(organisations.name));
+  ctx.audit.record({ action: "organisation.list", objectType: "organisation", details: { count: rows.length } });
+  return rows;
+}
+

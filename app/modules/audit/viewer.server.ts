@@ -1,0 +1,122 @@
+import { and, asc, desc, eq, gt, gte, ilike, lt, or, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import type { Queryable } from "../../../db/client.ts";
+import { auditEvents, type AuditEvent } from "../../../db/schema/audit.ts";
+import type { ModuleContext } from "../context.server.ts";
+
+/**
+ * Reading the audit trail (for administrators and auditors). An agency's or
+ * vendor's reader sees the events concerning their organisation; a platform
+ * administrator sees all. Every read of the trail is itself recorded.
+ */
+
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: "Enter a date as YYYY-MM-DD." })
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), { message: "Enter a real date." });
+
+export const AuditFilterSchema = z
+  .object({
+    person: z.string().trim().max(254).optional(),
+    action: z.string().trim().max(100).regex(/^[a-z0-9.:-]*$/, { message: "Use the action's name, like auth.login.failed." }).optional(),
+    objectType: z.string().trim().max(50).optional(),
+    objectId: z.string().trim().max(100).optional(),
+    from: day.optional(),
+    to: day.optional(),
+    organisationId: z.string().uuid({ message: "Choose an organisation from the list." }).optional(),
+  })
+  .refine((f) => !f.from || !f.to || f.from <= f.to, { message: "The start date must not be after the end date.", path: ["to"] });
+
+export type AuditFilter = z.infer<typeof AuditFilterSchema>;
+
+/** Parse query-string filters; empty fields are ignored. Returns the filter or field errors. */
+export function parseAuditFilter(params: URLSearchParams): { filter: AuditFilter; errors: Record<string, string> } {
+  const raw = Object.fromEntries([...params].filter(([k, v]) => v.trim() !== "" && k !== "before"));
+  const result = AuditFilterSchema.safeParse(raw);
+  if (result.success) return { filter: result.data, errors: {} };
+  return { filter: {}, errors: Object.fromEntries(result.error.issues.map((i) => [String(i.path[0] ?? "form"), i.message])) };
+}
+
+function conditions(ctx: ModuleContext, filter: AuditFilter): SQL | undefined {
+  const parts: (SQL | undefined)[] = [];
+  if (ctx.actor.organisationKind !== "platform") parts.push(eq(auditEvents.organisationId, ctx.actor.organisationId ?? "00000000-0000-0000-0000-000000000000"));
+  else if (filter.organisationId) parts.push(eq(auditEvents.organisationId, filter.organisationId));
+  if (filter.person) {
+    const like = `%${filter.person.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    parts.push(/^[0-9a-f-]{36}$/i.test(filter.person) ? eq(auditEvents.actorPersonId, filter.person) : ilike(auditEvents.actorLabel, like));
+  }
+  if (filter.action) parts.push(or(eq(auditEvents.action, filter.action), ilike(auditEvents.action, `${filter.action}.%`)));
+  if (filter.objectType) parts.push(eq(auditEvents.objectType, filter.objectType));
+  if (filter.objectId) parts.push(eq(auditEvents.objectId, filter.objectId));
+  if (filter.from) parts.push(gte(auditEvents.occurredAt, new Date(`${filter.from}T00:00:00.000Z`)));
+  if (filter.to) parts.push(lt(auditEvents.occurredAt, new Date(Date.parse(`${filter.to}T00:00:00.000Z`) + 86_400_000)));
+  return and(...parts);
+}
+
+export const AUDIT_PAGE_SIZE = 100;
+
+/** One page of events, newest first; `before` continues from an earlier page. */
+export async function listAuditEvents(ctx: ModuleContext, filter: AuditFilter, before?: number) {
+  const where = and(conditions(ctx, filter), before ? lt(auditEvents.seq, before) : undefined);
+  const rows = await ctx.db.select().from(auditEvents).where(where).orderBy(desc(auditEvents.seq)).limit(AUDIT_PAGE_SIZE + 1);
+  ctx.audit.record({ action: "audit.read", objectType: "audit-trail", details: { filter, before: before ?? null, returned: Math.min(rows.length, AUDIT_PAGE_SIZE) } });
+  return { events: rows.slice(0, AUDIT_PAGE_SIZE), next: rows.length > AUDIT_PAGE_SIZE ? rows[AUDIT_PAGE_SIZE - 1]!.seq : null };
+}
+
+export const CSV_COLUMNS = [
+  "seq",
+  "occurred_at_utc",
+  "actor",
+  "actor_person_id",
+  "actor_token_id",
+  "organisation_id",
+  "ip",
+  "user_agent",
+  "action",
+  "object_type",
+  "object_id",
+  "outcome",
+  "details",
+  "hash",
+] as const;
+
+export function csvRow(e: AuditEvent) {
+  return [
+    e.seq,
+    e.occurredAt.toISOString(),
+    e.actorLabel ?? "",
+    e.actorPersonId ?? "",
+    e.actorTokenId ?? "",
+    e.organisationId ?? "",
+    e.ip ?? "",
+    e.userAgent ?? "",
+    e.action,
+    e.objectType ?? "",
+    e.objectId ?? "",
+    e.outcome,
+    JSON.stringify(e.details),
+    e.hash,
+  ];
+}
+
+/** Record the export (in the caller's transaction), then give the batches to stream. */
+export async function startAuditExport(ctx: ModuleContext, filter: AuditFilter) {
+  ctx.audit.record({ action: "audit.export", objectType: "audit-trail", details: { filter, format: "csv" } });
+  return conditions(ctx, filter);
+}
+
+/** Batches of matching events, oldest first, read outside the request transaction while streaming. */
+export async function* auditBatches(db: Queryable, where: SQL | undefined, batchSize = 2_000) {
+  let after = 0;
+  for (;;) {
+    const batch = await db
+      .select()
+      .from(auditEvents)
+      .where(and(where, gt(auditEvents.seq, after)))
+      .orderBy(asc(auditEvents.seq))
+      .limit(batchSize);
+    if (batch.length === 0) return;
+    yield batch;
+    after = batch[batch.length - 1]!.seq;
+  }
+}

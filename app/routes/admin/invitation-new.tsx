@@ -1,0 +1,100 @@
+import { data, Form } from "react-router";
+import { Field, FormAlert } from "~/components/field.tsx";
+import { authorize } from "~/http/guard.server.ts";
+import { createInvitation, invitationTargets } from "~/modules/access/accounts.server.ts";
+import { InvalidInput } from "~/modules/context.server.ts";
+import type { Route } from "./+types/invitation-new";
+
+export const permission = "user:invite";
+export const meta: Route.MetaFunction = () => [{ title: "Invite someone — Custody" }];
+
+export async function loader(args: Route.LoaderArgs) {
+  const auth = await authorize(args, permission);
+  return { targets: await auth.run((ctx) => invitationTargets(ctx)) };
+}
+
+export async function action(args: Route.ActionArgs) {
+  const auth = await authorize(args, permission);
+  const form = await args.request.formData();
+  const text = (name: string) => String(form.get(name) ?? "").slice(0, 300);
+  const [organisationId = "", role = ""] = text("organisationAndRole").split("|");
+  const endsOn = text("membershipEndsOn");
+  if (endsOn && !/^\d{4}-\d{2}-\d{2}$/.test(endsOn)) {
+    return data({ errors: { membershipEndsOn: "Enter the end date as YYYY-MM-DD." } as Record<string, string>, link: null }, { status: 400 });
+  }
+  try {
+    const { token, invitation } = await auth.run((ctx) =>
+      createInvitation(ctx, {
+        email: text("email"),
+        organisationId,
+        role,
+        membershipEndsAt: endsOn ? new Date(`${endsOn}T23:59:59.999Z`) : null,
+      }),
+    );
+    const origin = new URL(args.request.url).origin;
+    return { errors: {} as Record<string, string>, link: `${origin}/invitations/${token}`, email: invitation.email, expiresAt: invitation.expiresAt.toISOString() };
+  } catch (error) {
+    if (error instanceof InvalidInput) {
+      const errors = { ...error.fieldErrors, ...(error.fieldErrors.membershipEndsAt ? { membershipEndsOn: error.fieldErrors.membershipEndsAt } : {}) };
+      return data({ errors, link: null }, { status: 400 });
+    }
+    throw error;
+  }
+}
+
+export default function InviteSomeone({ loaderData, actionData }: Route.ComponentProps) {
+  const errors: Record<string, string | undefined> = actionData?.errors ?? {};
+  if (actionData?.link) {
+    return (
+      <div className="padding-y-4 maxw-tablet">
+        <h1>Invitation created</h1>
+        <p className="usa-intro">Give {actionData.email} this link. It works once and expires {new Date(actionData.expiresAt!).toUTCString()}. No password is ever sent; they choose their own and enrol their authenticator.</p>
+        <p>
+          <code className="font-mono-xs text-wrap" data-testid="invitation-link">
+            {actionData.link}
+          </code>
+        </p>
+      </div>
+    );
+  }
+  return (
+    <div className="padding-y-4">
+      <h1>Invite someone</h1>
+      <Form method="post" className="usa-form usa-form--large" noValidate>
+        <FormAlert message={errors.form ?? null} />
+        <Field name="email" label="E-mail address" type="email" required error={errors.email} />
+        <div className={`usa-form-group${errors.role || errors.organisationId ? " usa-form-group--error" : ""}`}>
+          <label className="usa-label" htmlFor="role">
+            Organisation and role
+          </label>
+          {errors.role || errors.organisationId ? (
+            <span className="usa-error-message" id="role-error" role="alert">
+              {errors.role ?? errors.organisationId}
+            </span>
+          ) : null}
+          <select className="usa-select" id="role" name="organisationAndRole" required>
+            {loaderData.targets.map((o) => (
+              <optgroup key={o.id} label={o.name}>
+                {o.roles.map((r) => (
+                  <option key={r.value} value={`${o.id}|${r.value}`}>
+                    {r.label} — {o.name}
+                  </option>
+                ))}
+              </optgroup>
+            ))}
+          </select>
+        </div>
+        <Field
+          name="membershipEndsOn"
+          label="Role ends on (optional)"
+          hint="For a task-force or temporary assignment. YYYY-MM-DD; the role ends at the end of that day (UTC)."
+          type="date"
+          error={errors.membershipEndsOn}
+        />
+        <button className="usa-button margin-top-3" type="submit">
+          Create the invitation
+        </button>
+      </Form>
+    </div>
+  );
+}

@@ -1,0 +1,106 @@
+import { data, Form } from "react-router";
+import { Field, FormAlert } from "~/components/field.tsx";
+import { ReasonForm } from "~/components/reason-form.tsx";
+import { authorize } from "~/http/guard.server.ts";
+import { createOrganisation, decommissionAgency, listOrganisations } from "~/modules/access/organisations.server.ts";
+import { InvalidInput } from "~/modules/context.server.ts";
+import type { Route } from "./+types/organisations";
+
+export const permission = "platform:organisations";
+export const meta: Route.MetaFunction = () => [{ title: "Organisations — Custody" }];
+
+export async function loader(args: Route.LoaderArgs) {
+  const auth = await authorize(args, permission);
+  return { organisations: await auth.run((ctx) => listOrganisations(ctx)) };
+}
+
+export async function action(args: Route.ActionArgs) {
+  const auth = await authorize(args, permission);
+  const form = await args.request.formData();
+  const text = (name: string) => String(form.get(name) ?? "").slice(0, 300);
+  const intent = text("intent");
+  try {
+    if (intent === "create") {
+      const created = await auth.run((ctx) => createOrganisation(ctx, { kind: text("kind"), name: text("name"), state: text("state"), ori: text("ori") }));
+      return { intent, errors: {} as Record<string, string>, done: `${created.name} was added.` };
+    }
+    if (intent === "decommission") {
+      const result = await auth.run((ctx) => decommissionAgency(ctx, text("organisationId"), text("reason")));
+      return { intent, errors: {} as Record<string, string>, done: `The agency is decommissioned; ${result.membershipsEnded} role(s) ended. Its data stays, owned and exportable.` };
+    }
+  } catch (error) {
+    if (error instanceof InvalidInput) return data({ intent, errors: error.fieldErrors, done: null }, { status: 400 });
+    throw error;
+  }
+  throw data("Unknown action", { status: 400 });
+}
+
+export default function Organisations({ loaderData, actionData }: Route.ComponentProps) {
+  const errors = actionData?.intent === "create" ? actionData.errors : {};
+  return (
+    <div className="padding-y-4">
+      <h1>Organisations</h1>
+      {actionData?.done ? (
+        <div className="usa-alert usa-alert--success usa-alert--slim" role="status">
+          <div className="usa-alert__body">
+            <p className="usa-alert__text">{actionData.done}</p>
+          </div>
+        </div>
+      ) : null}
+      {actionData?.intent === "decommission" ? <FormAlert message={actionData.errors.form ?? actionData.errors.reason} /> : null}
+      <table className="usa-table usa-table--borderless usa-table--stacked width-full">
+        <caption className="usa-sr-only">Organisations</caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Kind</th>
+            <th scope="col">ORI</th>
+            <th scope="col">People with a role</th>
+            <th scope="col">Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {loaderData.organisations.map((o) => (
+            <tr key={o.id}>
+              <th scope="row" data-label="Name">{o.name}</th>
+              <td data-label="Kind">{o.kind}</td>
+              <td data-label="ORI">{o.ori ?? "—"}</td>
+              <td data-label="People with a role">{o.members}</td>
+              <td data-label="Status">
+                {o.status === "decommissioned" ? (
+                  `Decommissioned ${new Date(o.decommissionedAt!).toISOString().slice(0, 10)}`
+                ) : o.kind === "agency" ? (
+                  <ReasonForm intent="decommission" hidden={{ organisationId: o.id }} label={`Reason to decommission ${o.name}`} button="Decommission" danger />
+                ) : (
+                  "Active"
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Add an organisation</h2>
+      <Form method="post" className="usa-form usa-form--large" noValidate>
+        <input type="hidden" name="intent" value="create" />
+        <fieldset className="usa-fieldset">
+          <legend className="usa-legend">Kind</legend>
+          {errors.kind ? <span className="usa-error-message" role="alert">{errors.kind}</span> : null}
+          <div className="usa-radio">
+            <input className="usa-radio__input" id="kind-agency" type="radio" name="kind" value="agency" defaultChecked />
+            <label className="usa-radio__label" htmlFor="kind-agency">Agency</label>
+          </div>
+          <div className="usa-radio">
+            <input className="usa-radio__input" id="kind-vendor" type="radio" name="kind" value="vendor" />
+            <label className="usa-radio__label" htmlFor="kind-vendor">Vendor (cloud service provider)</label>
+          </div>
+        </fieldset>
+        <Field name="name" label="Name" required error={errors.name} />
+        <Field name="state" label="State (agencies)" hint="Two letters, like VA." maxLength={2} className="maxw-card" error={errors.state} />
+        <Field name="ori" label="ORI (agencies)" hint="9 characters, like VA0990100." maxLength={9} className="maxw-card-lg" error={errors.ori} />
+        <button className="usa-button margin-top-3" type="submit">
+          Add
+        </button>
+      </Form>
+    </div>
+  );
+}

@@ -1,0 +1,77 @@
+import { data, Form, Link } from "react-router";
+import { Field } from "~/components/field.tsx";
+import { authorize } from "~/http/guard.server.ts";
+import { listAuditEvents, parseAuditFilter } from "~/modules/audit/viewer.server.ts";
+import type { Route } from "./+types/audit";
+
+export const permission = "audit:read";
+export const meta: Route.MetaFunction = () => [{ title: "Audit trail — Custody" }];
+
+export async function loader(args: Route.LoaderArgs) {
+  const auth = await authorize(args, permission);
+  const params = new URL(args.request.url).searchParams;
+  const { filter, errors } = parseAuditFilter(params);
+  const before = Number(params.get("before")) || undefined;
+  if (Object.keys(errors).length > 0) return data({ events: [], next: null, errors, query: params.toString() }, { status: 400 });
+  const page = await auth.run((ctx) => listAuditEvents(ctx, filter, before));
+  const query = new URLSearchParams([...params].filter(([k]) => k !== "before")).toString();
+  return { ...page, errors, query };
+}
+
+export default function AuditTrail({ loaderData }: Route.ComponentProps) {
+  const { events, next, errors, query } = loaderData;
+  const params = new URLSearchParams(query);
+  const value = (k: string) => params.get(k) ?? "";
+  return (
+    <div className="padding-y-4">
+      <h1>Audit trail</h1>
+      <p className="usa-intro">Every sign-in, read, change and denial, newest first. Times are UTC. Reading this page is itself recorded.</p>
+      <Form method="get" className="usa-form maxw-none" aria-label="Filter the audit trail">
+        <div className="grid-row grid-gap">
+          <div className="tablet:grid-col-4"><Field name="person" label="Person (e-mail or id)" defaultValue={value("person")} error={errors.person} /></div>
+          <div className="tablet:grid-col-4"><Field name="action" label="Action" hint="e.g. auth.login or person.disable" defaultValue={value("action")} error={errors.action} /></div>
+          <div className="tablet:grid-col-4"><Field name="objectId" label="Object id" defaultValue={value("objectId")} error={errors.objectId} /></div>
+          <div className="tablet:grid-col-4"><Field name="from" label="From (YYYY-MM-DD)" defaultValue={value("from")} error={errors.from} /></div>
+          <div className="tablet:grid-col-4"><Field name="to" label="To (YYYY-MM-DD)" defaultValue={value("to")} error={errors.to} /></div>
+        </div>
+        <button className="usa-button margin-top-2" type="submit">Filter</button>
+        <a className="usa-button usa-button--outline margin-top-2" href={`/audit/export.csv?${query}`} download>
+          Export these events as CSV
+        </a>
+      </Form>
+      <table className="usa-table usa-table--borderless usa-table--stacked usa-table--compact width-full margin-top-3">
+        <caption className="usa-sr-only">Audit events</caption>
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">When (UTC)</th>
+            <th scope="col">Who</th>
+            <th scope="col">From</th>
+            <th scope="col">Action</th>
+            <th scope="col">Object</th>
+            <th scope="col">Outcome</th>
+          </tr>
+        </thead>
+        <tbody>
+          {events.map((e) => (
+            <tr key={e.seq}>
+              <td data-label="#">{e.seq}</td>
+              <td data-label="When" className="text-no-wrap">{new Date(e.occurredAt).toISOString().replace("T", " ").slice(0, 23)}</td>
+              <td data-label="Who">{e.actorLabel ?? "anonymous"}</td>
+              <td data-label="From">{e.ip ?? "—"}</td>
+              <th scope="row" data-label="Action">{e.action}</th>
+              <td data-label="Object">{e.objectType ? `${e.objectType} ${e.objectId ?? ""}` : "—"}</td>
+              <td data-label="Outcome">{e.outcome}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {events.length === 0 ? <p>No event matches.</p> : null}
+      {next ? (
+        <p>
+          <Link to={`/audit?${query}${query ? "&" : ""}before=${next}`}>Older events</Link>
+        </p>
+      ) : null}
+    </div>
+  );
+}
