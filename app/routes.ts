@@ -12,6 +12,7 @@ export default [
   route("admin/people/:personId", "routes/admin/person.tsx"),
   route("admin/invitations/new", "routes/admin/invitation-new.tsx"),
   route("admin/organisations", "routes/admin/organisations.tsx"),
+  route("admin/tokens", "routes/admin/tokens.tsx"),
   route("audit", "routes/audit.tsx"),
   route("audit/export.csv", "routes/audit.export.tsx"),
   route("catalog", "routes/catalog.tsx"),
@@ -20,5 +21,8 @@ export default [
   route("catalog/:framework", "routes/catalog.framework.tsx"),
   route("catalog/:framework/:version", "routes/catalog.framework.version.tsx"),
   route("catalog/:framework/:version/:code", "routes/catalog.requirement.tsx"),
+  route("api/v1/me", "routes/api/me.ts"),
+  route("api/v1/catalog/frameworks", "routes/api/catalog-frameworks.ts"),
+  route("api/*", "routes/api/not-found.ts"),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

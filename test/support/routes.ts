@@ -5,10 +5,11 @@ export function loaderArgs(
   context: AppContext,
   path: string,
   params: Record<string, string> = {},
-  init: { cookie?: string; method?: string; form?: Record<string, string> } = {},
+  init: { cookie?: string; method?: string; form?: Record<string, string>; bearer?: string } = {},
 ) {
   const headers = new Headers();
   if (init.cookie) headers.set("Cookie", init.cookie);
+  if (init.bearer) headers.set("Authorization", `Bearer ${init.bearer}`);
   const body = init.form ? new URLSearchParams(init.form) : undefined;
   return {
     request: new Request(`http://localhost${path}`, { method: init.method ?? (body ? "POST" : "GET"), headers, body }),
