@@ -32,6 +32,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
     can("user:read") && { to: "/admin/people", label: "People" },
     can("platform:organisations") && { to: "/admin/organisations", label: "Organisations" },
     can("token:manage") && { to: "/admin/tokens", label: "API tokens" },
+    can("report:read") && { to: "/reports", label: "Reports" },
     can("audit:read") && { to: "/audit", label: "Audit trail" },
   ].filter((x): x is { to: string; label: string } => Boolean(x));
   return {

@@ -6,6 +6,7 @@ import type { Express } from "express";
 import { ConfigError, loadConfig } from "../app/env.server.ts";
 import { ensureBootstrapInvitation } from "../app/modules/access/accounts.server.ts";
 import { describeDemoAccounts, seedDemo } from "../app/modules/access/demo.server.ts";
+import { runStaleSweep, SWEEP_EVERY_MS } from "../app/modules/access/sweep.server.ts";
 import { CatalogDataError } from "../db/catalog/load.ts";
 import { DatabaseInUseError, DatabaseUnavailableError, openDatabase } from "../db/client.ts";
 import { describeSeed, prepareDatabase } from "../db/seed.ts";
@@ -57,6 +58,17 @@ async function main() {
         `No platform administrator exists yet. Create the first one with this single-use link (valid 72 hours):\n  ${url}/invitations/${bootstrap}`,
       );
     }
+    // The stale-account sweep: now, then every hour. Idempotent; one server copy at a time.
+    const sweep = () =>
+      runStaleSweep(database.db, new Date())
+        .then((r) => {
+          if (r.disabled.length + r.membershipsEnded.length > 0) {
+            console.log(`Stale-account sweep: ${r.disabled.length} account(s) disabled, ${r.membershipsEnded.length} role(s) ended.`);
+          }
+        })
+        .catch((error: unknown) => console.error("Stale-account sweep failed:", error));
+    await sweep();
+    setInterval(() => void sweep(), SWEEP_EVERY_MS).unref();
     console.log(`Custody is ready on ${url} (${mode}, ${where}).`);
   } catch (error) {
     await database.close().catch(() => {});

@@ -1,0 +1,112 @@
+import { aliasedTable, and, asc, desc, eq, gt, isNull, lte, or, sql } from "drizzle-orm";
+import { deprovisioningRecords, memberships, organisations, people } from "../../../db/schema/access.ts";
+import type { ModuleContext } from "../context.server.ts";
+import { ALL_PERMISSIONS, ALL_ROLES, isRole, PERMISSIONS, ROLES } from "./permissions.ts";
+import { STALE_AFTER_DAYS } from "./sweep.server.ts";
+
+/**
+ * What an auditor asks for (access lists, stale and expiring accounts,
+ * deprovisioning records, permission configuration), scoped like everything
+ * else: one's own organisation, or all of them for a platform administrator.
+ * Each report is a table: a header and rows of plain values, for page and CSV alike.
+ */
+export type Report = { title: string; description: string; columns: string[]; rows: (string | number)[][] };
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString().slice(0, 16).replace("T", " ") : "");
+const platformWide = (ctx: ModuleContext) => ctx.actor.organisationKind === "platform";
+const ownOrganisation = (ctx: ModuleContext) => eq(memberships.organisationId, ctx.actor.organisationId ?? "00000000-0000-0000-0000-000000000000");
+const roleLabel = (r: string) => (isRole(r) ? ROLES[r].label : r);
+const personStatus = (p: { disabledAt: Date | null; lockedAt: Date | null }) => (p.disabledAt ? "disabled" : p.lockedAt ? "locked" : "active");
+
+export const REPORTS = ["access-list", "accounts", "deprovisioning", "permissions"] as const;
+export type ReportName = (typeof REPORTS)[number];
+
+export async function buildReport(ctx: ModuleContext, name: ReportName): Promise<Report> {
+  const report = await builders[name](ctx);
+  ctx.audit.record({ action: "report.read", objectType: "report", objectId: name, details: { rows: report.rows.length } });
+  return report;
+}
+
+const builders: Record<ReportName, (ctx: ModuleContext) => Promise<Report>> = {
+  "access-list": async (ctx) => {
+    const rows = await ctx.db
+      .select({ m: memberships, p: people, o: organisations })
+      .from(memberships)
+      .innerJoin(people, eq(people.id, memberships.personId))
+      .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
+      .where(and(isNull(memberships.endedAt), platformWide(ctx) ? undefined : ownOrganisation(ctx)))
+      .orderBy(asc(organisations.name), asc(people.name));
+    return {
+      title: "Access list",
+      description: "Who holds which role where, since when, until when, and when they last used Custody.",
+      columns: ["Person", "E-mail", "Organisation", "Role", "Since (UTC)", "Until (UTC)", "Account status", "Last activity (UTC)"],
+      rows: rows.map(({ m, p, o }) => [p.name, p.email, o.name, roleLabel(m.role), iso(m.startsAt), iso(m.endsAt) || "no end date", personStatus(p), iso(p.lastActivityAt) || "never"]),
+    };
+  },
+  accounts: async (ctx) => {
+    const soon = new Date(ctx.now.getTime() + 30 * 86_400_000);
+    const quiet = new Date(ctx.now.getTime() - 60 * 86_400_000);
+    const scope = platformWide(ctx) ? undefined : ownOrganisation(ctx);
+    const rows = await ctx.db
+      .select({ m: memberships, p: people, o: organisations })
+      .from(memberships)
+      .innerJoin(people, eq(people.id, memberships.personId))
+      .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
+      .where(
+        and(
+          scope,
+          or(
+            and(isNull(memberships.endedAt), gt(memberships.endsAt, ctx.now), lte(memberships.endsAt, soon)),
+            and(isNull(people.disabledAt), isNull(memberships.endedAt), lte(sql`coalesce(${people.lastActivityAt}, ${people.createdAt})`, sql`${quiet.toISOString()}::timestamptz`)),
+            eq(people.disabledBy, "sweep"),
+          ),
+        ),
+      )
+      .orderBy(asc(people.name));
+    const list = rows.map(({ m, p, o }) => {
+      const [kind, detail] =
+        p.disabledBy === "sweep"
+          ? ["disabled by sweep", `Disabled ${iso(p.disabledAt)}: ${p.disabledReason ?? ""}`]
+          : m.endsAt && m.endsAt > ctx.now && m.endsAt <= soon
+            ? ["expiring in 30 days", `Role ends ${iso(m.endsAt)}`]
+            : ["stale", `No activity since ${iso(p.lastActivityAt ?? p.createdAt)}; disabled automatically after ${STALE_AFTER_DAYS} days`];
+      return [kind, p.name, p.email, o.name, roleLabel(m.role), detail];
+    });
+    return {
+      title: "Stale and expiring accounts",
+      description: `Accounts idle for more than 60 days (the sweep disables them at ${STALE_AFTER_DAYS}), roles ending in the next 30 days, and accounts the sweep disabled.`,
+      columns: ["List", "Person", "E-mail", "Organisation", "Role", "Detail"],
+      rows: list,
+    };
+  },
+  deprovisioning: async (ctx) => {
+    const actor = aliasedTable(people, "actor");
+    const subject = aliasedTable(people, "subject");
+    const scope = platformWide(ctx)
+      ? undefined
+      : or(
+          eq(deprovisioningRecords.organisationId, ctx.actor.organisationId ?? "00000000-0000-0000-0000-000000000000"),
+          sql`${deprovisioningRecords.personId} in (select person_id from memberships where organisation_id = ${ctx.actor.organisationId})`,
+        );
+    const rows = await ctx.db
+      .select({ r: deprovisioningRecords, actor: actor.email, subject: subject.email, organisation: organisations.name })
+      .from(deprovisioningRecords)
+      .leftJoin(actor, eq(actor.id, deprovisioningRecords.actorId))
+      .leftJoin(subject, eq(subject.id, deprovisioningRecords.personId))
+      .leftJoin(organisations, eq(organisations.id, deprovisioningRecords.organisationId))
+      .where(scope)
+      .orderBy(desc(deprovisioningRecords.at));
+    return {
+      title: "Deprovisioning records",
+      description: "Every person disabled or re-enabled, role ended and agency decommissioned: by whom, when and why.",
+      columns: ["When (UTC)", "What", "Person", "Organisation", "Reason", "By", "Details"],
+      rows: rows.map(({ r, actor: by, subject: who, organisation }) => [iso(r.at), r.kind, who ?? "", organisation ?? "", r.reason, by ?? "stale-account sweep", JSON.stringify(r.details)]),
+    };
+  },
+  permissions: async () => ({
+    title: "Permission configuration",
+    description: "Which permissions each role grants. Roles are fixed by the product; nothing else grants a permission.",
+    columns: ["Permission", "Meaning", ...ALL_ROLES.map((r) => ROLES[r].label)],
+    rows: ALL_PERMISSIONS.map((p) => [p, PERMISSIONS[p], ...ALL_ROLES.map((r) => ((ROLES[r].permissions as readonly string[]).includes(p) ? "yes" : ""))]),
+  }),
+};
