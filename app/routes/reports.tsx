@@ -1,17 +1,11 @@
 import { data, Link } from "react-router";
 import { authorize } from "~/http/guard.server.ts";
-import { buildReport, REPORTS, type ReportName } from "~/modules/access/reports.server.ts";
+import { REPORT_TITLES as titles, REPORTS, type ReportName } from "~/modules/access/report-names.ts";
+import { buildReport } from "~/modules/access/reports.server.ts";
 import type { Route } from "./+types/reports";
 
 export const permission = "report:read";
 export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.report.title ?? "Reports"} — Custody` }];
-
-const titles: Record<ReportName, string> = {
-  "access-list": "Access list",
-  accounts: "Stale and expiring accounts",
-  deprovisioning: "Deprovisioning records",
-  permissions: "Permission configuration",
-};
 
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);

@@ -2,6 +2,7 @@ import { aliasedTable, and, asc, desc, eq, gt, isNull, lte, or, sql } from "driz
 import { deprovisioningRecords, memberships, organisations, people } from "../../../db/schema/access.ts";
 import type { ModuleContext } from "../context.server.ts";
 import { ALL_PERMISSIONS, ALL_ROLES, isRole, PERMISSIONS, ROLES } from "./permissions.ts";
+import type { ReportName } from "./report-names.ts";
 import { STALE_AFTER_DAYS } from "./sweep.server.ts";
 
 /**
@@ -18,8 +19,7 @@ const ownOrganisation = (ctx: ModuleContext) => eq(memberships.organisationId, c
 const roleLabel = (r: string) => (isRole(r) ? ROLES[r].label : r);
 const personStatus = (p: { disabledAt: Date | null; lockedAt: Date | null }) => (p.disabledAt ? "disabled" : p.lockedAt ? "locked" : "active");
 
-export const REPORTS = ["access-list", "accounts", "deprovisioning", "permissions"] as const;
-export type ReportName = (typeof REPORTS)[number];
+export { REPORTS, type ReportName } from "./report-names.ts";
 
 export async function buildReport(ctx: ModuleContext, name: ReportName): Promise<Report> {
   const report = await builders[name](ctx);

@@ -1,0 +1,10 @@
+/** The reports an auditor asks for, by address and title (shared by the pages and the server). */
+export const REPORTS = ["access-list", "accounts", "deprovisioning", "permissions"] as const;
+export type ReportName = (typeof REPORTS)[number];
+
+export const REPORT_TITLES: Record<ReportName, string> = {
+  "access-list": "Access list",
+  accounts: "Stale and expiring accounts",
+  deprovisioning: "Deprovisioning records",
+  permissions: "Permission configuration",
+};
