@@ -39,6 +39,8 @@ const EnvSchema = z.object({
   DATABASE_URL: postgresUrl.optional(),
   SESSION_SECRET: secret.optional(),
   SEED_DEMO: z.enum(["0", "1"], { message: "must be 0 or 1" }).optional(),
+  /** Tests only: a file holding milliseconds to add to the server's clock. Refused unless NODE_ENV=test. */
+  CUSTODY_TEST_CLOCK_FILE: z.string().min(1).optional(),
   ENCRYPTION_KEY: z
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, { message: "must be 64 hexadecimal characters (a 256-bit key)" })
@@ -57,6 +59,8 @@ export type Config = {
   encryptionKey: string;
   /** Seed demo accounts on an empty database: by default only on the embedded one. */
   seedDemo: boolean;
+  /** Tests only: file with a clock offset in milliseconds. */
+  testClockFile: string | undefined;
 };
 
 export class ConfigError extends Error {
@@ -83,7 +87,11 @@ export function parseEnv(env: NodeJS.ProcessEnv): Omit<Config, "sessionSecret" |
     throw new ConfigError(`Custody cannot start: ${problems.join("; ")}.`);
   }
   const e = result.data;
+  if (e.CUSTODY_TEST_CLOCK_FILE && e.NODE_ENV !== "test") {
+    throw new ConfigError("Custody cannot start: CUSTODY_TEST_CLOCK_FILE is for tests only and needs NODE_ENV=test.");
+  }
   return {
+    testClockFile: e.CUSTODY_TEST_CLOCK_FILE,
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,

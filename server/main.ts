@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
@@ -39,7 +39,10 @@ async function main() {
     console.log(describeSeed(await prepareDatabase(database)));
     const secrets = { sessionSecret: config.sessionSecret, encryptionKey: config.encryptionKey };
     const mode = config.nodeEnv === "development" ? "development" : "production";
-    server = await listen(await createApp({ database, mode, secrets }), config.port, config.host);
+    if (config.testClockFile) console.log(`Test clock: offsets are read from ${config.testClockFile}.`);
+    const clockFile = config.testClockFile;
+    const now = clockFile ? () => new Date(Date.now() + (Number(readFileSync(clockFile, "utf8")) || 0)) : () => new Date();
+    server = await listen(await createApp({ database, mode, secrets, now }), config.port, config.host);
     const { port } = server.address() as AddressInfo;
     const where = config.databaseUrl ? "PostgreSQL from DATABASE_URL" : `embedded database in ${config.dataDir}`;
     const url = `http://localhost:${port}`;

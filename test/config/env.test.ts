@@ -39,6 +39,21 @@ describe("configuration from the environment", () => {
     }
   });
 
+  it("refuses the test clock outside tests, so production time can never be moved", () => {
+    expect(() => parseEnv({ CUSTODY_TEST_CLOCK_FILE: "/tmp/x" })).toThrow(
+      "Custody cannot start: CUSTODY_TEST_CLOCK_FILE is for tests only and needs NODE_ENV=test.",
+    );
+    expect(parseEnv({ CUSTODY_TEST_CLOCK_FILE: "/tmp/x", NODE_ENV: "test" }).testClockFile).toBe("/tmp/x");
+  });
+
+  it("seeds demo accounts on the embedded database only, unless SEED_DEMO says otherwise", () => {
+    expect(parseEnv({}).seedDemo).toBe(true);
+    expect(parseEnv({ DATABASE_URL: "postgres://u@h/d" }).seedDemo).toBe(false);
+    expect(parseEnv({ DATABASE_URL: "postgres://u@h/d", SEED_DEMO: "1" }).seedDemo).toBe(true);
+    expect(parseEnv({ SEED_DEMO: "0" }).seedDemo).toBe(false);
+    expect(() => parseEnv({ SEED_DEMO: "yes" })).toThrow('SEED_DEMO must be 0 or 1 (got "yes")');
+  });
+
   it("treats an empty variable as unset", () => {
     expect(parseEnv({ PORT: "", DATABASE_URL: "" })).toMatchObject({ port: 3000, databaseUrl: undefined });
   });

@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import type { Browser, BrowserContextOptions } from "playwright-core";
+import { totpCode } from "../../app/modules/access/totp.server.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   browserAvailable,
@@ -29,8 +33,12 @@ describe.runIf(browserAvailable)("Custody in a real browser", () => {
   let signedIn: BrowserContextOptions["storageState"];
   const problems: string[] = [];
 
+  const clockFile = path.join(mkdtempSync(path.join(tmpdir(), "custody-clock-")), "offset-ms");
+  const moveClock = (ms: number) => writeFileSync(clockFile, String(ms));
+
   beforeAll(async () => {
-    server = await startServer();
+    moveClock(0);
+    server = await startServer({ env: { NODE_ENV: "test", CUSTODY_TEST_CLOCK_FILE: clockFile } });
     browser = await launchBrowser();
     // Sign in once, through the real pages, as Riverside's CJIS officer; later tests reuse the session.
     const context = await browser.newContext();
@@ -84,7 +92,7 @@ describe.runIf(browserAvailable)("Custody in a real browser", () => {
     await page.getByLabel("Code").fill(nextCode(account));
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL(/\/catalog\/cjis-policy\/6\.0\/IR-6$/);
-    expect(await page.locator("h1").innerText()).toBe("IR-6 Incident reporting");
+    await expectVisible(page.locator("h1", { hasText: "IR-6 Incident reporting" }));
     await expectVisible(page.getByRole("button", { name: "Sign out" }));
 
     await page.getByRole("button", { name: "Sign out" }).click();
@@ -92,6 +100,57 @@ describe.runIf(browserAvailable)("Custody in a real browser", () => {
     await page.goto(`${server.url}/catalog`);
     await page.waitForURL(/\/sign-in\?redirectTo=%2Fcatalog$/);
     await context.close();
+  });
+
+  it("signs a person out after 30 idle minutes and brings them back to the same page after signing in again", async () => {
+    const account = demoAccount(server, "Procurement officer", "Riverside");
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signInInBrowser(page, server, account, "/catalog/cjis-policy/6.0/AC-11");
+    await expectVisible(page.locator("h1", { hasText: "AC-11 Device lock" }));
+    const offset = 31 * 60 * 1000;
+    moveClock(offset);
+    try {
+      await page.reload();
+      await page.waitForURL(/\/sign-in\?redirectTo=%2Fcatalog%2Fcjis-policy%2F6\.0%2FAC-11&reason=idle$/);
+      await expectVisible(page.getByText("You were signed out after 30 minutes without activity."));
+      await screenshot(page, "sign-in-after-idle");
+      await page.getByLabel("E-mail address").fill(account.email);
+      await page.getByLabel("Password").fill(account.password);
+      await page.getByRole("button", { name: "Continue" }).click();
+      await page.getByLabel("Code").fill(totpCode(account.totpSecret, new Date(Date.now() + offset + 30_000)));
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL(/\/catalog\/cjis-policy\/6\.0\/AC-11$/);
+      await expectVisible(page.locator("h1", { hasText: "AC-11 Device lock" }));
+    } finally {
+      moveClock(0);
+      await context.close();
+    }
+  });
+
+  it("lets a platform administrator disable a person everywhere, which ends that person's open session", async () => {
+    const vendorContext = await browser.newContext();
+    const vendorPage = await vendorContext.newPage();
+    const rep = demoAccount(server, "Vendor representative");
+    await signInInBrowser(vendorPage, server, rep, "/catalog");
+    await expectVisible(vendorPage.locator("h1", { hasText: "Requirement catalog" }));
+
+    const adminContext = await browser.newContext();
+    const admin = await adminContext.newPage();
+    await signInInBrowser(admin, server, demoAccount(server, "Platform administrator"), "/admin/people");
+    await admin.getByRole("link", { name: "Casey Duncan" }).click();
+    await expectVisible(admin.locator("h1", { hasText: "Casey Duncan" }));
+    expect(await seriousAccessibilityViolations(admin)).toEqual([]);
+    await admin.getByLabel("Reason to disable").fill("Left EvidenceCloud on 2026-11-20");
+    await admin.getByRole("button", { name: "Disable everywhere" }).click();
+    await expectVisible(admin.getByText("Disabled everywhere: every session and API token of theirs has stopped working."));
+    expect(await admin.getByTestId("person-status").innerText()).toMatch(/^Disabled .* — Left EvidenceCloud on 2026-11-20$/);
+    await screenshot(admin, "admin-disabled-person");
+
+    await vendorPage.reload();
+    await vendorPage.waitForURL(/\/sign-in\?redirectTo=%2Fcatalog$/);
+    await adminContext.close();
+    await vendorContext.close();
   });
 
   it("shows the home page: the product, the four frameworks of the catalog, and no accessibility failures", async () => {

@@ -1,0 +1,157 @@
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AppContext } from "../../app/context.ts";
+import { createOrganisationRecord } from "../../app/modules/access/demo.server.ts";
+import { ALL_ROLES, permissionsOf, ROLES, type Permission, type Role } from "../../app/modules/access/permissions.ts";
+import routeConfig from "../../app/routes.ts";
+import { catalogData } from "../../db/catalog/index.ts";
+import { loadCatalog } from "../../db/catalog/load.ts";
+import type { DatabaseHandle } from "../../db/client.ts";
+import { auditEvents } from "../../db/schema/audit.ts";
+import { appContext, makeAccount, seedOrganisations, signIn } from "../support/accounts.ts";
+import { createTestDatabase } from "../support/database.ts";
+import { loaderArgs } from "../support/routes.ts";
+
+/**
+ * Every route in app/routes.ts, as every role, against an object of the role's
+ * own organisation, of another agency and of another vendor. The expected
+ * answer follows from the route's declared permission and the object's owner;
+ * each denial must be in the audit trail.
+ */
+
+type RouteEntry = { path: string; file: string };
+type RouteModule = { permission?: string; loader?: (args: never) => unknown };
+
+function flatten(entries: { path?: string; index?: boolean; file: string; children?: unknown[] }[]): RouteEntry[] {
+  return entries.flatMap((e) => [{ path: e.index ? "" : (e.path ?? ""), file: e.file }]);
+}
+const routes = flatten(routeConfig as never);
+const modules = new Map<string, RouteModule>();
+
+type Tenant = "own" | "other-agency" | "other-vendor";
+const tenants: Tenant[] = ["own", "other-agency", "other-vendor"];
+
+let handle: DatabaseHandle;
+let context: AppContext;
+const clock = { now: new Date("2026-11-23T11:00:00.000Z") };
+const cookies = new Map<Role, { cookie: string; personId: string }>();
+let subjects: Record<string, Record<Tenant, string>>;
+
+beforeAll(async () => {
+  for (const r of routes) modules.set(r.file, (await import(`../../app/${r.file}`)) as RouteModule);
+  handle = await createTestDatabase();
+  await loadCatalog(handle.db, catalogData);
+  const orgs = await seedOrganisations(handle.db);
+  const vendorW = await createOrganisationRecord(handle.db, { kind: "vendor", name: "Vendor W" });
+  context = appContext(handle.db, clock);
+  const home = (role: Role) => (ROLES[role].organisationKind === "agency" ? orgs.agencyA.id : ROLES[role].organisationKind === "vendor" ? orgs.vendor.id : orgs.platform.id);
+  for (const role of ALL_ROLES) {
+    const account = await makeAccount(handle.db, home(role), role, clock.now);
+    cookies.set(role, { cookie: (await signIn(handle.db, account, clock.now)).cookie, personId: account.personId });
+  }
+  // People to look at: one in each organisation a role might or might not see.
+  const person = async (organisationId: string) => (await makeAccount(handle.db, organisationId, organisationId === orgs.agencyA.id || organisationId === orgs.agencyB.id ? "legal" : "vendor-representative", clock.now)).personId;
+  const inA = await person(orgs.agencyA.id);
+  const inB = await person(orgs.agencyB.id);
+  const inV = await person(orgs.vendor.id);
+  const inW = await person(vendorW.id);
+  subjects = {
+    agency: { own: inA, "other-agency": inB, "other-vendor": inV },
+    vendor: { own: inV, "other-agency": inA, "other-vendor": inW },
+    platform: { own: inA, "other-agency": inB, "other-vendor": inW },
+  };
+});
+afterAll(async () => {
+  await handle?.close();
+});
+
+/** Concrete parameters for a route path, for a role and tenant. */
+function fill(path: string, role: Role, tenant: Tenant) {
+  const params: Record<string, string> = {};
+  const concrete = path
+    .split("/")
+    .map((segment) => {
+      const name = segment.replace(/^:/, "").replace(/\?$/, "");
+      if (!segment.startsWith(":")) return segment === "*" ? "anything" : segment;
+      const value =
+        name === "personId"
+          ? subjects[ROLES[role].organisationKind]![tenant]
+          : ({ framework: "cjis-policy", version: "6.0", code: "AC-7", report: "access-list", token: "not-a-real-token" } as Record<string, string>)[name]!;
+      params[name] = value;
+      return value;
+    })
+    .join("/");
+  return { url: `/${concrete}`, params };
+}
+
+const objectRoutes = (path: string) => path.includes(":personId");
+
+function expected(permission: string, path: string, role: Role, tenant: Tenant): "allow" | 403 | 404 {
+  if (permission === "public" || permission === "signed-in") return "allow";
+  if (!permissionsOf(role).has(permission as Permission)) return 403;
+  if (objectRoutes(path) && tenant !== "own" && role !== "platform-admin") return 404;
+  return "allow";
+}
+
+async function outcome(mod: RouteModule, url: string, params: Record<string, string>, cookie: string): Promise<"allow" | number> {
+  try {
+    const result = await mod.loader!(loaderArgs(context, url, params, { cookie }) as never);
+    if (result instanceof Response && result.status >= 400) return result.status;
+    return "allow";
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown.status >= 300 && thrown.status < 400 ? "allow" : thrown.status;
+    const status = (thrown as { init?: { status?: number } }).init?.status;
+    if (status) return status;
+    throw thrown;
+  }
+}
+
+describe("the route table", () => {
+  it("has every route declare the permission it needs", () => {
+    const missing = routes.filter((r) => typeof modules.get(r.file)?.permission !== "string").map((r) => r.file);
+    expect(missing).toEqual([]);
+    const known = new Set<string>(["public", "signed-in", "any-token", ...Object.keys(permissionsOf("platform-admin")), ...ALL_ROLES.flatMap((r) => [...permissionsOf(r)])]);
+    for (const r of routes) expect(known.has(modules.get(r.file)!.permission!), r.file).toBe(true);
+  });
+
+  it("answers every page, for every role and tenant, as its permission and the object's owner say; every denial is audited", async () => {
+    const mismatches: string[] = [];
+    let checked = 0;
+    for (const route of routes) {
+      const mod = modules.get(route.file)!;
+      if (!mod.loader || mod.permission === "public" || route.path.startsWith("api/")) continue;
+      for (const role of ALL_ROLES) {
+        for (const tenant of objectRoutes(route.path) ? tenants : (["own"] as Tenant[])) {
+          const { url, params } = fill(route.path, role, tenant);
+          const want = expected(mod.permission!, route.path, role, tenant);
+          const got = await outcome(mod, url, params, cookies.get(role)!.cookie);
+          checked += 1;
+          if (got !== want) {
+            mismatches.push(`${role} ${tenant} GET ${url}: expected ${want}, got ${got}`);
+            continue;
+          }
+          if (want === 403 || want === 404) {
+            const action = want === 403 ? "access.denied" : "access.not-found";
+            const found = await handle.db
+              .select({ seq: auditEvents.seq, details: auditEvents.details })
+              .from(auditEvents)
+              .where(and(eq(auditEvents.action, action), eq(auditEvents.actorPersonId, cookies.get(role)!.personId), eq(auditEvents.outcome, "denied")));
+            if (!found.some((e) => (e.details as { path?: string }).path === url.split("?")[0])) mismatches.push(`${role} ${tenant} GET ${url}: ${want} not in the audit trail`);
+          }
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect(checked).toBeGreaterThan(150);
+  });
+
+  it("answers every API route without a token with a JSON 401, even for a signed-in browser", async () => {
+    for (const route of routes.filter((r) => r.path.startsWith("api/v1"))) {
+      const mod = modules.get(route.file)!;
+      const { url, params } = fill(route.path, "platform-admin", "own");
+      const response = await (mod.loader!(loaderArgs(context, url, params, { cookie: cookies.get("platform-admin")!.cookie }) as never) as Promise<Response>).catch((r: unknown) => r as Response);
+      expect(response.status, url).toBe(401);
+      expect(response.headers.get("Content-Type"), url).toMatch(/application\/json/);
+    }
+  });
+});
