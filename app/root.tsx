@@ -31,6 +31,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
     can("catalog:read") && { to: "/catalog", label: "Catalog" },
     can("user:read") && { to: "/admin/people", label: "People" },
     can("platform:organisations") && { to: "/admin/organisations", label: "Organisations" },
+    can("access-review:run") && { to: "/admin/reviews", label: "Reviews" },
     can("token:manage") && { to: "/admin/tokens", label: "API tokens" },
     can("report:read") && { to: "/reports", label: "Reports" },
     can("audit:read") && { to: "/audit", label: "Audit trail" },

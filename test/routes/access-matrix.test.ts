@@ -7,6 +7,7 @@ import routeConfig from "../../app/routes.ts";
 import { catalogData } from "../../db/catalog/index.ts";
 import { loadCatalog } from "../../db/catalog/load.ts";
 import type { DatabaseHandle } from "../../db/client.ts";
+import { accessReviews } from "../../db/schema/access.ts";
 import { auditEvents } from "../../db/schema/audit.ts";
 import { appContext, makeAccount, seedOrganisations, signIn } from "../support/accounts.ts";
 import { createTestDatabase } from "../support/database.ts";
@@ -36,6 +37,7 @@ let context: AppContext;
 const clock = { now: new Date("2026-11-23T11:00:00.000Z") };
 const cookies = new Map<Role, { cookie: string; personId: string }>();
 let subjects: Record<string, Record<Tenant, string>>;
+let reviews: Record<string, Record<Tenant, string>>;
 
 beforeAll(async () => {
   for (const r of routes) modules.set(r.file, (await import(`../../app/${r.file}`)) as RouteModule);
@@ -60,6 +62,15 @@ beforeAll(async () => {
     vendor: { own: inV, "other-agency": inA, "other-vendor": inW },
     platform: { own: inA, "other-agency": inB, "other-vendor": inW },
   };
+  // An access review in each organisation.
+  const review = async (organisationId: string, by: string) =>
+    (await handle.db.insert(accessReviews).values({ organisationId, startedBy: by, startedAt: clock.now }).returning())[0]!.id;
+  const [rA, rB, rV, rW] = [await review(orgs.agencyA.id, inA), await review(orgs.agencyB.id, inB), await review(orgs.vendor.id, inV), await review(vendorW.id, inW)];
+  reviews = {
+    agency: { own: rA, "other-agency": rB, "other-vendor": rV },
+    vendor: { own: rV, "other-agency": rA, "other-vendor": rW },
+    platform: { own: rA, "other-agency": rB, "other-vendor": rW },
+  };
 });
 afterAll(async () => {
   await handle?.close();
@@ -76,7 +87,9 @@ function fill(path: string, role: Role, tenant: Tenant) {
       const value =
         name === "personId"
           ? subjects[ROLES[role].organisationKind]![tenant]
-          : ({ framework: "cjis-policy", version: "6.0", code: "AC-7", report: "access-list", token: "not-a-real-token" } as Record<string, string>)[name]!;
+          : name === "reviewId"
+            ? reviews[ROLES[role].organisationKind]![tenant]
+            : ({ framework: "cjis-policy", version: "6.0", code: "AC-7", report: "access-list", token: "not-a-real-token" } as Record<string, string>)[name]!;
       params[name] = value;
       return value;
     })
@@ -84,7 +97,8 @@ function fill(path: string, role: Role, tenant: Tenant) {
   return { url: `/${concrete}`, params };
 }
 
-const objectRoutes = (path: string) => path.includes(":personId");
+/** Routes that show one object, owned by some organisation. */
+const objectRoutes = (path: string) => /:(personId|reviewId)/.test(path);
 
 function expected(permission: string, path: string, role: Role, tenant: Tenant): "allow" | 403 | 404 {
   if (permission === "public" || permission === "signed-in") return "allow";

@@ -1,10 +1,11 @@
 /** The reports an auditor asks for, by address and title (shared by the pages and the server). */
-export const REPORTS = ["access-list", "accounts", "deprovisioning", "permissions"] as const;
+export const REPORTS = ["access-list", "accounts", "deprovisioning", "access-reviews", "permissions"] as const;
 export type ReportName = (typeof REPORTS)[number];
 
 export const REPORT_TITLES: Record<ReportName, string> = {
   "access-list": "Access list",
   accounts: "Stale and expiring accounts",
   deprovisioning: "Deprovisioning records",
+  "access-reviews": "Access reviews",
   permissions: "Permission configuration",
 };

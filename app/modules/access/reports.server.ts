@@ -1,5 +1,5 @@
 import { aliasedTable, and, asc, desc, eq, gt, isNull, lte, or, sql } from "drizzle-orm";
-import { deprovisioningRecords, memberships, organisations, people } from "../../../db/schema/access.ts";
+import { accessReviewItems, accessReviews, deprovisioningRecords, memberships, organisations, people } from "../../../db/schema/access.ts";
 import type { ModuleContext } from "../context.server.ts";
 import { ALL_PERMISSIONS, ALL_ROLES, isRole, PERMISSIONS, ROLES } from "./permissions.ts";
 import type { ReportName } from "./report-names.ts";
@@ -101,6 +101,33 @@ const builders: Record<ReportName, (ctx: ModuleContext) => Promise<Report>> = {
       description: "Every person disabled or re-enabled, role ended and agency decommissioned: by whom, when and why.",
       columns: ["When (UTC)", "What", "Person", "Organisation", "Reason", "By", "Details"],
       rows: rows.map(({ r, actor: by, subject: who, organisation }) => [iso(r.at), r.kind, who ?? "", organisation ?? "", r.reason, by ?? "stale-account sweep", JSON.stringify(r.details)]),
+    };
+  },
+  "access-reviews": async (ctx) => {
+    const rows = await ctx.db
+      .select({
+        startedAt: accessReviews.startedAt,
+        completedAt: accessReviews.completedAt,
+        decision: accessReviewItems.decision,
+        decidedAt: accessReviewItems.decidedAt,
+        note: accessReviewItems.note,
+        role: memberships.role,
+        organisation: organisations.name,
+        decider: sql<string | null>`(select email from people d where d.id = ${accessReviewItems.decidedBy})`,
+        subject: people.email,
+      })
+      .from(accessReviewItems)
+      .innerJoin(accessReviews, eq(accessReviews.id, accessReviewItems.reviewId))
+      .innerJoin(memberships, eq(memberships.id, accessReviewItems.membershipId))
+      .innerJoin(organisations, eq(organisations.id, accessReviews.organisationId))
+      .innerJoin(people, eq(people.id, memberships.personId))
+      .where(platformWide(ctx) ? undefined : eq(accessReviews.organisationId, ctx.actor.organisationId ?? "00000000-0000-0000-0000-000000000000"))
+      .orderBy(desc(accessReviews.startedAt), asc(people.email));
+    return {
+      title: "Access reviews",
+      description: "Every decision of every access review: who reviewed whose role, what they decided, when and why.",
+      columns: ["Review started (UTC)", "Review completed (UTC)", "Organisation", "Person", "Role", "Decision", "Decided by", "Decided at (UTC)", "Note"],
+      rows: rows.map((r) => [iso(r.startedAt), iso(r.completedAt) || "in progress", r.organisation, r.subject, roleLabel(r.role), r.decision ?? "pending", r.decider ?? "", iso(r.decidedAt), r.note ?? ""]),
     };
   },
   permissions: async () => ({
