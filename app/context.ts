@@ -1,5 +1,6 @@
 import type { Database } from "../db/client.ts";
 import type { Secrets } from "./modules/access/secrets.server.ts";
+import type { Mailer } from "./modules/notifications/mail.server.ts";
 
 /** What the HTTP server hands every loader and action. */
 export type AppContext = {
@@ -11,6 +12,8 @@ export type AppContext = {
   client: { ip: string | null; userAgent: string | null };
   /** The clock; tests replace it to move time. */
   now: () => Date;
+  /** Outgoing e-mail, when SMTP_URL is configured. */
+  mailer: Mailer | null;
 };
 
 declare module "react-router" {

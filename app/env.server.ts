@@ -38,6 +38,11 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().min(1, { message: "must not be empty" }).default("./data"),
   DATABASE_URL: postgresUrl.optional(),
   SESSION_SECRET: secret.optional(),
+  SMTP_URL: z
+    .string()
+    .refine((v) => /^smtps?:\/\/[^\s]+$/.test(v), { message: "must be a URL like smtp://user:password@mail.agency.gov:587" })
+    .optional(),
+  MAIL_FROM: z.string().min(3).max(200).optional(),
   SEED_DEMO: z.enum(["0", "1"], { message: "must be 0 or 1" }).optional(),
   /** Tests only: a file holding milliseconds to add to the server's clock. Refused unless NODE_ENV=test. */
   CUSTODY_TEST_CLOCK_FILE: z.string().min(1).optional(),
@@ -61,6 +66,9 @@ export type Config = {
   seedDemo: boolean;
   /** Tests only: file with a clock offset in milliseconds. */
   testClockFile: string | undefined;
+  /** SMTP server for invitations; without it, administrators pass invitation links on themselves. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
 };
 
 export class ConfigError extends Error {
@@ -92,6 +100,8 @@ export function parseEnv(env: NodeJS.ProcessEnv): Omit<Config, "sessionSecret" |
   }
   return {
     testClockFile: e.CUSTODY_TEST_CLOCK_FILE,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM ?? "Custody <no-reply@custody.invalid>",
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,

@@ -8,6 +8,7 @@ import type { ServerBuild } from "react-router";
 import { sql } from "drizzle-orm";
 import type { AppContext } from "../app/context.ts";
 import type { Secrets } from "../app/modules/access/secrets.server.ts";
+import type { Mailer } from "../app/modules/notifications/mail.server.ts";
 import { recordNow } from "../app/modules/audit/audit.server.ts";
 import type { DatabaseHandle } from "../db/client.ts";
 
@@ -19,6 +20,7 @@ type Options = {
   secrets: Secrets;
   /** Replaceable clock, for tests that move time. */
   now?: () => Date;
+  mailer?: Mailer | null;
 };
 
 const client = (req: Request) => ({
@@ -85,7 +87,7 @@ export function securityHeaders({ dev }: { dev: boolean }) {
   ];
 }
 
-export async function createApp({ database, mode, secrets, now = () => new Date() }: Options) {
+export async function createApp({ database, mode, secrets, now = () => new Date(), mailer = null }: Options) {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", false);
@@ -109,6 +111,7 @@ export async function createApp({ database, mode, secrets, now = () => new Date(
     secrets,
     client: client(req),
     now,
+    mailer,
   });
 
   // Pages and data may show agency data: never store them in any cache.

@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from "../app/env.server.ts";
 import { ensureBootstrapInvitation } from "../app/modules/access/accounts.server.ts";
 import { describeDemoAccounts, seedDemo } from "../app/modules/access/demo.server.ts";
 import { runStaleSweep, SWEEP_EVERY_MS } from "../app/modules/access/sweep.server.ts";
+import { createMailer } from "../app/modules/notifications/mail.server.ts";
 import { CatalogDataError } from "../db/catalog/load.ts";
 import { DatabaseInUseError, DatabaseUnavailableError, openDatabase } from "../db/client.ts";
 import { describeSeed, prepareDatabase } from "../db/seed.ts";
@@ -42,7 +43,8 @@ async function main() {
     if (config.testClockFile) console.log(`Test clock: offsets are read from ${config.testClockFile}.`);
     const clockFile = config.testClockFile;
     const now = clockFile ? () => new Date(Date.now() + (Number(readFileSync(clockFile, "utf8")) || 0)) : () => new Date();
-    server = await listen(await createApp({ database, mode, secrets, now }), config.port, config.host);
+    const mailer = createMailer(config.smtpUrl, config.mailFrom);
+    server = await listen(await createApp({ database, mode, secrets, now, mailer }), config.port, config.host);
     const { port } = server.address() as AddressInfo;
     const where = config.databaseUrl ? "PostgreSQL from DATABASE_URL" : `embedded database in ${config.dataDir}`;
     const url = `http://localhost:${port}`;

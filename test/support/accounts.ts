@@ -52,5 +52,5 @@ export async function cookieHeader(token: string) {
 
 /** The load context the server would build, with a clock the test controls. */
 export function appContext(db: Database, clock: { now: Date }): AppContext {
-  return { db, cspNonce: "test-nonce", secrets: testSecrets, client: testClient, now: () => clock.now };
+  return { db, cspNonce: "test-nonce", secrets: testSecrets, client: testClient, now: () => clock.now, mailer: null };
 }

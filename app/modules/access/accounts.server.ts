@@ -73,7 +73,7 @@ export async function createInvitation(
     organisationId: organisation.id,
     details: { email, role: input.role, membershipEndsAt: input.membershipEndsAt?.toISOString() ?? null },
   });
-  return { token, invitation: invitation! };
+  return { token, invitation: invitation!, organisationName: organisation.name, roleLabel: ROLES[input.role as Role].label };
 }
 
 /**

@@ -2,7 +2,9 @@ import { data, Form } from "react-router";
 import { Field, FormAlert } from "~/components/field.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { createInvitation, invitationTargets } from "~/modules/access/accounts.server.ts";
+import { recordNow } from "~/modules/audit/audit.server.ts";
 import { InvalidInput } from "~/modules/context.server.ts";
+import { invitationMessage } from "~/modules/notifications/mail.server.ts";
 import type { Route } from "./+types/invitation-new";
 
 export const permission = "user:invite";
@@ -23,7 +25,7 @@ export async function action(args: Route.ActionArgs) {
     return data({ errors: { membershipEndsOn: "Enter the end date as YYYY-MM-DD." } as Record<string, string>, link: null }, { status: 400 });
   }
   try {
-    const { token, invitation } = await auth.run((ctx) =>
+    const { token, invitation, organisationName, roleLabel } = await auth.run((ctx) =>
       createInvitation(ctx, {
         email: text("email"),
         organisationId,
@@ -31,8 +33,16 @@ export async function action(args: Route.ActionArgs) {
         membershipEndsAt: endsOn ? new Date(`${endsOn}T23:59:59.999Z`) : null,
       }),
     );
-    const origin = new URL(args.request.url).origin;
-    return { errors: {} as Record<string, string>, link: `${origin}/invitations/${token}`, email: invitation.email, expiresAt: invitation.expiresAt.toISOString() };
+    const link = `${new URL(args.request.url).origin}/invitations/${token}`;
+    const emailed = await sendInvitation(args.context, auth.actor, { to: invitation.email, link, organisationName, roleLabel, expiresAt: invitation.expiresAt, invitedBy: auth.person.name, invitationId: invitation.id });
+    return {
+      errors: {} as Record<string, string>,
+      link: emailed ? null : link,
+      emailed,
+      mailConfigured: Boolean(args.context.mailer),
+      email: invitation.email,
+      expiresAt: invitation.expiresAt.toISOString(),
+    };
   } catch (error) {
     if (error instanceof InvalidInput) {
       const errors = { ...error.fieldErrors, ...(error.fieldErrors.membershipEndsAt ? { membershipEndsOn: error.fieldErrors.membershipEndsAt } : {}) };
@@ -42,18 +52,50 @@ export async function action(args: Route.ActionArgs) {
   }
 }
 
+/** E-mail the link when SMTP is configured; the sending (or its failure) is audited. */
+async function sendInvitation(
+  context: Route.ActionArgs["context"],
+  actor: Parameters<typeof recordNow>[1],
+  input: Parameters<typeof invitationMessage>[0] & { invitationId: string },
+) {
+  if (!context.mailer) return false;
+  try {
+    await context.mailer.send(invitationMessage(input));
+    await recordNow(context.db, actor, [{ action: "invitation.email.sent", objectType: "invitation", objectId: input.invitationId, details: { to: input.to } }], context.now());
+    return true;
+  } catch (error) {
+    await recordNow(
+      context.db,
+      actor,
+      [{ action: "invitation.email.sent", outcome: "failed", objectType: "invitation", objectId: input.invitationId, details: { to: input.to, error: String(error) } }],
+      context.now(),
+    );
+    return false;
+  }
+}
+
 export default function InviteSomeone({ loaderData, actionData }: Route.ComponentProps) {
   const errors: Record<string, string | undefined> = actionData?.errors ?? {};
-  if (actionData?.link) {
+  if (actionData && "emailed" in actionData) {
     return (
       <div className="padding-y-4 maxw-tablet">
         <h1>Invitation created</h1>
-        <p className="usa-intro">Give {actionData.email} this link. It works once and expires {new Date(actionData.expiresAt!).toUTCString()}. No password is ever sent; they choose their own and enrol their authenticator.</p>
-        <p>
-          <code className="font-mono-xs text-wrap" data-testid="invitation-link">
-            {actionData.link}
-          </code>
-        </p>
+        {actionData.emailed ? (
+          <p className="usa-intro">We e-mailed the invitation link to {actionData.email}. It works once and expires {new Date(actionData.expiresAt!).toUTCString()}.</p>
+        ) : (
+          <>
+            <p className="usa-intro">
+              {actionData.mailConfigured ? "The e-mail could not be sent. " : "E-mail is not set up for this installation (SMTP_URL). "}
+              Give {actionData.email} this link yourself. It works once and expires {new Date(actionData.expiresAt!).toUTCString()}.
+            </p>
+            <p>
+              <code className="font-mono-xs text-wrap" data-testid="invitation-link">
+                {actionData.link}
+              </code>
+            </p>
+          </>
+        )}
+        <p>No password is ever sent; they choose their own and enrol their authenticator.</p>
       </div>
     );
   }
