@@ -9,6 +9,7 @@ export const meta: Route.MetaFunction = () => [{ title: "Your account — Custod
 
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
+  await auth.run(async (ctx) => ctx.audit.record({ action: "person.read", objectType: "person", objectId: auth.person.id, details: { own: true } }));
   return {
     person: auth.person,
     active: auth.membership?.organisationId ?? null,

@@ -1,7 +1,7 @@
 import { data, Form, Link } from "react-router";
 import { Field } from "~/components/field.tsx";
 import { authorize } from "~/http/guard.server.ts";
-import { listAuditEvents, parseAuditFilter } from "~/modules/audit/viewer.server.ts";
+import { auditOrganisations, listAuditEvents, parseAuditFilter } from "~/modules/audit/viewer.server.ts";
 import type { Route } from "./+types/audit";
 
 export const permission = "audit:read";
@@ -12,14 +12,15 @@ export async function loader(args: Route.LoaderArgs) {
   const params = new URL(args.request.url).searchParams;
   const { filter, errors } = parseAuditFilter(params);
   const before = Number(params.get("before")) || undefined;
-  if (Object.keys(errors).length > 0) return data({ events: [], next: null, errors, query: params.toString() }, { status: 400 });
+  const organisations = await auth.run((ctx) => auditOrganisations(ctx));
+  if (Object.keys(errors).length > 0) return data({ events: [], next: null, errors, query: params.toString(), organisations }, { status: 400 });
   const page = await auth.run((ctx) => listAuditEvents(ctx, filter, before));
   const query = new URLSearchParams([...params].filter(([k]) => k !== "before")).toString();
-  return { ...page, errors, query };
+  return { ...page, errors, query, organisations };
 }
 
 export default function AuditTrail({ loaderData }: Route.ComponentProps) {
-  const { events, next, errors, query } = loaderData;
+  const { events, next, errors, query, organisations } = loaderData;
   const params = new URLSearchParams(query);
   const value = (k: string) => params.get(k) ?? "";
   return (
@@ -30,7 +31,20 @@ export default function AuditTrail({ loaderData }: Route.ComponentProps) {
         <div className="grid-row grid-gap">
           <div className="tablet:grid-col-4"><Field name="person" label="Person (e-mail or id)" defaultValue={value("person")} error={errors.person} /></div>
           <div className="tablet:grid-col-4"><Field name="action" label="Action" hint="e.g. auth.login or person.disable" defaultValue={value("action")} error={errors.action} /></div>
+          <div className="tablet:grid-col-4"><Field name="objectType" label="Object type" hint="e.g. person, requirement" defaultValue={value("objectType")} error={errors.objectType} /></div>
           <div className="tablet:grid-col-4"><Field name="objectId" label="Object id" defaultValue={value("objectId")} error={errors.objectId} /></div>
+          {organisations.length > 0 ? (
+            <div className="tablet:grid-col-4">
+              <label className="usa-label" htmlFor="organisationId">Organisation</label>
+              {errors.organisationId ? <span className="usa-error-message" role="alert">{errors.organisationId}</span> : null}
+              <select className="usa-select" id="organisationId" name="organisationId" defaultValue={value("organisationId")}>
+                <option value="">All organisations</option>
+                {organisations.map((o) => (
+                  <option key={o.id} value={o.id}>{o.name}</option>
+                ))}
+              </select>
+            </div>
+          ) : null}
           <div className="tablet:grid-col-4"><Field name="from" label="From (YYYY-MM-DD)" defaultValue={value("from")} error={errors.from} /></div>
           <div className="tablet:grid-col-4"><Field name="to" label="To (YYYY-MM-DD)" defaultValue={value("to")} error={errors.to} /></div>
         </div>

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, gte, ilike, lt, or, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Queryable } from "../../../db/client.ts";
+import { organisations } from "../../../db/schema/access.ts";
 import { auditEvents, type AuditEvent } from "../../../db/schema/audit.ts";
 import type { ModuleContext } from "../context.server.ts";
 
@@ -51,6 +52,12 @@ function conditions(ctx: ModuleContext, filter: AuditFilter): SQL | undefined {
   if (filter.from) parts.push(gte(auditEvents.occurredAt, new Date(`${filter.from}T00:00:00.000Z`)));
   if (filter.to) parts.push(lt(auditEvents.occurredAt, new Date(Date.parse(`${filter.to}T00:00:00.000Z`) + 86_400_000)));
   return and(...parts);
+}
+
+/** The organisations a reader may filter by: all of them for a platform administrator, else none to choose. */
+export async function auditOrganisations(ctx: ModuleContext) {
+  if (ctx.actor.organisationKind !== "platform") return [];
+  return ctx.db.select({ id: organisations.id, name: organisations.name }).from(organisations).orderBy(asc(organisations.name));
 }
 
 export const AUDIT_PAGE_SIZE = 100;
