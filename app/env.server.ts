@@ -44,6 +44,8 @@ const EnvSchema = z.object({
     .optional(),
   MAIL_FROM: z.string().min(3).max(200).optional(),
   SEED_DEMO: z.enum(["0", "1"], { message: "must be 0 or 1" }).optional(),
+  /** Behind a load balancer that terminates TLS: trust its X-Forwarded-For/-Proto headers. */
+  TRUST_PROXY: z.enum(["0", "1"], { message: "must be 0 or 1" }).default("0"),
   /** Tests only: a file holding milliseconds to add to the server's clock. Refused unless NODE_ENV=test. */
   CUSTODY_TEST_CLOCK_FILE: z.string().min(1).optional(),
   ENCRYPTION_KEY: z
@@ -69,6 +71,8 @@ export type Config = {
   /** SMTP server for invitations; without it, administrators pass invitation links on themselves. */
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** Take the client address and scheme from X-Forwarded-* (only behind a trusted proxy). */
+  trustProxy: boolean;
 };
 
 export class ConfigError extends Error {
@@ -101,6 +105,7 @@ export function parseEnv(env: NodeJS.ProcessEnv): Omit<Config, "sessionSecret" |
   return {
     testClockFile: e.CUSTODY_TEST_CLOCK_FILE,
     smtpUrl: e.SMTP_URL,
+    trustProxy: e.TRUST_PROXY === "1",
     mailFrom: e.MAIL_FROM ?? "Custody <no-reply@custody.invalid>",
     nodeEnv: e.NODE_ENV,
     port: e.PORT,

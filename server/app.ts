@@ -21,10 +21,13 @@ type Options = {
   /** Replaceable clock, for tests that move time. */
   now?: () => Date;
   mailer?: Mailer | null;
+  /** Behind a TLS-terminating proxy: honour X-Forwarded-For and X-Forwarded-Proto. */
+  trustProxy?: boolean;
 };
 
+// req.ip is the socket address, or with `trust proxy` the client named by X-Forwarded-For.
 const client = (req: Request) => ({
-  ip: req.socket.remoteAddress ?? null,
+  ip: req.ip ?? req.socket.remoteAddress ?? null,
   userAgent: req.get("user-agent")?.slice(0, 500) ?? null,
 });
 
@@ -36,8 +39,15 @@ function sameOriginWrites(database: DatabaseHandle) {
   return async (req: Request, res: Response, next: NextFunction) => {
     if (["GET", "HEAD", "OPTIONS"].includes(req.method)) return next();
     const origin = req.get("origin");
-    const own = `${req.protocol}://${req.get("host")}`;
-    const foreign = origin ? origin !== own : req.get("sec-fetch-site") === "cross-site";
+    // Compare hosts: behind a TLS-terminating proxy the scheme seen here may differ from the browser's.
+    const originHost = (() => {
+      try {
+        return origin ? new URL(origin).host : null;
+      } catch {
+        return "invalid";
+      }
+    })();
+    const foreign = origin ? originHost !== req.get("host") : req.get("sec-fetch-site") === "cross-site";
     if (!foreign) return next();
     await recordNow(database.db, { personId: null, sessionId: null, tokenId: null, label: null, organisationId: null, ...client(req) }, [
       { action: "access.foreign-origin", outcome: "denied", details: { origin: origin ?? null, path: req.path, method: req.method } },
@@ -87,10 +97,10 @@ export function securityHeaders({ dev }: { dev: boolean }) {
   ];
 }
 
-export async function createApp({ database, mode, secrets, now = () => new Date(), mailer = null }: Options) {
+export async function createApp({ database, mode, secrets, now = () => new Date(), mailer = null, trustProxy = false }: Options) {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", false);
+  app.set("trust proxy", trustProxy);
   app.use(securityHeaders({ dev: mode === "development" }));
   app.use(sameOriginWrites(database));
 

@@ -44,7 +44,7 @@ async function main() {
     const clockFile = config.testClockFile;
     const now = clockFile ? () => new Date(Date.now() + (Number(readFileSync(clockFile, "utf8")) || 0)) : () => new Date();
     const mailer = createMailer(config.smtpUrl, config.mailFrom);
-    server = await listen(await createApp({ database, mode, secrets, now, mailer }), config.port, config.host);
+    server = await listen(await createApp({ database, mode, secrets, now, mailer, trustProxy: config.trustProxy }), config.port, config.host);
     const { port } = server.address() as AddressInfo;
     const where = config.databaseUrl ? "PostgreSQL from DATABASE_URL" : `embedded database in ${config.dataDir}`;
     const url = `http://localhost:${port}`;

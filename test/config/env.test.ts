@@ -54,6 +54,12 @@ describe("configuration from the environment", () => {
     expect(() => parseEnv({ SEED_DEMO: "yes" })).toThrow('SEED_DEMO must be 0 or 1 (got "yes")');
   });
 
+  it("trusts a proxy's forwarded headers only when TRUST_PROXY=1", () => {
+    expect(parseEnv({}).trustProxy).toBe(false);
+    expect(parseEnv({ TRUST_PROXY: "1" }).trustProxy).toBe(true);
+    expect(() => parseEnv({ TRUST_PROXY: "true" })).toThrow('TRUST_PROXY must be 0 or 1 (got "true")');
+  });
+
   it("treats an empty variable as unset", () => {
     expect(parseEnv({ PORT: "", DATABASE_URL: "" })).toMatchObject({ port: 3000, databaseUrl: undefined });
   });

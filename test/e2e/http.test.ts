@@ -80,6 +80,23 @@ describe("access without a session", () => {
     expect(response.status).toBe(403);
     expect(await response.text()).toBe("Refused: this request did not come from a Custody page.");
   });
+
+  it("behind a TLS-terminating proxy (TRUST_PROXY=1) accepts its own https pages' posts and marks cookies Secure", async () => {
+    const proxied = await startServer({ env: { TRUST_PROXY: "1" } });
+    try {
+      const host = new URL(proxied.url).host;
+      const response = await fetch(`${proxied.url}/sign-in`, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: `https://${host}`, "X-Forwarded-Proto": "https" },
+        body: new URLSearchParams({ intent: "acknowledge", redirectTo: "/" }),
+        redirect: "manual",
+      });
+      expect(response.status).toBe(302);
+      expect(response.headers.get("set-cookie")).toMatch(/^custody_banner=[^;]+;.*\bSecure\b/i);
+    } finally {
+      await proxied.stop();
+    }
+  });
 });
 
 describe("addresses", () => {
