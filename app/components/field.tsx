@@ -43,3 +43,14 @@ export function FormAlert({ message }: { message?: string | null }) {
     </div>
   );
 }
+
+export function SuccessAlert({ message }: { message?: string | null }) {
+  if (!message) return null;
+  return (
+    <div className="usa-alert usa-alert--success usa-alert--slim" role="status">
+      <div className="usa-alert__body">
+        <p className="usa-alert__text">{message}</p>
+      </div>
+    </div>
+  );
+}

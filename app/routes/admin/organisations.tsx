@@ -1,5 +1,5 @@
 import { data, Form } from "react-router";
-import { Field, FormAlert } from "~/components/field.tsx";
+import { Field, FormAlert, SuccessAlert } from "~/components/field.tsx";
 import { ReasonForm } from "~/components/reason-form.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { createOrganisation, decommissionAgency, listOrganisations } from "~/modules/access/organisations.server.ts";
@@ -40,13 +40,7 @@ export default function Organisations({ loaderData, actionData }: Route.Componen
   return (
     <div className="padding-y-4">
       <h1>Organisations</h1>
-      {actionData?.done ? (
-        <div className="usa-alert usa-alert--success usa-alert--slim" role="status">
-          <div className="usa-alert__body">
-            <p className="usa-alert__text">{actionData.done}</p>
-          </div>
-        </div>
-      ) : null}
+      <SuccessAlert message={actionData?.done} />
       {actionData?.intent === "decommission" ? <FormAlert message={actionData.errors.form ?? actionData.errors.reason} /> : null}
       <table className="usa-table usa-table--borderless usa-table--stacked width-full">
         <caption className="usa-sr-only">Organisations</caption>

@@ -1,10 +1,11 @@
 import { data, Form, Link } from "react-router";
-import { FormAlert } from "~/components/field.tsx";
+import { FormAlert, SuccessAlert } from "~/components/field.tsx";
 import { ReasonForm } from "~/components/reason-form.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import type { Permission } from "~/modules/access/permissions.ts";
 import { disableEverywhere, enablePerson, endMembership, getPerson, releaseLockout } from "~/modules/access/people.server.ts";
 import { InvalidInput } from "~/modules/context.server.ts";
+import { utcMinute } from "~/components/format.ts";
 import type { Route } from "./+types/person";
 
 export const permission = "user:read";
@@ -47,7 +48,7 @@ export async function action(args: Route.ActionArgs) {
   return { intent, errors: {} as Record<string, string>, done };
 }
 
-const fmt = (d: Date | string | null) => (d ? new Date(d).toISOString().slice(0, 16).replace("T", " ") : "—");
+const fmt = (d: Date | string | null) => utcMinute(d) || "—";
 
 export default function PersonPage({ loaderData, actionData }: Route.ComponentProps) {
   const { person, canManage, canDeprovision, self } = loaderData;
@@ -59,13 +60,7 @@ export default function PersonPage({ loaderData, actionData }: Route.ComponentPr
       </p>
       <h1>{person.name}</h1>
       <p className="usa-intro">{person.email}</p>
-      {actionData?.done ? (
-        <div className="usa-alert usa-alert--success usa-alert--slim" role="status">
-          <div className="usa-alert__body">
-            <p className="usa-alert__text">{actionData.done}</p>
-          </div>
-        </div>
-      ) : null}
+      <SuccessAlert message={actionData?.done} />
       <FormAlert message={errors.form} />
       <dl className="grid-row grid-gap">
         <dt className="grid-col-4 text-bold">Status</dt>

@@ -3,6 +3,7 @@ import { FormAlert } from "~/components/field.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { completeReview, decide, getReview } from "~/modules/access/reviews.server.ts";
 import { InvalidInput } from "~/modules/context.server.ts";
+import { utcMinute } from "~/components/format.ts";
 import type { Route } from "./+types/review";
 
 export const permission = "access-review:run";
@@ -28,7 +29,7 @@ export async function action(args: Route.ActionArgs) {
   }
 }
 
-const day = (d: Date | string | null) => (d ? new Date(d).toISOString().slice(0, 16).replace("T", " ") : "");
+const day = utcMinute;
 
 export default function Review({ loaderData, actionData }: Route.ComponentProps) {
   const { review, items, me } = loaderData;

@@ -3,6 +3,7 @@ import { FormAlert } from "~/components/field.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { listReviews, startReview } from "~/modules/access/reviews.server.ts";
 import { InvalidInput } from "~/modules/context.server.ts";
+import { utcDay } from "~/components/format.ts";
 import type { Route } from "./+types/reviews";
 
 export const permission = "access-review:run";
@@ -24,7 +25,7 @@ export async function action(args: Route.ActionArgs) {
   }
 }
 
-const day = (d: Date | string | null) => (d ? new Date(d).toISOString().slice(0, 10) : "");
+const day = utcDay;
 
 export default function Reviews({ loaderData, actionData }: Route.ComponentProps) {
   return (

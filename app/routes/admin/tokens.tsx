@@ -1,9 +1,10 @@
 import { data, Form } from "react-router";
-import { Field, FormAlert } from "~/components/field.tsx";
+import { Field, FormAlert, SuccessAlert } from "~/components/field.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { PERMISSIONS, type Permission } from "~/modules/access/permissions.ts";
 import { createApiToken, listApiTokens, revokeApiToken, TOKEN_MAX_DAYS } from "~/modules/access/tokens.server.ts";
 import { InvalidInput } from "~/modules/context.server.ts";
+import { utcDay } from "~/components/format.ts";
 import type { Route } from "./+types/tokens";
 
 export const permission = "token:manage";
@@ -37,7 +38,7 @@ export async function action(args: Route.ActionArgs) {
   }
 }
 
-const day = (d: Date | string | null) => (d ? new Date(d).toISOString().slice(0, 10) : "—");
+const day = (d: Date | string | null) => utcDay(d) || "—";
 
 export default function Tokens({ loaderData, actionData }: Route.ComponentProps) {
   const errors = actionData?.errors ?? {};
@@ -56,11 +57,7 @@ export default function Tokens({ loaderData, actionData }: Route.ComponentProps)
           </div>
         </div>
       ) : null}
-      {actionData?.done ? (
-        <div className="usa-alert usa-alert--success usa-alert--slim" role="status">
-          <div className="usa-alert__body"><p className="usa-alert__text">{actionData.done}</p></div>
-        </div>
-      ) : null}
+      <SuccessAlert message={actionData?.done} />
       <FormAlert message={errors.form} />
       <table className="usa-table usa-table--borderless usa-table--stacked width-full">
         <caption className="usa-sr-only">API tokens</caption>
