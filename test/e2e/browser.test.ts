@@ -144,7 +144,8 @@ describe.runIf(browserAvailable)("Custody in a real browser", () => {
     await admin.getByLabel("Reason to disable").fill("Left EvidenceCloud on 2026-11-20");
     await admin.getByRole("button", { name: "Disable everywhere" }).click();
     await expectVisible(admin.getByText("Disabled everywhere: every session and API token of theirs has stopped working."));
-    expect(await admin.getByTestId("person-status").innerText()).toMatch(/^Disabled .* — Left EvidenceCloud on 2026-11-20$/);
+    // The status comes from the page data, which reloads just after the action answers.
+    await expectVisible(admin.getByTestId("person-status").filter({ hasText: /^Disabled .* — Left EvidenceCloud on 2026-11-20$/ }));
     await screenshot(admin, "admin-disabled-person");
 
     await vendorPage.reload();
