@@ -171,6 +171,16 @@ describe("sessions", () => {
     expect((await resolveSession(handle.db, testSecrets, token, at(400 + 12 * 60 + 10))).status).toBe("expired");
   });
 
+  it("treat a sign-in left between password and code for over 5 minutes as abandoned, not as an expired session", async () => {
+    const account = await makeAccount(handle.db, orgs.agencyA.id, "legal", t0);
+    const first = await password(account.email, account.password, at(700));
+    const token = first.ok ? first.token : null;
+    expect((await resolveSession(handle.db, testSecrets, token, at(704))).status).toBe("pending-mfa");
+    expect((await resolveSession(handle.db, testSecrets, token, at(706))).status).toBe("mfa-abandoned");
+    const late = await verifySecondFactor(handle.db, testSecrets, { token, code: totpCode(account.totpSecret, at(706)), client: testClient, now: at(706) });
+    expect(late).toEqual({ ok: false, reason: "expired" });
+  });
+
   it("end on the server when the person signs out", async () => {
     const account = await makeAccount(handle.db, orgs.agencyA.id, "legal", t0);
     const { token } = await signIn(handle.db, account, at(500));

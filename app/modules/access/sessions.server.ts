@@ -30,7 +30,7 @@ export type LiveMembership = {
 
 export type SessionState =
   | { status: "none" }
-  | { status: "revoked" | "idle" | "expired" | "pending-mfa" | "disabled"; sessionId: string; personId: string }
+  | { status: "revoked" | "idle" | "expired" | "pending-mfa" | "mfa-abandoned" | "disabled"; sessionId: string; personId: string }
   | {
       status: "valid";
       sessionId: string;
@@ -116,8 +116,9 @@ export async function resolveSession(
     return { status: "disabled", ...ids };
   }
   if (!session.mfaAt) {
+    // Password given but no code within 5 minutes: the sign-in was abandoned, not a session that expired.
     return now.getTime() - session.authenticatedAt.getTime() > MFA_STEP_LIMIT_MS
-      ? { status: "expired", ...ids }
+      ? { status: "mfa-abandoned", ...ids }
       : { status: "pending-mfa", ...ids };
   }
   if (now.getTime() - session.lastSeenAt.getTime() > IDLE_LIMIT_MS) {
@@ -129,11 +130,10 @@ export async function resolveSession(
     return { status: "expired", ...ids };
   }
   const live = await liveMemberships(db, person.id, now);
-  let membership = live.find((m) => m.organisationId === session.organisationId) ?? live[0] ?? null;
+  const membership = live.find((m) => m.organisationId === session.organisationId) ?? live[0] ?? null;
   if (act && membership && membership.organisationId !== session.organisationId) {
     await db.update(sessions).set({ organisationId: membership.organisationId }).where(eq(sessions.id, session.id));
   }
-  if (!membership) membership = null;
   if (act && now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, session.id));
     await db.update(people).set({ lastActivityAt: now }).where(eq(people.id, person.id));
