@@ -12,9 +12,8 @@ import {
 } from "react-router";
 import uswdsScript from "@uswds/uswds?url";
 import type { Route } from "./+types/root";
-import { readSessionToken } from "./http/cookies.server.ts";
+import { sessionOf } from "./http/guard.server.ts";
 import { ROLES, type Permission } from "./modules/access/permissions.ts";
-import { resolveSession } from "./modules/access/sessions.server.ts";
 import { SiteFooter } from "./components/site-footer.tsx";
 import { SiteHeader } from "./components/site-header.tsx";
 import { useNonce } from "./nonce.tsx";
@@ -22,9 +21,9 @@ import "./app.css";
 
 export const links = () => [{ rel: "icon", href: "/favicon.svg", type: "image/svg+xml" }];
 
-/** Who is signed in, for the header only: read without side effects; pages authorise themselves. */
+/** Who is signed in, for the header only; pages authorise themselves (sharing this lookup). */
 export async function loader({ request, context }: Route.LoaderArgs) {
-  const state = await resolveSession(context.db, context.secrets, await readSessionToken(request), context.now(), { sideEffects: false });
+  const state = await sessionOf(request, context);
   if (state.status !== "valid") return { viewer: null };
   const can = (p: Permission) => state.permissions.has(p);
   const nav = [

@@ -9,7 +9,7 @@ import { sql } from "drizzle-orm";
 import type { AppContext } from "../app/context.ts";
 import type { Secrets } from "../app/modules/access/secrets.server.ts";
 import type { Mailer } from "../app/modules/notifications/mail.server.ts";
-import { recordNow } from "../app/modules/audit/audit.server.ts";
+import { anonymousActor, recordNow } from "../app/modules/audit/audit.server.ts";
 import type { DatabaseHandle } from "../db/client.ts";
 
 export const projectRoot = path.resolve(import.meta.dirname, "..");
@@ -49,7 +49,7 @@ function sameOriginWrites(database: DatabaseHandle) {
     })();
     const foreign = origin ? originHost !== req.get("host") : req.get("sec-fetch-site") === "cross-site";
     if (!foreign) return next();
-    await recordNow(database.db, { personId: null, sessionId: null, tokenId: null, label: null, organisationId: null, ...client(req) }, [
+    await recordNow(database.db, anonymousActor(client(req)), [
       { action: "access.foreign-origin", outcome: "denied", details: { origin: origin ?? null, path: req.path, method: req.method } },
     ]).catch((error: unknown) => console.error(error));
     res.status(403).type("text/plain").send("Refused: this request did not come from a Custody page.");

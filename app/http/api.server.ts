@@ -1,8 +1,9 @@
 import type { AppLoadContext } from "react-router";
 import type { Permission } from "../modules/access/permissions.ts";
 import { resolveApiToken } from "../modules/access/tokens.server.ts";
-import { recordNow } from "../modules/audit/audit.server.ts";
-import { type Actor, inTransaction, InvalidInput, type ModuleContext, NotFound } from "../modules/context.server.ts";
+import { anonymousActor, recordNow } from "../modules/audit/audit.server.ts";
+import { type Actor, InvalidInput, type ModuleContext } from "../modules/context.server.ts";
+import { runAs } from "./guard.server.ts";
 
 /**
  * The door into /api/v1: a bearer token only (never a cookie), JSON answers,
@@ -20,7 +21,7 @@ export async function authorizeApi(args: { request: Request; context: AppLoadCon
   if (!check.ok) {
     await recordNow(
       context.db,
-      { personId: null, sessionId: null, tokenId: check.tokenId, label: null, organisationId: null, ...context.client },
+      { ...anonymousActor(context.client), tokenId: check.tokenId },
       [{ action: "api.unauthenticated", outcome: "denied", details: { path, problem: check.problem } }],
       now,
     );
@@ -39,12 +40,8 @@ export async function authorizeApi(args: { request: Request; context: AppLoadCon
 
 async function runApi<T>(context: AppLoadContext, actor: Actor, now: Date, path: string, fn: (ctx: ModuleContext) => Promise<T>): Promise<T> {
   try {
-    return await inTransaction(context.db, { actor, now, secrets: context.secrets }, fn);
+    return await runAs(context, actor, now, fn, path, () => jsonError(404, "Not found."));
   } catch (error) {
-    if (error instanceof NotFound) {
-      await recordNow(context.db, actor, [{ action: "access.not-found", outcome: "denied", objectType: error.objectType, objectId: error.objectId, details: { path } }], now);
-      throw jsonError(404, "Not found.");
-    }
     if (error instanceof InvalidInput) throw Response.json({ error: { status: 400, message: error.message, fields: error.fieldErrors } }, { status: 400 });
     throw error;
   }

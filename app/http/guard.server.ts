@@ -1,7 +1,7 @@
 import { type AppLoadContext, data, redirect } from "react-router";
 import type { Permission } from "../modules/access/permissions.ts";
 import { resolveSession, type LiveMembership, type SessionState } from "../modules/access/sessions.server.ts";
-import { recordNow, type AuditActor } from "../modules/audit/audit.server.ts";
+import { anonymousActor, recordNow } from "../modules/audit/audit.server.ts";
 import { type Actor, inTransaction, InvalidInput, type ModuleContext, NotFound } from "../modules/context.server.ts";
 import { readSessionToken } from "./cookies.server.ts";
 
@@ -33,20 +33,29 @@ const returnPath = (request: Request) => {
   return `${url.pathname}${url.search}`;
 };
 
-function anonymous(context: AppLoadContext): AuditActor {
-  return { personId: null, sessionId: null, tokenId: null, label: null, organisationId: null, ...context.client };
+/**
+ * The session behind a request, resolved once per request: React Router hands the root
+ * loader (the header) and the page's loader the same Request, so they share one lookup.
+ */
+const sessions = new WeakMap<Request, Promise<SessionState>>();
+export function sessionOf(request: Request, context: AppLoadContext): Promise<SessionState> {
+  let state = sessions.get(request);
+  if (!state) {
+    state = readSessionToken(request).then((token) => resolveSession(context.db, context.secrets, token, context.now()));
+    sessions.set(request, state);
+  }
+  return state;
 }
 
 export async function authorize(args: RouteArgs, requirement: Requirement): Promise<Authorized> {
   const { request, context } = args;
   const now = context.now();
-  const token = await readSessionToken(request);
-  const state = await resolveSession(context.db, context.secrets, token, now);
+  const state = await sessionOf(request, context);
   if (state.status !== "valid") {
     const reason = state.status === "idle" ? "idle" : state.status === "expired" ? "expired" : null;
     await recordNow(
       context.db,
-      { ...anonymous(context), personId: "personId" in state ? state.personId : null, sessionId: "sessionId" in state ? state.sessionId : null },
+      { ...anonymousActor(context.client), personId: "personId" in state ? state.personId : null, sessionId: "sessionId" in state ? state.sessionId : null },
       [
         {
           action: reason ? `auth.session.${reason === "idle" ? "idle-timeout" : "expired"}` : "access.unauthenticated",
@@ -93,13 +102,14 @@ export async function authorize(args: RouteArgs, requirement: Requirement): Prom
   };
 }
 
-/** Run fn for an actor; turn NotFound into an audited 404. */
+/** Run fn for an actor; turn NotFound into an audited 404, answered as `notFound` builds it (HTML page or JSON). */
 export async function runAs<T>(
   context: AppLoadContext,
   actor: Actor,
   now: Date,
   fn: (ctx: ModuleContext) => Promise<T>,
   path: string,
+  notFound: () => unknown = () => data("Not found", { status: 404 }),
 ): Promise<T> {
   try {
     return await inTransaction(context.db, { actor, now, secrets: context.secrets }, fn);
@@ -114,7 +124,7 @@ export async function runAs<T>(
         [{ action: "access.not-found", outcome: "denied", objectType: error.objectType, objectId: error.objectId, details: { path } }],
         now,
       );
-      throw data("Not found", { status: 404 });
+      throw notFound();
     }
     throw error;
   }

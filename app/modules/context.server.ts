@@ -1,3 +1,5 @@
+import { eq } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Database, Queryable } from "../../db/client.ts";
 import type { Permission, Role } from "./access/permissions.ts";
 import type { Secrets } from "./access/secrets.server.ts";
@@ -44,6 +46,33 @@ export class InvalidInput extends Error {
   ) {
     super(Object.values(fieldErrors)[0] ?? "Check the form.");
   }
+}
+
+/** Matches no organisation: the scope of an actor who acts for none. */
+const NO_ORGANISATION = "00000000-0000-0000-0000-000000000000";
+
+/** Rows of the actor's own organisation. */
+export function ownOrganisation(ctx: { actor: Actor }, column: AnyPgColumn) {
+  return eq(column, ctx.actor.organisationId ?? NO_ORGANISATION);
+}
+
+/** Rows the actor may see: their own organisation's, or every organisation's for a platform administrator. */
+export function organisationScope(ctx: { actor: Actor }, column: AnyPgColumn) {
+  return ctx.actor.organisationKind === "platform" ? undefined : ownOrganisation(ctx, column);
+}
+
+/** Defence in depth: a module's privileged function refuses to run for an actor without the permission. */
+export function requirePermission(ctx: { actor: Actor }, permission: Permission) {
+  if (!ctx.actor.permissions.has(permission)) throw new Error(`module called without ${permission}`);
+}
+
+/** The reason an administrative action must give; it is kept in the deprovisioning record. */
+export function requireReason(reason: string) {
+  const trimmed = reason.trim();
+  if (trimmed.length < 3 || trimmed.length > 500) {
+    throw new InvalidInput({ reason: "Give the reason, in a few words (it is kept in the deprovisioning record)." });
+  }
+  return trimmed;
 }
 
 /** Run fn in one transaction; its audit events are written in that transaction before it commits. */

@@ -1,6 +1,6 @@
 import { Form, Link, redirect } from "react-router";
 import { authorize } from "~/http/guard.server.ts";
-import { switchActiveOrganisation } from "~/modules/access/accounts.server.ts";
+import { readOwnAccount, switchActiveOrganisation } from "~/modules/access/accounts.server.ts";
 import { ROLES } from "~/modules/access/permissions.ts";
 import type { Route } from "./+types/account";
 
@@ -9,9 +9,8 @@ export const meta: Route.MetaFunction = () => [{ title: "Your account — Custod
 
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
-  await auth.run(async (ctx) => ctx.audit.record({ action: "person.read", objectType: "person", objectId: auth.person.id, details: { own: true } }));
   return {
-    person: auth.person,
+    person: await auth.run((ctx) => readOwnAccount(ctx)),
     active: auth.membership?.organisationId ?? null,
     memberships: auth.memberships.map((m) => ({ ...m, roleLabel: ROLES[m.role].label })),
   };

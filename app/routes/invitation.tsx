@@ -17,7 +17,7 @@ const problems = {
 };
 
 export async function loader({ params, context }: Route.LoaderArgs) {
-  const view = await openInvitation(context.db, context.secrets, params.token, context.now());
+  const view = await openInvitation(context.db, context.secrets, params.token, context.now(), context.client);
   if (!view.usable) return { usable: false as const, message: problems[view.problem] };
   return { ...view, expiresAt: view.expiresAt.toISOString() };
 }

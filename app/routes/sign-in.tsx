@@ -2,10 +2,9 @@ import { data, Form, redirect } from "react-router";
 import { z } from "zod";
 import { Field, FormAlert } from "~/components/field.tsx";
 import { SystemUseNotice } from "~/components/system-use-notice.tsx";
-import { acknowledgeBanner, bannerAcknowledged, readSessionToken, safeRedirect, setSessionCookie } from "~/http/cookies.server.ts";
-import { resolveSession } from "~/modules/access/sessions.server.ts";
-import { signInWithPassword } from "~/modules/access/sign-in.server.ts";
-import { recordNow } from "~/modules/audit/audit.server.ts";
+import { acknowledgeBanner, bannerAcknowledged, safeRedirect, setSessionCookie } from "~/http/cookies.server.ts";
+import { sessionOf } from "~/http/guard.server.ts";
+import { acknowledgeNotice, signInWithPassword } from "~/modules/access/sign-in.server.ts";
 import type { Route } from "./+types/sign-in";
 
 export const permission = "public";
@@ -29,7 +28,7 @@ const PasswordForm = z.object({
 export async function loader({ request, context }: Route.LoaderArgs) {
   const url = new URL(request.url);
   const redirectTo = safeRedirect(url.searchParams.get("redirectTo"));
-  const state = await resolveSession(context.db, context.secrets, await readSessionToken(request), context.now());
+  const state = await sessionOf(request, context);
   if (state.status === "valid") throw redirect(redirectTo);
   return {
     acknowledged: await bannerAcknowledged(request),
@@ -42,9 +41,8 @@ export async function action({ request, context }: Route.ActionArgs) {
   const form = await request.formData();
   const redirectTo = safeRedirect(form.get("redirectTo"));
   const now = context.now();
-  const anonymous = { personId: null, sessionId: null, tokenId: null, label: null, organisationId: null, ...context.client };
   if (form.get("intent") === "acknowledge") {
-    await recordNow(context.db, anonymous, [{ action: "auth.notice.acknowledged", details: { notice: "system use (AC-8)" } }], now);
+    await acknowledgeNotice(context.db, context.client, now);
     throw redirect(`/sign-in?redirectTo=${encodeURIComponent(redirectTo)}`, { headers: { "Set-Cookie": await acknowledgeBanner(request) } });
   }
   if (!(await bannerAcknowledged(request))) {

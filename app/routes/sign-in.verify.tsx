@@ -1,7 +1,7 @@
 import { data, Form, redirect } from "react-router";
 import { Field, FormAlert } from "~/components/field.tsx";
 import { readSessionToken, safeRedirect, setSessionCookie } from "~/http/cookies.server.ts";
-import { resolveSession } from "~/modules/access/sessions.server.ts";
+import { sessionOf } from "~/http/guard.server.ts";
 import { verifySecondFactor } from "~/modules/access/sign-in.server.ts";
 import type { Route } from "./+types/sign-in.verify";
 
@@ -10,7 +10,7 @@ export const meta: Route.MetaFunction = () => [{ title: "Enter your code — Cus
 
 export async function loader({ request, context }: Route.LoaderArgs) {
   const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"));
-  const state = await resolveSession(context.db, context.secrets, await readSessionToken(request), context.now());
+  const state = await sessionOf(request, context);
   if (state.status === "valid") throw redirect(redirectTo);
   if (state.status !== "pending-mfa") throw redirect(`/sign-in?reason=mfa-expired&redirectTo=${encodeURIComponent(redirectTo)}`);
   return { redirectTo };

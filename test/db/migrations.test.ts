@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrationsFolder, type DatabaseHandle } from "../../db/client.ts";
+import { migrationsFolder, queryRows, type DatabaseHandle } from "../../db/client.ts";
 import { createTestDatabase } from "../support/database.ts";
 
 type Journal = { entries: { idx: number; when: number; tag: string }[] };
@@ -37,15 +37,14 @@ describe("the committed migrations", () => {
     });
 
     it("create the catalog tables and record every migration as applied", async () => {
-      const tables = await handle.db.execute<{ table_name: string }>(
+      const names = await queryRows<{ table_name: string }>(
+        handle.db,
         sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
       );
-      const names = (tables as unknown as { rows?: { table_name: string }[] }).rows ?? (tables as unknown as { table_name: string }[]);
       expect(names.map((r) => r.table_name)).toEqual(
         expect.arrayContaining(["catalog_frameworks", "catalog_requirements", "catalog_crosswalk", "catalog_evidence_kinds"]),
       );
-      const applied = await handle.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
-      const rows = (applied as unknown as { rows?: { n: number }[] }).rows ?? (applied as unknown as { n: number }[]);
+      const rows = await queryRows<{ n: number }>(handle.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
       expect(rows[0]!.n).toBe(journal.entries.length);
     });
 

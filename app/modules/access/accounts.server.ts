@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import { and, eq, isNull } from "drizzle-orm";
 import type { Database, Queryable } from "../../../db/client.ts";
 import { invitations, memberships, organisations, people, recoveryCodes, sessions } from "../../../db/schema/access.ts";
-import { AuditRecorder, type AuditActor } from "../audit/audit.server.ts";
+import { anonymousActor, AuditRecorder, recordNow, systemActor, type AuditActor } from "../audit/audit.server.ts";
+import { invitationMessage, type Mailer } from "../notifications/mail.server.ts";
 import { InvalidInput, NotFound, type ModuleContext } from "../context.server.ts";
 import { hashPassword, passwordProblem, verifyPassword } from "./passwords.server.ts";
 import { isRole, ROLES, type Role } from "./permissions.ts";
@@ -106,14 +107,13 @@ export async function ensureBootstrapInvitation(db: Database, now: Date): Promis
         expiresAt: new Date(now.getTime() + INVITATION_LIFETIME_MS),
       })
       .returning();
-    const audit = new AuditRecorder({ ...systemAudit, organisationId: platform.id }, () => now);
+    const audit = new AuditRecorder({ ...systemActor(), organisationId: platform.id }, () => now);
     audit.record({ action: "invitation.bootstrap", objectType: "invitation", objectId: invitation!.id, details: { role: "platform-admin" } });
     await audit.flush(tx);
     return token;
   });
 }
 
-const systemAudit: AuditActor = { personId: null, sessionId: null, tokenId: null, label: "system", organisationId: null, ip: null, userAgent: null };
 
 async function findUsableInvitation(db: Queryable, token: string, now: Date) {
   const [row] = await db
@@ -122,12 +122,13 @@ async function findUsableInvitation(db: Queryable, token: string, now: Date) {
     .innerJoin(organisations, eq(organisations.id, invitations.organisationId))
     .where(eq(invitations.tokenHash, tokenHash(token)))
     .limit(1);
-  if (!row) return { problem: "unknown" as const };
+  if (!row) return { problem: "unknown" as const, id: undefined };
   const { invitation } = row;
-  if (invitation.acceptedAt) return { problem: "used" as const };
-  if (invitation.revokedAt) return { problem: "revoked" as const };
-  if (invitation.expiresAt.getTime() <= now.getTime()) return { problem: "expired" as const };
-  if (row.organisation.status !== "active") return { problem: "revoked" as const };
+  const id = invitation.id;
+  if (invitation.acceptedAt) return { problem: "used" as const, id };
+  if (invitation.revokedAt) return { problem: "revoked" as const, id };
+  if (invitation.expiresAt.getTime() <= now.getTime()) return { problem: "expired" as const, id };
+  if (row.organisation.status !== "active") return { problem: "revoked" as const, id };
   return { problem: null, ...row };
 }
 
@@ -144,12 +145,25 @@ export type InvitationView =
       enrolment: { qrDataUrl: string; manualKey: string; uri: string };
     };
 
-/** What the invitee sees; prepares the TOTP secret they will enrol. */
-export async function openInvitation(db: Database, secrets: Secrets, token: string, now: Date): Promise<InvitationView> {
+/** What the invitee sees; prepares the TOTP secret they will enrol. Every opening is recorded. */
+export async function openInvitation(
+  db: Database,
+  secrets: Secrets,
+  token: string,
+  now: Date,
+  client: { ip: string | null; userAgent: string | null } = { ip: null, userAgent: null },
+): Promise<InvitationView> {
+  const audit = new AuditRecorder(anonymousActor(client), () => now);
   return db.transaction(async (tx) => {
     const found = await findUsableInvitation(tx, token, now);
-    if (found.problem) return { usable: false as const, problem: found.problem };
+    if (found.problem) {
+      audit.record({ action: "invitation.open", outcome: "denied", objectType: "invitation", objectId: found.id, details: { problem: found.problem } });
+      await audit.flush(tx);
+      return { usable: false as const, problem: found.problem };
+    }
     const { invitation, organisation } = found;
+    audit.record({ action: "invitation.open", objectType: "invitation", objectId: invitation.id, organisationId: organisation.id });
+    await audit.flush(tx);
     let secret = invitation.pendingTotpSecret ? decrypt(secrets, invitation.pendingTotpSecret) : null;
     if (!secret) {
       secret = newTotpSecret();
@@ -285,6 +299,19 @@ export async function changeOwnPassword(ctx: ModuleContext, input: { current: st
   ctx.audit.record({ action: "person.password.change", objectType: "person", objectId: personId });
 }
 
+/** One's own account, as the account page shows it; the read is recorded. */
+export async function readOwnAccount(ctx: ModuleContext) {
+  const personId = ctx.actor.personId;
+  if (!personId) throw new NotFound("person", "self");
+  const [person] = await ctx.db
+    .select({ id: people.id, name: people.name, email: people.email, passwordChangedAt: people.passwordChangedAt })
+    .from(people)
+    .where(eq(people.id, personId));
+  if (!person) throw new NotFound("person", personId);
+  ctx.audit.record({ action: "person.read", objectType: "person", objectId: personId, details: { own: true } });
+  return person;
+}
+
 /** Act for another of one's organisations. */
 export async function switchActiveOrganisation(ctx: ModuleContext, organisationId: string, live: { organisationId: string }[]) {
   if (!ctx.actor.sessionId || !live.some((m) => m.organisationId === organisationId)) throw new NotFound("organisation", organisationId);
@@ -300,10 +327,34 @@ export async function invitationTargets(ctx: ModuleContext) {
     .where(eq(organisations.status, "active"))
     .orderBy(organisations.kind, organisations.name);
   const allowed = ctx.actor.organisationKind === "platform" ? all : all.filter((o) => o.id === ctx.actor.organisationId);
+  ctx.audit.record({ action: "organisation.list", objectType: "organisation", details: { count: allowed.length, purpose: "invitation" } });
   return allowed.map((o) => ({
     ...o,
     roles: (Object.keys(ROLES) as Role[])
       .filter((r) => ROLES[r].organisationKind === o.kind && (r !== "platform-admin" || ctx.actor.role === "platform-admin"))
       .map((r) => ({ value: r, label: ROLES[r].label })),
   }));
+}
+
+/**
+ * E-mail an invitation link when SMTP is configured. Runs after the invitation
+ * committed; the sending, or its failure, is recorded. Returns whether it went.
+ */
+export async function emailInvitation(
+  db: Database,
+  mailer: Mailer | null,
+  actor: AuditActor,
+  input: Parameters<typeof invitationMessage>[0] & { invitationId: string },
+  now: Date,
+) {
+  if (!mailer) return false;
+  const event = { action: "invitation.email.sent", objectType: "invitation", objectId: input.invitationId };
+  try {
+    await mailer.send(invitationMessage(input));
+    await recordNow(db, actor, [{ ...event, details: { to: input.to } }], now);
+    return true;
+  } catch (error) {
+    await recordNow(db, actor, [{ ...event, outcome: "failed", details: { to: input.to, error: String(error) } }], now);
+    return false;
+  }
 }

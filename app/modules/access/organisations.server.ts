@@ -1,22 +1,11 @@
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { apiTokens, deprovisioningRecords, memberships, organisations } from "../../../db/schema/access.ts";
-import { InvalidInput, NotFound, type ModuleContext } from "../context.server.ts";
-import type { Permission } from "./permissions.ts";
+import { InvalidInput, NotFound, requirePermission as assertPermission, requireReason, type ModuleContext } from "../context.server.ts";
 
 /**
  * The organisations of an installation: agencies (tenants that own data) and
  * vendors. Only a platform administrator creates or decommissions them.
  */
-
-function assertPermission(ctx: ModuleContext, permission: Permission) {
-  if (!ctx.actor.permissions.has(permission)) throw new Error(`module called without ${permission}`);
-}
-
-function requireReason(reason: string) {
-  const trimmed = reason.trim();
-  if (trimmed.length < 3 || trimmed.length > 500) throw new InvalidInput({ reason: "Give the reason, in a few words (it is kept in the deprovisioning record)." });
-  return trimmed;
-}
 
 const STATES = new Set("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY AS GU MP PR VI".split(" "));
 

@@ -1,8 +1,14 @@
-import { and, asc, eq, inArray, isNull } from "drizzle-orm";
-import type { Queryable } from "../../../db/client.ts";
+import { and, asc, eq, isNull } from "drizzle-orm";
 import { apiTokens, deprovisioningRecords, memberships, organisations, people } from "../../../db/schema/access.ts";
-import { InvalidInput, NotFound, type ModuleContext } from "../context.server.ts";
-import { isRole, ROLES, type Permission } from "./permissions.ts";
+import {
+  InvalidInput,
+  NotFound,
+  organisationScope,
+  requirePermission as assertPermission,
+  requireReason,
+  type ModuleContext,
+} from "../context.server.ts";
+import { isRole, ROLES } from "./permissions.ts";
 import { revokeAllSessions } from "./sessions.server.ts";
 
 /**
@@ -11,16 +17,10 @@ import { revokeAllSessions } from "./sessions.server.ts";
  * sees everyone. Anyone else's person answers 404.
  */
 
-function assertPermission(ctx: ModuleContext, permission: Permission) {
-  if (!ctx.actor.permissions.has(permission)) throw new Error(`module called without ${permission}`);
-}
-
 const seesEveryone = (ctx: ModuleContext) => ctx.actor.organisationKind === "platform";
 
-/** The organisations whose memberships the actor may see or change. */
-function scopeCondition(ctx: ModuleContext) {
-  return seesEveryone(ctx) ? undefined : eq(memberships.organisationId, ctx.actor.organisationId ?? "00000000-0000-0000-0000-000000000000");
-}
+/** The memberships the actor may see or change. */
+const scopeCondition = (ctx: ModuleContext) => organisationScope(ctx, memberships.organisationId);
 
 export type PersonStatus = "active" | "locked" | "disabled";
 const statusOf = (p: { disabledAt: Date | null; lockedAt: Date | null }): PersonStatus =>
@@ -115,12 +115,6 @@ export async function releaseLockout(ctx: ModuleContext, personId: string) {
   ctx.audit.record({ action: "person.unlock", objectType: "person", objectId: personId, details: { lockedAt: person.lockedAt.toISOString() } });
 }
 
-function requireReason(reason: string) {
-  const trimmed = reason.trim();
-  if (trimmed.length < 3 || trimmed.length > 500) throw new InvalidInput({ reason: "Give the reason, in a few words (it is kept in the deprovisioning record)." });
-  return trimmed;
-}
-
 /**
  * Disable a person everywhere, in one action (gap 6): every session and every
  * API token they created stops working on the next request.
@@ -189,9 +183,4 @@ export async function endMembership(ctx: ModuleContext, membershipId: string, re
     organisationId: membership.organisationId,
     details: { reason, personId: membership.personId, role: membership.role },
   });
-}
-
-export async function peopleByIds(db: Queryable, ids: string[]) {
-  if (ids.length === 0) return [];
-  return db.select({ id: people.id, name: people.name, email: people.email }).from(people).where(inArray(people.id, ids));
 }

@@ -1,6 +1,6 @@
 import { aliasedTable, and, asc, desc, eq, gt, isNull, lte, or, sql } from "drizzle-orm";
 import { accessReviewItems, accessReviews, deprovisioningRecords, memberships, organisations, people } from "../../../db/schema/access.ts";
-import type { ModuleContext } from "../context.server.ts";
+import { organisationScope, ownOrganisation, type ModuleContext } from "../context.server.ts";
 import { ALL_PERMISSIONS, ALL_ROLES, isRole, PERMISSIONS, ROLES } from "./permissions.ts";
 import type { ReportName } from "./report-names.ts";
 import { STALE_AFTER_DAYS } from "./sweep.server.ts";
@@ -15,7 +15,6 @@ export type Report = { title: string; description: string; columns: string[]; ro
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString().slice(0, 16).replace("T", " ") : "");
 const platformWide = (ctx: ModuleContext) => ctx.actor.organisationKind === "platform";
-const ownOrganisation = (ctx: ModuleContext) => eq(memberships.organisationId, ctx.actor.organisationId ?? "00000000-0000-0000-0000-000000000000");
 const roleLabel = (r: string) => (isRole(r) ? ROLES[r].label : r);
 const personStatus = (p: { disabledAt: Date | null; lockedAt: Date | null }) => (p.disabledAt ? "disabled" : p.lockedAt ? "locked" : "active");
 
@@ -27,6 +26,13 @@ export async function buildReport(ctx: ModuleContext, name: ReportName): Promise
   return report;
 }
 
+/** A report for download; the export is recorded besides the read. */
+export async function exportReport(ctx: ModuleContext, name: ReportName): Promise<Report> {
+  const report = await buildReport(ctx, name);
+  ctx.audit.record({ action: "report.export", objectType: "report", objectId: name, details: { format: "csv", rows: report.rows.length } });
+  return report;
+}
+
 const builders: Record<ReportName, (ctx: ModuleContext) => Promise<Report>> = {
   "access-list": async (ctx) => {
     const rows = await ctx.db
@@ -34,7 +40,7 @@ const builders: Record<ReportName, (ctx: ModuleContext) => Promise<Report>> = {
       .from(memberships)
       .innerJoin(people, eq(people.id, memberships.personId))
       .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
-      .where(and(isNull(memberships.endedAt), platformWide(ctx) ? undefined : ownOrganisation(ctx)))
+      .where(and(isNull(memberships.endedAt), organisationScope(ctx, memberships.organisationId)))
       .orderBy(asc(organisations.name), asc(people.name));
     return {
       title: "Access list",
@@ -46,7 +52,7 @@ const builders: Record<ReportName, (ctx: ModuleContext) => Promise<Report>> = {
   accounts: async (ctx) => {
     const soon = new Date(ctx.now.getTime() + 30 * 86_400_000);
     const quiet = new Date(ctx.now.getTime() - 60 * 86_400_000);
-    const scope = platformWide(ctx) ? undefined : ownOrganisation(ctx);
+    const scope = organisationScope(ctx, memberships.organisationId);
     const rows = await ctx.db
       .select({ m: memberships, p: people, o: organisations })
       .from(memberships)
@@ -85,7 +91,7 @@ const builders: Record<ReportName, (ctx: ModuleContext) => Promise<Report>> = {
     const scope = platformWide(ctx)
       ? undefined
       : or(
-          eq(deprovisioningRecords.organisationId, ctx.actor.organisationId ?? "00000000-0000-0000-0000-000000000000"),
+          ownOrganisation(ctx, deprovisioningRecords.organisationId),
           sql`${deprovisioningRecords.personId} in (select person_id from memberships where organisation_id = ${ctx.actor.organisationId})`,
         );
     const rows = await ctx.db
@@ -121,7 +127,7 @@ const builders: Record<ReportName, (ctx: ModuleContext) => Promise<Report>> = {
       .innerJoin(memberships, eq(memberships.id, accessReviewItems.membershipId))
       .innerJoin(organisations, eq(organisations.id, accessReviews.organisationId))
       .innerJoin(people, eq(people.id, memberships.personId))
-      .where(platformWide(ctx) ? undefined : eq(accessReviews.organisationId, ctx.actor.organisationId ?? "00000000-0000-0000-0000-000000000000"))
+      .where(organisationScope(ctx, accessReviews.organisationId))
       .orderBy(desc(accessReviews.startedAt), asc(people.email));
     return {
       title: "Access reviews",

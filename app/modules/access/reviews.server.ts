@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
 import { accessReviewItems, accessReviews, deprovisioningRecords, memberships, organisations, people } from "../../../db/schema/access.ts";
-import { InvalidInput, NotFound, type ModuleContext } from "../context.server.ts";
+import { InvalidInput, NotFound, organisationScope, ownOrganisation, type ModuleContext } from "../context.server.ts";
 import { isRole, ROLES } from "./permissions.ts";
 
 /**
@@ -11,27 +11,27 @@ import { isRole, ROLES } from "./permissions.ts";
  */
 
 const uuid = /^[0-9a-f-]{36}$/i;
-const own = (ctx: ModuleContext) => ctx.actor.organisationId ?? "00000000-0000-0000-0000-000000000000";
 
 export async function startReview(ctx: ModuleContext) {
-  const organisationId = own(ctx);
+  const organisationId = ctx.actor.organisationId;
+  if (!organisationId || !ctx.actor.personId) throw new InvalidInput({ form: "Act for an agency to review its access." });
   const [open] = await ctx.db
     .select({ id: accessReviews.id })
     .from(accessReviews)
-    .where(and(eq(accessReviews.organisationId, organisationId), isNull(accessReviews.completedAt)));
+    .where(and(ownOrganisation(ctx, accessReviews.organisationId), isNull(accessReviews.completedAt)));
   if (open) throw new InvalidInput({ form: "A review is already under way; complete it first." });
   const live = await ctx.db
     .select({ id: memberships.id })
     .from(memberships)
     .where(and(eq(memberships.organisationId, organisationId), isNull(memberships.endedAt)));
-  const [review] = await ctx.db.insert(accessReviews).values({ organisationId, startedBy: ctx.actor.personId!, startedAt: ctx.now }).returning();
+  const [review] = await ctx.db.insert(accessReviews).values({ organisationId, startedBy: ctx.actor.personId, startedAt: ctx.now }).returning();
   if (live.length > 0) await ctx.db.insert(accessReviewItems).values(live.map((m) => ({ reviewId: review!.id, membershipId: m.id })));
   ctx.audit.record({ action: "access-review.start", objectType: "access-review", objectId: review!.id, details: { memberships: live.length } });
   return review!;
 }
 
 export async function listReviews(ctx: ModuleContext) {
-  const scope = ctx.actor.organisationKind === "platform" ? undefined : eq(accessReviews.organisationId, own(ctx));
+  const scope = organisationScope(ctx, accessReviews.organisationId);
   const rows = await ctx.db
     .select({
       id: accessReviews.id,
@@ -54,7 +54,7 @@ export async function listReviews(ctx: ModuleContext) {
 
 async function visibleReview(ctx: ModuleContext, reviewId: string) {
   if (!uuid.test(reviewId)) throw new NotFound("access-review", reviewId);
-  const scope = ctx.actor.organisationKind === "platform" ? undefined : eq(accessReviews.organisationId, own(ctx));
+  const scope = organisationScope(ctx, accessReviews.organisationId);
   const [review] = await ctx.db.select().from(accessReviews).where(and(eq(accessReviews.id, reviewId), scope));
   if (!review) throw new NotFound("access-review", reviewId);
   return review;

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNull, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, lte, or } from "drizzle-orm";
 import type { Queryable } from "../../../db/client.ts";
 import { memberships, organisations, people, sessions, type Person } from "../../../db/schema/access.ts";
 import { PASSWORD_MAX_AGE_DAYS } from "./password-rules.ts";
@@ -91,14 +91,7 @@ export async function liveMemberships(db: Queryable, personId: string, now: Date
  * What a session token is worth right now. Idle and expired sessions are
  * revoked on the spot so they can never come back.
  */
-export async function resolveSession(
-  db: Queryable,
-  secrets: Secrets,
-  token: string | null,
-  now: Date,
-  options: { sideEffects?: boolean } = {},
-): Promise<SessionState> {
-  const act = options.sideEffects ?? true;
+export async function resolveSession(db: Queryable, secrets: Secrets, token: string | null, now: Date): Promise<SessionState> {
   if (!token) return { status: "none" };
   const id = sessionId(secrets, token);
   const [row] = await db
@@ -112,7 +105,7 @@ export async function resolveSession(
   const ids = { sessionId: session.id, personId: person.id };
   if (session.revokedAt) return { status: "revoked", ...ids };
   if (person.disabledAt || person.lockedAt) {
-    if (act) await revokeSession(db, session.id, now, person.disabledAt ? "person disabled" : "account locked");
+    await revokeSession(db, session.id, now, person.disabledAt ? "person disabled" : "account locked");
     return { status: "disabled", ...ids };
   }
   if (!session.mfaAt) {
@@ -122,19 +115,19 @@ export async function resolveSession(
       : { status: "pending-mfa", ...ids };
   }
   if (now.getTime() - session.lastSeenAt.getTime() > IDLE_LIMIT_MS) {
-    if (act) await revokeSession(db, session.id, now, "idle for 30 minutes");
+    await revokeSession(db, session.id, now, "idle for 30 minutes");
     return { status: "idle", ...ids };
   }
   if (now.getTime() - session.authenticatedAt.getTime() > ABSOLUTE_LIMIT_MS) {
-    if (act) await revokeSession(db, session.id, now, "12 hours since sign-in");
+    await revokeSession(db, session.id, now, "12 hours since sign-in");
     return { status: "expired", ...ids };
   }
   const live = await liveMemberships(db, person.id, now);
   const membership = live.find((m) => m.organisationId === session.organisationId) ?? live[0] ?? null;
-  if (act && membership && membership.organisationId !== session.organisationId) {
+  if (membership && membership.organisationId !== session.organisationId) {
     await db.update(sessions).set({ organisationId: membership.organisationId }).where(eq(sessions.id, session.id));
   }
-  if (act && now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+  if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, session.id));
     await db.update(people).set({ lastActivityAt: now }).where(eq(people.id, person.id));
   }
@@ -171,18 +164,4 @@ export async function revokeAllSessions(db: Queryable, personId: string, now: Da
     .where(and(eq(sessions.personId, personId), isNull(sessions.revokedAt)))
     .returning({ id: sessions.id });
   return cut.length;
-}
-
-/** Switch the organisation a session acts for, among the person's live memberships. */
-export async function switchOrganisation(db: Queryable, id: string, organisationId: string) {
-  await db.update(sessions).set({ organisationId }).where(eq(sessions.id, id));
-}
-
-/** Sessions stay in the table for the record; this counts the live ones, for reports. */
-export async function liveSessionCount(db: Queryable, personId: string) {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(sessions)
-    .where(and(eq(sessions.personId, personId), isNull(sessions.revokedAt)));
-  return row?.n ?? 0;
 }

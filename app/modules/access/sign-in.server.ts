@@ -1,7 +1,7 @@
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Database } from "../../../db/client.ts";
 import { loginAttempts, people, recoveryCodes, sessions } from "../../../db/schema/access.ts";
-import { AuditRecorder, type AuditActor } from "../audit/audit.server.ts";
+import { anonymousActor, AuditRecorder, recordNow, type AuditActor } from "../audit/audit.server.ts";
 import { verifyAgainstDecoy, verifyPassword } from "./passwords.server.ts";
 import { decrypt, sameHash, sessionId, tokenHash, type Secrets } from "./secrets.server.ts";
 import { createSession, MFA_STEP_LIMIT_MS, revokeSession } from "./sessions.server.ts";
@@ -18,6 +18,11 @@ export const LOCKOUT_WINDOW_MS = 15 * 60 * 1000;
 export const ADDRESS_FAILURE_LIMIT = 20;
 
 export type Client = { ip: string | null; userAgent: string | null };
+
+/** The system-use notice (AC-8) was acknowledged, before anyone is known. */
+export async function acknowledgeNotice(db: Db, client: Client, now: Date) {
+  await recordNow(db, anonymousActor(client), [{ action: "auth.notice.acknowledged", details: { notice: "system use (AC-8)" } }], now);
+}
 
 export type PasswordResult =
   | { ok: true; token: string }

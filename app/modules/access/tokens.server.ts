@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
 import type { Queryable } from "../../../db/client.ts";
 import { apiTokens, organisations, people } from "../../../db/schema/access.ts";
-import { InvalidInput, NotFound, type Actor, type ModuleContext } from "../context.server.ts";
+import { InvalidInput, NotFound, organisationScope, type Actor, type ModuleContext } from "../context.server.ts";
 import { ALL_PERMISSIONS, type Permission } from "./permissions.ts";
 import { newToken, tokenHash } from "./secrets.server.ts";
 
@@ -45,7 +45,7 @@ export async function createApiToken(ctx: ModuleContext, input: { name: string; 
 }
 
 export async function listApiTokens(ctx: ModuleContext) {
-  const scope = ctx.actor.organisationKind === "platform" ? undefined : eq(apiTokens.organisationId, ctx.actor.organisationId ?? "00000000-0000-0000-0000-000000000000");
+  const scope = organisationScope(ctx, apiTokens.organisationId);
   const rows = await ctx.db
     .select({
       id: apiTokens.id,
@@ -70,12 +70,21 @@ export async function listApiTokens(ctx: ModuleContext) {
 
 export async function revokeApiToken(ctx: ModuleContext, tokenId: string) {
   if (!/^[0-9a-f-]{36}$/i.test(tokenId)) throw new NotFound("api-token", tokenId);
-  const scope = ctx.actor.organisationKind === "platform" ? undefined : eq(apiTokens.organisationId, ctx.actor.organisationId ?? "00000000-0000-0000-0000-000000000000");
+  const scope = organisationScope(ctx, apiTokens.organisationId);
   const [row] = await ctx.db.select().from(apiTokens).where(and(eq(apiTokens.id, tokenId), scope));
   if (!row) throw new NotFound("api-token", tokenId);
   if (row.revokedAt) throw new InvalidInput({ form: "This token is already revoked." });
   await ctx.db.update(apiTokens).set({ revokedAt: ctx.now, revokedReason: `revoked by ${ctx.actor.label}` }).where(eq(apiTokens.id, tokenId));
   ctx.audit.record({ action: "token.revoke", objectType: "api-token", objectId: tokenId, organisationId: row.organisationId, details: { name: row.name } });
+}
+
+/** What a token is, for the integration holding it (GET /api/v1/me); the read is recorded. */
+export async function describeOwnToken(ctx: ModuleContext) {
+  ctx.audit.record({ action: "api.me.read", objectType: "api-token", objectId: ctx.actor.tokenId ?? undefined });
+  return {
+    token: { id: ctx.actor.tokenId, name: ctx.actor.label?.replace(/^token:/, ""), permissions: [...ctx.actor.permissions].sort() },
+    organisation: { id: ctx.actor.organisationId, kind: ctx.actor.organisationKind },
+  };
 }
 
 export type TokenCheck =

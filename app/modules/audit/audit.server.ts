@@ -23,14 +23,14 @@ export type AuditActor = {
   userAgent: string | null;
 };
 
-export const anonymousActor = (ip: string | null = null, userAgent: string | null = null): AuditActor => ({
+export const anonymousActor = (client: { ip: string | null; userAgent: string | null } = { ip: null, userAgent: null }): AuditActor => ({
   personId: null,
   sessionId: null,
   tokenId: null,
   label: null,
   organisationId: null,
-  ip,
-  userAgent,
+  ip: client.ip,
+  userAgent: client.userAgent,
 });
 
 export const systemActor = (label = "system"): AuditActor => ({ ...anonymousActor(), label });

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Queryable } from "../../../db/client.ts";
 import { organisations } from "../../../db/schema/access.ts";
 import { auditEvents, type AuditEvent } from "../../../db/schema/audit.ts";
-import type { ModuleContext } from "../context.server.ts";
+import { organisationScope, type ModuleContext } from "../context.server.ts";
 
 /**
  * Reading the audit trail (for administrators and auditors). An agency's or
@@ -40,8 +40,8 @@ export function parseAuditFilter(params: URLSearchParams): { filter: AuditFilter
 
 function conditions(ctx: ModuleContext, filter: AuditFilter): SQL | undefined {
   const parts: (SQL | undefined)[] = [];
-  if (ctx.actor.organisationKind !== "platform") parts.push(eq(auditEvents.organisationId, ctx.actor.organisationId ?? "00000000-0000-0000-0000-000000000000"));
-  else if (filter.organisationId) parts.push(eq(auditEvents.organisationId, filter.organisationId));
+  parts.push(organisationScope(ctx, auditEvents.organisationId));
+  if (ctx.actor.organisationKind === "platform" && filter.organisationId) parts.push(eq(auditEvents.organisationId, filter.organisationId));
   if (filter.person) {
     const like = `%${filter.person.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     parts.push(/^[0-9a-f-]{36}$/i.test(filter.person) ? eq(auditEvents.actorPersonId, filter.person) : ilike(auditEvents.actorLabel, like));

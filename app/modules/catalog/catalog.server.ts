@@ -220,6 +220,49 @@ export function inverse(relationship: Relationship): Relationship {
   return relationship;
 }
 
+/**
+ * The crosswalk of several requirements at once, read from their side: a link is
+ * stored once, and read from its far end subset and superset swap. Ordered by the
+ * other framework, then by the other requirement's place in it.
+ */
+async function crosswalkOf(ctx: CatalogContext, requirementIds: string[]) {
+  if (requirementIds.length === 0) return [];
+  const other = alias(requirements, "other");
+  const otherFramework = alias(frameworks, "other_framework");
+  const read = async (direction: CrosswalkEntry["direction"]) => {
+    const [near, far] = direction === "outgoing" ? [crosswalk.fromId, crosswalk.toId] : [crosswalk.toId, crosswalk.fromId];
+    const rows = await ctx.db
+      .select({
+        requirementId: near,
+        relationship: crosswalk.relationship,
+        rationale: crosswalk.rationale,
+        code: other.code,
+        title: other.title,
+        kind: other.kind,
+        frameworkKey: otherFramework.key,
+        frameworkVersion: otherFramework.version,
+        frameworkShortTitle: otherFramework.shortTitle,
+        position: otherFramework.position,
+        sortOrder: other.sortOrder,
+      })
+      .from(crosswalk)
+      .innerJoin(other, eq(other.id, far))
+      .innerJoin(otherFramework, eq(otherFramework.id, other.frameworkId))
+      .where(inArray(near, requirementIds));
+    return rows.map(({ requirementId, relationship, rationale, position, sortOrder, ...o }) => ({
+      requirementId,
+      relationship: direction === "outgoing" ? relationship : inverse(relationship),
+      direction,
+      rationale,
+      other: o,
+      order: [position, sortOrder] as const,
+    }));
+  };
+  const links = [...(await read("outgoing")), ...(await read("incoming"))];
+  links.sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1]);
+  return links.map(({ order: _o, ...l }) => l);
+}
+
 /** One requirement, its place in the framework, the crosswalk both ways and the evidence that can satisfy it. */
 export async function getRequirement(
   ctx: CatalogContext,
@@ -252,38 +295,7 @@ export async function getRequirement(
   const parent = family.find((r) => r.id === requirement.parentId) ?? null;
   const children = family.filter((r) => r.parentId === requirement.id);
 
-  const other = alias(requirements, "other");
-  const otherFramework = alias(frameworks, "other_framework");
-  const otherColumns = {
-    code: other.code,
-    title: other.title,
-    kind: other.kind,
-    frameworkKey: otherFramework.key,
-    frameworkVersion: otherFramework.version,
-    frameworkShortTitle: otherFramework.shortTitle,
-    sortKey: otherFramework.position,
-    sortOrder: other.sortOrder,
-  };
-  // A link is stored once; read from its far end, subset and superset swap.
-  const linksFrom = async (direction: CrosswalkEntry["direction"]) => {
-    const [near, far] = direction === "outgoing" ? [crosswalk.fromId, crosswalk.toId] : [crosswalk.toId, crosswalk.fromId];
-    const rows = await ctx.db
-      .select({ relationship: crosswalk.relationship, rationale: crosswalk.rationale, ...otherColumns })
-      .from(crosswalk)
-      .innerJoin(other, eq(other.id, far))
-      .innerJoin(otherFramework, eq(otherFramework.id, other.frameworkId))
-      .where(eq(near, requirement.id));
-    return rows.map(({ relationship, rationale, sortKey, sortOrder, ...o }) => ({
-      relationship: direction === "outgoing" ? relationship : inverse(relationship),
-      direction,
-      rationale,
-      other: o,
-      sortKey,
-      sortOrder,
-    }));
-  };
-  const links = [...(await linksFrom("outgoing")), ...(await linksFrom("incoming"))];
-  links.sort((a, b) => a.sortKey - b.sortKey || a.sortOrder - b.sortOrder);
+  const links = await crosswalkOf(ctx, [requirement.id]);
 
   const evidence = await ctx.db
     .select({ key: evidenceKinds.key, name: evidenceKinds.name, description: evidenceKinds.description })
@@ -297,7 +309,7 @@ export async function getRequirement(
     requirement,
     parent,
     children,
-    crosswalk: links.map(({ sortKey: _k, sortOrder: _o, ...l }) => l),
+    crosswalk: links.map(({ requirementId: _r, ...l }) => l),
     evidence,
   };
 }
@@ -323,27 +335,18 @@ export async function getPrincipleCrosswalk(ctx: CatalogContext) {
   const detail = await getFramework(quietly(ctx), { key: principlesKey, version });
   if (!detail) return null;
   ctx.audit.record({ action: "catalog.crosswalk.read", objectType: "framework", objectId: detail.framework.id });
-  const rows = await Promise.all(
-    detail.groups
-      .flatMap((g) => g.items)
-      .map(async (principle) => {
-        const r = await getRequirement(quietly(ctx), { key: principlesKey, version, code: principle.code });
-        const linked: LinkedRequirement[] = (r?.crosswalk ?? []).map((l) => ({
-          code: l.other.code,
-          kind: l.other.kind,
-          title: l.other.title,
-          frameworkKey: l.other.frameworkKey,
-          frameworkVersion: l.other.frameworkVersion,
-          frameworkShortTitle: l.other.frameworkShortTitle,
-          relationship: l.relationship,
-        }));
-        return {
-          principle,
-          provisions: linked.filter((l) => l.frameworkKey === "iacp-provisions"),
-          controls: linked.filter((l) => l.frameworkKey !== "iacp-provisions"),
-        };
-      }),
-  );
+  const principles = detail.groups.flatMap((g) => g.items);
+  const links = await crosswalkOf(ctx, principles.map((p) => p.id));
+  const rows = principles.map((principle) => {
+    const linked: LinkedRequirement[] = links
+      .filter((l) => l.requirementId === principle.id)
+      .map((l) => ({ ...l.other, relationship: l.relationship }));
+    return {
+      principle,
+      provisions: linked.filter((l) => l.frameworkKey === "iacp-provisions"),
+      controls: linked.filter((l) => l.frameworkKey !== "iacp-provisions"),
+    };
+  });
   return { framework: detail.framework, rows };
 }
 

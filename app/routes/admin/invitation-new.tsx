@@ -1,10 +1,8 @@
 import { data, Form } from "react-router";
 import { Field, FormAlert } from "~/components/field.tsx";
 import { authorize } from "~/http/guard.server.ts";
-import { createInvitation, invitationTargets } from "~/modules/access/accounts.server.ts";
-import { recordNow } from "~/modules/audit/audit.server.ts";
+import { createInvitation, emailInvitation, invitationTargets } from "~/modules/access/accounts.server.ts";
 import { InvalidInput } from "~/modules/context.server.ts";
-import { invitationMessage } from "~/modules/notifications/mail.server.ts";
 import type { Route } from "./+types/invitation-new";
 
 export const permission = "user:invite";
@@ -34,7 +32,13 @@ export async function action(args: Route.ActionArgs) {
       }),
     );
     const link = `${new URL(args.request.url).origin}/invitations/${token}`;
-    const emailed = await sendInvitation(args.context, auth.actor, { to: invitation.email, link, organisationName, roleLabel, expiresAt: invitation.expiresAt, invitedBy: auth.person.name, invitationId: invitation.id });
+    const emailed = await emailInvitation(
+      args.context.db,
+      args.context.mailer,
+      auth.actor,
+      { to: invitation.email, link, organisationName, roleLabel, expiresAt: invitation.expiresAt, invitedBy: auth.person.name, invitationId: invitation.id },
+      args.context.now(),
+    );
     return {
       errors: {} as Record<string, string>,
       link: emailed ? null : link,
@@ -49,28 +53,6 @@ export async function action(args: Route.ActionArgs) {
       return data({ errors, link: null }, { status: 400 });
     }
     throw error;
-  }
-}
-
-/** E-mail the link when SMTP is configured; the sending (or its failure) is audited. */
-async function sendInvitation(
-  context: Route.ActionArgs["context"],
-  actor: Parameters<typeof recordNow>[1],
-  input: Parameters<typeof invitationMessage>[0] & { invitationId: string },
-) {
-  if (!context.mailer) return false;
-  try {
-    await context.mailer.send(invitationMessage(input));
-    await recordNow(context.db, actor, [{ action: "invitation.email.sent", objectType: "invitation", objectId: input.invitationId, details: { to: input.to } }], context.now());
-    return true;
-  } catch (error) {
-    await recordNow(
-      context.db,
-      actor,
-      [{ action: "invitation.email.sent", outcome: "failed", objectType: "invitation", objectId: input.invitationId, details: { to: input.to, error: String(error) } }],
-      context.now(),
-    );
-    return false;
   }
 }
 
