@@ -3,7 +3,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["build/", "node_modules/", ".react-router/", "data/", "test-results/", "db/migrations/"] },
+  { ignores: ["build/", "node_modules/", ".react-router/", "data/", "data-bench/", "test-results/", "db/migrations/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,5 +1,6 @@
 import type { Database } from "../db/client.ts";
 import type { Secrets } from "./modules/access/secrets.server.ts";
+import type { BlobStore } from "./modules/blobs/store.server.ts";
 import type { Mailer } from "./modules/notifications/mail.server.ts";
 
 /** What the HTTP server hands every loader and action. */
@@ -14,6 +15,10 @@ export type AppContext = {
   now: () => Date;
   /** Outgoing e-mail, when SMTP_URL is configured. */
   mailer: Mailer | null;
+  /** Where uploaded files are kept, by SHA-256. */
+  blobs: BlobStore;
+  /** Largest upload accepted, in bytes. */
+  uploadMaxBytes: number;
 };
 
 declare module "react-router" {

@@ -48,6 +48,23 @@ const EnvSchema = z.object({
   TRUST_PROXY: z.enum(["0", "1"], { message: "must be 0 or 1" }).default("0"),
   /** Tests only: a file holding milliseconds to add to the server's clock. Refused unless NODE_ENV=test. */
   CUSTODY_TEST_CLOCK_FILE: z.string().min(1).optional(),
+  /** s3://bucket/prefix for an S3-compatible blob store; unset keeps files under DATA_DIR/blobs. */
+  BLOB_STORE: z
+    .string()
+    .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^\s]*)?$/, { message: "must look like s3://bucket/prefix" })
+    .optional(),
+  /** Endpoint of an S3-compatible service other than AWS (MinIO, a GovCloud endpoint). */
+  S3_ENDPOINT: z
+    .string()
+    .refine((v) => /^https?:\/\/[^\s]+$/.test(v), { message: "must be a URL like https://s3.us-gov-west-1.amazonaws.com" })
+    .optional(),
+  S3_REGION: z.string().regex(/^[a-z0-9-]{2,40}$/, { message: "must be a region name like us-gov-west-1" }).optional(),
+  /** Largest accepted upload, in megabytes. */
+  UPLOAD_MAX_MB: z
+    .string()
+    .default("50")
+    .refine((v) => /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 2048, { message: "must be a whole number of megabytes from 1 to 2048" })
+    .transform(Number),
   ENCRYPTION_KEY: z
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, { message: "must be 64 hexadecimal characters (a 256-bit key)" })
@@ -73,6 +90,9 @@ export type Config = {
   mailFrom: string;
   /** Take the client address and scheme from X-Forwarded-* (only behind a trusted proxy). */
   trustProxy: boolean;
+  /** Where uploaded files go: the data directory, or an S3-compatible bucket. */
+  blobStore: { kind: "fs"; dir: string } | { kind: "s3"; bucket: string; prefix: string; endpoint: string | undefined; region: string | undefined };
+  uploadMaxBytes: number;
 };
 
 export class ConfigError extends Error {
@@ -102,7 +122,15 @@ export function parseEnv(env: NodeJS.ProcessEnv): Omit<Config, "sessionSecret" |
   if (e.CUSTODY_TEST_CLOCK_FILE && e.NODE_ENV !== "test") {
     throw new ConfigError("Custody cannot start: CUSTODY_TEST_CLOCK_FILE is for tests only and needs NODE_ENV=test.");
   }
+  const dataDir = path.resolve(e.DATA_DIR);
+  let blobStore: Config["blobStore"] = { kind: "fs", dir: path.join(dataDir, "blobs") };
+  if (e.BLOB_STORE) {
+    const url = new URL(e.BLOB_STORE);
+    blobStore = { kind: "s3", bucket: url.hostname, prefix: url.pathname.replace(/^\/+|\/+$/g, ""), endpoint: e.S3_ENDPOINT, region: e.S3_REGION };
+  }
   return {
+    blobStore,
+    uploadMaxBytes: e.UPLOAD_MAX_MB * 1024 * 1024,
     testClockFile: e.CUSTODY_TEST_CLOCK_FILE,
     smtpUrl: e.SMTP_URL,
     trustProxy: e.TRUST_PROXY === "1",
@@ -110,7 +138,7 @@ export function parseEnv(env: NodeJS.ProcessEnv): Omit<Config, "sessionSecret" |
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
-    dataDir: path.resolve(e.DATA_DIR),
+    dataDir,
     databaseUrl: e.DATABASE_URL,
     sessionSecret: e.SESSION_SECRET,
     encryptionKey: e.ENCRYPTION_KEY,

@@ -27,6 +27,8 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   if (state.status !== "valid") return { viewer: null };
   const can = (p: Permission) => state.permissions.has(p);
   const nav = [
+    can("contract:read") && { to: "/contracts", label: "Contracts" },
+    can("vendor:read") && { to: "/vendors", label: "Vendors" },
     can("catalog:read") && { to: "/catalog", label: "Catalog" },
     can("user:read") && { to: "/admin/people", label: "People" },
     can("platform:organisations") && { to: "/admin/organisations", label: "Organisations" },

@@ -9,6 +9,7 @@ import { sql } from "drizzle-orm";
 import type { AppContext } from "../app/context.ts";
 import type { Secrets } from "../app/modules/access/secrets.server.ts";
 import type { Mailer } from "../app/modules/notifications/mail.server.ts";
+import type { BlobStore } from "../app/modules/blobs/store.server.ts";
 import { anonymousActor, recordNow } from "../app/modules/audit/audit.server.ts";
 import type { DatabaseHandle } from "../db/client.ts";
 
@@ -23,6 +24,8 @@ type Options = {
   mailer?: Mailer | null;
   /** Behind a TLS-terminating proxy: honour X-Forwarded-For and X-Forwarded-Proto. */
   trustProxy?: boolean;
+  blobs: BlobStore;
+  uploadMaxBytes?: number;
 };
 
 // req.ip is the socket address, or with `trust proxy` the client named by X-Forwarded-For.
@@ -97,7 +100,7 @@ export function securityHeaders({ dev }: { dev: boolean }) {
   ];
 }
 
-export async function createApp({ database, mode, secrets, now = () => new Date(), mailer = null, trustProxy = false }: Options) {
+export async function createApp({ database, mode, secrets, now = () => new Date(), mailer = null, trustProxy = false, blobs, uploadMaxBytes = 50 * 1024 * 1024 }: Options) {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", trustProxy);
@@ -122,6 +125,8 @@ export async function createApp({ database, mode, secrets, now = () => new Date(
     client: client(req),
     now,
     mailer,
+    blobs,
+    uploadMaxBytes,
   });
 
   // Pages and data may show agency data: never store them in any cache.

@@ -12,6 +12,8 @@ import { CatalogDataError } from "../db/catalog/load.ts";
 import { DatabaseInUseError, DatabaseUnavailableError, openDatabase } from "../db/client.ts";
 import { describeSeed, prepareDatabase } from "../db/seed.ts";
 import { createApp } from "./app.ts";
+import { openBlobStore } from "../app/modules/blobs/store.server.ts";
+import { sweepOrphanBlobs } from "../app/modules/blobs/sweep.server.ts";
 
 /**
  * Start-up: validate configuration, open the database (embedded unless
@@ -44,7 +46,12 @@ async function main() {
     const clockFile = config.testClockFile;
     const now = clockFile ? () => new Date(Date.now() + (Number(readFileSync(clockFile, "utf8")) || 0)) : () => new Date();
     const mailer = createMailer(config.smtpUrl, config.mailFrom);
-    server = await listen(await createApp({ database, mode, secrets, now, mailer, trustProxy: config.trustProxy }), config.port, config.host);
+    const blobs = openBlobStore(config.blobStore, config.dataDir);
+    server = await listen(
+      await createApp({ database, mode, secrets, now, mailer, trustProxy: config.trustProxy, blobs, uploadMaxBytes: config.uploadMaxBytes }),
+      config.port,
+      config.host,
+    );
     const { port } = server.address() as AddressInfo;
     const where = config.databaseUrl ? "PostgreSQL from DATABASE_URL" : `embedded database in ${config.dataDir}`;
     const url = `http://localhost:${port}`;
@@ -72,9 +79,17 @@ async function main() {
           }
         })
         .catch((error: unknown) => console.error("Stale-account sweep failed:", error));
+    // The orphan-blob sweep: files stored for an upload whose record never committed.
+    const blobSweep = () =>
+      sweepOrphanBlobs(database.db, blobs, new Date())
+        .then((r) => {
+          if (r.removed > 0) console.log(`Blob sweep: ${r.removed} unreferenced file(s) removed from ${blobs.description}.`);
+        })
+        .catch((error: unknown) => console.error("Blob sweep failed:", error));
     await sweep();
-    setInterval(() => void sweep(), SWEEP_EVERY_MS).unref();
-    console.log(`Custody is ready on ${url} (${mode}, ${where}).`);
+    await blobSweep();
+    setInterval(() => void sweep().then(blobSweep), SWEEP_EVERY_MS).unref();
+    console.log(`Custody is ready on ${url} (${mode}, ${where}; uploads kept as ${blobs.description}).`);
   } catch (error) {
     await database.close().catch(() => {});
     throw error;

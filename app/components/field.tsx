@@ -1,11 +1,14 @@
-import type { InputHTMLAttributes } from "react";
+import type { InputHTMLAttributes, ReactNode } from "react";
 
 type Props = InputHTMLAttributes<HTMLInputElement> & { name: string; label: string; hint?: string; error?: string };
 
-/** A USWDS text field with its label, hint and error message wired for screen readers. */
-export function Field({ name, label, hint, error, className, ...input }: Props) {
-  const id = input.id ?? `field-${name}`;
-  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
+/** The ids an input names in aria-describedby: its hint and its error, when it has them. */
+export function describedBy(id: string, hint?: string, error?: string) {
+  return [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
+}
+
+/** A USWDS form group: label, hint and error message around one input. */
+export function FieldFrame({ id, label, hint, error, children }: { id: string; label: string; hint?: string; error?: string; children: ReactNode }) {
   return (
     <div className={`usa-form-group${error ? " usa-form-group--error" : ""}`}>
       <label className={`usa-label${error ? " usa-label--error" : ""}`} htmlFor={id}>
@@ -21,15 +24,25 @@ export function Field({ name, label, hint, error, className, ...input }: Props) 
           {error}
         </span>
       ) : null}
+      {children}
+    </div>
+  );
+}
+
+/** A USWDS text field with its label, hint and error message wired for screen readers. */
+export function Field({ name, label, hint, error, className, ...input }: Props) {
+  const id = input.id ?? `field-${name}`;
+  return (
+    <FieldFrame id={id} label={label} hint={hint} error={error}>
       <input
         {...input}
         id={id}
         name={name}
         className={`usa-input${error ? " usa-input--error" : ""}${className ? ` ${className}` : ""}`}
-        aria-describedby={describedBy}
+        aria-describedby={describedBy(id, hint, error)}
         aria-invalid={error ? true : undefined}
       />
-    </div>
+    </FieldFrame>
   );
 }
 

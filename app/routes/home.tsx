@@ -1,6 +1,8 @@
 import { Link } from "react-router";
+import { Dashboard } from "~/components/dashboard.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { listFrameworks } from "~/modules/catalog/catalog.server.ts";
+import { getDashboard } from "~/modules/contracts/dashboard.server.ts";
 import { catalogPaths, kindLabel } from "~/modules/catalog/paths.ts";
 import type { Route } from "./+types/home";
 
@@ -10,11 +12,16 @@ export const permission = "catalog:read";
 
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
+  // Agency people who follow contracts land on their dashboard; everyone else on the catalog.
+  if (auth.actor.permissions.has("contract:read")) {
+    return { dashboard: await auth.run((ctx) => getDashboard(ctx)), frameworks: [], canCreate: auth.actor.permissions.has("contract:edit") };
+  }
   const frameworks = await auth.run((ctx) => listFrameworks(ctx));
-  return { frameworks: frameworks.filter((f) => f.latest) };
+  return { dashboard: null, frameworks: frameworks.filter((f) => f.latest), canCreate: false };
 }
 
 export default function Home({ loaderData }: Route.ComponentProps) {
+  if (loaderData.dashboard) return <Dashboard data={loaderData.dashboard} canCreate={loaderData.canCreate} />;
   return (
     <>
       <section className="padding-y-4">

@@ -1,3 +1,5 @@
 export * from "./access.ts";
 export * from "./audit.ts";
 export * from "./catalog.ts";
+export * from "./vendors.ts";
+export * from "./contracts.ts";

@@ -17,7 +17,8 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await handle.db.execute(
-    sql`truncate catalog_evidence_kind_requirements, catalog_evidence_kinds, catalog_crosswalk, catalog_requirements, catalog_frameworks`,
+    // cascade: contracts that cite the catalog (none in these tests) go with it.
+    sql`truncate catalog_evidence_kind_requirements, catalog_evidence_kinds, catalog_crosswalk, catalog_requirements, catalog_frameworks cascade`,
   );
 });
 

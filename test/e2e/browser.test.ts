@@ -154,22 +154,29 @@ describe.runIf(browserAvailable)("Custody in a real browser", () => {
     await vendorContext.close();
   });
 
-  it("shows the home page: the product, the four frameworks of the catalog, and no accessibility failures", async () => {
+  it("shows an agency's CJIS officer the dashboard as home page: contracts by status, coverage, deadlines, flagged vendors", async () => {
     const page = await open("/");
     await expect(page.title()).resolves.toMatch(/^Custody/);
-    expect(await page.locator("h1").innerText()).toBe("Custody");
+    expect(await page.locator("h1").innerText()).toBe("Dashboard");
     expect(await page.locator(".usa-header .usa-logo").innerText()).toBe("Custody");
-    const cards = page.locator(".usa-card__heading");
-    expect(await cards.allInnerTexts()).toEqual([
-      "IACP Guiding Principles on Cloud Computing in Law Enforcement",
-      "IACP sample contract provisions for cloud services",
-      "FBI CJIS Security Policy",
-      "FBI CJIS Security Addendum",
-    ]);
-    await expectVisible(page.getByText("20 policy areas, 36 controls, 4 control enhancements"));
+    await expectVisible(page.getByRole("heading", { name: "Contracts by status" }));
+    await expectVisible(page.getByRole("link", { name: "Body-worn camera evidence storage" }));
+    await expectVisible(page.getByRole("img", { name: /^Body-worn camera evidence storage: \d+ addressed/ }));
+    await expectVisible(page.getByText(/last day to give notice of non-renewal for/));
+    await expectVisible(page.getByText(/CAD data is stored in Ireland/));
+    // No create buttons for a CJIS officer: the role does not draft contracts.
+    expect(await page.getByRole("link", { name: "New contract" }).count()).toBe(0);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, "home");
     expect(problems).toEqual([]);
+  });
+
+  it("lists the four frameworks of the catalog", async () => {
+    const page = await open("/catalog");
+    for (const title of ["IACP Guiding Principles on Cloud Computing in Law Enforcement", "FBI CJIS Security Policy", "FBI CJIS Security Addendum"]) {
+      await expectVisible(page.getByText(title, { exact: true }));
+    }
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
   });
 
   it("shows a requirement with its figure, source and crosswalk, and no accessibility failures", async () => {

@@ -1,3 +1,6 @@
+import { createHash } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../../app/context.ts";
@@ -8,6 +11,11 @@ import { catalogData } from "../../db/catalog/index.ts";
 import { loadCatalog } from "../../db/catalog/load.ts";
 import type { DatabaseHandle } from "../../db/client.ts";
 import { accessReviews } from "../../db/schema/access.ts";
+import { contractDocuments } from "../../db/schema/contracts.ts";
+import { createContract } from "../../app/modules/contracts/contracts.server.ts";
+import { getMatrix } from "../../app/modules/contracts/coverage.server.ts";
+import { registerVendor } from "../../app/modules/vendors/vendors.server.ts";
+import { as, contractInput, pdfBytes, vendorInput } from "../support/contracts.ts";
 import { auditEvents } from "../../db/schema/audit.ts";
 import { appContext, makeAccount, seedOrganisations, signIn } from "../support/accounts.ts";
 import { createTestDatabase } from "../support/database.ts";
@@ -29,15 +37,20 @@ function flatten(entries: { path?: string; index?: boolean; file: string; childr
 const routes = flatten(routeConfig as never);
 const modules = new Map<string, RouteModule>();
 
-type Tenant = "own" | "other-agency" | "other-vendor";
+type Tenant = "own" | "other-agency" | "other-vendor" | "participating";
 const tenants: Tenant[] = ["own", "other-agency", "other-vendor"];
+/** A contract of one's own agency, one another agency shares with it, and one it has no part in. */
+const contractTenants: Tenant[] = ["own", "participating", "other-agency"];
 
 let handle: DatabaseHandle;
 let context: AppContext;
 const clock = { now: new Date("2026-11-23T11:00:00.000Z") };
 const cookies = new Map<Role, { cookie: string; personId: string }>();
-let subjects: Record<string, Record<Tenant, string>>;
-let reviews: Record<string, Record<Tenant, string>>;
+let subjects: Record<string, Partial<Record<Tenant, string>>>;
+let reviews: Record<string, Partial<Record<Tenant, string>>>;
+let contractsByTenant: Record<string, { contractId: string; documentId: string }>;
+let vendorId: string;
+let requirementId: string;
 
 beforeAll(async () => {
   for (const r of routes) modules.set(r.file, (await import(`../../app/${r.file}`)) as RouteModule);
@@ -71,6 +84,27 @@ beforeAll(async () => {
     vendor: { own: rV, "other-agency": rA, "other-vendor": rW },
     platform: { own: rA, "other-agency": rB, "other-vendor": rW },
   };
+  // Contracts: A's own, B's shared with A, and B's alone; each with one document in the blob store.
+  const buyerA = await makeAccount(handle.db, orgs.agencyA.id, "procurement-officer", clock.now);
+  const buyerB = await makeAccount(handle.db, orgs.agencyB.id, "procurement-officer", clock.now);
+  vendorId = (await as(handle.db, buyerA, clock.now, (ctx) => registerVendor(ctx, vendorInput()))).id;
+  const contract = async (buyer: typeof buyerA, sharedWith: string[]) => {
+    const { id } = await as(handle.db, buyer, clock.now, (ctx) => createContract(ctx, contractInput(vendorId, { sharedWith })));
+    const bytes = pdfBytes(id);
+    const spool = path.join(context.blobs.spoolDir, `${id}.part`);
+    await mkdir(context.blobs.spoolDir, { recursive: true });
+    await writeFile(spool, bytes);
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    await context.blobs.putFile(sha256, spool, bytes.length, "application/pdf");
+    const [doc] = await handle.db
+      .insert(contractDocuments)
+      .values({ contractId: id, version: 1, stage: "draft", filename: "draft.pdf", mediaType: "application/pdf", sizeBytes: bytes.length, sha256, uploadedBy: buyer.personId, uploadedAt: clock.now })
+      .returning();
+    return { contractId: id, documentId: doc!.id };
+  };
+  contractsByTenant = { own: await contract(buyerA, []), participating: await contract(buyerB, [orgs.agencyA.id]), "other-agency": await contract(buyerB, []) };
+  const matrix = await as(handle.db, buyerA, clock.now, (ctx) => getMatrix(ctx, contractsByTenant.own!.contractId));
+  requirementId = matrix.sections.find((s) => s.framework.key === "cjis-policy")!.rows.find((r) => r.code === "AC-7")!.id;
 });
 afterAll(async () => {
   await handle?.close();
@@ -85,11 +119,17 @@ function fill(path: string, role: Role, tenant: Tenant) {
       const name = segment.replace(/^:/, "").replace(/\?$/, "");
       if (!segment.startsWith(":")) return segment === "*" ? "anything" : segment;
       const value =
-        name === "personId"
-          ? subjects[ROLES[role].organisationKind]![tenant]
-          : name === "reviewId"
-            ? reviews[ROLES[role].organisationKind]![tenant]
-            : ({ framework: "cjis-policy", version: "6.0", code: "AC-7", report: "access-list", token: "not-a-real-token" } as Record<string, string>)[name]!;
+        name === "contractId" || name === "documentId"
+          ? (contractsByTenant[tenant] ?? contractsByTenant.own!)[name]
+          : name === "vendorId"
+            ? vendorId
+            : name === "requirementId"
+              ? requirementId
+              : name === "personId"
+                ? subjects[ROLES[role].organisationKind]![tenant]!
+                : name === "reviewId"
+                  ? reviews[ROLES[role].organisationKind]![tenant]!
+                  : ({ framework: "cjis-policy", version: "6.0", code: "AC-7", report: "access-list", token: "not-a-real-token" } as Record<string, string>)[name]!;
       params[name] = value;
       return value;
     })
@@ -98,11 +138,14 @@ function fill(path: string, role: Role, tenant: Tenant) {
 }
 
 /** Routes that show one object, owned by some organisation. */
-const objectRoutes = (path: string) => /:(personId|reviewId)/.test(path);
+const objectRoutes = (path: string) => /:(personId|reviewId|contractId)/.test(path);
+const tenantsOf = (path: string) => (/:contractId/.test(path) ? contractTenants : objectRoutes(path) ? tenants : (["own"] as Tenant[]));
 
 function expected(permission: string, path: string, role: Role, tenant: Tenant): "allow" | 403 | 404 {
   if (permission === "public" || permission === "signed-in") return "allow";
   if (!permissionsOf(role).has(permission as Permission)) return 403;
+  // A shared contract is read by the participating agency and changed only by its owner.
+  if (/:contractId/.test(path)) return tenant === "own" || (tenant === "participating" && permission !== "contract:edit") ? "allow" : 404;
   if (objectRoutes(path) && tenant !== "own" && role !== "platform-admin") return 404;
   return "allow";
 }
@@ -135,7 +178,7 @@ describe("the route table", () => {
       const mod = modules.get(route.file)!;
       if (!mod.loader || mod.permission === "public" || route.path.startsWith("api/")) continue;
       for (const role of ALL_ROLES) {
-        for (const tenant of objectRoutes(route.path) ? tenants : (["own"] as Tenant[])) {
+        for (const tenant of tenantsOf(route.path)) {
           const { url, params } = fill(route.path, role, tenant);
           const want = expected(mod.permission!, route.path, role, tenant);
           const got = await outcome(mod, url, params, cookies.get(role)!.cookie);

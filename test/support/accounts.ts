@@ -1,3 +1,7 @@
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { FileSystemBlobStore } from "../../app/modules/blobs/store.server.ts";
 import type { AppContext } from "../../app/context.ts";
 import { setSessionCookie } from "../../app/http/cookies.server.ts";
 import { platformOrganisation } from "../../app/modules/access/accounts.server.ts";
@@ -52,5 +56,6 @@ export async function cookieHeader(token: string) {
 
 /** The load context the server would build, with a clock the test controls. */
 export function appContext(db: Database, clock: { now: Date }): AppContext {
-  return { db, cspNonce: "test-nonce", secrets: testSecrets, client: testClient, now: () => clock.now, mailer: null };
+  const blobs = new FileSystemBlobStore(mkdtempSync(path.join(os.tmpdir(), "custody-blobs-")));
+  return { db, cspNonce: "test-nonce", secrets: testSecrets, client: testClient, now: () => clock.now, mailer: null, blobs, uploadMaxBytes: 50 * 1024 * 1024 };
 }

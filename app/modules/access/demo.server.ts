@@ -7,6 +7,7 @@ import { acceptInvitation, createInvitation, openInvitation, platformOrganisatio
 import { ROLES, type Role } from "./permissions.ts";
 import type { Secrets } from "./secrets.server.ts";
 import { totpCode } from "./totp.server.ts";
+import { seedDemoContracts } from "../contracts/demo.server.ts";
 
 /**
  * Demo accounts for a new embedded installation: two agencies and one vendor,
@@ -83,7 +84,7 @@ export async function createOrganisationRecord(
   return row!;
 }
 
-const demoPeople: { org: "platform" | "a" | "b" | "v"; role: Role; name: string; email: string }[] = [
+const demoPeople: { org: "platform" | "a" | "b" | "c" | "v"; role: Role; name: string; email: string }[] = [
   { org: "platform", role: "platform-admin", name: "Pat Morales", email: "platform.admin@custody.example" },
   { org: "a", role: "agency-admin", name: "Alex Rivera", email: "admin@riverside-pd.example" },
   { org: "a", role: "procurement-officer", name: "Jordan Lee", email: "procurement@riverside-pd.example" },
@@ -92,6 +93,8 @@ const demoPeople: { org: "platform" | "a" | "b" | "v"; role: Role; name: string;
   { org: "a", role: "auditor", name: "Chris Nakamura", email: "auditor@riverside-pd.example" },
   { org: "b", role: "agency-admin", name: "Morgan Price", email: "admin@lakecounty-so.example" },
   { org: "b", role: "cjis-officer", name: "Taylor Brooks", email: "cjis@lakecounty-so.example" },
+  { org: "b", role: "procurement-officer", name: "Avery Santos", email: "procurement@lakecounty-so.example" },
+  { org: "c", role: "cjis-officer", name: "Riley Chen", email: "cjis@harborcity-pd.example" },
   { org: "v", role: "vendor-admin", name: "Robin Castillo", email: "admin@evidencecloud.example" },
   { org: "v", role: "vendor-representative", name: "Casey Duncan", email: "rep@evidencecloud.example" },
 ];
@@ -103,12 +106,15 @@ export async function seedDemo(db: Database, secrets: Secrets, now: Date): Promi
   const platform = await platformOrganisation(db);
   const a = await createOrganisationRecord(db, { kind: "agency", name: "Riverside Police Department", state: "VA", ori: "VA0990100" });
   const b = await createOrganisationRecord(db, { kind: "agency", name: "Lake County Sheriff's Office", state: "VA", ori: "VA0990200" });
+  const c = await createOrganisationRecord(db, { kind: "agency", name: "Harbor City Police Department", state: "VA", ori: "VA0990300" });
   const v = await createOrganisationRecord(db, { kind: "vendor", name: "EvidenceCloud Inc." });
-  const ids = { platform: platform.id, a: a.id, b: b.id, v: v.id };
+  const ids = { platform: platform.id, a: a.id, b: b.id, c: c.id, v: v.id };
   const accounts: ProvisionedAccount[] = [];
   for (const p of demoPeople) {
     accounts.push(await provisionAccount(db, secrets, { organisationId: ids[p.org], role: p.role, email: p.email, name: p.name, now }));
   }
+  const procurement = accounts.find((x) => x.role === "procurement-officer" && x.organisationId === a.id)!;
+  await seedDemoContracts(db, secrets, now, { procurement, shareWith: b.id });
   return accounts;
 }
 

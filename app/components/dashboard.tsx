@@ -1,0 +1,112 @@
+import { Link } from "react-router";
+import { CoverageLegend, CoverageTable, type CoverageCounts } from "~/components/coverage.tsx";
+import { STATUS_LABELS, STATUS_ORDER, type ContractStatus } from "~/modules/contracts/lifecycle.ts";
+import { contractPaths, vendorPaths } from "~/modules/contracts/paths.ts";
+
+type DashboardData = {
+  today: string;
+  horizon: string;
+  byStatus: Record<ContractStatus, number>;
+  total: number;
+  coverage: { id: string; title: string; vendorName: string; owned: boolean; counts: CoverageCounts; percent: number | null }[];
+  deadlines: { contractId: string; title: string; kind: "renewal-notice" | "end"; on: string; daysLeft: number }[];
+  flagged: { vendorId: string; name: string; flags: { message: string; cites: string }[] }[];
+};
+
+/** The agency's home page. Every item links to the page where it is dealt with. */
+export function Dashboard({ data, canCreate }: { data: DashboardData; canCreate: boolean }) {
+  return (
+    <div className="padding-y-4">
+      <h1>Dashboard</h1>
+      <p className="custody-muted">As of {data.today} (UTC).</p>
+      {canCreate ? (
+        <p>
+          <Link className="usa-button" to={contractPaths.create()}>
+            New contract
+          </Link>
+          <Link className="usa-button usa-button--outline" to={vendorPaths.create()}>
+            Register a vendor
+          </Link>
+        </p>
+      ) : null}
+
+      <section aria-labelledby="status-heading">
+        <h2 id="status-heading">Contracts by status</h2>
+        {data.total === 0 ? <p>No contract yet.</p> : null}
+        <ul className="usa-card-group">
+          {STATUS_ORDER.map((s) => (
+            <li key={s} className="usa-card mobile-lg:grid-col-4 desktop:grid-col-2">
+              <div className="usa-card__container">
+                <div className="usa-card__body">
+                  <p className="font-heading-2xl margin-y-1">{data.byStatus[s]}</p>
+                  <Link to={contractPaths.list({ status: s })}>{STATUS_LABELS[s]}</Link>
+                </div>
+              </div>
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <section aria-labelledby="coverage-heading">
+        <h2 id="coverage-heading">Coverage per contract</h2>
+        <p className="custody-summary">Contracts in force or being negotiated, the least covered first. Each bar opens the contract's coverage matrix.</p>
+        <CoverageLegend />
+        {data.coverage.length === 0 ? (
+          <p>No contract to measure yet.</p>
+        ) : (
+          <CoverageTable
+            caption="Coverage per contract"
+            heading="Contract"
+            rows={data.coverage.map((c) => ({
+              key: c.id,
+              label: c.title,
+              title: (
+                <>
+                  <Link to={contractPaths.matrix(c.id)}>{c.title}</Link>
+                  <div className="custody-muted">
+                    {c.vendorName}
+                    {c.owned ? "" : " · shared with your agency"}
+                  </div>
+                </>
+              ),
+              counts: c.counts,
+              note: `${c.percent ?? 0}% addressed`,
+            }))}
+          />
+        )}
+      </section>
+
+      <section aria-labelledby="deadlines-heading">
+        <h2 id="deadlines-heading">Deadlines in the next 90 days</h2>
+        {data.deadlines.length === 0 ? (
+          <p>No renewal notice or end of term falls before {data.horizon}.</p>
+        ) : (
+          <ul className="usa-list">
+            {data.deadlines.map((d, i) => (
+              <li key={`${d.contractId}-${d.kind}-${i}`}>
+                <strong>{d.on}</strong> ({d.daysLeft === 0 ? "today" : `in ${d.daysLeft} day${d.daysLeft === 1 ? "" : "s"}`}):{" "}
+                {d.kind === "renewal-notice" ? "last day to give notice of non-renewal for " : "end of term of "}
+                <Link to={contractPaths.contract(d.contractId)}>{d.title}</Link>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="flagged-heading">
+        <h2 id="flagged-heading">Vendors flagged for data location or key custody</h2>
+        {data.flagged.length === 0 ? (
+          <p>None of the vendors your agency has recorded is flagged.</p>
+        ) : (
+          <ul className="usa-list">
+            {data.flagged.map((v) => (
+              <li key={v.vendorId}>
+                <Link to={vendorPaths.vendor(v.vendorId)}>{v.name}</Link>: {v.flags.map((f) => f.message).join(" ")}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </div>
+  );
+}

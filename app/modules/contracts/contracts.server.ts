@@ -1,0 +1,280 @@
+import { and, asc, desc, eq, inArray, ne, sql } from "drizzle-orm";
+import { organisations, people } from "../../../db/schema/access.ts";
+import { frameworks } from "../../../db/schema/catalog.ts";
+import { contractFrameworks, contracts, contractShares, contractTerms, type Contract } from "../../../db/schema/contracts.ts";
+import { vendors } from "../../../db/schema/vendors.ts";
+import { freezeFrameworkRevision } from "../catalog/catalog.server.ts";
+import { InvalidInput, type ModuleContext, NotFound, requirePermission } from "../context.server.ts";
+import { isUuid } from "../vendors/vendors.server.ts";
+import { lifecycleOf, todayOf } from "./lifecycle.ts";
+import { checkContract, type ContractValues } from "./schema.ts";
+
+/**
+ * Contracts: owned by one agency, visible to the agencies it is shared with,
+ * changed only by the owner's procurement officers. Status comes from the
+ * dates (lifecycle.ts); the terms that drive deadlines live in contract_terms.
+ */
+
+const NO_ORGANISATION = "00000000-0000-0000-0000-000000000000";
+const orgOf = (ctx: ModuleContext) => ctx.actor.organisationId ?? NO_ORGANISATION;
+
+/** Contracts the actor's agency owns or has been given a share of. */
+export function visibleToActor(ctx: ModuleContext) {
+  const org = orgOf(ctx);
+  return sql`(${contracts.agencyId} = ${org} or exists (select 1 from contract_shares s where s.contract_id = ${contracts.id} and s.agency_id = ${org}))`;
+}
+
+/** The frameworks a new contract is measured against: the latest principles, provisions and CJIS policy. */
+export async function defaultFrameworks(ctx: Pick<ModuleContext, "db">) {
+  const rows = await ctx.db.select({ id: frameworks.id, key: frameworks.key, version: frameworks.version, revision: frameworks.revision, title: frameworks.title, shortTitle: frameworks.shortTitle, position: frameworks.position }).from(frameworks).orderBy(asc(frameworks.position), desc(frameworks.version), desc(frameworks.revision));
+  const latest = new Map<string, (typeof rows)[number]>();
+  for (const r of rows) if (!latest.has(r.key)) latest.set(r.key, r);
+  const all = [...latest.values()];
+  return { all, defaults: all.filter((f) => ["iacp-principles", "iacp-provisions", "cjis-policy"].includes(f.key)), cjisVersions: rows.filter((r) => r.key === "cjis-policy") };
+}
+
+export async function listContracts(ctx: ModuleContext, filter: { vendorId?: string; status?: string } = {}) {
+  requirePermission(ctx, "contract:read");
+  const rows = await ctx.db
+    .select({
+      id: contracts.id,
+      title: contracts.title,
+      reference: contracts.reference,
+      kind: contracts.kind,
+      stage: contracts.stage,
+      effectiveOn: contracts.effectiveOn,
+      endsOn: contracts.endsOn,
+      autoRenew: contracts.autoRenew,
+      renewalTermMonths: contracts.renewalTermMonths,
+      noticePeriodDays: contracts.noticePeriodDays,
+      terminatedOn: contracts.terminatedOn,
+      agencyId: contracts.agencyId,
+      agencyName: organisations.name,
+      vendorId: contracts.vendorId,
+      vendorName: vendors.legalName,
+      valueCents: contracts.valueCents,
+    })
+    .from(contracts)
+    .innerJoin(organisations, eq(organisations.id, contracts.agencyId))
+    .innerJoin(vendors, eq(vendors.id, contracts.vendorId))
+    .where(and(visibleToActor(ctx), filter.vendorId && isUuid(filter.vendorId) ? eq(contracts.vendorId, filter.vendorId) : undefined))
+    .orderBy(asc(contracts.title));
+  const today = todayOf(ctx.now);
+  const result = rows
+    .map((r) => ({ ...r, owned: r.agencyId === ctx.actor.organisationId, lifecycle: lifecycleOf(r, today) }))
+    .filter((r) => !filter.status || r.lifecycle.status === filter.status);
+  ctx.audit.record({ action: "contract.list.read", objectType: "contract", details: { filter, count: result.length } });
+  return result;
+}
+
+/** One contract the actor can see, with its terms, sharing and frameworks. */
+export async function getContract(ctx: ModuleContext, contractId: string, options: { audit?: boolean } = {}) {
+  requirePermission(ctx, "contract:read");
+  if (!isUuid(contractId)) throw new NotFound("contract", contractId);
+  const [row] = await ctx.db
+    .select({ contract: contracts, agencyName: organisations.name, vendorName: vendors.legalName, vendorTradeName: vendors.tradeName })
+    .from(contracts)
+    .innerJoin(organisations, eq(organisations.id, contracts.agencyId))
+    .innerJoin(vendors, eq(vendors.id, contracts.vendorId))
+    .where(and(eq(contracts.id, contractId), visibleToActor(ctx)));
+  if (!row) throw new NotFound("contract", contractId);
+  const [terms] = await ctx.db.select().from(contractTerms).where(eq(contractTerms.contractId, contractId));
+  const shares = await ctx.db
+    .select({ agencyId: contractShares.agencyId, name: organisations.name, sharedAt: contractShares.sharedAt })
+    .from(contractShares)
+    .innerJoin(organisations, eq(organisations.id, contractShares.agencyId))
+    .where(eq(contractShares.contractId, contractId))
+    .orderBy(asc(organisations.name));
+  const measuredAgainst = await ctx.db
+    .select({ id: frameworks.id, key: frameworks.key, version: frameworks.version, revision: frameworks.revision, shortTitle: frameworks.shortTitle, title: frameworks.title })
+    .from(contractFrameworks)
+    .innerJoin(frameworks, eq(frameworks.id, contractFrameworks.frameworkId))
+    .where(eq(contractFrameworks.contractId, contractId))
+    .orderBy(asc(frameworks.position));
+  const [cjis] = terms?.cjisFrameworkId
+    ? await ctx.db.select({ version: frameworks.version, published: frameworks.published, shortTitle: frameworks.shortTitle }).from(frameworks).where(eq(frameworks.id, terms.cjisFrameworkId))
+    : [];
+  const related = await ctx.db
+    .select({ id: contracts.id, title: contracts.title, kind: contracts.kind, parentId: contracts.parentId })
+    .from(contracts)
+    .where(and(visibleToActor(ctx), sql`(${contracts.id} = ${row.contract.parentId ?? NO_ORGANISATION} or ${contracts.parentId} = ${contractId})`));
+  const owned = row.contract.agencyId === ctx.actor.organisationId;
+  if (options.audit !== false) ctx.audit.record({ action: "contract.read", objectType: "contract", objectId: contractId, organisationId: row.contract.agencyId });
+  return {
+    contract: row.contract,
+    agencyName: row.agencyName,
+    vendorName: row.vendorName,
+    vendorTradeName: row.vendorTradeName,
+    terms: terms!,
+    cjisCited: cjis ?? null,
+    shares,
+    frameworks: measuredAgainst,
+    parent: related.find((r) => r.id === row.contract.parentId) ?? null,
+    children: related.filter((r) => r.parentId === contractId),
+    lifecycle: lifecycleOf(row.contract, todayOf(ctx.now)),
+    owned,
+    canEdit: owned && ctx.actor.permissions.has("contract:edit"),
+  };
+}
+
+/** The contract, if the actor's agency owns it and the actor may change it; otherwise NotFound (404). */
+export async function getEditableContract(ctx: ModuleContext, contractId: string) {
+  requirePermission(ctx, "contract:edit");
+  const view = await getContract(ctx, contractId, { audit: false });
+  if (!view.canEdit) throw new NotFound("contract", contractId);
+  return view;
+}
+
+/** What the contract form offers: vendors, the agency's contracts (to amend), other agencies, frameworks. */
+export async function contractFormOptions(ctx: ModuleContext, exceptContractId?: string) {
+  requirePermission(ctx, "contract:edit");
+  const vendorOptions = await ctx.db.select({ id: vendors.id, name: vendors.legalName }).from(vendors).orderBy(asc(vendors.legalName));
+  const parentOptions = await ctx.db
+    .select({ id: contracts.id, title: contracts.title })
+    .from(contracts)
+    .where(and(eq(contracts.agencyId, orgOf(ctx)), exceptContractId ? ne(contracts.id, exceptContractId) : undefined))
+    .orderBy(asc(contracts.title));
+  const agencies = await ctx.db
+    .select({ id: organisations.id, name: organisations.name })
+    .from(organisations)
+    .where(and(eq(organisations.kind, "agency"), eq(organisations.status, "active"), ne(organisations.id, orgOf(ctx))))
+    .orderBy(asc(organisations.name));
+  const fw = await defaultFrameworks(ctx);
+  return { vendors: vendorOptions, parents: parentOptions, agencies, frameworks: fw.all, defaultFrameworkIds: fw.defaults.map((f) => f.id), cjisVersions: fw.cjisVersions };
+}
+
+function parseContract(raw: unknown): ContractValues {
+  const result = checkContract((raw ?? {}) as Record<string, unknown>);
+  if ("errors" in result) throw new InvalidInput(result.errors);
+  return result.values;
+}
+
+async function checkReferences(ctx: ModuleContext, input: ContractValues, contractId?: string) {
+  const errors: Record<string, string> = {};
+  const [vendor] = await ctx.db.select({ id: vendors.id }).from(vendors).where(eq(vendors.id, input.vendorId));
+  if (!vendor) errors.vendorId = "Choose the vendor from the list (register it first if it is new).";
+  if (input.parentId) {
+    const [parent] = await ctx.db.select({ id: contracts.id, parentId: contracts.parentId }).from(contracts).where(and(eq(contracts.id, input.parentId), eq(contracts.agencyId, orgOf(ctx))));
+    if (!parent || parent.id === contractId) errors.parentId = "Choose one of your agency's other contracts.";
+  }
+  if (input.sharedWith.length > 0) {
+    const found = await ctx.db.select({ id: organisations.id }).from(organisations).where(and(inArray(organisations.id, input.sharedWith), eq(organisations.kind, "agency"), eq(organisations.status, "active"), ne(organisations.id, orgOf(ctx))));
+    if (found.length !== new Set(input.sharedWith).size) errors.sharedWith = "Share only with other participating agencies from the list.";
+  }
+  const fw = await defaultFrameworks(ctx);
+  const frameworkIds = input.frameworkIds.length > 0 ? input.frameworkIds : fw.defaults.map((f) => f.id);
+  const known = await ctx.db.select({ id: frameworks.id, key: frameworks.key }).from(frameworks).where(inArray(frameworks.id, frameworkIds));
+  if (known.length !== new Set(frameworkIds).size) errors.frameworkIds = "Choose frameworks from the list.";
+  if (new Set(known.map((k) => k.key)).size !== known.length) errors.frameworkIds = "Measure the contract against one version of each framework.";
+  let cjisFrameworkId = input.cjisFrameworkId ?? fw.cjisVersions[0]?.id ?? null;
+  if (input.cjisFrameworkId && !fw.cjisVersions.some((v) => v.id === input.cjisFrameworkId)) errors.cjisFrameworkId = "Choose a CJIS Security Policy version from the list.";
+  if (!cjisFrameworkId) cjisFrameworkId = null;
+  if (Object.keys(errors).length > 0) throw new InvalidInput(errors);
+  return { frameworkIds: [...new Set(frameworkIds)], cjisFrameworkId };
+}
+
+function contractColumns(input: ContractValues) {
+  return {
+    kind: input.kind,
+    parentId: input.parentId ?? null,
+    vendorId: input.vendorId,
+    title: input.title,
+    reference: input.reference ?? null,
+    services: input.services ?? "",
+    valueCents: input.valueCents ?? null,
+    stage: input.stage,
+    signedOn: input.signedOn ?? null,
+    effectiveOn: input.effectiveOn ?? null,
+    endsOn: input.endsOn ?? null,
+    autoRenew: input.autoRenew,
+    renewalTermMonths: input.renewalTermMonths ?? null,
+    noticePeriodDays: input.noticePeriodDays ?? null,
+    terminatedOn: input.stage === "terminated" ? (input.terminatedOn ?? null) : null,
+    terminationReason: input.stage === "terminated" ? (input.terminationReason ?? null) : null,
+  };
+}
+
+function termColumns(input: ContractValues, cjisFrameworkId: string | null) {
+  return {
+    breachNoticeHours: input.breachNoticeHours ?? 1,
+    legalProcessNoticeHours: input.legalProcessNoticeHours ?? 72,
+    auditIntervalMonths: input.auditIntervalMonths ?? 12,
+    minCyberInsuranceCents: input.minCyberInsuranceCents ?? null,
+    availabilityCritical: input.availabilityCritical ?? null,
+    availabilityEssential: input.availabilityEssential ?? null,
+    availabilityStandard: input.availabilityStandard ?? null,
+    availabilityArchive: input.availabilityArchive ?? null,
+    locationChangeNoticeDays: input.locationChangeNoticeDays ?? 30,
+    personnelRosterRequired: input.personnelRosterRequired,
+    cjisFrameworkId,
+  };
+}
+
+async function writeSharesAndFrameworks(ctx: ModuleContext, contractId: string, sharedWith: string[], frameworkIds: string[], cjisFrameworkId: string | null) {
+  const currentShares = (await ctx.db.select({ agencyId: contractShares.agencyId }).from(contractShares).where(eq(contractShares.contractId, contractId))).map((s) => s.agencyId);
+  const wanted = new Set(sharedWith);
+  const added = [...wanted].filter((a) => !currentShares.includes(a));
+  const removed = currentShares.filter((a) => !wanted.has(a));
+  if (removed.length > 0) await ctx.db.delete(contractShares).where(and(eq(contractShares.contractId, contractId), inArray(contractShares.agencyId, removed)));
+  if (added.length > 0) await ctx.db.insert(contractShares).values(added.map((agencyId) => ({ contractId, agencyId, sharedBy: ctx.actor.personId, sharedAt: ctx.now })));
+  for (const agencyId of added) ctx.audit.record({ action: "contract.share", objectType: "contract", objectId: contractId, details: { sharedWith: agencyId } });
+  for (const agencyId of removed) ctx.audit.record({ action: "contract.unshare", objectType: "contract", objectId: contractId, details: { sharedWith: agencyId } });
+
+  const currentFrameworks = (await ctx.db.select({ id: contractFrameworks.frameworkId }).from(contractFrameworks).where(eq(contractFrameworks.contractId, contractId))).map((f) => f.id);
+  const frameworkChange = JSON.stringify([...currentFrameworks].sort()) !== JSON.stringify([...frameworkIds].sort());
+  if (frameworkChange) {
+    await ctx.db.delete(contractFrameworks).where(eq(contractFrameworks.contractId, contractId));
+    await ctx.db.insert(contractFrameworks).values(frameworkIds.map((frameworkId) => ({ contractId, frameworkId })));
+  }
+  // A revision a contract cites is frozen: the catalog loader never rewrites it.
+  for (const id of new Set([...frameworkIds, ...(cjisFrameworkId ? [cjisFrameworkId] : [])])) await freezeFrameworkRevision(ctx, id);
+  return { added, removed, frameworkChange: frameworkChange ? { from: currentFrameworks, to: frameworkIds } : null };
+}
+
+export async function createContract(ctx: ModuleContext, raw: unknown) {
+  requirePermission(ctx, "contract:edit");
+  if (ctx.actor.organisationKind !== "agency") throw new Error("only an agency owns contracts");
+  const input = parseContract(raw);
+  const { frameworkIds, cjisFrameworkId } = await checkReferences(ctx, input);
+  const [row] = await ctx.db
+    .insert(contracts)
+    .values({ ...contractColumns(input), agencyId: ctx.actor.organisationId!, createdBy: ctx.actor.personId, createdAt: ctx.now, updatedAt: ctx.now })
+    .returning();
+  await ctx.db.insert(contractTerms).values({ contractId: row!.id, ...termColumns(input, cjisFrameworkId), updatedAt: ctx.now });
+  await writeSharesAndFrameworks(ctx, row!.id, input.sharedWith, frameworkIds, cjisFrameworkId);
+  ctx.audit.record({ action: "contract.create", objectType: "contract", objectId: row!.id, details: { title: input.title, kind: input.kind, vendorId: input.vendorId, stage: input.stage, sharedWith: input.sharedWith } });
+  return row!;
+}
+
+export async function updateContract(ctx: ModuleContext, contractId: string, raw: unknown) {
+  const current = await getEditableContract(ctx, contractId);
+  const input = parseContract(raw);
+  const { frameworkIds, cjisFrameworkId } = await checkReferences(ctx, input, contractId);
+  const next = contractColumns(input);
+  const nextTerms = termColumns(input, cjisFrameworkId);
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  for (const [key, value] of Object.entries(next)) {
+    const before = current.contract[key as keyof Contract];
+    if (before !== value) changes[key] = { from: before, to: value };
+  }
+  for (const [key, value] of Object.entries(nextTerms)) {
+    const before = current.terms[key as keyof typeof current.terms];
+    // Availability targets come back from numeric columns as "99.900": compare them as numbers.
+    const same = before === value || (typeof value === "string" && typeof before === "string" && key.startsWith("availability") && Number(before) === Number(value));
+    if (!same) changes[key] = { from: before, to: value };
+  }
+  await ctx.db.update(contracts).set({ ...next, updatedAt: ctx.now }).where(eq(contracts.id, contractId));
+  await ctx.db.update(contractTerms).set({ ...nextTerms, updatedAt: ctx.now }).where(eq(contractTerms.contractId, contractId));
+  const sharing = await writeSharesAndFrameworks(ctx, contractId, input.sharedWith, frameworkIds, cjisFrameworkId);
+  if (sharing.frameworkChange) changes.frameworks = sharing.frameworkChange;
+  ctx.audit.record({ action: "contract.update", objectType: "contract", objectId: contractId, details: { changes } });
+  return { changed: Object.keys(changes), shared: sharing.added, unshared: sharing.removed };
+}
+
+/** Display names of people, for histories. */
+export async function peopleNames(ctx: Pick<ModuleContext, "db">, ids: (string | null)[]) {
+  const wanted = [...new Set(ids.filter((i): i is string => Boolean(i)))];
+  if (wanted.length === 0) return new Map<string, string>();
+  const rows = await ctx.db.select({ id: people.id, name: people.name }).from(people).where(inArray(people.id, wanted));
+  return new Map(rows.map((r) => [r.id, r.name]));
+}

@@ -1,0 +1,364 @@
+import { and, asc, desc, eq, inArray, or, sql } from "drizzle-orm";
+import { queryRows } from "../../../db/client.ts";
+import { crosswalk, frameworks, requirements } from "../../../db/schema/catalog.ts";
+import { contractFrameworks, coverageChanges, coverageEntries, type CoverageStatus } from "../../../db/schema/contracts.ts";
+import { InvalidInput, type ModuleContext, NotFound } from "../context.server.ts";
+import { parseInput } from "../validation.server.ts";
+import { vendorFlags } from "../vendors/flags.ts";
+import { isUuid, profileOf } from "../vendors/vendors.server.ts";
+import { getContract, getEditableContract, peopleNames } from "./contracts.server.ts";
+import { type Counts, percentAddressed } from "./figures.ts";
+import { contractPaths, vendorPaths } from "./paths.ts";
+import { type CoverageKey, CoverageSchema } from "./schema.ts";
+
+/**
+ * The coverage matrix: for each requirement of the frameworks a contract is
+ * measured against, whether and where the contract addresses it, with the
+ * history of every change. The crosswalk ties the frameworks together: a
+ * provision's status shows against the principles and CJIS controls it serves,
+ * and a principle's status is summarised from its provisions.
+ */
+
+const emptyCounts = (): Counts => ({ addressed: 0, partial: 0, missing: 0, "not-applicable": 0, unassessed: 0, total: 0 });
+function add(counts: Counts, status: CoverageKey) {
+  counts[status] += 1;
+  counts.total += 1;
+}
+
+/** A parenthesised list of uuid parameters for `in`. */
+const uuidList = (ids: string[]) => sql`(${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`;
+
+type MatrixRow = {
+  id: string;
+  frameworkId: string;
+  code: string;
+  kind: string;
+  title: string;
+  parentId: string | null;
+  sortOrder: number;
+  status: CoverageKey;
+  section: string;
+  notes: string;
+  reason: string | null;
+  updatedAt: Date | null;
+};
+
+/** The requirements of a contract's matrix with their entries, and the crosswalk among them: three queries. */
+async function loadMatrix(ctx: ModuleContext, contractId: string) {
+  const measured = await ctx.db
+    .select({ id: frameworks.id, key: frameworks.key, version: frameworks.version, revision: frameworks.revision, shortTitle: frameworks.shortTitle, title: frameworks.title, kind: frameworks.kind })
+    .from(contractFrameworks)
+    .innerJoin(frameworks, eq(frameworks.id, contractFrameworks.frameworkId))
+    .where(eq(contractFrameworks.contractId, contractId))
+    .orderBy(asc(frameworks.position));
+  const ids = measured.map((f) => f.id);
+  const all = ids.length
+    ? await ctx.db
+        .select({
+          id: requirements.id,
+          frameworkId: requirements.frameworkId,
+          code: requirements.code,
+          kind: requirements.kind,
+          title: requirements.title,
+          parentId: requirements.parentId,
+          sortOrder: requirements.sortOrder,
+          status: coverageEntries.status,
+          section: coverageEntries.section,
+          notes: coverageEntries.notes,
+          reason: coverageEntries.reason,
+          updatedAt: coverageEntries.updatedAt,
+        })
+        .from(requirements)
+        .leftJoin(coverageEntries, and(eq(coverageEntries.requirementId, requirements.id), eq(coverageEntries.contractId, contractId)))
+        .where(inArray(requirements.frameworkId, ids))
+        .orderBy(asc(requirements.sortOrder))
+    : [];
+  const headings = new Map(all.filter((r) => r.kind === "policy-area").map((r) => [r.id, r]));
+  const rows: MatrixRow[] = all
+    .filter((r) => r.kind !== "policy-area")
+    .map((r) => ({ ...r, status: (r.status ?? "unassessed") as CoverageKey, section: r.section ?? "", notes: r.notes ?? "", reason: r.reason ?? null }));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const links = rows.length
+    ? await ctx.db
+        .select({ fromId: crosswalk.fromId, toId: crosswalk.toId, relationship: crosswalk.relationship })
+        .from(crosswalk)
+        .where(or(inArray(crosswalk.fromId, [...byId.keys()]), inArray(crosswalk.toId, [...byId.keys()])))
+    : [];
+  const linked = new Map<string, string[]>();
+  for (const l of links) {
+    if (!byId.has(l.fromId) || !byId.has(l.toId)) continue;
+    linked.set(l.fromId, [...(linked.get(l.fromId) ?? []), l.toId]);
+    linked.set(l.toId, [...(linked.get(l.toId) ?? []), l.fromId]);
+  }
+  const allById = new Map(all.map((r) => [r.id, r]));
+  /** The policy area a CJIS control (or a control's enhancement) sits in. */
+  const areaOf = (r: { parentId: string | null }) => {
+    let parent = r.parentId ? allById.get(r.parentId) : undefined;
+    while (parent && parent.kind !== "policy-area") parent = parent.parentId ? allById.get(parent.parentId) : undefined;
+    return parent ? headings.get(parent.id) : undefined;
+  };
+  return { measured, rows, byId, linked, areaOf };
+}
+
+/** Derived status of a principle from the provisions that serve it. */
+function summaryOf(statuses: CoverageKey[]): CoverageKey {
+  const applicable = statuses.filter((s) => s !== "not-applicable");
+  if (statuses.length === 0 || statuses.every((s) => s === "unassessed")) return "unassessed";
+  if (applicable.length === 0) return "not-applicable";
+  if (applicable.every((s) => s === "addressed")) return "addressed";
+  if (applicable.some((s) => s === "addressed" || s === "partial")) return "partial";
+  // Only missing ones so far (the rest not yet assessed): the principle is missing.
+  return "missing";
+}
+
+const label = (r: { kind: string; code: string }) =>
+  r.kind === "principle" ? `IACP principle ${r.code}` : r.kind === "provision" ? `IACP provision ${r.code}` : r.kind === "addendum-section" ? `Security Addendum §${r.code}` : r.kind === "certification" ? "Security Addendum certification" : `CJIS ${r.code}`;
+
+function figures(m: Awaited<ReturnType<typeof loadMatrix>>) {
+  const contract = emptyCounts();
+  const perFramework = new Map<string, Counts>();
+  for (const r of m.rows) {
+    add(contract, r.status);
+    const f = perFramework.get(r.frameworkId) ?? emptyCounts();
+    add(f, r.status);
+    perFramework.set(r.frameworkId, f);
+  }
+  const perPrinciple = m.rows
+    .filter((r) => r.kind === "principle")
+    .map((p) => {
+      const counts = emptyCounts();
+      for (const id of m.linked.get(p.id) ?? []) add(counts, m.byId.get(id)!.status);
+      return { id: p.id, code: p.code, title: p.title, counts, percent: percentAddressed(counts) };
+    });
+  return { contract, percent: percentAddressed(contract), perFramework, perPrinciple };
+}
+
+/** The whole matrix of a contract, grouped by framework (and CJIS policy area), with figures and conflicts. */
+export async function getMatrix(ctx: ModuleContext, contractId: string, filter: { status?: string } = {}) {
+  const view = await getContract(ctx, contractId, { audit: false });
+  const m = await loadMatrix(ctx, contractId);
+  const fig = figures(m);
+  const statusFilter = filter.status && ["addressed", "partial", "missing", "not-applicable", "unassessed"].includes(filter.status) ? (filter.status as CoverageKey) : null;
+  const sections = m.measured.map((f) => {
+    const rows = m.rows
+      .filter((r) => r.frameworkId === f.id)
+      .map((r) => {
+        const others = (m.linked.get(r.id) ?? []).map((id) => m.byId.get(id)!);
+        const provisions = r.kind === "principle" ? others.filter((o) => o.kind === "provision") : [];
+        return {
+          ...r,
+          label: label(r),
+          area: m.areaOf(r) ? { code: m.areaOf(r)!.code, title: m.areaOf(r)!.title } : null,
+          links: others.map((o) => ({ id: o.id, label: label(o), status: o.status })),
+          fromProvisions: r.kind === "principle" ? { status: summaryOf(provisions.map((p) => p.status)), count: provisions.length } : null,
+        };
+      })
+      .filter((r) => !statusFilter || r.status === statusFilter);
+    return { framework: f, counts: fig.perFramework.get(f.id) ?? emptyCounts(), rows };
+  });
+  const conflicts = await contractConflicts(ctx, view);
+  ctx.audit.record({ action: "contract.coverage.read", objectType: "contract", objectId: contractId, organisationId: view.contract.agencyId, details: { status: statusFilter } });
+  return { view, sections, figures: { contract: fig.contract, percent: fig.percent, perPrinciple: fig.perPrinciple }, conflicts, statusFilter };
+}
+
+export type Conflict = { code: string; message: string; cites: string; fix: { label: string; href: string } | null };
+
+/** Where the owning agency's record of the vendor, or the contract's own terms, contradict what the contract needs. */
+export async function contractConflicts(ctx: ModuleContext, view: Awaited<ReturnType<typeof getContract>>): Promise<Conflict[]> {
+  const profile = await profileOf(ctx, view.contract.vendorId, view.contract.agencyId);
+  const ownerFix = (label: string, href: string) => (view.owned && ctx.actor.permissions.has("vendor:edit") ? { label, href } : null);
+  const conflicts: Conflict[] = [];
+  if (!profile) {
+    conflicts.push({
+      code: "no-vendor-record",
+      message: "The owning agency has not recorded where this vendor stores data, who holds the keys, or its legal-notice address.",
+      cites: "CJIS Security Policy v6.0 SC-28, SC-12; IACP principle 4",
+      fix: ownerFix("Record the vendor's details", vendorPaths.edit(view.contract.vendorId)),
+    });
+  } else {
+    for (const flag of vendorFlags(profile)) {
+      if (flag.code === "key-custody-provider") {
+        if (view.terms.personnelRosterRequired) continue;
+        conflicts.push({
+          code: "provider-keys-without-roster",
+          message: "The provider holds the encryption keys, but the contract does not require a roster of its personnel with fingerprint checks, Security Addendum signatures and training.",
+          cites: flag.cites + "; CJIS Security Policy v6.0 PS-3",
+          fix: view.canEdit ? { label: "Require a personnel roster in the terms", href: contractPaths.edit(view.contract.id, "terms") } : null,
+        });
+        continue;
+      }
+      conflicts.push({ code: flag.code, message: flag.message, cites: flag.cites, fix: ownerFix("Correct the vendor record", vendorPaths.edit(view.contract.vendorId)) });
+    }
+  }
+  if (view.terms.breachNoticeHours > 1) {
+    conflicts.push({
+      code: "breach-window",
+      message: `The contract allows ${view.terms.breachNoticeHours} hours to report a breach; incidents are to be reported within one hour of discovery.`,
+      cites: "CJIS Security Policy v6.0 IR-6",
+      fix: view.canEdit ? { label: "Shorten the breach-notification window", href: contractPaths.edit(view.contract.id, "terms") } : null,
+    });
+  }
+  return conflicts;
+}
+
+/** One requirement of a contract's matrix: its entry, its history, and what it contributes to through the crosswalk. */
+export async function getCoverageEntry(ctx: ModuleContext, contractId: string, requirementId: string) {
+  const view = await getContract(ctx, contractId, { audit: false });
+  if (!isUuid(requirementId)) throw new NotFound("requirement", requirementId);
+  const m = await loadMatrix(ctx, contractId);
+  const row = m.byId.get(requirementId);
+  if (!row) throw new NotFound("requirement", requirementId);
+  const [detail] = await ctx.db
+    .select({ summary: requirements.summary, citation: requirements.citation, figure: requirements.figure, frameworkKey: frameworks.key, frameworkVersion: frameworks.version, frameworkTitle: frameworks.shortTitle })
+    .from(requirements)
+    .innerJoin(frameworks, eq(frameworks.id, requirements.frameworkId))
+    .where(eq(requirements.id, requirementId));
+  const history = await ctx.db
+    .select()
+    .from(coverageChanges)
+    .where(and(eq(coverageChanges.contractId, contractId), eq(coverageChanges.requirementId, requirementId)))
+    .orderBy(desc(coverageChanges.changedAt), desc(coverageChanges.id));
+  const names = await peopleNames(ctx, history.map((h) => h.changedBy));
+  const contributes = (m.linked.get(requirementId) ?? []).map((id) => m.byId.get(id)!).map((o) => ({ id: o.id, label: label(o), title: o.title, kind: o.kind, status: o.status }));
+  const provisions = row.kind === "principle" ? contributes.filter((c) => c.kind === "provision") : [];
+  ctx.audit.record({ action: "contract.coverage.entry.read", objectType: "contract", objectId: contractId, organisationId: view.contract.agencyId, details: { requirementId } });
+  return {
+    view,
+    requirement: { ...row, ...detail!, label: label(row) },
+    contributes,
+    fromProvisions: row.kind === "principle" ? { status: summaryOf(provisions.map((p) => p.status)), count: provisions.length } : null,
+    history: history.map((h) => ({ ...h, changedByName: h.changedBy ? (names.get(h.changedBy) ?? "—") : "—" })),
+  };
+}
+
+type EntryState = { status: CoverageStatus; section: string; notes: string; reason: string | null };
+
+/**
+ * Set the status of one or several requirements of a contract at once. Each
+ * change is kept in the history with its before and after; a requirement whose
+ * entry would not change is left alone.
+ */
+export async function setCoverage(ctx: ModuleContext, contractId: string, requirementIds: string[], raw: unknown) {
+  const view = await getEditableContract(ctx, contractId);
+  const wanted = [...new Set(requirementIds)];
+  if (wanted.length === 0) throw new InvalidInput({ requirementIds: "Choose at least one requirement." });
+  const input = parseInput(CoverageSchema, raw);
+  const m = await loadMatrix(ctx, contractId);
+  if (wanted.some((id) => !m.byId.has(id))) throw new InvalidInput({ requirementIds: "Choose requirements of this contract's matrix." });
+  const existing = await ctx.db.select().from(coverageEntries).where(and(eq(coverageEntries.contractId, contractId), inArray(coverageEntries.requirementId, wanted)));
+  const before = new Map(existing.map((e) => [e.requirementId, { status: e.status, section: e.section, notes: e.notes, reason: e.reason } as EntryState]));
+  const next: EntryState = { status: input.status, section: input.section ?? "", notes: input.notes ?? "", reason: input.status === "not-applicable" ? (input.reason ?? null) : null };
+  const changed: string[] = [];
+  for (const id of wanted) {
+    const prior = before.get(id) ?? null;
+    // In a bulk change, keep each requirement's own notes and section unless new ones are given.
+    const after: EntryState = wanted.length > 1 && prior ? { ...next, section: input.section ?? prior.section, notes: input.notes ?? prior.notes } : next;
+    if (prior && JSON.stringify(prior) === JSON.stringify(after)) continue;
+    changed.push(id);
+    await ctx.db
+      .insert(coverageEntries)
+      .values({ contractId, requirementId: id, ...after, updatedBy: ctx.actor.personId, updatedAt: ctx.now })
+      .onConflictDoUpdate({ target: [coverageEntries.contractId, coverageEntries.requirementId], set: { ...after, updatedBy: ctx.actor.personId, updatedAt: ctx.now } });
+    await ctx.db.insert(coverageChanges).values({ contractId, requirementId: id, changedBy: ctx.actor.personId, changedAt: ctx.now, before: prior, after });
+  }
+  ctx.audit.record({
+    action: wanted.length > 1 ? "contract.coverage.bulk-set" : "contract.coverage.set",
+    objectType: "contract",
+    objectId: contractId,
+    organisationId: view.contract.agencyId,
+    details: { status: input.status, requirements: changed.map((id) => m.byId.get(id)!.code), unchanged: wanted.length - changed.length },
+  });
+  const contributes = [...new Set(changed.flatMap((id) => m.linked.get(id) ?? []))].map((id) => label(m.byId.get(id)!));
+  return { changed: changed.length, unchanged: wanted.length - changed.length, contributes };
+}
+
+/** Every missing or partial requirement, with the IACP provisions that would close it. */
+export async function getGapReport(ctx: ModuleContext, contractId: string) {
+  const view = await getContract(ctx, contractId, { audit: false });
+  const m = await loadMatrix(ctx, contractId);
+  const closers = await closingProvisions(ctx);
+  const [provisionFramework] = await ctx.db.select({ key: frameworks.key, version: frameworks.version }).from(frameworks).where(eq(frameworks.key, "iacp-provisions")).orderBy(desc(frameworks.version), desc(frameworks.revision)).limit(1);
+  const gaps = m.rows
+    .filter((r) => r.status === "missing" || r.status === "partial")
+    .map((r) => {
+      const framework = m.measured.find((f) => f.id === r.frameworkId)!;
+      const closing = r.kind === "provision" ? [{ code: r.code, title: r.title, frameworkKey: framework.key, frameworkVersion: framework.version }] : closers(r.id);
+      return { id: r.id, label: label(r), code: r.code, kind: r.kind, title: r.title, framework: framework.shortTitle, status: r.status, section: r.section, notes: r.notes, closing };
+    });
+  const unassessed = m.rows.filter((r) => r.status === "unassessed").length;
+  ctx.audit.record({ action: "contract.gaps.read", objectType: "contract", objectId: contractId, organisationId: view.contract.agencyId, details: { gaps: gaps.length } });
+  return { view, gaps, unassessed, provisionFramework: provisionFramework ?? null };
+}
+
+type Provision = { code: string; title: string; frameworkKey: string; frameworkVersion: string };
+
+/**
+ * The IACP sample provisions whose subject would close a gap in a requirement:
+ * those the crosswalk links to it directly, or else those that serve the
+ * principles it is linked to (a CJIS control mapped only to principle 6 is
+ * closed by provision 9, which serves principle 6).
+ */
+async function closingProvisions(ctx: ModuleContext) {
+  const rows = await queryRows<{ a: string; b: string; b_kind: string; b_code: string; b_title: string; b_key: string; b_version: string; b_order: number }>(
+    ctx.db,
+    sql`select x.a, x.b, r.kind as b_kind, r.code as b_code, r.title as b_title, f.key as b_key, f.version as b_version, r.sort_order as b_order
+        from (select from_id as a, to_id as b from catalog_crosswalk union all select to_id, from_id from catalog_crosswalk) x
+        join catalog_requirements r on r.id = x.b
+        join catalog_frameworks f on f.id = r.framework_id
+        order by r.sort_order`,
+  );
+  const neighbours = new Map<string, typeof rows>();
+  for (const row of rows) neighbours.set(row.a, [...(neighbours.get(row.a) ?? []), row]);
+  const provisionsOf = (id: string) =>
+    (neighbours.get(id) ?? []).filter((n) => n.b_kind === "provision").map((n): Provision => ({ code: n.b_code, title: n.b_title, frameworkKey: n.b_key, frameworkVersion: n.b_version }));
+  return (requirementId: string): Provision[] => {
+    const direct = provisionsOf(requirementId);
+    if (direct.length > 0) return direct;
+    const viaPrinciples = (neighbours.get(requirementId) ?? []).filter((n) => n.b_kind === "principle").flatMap((n) => provisionsOf(n.b));
+    return [...new Map(viaPrinciples.map((p) => [`${p.frameworkKey}:${p.code}`, p])).values()].sort((x, y) => Number(x.code) - Number(y.code));
+  };
+}
+
+/** Coverage counts of several contracts in one query (for lists and the dashboard). */
+export async function coverageOf(ctx: Pick<ModuleContext, "db">, contractIds: string[]) {
+  const result = new Map<string, Counts>();
+  if (contractIds.length === 0) return result;
+  const rows = await queryRows<{ contract_id: string; total: number; addressed: number; partial: number; missing: number; not_applicable: number }>(
+    ctx.db,
+    sql`select cf.contract_id, count(r.id)::int as total,
+          count(*) filter (where e.status = 'addressed')::int as addressed,
+          count(*) filter (where e.status = 'partial')::int as partial,
+          count(*) filter (where e.status = 'missing')::int as missing,
+          count(*) filter (where e.status = 'not-applicable')::int as not_applicable
+        from contract_frameworks cf
+        join catalog_requirements r on r.framework_id = cf.framework_id and r.kind <> 'policy-area'
+        left join coverage_entries e on e.contract_id = cf.contract_id and e.requirement_id = r.id
+        where cf.contract_id in ${uuidList(contractIds)}
+        group by cf.contract_id`,
+  );
+  for (const r of rows) {
+    result.set(r.contract_id, {
+      total: r.total,
+      addressed: r.addressed,
+      partial: r.partial,
+      missing: r.missing,
+      "not-applicable": r.not_applicable,
+      unassessed: r.total - r.addressed - r.partial - r.missing - r.not_applicable,
+    });
+  }
+  return result;
+}
+
+
+/** Coverage figures of one contract (per framework, per principle) and its conflicts, for the contract's overview. */
+export async function getCoverageSummary(ctx: ModuleContext, view: Awaited<ReturnType<typeof getContract>>) {
+  const m = await loadMatrix(ctx, view.contract.id);
+  const fig = figures(m);
+  return {
+    contract: fig.contract,
+    percent: fig.percent,
+    perFramework: m.measured.map((f) => ({ framework: f, counts: fig.perFramework.get(f.id) ?? emptyCounts() })),
+    perPrinciple: fig.perPrinciple,
+    conflicts: await contractConflicts(ctx, view),
+  };
+}

@@ -1,0 +1,73 @@
+import { and, desc, eq, sql } from "drizzle-orm";
+import type { Readable } from "node:stream";
+import { contractDocuments } from "../../../db/schema/contracts.ts";
+import { type SpooledUpload, storeUpload } from "../blobs/content.server.ts";
+import type { BlobStore } from "../blobs/store.server.ts";
+import { InvalidInput, type ModuleContext, NotFound } from "../context.server.ts";
+import { isUuid } from "../vendors/vendors.server.ts";
+import { getContract, getEditableContract, peopleNames } from "./contracts.server.ts";
+
+/**
+ * Contract documents: each upload is a new, immutable version (a trigger refuses
+ * changes), stored in the blob store under its SHA-256 before its record commits.
+ * Accepted only when the bytes are a PDF or a Word document.
+ */
+
+
+export async function listDocuments(ctx: ModuleContext, contractId: string) {
+  const rows = await ctx.db.select().from(contractDocuments).where(eq(contractDocuments.contractId, contractId)).orderBy(desc(contractDocuments.version));
+  const names = await peopleNames(ctx, rows.map((r) => r.uploadedBy));
+  return rows.map((r) => ({ ...r, uploadedByName: r.uploadedBy ? (names.get(r.uploadedBy) ?? "—") : "—" }));
+}
+
+export async function addContractDocument(ctx: ModuleContext, blobs: BlobStore, contractId: string, upload: SpooledUpload, fields: { stage?: string; note?: string }) {
+  await getEditableContract(ctx, contractId);
+  const stage = fields.stage === "draft" || fields.stage === "signed" || fields.stage === "other" ? fields.stage : null;
+  const note = fields.note?.trim().slice(0, 1000) || null;
+  if (!stage) throw new InvalidInput({ stage: "Say whether this is a draft, the signed version or another document." });
+  const stored = await storeUpload(blobs, upload, ["pdf", "docx"]);
+  if (!stored) {
+    throw new InvalidInput({ file: `“${upload.filename}” is not a PDF or a Word document (DOCX), whatever its name says. Upload the contract as PDF or DOCX.` });
+  }
+  // One version number per contract, taken under a row lock so two uploads cannot share it.
+  await ctx.db.execute(sql`select id from contracts where id = ${contractId} for update`);
+  const [last] = await ctx.db.select({ version: sql<number>`coalesce(max(${contractDocuments.version}), 0)::int` }).from(contractDocuments).where(eq(contractDocuments.contractId, contractId));
+  const [row] = await ctx.db
+    .insert(contractDocuments)
+    .values({
+      contractId,
+      version: (last?.version ?? 0) + 1,
+      stage,
+      filename: upload.filename,
+      mediaType: stored.mediaType,
+      sizeBytes: stored.size,
+      sha256: stored.sha256,
+      note,
+      uploadedBy: ctx.actor.personId,
+      uploadedAt: ctx.now,
+    })
+    .returning();
+  ctx.audit.record({
+    action: "contract.document.upload",
+    objectType: "contract-document",
+    objectId: row!.id,
+    details: { contractId, version: row!.version, stage, filename: upload.filename, sha256: stored.sha256, bytes: stored.size, mediaType: stored.mediaType, declaredType: upload.declaredType },
+  });
+  return row!;
+}
+
+/** Open a document version for download; the audit event records the bytes sent. */
+export async function openContractDocument(ctx: ModuleContext, blobs: BlobStore, contractId: string, documentId: string): Promise<{ stream: Readable; filename: string; mediaType: string; size: number; sha256: string }> {
+  await getContract(ctx, contractId, { audit: false });
+  if (!isUuid(documentId)) throw new NotFound("contract-document", documentId);
+  const [doc] = await ctx.db.select().from(contractDocuments).where(and(eq(contractDocuments.id, documentId), eq(contractDocuments.contractId, contractId)));
+  if (!doc) throw new NotFound("contract-document", documentId);
+  const stream = await blobs.get(doc.sha256);
+  ctx.audit.record({
+    action: "contract.document.download",
+    objectType: "contract-document",
+    objectId: doc.id,
+    details: { contractId, version: doc.version, filename: doc.filename, sha256: doc.sha256, bytes: doc.sizeBytes },
+  });
+  return { stream, filename: doc.filename, mediaType: doc.mediaType, size: doc.sizeBytes, sha256: doc.sha256 };
+}

@@ -1,0 +1,14 @@
+import type { CoverageKey } from "./schema.ts";
+
+/** Coverage counts and the words for documents, shared by pages and modules. */
+
+export type Counts = Record<CoverageKey, number> & { total: number };
+
+/** Share addressed among the requirements that apply (not-applicable ones left out), in whole percent. */
+export function percentAddressed(c: Counts) {
+  const applicable = c.total - c["not-applicable"];
+  return applicable === 0 ? null : Math.round((c.addressed * 100) / applicable);
+}
+
+export const DOCUMENT_STAGE_LABELS = { draft: "Draft", signed: "Signed version", other: "Other" } as const;
+export const ACCEPTED_CONTRACT_FILES = "PDF or Word document (DOCX)";

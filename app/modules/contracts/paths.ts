@@ -1,0 +1,23 @@
+/** URLs of vendor and contract pages, built in one place so links and routes agree. */
+export const vendorPaths = {
+  list: () => "/vendors",
+  create: () => "/vendors/new",
+  vendor: (id: string) => `/vendors/${id}`,
+  edit: (id: string) => `/vendors/${id}/edit`,
+};
+
+export const contractPaths = {
+  list: (filter: { status?: string; vendorId?: string } = {}) => {
+    const params = new URLSearchParams(Object.entries(filter).filter(([, v]) => Boolean(v)) as [string, string][]);
+    return `/contracts${params.size > 0 ? `?${params}` : ""}`;
+  },
+  create: () => "/contracts/new",
+  contract: (id: string) => `/contracts/${id}`,
+  edit: (id: string, section?: string) => `/contracts/${id}/edit${section ? `#${section}` : ""}`,
+  documents: (id: string) => `/contracts/${id}/documents`,
+  document: (id: string, documentId: string) => `/contracts/${id}/documents/${documentId}`,
+  matrix: (id: string, filter: { status?: string } = {}) => `/contracts/${id}/coverage${filter.status ? `?status=${encodeURIComponent(filter.status)}` : ""}`,
+  requirement: (id: string, requirementId: string) => `/contracts/${id}/coverage/${requirementId}`,
+  gaps: (id: string) => `/contracts/${id}/gaps`,
+  gapsCsv: (id: string) => `/contracts/${id}/gaps.csv`,
+};

@@ -1,0 +1,203 @@
+import { and, asc, eq, ilike, inArray, or, sql } from "drizzle-orm";
+import { organisations } from "../../../db/schema/access.ts";
+import { vendorProfiles, vendors, vendorStorageLocations } from "../../../db/schema/vendors.ts";
+import { InvalidInput, type ModuleContext, NotFound, requirePermission } from "../context.server.ts";
+import { parseInput } from "../validation.server.ts";
+import { vendorFlags } from "./flags.ts";
+import { VendorIdentitySchema, VendorProfileSchema, VendorSchema } from "./schema.ts";
+
+/**
+ * Vendors: the shared identity (any agency sees it; the registering agency
+ * edits it) and each agency's own profile of the vendor (only that agency
+ * sees or changes it). Every read and change is audited.
+ */
+
+const NO_AGENCY = "00000000-0000-0000-0000-000000000000";
+const agencyOf = (ctx: ModuleContext) => (ctx.actor.organisationKind === "agency" ? ctx.actor.organisationId! : NO_AGENCY);
+
+async function locationsOf(ctx: ModuleContext, profileIds: string[]) {
+  if (profileIds.length === 0) return [];
+  return ctx.db
+    .select({ profileId: vendorStorageLocations.profileId, dataCategory: vendorStorageLocations.dataCategory, country: vendorStorageLocations.country, region: vendorStorageLocations.region })
+    .from(vendorStorageLocations)
+    .where(inArray(vendorStorageLocations.profileId, profileIds))
+    .orderBy(asc(vendorStorageLocations.position));
+}
+
+/** The vendors of the installation, each with what the actor's agency recorded about it and its flags. */
+export async function listVendors(ctx: ModuleContext, filter: { q?: string } = {}) {
+  requirePermission(ctx, "vendor:read");
+  const q = filter.q?.trim();
+  const rows = await ctx.db
+    .select({
+      id: vendors.id,
+      legalName: vendors.legalName,
+      tradeName: vendors.tradeName,
+      headquarters: vendors.headquarters,
+      headquartersCountry: vendors.headquartersCountry,
+      profileId: vendorProfiles.id,
+      serviceKinds: vendorProfiles.serviceKinds,
+      keyCustody: vendorProfiles.keyCustody,
+      legalNoticeAddress: vendorProfiles.legalNoticeAddress,
+    })
+    .from(vendors)
+    .leftJoin(vendorProfiles, and(eq(vendorProfiles.vendorId, vendors.id), eq(vendorProfiles.agencyId, agencyOf(ctx))))
+    .where(q ? or(ilike(vendors.legalName, `%${q}%`), ilike(vendors.tradeName, `%${q}%`)) : undefined)
+    .orderBy(asc(vendors.legalName));
+  const locations = await locationsOf(ctx, rows.flatMap((r) => (r.profileId ? [r.profileId] : [])));
+  ctx.audit.record({ action: "vendor.list.read", objectType: "vendor", details: { q: q ?? null, count: rows.length } });
+  return rows.map((r) => ({
+    ...r,
+    recorded: r.profileId !== null,
+    flags: r.profileId ? vendorFlags({ keyCustody: r.keyCustody, legalNoticeAddress: r.legalNoticeAddress, locations: locations.filter((l) => l.profileId === r.profileId) }) : [],
+  }));
+}
+
+/** One vendor: the shared identity and the actor's agency's own profile (null when it has none yet). */
+export async function getVendor(ctx: ModuleContext, vendorId: string, options: { audit?: boolean } = {}) {
+  requirePermission(ctx, "vendor:read");
+  if (!isUuid(vendorId)) throw new NotFound("vendor", vendorId);
+  const [vendor] = await ctx.db.select().from(vendors).where(eq(vendors.id, vendorId));
+  if (!vendor) throw new NotFound("vendor", vendorId);
+  const [registeredBy] = vendor.registeredBy
+    ? await ctx.db.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, vendor.registeredBy))
+    : [];
+  const profile = await profileOf(ctx, vendorId, agencyOf(ctx));
+  if (options.audit !== false) ctx.audit.record({ action: "vendor.read", objectType: "vendor", objectId: vendorId });
+  return {
+    vendor,
+    registeredByName: registeredBy?.name ?? null,
+    canEditIdentity: ctx.actor.permissions.has("vendor:edit") && vendor.registeredBy === ctx.actor.organisationId,
+    profile,
+    flags: vendorFlags(profile),
+  };
+}
+
+/** An agency's profile of a vendor with its storage locations, or null. Used by contracts for conflicts. */
+export async function profileOf(ctx: Pick<ModuleContext, "db">, vendorId: string, agencyId: string) {
+  const [profile] = await ctx.db.select().from(vendorProfiles).where(and(eq(vendorProfiles.vendorId, vendorId), eq(vendorProfiles.agencyId, agencyId)));
+  if (!profile) return null;
+  const locations = await ctx.db
+    .select({ dataCategory: vendorStorageLocations.dataCategory, country: vendorStorageLocations.country, region: vendorStorageLocations.region })
+    .from(vendorStorageLocations)
+    .where(eq(vendorStorageLocations.profileId, profile.id))
+    .orderBy(asc(vendorStorageLocations.position));
+  return { ...profile, locations };
+}
+
+async function legalNameTaken(ctx: ModuleContext, legalName: string, exceptId?: string) {
+  const [row] = await ctx.db
+    .select({ id: vendors.id })
+    .from(vendors)
+    .where(and(sql`lower(${vendors.legalName}) = lower(${legalName})`, exceptId ? sql`${vendors.id} <> ${exceptId}` : undefined));
+  return Boolean(row);
+}
+
+/**
+ * Register a vendor for the whole installation, with the actor's agency's profile.
+ * A vendor organisation of the same name that has no vendor record yet (created by
+ * a platform administrator for portal accounts) becomes this vendor's organisation.
+ */
+export async function registerVendor(ctx: ModuleContext, raw: unknown) {
+  requirePermission(ctx, "vendor:edit");
+  const input = parseInput(VendorSchema, raw);
+  if (await legalNameTaken(ctx, input.legalName)) {
+    throw new InvalidInput({ legalName: "A vendor with this legal name is already registered; open it from the vendor list and add your agency's record there." });
+  }
+  const [existingOrganisation] = await ctx.db
+    .select({ id: organisations.id })
+    .from(organisations)
+    .leftJoin(vendors, eq(vendors.organisationId, organisations.id))
+    .where(and(eq(organisations.kind, "vendor"), sql`lower(${organisations.name}) = lower(${input.legalName})`, sql`${vendors.id} is null`));
+  const organisationId =
+    existingOrganisation?.id ??
+    (await ctx.db.insert(organisations).values({ kind: "vendor", name: input.legalName }).returning({ id: organisations.id }))[0]!.id;
+  const [vendor] = await ctx.db
+    .insert(vendors)
+    .values({
+      organisationId,
+      legalName: input.legalName,
+      tradeName: input.tradeName ?? null,
+      headquarters: input.headquarters,
+      headquartersCountry: input.headquartersCountry,
+      registeredBy: ctx.actor.organisationId,
+      createdAt: ctx.now,
+      updatedAt: ctx.now,
+    })
+    .returning();
+  await writeProfile(ctx, vendor!.id, input);
+  ctx.audit.record({
+    action: "vendor.register",
+    objectType: "vendor",
+    objectId: vendor!.id,
+    details: { legalName: input.legalName, organisationId, linkedExistingOrganisation: Boolean(existingOrganisation) },
+  });
+  return vendor!;
+}
+
+/** Save the actor's agency's profile of a vendor, and the shared identity when the agency registered it. */
+export async function updateVendor(ctx: ModuleContext, vendorId: string, raw: unknown) {
+  requirePermission(ctx, "vendor:edit");
+  const current = await getVendor(ctx, vendorId, { audit: false });
+  const profileInput = parseInput(VendorProfileSchema, raw);
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  if (current.canEditIdentity) {
+    const identity = parseInput(VendorIdentitySchema, raw);
+    if (await legalNameTaken(ctx, identity.legalName, vendorId)) throw new InvalidInput({ legalName: "Another vendor already has this legal name." });
+    for (const key of ["legalName", "tradeName", "headquarters", "headquartersCountry"] as const) {
+      const before = current.vendor[key] ?? null;
+      const after = identity[key] ?? null;
+      if (before !== after) changes[key] = { from: before, to: after };
+    }
+    await ctx.db
+      .update(vendors)
+      .set({ legalName: identity.legalName, tradeName: identity.tradeName ?? null, headquarters: identity.headquarters, headquartersCountry: identity.headquartersCountry, updatedAt: ctx.now })
+      .where(eq(vendors.id, vendorId));
+    if (changes.legalName) await ctx.db.update(organisations).set({ name: identity.legalName }).where(eq(organisations.id, current.vendor.organisationId));
+  }
+  const before = current.profile;
+  await writeProfile(ctx, vendorId, profileInput);
+  const after = await profileOf(ctx, vendorId, agencyOf(ctx));
+  for (const key of ["serviceKinds", "dataCategories", "keyCustody", "fedramp", "stateramp", "soc2", "securityContactName", "securityContactEmail", "securityContactPhone", "legalNoticeAddress", "legalNoticeEmail", "notes", "locations"] as const) {
+    const from = before ? before[key] : null;
+    const to = after![key];
+    if (JSON.stringify(from) !== JSON.stringify(to)) changes[key] = { from, to };
+  }
+  ctx.audit.record({ action: "vendor.update", objectType: "vendor", objectId: vendorId, details: { changes } });
+  return { changed: Object.keys(changes) };
+}
+
+async function writeProfile(ctx: ModuleContext, vendorId: string, input: ReturnType<typeof VendorProfileSchema.parse>) {
+  if (ctx.actor.organisationKind !== "agency" || !ctx.actor.organisationId) throw new Error("only an agency keeps a vendor profile");
+  const values = {
+    serviceKinds: input.serviceKinds,
+    dataCategories: input.dataCategories,
+    keyCustody: input.keyCustody,
+    fedramp: input.fedramp,
+    stateramp: input.stateramp,
+    soc2: input.soc2,
+    securityContactName: input.securityContactName ?? null,
+    securityContactEmail: input.securityContactEmail ?? null,
+    securityContactPhone: input.securityContactPhone ?? null,
+    legalNoticeAddress: input.legalNoticeAddress ?? null,
+    legalNoticeEmail: input.legalNoticeEmail ?? null,
+    notes: input.notes ?? null,
+    updatedBy: ctx.actor.personId,
+    updatedAt: ctx.now,
+  };
+  const [profile] = await ctx.db
+    .insert(vendorProfiles)
+    .values({ vendorId, agencyId: ctx.actor.organisationId, createdAt: ctx.now, ...values })
+    .onConflictDoUpdate({ target: [vendorProfiles.vendorId, vendorProfiles.agencyId], set: values })
+    .returning({ id: vendorProfiles.id });
+  await ctx.db.delete(vendorStorageLocations).where(eq(vendorStorageLocations.profileId, profile!.id));
+  if (input.locations.length > 0) {
+    await ctx.db.insert(vendorStorageLocations).values(
+      input.locations.map((l, position) => ({ profileId: profile!.id, dataCategory: l.dataCategory, country: l.country, region: l.region ?? "", position })),
+    );
+  }
+}
+
+export function isUuid(value: string) {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}

@@ -1,0 +1,196 @@
+import { Link, useSearchParams } from "react-router";
+import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
+import { ConflictList } from "~/components/conflicts.tsx";
+import { dollars } from "~/components/contract-form.tsx";
+import { CoverageLegend, CoverageTable, coverageText } from "~/components/coverage.tsx";
+import { SuccessAlert } from "~/components/field.tsx";
+import { utcMinute } from "~/components/format.ts";
+import { authorize } from "~/http/guard.server.ts";
+import { getContract } from "~/modules/contracts/contracts.server.ts";
+import { getCoverageSummary } from "~/modules/contracts/coverage.server.ts";
+import { listDocuments } from "~/modules/contracts/documents.server.ts";
+import { DOCUMENT_STAGE_LABELS } from "~/modules/contracts/figures.ts";
+import { KIND_LABELS, STATUS_LABELS } from "~/modules/contracts/lifecycle.ts";
+import { contractPaths, vendorPaths } from "~/modules/contracts/paths.ts";
+import type { Route } from "./+types/contracts.contract";
+
+export const permission = "contract:read";
+export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.view.contract.title ?? "Contract"} — Custody` }];
+
+export async function loader(args: Route.LoaderArgs) {
+  const auth = await authorize(args, permission);
+  return auth.run(async (ctx) => {
+    const view = await getContract(ctx, args.params.contractId);
+    return { view, coverage: await getCoverageSummary(ctx, view), documents: (await listDocuments(ctx, view.contract.id)).slice(0, 5) };
+  });
+}
+
+const SAVED: Record<string, string> = { created: "The contract is created. Mark its requirements in the coverage matrix.", updated: "The contract is saved." };
+const hours = (n: number) => `${n} hour${n === 1 ? "" : "s"}`;
+const pct = (v: string | null) => (v === null ? "—" : `${Number(v)}%`);
+
+export default function ContractPage({ loaderData }: Route.ComponentProps) {
+  const { view, coverage, documents } = loaderData;
+  const { contract: c, terms: t, lifecycle } = view;
+  const [params] = useSearchParams();
+  return (
+    <div className="padding-y-4">
+      <Breadcrumbs crumbs={[{ label: "Contracts", to: contractPaths.list() }, { label: c.title }]} />
+      <SuccessAlert message={SAVED[params.get("saved") ?? ""]} />
+      <h1>{c.title}</h1>
+      <p className="custody-muted">
+        {KIND_LABELS[c.kind]}
+        {c.reference ? ` · ${c.reference}` : ""} · with <Link to={vendorPaths.vendor(c.vendorId)}>{view.vendorName}</Link> · owned by {view.agencyName}
+        {view.shares.length > 0 ? ` · shared with ${view.shares.map((s) => s.name).join(", ")}` : ""}
+      </p>
+      <p>
+        <strong>Status: {STATUS_LABELS[lifecycle.status]}</strong>
+        {view.owned ? "" : " · Read-only: the owning agency changes this contract."}
+      </p>
+      <ul className="usa-button-group">
+        <li className="usa-button-group__item">
+          <Link className="usa-button" to={contractPaths.matrix(c.id)}>
+            Coverage matrix
+          </Link>
+        </li>
+        <li className="usa-button-group__item">
+          <Link className="usa-button usa-button--outline" to={contractPaths.gaps(c.id)}>
+            Gap report
+          </Link>
+        </li>
+        <li className="usa-button-group__item">
+          <Link className="usa-button usa-button--outline" to={contractPaths.documents(c.id)}>
+            Documents
+          </Link>
+        </li>
+        {view.canEdit ? (
+          <li className="usa-button-group__item">
+            <Link className="usa-button usa-button--outline" to={contractPaths.edit(c.id)}>
+              Edit the contract
+            </Link>
+          </li>
+        ) : null}
+      </ul>
+
+      <ConflictList conflicts={coverage.conflicts} />
+
+      <h2>Coverage</h2>
+      <p>
+        {coverage.percent ?? 0}% of the requirements that apply are addressed ({coverageText(coverage.contract)}).
+      </p>
+      <CoverageLegend />
+      <CoverageTable
+        caption="Coverage per framework"
+        heading="Framework"
+        rows={coverage.perFramework.map((f) => ({ key: f.framework.id, label: f.framework.shortTitle, title: `${f.framework.shortTitle} (${f.framework.version})`, counts: f.counts }))}
+      />
+      {coverage.perPrinciple.length > 0 ? (
+        <details>
+          <summary>Coverage per IACP principle (its provisions and the CJIS controls mapped to it)</summary>
+          <CoverageTable
+            caption="Coverage per principle"
+            heading="Principle"
+            rows={coverage.perPrinciple.map((p) => ({
+              key: p.id,
+              label: `Principle ${p.code}`,
+              title: (
+                <Link to={contractPaths.requirement(c.id, p.id)}>
+                  {p.code}. {p.title}
+                </Link>
+              ),
+              counts: p.counts,
+            }))}
+          />
+        </details>
+      ) : null}
+
+      <h2>Lifecycle</h2>
+      <dl className="custody-definitions">
+        <dt>Signed on</dt>
+        <dd>{c.signedOn ?? "Not signed"}</dd>
+        <dt>Term</dt>
+        <dd>
+          {c.effectiveOn ?? "No effective date"} to {c.endsOn ?? "no end date"}
+          {c.autoRenew ? `, renewing automatically for ${c.renewalTermMonths} months at a time` : ""}
+          {lifecycle.renewals > 0 ? ` (renewed ${lifecycle.renewals} time${lifecycle.renewals === 1 ? "" : "s"}; current term ends ${lifecycle.currentEnd})` : ""}
+        </dd>
+        <dt>Renewal-notice deadline</dt>
+        <dd>{lifecycle.renewalNoticeBy ?? "None"}</dd>
+        {c.stage === "terminated" ? (
+          <>
+            <dt>Terminated</dt>
+            <dd>
+              {c.terminatedOn}: {c.terminationReason}
+            </dd>
+          </>
+        ) : null}
+        <dt>Value</dt>
+        <dd>{c.valueCents === null ? "Not recorded" : `$${dollars(c.valueCents)}`}</dd>
+        <dt>Services</dt>
+        <dd className="custody-pre">{c.services || "Not described"}</dd>
+        {view.parent ? (
+          <>
+            <dt>Belongs to</dt>
+            <dd>
+              <Link to={contractPaths.contract(view.parent.id)}>{view.parent.title}</Link>
+            </dd>
+          </>
+        ) : null}
+        {view.children.length > 0 ? (
+          <>
+            <dt>Amendments and related agreements</dt>
+            <dd>
+              {view.children.map((ch, i) => (
+                <span key={ch.id}>
+                  {i > 0 ? "; " : ""}
+                  <Link to={contractPaths.contract(ch.id)}>{ch.title}</Link> ({KIND_LABELS[ch.kind]})
+                </span>
+              ))}
+            </dd>
+          </>
+        ) : null}
+      </dl>
+
+      <h2 id="terms">Terms that drive deadlines</h2>
+      <dl className="custody-definitions">
+        <dt>Breach notification window</dt>
+        <dd>{hours(t.breachNoticeHours)}</dd>
+        <dt>Legal-process notice window</dt>
+        <dd>{hours(t.legalProcessNoticeHours)}</dd>
+        <dt>Audit interval</dt>
+        <dd>{t.auditIntervalMonths} months</dd>
+        <dt>Minimum cyber-liability insurance</dt>
+        <dd>{t.minCyberInsuranceCents === null ? "Not set" : `$${dollars(t.minCyberInsuranceCents)}`}</dd>
+        <dt>Availability targets</dt>
+        <dd>
+          Critical {pct(t.availabilityCritical)} · Essential {pct(t.availabilityEssential)} · Standard {pct(t.availabilityStandard)} · Archive {pct(t.availabilityArchive)}
+        </dd>
+        <dt>Notice of a change of data location</dt>
+        <dd>{t.locationChangeNoticeDays} days</dd>
+        <dt>Vendor personnel roster</dt>
+        <dd>{t.personnelRosterRequired ? "Required" : "Not required"}</dd>
+        <dt>CJIS Security Policy cited</dt>
+        <dd>{view.cjisCited ? `Version ${view.cjisCited.version} (${view.cjisCited.published})` : "None"}</dd>
+      </dl>
+
+      <h2>Latest documents</h2>
+      {documents.length === 0 ? (
+        <p>No document uploaded yet.</p>
+      ) : (
+        <ul className="usa-list">
+          {documents.map((d) => (
+            <li key={d.id}>
+              <a href={contractPaths.document(c.id, d.id)}>
+                Version {d.version}: {d.filename}
+              </a>{" "}
+              — {DOCUMENT_STAGE_LABELS[d.stage]}, uploaded {utcMinute(d.uploadedAt)} by {d.uploadedByName}
+            </li>
+          ))}
+        </ul>
+      )}
+      <p>
+        <Link to={contractPaths.documents(c.id)}>All versions{view.canEdit ? " and upload" : ""}</Link>
+      </p>
+    </div>
+  );
+}

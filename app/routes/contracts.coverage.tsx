@@ -1,0 +1,168 @@
+import { data, Form, Link } from "react-router";
+import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
+import { ConflictList } from "~/components/conflicts.tsx";
+import { CoverageBar, CoverageLegend, CoverageTag, coverageText } from "~/components/coverage.tsx";
+import { Field, FormAlert, SuccessAlert } from "~/components/field.tsx";
+import { SelectField } from "~/components/inputs.tsx";
+import { authorize } from "~/http/guard.server.ts";
+import { InvalidInput } from "~/modules/context.server.ts";
+import { getMatrix, setCoverage } from "~/modules/contracts/coverage.server.ts";
+import { contractPaths } from "~/modules/contracts/paths.ts";
+import { COVERAGE_LABELS, COVERAGE_ORDER } from "~/modules/contracts/schema.ts";
+import type { Route } from "./+types/contracts.coverage";
+
+export const permission = "contract:read";
+/** Marking requirements changes the contract's record. */
+export const actionPermission = "contract:edit";
+export const meta: Route.MetaFunction = ({ data }) => [{ title: `Coverage of ${data?.view.contract.title ?? "contract"} — Custody` }];
+
+export async function loader(args: Route.LoaderArgs) {
+  const auth = await authorize(args, permission);
+  const status = new URL(args.request.url).searchParams.get("status") ?? undefined;
+  return auth.run((ctx) => getMatrix(ctx, args.params.contractId, { status }));
+}
+
+export async function action(args: Route.ActionArgs) {
+  const auth = await authorize(args, actionPermission);
+  const form = await args.request.formData();
+  const text = (name: string) => (form.get(name) === null ? undefined : String(form.get(name)));
+  try {
+    const result = await auth.run((ctx) =>
+      setCoverage(ctx, args.params.contractId, form.getAll("requirementIds").map(String), { status: text("status"), section: text("section"), notes: text("notes"), reason: text("reason") }),
+    );
+    // A new key per saved change resets the ticks, so the next bulk change starts from none.
+    return { errors: {} as Record<string, string>, saved: crypto.randomUUID(), done: `${result.changed} requirement(s) marked ${COVERAGE_LABELS[text("status") as keyof typeof COVERAGE_LABELS].toLowerCase()}${result.unchanged ? `; ${result.unchanged} already were` : ""}.` };
+  } catch (error) {
+    if (error instanceof InvalidInput) return data({ errors: error.fieldErrors, saved: null, done: null }, { status: 400 });
+    throw error;
+  }
+}
+
+export default function CoverageMatrix({ loaderData, actionData }: Route.ComponentProps) {
+  const { view, sections, figures, conflicts, statusFilter } = loaderData;
+  const c = view.contract;
+  const errors = actionData?.errors ?? {};
+  return (
+    <div className="padding-y-4">
+      <Breadcrumbs crumbs={[{ label: "Contracts", to: contractPaths.list() }, { label: c.title, to: contractPaths.contract(c.id) }, { label: "Coverage matrix" }]} />
+      <h1>Coverage matrix</h1>
+      <p className="custody-muted">
+        {c.title} · {view.vendorName} · {figures.percent ?? 0}% of the requirements that apply are addressed ({coverageText(figures.contract)})
+      </p>
+      <SuccessAlert message={actionData?.done} />
+      <ConflictList conflicts={conflicts} />
+      <nav aria-label="Show requirements by status" className="margin-y-2">
+        Show:{" "}
+        <Link to={contractPaths.matrix(c.id)} aria-current={statusFilter === null ? "page" : undefined}>
+          all
+        </Link>
+        {COVERAGE_ORDER.map((s) => (
+          <span key={s}>
+            {" · "}
+            <Link to={contractPaths.matrix(c.id, { status: s })} aria-current={statusFilter === s ? "page" : undefined}>
+              {COVERAGE_LABELS[s].toLowerCase()}
+            </Link>
+          </span>
+        ))}
+        {" · "}
+        <Link to={contractPaths.gaps(c.id)}>gap report</Link>
+      </nav>
+      <CoverageLegend />
+      <Form method="post" noValidate key={actionData?.saved ?? "matrix"}>
+        {view.canEdit ? (
+          <fieldset className="usa-fieldset border-1px border-base-lighter padding-2 margin-y-2">
+            <legend className="usa-legend">Mark the requirements ticked below</legend>
+            <FormAlert message={errors.requirementIds} />
+            <div className="grid-row grid-gap">
+              <div className="grid-col-12 tablet:grid-col-3">
+                <SelectField name="status" label="Status" options={COVERAGE_ORDER.filter((s) => s !== "unassessed").map((s) => ({ value: s, label: COVERAGE_LABELS[s] }))} empty="- Choose -" error={errors.status} />
+              </div>
+              <div className="grid-col-12 tablet:grid-col-4">
+                <Field name="section" label="Contract section" hint="Like §7.2, Schedule B" error={errors.section} />
+              </div>
+              <div className="grid-col-12 tablet:grid-col-5">
+                <Field name="reason" label="Reason (for not applicable)" error={errors.reason} />
+              </div>
+            </div>
+            <button className="usa-button margin-top-2" type="submit">
+              Mark ticked requirements
+            </button>
+          </fieldset>
+        ) : (
+          <p>Read-only: {view.owned ? "your role does not change contracts." : `${view.agencyName} owns this contract and keeps its matrix.`}</p>
+        )}
+        {sections.map((section) => (
+          <section key={section.framework.id} aria-labelledby={`fw-${section.framework.id}`}>
+            <h2 id={`fw-${section.framework.id}`}>
+              {section.framework.shortTitle} ({section.framework.version})
+            </h2>
+            <CoverageBar counts={section.counts} label={section.framework.shortTitle} />
+            <p className="custody-muted">{coverageText(section.counts)}</p>
+            {section.rows.length === 0 ? (
+              <p>No requirement of this framework has that status.</p>
+            ) : (
+              <table className="usa-table usa-table--borderless usa-table--stacked width-full custody-matrix">
+                <caption className="usa-sr-only">{section.framework.title}</caption>
+                <thead>
+                  <tr>
+                    {view.canEdit ? (
+                      <th scope="col">
+                        <span className="usa-sr-only">Select</span>
+                      </th>
+                    ) : null}
+                    <th scope="col">Requirement</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Contract section</th>
+                    <th scope="col">Maps to</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {section.rows.map((r) => (
+                    <tr key={r.id}>
+                      {view.canEdit ? (
+                        <td data-label="Select">
+                          <div className="usa-checkbox">
+                            <input className="usa-checkbox__input" id={`req-${r.id}`} type="checkbox" name="requirementIds" value={r.id} />
+                            <label className="usa-checkbox__label custody-checkbox-only" htmlFor={`req-${r.id}`}>
+                              <span className="usa-sr-only">Select {r.label}</span>
+                            </label>
+                          </div>
+                        </td>
+                      ) : null}
+                      <th scope="row" data-label="Requirement">
+                        <Link to={contractPaths.requirement(c.id, r.id)}>
+                          <span className="custody-code">{r.code}</span> {r.title}
+                        </Link>
+                        {r.area ? <div className="custody-muted">{r.area.code} {r.area.title}</div> : null}
+                      </th>
+                      <td data-label="Status">
+                        <CoverageTag status={r.status} />
+                        {r.fromProvisions && r.fromProvisions.count > 0 ? (
+                          <div className="custody-muted">
+                            From its {r.fromProvisions.count} provision(s): {COVERAGE_LABELS[r.fromProvisions.status].toLowerCase()}
+                          </div>
+                        ) : null}
+                        {r.reason ? <div className="custody-muted">{r.reason}</div> : null}
+                      </td>
+                      <td data-label="Contract section">{r.section || "—"}</td>
+                      <td data-label="Maps to">
+                        {r.links.length === 0
+                          ? "—"
+                          : r.links.map((l, i) => (
+                              <span key={l.id}>
+                                {i > 0 ? ", " : ""}
+                                <Link to={contractPaths.requirement(c.id, l.id)}>{l.label}</Link> <span className="custody-muted">({COVERAGE_LABELS[l.status].toLowerCase()})</span>
+                              </span>
+                            ))}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </section>
+        ))}
+      </Form>
+    </div>
+  );
+}

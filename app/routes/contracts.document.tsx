@@ -1,0 +1,22 @@
+import { createReadableStreamFromReadable } from "@react-router/node";
+import { authorize } from "~/http/guard.server.ts";
+import { openContractDocument } from "~/modules/contracts/documents.server.ts";
+import type { Route } from "./+types/contracts.document";
+
+/** One document version, as a download; the audit trail records who took which bytes. */
+export const permission = "contract:read";
+
+export async function loader(args: Route.LoaderArgs) {
+  const auth = await authorize(args, permission);
+  const file = await auth.run((ctx) => openContractDocument(ctx, args.context.blobs, args.params.contractId, args.params.documentId));
+  const ascii = file.filename.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
+  return new Response(createReadableStreamFromReadable(file.stream), {
+    headers: {
+      "Content-Type": file.mediaType,
+      "Content-Length": String(file.size),
+      "Content-Disposition": `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
+      "Repr-Digest": `sha-256=:${Buffer.from(file.sha256, "hex").toString("base64")}:`,
+      "Cache-Control": "no-store",
+    },
+  });
+}

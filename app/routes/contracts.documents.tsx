@@ -1,0 +1,127 @@
+import { data, Form, Link, redirect, useSearchParams } from "react-router";
+import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
+import { FormAlert, SuccessAlert } from "~/components/field.tsx";
+import { ChoiceGroup, optionsOf, TextareaField } from "~/components/inputs.tsx";
+import { utcMinute } from "~/components/format.ts";
+import { authorize } from "~/http/guard.server.ts";
+import { discardUpload, receiveUpload, UploadRejected } from "~/http/upload.server.ts";
+import { InvalidInput } from "~/modules/context.server.ts";
+import { getContract, getEditableContract } from "~/modules/contracts/contracts.server.ts";
+import { addContractDocument, listDocuments } from "~/modules/contracts/documents.server.ts";
+import { ACCEPTED_CONTRACT_FILES, DOCUMENT_STAGE_LABELS } from "~/modules/contracts/figures.ts";
+import { contractPaths } from "~/modules/contracts/paths.ts";
+import type { Route } from "./+types/contracts.documents";
+
+export const permission = "contract:read";
+/** Uploading a version changes the contract's record. */
+export const actionPermission = "contract:edit";
+export const meta: Route.MetaFunction = ({ data }) => [{ title: `Documents of ${data?.view.contract.title ?? "contract"} — Custody` }];
+
+export async function loader(args: Route.LoaderArgs) {
+  const auth = await authorize(args, permission);
+  return auth.run(async (ctx) => {
+    const view = await getContract(ctx, args.params.contractId, { audit: false });
+    ctx.audit.record({ action: "contract.documents.read", objectType: "contract", objectId: view.contract.id, organisationId: view.contract.agencyId });
+    return { view, documents: await listDocuments(ctx, view.contract.id), maxMegabytes: Math.round(args.context.uploadMaxBytes / (1024 * 1024)) };
+  });
+}
+
+export async function action(args: Route.ActionArgs) {
+  const auth = await authorize(args, actionPermission);
+  // Refuse a stranger's upload before reading a byte of it.
+  await auth.run((ctx) => getEditableContract(ctx, args.params.contractId));
+  let received;
+  try {
+    received = await receiveUpload(args.request, { spoolDir: args.context.blobs.spoolDir, maxBytes: args.context.uploadMaxBytes, fileField: "file" });
+  } catch (error) {
+    if (error instanceof UploadRejected) return data({ errors: { [error.field]: error.message } as Record<string, string> }, { status: 400 });
+    throw error;
+  }
+  try {
+    const doc = await auth.run((ctx) => addContractDocument(ctx, args.context.blobs, args.params.contractId, received.file!, received.fields));
+    return redirect(`${contractPaths.documents(args.params.contractId)}?uploaded=${doc.version}`);
+  } catch (error) {
+    if (error instanceof InvalidInput) return data({ errors: error.fieldErrors }, { status: 400 });
+    throw error;
+  } finally {
+    await discardUpload(received.file);
+  }
+}
+
+export default function ContractDocuments({ loaderData, actionData }: Route.ComponentProps) {
+  const { view, documents, maxMegabytes } = loaderData;
+  const errors = actionData?.errors ?? {};
+  const [params] = useSearchParams();
+  const c = view.contract;
+  return (
+    <div className="padding-y-4">
+      <Breadcrumbs crumbs={[{ label: "Contracts", to: contractPaths.list() }, { label: c.title, to: contractPaths.contract(c.id) }, { label: "Documents" }]} />
+      <h1>Documents of {c.title}</h1>
+      <SuccessAlert message={params.get("uploaded") ? `Version ${params.get("uploaded")} is stored.` : null} />
+      <p className="custody-summary">Every upload is kept as its own version with its SHA-256 fingerprint; nothing is overwritten. Each download is recorded in the audit trail.</p>
+      <table className="usa-table usa-table--borderless usa-table--stacked width-full">
+        <caption className="usa-sr-only">Document versions</caption>
+        <thead>
+          <tr>
+            <th scope="col">Version</th>
+            <th scope="col">File</th>
+            <th scope="col">Kind</th>
+            <th scope="col">Uploaded</th>
+            <th scope="col">SHA-256</th>
+          </tr>
+        </thead>
+        <tbody>
+          {documents.length === 0 ? (
+            <tr>
+              <td colSpan={5}>No document uploaded yet.</td>
+            </tr>
+          ) : null}
+          {documents.map((d) => (
+            <tr key={d.id}>
+              <th scope="row" data-label="Version">
+                {d.version}
+              </th>
+              <td data-label="File">
+                <a href={contractPaths.document(c.id, d.id)}>{d.filename}</a> ({Math.max(1, Math.round(d.sizeBytes / 1024)).toLocaleString("en-US")} KB)
+                {d.note ? <div className="custody-muted">{d.note}</div> : null}
+              </td>
+              <td data-label="Kind">{DOCUMENT_STAGE_LABELS[d.stage]}</td>
+              <td data-label="Uploaded">
+                {utcMinute(d.uploadedAt)} UTC by {d.uploadedByName}
+              </td>
+              <td data-label="SHA-256">
+                <code className="custody-hash">{d.sha256}</code>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {view.canEdit ? (
+        <Form method="post" encType="multipart/form-data" className="usa-form usa-form--large" noValidate>
+          <h2>Upload a version</h2>
+          <FormAlert message={errors.form} />
+          <div className={`usa-form-group${errors.file ? " usa-form-group--error" : ""}`}>
+            <label className="usa-label" htmlFor="field-file">
+              File ({ACCEPTED_CONTRACT_FILES}, at most {maxMegabytes} MB)
+            </label>
+            {errors.file ? (
+              <span className="usa-error-message" id="field-file-error" role="alert">
+                {errors.file}
+              </span>
+            ) : null}
+            <input className="usa-file-input" id="field-file" name="file" type="file" accept=".pdf,.docx,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document" aria-describedby={errors.file ? "field-file-error" : undefined} />
+          </div>
+          <ChoiceGroup type="radio" name="stage" legend="This file is" options={optionsOf(DOCUMENT_STAGE_LABELS)} checked={["draft"]} error={errors.stage} />
+          <TextareaField name="note" label="Note (optional)" rows={2} />
+          <button className="usa-button" type="submit">
+            Upload
+          </button>
+        </Form>
+      ) : (
+        <p>
+          <Link to={contractPaths.contract(c.id)}>Back to the contract</Link>
+        </p>
+      )}
+    </div>
+  );
+}

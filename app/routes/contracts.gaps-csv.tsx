@@ -1,0 +1,24 @@
+import { csvResponse, once } from "~/http/csv.server.ts";
+import { authorize } from "~/http/guard.server.ts";
+import { getGapReport } from "~/modules/contracts/coverage.server.ts";
+import { COVERAGE_LABELS } from "~/modules/contracts/schema.ts";
+import type { Route } from "./+types/contracts.gaps-csv";
+
+/** The gap report as CSV, for the vendor's counsel or a spreadsheet. */
+export const permission = "contract:read";
+
+export async function loader(args: Route.LoaderArgs) {
+  const auth = await authorize(args, permission);
+  const report = await auth.run((ctx) => getGapReport(ctx, args.params.contractId));
+  const rows = report.gaps.map((g) => [
+    g.framework,
+    g.label,
+    g.title,
+    COVERAGE_LABELS[g.status],
+    g.section,
+    g.notes,
+    g.closing.map((p) => `Provision ${p.code}: ${p.title}`).join("; "),
+  ]);
+  const date = args.context.now().toISOString().slice(0, 10);
+  return csvResponse(`custody-gaps-${report.view.contract.id.slice(0, 8)}-${date}.csv`, ["Framework", "Requirement", "Title", "Status", "Contract section", "Notes", "Provision that would close it"], once(rows));
+}

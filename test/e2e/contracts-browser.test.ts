@@ -1,0 +1,158 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserAvailable, expectVisible, launchBrowser, screenshot, seriousAccessibilityViolations } from "../support/browser.ts";
+import { pdfBytes } from "../support/contracts.ts";
+import { demoAccount, signInInBrowser } from "../support/demo.ts";
+import { startServer, type RunningServer } from "../support/server.ts";
+
+/**
+ * The procurement officer's day, in a real browser against the demo: register a
+ * vendor, create a contract shared with the county, upload its draft, mark
+ * requirements, read the gap report. Then the county's CJIS officer reads it and
+ * cannot change it, and a third agency cannot find it.
+ */
+describe.runIf(browserAvailable)("vendors and contracts in a real browser", () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let contractPath = "";
+  const axe: string[] = [];
+
+  beforeAll(async () => {
+    server = await startServer({});
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function signedIn(label: string, organisation: string) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await signInInBrowser(page, server, demoAccount(server, label, organisation));
+    return page;
+  }
+  /** USWDS draws its own boxes and hides the real input: tick a checkbox or radio by clicking its label, as a person does. */
+  async function tick(page: Page, label: string) {
+    await page.locator("label").filter({ hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`) }).first().click();
+  }
+  async function checkAccessibility(page: Page, name: string) {
+    for (const v of await seriousAccessibilityViolations(page)) axe.push(`${name}: ${JSON.stringify(v)}`);
+  }
+
+  it("lets a procurement officer register a vendor, create a shared contract, upload a draft, mark requirements and read the gap report", async () => {
+    const page = await signedIn("Procurement officer", "Riverside");
+    await expectVisible(page.getByRole("heading", { name: "Dashboard" }));
+    await checkAccessibility(page, "dashboard");
+    await screenshot(page, "dashboard");
+
+    // Register a vendor that stores data abroad and holds the keys itself.
+    await page.getByRole("link", { name: "Register a vendor" }).click();
+    await expectVisible(page.getByRole("heading", { name: "Register a vendor" }));
+    await page.getByRole("button", { name: "Register the vendor" }).click();
+    await expectVisible(page.getByText("Enter the vendor's legal name."));
+    await checkAccessibility(page, "vendor form with errors");
+    await page.getByLabel("Legal name").fill("Skyline Records Cloud Ltd.");
+    await page.getByLabel("Headquarters", { exact: true }).fill("Toronto, Ontario");
+    await page.getByLabel("Country of the headquarters").selectOption("CA");
+    await tick(page, "Records management (RMS)");
+    await tick(page, "RMS records");
+    await page.getByLabel("Row 1: data category").selectOption("rms-records");
+    await page.getByLabel("Row 1: country").selectOption("CA");
+    await page.getByLabel("Row 2: data category").selectOption("personal-data");
+    await page.getByLabel("Row 2: country").selectOption("IN");
+    await tick(page, "The provider holds the keys");
+    await page.getByLabel("Legal-notice address").fill("Skyline Records Cloud Ltd., 100 King St W, Toronto ON");
+    await page.getByRole("button", { name: "Register the vendor" }).click();
+    await expectVisible(page.getByRole("heading", { name: "Skyline Records Cloud Ltd." }));
+    await expectVisible(page.getByText("The vendor is registered."));
+    await expectVisible(page.getByText(/Personal data is stored in India/));
+    await screenshot(page, "vendor");
+
+    // A contract shared with Lake County; the end before the start is refused first.
+    await page.goto(`${server.url}/contracts/new`);
+    await page.getByLabel("Title", { exact: true }).fill("Regional RMS hosting");
+    await page.getByLabel("Vendor", { exact: true }).selectOption({ label: "Skyline Records Cloud Ltd." });
+    await page.getByLabel("Contract value (US dollars, optional)").fill("-10");
+    await page.getByLabel("Effective from").fill("2026-07-01");
+    await page.getByLabel("Ends on").fill("2026-01-01");
+    await tick(page, "Lake County Sheriff's Office");
+    await page.getByRole("button", { name: "Create the contract" }).click();
+    await expectVisible(page.getByText("The end date is before the effective date."));
+    await expectVisible(page.getByText("The contract value cannot be negative."));
+    await checkAccessibility(page, "contract form with errors");
+    await page.getByLabel("Contract value (US dollars, optional)").fill("480,000");
+    await page.getByLabel("Ends on").fill("2029-06-30");
+    await page.getByRole("button", { name: "Create the contract" }).click();
+    await expectVisible(page.getByRole("heading", { name: "Regional RMS hosting" }));
+    contractPath = new URL(page.url()).pathname;
+    await expectVisible(page.getByText("Status: Draft"));
+    await expectVisible(page.getByText(/stored in India/));
+
+    // Upload the draft: a text file named .pdf is refused, the real PDF kept.
+    await page.getByRole("link", { name: "Documents" }).click();
+    await page.getByLabel(/^File/).setInputFiles({ name: "draft.pdf", mimeType: "application/pdf", buffer: Buffer.from("not really a pdf") });
+    await page.getByRole("button", { name: "Upload" }).click();
+    await expectVisible(page.getByText("“draft.pdf” is not a PDF or a Word document (DOCX), whatever its name says. Upload the contract as PDF or DOCX."));
+    await page.getByLabel(/^File/).setInputFiles({ name: "RMS draft v1.pdf", mimeType: "application/pdf", buffer: Buffer.from(pdfBytes("RMS draft")) });
+    await page.getByRole("button", { name: "Upload" }).click();
+    await expectVisible(page.getByText("Version 1 is stored."));
+    await expectVisible(page.getByRole("link", { name: "RMS draft v1.pdf" }));
+    await checkAccessibility(page, "documents");
+
+    // Mark provisions 9 and 10 addressed, CJIS IR-6 missing.
+    await page.goto(`${server.url}${contractPath}/coverage`);
+    await tick(page, "Select IACP provision 9");
+    await tick(page, "Select IACP provision 10");
+    await page.getByLabel("Status", { exact: true }).selectOption("addressed");
+    await page.getByLabel("Contract section").fill("§7.2, Schedule B");
+    await page.getByRole("button", { name: "Mark ticked requirements" }).click();
+    await expectVisible(page.getByText("2 requirement(s) marked addressed."));
+    await tick(page, "Select CJIS IR-6");
+    await page.getByLabel("Status", { exact: true }).selectOption("missing");
+    await page.getByRole("button", { name: "Mark ticked requirements" }).click();
+    await expectVisible(page.getByText("1 requirement(s) marked missing."));
+    await checkAccessibility(page, "coverage matrix");
+    await screenshot(page, "coverage-matrix");
+
+    // Provision 9 shows what it contributes to.
+    await page.getByRole("link", { name: /^9 Audit/ }).first().click();
+    await expectVisible(page.getByRole("heading", { name: "Contributes to" }));
+    await expectVisible(page.getByRole("link", { name: /IACP principle 6/ }));
+
+    await page.goto(`${server.url}${contractPath}/gaps`);
+    await expectVisible(page.getByRole("link", { name: /CJIS IR-6/ }));
+    const csv = await page.request.get(`${server.url}${contractPath}/gaps.csv`);
+    expect(csv.status()).toBe(200);
+    expect(await csv.text()).toContain("IR-6");
+    await checkAccessibility(page, "gap report");
+    await screenshot(page, "gap-report");
+  });
+
+  it("shows the contract to the county's CJIS officer, read-only", async () => {
+    const page = await signedIn("CJIS officer", "Lake County");
+    await page.goto(`${server.url}/contracts`);
+    await expectVisible(page.getByRole("link", { name: "Regional RMS hosting" }));
+    await page.goto(`${server.url}${contractPath}`);
+    await expectVisible(page.getByText("Read-only: the owning agency changes this contract."));
+    expect(await page.getByRole("link", { name: "Edit the contract" }).count()).toBe(0);
+    await page.goto(`${server.url}${contractPath}/coverage`);
+    await expectVisible(page.getByText(/Riverside Police Department owns this contract and keeps its matrix/));
+    expect(await page.getByRole("button", { name: "Mark ticked requirements" }).count()).toBe(0);
+    const edit = await page.goto(`${server.url}${contractPath}/edit`);
+    expect(edit!.status()).toBe(403);
+  });
+
+  it("refuses the county's procurement officer the owner's edit page, and hides the contract from a third agency", async () => {
+    const buyer = await signedIn("Procurement officer", "Lake County");
+    const edit = await buyer.goto(`${server.url}${contractPath}/edit`);
+    expect(edit!.status()).toBe(404);
+    const third = await signedIn("CJIS officer", "Harbor City");
+    await third.goto(`${server.url}/contracts`);
+    await expectVisible(third.getByRole("heading", { name: "Contracts" }));
+    expect(await third.getByRole("link", { name: "Regional RMS hosting" }).count()).toBe(0);
+    const direct = await third.goto(`${server.url}${contractPath}`);
+    expect(direct!.status()).toBe(404);
+    expect(axe).toEqual([]);
+  });
+});
