@@ -13,6 +13,7 @@ import { DatabaseInUseError, DatabaseUnavailableError, openDatabase } from "../d
 import { describeSeed, prepareDatabase } from "../db/seed.ts";
 import { createApp } from "./app.ts";
 import { openBlobStore } from "../app/modules/blobs/store.server.ts";
+import { refreshStatistics } from "../db/maintenance.ts";
 import { sweepOrphanBlobs } from "../app/modules/blobs/sweep.server.ts";
 
 /**
@@ -40,6 +41,7 @@ async function main() {
 
   try {
     console.log(describeSeed(await prepareDatabase(database)));
+    await refreshStatistics(database);
     const secrets = { sessionSecret: config.sessionSecret, encryptionKey: config.encryptionKey };
     const mode = config.nodeEnv === "development" ? "development" : "production";
     if (config.testClockFile) console.log(`Test clock: offsets are read from ${config.testClockFile}.`);
@@ -88,7 +90,8 @@ async function main() {
         .catch((error: unknown) => console.error("Blob sweep failed:", error));
     await sweep();
     await blobSweep();
-    setInterval(() => void sweep().then(blobSweep), SWEEP_EVERY_MS).unref();
+    const statistics = () => refreshStatistics(database).catch((error: unknown) => console.error("Refreshing planner statistics failed:", error));
+    setInterval(() => void sweep().then(blobSweep).then(statistics), SWEEP_EVERY_MS).unref();
     console.log(`Custody is ready on ${url} (${mode}, ${where}; uploads kept as ${blobs.description}).`);
   } catch (error) {
     await database.close().catch(() => {});

@@ -73,6 +73,7 @@ export const contracts = pgTable(
   (t) => [
     index("contracts_agency").on(t.agencyId),
     index("contracts_vendor").on(t.vendorId),
+    index("contracts_parent").on(t.parentId),
     check("contracts_value_not_negative", sql`${t.valueCents} is null or ${t.valueCents} >= 0`),
     check("contracts_end_after_start", sql`${t.endsOn} is null or ${t.effectiveOn} is null or ${t.endsOn} >= ${t.effectiveOn}`),
     check("contracts_terminated_has_date", sql`(${t.stage} = 'terminated') = (${t.terminatedOn} is not null)`),

@@ -84,76 +84,80 @@ async function latency(url: string, duration = DURATION_SECONDS, headers: Record
   };
 }
 
-const starts: number[] = [];
-for (let i = 0; i < COLD_STARTS; i++) starts.push(await coldStart());
-console.log(
-  `Cold start (empty data dir, embedded database, to first 200): median ${median(starts).toFixed(0)} ms ` +
-    `over ${COLD_STARTS} runs [${starts.map((s) => s.toFixed(0)).join(", ")}]`,
-);
-
-// Audit trail throughput, on a fresh embedded database in this process.
-{
-  const db = await openDatabase({ inMemory: true });
-  await db.migrate();
-  const single = 2_000;
-  let started = performance.now();
-  for (let i = 0; i < single; i++) await recordNow(db.db, systemActor("bench"), [{ action: "bench.single", objectType: "thing", objectId: String(i), details: { i } }]);
-  const singleRate = single / ((performance.now() - started) / 1000);
-  console.log(`Audit events written, one per transaction: ${singleRate.toFixed(0)} events/s (${single} events)`);
-
-  const TOTAL = 1_000_000;
-  const BATCH = 10_000;
-  started = performance.now();
-  for (let written = single; written < TOTAL; written += BATCH) {
-    const n = Math.min(BATCH, TOTAL - written);
-    const events = Array.from({ length: n }, (_, i) => ({
-      id: randomUUID(),
-      occurredAt: new Date(),
-      actorPersonId: null,
-      actorSessionId: null,
-      actorTokenId: null,
-      actorLabel: "bench",
-      organisationId: null,
-      ip: "127.0.0.1",
-      userAgent: "bench",
-      action: "catalog.requirement.read",
-      objectType: "requirement",
-      objectId: randomUUID(),
-      outcome: "success" as const,
-      details: { i: written + i },
-    }));
-    await db.db.transaction((tx) => appendEvents(tx, events));
-  }
-  const batchRate = (TOTAL - single) / ((performance.now() - started) / 1000);
-  console.log(`Audit events written in batches of ${BATCH}: ${batchRate.toFixed(0)} events/s (${TOTAL - single} events)`);
-
-  started = performance.now();
-  const verified = await verifyAuditTrail(db.db);
-  const seconds = (performance.now() - started) / 1000;
+/** BENCH_ONLY=scale runs only section 4; BENCH_ONLY=basics only sections 1–3. */
+const only = process.env.BENCH_ONLY;
+if (only !== "scale") {
+  const starts: number[] = [];
+  for (let i = 0; i < COLD_STARTS; i++) starts.push(await coldStart());
   console.log(
-    `audit:verify over ${verified.checked} events: ${(verified.checked / seconds).toFixed(0)} events/s (${seconds.toFixed(1)} s, ${verified.ok ? "intact" : "BROKEN"})`,
+    `Cold start (empty data dir, embedded database, to first 200): median ${median(starts).toFixed(0)} ms ` +
+      `over ${COLD_STARTS} runs [${starts.map((s) => s.toFixed(0)).join(", ")}]`,
   );
-  await db.close();
-}
 
-const server = await startServer({ database: "embedded" });
-try {
-  const cookie = await signInOverHttp(server, demoAccount(server, "Auditor"));
-  for (const path of ["/catalog/cjis-policy/6.0", "/catalog/cjis-policy/6.0/AC-2"]) {
-    await latency(`${server.url}${path}`, 3, { Cookie: cookie }); // warm-up pass, discarded
-    const r = await latency(`${server.url}${path}`, DURATION_SECONDS, { Cookie: cookie });
+  // Audit trail throughput, on a fresh embedded database in this process.
+  {
+    const db = await openDatabase({ inMemory: true });
+    await db.migrate();
+    const single = 2_000;
+    let started = performance.now();
+    for (let i = 0; i < single; i++) await recordNow(db.db, systemActor("bench"), [{ action: "bench.single", objectType: "thing", objectId: String(i), details: { i } }]);
+    const singleRate = single / ((performance.now() - started) / 1000);
+    console.log(`Audit events written, one per transaction: ${singleRate.toFixed(0)} events/s (${single} events)`);
+
+    const TOTAL = 1_000_000;
+    const BATCH = 10_000;
+    started = performance.now();
+    for (let written = single; written < TOTAL; written += BATCH) {
+      const n = Math.min(BATCH, TOTAL - written);
+      const events = Array.from({ length: n }, (_, i) => ({
+        id: randomUUID(),
+        occurredAt: new Date(),
+        actorPersonId: null,
+        actorSessionId: null,
+        actorTokenId: null,
+        actorLabel: "bench",
+        organisationId: null,
+        ip: "127.0.0.1",
+        userAgent: "bench",
+        action: "catalog.requirement.read",
+        objectType: "requirement",
+        objectId: randomUUID(),
+        outcome: "success" as const,
+        details: { i: written + i },
+      }));
+      await db.db.transaction((tx) => appendEvents(tx, events));
+    }
+    const batchRate = (TOTAL - single) / ((performance.now() - started) / 1000);
+    console.log(`Audit events written in batches of ${BATCH}: ${batchRate.toFixed(0)} events/s (${TOTAL - single} events)`);
+
+    started = performance.now();
+    const verified = await verifyAuditTrail(db.db);
+    const seconds = (performance.now() - started) / 1000;
     console.log(
-      `Audited GET ${path} at ${CONNECTIONS} connections for ${DURATION_SECONDS} s: p50 ${r.p50.toFixed(1)} ms, ` +
-        `p95 ${r.p95.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.perSecond.toFixed(0)} req/s, ` +
-        `${r.requests} requests, ${r.non2xx} non-2xx, ${r.errors} errors`,
+      `audit:verify over ${verified.checked} events: ${(verified.checked / seconds).toFixed(0)} events/s (${seconds.toFixed(1)} s, ${verified.ok ? "intact" : "BROKEN"})`,
     );
+    await db.close();
   }
-} finally {
-  await server.stop();
+
+  const server = await startServer({ database: "embedded" });
+  try {
+    const cookie = await signInOverHttp(server, demoAccount(server, "Auditor"));
+    for (const path of ["/catalog/cjis-policy/6.0", "/catalog/cjis-policy/6.0/AC-2"]) {
+      await latency(`${server.url}${path}`, 3, { Cookie: cookie }); // warm-up pass, discarded
+      const r = await latency(`${server.url}${path}`, DURATION_SECONDS, { Cookie: cookie });
+      console.log(
+        `Audited GET ${path} at ${CONNECTIONS} connections for ${DURATION_SECONDS} s: p50 ${r.p50.toFixed(1)} ms, ` +
+          `p95 ${r.p95.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.perSecond.toFixed(0)} req/s, ` +
+          `${r.requests} requests, ${r.non2xx} non-2xx, ${r.errors} errors`,
+      );
+    }
+  } finally {
+    await server.stop();
+  }
 }
 
 // 4. Installation scale.
-{
+if (only !== "basics") {
   if (!benchSeeded()) {
     const seeded = performance.now();
     const summary = await seedBench();

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, ne, or, sql } from "drizzle-orm";
 import { organisations, people } from "../../../db/schema/access.ts";
 import { frameworks } from "../../../db/schema/catalog.ts";
 import { contractFrameworks, contracts, contractShares, contractTerms, type Contract } from "../../../db/schema/contracts.ts";
@@ -21,7 +21,8 @@ const orgOf = (ctx: ModuleContext) => ctx.actor.organisationId ?? NO_ORGANISATIO
 /** Contracts the actor's agency owns or has been given a share of. */
 export function visibleToActor(ctx: ModuleContext) {
   const org = orgOf(ctx);
-  return sql`(${contracts.agencyId} = ${org} or exists (select 1 from contract_shares s where s.contract_id = ${contracts.id} and s.agency_id = ${org}))`;
+  // "in (subquery)" is planned as one hashed lookup of the agency's shares, not one probe per contract.
+  return sql`(${contracts.agencyId} = ${org} or ${contracts.id} in (select s.contract_id from contract_shares s where s.agency_id = ${org}))`;
 }
 
 /** The frameworks a new contract is measured against: the latest principles, provisions and CJIS policy. */
@@ -72,13 +73,14 @@ export async function getContract(ctx: ModuleContext, contractId: string, option
   requirePermission(ctx, "contract:read");
   if (!isUuid(contractId)) throw new NotFound("contract", contractId);
   const [row] = await ctx.db
-    .select({ contract: contracts, agencyName: organisations.name, vendorName: vendors.legalName, vendorTradeName: vendors.tradeName })
+    .select({ contract: contracts, terms: contractTerms, agencyName: organisations.name, vendorName: vendors.legalName, vendorTradeName: vendors.tradeName })
     .from(contracts)
+    .innerJoin(contractTerms, eq(contractTerms.contractId, contracts.id))
     .innerJoin(organisations, eq(organisations.id, contracts.agencyId))
     .innerJoin(vendors, eq(vendors.id, contracts.vendorId))
     .where(and(eq(contracts.id, contractId), visibleToActor(ctx)));
   if (!row) throw new NotFound("contract", contractId);
-  const [terms] = await ctx.db.select().from(contractTerms).where(eq(contractTerms.contractId, contractId));
+  const terms = row.terms;
   const shares = await ctx.db
     .select({ agencyId: contractShares.agencyId, name: organisations.name, sharedAt: contractShares.sharedAt })
     .from(contractShares)
@@ -97,7 +99,7 @@ export async function getContract(ctx: ModuleContext, contractId: string, option
   const related = await ctx.db
     .select({ id: contracts.id, title: contracts.title, kind: contracts.kind, parentId: contracts.parentId })
     .from(contracts)
-    .where(and(visibleToActor(ctx), sql`(${contracts.id} = ${row.contract.parentId ?? NO_ORGANISATION} or ${contracts.parentId} = ${contractId})`));
+    .where(and(or(eq(contracts.id, row.contract.parentId ?? NO_ORGANISATION), eq(contracts.parentId, contractId)), visibleToActor(ctx)));
   const owned = row.contract.agencyId === ctx.actor.organisationId;
   if (options.audit !== false) ctx.audit.record({ action: "contract.read", objectType: "contract", objectId: contractId, organisationId: row.contract.agencyId });
   return {
@@ -105,7 +107,7 @@ export async function getContract(ctx: ModuleContext, contractId: string, option
     agencyName: row.agencyName,
     vendorName: row.vendorName,
     vendorTradeName: row.vendorTradeName,
-    terms: terms!,
+    terms,
     cjisCited: cjis ?? null,
     shares,
     frameworks: measuredAgainst,

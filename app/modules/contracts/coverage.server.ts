@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, inArray, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { queryRows } from "../../../db/client.ts";
 import { crosswalk, frameworks, requirements } from "../../../db/schema/catalog.ts";
-import { contractFrameworks, coverageChanges, coverageEntries, type CoverageStatus } from "../../../db/schema/contracts.ts";
+import { coverageChanges, coverageEntries, type CoverageStatus } from "../../../db/schema/contracts.ts";
 import { InvalidInput, type ModuleContext, NotFound } from "../context.server.ts";
 import { parseInput } from "../validation.server.ts";
 import { vendorFlags } from "../vendors/flags.ts";
@@ -25,8 +25,14 @@ function add(counts: Counts, status: CoverageKey) {
   counts.total += 1;
 }
 
-/** A parenthesised list of uuid parameters for `in`. */
-const uuidList = (ids: string[]) => sql`(${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`;
+/**
+ * Ids as one uuid[] parameter. A long "in ($1, $2, …)" list leads the planner to scan every
+ * coverage entry; "= any(array)" keeps it on the indexes.
+ */
+const uuidArray = (ids: string[]) => {
+  if (!ids.every(isUuid)) throw new Error("not a uuid");
+  return sql`${`{${ids.join(",")}}`}::uuid[]`;
+};
 
 type MatrixRow = {
   id: string;
@@ -44,13 +50,7 @@ type MatrixRow = {
 };
 
 /** The requirements of a contract's matrix with their entries, and the crosswalk among them: three queries. */
-async function loadMatrix(ctx: ModuleContext, contractId: string) {
-  const measured = await ctx.db
-    .select({ id: frameworks.id, key: frameworks.key, version: frameworks.version, revision: frameworks.revision, shortTitle: frameworks.shortTitle, title: frameworks.title, kind: frameworks.kind })
-    .from(contractFrameworks)
-    .innerJoin(frameworks, eq(frameworks.id, contractFrameworks.frameworkId))
-    .where(eq(contractFrameworks.contractId, contractId))
-    .orderBy(asc(frameworks.position));
+async function loadMatrix(ctx: ModuleContext, contractId: string, measured: { id: string; key: string; version: string; revision: number; shortTitle: string; title: string }[]) {
   const ids = measured.map((f) => f.id);
   const all = ids.length
     ? await ctx.db
@@ -78,12 +78,8 @@ async function loadMatrix(ctx: ModuleContext, contractId: string) {
     .filter((r) => r.kind !== "policy-area")
     .map((r) => ({ ...r, status: (r.status ?? "unassessed") as CoverageKey, section: r.section ?? "", notes: r.notes ?? "", reason: r.reason ?? null }));
   const byId = new Map(rows.map((r) => [r.id, r]));
-  const links = rows.length
-    ? await ctx.db
-        .select({ fromId: crosswalk.fromId, toId: crosswalk.toId, relationship: crosswalk.relationship })
-        .from(crosswalk)
-        .where(or(inArray(crosswalk.fromId, [...byId.keys()]), inArray(crosswalk.toId, [...byId.keys()])))
-    : [];
+  // The whole crosswalk is a few dozen links: reading it all is cheaper than naming every requirement.
+  const links = rows.length ? await ctx.db.select({ fromId: crosswalk.fromId, toId: crosswalk.toId }).from(crosswalk) : [];
   const linked = new Map<string, string[]>();
   for (const l of links) {
     if (!byId.has(l.fromId) || !byId.has(l.toId)) continue;
@@ -136,7 +132,7 @@ function figures(m: Awaited<ReturnType<typeof loadMatrix>>) {
 /** The whole matrix of a contract, grouped by framework (and CJIS policy area), with figures and conflicts. */
 export async function getMatrix(ctx: ModuleContext, contractId: string, filter: { status?: string } = {}) {
   const view = await getContract(ctx, contractId, { audit: false });
-  const m = await loadMatrix(ctx, contractId);
+  const m = await loadMatrix(ctx, contractId, view.frameworks);
   const fig = figures(m);
   const statusFilter = filter.status && ["addressed", "partial", "missing", "not-applicable", "unassessed"].includes(filter.status) ? (filter.status as CoverageKey) : null;
   const sections = m.measured.map((f) => {
@@ -205,7 +201,7 @@ export async function contractConflicts(ctx: ModuleContext, view: Awaited<Return
 export async function getCoverageEntry(ctx: ModuleContext, contractId: string, requirementId: string) {
   const view = await getContract(ctx, contractId, { audit: false });
   if (!isUuid(requirementId)) throw new NotFound("requirement", requirementId);
-  const m = await loadMatrix(ctx, contractId);
+  const m = await loadMatrix(ctx, contractId, view.frameworks);
   const row = m.byId.get(requirementId);
   if (!row) throw new NotFound("requirement", requirementId);
   const [detail] = await ctx.db
@@ -243,7 +239,7 @@ export async function setCoverage(ctx: ModuleContext, contractId: string, requir
   const wanted = [...new Set(requirementIds)];
   if (wanted.length === 0) throw new InvalidInput({ requirementIds: "Choose at least one requirement." });
   const input = parseInput(CoverageSchema, raw);
-  const m = await loadMatrix(ctx, contractId);
+  const m = await loadMatrix(ctx, contractId, view.frameworks);
   if (wanted.some((id) => !m.byId.has(id))) throw new InvalidInput({ requirementIds: "Choose requirements of this contract's matrix." });
   const existing = await ctx.db.select().from(coverageEntries).where(and(eq(coverageEntries.contractId, contractId), inArray(coverageEntries.requirementId, wanted)));
   const before = new Map(existing.map((e) => [e.requirementId, { status: e.status, section: e.section, notes: e.notes, reason: e.reason } as EntryState]));
@@ -275,7 +271,7 @@ export async function setCoverage(ctx: ModuleContext, contractId: string, requir
 /** Every missing or partial requirement, with the IACP provisions that would close it. */
 export async function getGapReport(ctx: ModuleContext, contractId: string) {
   const view = await getContract(ctx, contractId, { audit: false });
-  const m = await loadMatrix(ctx, contractId);
+  const m = await loadMatrix(ctx, contractId, view.frameworks);
   const closers = await closingProvisions(ctx);
   const [provisionFramework] = await ctx.db.select({ key: frameworks.key, version: frameworks.version }).from(frameworks).where(eq(frameworks.key, "iacp-provisions")).orderBy(desc(frameworks.version), desc(frameworks.revision)).limit(1);
   const gaps = m.rows
@@ -323,18 +319,24 @@ async function closingProvisions(ctx: ModuleContext) {
 export async function coverageOf(ctx: Pick<ModuleContext, "db">, contractIds: string[]) {
   const result = new Map<string, Counts>();
   if (contractIds.length === 0) return result;
+  // Per contract, both counts walk that contract's own index range (lateral), never the whole table.
   const rows = await queryRows<{ contract_id: string; total: number; addressed: number; partial: number; missing: number; not_applicable: number }>(
     ctx.db,
-    sql`select cf.contract_id, count(r.id)::int as total,
-          count(*) filter (where e.status = 'addressed')::int as addressed,
-          count(*) filter (where e.status = 'partial')::int as partial,
-          count(*) filter (where e.status = 'missing')::int as missing,
-          count(*) filter (where e.status = 'not-applicable')::int as not_applicable
-        from contract_frameworks cf
-        join catalog_requirements r on r.framework_id = cf.framework_id and r.kind <> 'policy-area'
-        left join coverage_entries e on e.contract_id = cf.contract_id and e.requirement_id = r.id
-        where cf.contract_id in ${uuidList(contractIds)}
-        group by cf.contract_id`,
+    sql`select w.contract_id, t.total, e.addressed, e.partial, e.missing, e.not_applicable
+        from unnest(${uuidArray(contractIds)}) as w(contract_id)
+        cross join lateral (
+          select count(*)::int as total from contract_frameworks cf
+          join catalog_requirements r on r.framework_id = cf.framework_id and r.kind <> 'policy-area'
+          where cf.contract_id = w.contract_id) t
+        cross join lateral (
+          select count(*) filter (where e.status = 'addressed')::int as addressed,
+                 count(*) filter (where e.status = 'partial')::int as partial,
+                 count(*) filter (where e.status = 'missing')::int as missing,
+                 count(*) filter (where e.status = 'not-applicable')::int as not_applicable
+          from coverage_entries e
+          join catalog_requirements r on r.id = e.requirement_id
+          join contract_frameworks cf on cf.contract_id = e.contract_id and cf.framework_id = r.framework_id
+          where e.contract_id = w.contract_id) e`,
   );
   for (const r of rows) {
     result.set(r.contract_id, {
@@ -352,7 +354,7 @@ export async function coverageOf(ctx: Pick<ModuleContext, "db">, contractIds: st
 
 /** Coverage figures of one contract (per framework, per principle) and its conflicts, for the contract's overview. */
 export async function getCoverageSummary(ctx: ModuleContext, view: Awaited<ReturnType<typeof getContract>>) {
-  const m = await loadMatrix(ctx, view.contract.id);
+  const m = await loadMatrix(ctx, view.contract.id, view.frameworks);
   const fig = figures(m);
   return {
     contract: fig.contract,

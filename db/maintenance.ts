@@ -1,0 +1,14 @@
+import { sql } from "drizzle-orm";
+import type { DatabaseHandle } from "./client.ts";
+
+/**
+ * Planner statistics for the embedded database. A PostgreSQL server keeps them
+ * fresh with autovacuum; PGlite runs no background workers, so without this its
+ * planner guesses table sizes and, at scale, hashes a whole table where an index
+ * would do (decision 0013). Run at start and hourly; a no-op on PostgreSQL.
+ */
+export async function refreshStatistics(handle: Pick<DatabaseHandle, "db" | "driver">) {
+  if (handle.driver !== "pglite") return false;
+  await handle.db.execute(sql`analyze`);
+  return true;
+}

@@ -1,0 +1,1 @@
+CREATE INDEX "contracts_parent" ON "contracts" USING btree ("parent_id");
