@@ -156,7 +156,7 @@ describe("the orphan-blob sweep", () => {
     const old = await sweepOrphanBlobs(handle.db, blobs(), new Date());
     expect(old).toMatchObject({ ran: true, removed: 1 });
     expect(await stored()).toEqual(referenced);
-    const events = await handle.db.select().from(auditEvents).where(eq(auditEvents.action, "sweep.orphan-blobs"));
+    const events = await handle.db.select().from(auditEvents).where(eq(auditEvents.action, "sweep.orphan-blobs")).orderBy(auditEvents.seq);
     expect(events.at(-1)!.details).toMatchObject({ removed: 1, hashes: [sha256(orphan)] });
   });
 });

@@ -130,7 +130,7 @@ describe("contracts", () => {
     // Unsharing takes it away from B.
     await as(handle.db, buyerA, now, (ctx) => updateContract(ctx, contract.id, contractInput(vendor.id, { title: "County-wide RMS", sharedWith: [] })));
     await expect(as(handle.db, cjisB, now, (ctx) => getContract(ctx, contract.id))).rejects.toBeInstanceOf(NotFound);
-    const shareEvents = await handle.db.select({ action: auditEvents.action }).from(auditEvents).where(and(eq(auditEvents.objectId, contract.id), sql`${auditEvents.action} like 'contract.%share'`));
+    const shareEvents = await handle.db.select({ action: auditEvents.action }).from(auditEvents).where(and(eq(auditEvents.objectId, contract.id), sql`${auditEvents.action} like 'contract.%share'`)).orderBy(auditEvents.seq);
     expect(shareEvents.map((e) => e.action)).toEqual(["contract.share", "contract.unshare"]);
   });
 
@@ -182,7 +182,7 @@ describe("contracts", () => {
     const contract = await as(handle.db, buyerA, now, (ctx) => createContract(ctx, contractInput(vendor.id, { title: "Audited contract" })));
     await as(handle.db, buyerA, now, (ctx) => updateContract(ctx, contract.id, contractInput(vendor.id, { title: "Audited contract", valueCents: "10,000", breachNoticeHours: "4" })));
     await as(handle.db, cjisA, now, (ctx) => getContract(ctx, contract.id));
-    const events = await handle.db.select({ action: auditEvents.action, details: auditEvents.details, actor: auditEvents.actorPersonId }).from(auditEvents).where(eq(auditEvents.objectId, contract.id));
+    const events = await handle.db.select({ action: auditEvents.action, details: auditEvents.details, actor: auditEvents.actorPersonId }).from(auditEvents).where(eq(auditEvents.objectId, contract.id)).orderBy(auditEvents.seq);
     expect(events.map((e) => e.action)).toEqual(["contract.create", "contract.update", "contract.read"]);
     expect((events[1]!.details as { changes: Record<string, unknown> }).changes).toEqual({ valueCents: { from: null, to: 1_000_000 }, breachNoticeHours: { from: 1, to: 4 } });
     expect(events[2]!.actor).toBe(cjisA.personId);

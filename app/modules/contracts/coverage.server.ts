@@ -73,6 +73,9 @@ async function loadMatrix(ctx: ModuleContext, contractId: string, measured: { id
         .where(inArray(requirements.frameworkId, ids))
         .orderBy(asc(requirements.sortOrder))
     : [];
+  // In the order the frameworks are measured, then each framework's own order.
+  const position = new Map(measured.map((f, i) => [f.id, i]));
+  all.sort((a, b) => position.get(a.frameworkId)! - position.get(b.frameworkId)! || a.sortOrder - b.sortOrder);
   const headings = new Map(all.filter((r) => r.kind === "policy-area").map((r) => [r.id, r]));
   const rows: MatrixRow[] = all
     .filter((r) => r.kind !== "policy-area")
