@@ -144,8 +144,14 @@ export async function getMatrix(ctx: ModuleContext, contractId: string, filter: 
       .map((r) => {
         const others = (m.linked.get(r.id) ?? []).map((id) => m.byId.get(id)!);
         const provisions = r.kind === "principle" ? others.filter((o) => o.kind === "provision") : [];
+        // Only what the page shows: the rows travel to the browser with the page.
         return {
-          ...r,
+          id: r.id,
+          code: r.code,
+          title: r.title,
+          status: r.status,
+          section: r.section,
+          reason: r.reason,
           label: label(r),
           area: m.areaOf(r) ? { code: m.areaOf(r)!.code, title: m.areaOf(r)!.title } : null,
           links: others.map((o) => ({ id: o.id, label: label(o), status: o.status })),
