@@ -1,4 +1,6 @@
 import { createReadableStreamFromReadable } from "@react-router/node";
+import { data } from "react-router";
+import { InvalidInput } from "~/modules/context.server.ts";
 import { authorize } from "~/http/guard.server.ts";
 import { openContractDocument } from "~/modules/contracts/documents.server.ts";
 import type { Route } from "./+types/contracts.document";
@@ -8,7 +10,11 @@ export const permission = "contract:read";
 
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
-  const file = await auth.run((ctx) => openContractDocument(ctx, args.context.blobs, args.params.contractId, args.params.documentId));
+  const file = await auth.run((ctx) => openContractDocument(ctx, args.context.blobs, args.params.contractId, args.params.documentId)).catch((error: unknown) => {
+    // 410 Gone: the version exists, its bytes do not.
+    if (error instanceof InvalidInput) throw data(error.message, { status: 410 });
+    throw error;
+  });
   const ascii = file.filename.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
   return new Response(createReadableStreamFromReadable(file.stream), {
     headers: {

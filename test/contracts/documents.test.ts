@@ -160,3 +160,18 @@ describe("the orphan-blob sweep", () => {
     expect(events.at(-1)!.details).toMatchObject({ removed: 1, hashes: [sha256(orphan)] });
   });
 });
+
+describe("a document whose file has vanished from the store", () => {
+  it("answers 410 with a message naming the version and its hash, and the failed download is audited", async () => {
+    const response = (await upload(buyerCookie, { name: "Lost.pdf", type: "application/pdf", bytes: pdfBytes("soon lost") })) as Response;
+    expect(response.status).toBe(302);
+    const lost = (await documents()).at(-1)!;
+    await blobs().delete(lost.sha256);
+    const outcome = await thrownStatus(downloadLoader(loaderArgs(context, `/contracts/${contractId}/documents/${lost.id}`, { contractId, documentId: lost.id }, { cookie: sharedCjisCookie })));
+    expect(outcome.status).toBe(410);
+    expect(String(outcome.body)).toContain(`version ${lost.version}`);
+    expect(String(outcome.body)).toContain(lost.sha256);
+    const events = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.objectId, lost.id), eq(auditEvents.action, "contract.document.download")));
+    expect(events.map((e) => [e.outcome, e.actorPersonId])).toEqual([["failed", sharedCjis.personId]]);
+  });
+});

@@ -203,6 +203,14 @@ describe("contracts", () => {
     expect(dashboard.flagged.map((v) => v.vendorId)).toContain(vendor.id);
   });
 
+  it("are measured against the principles, provisions and CJIS controls unless told otherwise, and never against nothing", async () => {
+    const vendor = await as(handle.db, buyerA, now, (ctx) => registerVendor(ctx, vendorInput()));
+    const before = await count(contracts);
+    const errors = await fieldErrors(as(handle.db, buyerA, now, (ctx) => createContract(ctx, contractInput(vendor.id, { frameworkIds: [] }))));
+    expect(errors.frameworkIds).toBe("Measure the contract against at least one framework.");
+    expect(await count(contracts)).toBe(before);
+  });
+
   it("keep shares to active agencies: a vendor organisation cannot be given a share", async () => {
     const vendor = await as(handle.db, buyerA, now, (ctx) => registerVendor(ctx, vendorInput()));
     const errors = await fieldErrors(as(handle.db, buyerA, now, (ctx) => createContract(ctx, contractInput(vendor.id, { sharedWith: [vendor.organisationId] }))));

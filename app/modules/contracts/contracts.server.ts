@@ -142,6 +142,7 @@ export async function contractFormOptions(ctx: ModuleContext, exceptContractId?:
     .where(and(eq(organisations.kind, "agency"), eq(organisations.status, "active"), ne(organisations.id, orgOf(ctx))))
     .orderBy(asc(organisations.name));
   const fw = await defaultFrameworks(ctx);
+  ctx.audit.record({ action: "contract.form.read", objectType: "contract", objectId: exceptContractId, details: { vendors: vendorOptions.length, agencies: agencies.length } });
   return { vendors: vendorOptions, parents: parentOptions, agencies, frameworks: fw.all, defaultFrameworkIds: fw.defaults.map((f) => f.id), cjisVersions: fw.cjisVersions };
 }
 
@@ -164,7 +165,8 @@ async function checkReferences(ctx: ModuleContext, input: ContractValues, contra
     if (found.length !== new Set(input.sharedWith).size) errors.sharedWith = "Share only with other participating agencies from the list.";
   }
   const fw = await defaultFrameworks(ctx);
-  const frameworkIds = input.frameworkIds.length > 0 ? input.frameworkIds : fw.defaults.map((f) => f.id);
+  if (input.frameworkIds?.length === 0) errors.frameworkIds = "Measure the contract against at least one framework.";
+  const frameworkIds = input.frameworkIds?.length ? input.frameworkIds : fw.defaults.map((f) => f.id);
   const known = await ctx.db.select({ id: frameworks.id, key: frameworks.key }).from(frameworks).where(inArray(frameworks.id, frameworkIds));
   if (known.length !== new Set(frameworkIds).size) errors.frameworkIds = "Choose frameworks from the list.";
   if (new Set(known.map((k) => k.key)).size !== known.length) errors.frameworkIds = "Measure the contract against one version of each framework.";

@@ -2,7 +2,7 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import type { Readable } from "node:stream";
 import { contractDocuments } from "../../../db/schema/contracts.ts";
 import { type SpooledUpload, storeUpload } from "../blobs/content.server.ts";
-import type { BlobStore } from "../blobs/store.server.ts";
+import { BlobMissing, type BlobStore } from "../blobs/store.server.ts";
 import { InvalidInput, type ModuleContext, NotFound } from "../context.server.ts";
 import { isUuid } from "../vendors/vendors.server.ts";
 import { getContract, getEditableContract, peopleNames } from "./contracts.server.ts";
@@ -62,7 +62,17 @@ export async function openContractDocument(ctx: ModuleContext, blobs: BlobStore,
   if (!isUuid(documentId)) throw new NotFound("contract-document", documentId);
   const [doc] = await ctx.db.select().from(contractDocuments).where(and(eq(contractDocuments.id, documentId), eq(contractDocuments.contractId, contractId)));
   if (!doc) throw new NotFound("contract-document", documentId);
-  const stream = await blobs.get(doc.sha256);
+  let stream: Readable;
+  try {
+    stream = await blobs.get(doc.sha256);
+  } catch (error) {
+    if (!(error instanceof BlobMissing)) throw error;
+    // The record says what was uploaded; the bytes are gone from the store. Say so, and keep a trace.
+    throw new InvalidInput(
+      { file: `The file of version ${doc.version} (“${doc.filename}”, SHA-256 ${doc.sha256}) is missing from the file store. An administrator must restore it from backup.` },
+      { action: "contract.document.download", objectType: "contract-document", objectId: doc.id, outcome: "failed", details: { contractId, sha256: doc.sha256, reason: "blob missing" } },
+    );
+  }
   ctx.audit.record({
     action: "contract.document.download",
     objectType: "contract-document",

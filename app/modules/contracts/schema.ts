@@ -86,7 +86,8 @@ export const ContractFields = z.object({
     personnelRosterRequired: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()),
     cjisFrameworkId: uuid("Choose the CJIS Security Policy version the contract cites."),
     sharedWith: z.array(z.string().regex(/^[0-9a-f-]{36}$/i, { message: "Choose agencies from the list." })).max(100).default([]),
-    frameworkIds: z.array(z.string().regex(/^[0-9a-f-]{36}$/i, { message: "Choose frameworks from the list." })).default([]),
+    /** Absent: the default frameworks. Present and empty: refused (a contract is measured against something). */
+    frameworkIds: z.array(z.string().regex(/^[0-9a-f-]{36}$/i, { message: "Choose frameworks from the list." })).optional(),
 });
 export type ContractValues = z.output<typeof ContractFields>;
 
