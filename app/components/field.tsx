@@ -7,13 +7,10 @@ export function describedBy(id: string, hint?: string, error?: string) {
   return [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
 }
 
-/** A USWDS form group: label, hint and error message around one input. */
-export function FieldFrame({ id, label, hint, error, children }: { id: string; label: string; hint?: string; error?: string; children: ReactNode }) {
+/** The hint and error message of a field, with the ids describedBy names. */
+export function FieldMessages({ id, hint, error }: { id: string; hint?: string; error?: string }) {
   return (
-    <div className={`usa-form-group${error ? " usa-form-group--error" : ""}`}>
-      <label className={`usa-label${error ? " usa-label--error" : ""}`} htmlFor={id}>
-        {label}
-      </label>
+    <>
       {hint ? (
         <span className="usa-hint" id={`${id}-hint`}>
           {hint}
@@ -24,6 +21,18 @@ export function FieldFrame({ id, label, hint, error, children }: { id: string; l
           {error}
         </span>
       ) : null}
+    </>
+  );
+}
+
+/** A USWDS form group: label, hint and error message around one input. */
+export function FieldFrame({ id, label, hint, error, children }: { id: string; label: string; hint?: string; error?: string; children: ReactNode }) {
+  return (
+    <div className={`usa-form-group${error ? " usa-form-group--error" : ""}`}>
+      <label className={`usa-label${error ? " usa-label--error" : ""}`} htmlFor={id}>
+        {label}
+      </label>
+      <FieldMessages id={id} hint={hint} error={error} />
       {children}
     </div>
   );

@@ -1,5 +1,5 @@
 import type { SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
-import { describedBy as described, FieldFrame as Frame } from "./field.tsx";
+import { describedBy as described, FieldFrame as Frame, FieldMessages } from "./field.tsx";
 
 /** USWDS select, textarea and checkbox groups, each with its label, hint and error wired for screen readers. */
 
@@ -61,16 +61,7 @@ export function ChoiceGroup({
   return (
     <fieldset className={`usa-fieldset usa-form-group${error ? " usa-form-group--error" : ""}`} aria-describedby={described(id, hint, error)}>
       <legend className={`usa-legend${error ? " usa-label--error" : ""}`}>{legend}</legend>
-      {hint ? (
-        <span className="usa-hint" id={`${id}-hint`}>
-          {hint}
-        </span>
-      ) : null}
-      {error ? (
-        <span className="usa-error-message" id={`${id}-error`} role="alert">
-          {error}
-        </span>
-      ) : null}
+      <FieldMessages id={id} hint={hint} error={error} />
       {options.map((o) => (
         <div key={o.value} className={`usa-${type}`}>
           <input className={`usa-${type}__input`} id={`${id}-${o.value}`} type={type} name={name} value={o.value} defaultChecked={checked.includes(o.value)} />

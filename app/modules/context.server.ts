@@ -49,7 +49,12 @@ export class InvalidInput extends Error {
 }
 
 /** Matches no organisation: the scope of an actor who acts for none. */
-const NO_ORGANISATION = "00000000-0000-0000-0000-000000000000";
+export const NO_ORGANISATION = "00000000-0000-0000-0000-000000000000";
+
+/** Whether an id from a URL can name a row at all (anything else is simply not found). */
+export function isUuid(value: string) {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
 
 /** Rows of the actor's own organisation. */
 export function ownOrganisation(ctx: { actor: Actor }, column: AnyPgColumn) {

@@ -16,6 +16,3 @@ export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.infe
   }
   throw new InvalidInput(errors);
 }
-
-/** Empty text fields of a form count as absent. */
-export const blankToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);

@@ -6,8 +6,8 @@ import { utcMinute } from "~/components/format.ts";
 import { authorize } from "~/http/guard.server.ts";
 import { discardUpload, receiveUpload, UploadRejected } from "~/http/upload.server.ts";
 import { InvalidInput } from "~/modules/context.server.ts";
-import { getContract, getEditableContract } from "~/modules/contracts/contracts.server.ts";
-import { addContractDocument, listDocuments } from "~/modules/contracts/documents.server.ts";
+import { getEditableContract } from "~/modules/contracts/contracts.server.ts";
+import { addContractDocument, getContractDocuments } from "~/modules/contracts/documents.server.ts";
 import { ACCEPTED_CONTRACT_FILES, DOCUMENT_STAGE_LABELS } from "~/modules/contracts/figures.ts";
 import { contractPaths } from "~/modules/contracts/paths.ts";
 import type { Route } from "./+types/contracts.documents";
@@ -19,11 +19,8 @@ export const meta: Route.MetaFunction = ({ data }) => [{ title: `Documents of ${
 
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
-  return auth.run(async (ctx) => {
-    const view = await getContract(ctx, args.params.contractId, { audit: false });
-    ctx.audit.record({ action: "contract.documents.read", objectType: "contract", objectId: view.contract.id, organisationId: view.contract.agencyId });
-    return { view, documents: await listDocuments(ctx, view.contract.id), maxMegabytes: Math.round(args.context.uploadMaxBytes / (1024 * 1024)) };
-  });
+  const page = await auth.run((ctx) => getContractDocuments(ctx, args.params.contractId));
+  return { ...page, maxMegabytes: Math.round(args.context.uploadMaxBytes / (1024 * 1024)) };
 }
 
 export async function action(args: Route.ActionArgs) {

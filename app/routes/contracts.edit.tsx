@@ -14,8 +14,7 @@ export const meta: Route.MetaFunction = ({ data }) => [{ title: `Edit ${data?.ti
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
   return auth.run(async (ctx) => {
-    const { contract: c, terms: t, shares, frameworks } = await getEditableContract(ctx, args.params.contractId);
-    ctx.audit.record({ action: "contract.read", objectType: "contract", objectId: c.id, details: { for: "edit" } });
+    const { contract: c, terms: t, shares, frameworks } = await getEditableContract(ctx, args.params.contractId, { audit: true });
     const text = (n: number | string | null) => (n === null ? "" : String(n));
     const values: ContractFormValues = {
       ...Object.fromEntries(Object.entries(c).map(([k, v]) => [k, typeof v === "string" ? v : v === null ? "" : v])),

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
 import { accessReviewItems, accessReviews, deprovisioningRecords, memberships, organisations, people } from "../../../db/schema/access.ts";
-import { InvalidInput, NotFound, organisationScope, ownOrganisation, type ModuleContext } from "../context.server.ts";
+import { InvalidInput, isUuid, NotFound, organisationScope, ownOrganisation, type ModuleContext } from "../context.server.ts";
 import { isRole, ROLES } from "./permissions.ts";
 
 /**
@@ -10,7 +10,6 @@ import { isRole, ROLES } from "./permissions.ts";
  * record of who decided what, and when. Nobody decides on their own access.
  */
 
-const uuid = /^[0-9a-f-]{36}$/i;
 
 export async function startReview(ctx: ModuleContext) {
   const organisationId = ctx.actor.organisationId;
@@ -53,7 +52,7 @@ export async function listReviews(ctx: ModuleContext) {
 }
 
 async function visibleReview(ctx: ModuleContext, reviewId: string) {
-  if (!uuid.test(reviewId)) throw new NotFound("access-review", reviewId);
+  if (!isUuid(reviewId)) throw new NotFound("access-review", reviewId);
   const scope = organisationScope(ctx, accessReviews.organisationId);
   const [review] = await ctx.db.select().from(accessReviews).where(and(eq(accessReviews.id, reviewId), scope));
   if (!review) throw new NotFound("access-review", reviewId);
@@ -90,7 +89,7 @@ export async function getReview(ctx: ModuleContext, reviewId: string) {
 export async function decide(ctx: ModuleContext, reviewId: string, itemId: string, decision: string, noteInput: string) {
   const review = await visibleReview(ctx, reviewId);
   if (review.completedAt) throw new InvalidInput({ form: "This review is complete; start a new one." });
-  if (!uuid.test(itemId)) throw new NotFound("access-review-item", itemId);
+  if (!isUuid(itemId)) throw new NotFound("access-review-item", itemId);
   const [item] = await ctx.db
     .select({ item: accessReviewItems, membership: memberships })
     .from(accessReviewItems)

@@ -4,8 +4,7 @@ import { frameworks } from "../../../db/schema/catalog.ts";
 import { contractFrameworks, contracts, contractShares, contractTerms, type Contract } from "../../../db/schema/contracts.ts";
 import { vendors } from "../../../db/schema/vendors.ts";
 import { freezeFrameworkRevision } from "../catalog/catalog.server.ts";
-import { InvalidInput, type ModuleContext, NotFound, requirePermission } from "../context.server.ts";
-import { isUuid } from "../vendors/vendors.server.ts";
+import { InvalidInput, isUuid, type ModuleContext, NO_ORGANISATION, NotFound, requirePermission } from "../context.server.ts";
 import { lifecycleOf, todayOf } from "./lifecycle.ts";
 import { checkContract, type ContractValues } from "./schema.ts";
 
@@ -15,18 +14,17 @@ import { checkContract, type ContractValues } from "./schema.ts";
  * dates (lifecycle.ts); the terms that drive deadlines live in contract_terms.
  */
 
-const NO_ORGANISATION = "00000000-0000-0000-0000-000000000000";
 const orgOf = (ctx: ModuleContext) => ctx.actor.organisationId ?? NO_ORGANISATION;
 
 /** Contracts the actor's agency owns or has been given a share of. */
-export function visibleToActor(ctx: ModuleContext) {
+function visibleToActor(ctx: ModuleContext) {
   const org = orgOf(ctx);
   // "in (subquery)" is planned as one hashed lookup of the agency's shares, not one probe per contract.
   return sql`(${contracts.agencyId} = ${org} or ${contracts.id} in (select s.contract_id from contract_shares s where s.agency_id = ${org}))`;
 }
 
 /** The frameworks a new contract is measured against: the latest principles, provisions and CJIS policy. */
-export async function defaultFrameworks(ctx: Pick<ModuleContext, "db">) {
+async function defaultFrameworks(ctx: Pick<ModuleContext, "db">) {
   const rows = await ctx.db.select({ id: frameworks.id, key: frameworks.key, version: frameworks.version, revision: frameworks.revision, title: frameworks.title, shortTitle: frameworks.shortTitle, position: frameworks.position }).from(frameworks).orderBy(asc(frameworks.position), desc(frameworks.version), desc(frameworks.revision));
   const latest = new Map<string, (typeof rows)[number]>();
   for (const r of rows) if (!latest.has(r.key)) latest.set(r.key, r);
@@ -34,7 +32,8 @@ export async function defaultFrameworks(ctx: Pick<ModuleContext, "db">) {
   return { all, defaults: all.filter((f) => ["iacp-principles", "iacp-provisions", "cjis-policy"].includes(f.key)), cjisVersions: rows.filter((r) => r.key === "cjis-policy") };
 }
 
-export async function listContracts(ctx: ModuleContext, filter: { vendorId?: string; status?: string } = {}) {
+/** Contracts the actor sees, with their computed lifecycle; `audit: false` for callers that record their own read. */
+export async function listContracts(ctx: ModuleContext, filter: { vendorId?: string; status?: string } = {}, options: { audit?: boolean } = {}) {
   requirePermission(ctx, "contract:read");
   const rows = await ctx.db
     .select({
@@ -64,7 +63,7 @@ export async function listContracts(ctx: ModuleContext, filter: { vendorId?: str
   const result = rows
     .map((r) => ({ ...r, owned: r.agencyId === ctx.actor.organisationId, lifecycle: lifecycleOf(r, today) }))
     .filter((r) => !filter.status || r.lifecycle.status === filter.status);
-  ctx.audit.record({ action: "contract.list.read", objectType: "contract", details: { filter, count: result.length } });
+  if (options.audit !== false) ctx.audit.record({ action: "contract.list.read", objectType: "contract", details: { filter, count: result.length } });
   return result;
 }
 
@@ -120,9 +119,9 @@ export async function getContract(ctx: ModuleContext, contractId: string, option
 }
 
 /** The contract, if the actor's agency owns it and the actor may change it; otherwise NotFound (404). */
-export async function getEditableContract(ctx: ModuleContext, contractId: string) {
+export async function getEditableContract(ctx: ModuleContext, contractId: string, options: { audit?: boolean } = { audit: false }) {
   requirePermission(ctx, "contract:edit");
-  const view = await getContract(ctx, contractId, { audit: false });
+  const view = await getContract(ctx, contractId, options);
   if (!view.canEdit) throw new NotFound("contract", contractId);
   return view;
 }

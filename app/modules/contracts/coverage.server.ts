@@ -2,10 +2,11 @@ import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { queryRows } from "../../../db/client.ts";
 import { crosswalk, frameworks, requirements } from "../../../db/schema/catalog.ts";
 import { coverageChanges, coverageEntries, type CoverageStatus } from "../../../db/schema/contracts.ts";
-import { InvalidInput, type ModuleContext, NotFound } from "../context.server.ts";
+import { qualifiedLabel } from "../catalog/paths.ts";
+import { InvalidInput, isUuid, type ModuleContext, NotFound } from "../context.server.ts";
 import { parseInput } from "../validation.server.ts";
 import { vendorFlags } from "../vendors/flags.ts";
-import { isUuid, profileOf } from "../vendors/vendors.server.ts";
+import { profileOf } from "../vendors/vendors.server.ts";
 import { getContract, getEditableContract, peopleNames } from "./contracts.server.ts";
 import { type Counts, percentAddressed } from "./figures.ts";
 import { contractPaths, vendorPaths } from "./paths.ts";
@@ -110,9 +111,6 @@ function summaryOf(statuses: CoverageKey[]): CoverageKey {
   return "missing";
 }
 
-const label = (r: { kind: string; code: string }) =>
-  r.kind === "principle" ? `IACP principle ${r.code}` : r.kind === "provision" ? `IACP provision ${r.code}` : r.kind === "addendum-section" ? `Security Addendum §${r.code}` : r.kind === "certification" ? "Security Addendum certification" : `CJIS ${r.code}`;
-
 function figures(m: Awaited<ReturnType<typeof loadMatrix>>) {
   const contract = emptyCounts();
   const perFramework = new Map<string, Counts>();
@@ -152,9 +150,9 @@ export async function getMatrix(ctx: ModuleContext, contractId: string, filter: 
           status: r.status,
           section: r.section,
           reason: r.reason,
-          label: label(r),
+          label: qualifiedLabel(r),
           area: m.areaOf(r) ? { code: m.areaOf(r)!.code, title: m.areaOf(r)!.title } : null,
-          links: others.map((o) => ({ id: o.id, label: label(o), status: o.status })),
+          links: others.map((o) => ({ id: o.id, label: qualifiedLabel(o), status: o.status })),
           fromProvisions: r.kind === "principle" ? { status: summaryOf(provisions.map((p) => p.status)), count: provisions.length } : null,
         };
       })
@@ -224,12 +222,12 @@ export async function getCoverageEntry(ctx: ModuleContext, contractId: string, r
     .where(and(eq(coverageChanges.contractId, contractId), eq(coverageChanges.requirementId, requirementId)))
     .orderBy(desc(coverageChanges.changedAt), desc(coverageChanges.id));
   const names = await peopleNames(ctx, history.map((h) => h.changedBy));
-  const contributes = (m.linked.get(requirementId) ?? []).map((id) => m.byId.get(id)!).map((o) => ({ id: o.id, label: label(o), title: o.title, kind: o.kind, status: o.status }));
+  const contributes = (m.linked.get(requirementId) ?? []).map((id) => m.byId.get(id)!).map((o) => ({ id: o.id, label: qualifiedLabel(o), title: o.title, kind: o.kind, status: o.status }));
   const provisions = row.kind === "principle" ? contributes.filter((c) => c.kind === "provision") : [];
   ctx.audit.record({ action: "contract.coverage.entry.read", objectType: "contract", objectId: contractId, organisationId: view.contract.agencyId, details: { requirementId } });
   return {
     view,
-    requirement: { ...row, ...detail!, label: label(row) },
+    requirement: { ...row, ...detail!, label: qualifiedLabel(row) },
     contributes,
     fromProvisions: row.kind === "principle" ? { status: summaryOf(provisions.map((p) => p.status)), count: provisions.length } : null,
     history: history.map((h) => ({ ...h, changedByName: h.changedBy ? (names.get(h.changedBy) ?? "—") : "—" })),
@@ -273,7 +271,7 @@ export async function setCoverage(ctx: ModuleContext, contractId: string, requir
     organisationId: view.contract.agencyId,
     details: { status: input.status, requirements: changed.map((id) => m.byId.get(id)!.code), unchanged: wanted.length - changed.length },
   });
-  const contributes = [...new Set(changed.flatMap((id) => m.linked.get(id) ?? []))].map((id) => label(m.byId.get(id)!));
+  const contributes = [...new Set(changed.flatMap((id) => m.linked.get(id) ?? []))].map((id) => qualifiedLabel(m.byId.get(id)!));
   return { changed: changed.length, unchanged: wanted.length - changed.length, contributes };
 }
 
@@ -288,7 +286,7 @@ export async function getGapReport(ctx: ModuleContext, contractId: string) {
     .map((r) => {
       const framework = m.measured.find((f) => f.id === r.frameworkId)!;
       const closing = r.kind === "provision" ? [{ code: r.code, title: r.title, frameworkKey: framework.key, frameworkVersion: framework.version }] : closers(r.id);
-      return { id: r.id, label: label(r), code: r.code, kind: r.kind, title: r.title, framework: framework.shortTitle, status: r.status, section: r.section, notes: r.notes, closing };
+      return { id: r.id, label: qualifiedLabel(r), code: r.code, kind: r.kind, title: r.title, framework: framework.shortTitle, status: r.status, section: r.section, notes: r.notes, closing };
     });
   const unassessed = m.rows.filter((r) => r.status === "unassessed").length;
   ctx.audit.record({ action: "contract.gaps.read", objectType: "contract", objectId: contractId, organisationId: view.contract.agencyId, details: { gaps: gaps.length } });

@@ -3,8 +3,7 @@ import type { Readable } from "node:stream";
 import { contractDocuments } from "../../../db/schema/contracts.ts";
 import { type SpooledUpload, storeUpload } from "../blobs/content.server.ts";
 import { BlobMissing, type BlobStore } from "../blobs/store.server.ts";
-import { InvalidInput, type ModuleContext, NotFound } from "../context.server.ts";
-import { isUuid } from "../vendors/vendors.server.ts";
+import { InvalidInput, isUuid, type ModuleContext, NotFound } from "../context.server.ts";
 import { getContract, getEditableContract, peopleNames } from "./contracts.server.ts";
 
 /**
@@ -13,6 +12,13 @@ import { getContract, getEditableContract, peopleNames } from "./contracts.serve
  * Accepted only when the bytes are a PDF or a Word document.
  */
 
+
+/** The documents page: the contract and every version of its documents, newest first. */
+export async function getContractDocuments(ctx: ModuleContext, contractId: string) {
+  const view = await getContract(ctx, contractId, { audit: false });
+  ctx.audit.record({ action: "contract.documents.read", objectType: "contract", objectId: view.contract.id, organisationId: view.contract.agencyId });
+  return { view, documents: await listDocuments(ctx, view.contract.id) };
+}
 
 export async function listDocuments(ctx: ModuleContext, contractId: string) {
   const rows = await ctx.db.select().from(contractDocuments).where(eq(contractDocuments.contractId, contractId)).orderBy(desc(contractDocuments.version));

@@ -1,10 +1,9 @@
 import { z } from "zod";
+import { blank, keys } from "../form-fields.ts";
 import { KIND_LABELS, STAGE_LABELS } from "./lifecycle.ts";
 
 /** One schema for the contract form and the module that saves it: details, lifecycle dates and terms. */
 
-const blank = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : typeof v === "string" ? v.trim() : v);
-const keys = <T extends Record<string, string>>(o: T) => Object.keys(o) as [keyof T & string, ...(keyof T & string)[]];
 
 const day = (label: string) =>
   z.preprocess(

@@ -1,9 +1,9 @@
 import { z } from "zod";
+import { blank, keys } from "../form-fields.ts";
 import { countryList, DATA_CATEGORIES, FEDRAMP_LABELS, KEY_CUSTODY_LABELS, SERVICE_KINDS, SOC2_LABELS, STATERAMP_LABELS } from "./vocabulary.ts";
 
 /** One schema for the vendor form and the module that saves it. */
 
-const blank = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : typeof v === "string" ? v.trim() : v);
 const optionalText = (max: number, label: string) => z.preprocess(blank, z.string().max(max, { message: `${label} is too long (at most ${max} characters).` }).optional());
 const optionalEmail = (label: string) => z.preprocess(blank, z.email({ message: `Enter ${label} as an e-mail address, like security@vendor.example.` }).max(254).optional());
 const country = (label: string) =>
@@ -12,7 +12,6 @@ const country = (label: string) =>
     z.string({ message: `Choose ${label}.` }).refine((code) => countryList().some((c) => c.code === code), { message: `Choose ${label} from the list.` }),
   );
 
-const keys = <T extends Record<string, string>>(o: T) => Object.keys(o) as [keyof T & string, ...(keyof T & string)[]];
 
 export const StorageLocationSchema = z.object({
   dataCategory: z.enum(keys(DATA_CATEGORIES), { message: "Choose the data category stored here." }),

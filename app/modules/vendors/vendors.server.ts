@@ -1,7 +1,7 @@
 import { and, asc, eq, ilike, inArray, or, sql } from "drizzle-orm";
 import { organisations } from "../../../db/schema/access.ts";
 import { vendorProfiles, vendors, vendorStorageLocations } from "../../../db/schema/vendors.ts";
-import { InvalidInput, type ModuleContext, NotFound, requirePermission } from "../context.server.ts";
+import { InvalidInput, isUuid, type ModuleContext, NO_ORGANISATION, NotFound, requirePermission } from "../context.server.ts";
 import { parseInput } from "../validation.server.ts";
 import { vendorFlags } from "./flags.ts";
 import { VendorIdentitySchema, VendorProfileSchema, VendorSchema } from "./schema.ts";
@@ -12,8 +12,7 @@ import { VendorIdentitySchema, VendorProfileSchema, VendorSchema } from "./schem
  * sees or changes it). Every read and change is audited.
  */
 
-const NO_AGENCY = "00000000-0000-0000-0000-000000000000";
-const agencyOf = (ctx: ModuleContext) => (ctx.actor.organisationKind === "agency" ? ctx.actor.organisationId! : NO_AGENCY);
+const agencyOf = (ctx: ModuleContext) => (ctx.actor.organisationKind === "agency" ? ctx.actor.organisationId! : NO_ORGANISATION);
 
 async function locationsOf(ctx: ModuleContext, profileIds: string[]) {
   if (profileIds.length === 0) return [];
@@ -49,8 +48,24 @@ export async function listVendors(ctx: ModuleContext, filter: { q?: string } = {
   return rows.map((r) => ({
     ...r,
     recorded: r.profileId !== null,
-    flags: r.profileId ? vendorFlags({ keyCustody: r.keyCustody, legalNoticeAddress: r.legalNoticeAddress, locations: locations.filter((l) => l.profileId === r.profileId) }) : [],
+    flags: r.profileId ? flagsFor({ ...r, id: r.profileId }, locations) : [],
   }));
+}
+
+const flagsFor = (profile: { id: string; keyCustody: string | null; legalNoticeAddress: string | null }, locations: Awaited<ReturnType<typeof locationsOf>>) =>
+  vendorFlags({ keyCustody: profile.keyCustody, legalNoticeAddress: profile.legalNoticeAddress, locations: locations.filter((l) => l.profileId === profile.id) });
+
+/** The vendors the actor's agency has recorded that carry at least one flag (for the dashboard; it records its own read). */
+export async function flaggedVendors(ctx: ModuleContext) {
+  requirePermission(ctx, "vendor:read");
+  const profiles = await ctx.db
+    .select({ id: vendorProfiles.id, vendorId: vendorProfiles.vendorId, name: vendors.legalName, keyCustody: vendorProfiles.keyCustody, legalNoticeAddress: vendorProfiles.legalNoticeAddress })
+    .from(vendorProfiles)
+    .innerJoin(vendors, eq(vendors.id, vendorProfiles.vendorId))
+    .where(eq(vendorProfiles.agencyId, agencyOf(ctx)))
+    .orderBy(asc(vendors.legalName));
+  const locations = await locationsOf(ctx, profiles.map((p) => p.id));
+  return profiles.map((p) => ({ vendorId: p.vendorId, name: p.name, flags: flagsFor(p, locations) })).filter((p) => p.flags.length > 0);
 }
 
 /** One vendor: the shared identity and the actor's agency's own profile (null when it has none yet). */
@@ -196,8 +211,4 @@ async function writeProfile(ctx: ModuleContext, vendorId: string, input: ReturnT
       input.locations.map((l, position) => ({ profileId: profile!.id, dataCategory: l.dataCategory, country: l.country, region: l.region ?? "", position })),
     );
   }
-}
-
-export function isUuid(value: string) {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }
