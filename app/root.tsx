@@ -29,6 +29,8 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   const nav = [
     can("contract:read") && { to: "/contracts", label: "Contracts" },
     can("vendor:read") && { to: "/vendors", label: "Vendors" },
+    can("evidence:read") && { to: "/evidence", label: "Evidence" },
+    can("evidence:upload:own-vendor") && { to: "/portal", label: "Vendor portal" },
     can("catalog:read") && { to: "/catalog", label: "Catalog" },
     can("user:read") && { to: "/admin/people", label: "People" },
     can("platform:organisations") && { to: "/admin/organisations", label: "Organisations" },

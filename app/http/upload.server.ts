@@ -7,6 +7,7 @@ import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import busboy from "busboy";
 import type { SpooledUpload } from "../modules/blobs/content.server.ts";
+import { InvalidInput } from "../modules/context.server.ts";
 
 /**
  * Reads a multipart form as it arrives: text fields into memory (small, limited),
@@ -28,7 +29,7 @@ export type ReceivedForm = { fields: Record<string, string>; file: SpooledUpload
 
 const megabytes = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} MB`;
 
-export async function receiveUpload(request: Request, options: { spoolDir: string; maxBytes: number; fileField: string }): Promise<ReceivedForm> {
+export async function receiveUpload(request: Request, options: { spoolDir: string; maxBytes: number; fileField: string; requireFile?: boolean }): Promise<ReceivedForm> {
   const type = request.headers.get("content-type") ?? "";
   if (!type.toLowerCase().startsWith("multipart/form-data") || !request.body) {
     throw new UploadRejected(options.fileField, "Choose a file to upload.");
@@ -48,6 +49,8 @@ export async function receiveUpload(request: Request, options: { spoolDir: strin
 
   const parser = busboy({
     headers: { "content-type": type },
+    // Keep the name as sent, so that one with folder parts is refused rather than silently cut.
+    preservePath: true,
     limits: { fileSize: options.maxBytes, files: 1, fields: 50, fieldSize: 10_000, parts: 60 },
   });
   parser.on("field", (name, value) => {
@@ -55,6 +58,11 @@ export async function receiveUpload(request: Request, options: { spoolDir: strin
   });
   parser.on("file", (name, stream, info) => {
     if (name !== options.fileField || !info.filename) {
+      stream.resume();
+      return;
+    }
+    if (hasFolderParts(info.filename)) {
+      rejection ??= new UploadRejected(options.fileField, `The file name “${info.filename.slice(0, 120)}” contains folder names (“/”, “\\” or “..”). Rename the file and upload it again.`);
       stream.resume();
       return;
     }
@@ -103,8 +111,14 @@ export async function receiveUpload(request: Request, options: { spoolDir: strin
     await Promise.all(spooled.map((p) => rm(p, { force: true })));
     throw rejection as UploadRejected;
   }
-  if (!file) throw new UploadRejected(options.fileField, "Choose a file to upload.");
+  // A form that checks its other fields first takes a missing file as one more message.
+  if (!file && options.requireFile !== false) throw new UploadRejected(options.fileField, "Choose a file to upload.");
   return { fields, file };
+}
+
+/** A browser sends a bare file name; one with folder parts is an attempt to write elsewhere. */
+function hasFolderParts(name: string) {
+  return /[\\/]/.test(name) || name === ".." || name === ".";
 }
 
 /** Keep the name a person gave the file, without any path and within a sane length. */
@@ -117,4 +131,30 @@ function cleanFilename(name: string) {
 
 export async function discardUpload(file: SpooledUpload | null | undefined) {
   if (file) await rm(file.spoolPath, { force: true });
+}
+
+/**
+ * Receive an upload, hand it to fn, and always remove the spool file. A refused upload or
+ * input the module rejects comes back as field errors (with the text fields, to refill the form).
+ */
+export async function withUpload<T>(
+  request: Request,
+  options: Parameters<typeof receiveUpload>[1],
+  fn: (received: ReceivedForm) => Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; errors: Record<string, string>; fields: Record<string, string> }> {
+  let received: ReceivedForm;
+  try {
+    received = await receiveUpload(request, options);
+  } catch (error) {
+    if (error instanceof UploadRejected) return { ok: false, errors: { [error.field]: error.message }, fields: {} };
+    throw error;
+  }
+  try {
+    return { ok: true, value: await fn(received) };
+  } catch (error) {
+    if (error instanceof InvalidInput) return { ok: false, errors: error.fieldErrors, fields: received.fields };
+    throw error;
+  } finally {
+    await discardUpload(received.file);
+  }
 }

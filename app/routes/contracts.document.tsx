@@ -1,7 +1,7 @@
-import { createReadableStreamFromReadable } from "@react-router/node";
 import { data } from "react-router";
-import { InvalidInput } from "~/modules/context.server.ts";
+import { fileResponse } from "~/http/download.server.ts";
 import { authorize } from "~/http/guard.server.ts";
+import { InvalidInput } from "~/modules/context.server.ts";
 import { openContractDocument } from "~/modules/contracts/documents.server.ts";
 import type { Route } from "./+types/contracts.document";
 
@@ -15,14 +15,5 @@ export async function loader(args: Route.LoaderArgs) {
     if (error instanceof InvalidInput) throw data(error.message, { status: 410 });
     throw error;
   });
-  const ascii = file.filename.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
-  return new Response(createReadableStreamFromReadable(file.stream), {
-    headers: {
-      "Content-Type": file.mediaType,
-      "Content-Length": String(file.size),
-      "Content-Disposition": `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
-      "Repr-Digest": `sha-256=:${Buffer.from(file.sha256, "hex").toString("base64")}:`,
-      "Cache-Control": "no-store",
-    },
-  });
+  return fileResponse(file);
 }

@@ -4,8 +4,7 @@ import { FormAlert, SuccessAlert } from "~/components/field.tsx";
 import { ChoiceGroup, optionsOf, TextareaField } from "~/components/inputs.tsx";
 import { utcMinute } from "~/components/format.ts";
 import { authorize } from "~/http/guard.server.ts";
-import { discardUpload, receiveUpload, UploadRejected } from "~/http/upload.server.ts";
-import { InvalidInput } from "~/modules/context.server.ts";
+import { withUpload } from "~/http/upload.server.ts";
 import { getEditableContract } from "~/modules/contracts/contracts.server.ts";
 import { addContractDocument, getContractDocuments } from "~/modules/contracts/documents.server.ts";
 import { ACCEPTED_CONTRACT_FILES, DOCUMENT_STAGE_LABELS } from "~/modules/contracts/figures.ts";
@@ -27,22 +26,11 @@ export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, actionPermission);
   // Refuse a stranger's upload before reading a byte of it.
   await auth.run((ctx) => getEditableContract(ctx, args.params.contractId));
-  let received;
-  try {
-    received = await receiveUpload(args.request, { spoolDir: args.context.blobs.spoolDir, maxBytes: args.context.uploadMaxBytes, fileField: "file" });
-  } catch (error) {
-    if (error instanceof UploadRejected) return data({ errors: { [error.field]: error.message } as Record<string, string> }, { status: 400 });
-    throw error;
-  }
-  try {
-    const doc = await auth.run((ctx) => addContractDocument(ctx, args.context.blobs, args.params.contractId, received.file!, received.fields));
-    return redirect(`${contractPaths.documents(args.params.contractId)}?uploaded=${doc.version}`);
-  } catch (error) {
-    if (error instanceof InvalidInput) return data({ errors: error.fieldErrors }, { status: 400 });
-    throw error;
-  } finally {
-    await discardUpload(received.file);
-  }
+  const result = await withUpload(args.request, { spoolDir: args.context.blobs.spoolDir, maxBytes: args.context.uploadMaxBytes, fileField: "file" }, (received) =>
+    auth.run((ctx) => addContractDocument(ctx, args.context.blobs, args.params.contractId, received.file!, received.fields)),
+  );
+  if (!result.ok) return data({ errors: result.errors }, { status: 400 });
+  return redirect(`${contractPaths.documents(args.params.contractId)}?uploaded=${result.value.version}`);
 }
 
 export default function ContractDocuments({ loaderData, actionData }: Route.ComponentProps) {

@@ -5,19 +5,44 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../../app/context.ts";
 import { createOrganisationRecord } from "../../app/modules/access/demo.server.ts";
-import { ALL_ROLES, permissionsOf, ROLES, type Permission, type Role } from "../../app/modules/access/permissions.ts";
+import {
+  ALL_ROLES,
+  permissionsOf,
+  ROLES,
+  type Permission,
+  type Role,
+} from "../../app/modules/access/permissions.ts";
 import routeConfig from "../../app/routes.ts";
 import { catalogData } from "../../db/catalog/index.ts";
 import { loadCatalog } from "../../db/catalog/load.ts";
 import type { DatabaseHandle } from "../../db/client.ts";
 import { accessReviews } from "../../db/schema/access.ts";
 import { contractDocuments } from "../../db/schema/contracts.ts";
+import { evidenceKinds } from "../../db/schema/catalog.ts";
+import {
+  evidenceFiles,
+  evidenceItemContracts,
+  evidenceItems,
+  evidenceVersions,
+} from "../../db/schema/evidence.ts";
+import { sealUpload } from "../../app/modules/evidence/sealed-files.server.ts";
 import { createContract } from "../../app/modules/contracts/contracts.server.ts";
 import { getMatrix } from "../../app/modules/contracts/coverage.server.ts";
 import { registerVendor } from "../../app/modules/vendors/vendors.server.ts";
-import { as, contractInput, pdfBytes, vendorInput } from "../support/contracts.ts";
+import {
+  as,
+  contractInput,
+  pdfBytes,
+  vendorInput,
+} from "../support/contracts.ts";
 import { auditEvents } from "../../db/schema/audit.ts";
-import { appContext, makeAccount, seedOrganisations, signIn } from "../support/accounts.ts";
+import {
+  appContext,
+  makeAccount,
+  seedOrganisations,
+  signIn,
+  testSecrets,
+} from "../support/accounts.ts";
 import { createTestDatabase } from "../support/database.ts";
 import { loaderArgs } from "../support/routes.ts";
 
@@ -31,8 +56,17 @@ import { loaderArgs } from "../support/routes.ts";
 type RouteEntry = { path: string; file: string };
 type RouteModule = { permission?: string; loader?: (args: never) => unknown };
 
-function flatten(entries: { path?: string; index?: boolean; file: string; children?: unknown[] }[]): RouteEntry[] {
-  return entries.flatMap((e) => [{ path: e.index ? "" : (e.path ?? ""), file: e.file }]);
+function flatten(
+  entries: {
+    path?: string;
+    index?: boolean;
+    file: string;
+    children?: unknown[];
+  }[],
+): RouteEntry[] {
+  return entries.flatMap((e) => [
+    { path: e.index ? "" : (e.path ?? ""), file: e.file },
+  ]);
 }
 const routes = flatten(routeConfig as never);
 const modules = new Map<string, RouteModule>();
@@ -48,24 +82,51 @@ const clock = { now: new Date("2026-11-23T11:00:00.000Z") };
 const cookies = new Map<Role, { cookie: string; personId: string }>();
 let subjects: Record<string, Partial<Record<Tenant, string>>>;
 let reviews: Record<string, Partial<Record<Tenant, string>>>;
-let contractsByTenant: Record<string, { contractId: string; documentId: string }>;
+let contractsByTenant: Record<
+  string,
+  { contractId: string; documentId: string }
+>;
 let vendorId: string;
 let requirementId: string;
+/** Evidence: A's item asked of vendor V, B's item on the contract B shares with A (also V's), and B's own item asked of vendor W. */
+let evidenceByTenant: Record<string, { itemId: string; fileId: string }>;
 
 beforeAll(async () => {
-  for (const r of routes) modules.set(r.file, (await import(`../../app/${r.file}`)) as RouteModule);
+  for (const r of routes)
+    modules.set(r.file, (await import(`../../app/${r.file}`)) as RouteModule);
   handle = await createTestDatabase();
   await loadCatalog(handle.db, catalogData);
   const orgs = await seedOrganisations(handle.db);
-  const vendorW = await createOrganisationRecord(handle.db, { kind: "vendor", name: "Vendor W" });
+  const vendorW = await createOrganisationRecord(handle.db, {
+    kind: "vendor",
+    name: "Vendor W",
+  });
   context = appContext(handle.db, clock);
-  const home = (role: Role) => (ROLES[role].organisationKind === "agency" ? orgs.agencyA.id : ROLES[role].organisationKind === "vendor" ? orgs.vendor.id : orgs.platform.id);
+  const home = (role: Role) =>
+    ROLES[role].organisationKind === "agency"
+      ? orgs.agencyA.id
+      : ROLES[role].organisationKind === "vendor"
+        ? orgs.vendor.id
+        : orgs.platform.id;
   for (const role of ALL_ROLES) {
     const account = await makeAccount(handle.db, home(role), role, clock.now);
-    cookies.set(role, { cookie: (await signIn(handle.db, account, clock.now)).cookie, personId: account.personId });
+    cookies.set(role, {
+      cookie: (await signIn(handle.db, account, clock.now)).cookie,
+      personId: account.personId,
+    });
   }
   // People to look at: one in each organisation a role might or might not see.
-  const person = async (organisationId: string) => (await makeAccount(handle.db, organisationId, organisationId === orgs.agencyA.id || organisationId === orgs.agencyB.id ? "legal" : "vendor-representative", clock.now)).personId;
+  const person = async (organisationId: string) =>
+    (
+      await makeAccount(
+        handle.db,
+        organisationId,
+        organisationId === orgs.agencyA.id || organisationId === orgs.agencyB.id
+          ? "legal"
+          : "vendor-representative",
+        clock.now,
+      )
+    ).personId;
   const inA = await person(orgs.agencyA.id);
   const inB = await person(orgs.agencyB.id);
   const inV = await person(orgs.vendor.id);
@@ -77,19 +138,45 @@ beforeAll(async () => {
   };
   // An access review in each organisation.
   const review = async (organisationId: string, by: string) =>
-    (await handle.db.insert(accessReviews).values({ organisationId, startedBy: by, startedAt: clock.now }).returning())[0]!.id;
-  const [rA, rB, rV, rW] = [await review(orgs.agencyA.id, inA), await review(orgs.agencyB.id, inB), await review(orgs.vendor.id, inV), await review(vendorW.id, inW)];
+    (
+      await handle.db
+        .insert(accessReviews)
+        .values({ organisationId, startedBy: by, startedAt: clock.now })
+        .returning()
+    )[0]!.id;
+  const [rA, rB, rV, rW] = [
+    await review(orgs.agencyA.id, inA),
+    await review(orgs.agencyB.id, inB),
+    await review(orgs.vendor.id, inV),
+    await review(vendorW.id, inW),
+  ];
   reviews = {
     agency: { own: rA, "other-agency": rB, "other-vendor": rV },
     vendor: { own: rV, "other-agency": rA, "other-vendor": rW },
     platform: { own: rA, "other-agency": rB, "other-vendor": rW },
   };
   // Contracts: A's own, B's shared with A, and B's alone; each with one document in the blob store.
-  const buyerA = await makeAccount(handle.db, orgs.agencyA.id, "procurement-officer", clock.now);
-  const buyerB = await makeAccount(handle.db, orgs.agencyB.id, "procurement-officer", clock.now);
-  vendorId = (await as(handle.db, buyerA, clock.now, (ctx) => registerVendor(ctx, vendorInput()))).id;
+  const buyerA = await makeAccount(
+    handle.db,
+    orgs.agencyA.id,
+    "procurement-officer",
+    clock.now,
+  );
+  const buyerB = await makeAccount(
+    handle.db,
+    orgs.agencyB.id,
+    "procurement-officer",
+    clock.now,
+  );
+  vendorId = (
+    await as(handle.db, buyerA, clock.now, (ctx) =>
+      registerVendor(ctx, vendorInput()),
+    )
+  ).id;
   const contract = async (buyer: typeof buyerA, sharedWith: string[]) => {
-    const { id } = await as(handle.db, buyer, clock.now, (ctx) => createContract(ctx, contractInput(vendorId, { sharedWith })));
+    const { id } = await as(handle.db, buyer, clock.now, (ctx) =>
+      createContract(ctx, contractInput(vendorId, { sharedWith })),
+    );
     const bytes = pdfBytes(id);
     const spool = path.join(context.blobs.spoolDir, `${id}.part`);
     await mkdir(context.blobs.spoolDir, { recursive: true });
@@ -98,13 +185,116 @@ beforeAll(async () => {
     await context.blobs.putFile(sha256, spool, bytes.length, "application/pdf");
     const [doc] = await handle.db
       .insert(contractDocuments)
-      .values({ contractId: id, version: 1, stage: "draft", filename: "draft.pdf", mediaType: "application/pdf", sizeBytes: bytes.length, sha256, uploadedBy: buyer.personId, uploadedAt: clock.now })
+      .values({
+        contractId: id,
+        version: 1,
+        stage: "draft",
+        filename: "draft.pdf",
+        mediaType: "application/pdf",
+        sizeBytes: bytes.length,
+        sha256,
+        uploadedBy: buyer.personId,
+        uploadedAt: clock.now,
+      })
       .returning();
     return { contractId: id, documentId: doc!.id };
   };
-  contractsByTenant = { own: await contract(buyerA, []), participating: await contract(buyerB, [orgs.agencyA.id]), "other-agency": await contract(buyerB, []) };
-  const matrix = await as(handle.db, buyerA, clock.now, (ctx) => getMatrix(ctx, contractsByTenant.own!.contractId));
-  requirementId = matrix.sections.find((s) => s.framework.key === "cjis-policy")!.rows.find((r) => r.code === "AC-7")!.id;
+  contractsByTenant = {
+    own: await contract(buyerA, []),
+    participating: await contract(buyerB, [orgs.agencyA.id]),
+    "other-agency": await contract(buyerB, []),
+  };
+  const vendorV = (
+    await as(handle.db, buyerA, clock.now, (ctx) =>
+      registerVendor(ctx, vendorInput({ legalName: "Vendor V" })),
+    )
+  ).id;
+  const vendorWRecord = (
+    await as(handle.db, buyerB, clock.now, (ctx) =>
+      registerVendor(ctx, vendorInput({ legalName: "Vendor W" })),
+    )
+  ).id;
+  const [kind] = await handle.db.select().from(evidenceKinds).limit(1);
+  const evidence = async (
+    agencyId: string,
+    vendor: string,
+    contractId: string,
+  ) => {
+    const [item] = await handle.db
+      .insert(evidenceItems)
+      .values({
+        agencyId,
+        vendorId: vendor,
+        kindId: kind!.id,
+        title: "Evidence",
+        status: "submitted",
+        currentVersion: 1,
+        createdAt: clock.now,
+        updatedAt: clock.now,
+      })
+      .returning();
+    await handle.db
+      .insert(evidenceItemContracts)
+      .values({ itemId: item!.id, contractId });
+    const [version] = await handle.db
+      .insert(evidenceVersions)
+      .values({
+        itemId: item!.id,
+        version: 1,
+        status: "submitted",
+        fields: {},
+        submittedAt: clock.now,
+        submittedByOrganisationKind: "vendor",
+      })
+      .returning();
+    const bytes = pdfBytes(item!.id);
+    const spoolPath = path.join(context.blobs.spoolDir, `${item!.id}.part`);
+    await writeFile(spoolPath, bytes);
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    const sealed = await sealUpload(context.blobs, testSecrets, {
+      spoolPath,
+      filename: "evidence.pdf",
+      size: bytes.length,
+      sha256,
+      declaredType: "application/pdf",
+    });
+    const [file] = await handle.db
+      .insert(evidenceFiles)
+      .values({
+        versionId: version!.id,
+        filename: "evidence.pdf",
+        mediaType: "application/pdf",
+        sizeBytes: bytes.length,
+        sha256,
+        ...sealed,
+        uploadedAt: clock.now,
+      })
+      .returning();
+    return { itemId: item!.id, fileId: file!.id };
+  };
+  evidenceByTenant = {
+    own: await evidence(
+      orgs.agencyA.id,
+      vendorV,
+      contractsByTenant.own!.contractId,
+    ),
+    participating: await evidence(
+      orgs.agencyB.id,
+      vendorV,
+      contractsByTenant.participating!.contractId,
+    ),
+    "other-agency": await evidence(
+      orgs.agencyB.id,
+      vendorWRecord,
+      contractsByTenant["other-agency"]!.contractId,
+    ),
+  };
+  const matrix = await as(handle.db, buyerA, clock.now, (ctx) =>
+    getMatrix(ctx, contractsByTenant.own!.contractId),
+  );
+  requirementId = matrix.sections
+    .find((s) => s.framework.key === "cjis-policy")!
+    .rows.find((r) => r.code === "AC-7")!.id;
 });
 afterAll(async () => {
   await handle?.close();
@@ -117,19 +307,30 @@ function fill(path: string, role: Role, tenant: Tenant) {
     .split("/")
     .map((segment) => {
       const name = segment.replace(/^:/, "").replace(/\?$/, "");
-      if (!segment.startsWith(":")) return segment === "*" ? "anything" : segment;
+      if (!segment.startsWith(":"))
+        return segment === "*" ? "anything" : segment;
       const value =
         name === "contractId" || name === "documentId"
           ? (contractsByTenant[tenant] ?? contractsByTenant.own!)[name]
-          : name === "vendorId"
-            ? vendorId
-            : name === "requirementId"
-              ? requirementId
-              : name === "personId"
-                ? subjects[ROLES[role].organisationKind]![tenant]!
-                : name === "reviewId"
-                  ? reviews[ROLES[role].organisationKind]![tenant]!
-                  : ({ framework: "cjis-policy", version: "6.0", code: "AC-7", report: "access-list", token: "not-a-real-token" } as Record<string, string>)[name]!;
+          : name === "itemId" || name === "fileId"
+            ? (evidenceByTenant[tenant] ?? evidenceByTenant.own!)[name]
+            : name === "vendorId"
+              ? vendorId
+              : name === "requirementId"
+                ? requirementId
+                : name === "personId"
+                  ? subjects[ROLES[role].organisationKind]![tenant]!
+                  : name === "reviewId"
+                    ? reviews[ROLES[role].organisationKind]![tenant]!
+                    : (
+                        {
+                          framework: "cjis-policy",
+                          version: "6.0",
+                          code: "AC-7",
+                          report: "access-list",
+                          token: "not-a-real-token",
+                        } as Record<string, string>
+                      )[name]!;
       params[name] = value;
       return value;
     })
@@ -138,25 +339,54 @@ function fill(path: string, role: Role, tenant: Tenant) {
 }
 
 /** Routes that show one object, owned by some organisation. */
-const objectRoutes = (path: string) => /:(personId|reviewId|contractId)/.test(path);
-const tenantsOf = (path: string) => (/:contractId/.test(path) ? contractTenants : objectRoutes(path) ? tenants : (["own"] as Tenant[]));
+const objectRoutes = (path: string) =>
+  /:(personId|reviewId|contractId)/.test(path);
+const tenantsOf = (path: string) =>
+  /:(contractId|itemId)/.test(path)
+    ? contractTenants
+    : objectRoutes(path)
+      ? tenants
+      : (["own"] as Tenant[]);
 
-function expected(permission: string, path: string, role: Role, tenant: Tenant): "allow" | 403 | 404 {
+function expected(
+  permission: string,
+  path: string,
+  role: Role,
+  tenant: Tenant,
+): "allow" | 403 | 404 {
   if (permission === "public" || permission === "signed-in") return "allow";
   if (!permissionsOf(role).has(permission as Permission)) return 403;
   // A shared contract is read by the participating agency and changed only by its owner.
-  if (/:contractId/.test(path)) return tenant === "own" || (tenant === "participating" && permission !== "contract:edit") ? "allow" : 404;
-  if (objectRoutes(path) && tenant !== "own" && role !== "platform-admin") return 404;
+  if (/:contractId/.test(path))
+    return tenant === "own" ||
+      (tenant === "participating" && permission !== "contract:edit")
+      ? "allow"
+      : 404;
+  // Evidence on a shared contract is read by the participating agency; the vendor asked sees its own, from any agency.
+  if (/:itemId/.test(path)) return tenant === "other-agency" ? 404 : "allow";
+  if (objectRoutes(path) && tenant !== "own" && role !== "platform-admin")
+    return 404;
   return "allow";
 }
 
-async function outcome(mod: RouteModule, url: string, params: Record<string, string>, cookie: string): Promise<"allow" | number> {
+async function outcome(
+  mod: RouteModule,
+  url: string,
+  params: Record<string, string>,
+  cookie: string,
+): Promise<"allow" | number> {
   try {
-    const result = await mod.loader!(loaderArgs(context, url, params, { cookie }) as never);
-    if (result instanceof Response && result.status >= 400) return result.status;
+    const result = await mod.loader!(
+      loaderArgs(context, url, params, { cookie }) as never,
+    );
+    if (result instanceof Response && result.status >= 400)
+      return result.status;
     return "allow";
   } catch (thrown) {
-    if (thrown instanceof Response) return thrown.status >= 300 && thrown.status < 400 ? "allow" : thrown.status;
+    if (thrown instanceof Response)
+      return thrown.status >= 300 && thrown.status < 400
+        ? "allow"
+        : thrown.status;
     const status = (thrown as { init?: { status?: number } }).init?.status;
     if (status) return status;
     throw thrown;
@@ -165,10 +395,19 @@ async function outcome(mod: RouteModule, url: string, params: Record<string, str
 
 describe("the route table", () => {
   it("has every route declare the permission it needs", () => {
-    const missing = routes.filter((r) => typeof modules.get(r.file)?.permission !== "string").map((r) => r.file);
+    const missing = routes
+      .filter((r) => typeof modules.get(r.file)?.permission !== "string")
+      .map((r) => r.file);
     expect(missing).toEqual([]);
-    const known = new Set<string>(["public", "signed-in", "any-token", ...Object.keys(permissionsOf("platform-admin")), ...ALL_ROLES.flatMap((r) => [...permissionsOf(r)])]);
-    for (const r of routes) expect(known.has(modules.get(r.file)!.permission!), r.file).toBe(true);
+    const known = new Set<string>([
+      "public",
+      "signed-in",
+      "any-token",
+      ...Object.keys(permissionsOf("platform-admin")),
+      ...ALL_ROLES.flatMap((r) => [...permissionsOf(r)]),
+    ]);
+    for (const r of routes)
+      expect(known.has(modules.get(r.file)!.permission!), r.file).toBe(true);
   });
 
   it("answers every page, for every role and tenant, as its permission and the object's owner say; every denial is audited", async () => {
@@ -176,15 +415,27 @@ describe("the route table", () => {
     let checked = 0;
     for (const route of routes) {
       const mod = modules.get(route.file)!;
-      if (!mod.loader || mod.permission === "public" || route.path.startsWith("api/")) continue;
+      if (
+        !mod.loader ||
+        mod.permission === "public" ||
+        route.path.startsWith("api/")
+      )
+        continue;
       for (const role of ALL_ROLES) {
         for (const tenant of tenantsOf(route.path)) {
           const { url, params } = fill(route.path, role, tenant);
           const want = expected(mod.permission!, route.path, role, tenant);
-          const got = await outcome(mod, url, params, cookies.get(role)!.cookie);
+          const got = await outcome(
+            mod,
+            url,
+            params,
+            cookies.get(role)!.cookie,
+          );
           checked += 1;
           if (got !== want) {
-            mismatches.push(`${role} ${tenant} GET ${url}: expected ${want}, got ${got}`);
+            mismatches.push(
+              `${role} ${tenant} GET ${url}: expected ${want}, got ${got}`,
+            );
             continue;
           }
           if (want === 403 || want === 404) {
@@ -192,8 +443,22 @@ describe("the route table", () => {
             const found = await handle.db
               .select({ seq: auditEvents.seq, details: auditEvents.details })
               .from(auditEvents)
-              .where(and(eq(auditEvents.action, action), eq(auditEvents.actorPersonId, cookies.get(role)!.personId), eq(auditEvents.outcome, "denied")));
-            if (!found.some((e) => (e.details as { path?: string }).path === url.split("?")[0])) mismatches.push(`${role} ${tenant} GET ${url}: ${want} not in the audit trail`);
+              .where(
+                and(
+                  eq(auditEvents.action, action),
+                  eq(auditEvents.actorPersonId, cookies.get(role)!.personId),
+                  eq(auditEvents.outcome, "denied"),
+                ),
+              );
+            if (
+              !found.some(
+                (e) =>
+                  (e.details as { path?: string }).path === url.split("?")[0],
+              )
+            )
+              mismatches.push(
+                `${role} ${tenant} GET ${url}: ${want} not in the audit trail`,
+              );
           }
         }
       }
@@ -206,9 +471,17 @@ describe("the route table", () => {
     for (const route of routes.filter((r) => r.path.startsWith("api/v1"))) {
       const mod = modules.get(route.file)!;
       const { url, params } = fill(route.path, "platform-admin", "own");
-      const response = await (mod.loader!(loaderArgs(context, url, params, { cookie: cookies.get("platform-admin")!.cookie }) as never) as Promise<Response>).catch((r: unknown) => r as Response);
+      const response = await (
+        mod.loader!(
+          loaderArgs(context, url, params, {
+            cookie: cookies.get("platform-admin")!.cookie,
+          }) as never,
+        ) as Promise<Response>
+      ).catch((r: unknown) => r as Response);
       expect(response.status, url).toBe(401);
-      expect(response.headers.get("Content-Type"), url).toMatch(/application\/json/);
+      expect(response.headers.get("Content-Type"), url).toMatch(
+        /application\/json/,
+      );
     }
   });
 });

@@ -1,11 +1,11 @@
 import type { ProvisionedAccount } from "../../app/modules/access/demo.server.ts";
-import { permissionsOf } from "../../app/modules/access/permissions.ts";
+import { permissionsOf, ROLES } from "../../app/modules/access/permissions.ts";
 import { type Actor, inTransaction, type ModuleContext } from "../../app/modules/context.server.ts";
 import type { Database } from "../../db/client.ts";
 import { testClient, testSecrets } from "./accounts.ts";
 
 /** The actor a signed-in account would be, without going through sign-in. */
-export function actorOf(account: ProvisionedAccount, organisationKind: "agency" | "vendor" | "platform" = "agency"): Actor {
+export function actorOf(account: ProvisionedAccount, organisationKind: "agency" | "vendor" | "platform" = ROLES[account.role].organisationKind): Actor {
   return {
     kind: "person",
     personId: account.personId,

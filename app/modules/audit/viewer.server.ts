@@ -127,3 +127,15 @@ export async function* auditBatches(db: Queryable, where: SQL | undefined, batch
     after = batch[batch.length - 1]!.seq;
   }
 }
+
+/**
+ * Every event about one object, in order (for a chain-of-custody report). The caller has
+ * established that the actor may see the object; no scope of its own.
+ */
+export async function eventsAbout(db: Queryable, objectType: string, objectId: string) {
+  return db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.objectType, objectType), eq(auditEvents.objectId, objectId)))
+    .orderBy(asc(auditEvents.seq));
+}

@@ -15,7 +15,8 @@ export const BLOB_GRACE_MS = 60 * 60 * 1000;
 const BLOB_SWEEP_LOCK_KEY = 72_122_004;
 
 /** Every column that names a blob by its SHA-256. Later capabilities add theirs here. */
-const REFERENCES = sql`select sha256 from contract_documents`;
+/** Every hash a record points to: contract documents by their plaintext hash, evidence files by their ciphertext hash. */
+const REFERENCES = sql`select sha256 from contract_documents union all select blob_sha256 from evidence_files`;
 
 export async function sweepOrphanBlobs(db: Database, blobs: BlobStore, now: Date, graceMs = BLOB_GRACE_MS) {
   return db.transaction(async (tx) => {

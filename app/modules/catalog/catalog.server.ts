@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, ilike, inArray, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { AuditRecorder } from "../audit/audit.server.ts";
-import type { Queryable } from "../../../db/client.ts";
+import { queryRows, type Queryable } from "../../../db/client.ts";
 import {
   crosswalk,
   evidenceKindRequirements,
@@ -387,4 +387,41 @@ export async function freezeFrameworkRevision(ctx: { db: Queryable }, frameworkI
     .update(frameworks)
     .set({ frozenAt: sql`coalesce(${frameworks.frozenAt}, now())` })
     .where(eq(frameworks.id, frameworkId));
+}
+
+/** The evidence kinds (without their links), in catalog order, for forms and filters. */
+export async function evidenceKindList(ctx: { db: Queryable }) {
+  return ctx.db.select().from(evidenceKinds).orderBy(asc(evidenceKinds.sortOrder));
+}
+
+/**
+ * The requirements of the given framework revisions, each marked when the evidence kind
+ * supports it. The catalog links a kind to requirements of one revision; a contract may cite
+ * another, so links are matched by framework and code.
+ */
+export async function requirementsForEvidence(ctx: { db: Queryable }, kindId: string, frameworkIds: string[]) {
+  if (frameworkIds.length === 0) return [];
+  const rows = await queryRows<{ id: string; code: string; kind: string; title: string; framework_short_title: string; supported: boolean }>(
+    ctx.db,
+    sql`select r.id, r.code, r.kind, r.title, f.short_title as framework_short_title,
+               exists (select 1 from catalog_evidence_kind_requirements l
+                       join catalog_requirements lr on lr.id = l.requirement_id
+                       join catalog_frameworks lf on lf.id = lr.framework_id
+                       where l.evidence_kind_id = ${kindId} and lf.key = f.key and lr.code = r.code) as supported
+        from catalog_requirements r join catalog_frameworks f on f.id = r.framework_id
+        where r.framework_id = any(${`{${frameworkIds.join(",")}}`}::uuid[]) and r.kind <> 'policy-area'
+        order by f.position, r.sort_order`,
+  );
+  return rows.map((r) => ({ id: r.id, code: r.code, kind: r.kind, title: r.title, frameworkShortTitle: r.framework_short_title, supported: r.supported }));
+}
+
+/** Requirement codes, titles and summaries by id (what a vendor is shown of what is asked). */
+export async function requirementTexts(ctx: { db: Queryable }, ids: string[]) {
+  if (ids.length === 0) return [];
+  return ctx.db
+    .select({ id: requirements.id, code: requirements.code, kind: requirements.kind, title: requirements.title, summary: requirements.summary, frameworkShortTitle: frameworks.shortTitle })
+    .from(requirements)
+    .innerJoin(frameworks, eq(frameworks.id, requirements.frameworkId))
+    .where(inArray(requirements.id, ids))
+    .orderBy(asc(frameworks.position), asc(requirements.sortOrder));
 }

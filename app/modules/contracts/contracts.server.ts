@@ -281,3 +281,28 @@ export async function peopleNames(ctx: Pick<ModuleContext, "db">, ids: (string |
   const rows = await ctx.db.select({ id: people.id, name: people.name }).from(people).where(inArray(people.id, wanted));
   return new Map(rows.map((r) => [r.id, r.name]));
 }
+
+/**
+ * Titles, owners, vendors and terms of contracts named by another module (evidence), which
+ * has already established what the actor may see; no permission of its own.
+ */
+export async function contractsByIds(ctx: Pick<ModuleContext, "db">, ids: string[]) {
+  const wanted = [...new Set(ids)].filter(isUuid);
+  if (wanted.length === 0) return [];
+  return ctx.db
+    .select({ id: contracts.id, title: contracts.title, reference: contracts.reference, agencyId: contracts.agencyId, vendorId: contracts.vendorId, terms: contractTerms })
+    .from(contracts)
+    .innerJoin(contractTerms, eq(contractTerms.contractId, contracts.id))
+    .where(inArray(contracts.id, wanted))
+    .orderBy(asc(contracts.title));
+}
+
+/** The contracts an agency owns with one vendor (what an evidence request may name). */
+export async function ownedContractsWithVendor(ctx: ModuleContext, vendorId: string) {
+  if (!isUuid(vendorId)) return [];
+  return ctx.db
+    .select({ id: contracts.id, title: contracts.title, reference: contracts.reference })
+    .from(contracts)
+    .where(and(eq(contracts.agencyId, orgOf(ctx)), eq(contracts.vendorId, vendorId), ne(contracts.stage, "terminated")))
+    .orderBy(asc(contracts.title));
+}

@@ -5,6 +5,8 @@ import { coverageChanges, coverageEntries, type CoverageStatus } from "../../../
 import { qualifiedLabel } from "../catalog/paths.ts";
 import { InvalidInput, isUuid, type ModuleContext, NotFound } from "../context.server.ts";
 import { parseInput } from "../validation.server.ts";
+import { evidenceByRequirement } from "../evidence/register.server.ts";
+import { EVIDENCE_GAP_STATES } from "../evidence/vocabulary.ts";
 import { vendorFlags } from "../vendors/flags.ts";
 import { profileOf } from "../vendors/vendors.server.ts";
 import { getContract, getEditableContract, peopleNames } from "./contracts.server.ts";
@@ -136,6 +138,7 @@ export async function getMatrix(ctx: ModuleContext, contractId: string, filter: 
   const m = await loadMatrix(ctx, contractId, view.frameworks);
   const fig = figures(m);
   const statusFilter = filter.status && ["addressed", "partial", "missing", "not-applicable", "unassessed"].includes(filter.status) ? (filter.status as CoverageKey) : null;
+  const evidence = await evidenceByRequirement(ctx, contractId);
   const sections = m.measured.map((f) => {
     const rows = m.rows
       .filter((r) => r.frameworkId === f.id)
@@ -154,14 +157,21 @@ export async function getMatrix(ctx: ModuleContext, contractId: string, filter: 
           area: m.areaOf(r) ? { code: m.areaOf(r)!.code, title: m.areaOf(r)!.title } : null,
           links: others.map((o) => ({ id: o.id, label: qualifiedLabel(o), status: o.status })),
           fromProvisions: r.kind === "principle" ? { status: summaryOf(provisions.map((p) => p.status)), count: provisions.length } : null,
+          evidence: evidence.get(r.id) ?? null,
         };
       })
       .filter((r) => !statusFilter || r.status === statusFilter);
     return { framework: f, counts: fig.perFramework.get(f.id) ?? emptyCounts(), rows };
   });
   const conflicts = await contractConflicts(ctx, view);
+  const evidenceFigures = { evidenced: 0, gaps: 0 };
+  for (const [requirementId, e] of evidence) {
+    if (!m.byId.has(requirementId)) continue;
+    if (e.state === "evidenced") evidenceFigures.evidenced += 1;
+    if (EVIDENCE_GAP_STATES.includes(e.state)) evidenceFigures.gaps += 1;
+  }
   ctx.audit.record({ action: "contract.coverage.read", objectType: "contract", objectId: contractId, organisationId: view.contract.agencyId, details: { status: statusFilter } });
-  return { view, sections, figures: { contract: fig.contract, percent: fig.percent, perPrinciple: fig.perPrinciple }, conflicts, statusFilter };
+  return { view, sections, figures: { contract: fig.contract, percent: fig.percent, perPrinciple: fig.perPrinciple, evidence: evidenceFigures }, conflicts, statusFilter };
 }
 
 export type Conflict = { code: string; message: string; cites: string; fix: { label: string; href: string } | null };

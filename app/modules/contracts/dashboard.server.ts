@@ -1,4 +1,5 @@
 import { type ModuleContext, requirePermission } from "../context.server.ts";
+import { evidenceAttention } from "../evidence/register.server.ts";
 import { flaggedVendors } from "../vendors/vendors.server.ts";
 import { listContracts } from "./contracts.server.ts";
 import { coverageOf } from "./coverage.server.ts";
@@ -38,6 +39,8 @@ export async function getDashboard(ctx: ModuleContext) {
 
   // The dashboard shows vendors flagged for where data lives or who holds the keys.
   const flagged = (await flaggedVendors(ctx)).map((v) => ({ ...v, flags: v.flags.filter((f) => f.code !== "no-legal-notice-address") })).filter((v) => v.flags.length > 0);
-  ctx.audit.record({ action: "dashboard.read", details: { contracts: withLifecycle.length, deadlines: deadlines.length, flaggedVendors: flagged.length } });
-  return { today, horizon, byStatus, total: withLifecycle.length, coverage: coverageRows, deadlines, flagged };
+  // Evidence needing attention: expired or rejected (gaps), expiring within two months, overdue, waiting for review.
+  const evidence = ctx.actor.permissions.has("evidence:read") ? await evidenceAttention(ctx) : null;
+  ctx.audit.record({ action: "dashboard.read", details: { contracts: withLifecycle.length, deadlines: deadlines.length, flaggedVendors: flagged.length, evidence: evidence?.counts ?? null } });
+  return { today, horizon, byStatus, total: withLifecycle.length, coverage: coverageRows, deadlines, flagged, evidence };
 }

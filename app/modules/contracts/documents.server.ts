@@ -1,7 +1,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Readable } from "node:stream";
 import { contractDocuments } from "../../../db/schema/contracts.ts";
-import { type SpooledUpload, storeUpload } from "../blobs/content.server.ts";
+import { ContentRefused, type SpooledUpload, storeUpload } from "../blobs/content.server.ts";
 import { BlobMissing, type BlobStore } from "../blobs/store.server.ts";
 import { InvalidInput, isUuid, type ModuleContext, NotFound } from "../context.server.ts";
 import { getContract, getEditableContract, peopleNames } from "./contracts.server.ts";
@@ -31,7 +31,10 @@ export async function addContractDocument(ctx: ModuleContext, blobs: BlobStore, 
   const stage = fields.stage === "draft" || fields.stage === "signed" || fields.stage === "other" ? fields.stage : null;
   const note = fields.note?.trim().slice(0, 1000) || null;
   if (!stage) throw new InvalidInput({ stage: "Say whether this is a draft, the signed version or another document." });
-  const stored = await storeUpload(blobs, upload, ["pdf", "docx"]);
+  const stored = await storeUpload(blobs, upload, ["pdf", "docx"]).catch((error: unknown) => {
+    if (error instanceof ContentRefused) throw new InvalidInput({ file: error.message });
+    throw error;
+  });
   if (!stored) {
     throw new InvalidInput({ file: `“${upload.filename}” is not a PDF or a Word document (DOCX), whatever its name says. Upload the contract as PDF or DOCX.` });
   }

@@ -1,57 +1,9 @@
 import { z } from "zod";
-import { blank, keys } from "../form-fields.ts";
+import { blank, day, keys, money, percent, whole } from "../form-fields.ts";
 import { KIND_LABELS, STAGE_LABELS } from "./lifecycle.ts";
 
 /** One schema for the contract form and the module that saves it: details, lifecycle dates and terms. */
 
-
-const day = (label: string) =>
-  z.preprocess(
-    blank,
-    z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/, { message: `Enter the ${label} as a date, like 2026-07-01.` })
-      .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), { message: `The ${label} is not a real date.` })
-      .optional(),
-  );
-
-const whole = (label: string, min: number, max: number) =>
-  z.preprocess(
-    (v) => (blank(v) === undefined ? undefined : Number(String(v).replace(/,/g, ""))),
-    z
-      .number({ message: `Enter the ${label} as a whole number.` })
-      .int({ message: `Enter the ${label} as a whole number.` })
-      .min(min, { message: `The ${label} must be at least ${min}.` })
-      .max(max, { message: `The ${label} must be at most ${max}.` })
-      .optional(),
-  );
-
-/** Dollars as people type them ("$1,250,000.00") to whole cents; negative amounts are refused. */
-const money = (label: string) =>
-  z.preprocess(
-    (v) => {
-      const text = blank(v);
-      if (text === undefined) return undefined;
-      const cleaned = String(text).replace(/[$,\s]/g, "");
-      if (!/^-?\d+(\.\d{1,2})?$/.test(cleaned)) return Number.NaN;
-      return Math.round(Number(cleaned) * 100);
-    },
-    z
-      .number({ message: `Enter the ${label} in dollars, like 1,250,000.00.` })
-      .min(0, { message: `The ${label} cannot be negative.` })
-      .max(1e15, { message: `The ${label} is too large.` })
-      .optional(),
-  );
-
-const percent = (label: string) =>
-  z.preprocess(
-    (v) => (blank(v) === undefined ? undefined : String(v).replace(/%/g, "").trim()),
-    z
-      .string()
-      .regex(/^\d{1,3}(\.\d{1,3})?$/, { message: `Enter the ${label} as a percentage, like 99.9.` })
-      .refine((v) => Number(v) > 0 && Number(v) <= 100, { message: `The ${label} must be more than 0 and at most 100 percent.` })
-      .optional(),
-  );
 
 const uuid = (message: string) => z.preprocess(blank, z.string().regex(/^[0-9a-f-]{36}$/i, { message }).optional());
 

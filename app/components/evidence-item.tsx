@@ -1,0 +1,114 @@
+import { utcMinute } from "~/components/format.ts";
+import type { KindField } from "~/modules/evidence/kinds.ts";
+import { FlagList, VersionFields } from "./evidence.tsx";
+
+/** The versions of an item and its chain of custody, as both the agency and the vendor see them. */
+
+type Version = {
+  id: string;
+  version: number;
+  status: string;
+  issuedOn: string | null;
+  validFrom: string | null;
+  expiresOn: string | null;
+  fields: Record<string, string | number>;
+  flags: string[];
+  submittedAt: Date | string;
+  submittedByName: string;
+  submittedFrom: string | null;
+  attestation: { name: string; title: string; statement: string } | null;
+  decidedAt: Date | string | null;
+  decidedByName: string | null;
+  decisionReason: string | null;
+  files: { id: string; filename: string; sizeBytes: number; sha256: string }[];
+};
+
+const VERSION_STATUS: Record<string, string> = { submitted: "Submitted", "under-review": "Under review", accepted: "Accepted", rejected: "Rejected", superseded: "Superseded" };
+
+export function EvidenceVersions({ kindKey, fields, versions, fileHref }: { kindKey: string; fields: KindField[]; versions: Version[]; fileHref: (fileId: string) => string }) {
+  return (
+    <section aria-labelledby="versions">
+      <h2 id="versions">Versions</h2>
+      {versions.length === 0 ? <p>Nothing submitted yet.</p> : null}
+      {versions.map((v) => (
+        <article key={v.id} className="border-1px border-base-lighter padding-2 margin-y-2" aria-labelledby={`version-${v.version}`}>
+          <h3 id={`version-${v.version}`} className="margin-top-0">
+            Version {v.version}: {VERSION_STATUS[v.status] ?? v.status}
+          </h3>
+          <p className="custody-muted">
+            Submitted {utcMinute(v.submittedAt)} UTC by {v.submittedByName}
+            {v.submittedFrom ? ` from ${v.submittedFrom}` : ""}
+          </p>
+          {v.decidedAt ? (
+            <p>
+              {v.status === "rejected" ? "Rejected" : "Decided"} {utcMinute(v.decidedAt)} UTC{v.decidedByName ? ` by ${v.decidedByName}` : ""}
+              {v.decisionReason ? (
+                <>
+                  : <strong>{v.decisionReason}</strong>
+                </>
+              ) : null}
+            </p>
+          ) : null}
+          <FlagList flags={v.flags} />
+          <VersionFields kindKey={kindKey} fields={fields} version={v} />
+          {v.attestation ? (
+            <blockquote className="custody-attestation">
+              “{v.attestation.statement}” — {v.attestation.name}, {v.attestation.title}
+            </blockquote>
+          ) : null}
+          <ul>
+            {v.files.map((f) => (
+              <li key={f.id}>
+                <a href={fileHref(f.id)}>{f.filename}</a> ({Math.max(1, Math.round(f.sizeBytes / 1024)).toLocaleString("en-US")} KB) · SHA-256 <code className="custody-hash">{f.sha256}</code>
+              </li>
+            ))}
+          </ul>
+        </article>
+      ))}
+    </section>
+  );
+}
+
+type CustodyRow = { seq: number; at: Date | string; who: string; organisation: string; from: string; label: string; outcome: string; version: number | null; files: { filename: string; sha256: string; bytes: number }[]; note: string };
+
+export function CustodyTable({ rows }: { rows: CustodyRow[] }) {
+  return (
+    <table className="usa-table usa-table--borderless usa-table--stacked width-full">
+      <caption className="usa-sr-only">Chain of custody</caption>
+      <thead>
+        <tr>
+          <th scope="col">When (UTC)</th>
+          <th scope="col">Who</th>
+          <th scope="col">What</th>
+          <th scope="col">From</th>
+          <th scope="col">Detail</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.seq}>
+            <td data-label="When (UTC)">{utcMinute(r.at)}</td>
+            <td data-label="Who">
+              {r.who}
+              {r.organisation ? <div className="custody-muted">{r.organisation}</div> : null}
+            </td>
+            <th scope="row" data-label="What">
+              {r.label}
+              {r.outcome !== "success" ? ` (${r.outcome})` : ""}
+              {r.version !== null ? ` · version ${r.version}` : ""}
+            </th>
+            <td data-label="From">{r.from || "—"}</td>
+            <td data-label="Detail">
+              {r.files.map((f) => (
+                <div key={f.sha256 + f.filename}>
+                  {f.filename} ({f.bytes.toLocaleString("en-US")} bytes) <code className="custody-hash">{f.sha256}</code>
+                </div>
+              ))}
+              {r.note}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,20 @@
+import type { Readable } from "node:stream";
+import { createReadableStreamFromReadable } from "@react-router/node";
+
+/**
+ * A stored file as a download: its name (ASCII fallback and UTF-8), length, and a
+ * Repr-Digest carrying its SHA-256 so the receiver can check what arrived.
+ */
+export function fileResponse(file: { stream: Readable; filename: string; mediaType: string; size: number; sha256: string }) {
+  const ascii = file.filename.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
+  return new Response(createReadableStreamFromReadable(file.stream), {
+    headers: {
+      "Content-Type": file.mediaType,
+      "Content-Length": String(file.size),
+      "Content-Disposition": `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
+      "Repr-Digest": `sha-256=:${Buffer.from(file.sha256, "hex").toString("base64")}:`,
+      "Cache-Control": "no-store",
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
+}

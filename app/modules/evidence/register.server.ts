@@ -1,0 +1,261 @@
+import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { queryRows } from "../../../db/client.ts";
+import { organisations } from "../../../db/schema/access.ts";
+import { evidenceKinds } from "../../../db/schema/catalog.ts";
+import { evidenceItems } from "../../../db/schema/evidence.ts";
+import { vendors } from "../../../db/schema/vendors.ts";
+import { eventsAbout } from "../audit/viewer.server.ts";
+import { evidenceKindList } from "../catalog/catalog.server.ts";
+import { isUuid, type ModuleContext, requirePermission } from "../context.server.ts";
+import { addMonths, todayOf } from "../contracts/lifecycle.ts";
+import { itemDetails } from "./items.server.ts";
+import { KIND_FIELDS } from "./kinds.ts";
+import { agencyItem, orgOf, visibleToAgency } from "./scope.server.ts";
+import { type EvidenceState, EVIDENCE_STATUS_LABELS, type ShownStatus, shownStatus } from "./vocabulary.ts";
+
+/**
+ * The agency's side of evidence: the register (filtered, paged), its charts,
+ * one item with its versions, its chain-of-custody report, and the evidence
+ * state of each requirement of a contract for the coverage matrix.
+ */
+
+export const REGISTER_PAGE_SIZE = 50;
+export type RegisterFilter = { vendorId?: string; kind?: string; status?: string; expiringBefore?: string; page?: number };
+
+/** The shown status of an item, in SQL (the same rule as shownStatus). */
+function shownStatusIs(status: ShownStatus, today: string): SQL {
+  const s = evidenceItems.status;
+  switch (status) {
+    case "expired":
+      return sql`(${s} = 'accepted' and ${evidenceItems.expiresOn} < ${today})`;
+    case "accepted":
+      return sql`(${s} = 'accepted' and (${evidenceItems.expiresOn} is null or ${evidenceItems.expiresOn} >= ${today}))`;
+    case "overdue":
+      return sql`(${s} in ('requested', 'rejected') and ${evidenceItems.dueOn} < ${today})`;
+    case "requested":
+    case "rejected":
+      return sql`(${s} = ${status} and (${evidenceItems.dueOn} is null or ${evidenceItems.dueOn} >= ${today}))`;
+    default:
+      return sql`${s} = ${status}`;
+  }
+}
+
+const validDay = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v)) ? v : undefined);
+
+export async function listRegister(ctx: ModuleContext, raw: RegisterFilter) {
+  requirePermission(ctx, "evidence:read");
+  const today = todayOf(ctx.now);
+  const kinds = await evidenceKindList(ctx);
+  const filter = {
+    vendorId: raw.vendorId && isUuid(raw.vendorId) ? raw.vendorId : undefined,
+    kind: kinds.find((k) => k.key === raw.kind)?.key,
+    status: raw.status && Object.hasOwn(EVIDENCE_STATUS_LABELS, raw.status) ? (raw.status as ShownStatus) : undefined,
+    expiringBefore: validDay(raw.expiringBefore),
+  };
+  const page = Math.max(1, Math.min(10_000, Math.floor(raw.page ?? 1) || 1));
+  const where = and(
+    visibleToAgency(ctx),
+    filter.vendorId ? eq(evidenceItems.vendorId, filter.vendorId) : undefined,
+    filter.kind ? eq(evidenceItems.kindId, kinds.find((k) => k.key === filter.kind)!.id) : undefined,
+    filter.status ? shownStatusIs(filter.status, today) : undefined,
+    filter.expiringBefore ? sql`(${evidenceItems.status} = 'accepted' and ${evidenceItems.expiresOn} < ${filter.expiringBefore})` : undefined,
+  );
+  const rows = await ctx.db
+    .select({
+      id: evidenceItems.id,
+      title: evidenceItems.title,
+      status: evidenceItems.status,
+      dueOn: evidenceItems.dueOn,
+      expiresOn: evidenceItems.expiresOn,
+      flags: evidenceItems.flags,
+      version: evidenceItems.currentVersion,
+      agencyId: evidenceItems.agencyId,
+      updatedAt: evidenceItems.updatedAt,
+      vendorId: evidenceItems.vendorId,
+      vendorName: vendors.legalName,
+      kindName: evidenceKinds.name,
+    })
+    .from(evidenceItems)
+    .innerJoin(vendors, eq(vendors.id, evidenceItems.vendorId))
+    .innerJoin(evidenceKinds, eq(evidenceKinds.id, evidenceItems.kindId))
+    .where(where)
+    .orderBy(filter.expiringBefore ? asc(evidenceItems.expiresOn) : desc(evidenceItems.updatedAt), asc(evidenceItems.id))
+    .limit(REGISTER_PAGE_SIZE)
+    .offset((page - 1) * REGISTER_PAGE_SIZE);
+  const [count] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(evidenceItems).where(where);
+  const vendorOptions = await ctx.db
+    .selectDistinct({ id: vendors.id, name: vendors.legalName })
+    .from(evidenceItems)
+    .innerJoin(vendors, eq(vendors.id, evidenceItems.vendorId))
+    .where(eq(evidenceItems.agencyId, orgOf(ctx)))
+    .orderBy(asc(vendors.legalName));
+  ctx.audit.record({ action: "evidence.register.read", objectType: "evidence-item", details: { filter, page, count: rows.length, total: count?.n ?? 0 } });
+  return {
+    filter,
+    page,
+    total: count?.n ?? 0,
+    pageSize: REGISTER_PAGE_SIZE,
+    rows: rows.map((r) => ({ ...r, shown: shownStatus(r, today), shared: r.agencyId !== ctx.actor.organisationId })),
+    kinds: kinds.map((k) => ({ key: k.key, name: k.name })),
+    vendors: vendorOptions,
+    charts: await registerCharts(ctx, today),
+  };
+}
+
+/** Evidence status by vendor, and accepted evidence expiring in each of the next twelve months. */
+async function registerCharts(ctx: ModuleContext, today: string) {
+  const org = orgOf(ctx);
+  const byVendor = await queryRows<{ vendor_id: string; vendor_name: string; shown: ShownStatus; n: number }>(
+    ctx.db,
+    sql`select i.vendor_id, v.legal_name as vendor_name,
+          case when i.status = 'accepted' and i.expires_on < ${today} then 'expired'
+               when i.status in ('requested', 'rejected') and i.due_on < ${today} then 'overdue'
+               else i.status end as shown,
+          count(*)::int as n
+        from evidence_items i join vendors v on v.id = i.vendor_id
+        where i.agency_id = ${org} and i.status not in ('superseded', 'cancelled')
+        group by 1, 2, 3 order by 2`,
+  );
+  const vendorsSeen = new Map<string, { vendorId: string; vendorName: string; counts: Partial<Record<ShownStatus, number>>; total: number }>();
+  for (const r of byVendor) {
+    const v = vendorsSeen.get(r.vendor_id) ?? { vendorId: r.vendor_id, vendorName: r.vendor_name, counts: {}, total: 0 };
+    v.counts[r.shown] = (v.counts[r.shown] ?? 0) + r.n;
+    v.total += r.n;
+    vendorsSeen.set(r.vendor_id, v);
+  }
+  const end = addMonths(today, 12);
+  const expiring = await queryRows<{ month: string; n: number }>(
+    ctx.db,
+    sql`select to_char(expires_on, 'YYYY-MM') as month, count(*)::int as n from evidence_items
+        where agency_id = ${org} and status = 'accepted' and expires_on >= ${today} and expires_on < ${end}
+        group by 1 order by 1`,
+  );
+  const months = Array.from({ length: 12 }, (_, i) => addMonths(`${today.slice(0, 7)}-01`, i).slice(0, 7));
+  const perMonth = new Map(expiring.map((e) => [e.month, e.n]));
+  return { byVendor: [...vendorsSeen.values()].slice(0, 20), expiries: months.map((m) => ({ month: m, count: perMonth.get(m) ?? 0 })) };
+}
+
+/** One item for the agency side: details, what the actor may do, and the kind's field labels. */
+export async function getEvidenceItem(ctx: ModuleContext, itemId: string) {
+  requirePermission(ctx, "evidence:read");
+  const { item, owned } = await agencyItem(ctx, itemId);
+  const details = await itemDetails(ctx, item, "agency");
+  ctx.audit.record({ action: "evidence.read", objectType: "evidence-item", objectId: item.id, organisationId: item.agencyId });
+  const { terms: _terms, ...visible } = details;
+  const canReview = owned && ctx.actor.permissions.has("evidence:review");
+  return {
+    ...visible,
+    owned,
+    canStartReview: canReview && item.status === "submitted",
+    canDecide: canReview && (item.status === "submitted" || item.status === "under-review"),
+    fields: KIND_FIELDS[details.kind.key] ?? [],
+  };
+}
+
+const ACTION_LABELS: Record<string, string> = {
+  "evidence.request": "Requested",
+  "evidence.request.recur": "Requested (recurring)",
+  "evidence.submit": "Submitted with attestation",
+  "evidence.review.start": "Review started",
+  "evidence.accept": "Accepted",
+  "evidence.reject": "Rejected",
+  "evidence.supersede": "Superseded",
+  "evidence.read": "Viewed",
+  "portal.evidence.read": "Viewed in the vendor portal",
+  "evidence.file.download": "File downloaded",
+  "evidence.custody.read": "Custody report viewed",
+  "evidence.custody.export": "Custody report exported",
+  "access.not-found": "Access refused (not visible to this person)",
+};
+
+/** The chain of custody of an item: every event about it, in order, from the audit trail. */
+export async function custodyReport(ctx: ModuleContext, itemId: string, format: "page" | "csv") {
+  requirePermission(ctx, "evidence:read");
+  const { item } = await agencyItem(ctx, itemId);
+  const events = await eventsAbout(ctx.db, "evidence-item", item.id);
+  const orgIds = [...new Set(events.map((e) => e.organisationId).filter((o): o is string => Boolean(o)))];
+  const orgNames = new Map((orgIds.length ? await ctx.db.select({ id: organisations.id, name: organisations.name }).from(organisations).where(inArray(organisations.id, orgIds)) : []).map((o) => [o.id, o.name]));
+  ctx.audit.record({ action: format === "csv" ? "evidence.custody.export" : "evidence.custody.read", objectType: "evidence-item", objectId: item.id, organisationId: item.agencyId });
+  const rows = events.map((e) => {
+    const d = e.details as Record<string, unknown>;
+    const files = (d.files as { filename: string; sha256: string; bytes: number }[] | undefined) ?? (d.sha256 ? [{ filename: String(d.filename ?? ""), sha256: String(d.sha256), bytes: Number(d.bytes ?? 0) }] : []);
+    return {
+      seq: e.seq,
+      at: e.occurredAt,
+      who: e.actorLabel ?? "—",
+      organisation: e.organisationId ? (orgNames.get(e.organisationId) ?? "") : "",
+      from: e.ip ?? "",
+      action: e.action,
+      label: ACTION_LABELS[e.action] ?? e.action,
+      outcome: e.outcome,
+      version: d.version === undefined ? null : Number(d.version),
+      files,
+      note: typeof d.reason === "string" ? d.reason : d.attestation ? `Attested by ${(d.attestation as { name: string; title: string }).name}, ${(d.attestation as { name: string; title: string }).title}` : "",
+      hash: e.hash,
+    };
+  });
+  return { item: { id: item.id, title: item.title }, rows };
+}
+
+export const CUSTODY_CSV_COLUMNS = ["seq", "time_utc", "who", "organisation", "source_address", "action", "outcome", "version", "file", "sha256", "bytes", "note", "event_hash"] as const;
+
+/** The CSV rows of a custody report: one per file an event names (or one for the event). */
+export function custodyCsvRows(report: Awaited<ReturnType<typeof custodyReport>>) {
+  return report.rows.flatMap((r) =>
+    (r.files.length ? r.files : [null]).map((f) => [r.seq, r.at.toISOString(), r.who, r.organisation, r.from, r.label, r.outcome, r.version ?? "", f?.filename ?? "", f?.sha256 ?? "", f?.bytes ?? "", r.note, r.hash]),
+  );
+}
+
+/**
+ * The evidence state of each requirement of a contract: evidenced only by accepted evidence
+ * that has not expired; otherwise the gap (expired, rejected) or what is under way.
+ */
+export async function evidenceByRequirement(ctx: Pick<ModuleContext, "db" | "now">, contractId: string) {
+  const today = todayOf(ctx.now);
+  const rows = await queryRows<{ requirement_id: string; item_id: string; status: string; expires_on: string | null }>(
+    ctx.db,
+    sql`select r.requirement_id, i.id as item_id, i.status, i.expires_on::text as expires_on
+        from evidence_item_contracts c
+        join evidence_items i on i.id = c.item_id
+        join evidence_item_requirements r on r.item_id = i.id
+        where c.contract_id = ${contractId} and i.status not in ('superseded', 'cancelled')`,
+  );
+  const rank: Record<EvidenceState, number> = { evidenced: 6, expired: 5, rejected: 4, pending: 3, requested: 2, none: 1 };
+  const result = new Map<string, { state: EvidenceState; itemId: string }>();
+  for (const r of rows) {
+    const state: EvidenceState =
+      r.status === "accepted" ? (r.expires_on !== null && r.expires_on < today ? "expired" : "evidenced") : r.status === "rejected" ? "rejected" : r.status === "requested" ? "requested" : "pending";
+    const current = result.get(r.requirement_id);
+    if (!current || rank[state] > rank[current.state]) result.set(r.requirement_id, { state, itemId: r.item_id });
+  }
+  return result;
+}
+
+/** What the dashboard shows of evidence: counts that need attention and the items behind them. */
+export async function evidenceAttention(ctx: ModuleContext) {
+  const today = todayOf(ctx.now);
+  const soon = addMonths(today, 2);
+  const org = orgOf(ctx);
+  const rows = await queryRows<{ id: string; title: string; vendor_name: string; reason: string; on: string | null }>(
+    ctx.db,
+    sql`select i.id, i.title, v.legal_name as vendor_name,
+          case when i.status = 'accepted' and i.expires_on < ${today} then 'expired'
+               when i.status = 'accepted' then 'expiring'
+               when i.status = 'rejected' then 'rejected'
+               when i.status in ('submitted', 'under-review') then 'to-review'
+               else 'overdue' end as reason,
+          coalesce(i.expires_on, i.due_on)::text as on
+        from evidence_items i join vendors v on v.id = i.vendor_id
+        where i.agency_id = ${org} and (
+          (i.status = 'accepted' and i.expires_on < ${soon})
+          or i.status in ('rejected', 'submitted', 'under-review')
+          or (i.status = 'requested' and i.due_on < ${today}))
+        order by coalesce(i.expires_on, i.due_on) nulls last
+        limit 200`,
+  );
+  const count = (reason: string) => rows.filter((r) => r.reason === reason).length;
+  return {
+    counts: { expired: count("expired"), expiring: count("expiring"), rejected: count("rejected"), toReview: count("to-review"), overdue: count("overdue") },
+    items: rows.filter((r) => r.reason !== "to-review").slice(0, 10).map((r) => ({ id: r.id, title: r.title, vendorName: r.vendor_name, reason: r.reason, on: r.on })),
+  };
+}

@@ -1,0 +1,65 @@
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { rm } from "node:fs/promises";
+import { pipeline, type Readable, Transform } from "node:stream";
+import { pipeline as pipelineAsync } from "node:stream/promises";
+import type { Secrets } from "../access/secrets.server.ts";
+import type { SpooledUpload } from "../blobs/content.server.ts";
+import type { BlobStore } from "../blobs/store.server.ts";
+
+/**
+ * Evidence files are encrypted before they reach the blob store (CJIS Security
+ * Policy v6.0 SC-28; IACP principle 10): AES-256-GCM, a fresh 96-bit nonce per
+ * file, under a key derived (HKDF-SHA-256) from ENCRYPTION_KEY for this one
+ * purpose. The store sees only ciphertext, kept under the ciphertext's SHA-256;
+ * the record keeps the nonce, the tag and the plaintext's SHA-256.
+ */
+export const EVIDENCE_KEY_ID = "evidence-v1";
+
+function fileKey(secrets: Secrets, keyId: string) {
+  if (keyId !== EVIDENCE_KEY_ID) throw new Error(`unknown evidence key ${keyId}`);
+  return Buffer.from(hkdfSync("sha256", Buffer.from(secrets.encryptionKey, "hex"), Buffer.alloc(0), "custody evidence files v1", 32));
+}
+
+export type SealedFile = { blobSha256: string; keyId: string; nonce: string; authTag: string };
+
+/** Encrypt a spooled upload into the blob store; the plaintext spool file is removed. */
+export async function sealUpload(blobs: BlobStore, secrets: Secrets, upload: SpooledUpload): Promise<SealedFile> {
+  const nonce = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", fileKey(secrets, EVIDENCE_KEY_ID), nonce);
+  const sealedPath = `${upload.spoolPath}.sealed`;
+  const hash = createHash("sha256");
+  let size = 0;
+  try {
+    await pipelineAsync(
+      createReadStream(upload.spoolPath),
+      cipher,
+      new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          hash.update(chunk);
+          size += chunk.length;
+          done(null, chunk);
+        },
+      }),
+      createWriteStream(sealedPath, { mode: 0o600 }),
+    );
+    const blobSha256 = hash.digest("hex");
+    await blobs.putFile(blobSha256, sealedPath, size, "application/octet-stream");
+    return { blobSha256, keyId: EVIDENCE_KEY_ID, nonce: nonce.toString("base64url"), authTag: cipher.getAuthTag().toString("base64url") };
+  } finally {
+    await rm(sealedPath, { force: true });
+    await rm(upload.spoolPath, { force: true });
+  }
+}
+
+/**
+ * The plaintext of a sealed file, as a stream. GCM authenticates at the end: a
+ * file altered in the store makes the stream fail there, so the download
+ * breaks off rather than completing with altered bytes.
+ */
+export async function openSealed(blobs: BlobStore, secrets: Secrets, file: SealedFile): Promise<Readable> {
+  const decipher = createDecipheriv("aes-256-gcm", fileKey(secrets, file.keyId), Buffer.from(file.nonce, "base64url"));
+  decipher.setAuthTag(Buffer.from(file.authTag, "base64url"));
+  const source = await blobs.get(file.blobSha256);
+  return pipeline(source, decipher, () => {});
+}
