@@ -2,6 +2,7 @@ import { Link } from "react-router";
 import { CoverageLegend, CoverageTable, type CoverageCounts } from "~/components/coverage.tsx";
 import { STATUS_LABELS, STATUS_ORDER, type ContractStatus } from "~/modules/contracts/lifecycle.ts";
 import { contractPaths, vendorPaths } from "~/modules/contracts/paths.ts";
+import { evidencePaths } from "~/modules/evidence/vocabulary.ts";
 
 type DashboardData = {
   today: string;
@@ -11,7 +12,10 @@ type DashboardData = {
   coverage: { id: string; title: string; vendorName: string; owned: boolean; counts: CoverageCounts; percent: number | null }[];
   deadlines: { contractId: string; title: string; kind: "renewal-notice" | "end"; on: string; daysLeft: number }[];
   flagged: { vendorId: string; name: string; flags: { message: string; cites: string }[] }[];
+  evidence: { counts: { expired: number; expiring: number; rejected: number; toReview: number; overdue: number }; items: { id: string; title: string; vendorName: string; reason: string; on: string | null }[] } | null;
 };
+
+const EVIDENCE_REASONS: Record<string, string> = { expired: "Expired", expiring: "Expires", rejected: "Rejected", overdue: "Overdue since" };
 
 /** The agency's home page. Every item links to the page where it is dealt with. */
 export function Dashboard({ data, canCreate }: { data: DashboardData; canCreate: boolean }) {
@@ -75,6 +79,29 @@ export function Dashboard({ data, canCreate }: { data: DashboardData; canCreate:
           />
         )}
       </section>
+
+      {data.evidence ? (
+        <section aria-labelledby="evidence-heading">
+          <h2 id="evidence-heading">Evidence needing attention</h2>
+          <p>
+            <Link to={evidencePaths.register({ status: "expired" })}>{data.evidence.counts.expired} expired</Link> ·{" "}
+            <Link to={evidencePaths.register({ status: "rejected" })}>{data.evidence.counts.rejected} rejected</Link> ·{" "}
+            <Link to={evidencePaths.register({ status: "overdue" })}>{data.evidence.counts.overdue} overdue</Link> · {data.evidence.counts.expiring} expiring within two months ·{" "}
+            <Link to={evidencePaths.review()}>{data.evidence.counts.toReview} waiting for review</Link>
+          </p>
+          {data.evidence.items.length > 0 ? (
+            <ul>
+              {data.evidence.items.map((i) => (
+                <li key={i.id}>
+                  <Link to={evidencePaths.item(i.id)}>{i.title}</Link> ({i.vendorName}): {EVIDENCE_REASONS[i.reason] ?? i.reason} {i.on ?? ""}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p>No expired, rejected or overdue evidence.</p>
+          )}
+        </section>
+      ) : null}
 
       <section aria-labelledby="deadlines-heading">
         <h2 id="deadlines-heading">Deadlines in the next 90 days</h2>

@@ -118,13 +118,13 @@ export function StatusByVendorChart({ rows }: { rows: { vendorId: string; vendor
   );
 }
 
-/** Accepted evidence expiring in each of the next twelve months, as SVG columns with the figures in a table. */
+/** Accepted evidence expiring in this month and each of the next twelve, as SVG columns with the figures in text. */
 export function ExpiriesChart({ months }: { months: { month: string; count: number }[] }) {
   const max = Math.max(1, ...months.map((m) => m.count));
   const total = months.reduce((n, m) => n + m.count, 0);
   return (
     <figure className="margin-x-0">
-      <svg className="custody-expiries" viewBox="0 0 240 60" role="img" aria-label={`Accepted evidence expiring over the next twelve months: ${total} in all`}>
+      <svg className="custody-expiries" viewBox="0 0 260 60" role="img" aria-label={`Accepted evidence expiring from this month to the same month next year: ${total} in all`}>
         {months.map((m, i) => {
           const h = (m.count * 50) / max;
           return (
@@ -141,7 +141,7 @@ export function ExpiriesChart({ months }: { months: { month: string; count: numb
         {months
           .filter((m) => m.count > 0)
           .map((m) => `${m.month}: ${m.count}`)
-          .join(" · ") || "Nothing expires in the next twelve months."}
+          .join(" · ") || "Nothing expires from this month to the same month next year."}
       </figcaption>
     </figure>
   );

@@ -12,6 +12,7 @@ import { listDocuments } from "~/modules/contracts/documents.server.ts";
 import { DOCUMENT_STAGE_LABELS } from "~/modules/contracts/figures.ts";
 import { KIND_LABELS, STATUS_LABELS } from "~/modules/contracts/lifecycle.ts";
 import { contractPaths, vendorPaths } from "~/modules/contracts/paths.ts";
+import { evidencePaths } from "~/modules/evidence/vocabulary.ts";
 import type { Route } from "./+types/contracts.contract";
 
 export const permission = "contract:read";
@@ -21,7 +22,7 @@ export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
   return auth.run(async (ctx) => {
     const view = await getContract(ctx, args.params.contractId);
-    return { view, coverage: await getCoverageSummary(ctx, view), documents: (await listDocuments(ctx, view.contract.id)).slice(0, 5) };
+    return { view, coverage: await getCoverageSummary(ctx, view), documents: (await listDocuments(ctx, view.contract.id)).slice(0, 5), canRequestEvidence: view.owned && ctx.actor.permissions.has("evidence:request") };
   });
 }
 
@@ -63,6 +64,13 @@ export default function ContractPage({ loaderData }: Route.ComponentProps) {
             Documents
           </Link>
         </li>
+        {loaderData.canRequestEvidence ? (
+          <li className="usa-button-group__item">
+            <Link className="usa-button usa-button--outline" to={`${evidencePaths.request()}?contractId=${c.id}`}>
+              Request evidence
+            </Link>
+          </li>
+        ) : null}
         {view.canEdit ? (
           <li className="usa-button-group__item">
             <Link className="usa-button usa-button--outline" to={contractPaths.edit(c.id)}>

@@ -2,6 +2,7 @@ import { data, Form, Link } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { ConflictList } from "~/components/conflicts.tsx";
 import { CoverageBar, CoverageLegend, CoverageTag, coverageText } from "~/components/coverage.tsx";
+import { EvidenceStateTag } from "~/components/evidence.tsx";
 import { Field, FormAlert, SuccessAlert } from "~/components/field.tsx";
 import { SelectField } from "~/components/inputs.tsx";
 import { authorize } from "~/http/guard.server.ts";
@@ -48,6 +49,10 @@ export default function CoverageMatrix({ loaderData, actionData }: Route.Compone
       <h1>Coverage matrix</h1>
       <p className="custody-muted">
         {c.title} · {view.vendorName} · {figures.percent ?? 0}% of the requirements that apply are addressed ({coverageText(figures.contract)})
+      </p>
+      <p>
+        Evidence: {figures.evidence.evidenced} requirement(s) evidenced by accepted, unexpired evidence
+        {figures.evidence.gaps > 0 ? <strong className="custody-flag">; {figures.evidence.gaps} with expired or rejected evidence (a gap until replaced)</strong> : null}.
       </p>
       <SuccessAlert message={actionData?.done} />
       <ConflictList conflicts={conflicts} />
@@ -113,6 +118,7 @@ export default function CoverageMatrix({ loaderData, actionData }: Route.Compone
                     <th scope="col">Requirement</th>
                     <th scope="col">Status</th>
                     <th scope="col">Contract section</th>
+                    <th scope="col">Evidence</th>
                     <th scope="col">Maps to</th>
                   </tr>
                 </thead>
@@ -145,6 +151,9 @@ export default function CoverageMatrix({ loaderData, actionData }: Route.Compone
                         {r.reason ? <div className="custody-muted">{r.reason}</div> : null}
                       </td>
                       <td data-label="Contract section">{r.section || "—"}</td>
+                      <td data-label="Evidence">
+                        <EvidenceStateTag evidence={r.evidence} />
+                      </td>
                       <td data-label="Maps to">
                         {r.links.length === 0
                           ? "—"

@@ -8,6 +8,7 @@ import { ROLES, type Role } from "./permissions.ts";
 import type { Secrets } from "./secrets.server.ts";
 import { totpCode } from "./totp.server.ts";
 import { seedDemoContracts } from "../contracts/demo.server.ts";
+import { seedDemoEvidence } from "../evidence/demo.server.ts";
 
 /**
  * Demo accounts for a new embedded installation: two agencies and one vendor,
@@ -114,7 +115,9 @@ export async function seedDemo(db: Database, secrets: Secrets, now: Date): Promi
     accounts.push(await provisionAccount(db, secrets, { organisationId: ids[p.org], role: p.role, email: p.email, name: p.name, now }));
   }
   const procurement = accounts.find((x) => x.role === "procurement-officer" && x.organisationId === a.id)!;
-  await seedDemoContracts(db, secrets, now, { procurement, shareWith: b.id });
+  const { evidenceContractId } = await seedDemoContracts(db, secrets, now, { procurement, shareWith: b.id });
+  const officer = accounts.find((x) => x.role === "cjis-officer" && x.organisationId === a.id)!;
+  await seedDemoEvidence(db, secrets, now, { officer, contractId: evidenceContractId });
   return accounts;
 }
 

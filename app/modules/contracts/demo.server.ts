@@ -30,7 +30,7 @@ export async function seedDemoContracts(db: Database, secrets: Secrets, now: Dat
     permissions: permissionsOf("procurement-officer"),
   };
   const today = todayOf(now);
-  await inTransaction(db, { actor, now, secrets }, async (ctx) => {
+  return inTransaction(db, { actor, now, secrets }, async (ctx) => {
     const evidence = await registerVendor(ctx, {
       legalName: "EvidenceCloud Inc.",
       tradeName: "EvidenceCloud",
@@ -123,5 +123,6 @@ export async function seedDemoContracts(db: Database, secrets: Secrets, now: Dat
     await setCoverage(ctx, master.id, ids(["iacp-provisions:5", "iacp-provisions:6", "iacp-provisions:7", "iacp-provisions:8"]), { status: "missing", notes: "Vendor's standard privacy policy still governs analytics." });
     await setCoverage(ctx, master.id, ids(["cjis-policy:IR-6", "cjis-policy:AU-6", "cjis-policy:SC-28"]), { status: "addressed", section: "Schedule C, security requirements" });
     await setCoverage(ctx, master.id, ids(["iacp-provisions:13"]), { status: "addressed", section: "§14 Remedies" });
+    return { evidenceContractId: master.id };
   });
 }

@@ -102,7 +102,7 @@ export async function listRegister(ctx: ModuleContext, raw: RegisterFilter) {
   };
 }
 
-/** Evidence status by vendor, and accepted evidence expiring in each of the next twelve months. */
+/** Evidence status by vendor, and accepted evidence expiring in this month and each of the next twelve. */
 async function registerCharts(ctx: ModuleContext, today: string) {
   const org = orgOf(ctx);
   const byVendor = await queryRows<{ vendor_id: string; vendor_name: string; shown: ShownStatus; n: number }>(
@@ -123,14 +123,16 @@ async function registerCharts(ctx: ModuleContext, today: string) {
     v.total += r.n;
     vendorsSeen.set(r.vendor_id, v);
   }
-  const end = addMonths(today, 12);
+  // This month and the twelve after it, so anything expiring within a year of today has its column.
+  const firstOfMonth = `${today.slice(0, 7)}-01`;
+  const end = addMonths(firstOfMonth, 13);
   const expiring = await queryRows<{ month: string; n: number }>(
     ctx.db,
     sql`select to_char(expires_on, 'YYYY-MM') as month, count(*)::int as n from evidence_items
         where agency_id = ${org} and status = 'accepted' and expires_on >= ${today} and expires_on < ${end}
         group by 1 order by 1`,
   );
-  const months = Array.from({ length: 12 }, (_, i) => addMonths(`${today.slice(0, 7)}-01`, i).slice(0, 7));
+  const months = Array.from({ length: 13 }, (_, i) => addMonths(firstOfMonth, i).slice(0, 7));
   const perMonth = new Map(expiring.map((e) => [e.month, e.n]));
   return { byVendor: [...vendorsSeen.values()].slice(0, 20), expiries: months.map((m) => ({ month: m, count: perMonth.get(m) ?? 0 })) };
 }
@@ -163,7 +165,6 @@ const ACTION_LABELS: Record<string, string> = {
   "evidence.read": "Viewed",
   "portal.evidence.read": "Viewed in the vendor portal",
   "evidence.file.download": "File downloaded",
-  "evidence.custody.read": "Custody report viewed",
   "evidence.custody.export": "Custody report exported",
   "access.not-found": "Access refused (not visible to this person)",
 };
@@ -175,7 +176,8 @@ export async function custodyReport(ctx: ModuleContext, itemId: string, format: 
   const events = await eventsAbout(ctx.db, "evidence-item", item.id);
   const orgIds = [...new Set(events.map((e) => e.organisationId).filter((o): o is string => Boolean(o)))];
   const orgNames = new Map((orgIds.length ? await ctx.db.select({ id: organisations.id, name: organisations.name }).from(organisations).where(inArray(organisations.id, orgIds)) : []).map((o) => [o.id, o.name]));
-  ctx.audit.record({ action: format === "csv" ? "evidence.custody.export" : "evidence.custody.read", objectType: "evidence-item", objectId: item.id, organisationId: item.agencyId });
+  // On the item's page the custody report is part of the view already recorded (evidence.read); an export is its own event.
+  if (format === "csv") ctx.audit.record({ action: "evidence.custody.export", objectType: "evidence-item", objectId: item.id, organisationId: item.agencyId });
   const rows = events.map((e) => {
     const d = e.details as Record<string, unknown>;
     const files = (d.files as { filename: string; sha256: string; bytes: number }[] | undefined) ?? (d.sha256 ? [{ filename: String(d.filename ?? ""), sha256: String(d.sha256), bytes: Number(d.bytes ?? 0) }] : []);
