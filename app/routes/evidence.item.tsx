@@ -7,7 +7,7 @@ import { ChoiceGroup, TextareaField } from "~/components/inputs.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { InvalidInput } from "~/modules/context.server.ts";
 import { contractPaths } from "~/modules/contracts/paths.ts";
-import { custodyReport, getEvidenceItem } from "~/modules/evidence/register.server.ts";
+import { getEvidenceItem } from "~/modules/evidence/register.server.ts";
 import { decide, startReview } from "~/modules/evidence/review.server.ts";
 import { evidencePaths } from "~/modules/evidence/vocabulary.ts";
 import type { Route } from "./+types/evidence.item";
@@ -20,7 +20,7 @@ export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.item.ti
 
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
-  return auth.run(async (ctx) => ({ ...(await getEvidenceItem(ctx, args.params.itemId)), custody: (await custodyReport(ctx, args.params.itemId, "page")).rows }));
+  return auth.run((ctx) => getEvidenceItem(ctx, args.params.itemId));
 }
 
 export async function action(args: Route.ActionArgs) {

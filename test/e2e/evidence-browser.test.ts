@@ -1,8 +1,8 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserAvailable, expectVisible, launchBrowser, screenshot, seriousAccessibilityViolations } from "../support/browser.ts";
+import { browserAvailable, expectVisible, launchBrowser, noteViolations, screenshot, tick } from "../support/browser.ts";
 import { pdfBytes } from "../support/contracts.ts";
-import { demoAccount, signInInBrowser } from "../support/demo.ts";
+import { demoAccount, signedInPage } from "../support/demo.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
 
 /**
@@ -26,18 +26,8 @@ describe.runIf(browserAvailable)("evidence in a real browser", () => {
     await server?.stop();
   });
 
-  async function signedIn(label: string, organisation?: string) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await signInInBrowser(page, server, demoAccount(server, label, organisation));
-    return page;
-  }
-  async function tick(page: Page, label: string) {
-    await page.locator("label").filter({ hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`) }).first().click();
-  }
-  async function checkAccessibility(page: Page, name: string) {
-    for (const v of await seriousAccessibilityViolations(page)) axe.push(`${name}: ${JSON.stringify(v)}`);
-  }
+  const signedIn = (label: string, organisation?: string) => signedInPage(browser, server, demoAccount(server, label, organisation));
+  const checkAccessibility = (page: Page, name: string) => noteViolations(axe, page, name);
   async function fillInsurance(page: Page, perClaim: string, file: string) {
     await page.getByLabel("Issue date (optional)").fill("2026-11-01");
     await page.getByLabel("Valid from (optional)").fill("2026-11-01");

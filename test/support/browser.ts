@@ -41,3 +41,13 @@ export async function screenshot(page: Page, name: string) {
 export async function expectVisible(locator: Locator, timeout = 5_000) {
   await locator.first().waitFor({ state: "visible", timeout });
 }
+
+/** USWDS draws its own boxes and hides the real input: tick a checkbox or radio by clicking its label, as a person does. */
+export async function tick(page: Page, label: string) {
+  await page.locator("label").filter({ hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`) }).first().click();
+}
+
+/** Add the page's serious accessibility violations, named, to a list a test asserts empty at its end. */
+export async function noteViolations(into: string[], page: Page, name: string) {
+  for (const v of await seriousAccessibilityViolations(page)) into.push(`${name}: ${JSON.stringify(v)}`);
+}

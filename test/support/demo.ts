@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { totpCode } from "../../app/modules/access/totp.server.ts";
 import type { RunningServer } from "./server.ts";
 
@@ -66,4 +66,12 @@ export async function signInInBrowser(page: Page, server: RunningServer, account
   await page.getByLabel("Code").fill(nextCode(account));
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL((url) => !url.pathname.startsWith("/sign-in"));
+}
+
+/** A fresh browser context signed in as a demo account, at a desktop size. */
+export async function signedInPage(browser: Browser, server: RunningServer, account: DemoAccount) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await signInInBrowser(page, server, account);
+  return page;
 }

@@ -15,6 +15,13 @@ import { shownStatus } from "./vocabulary.ts";
  * decision. The vendor's view leaves out what is the agency's own: internal
  * notes and who on the agency side decided.
  */
+/** The contracts and requirements an item supports. */
+export async function itemLinks(ctx: Pick<ModuleContext, "db">, itemId: string) {
+  const contractIds = (await ctx.db.select({ id: evidenceItemContracts.contractId }).from(evidenceItemContracts).where(eq(evidenceItemContracts.itemId, itemId))).map((r) => r.id);
+  const requirementIds = (await ctx.db.select({ id: evidenceItemRequirements.requirementId }).from(evidenceItemRequirements).where(eq(evidenceItemRequirements.itemId, itemId))).map((r) => r.id);
+  return { contractIds, requirementIds };
+}
+
 export async function itemDetails(ctx: ModuleContext, item: EvidenceItem, view: "agency" | "vendor") {
   const [kind] = await ctx.db.select().from(evidenceKinds).where(eq(evidenceKinds.id, item.kindId));
   const [names] = await ctx.db
@@ -22,8 +29,7 @@ export async function itemDetails(ctx: ModuleContext, item: EvidenceItem, view: 
     .from(vendors)
     .innerJoin(organisations, eq(organisations.id, item.agencyId))
     .where(eq(vendors.id, item.vendorId));
-  const contractIds = (await ctx.db.select({ id: evidenceItemContracts.contractId }).from(evidenceItemContracts).where(eq(evidenceItemContracts.itemId, item.id))).map((r) => r.id);
-  const requirementIds = (await ctx.db.select({ id: evidenceItemRequirements.requirementId }).from(evidenceItemRequirements).where(eq(evidenceItemRequirements.itemId, item.id))).map((r) => r.id);
+  const { contractIds, requirementIds } = await itemLinks(ctx, item.id);
   const contracts = (await contractsByIds(ctx, contractIds)).map((c) => ({ id: c.id, title: c.title, reference: c.reference, terms: c.terms }));
   const requirements = await requirementTexts(ctx, requirementIds);
   const versions = await ctx.db.select().from(evidenceVersions).where(eq(evidenceVersions.itemId, item.id)).orderBy(asc(evidenceVersions.version));
@@ -76,6 +82,5 @@ export async function itemDetails(ctx: ModuleContext, item: EvidenceItem, view: 
         files: files.filter((f) => f.versionId === v.id).map((f) => ({ id: f.id, filename: f.filename, mediaType: f.mediaType, sizeBytes: f.sizeBytes, sha256: f.sha256 })),
       }))
       .reverse(),
-    ids: { contractIds, requirementIds },
   };
 }

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { queryRows } from "../../../db/client.ts";
 import { organisations } from "../../../db/schema/access.ts";
 import { evidenceKinds } from "../../../db/schema/catalog.ts";
-import { evidenceItems } from "../../../db/schema/evidence.ts";
+import { type EvidenceItem, evidenceItems } from "../../../db/schema/evidence.ts";
 import { vendors } from "../../../db/schema/vendors.ts";
 import { eventsAbout } from "../audit/viewer.server.ts";
 import { evidenceKindList } from "../catalog/catalog.server.ts";
@@ -147,6 +147,8 @@ export async function getEvidenceItem(ctx: ModuleContext, itemId: string) {
   const canReview = owned && ctx.actor.permissions.has("evidence:review");
   return {
     ...visible,
+    // The page shows the chain of custody as part of the item: one view, one event.
+    custody: await custodyRows(ctx, item),
     owned,
     canStartReview: canReview && item.status === "submitted",
     canDecide: canReview && (item.status === "submitted" || item.status === "under-review"),
@@ -170,17 +172,14 @@ const ACTION_LABELS: Record<string, string> = {
 };
 
 /** The chain of custody of an item: every event about it, in order, from the audit trail. */
-export async function custodyReport(ctx: ModuleContext, itemId: string, format: "page" | "csv") {
-  requirePermission(ctx, "evidence:read");
-  const { item } = await agencyItem(ctx, itemId);
+async function custodyRows(ctx: ModuleContext, item: EvidenceItem) {
   const events = await eventsAbout(ctx.db, "evidence-item", item.id);
   const orgIds = [...new Set(events.map((e) => e.organisationId).filter((o): o is string => Boolean(o)))];
   const orgNames = new Map((orgIds.length ? await ctx.db.select({ id: organisations.id, name: organisations.name }).from(organisations).where(inArray(organisations.id, orgIds)) : []).map((o) => [o.id, o.name]));
-  // On the item's page the custody report is part of the view already recorded (evidence.read); an export is its own event.
-  if (format === "csv") ctx.audit.record({ action: "evidence.custody.export", objectType: "evidence-item", objectId: item.id, organisationId: item.agencyId });
-  const rows = events.map((e) => {
+  return events.map((e) => {
     const d = e.details as Record<string, unknown>;
     const files = (d.files as { filename: string; sha256: string; bytes: number }[] | undefined) ?? (d.sha256 ? [{ filename: String(d.filename ?? ""), sha256: String(d.sha256), bytes: Number(d.bytes ?? 0) }] : []);
+    const attestation = d.attestation as { name: string; title: string } | undefined;
     return {
       seq: e.seq,
       at: e.occurredAt,
@@ -192,10 +191,18 @@ export async function custodyReport(ctx: ModuleContext, itemId: string, format: 
       outcome: e.outcome,
       version: d.version === undefined ? null : Number(d.version),
       files,
-      note: typeof d.reason === "string" ? d.reason : d.attestation ? `Attested by ${(d.attestation as { name: string; title: string }).name}, ${(d.attestation as { name: string; title: string }).title}` : "",
+      note: typeof d.reason === "string" ? d.reason : attestation ? `Attested by ${attestation.name}, ${attestation.title}` : "",
       hash: e.hash,
     };
   });
+}
+
+/** The custody report for export; the export is its own audit event. */
+export async function custodyReport(ctx: ModuleContext, itemId: string) {
+  requirePermission(ctx, "evidence:read");
+  const { item } = await agencyItem(ctx, itemId);
+  const rows = await custodyRows(ctx, item);
+  ctx.audit.record({ action: "evidence.custody.export", objectType: "evidence-item", objectId: item.id, organisationId: item.agencyId });
   return { item: { id: item.id, title: item.title }, rows };
 }
 

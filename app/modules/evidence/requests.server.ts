@@ -27,14 +27,14 @@ export async function requestableKinds(ctx: Pick<ModuleContext, "db">) {
  * kinds (step one). With them: the requirements, the other contracts with that vendor and the
  * ways the request may recur.
  */
-export async function requestFormOptions(ctx: ModuleContext, chosen: { contractId?: string; kind?: string }) {
+export async function requestFormOptions(ctx: ModuleContext, chosen: { contractId?: string; kind?: string }, options: { audit?: boolean } = {}) {
   requirePermission(ctx, "evidence:request");
   const contracts = (await listContracts(ctx, {}, { audit: false })).filter((c) => c.owned && c.stage !== "terminated");
   const kinds = await requestableKinds(ctx);
   const kind = kinds.find((k) => k.key === chosen.kind) ?? null;
   const contract = chosen.contractId && isUuid(chosen.contractId) ? contracts.find((c) => c.id === chosen.contractId) : undefined;
   if (!kind || !contract) {
-    ctx.audit.record({ action: "evidence.request.form", objectType: "evidence-item", details: { step: "choose" } });
+    if (options.audit !== false) ctx.audit.record({ action: "evidence.request.form", objectType: "evidence-item", details: { step: "choose" } });
     return { step: "choose" as const, contracts, kinds, chosen };
   }
   const view = await getContract(ctx, contract.id, { audit: false });
@@ -43,14 +43,14 @@ export async function requestFormOptions(ctx: ModuleContext, chosen: { contractI
   const recurrence: { value: keyof typeof RECURRENCE_LABELS; label: string }[] = [{ value: "once", label: RECURRENCE_LABELS.once }];
   if (kind.renewalMonths) recurrence.push({ value: "kind", label: `Every ${kind.renewalMonths} months (how often this kind of evidence is renewed)` });
   recurrence.push({ value: "audit-interval", label: `Every ${view.terms.auditIntervalMonths} months (the contract's audit interval)` });
-  ctx.audit.record({ action: "evidence.request.form", objectType: "contract", objectId: contract.id, details: { step: "details", kind: kind.key } });
+  if (options.audit !== false) ctx.audit.record({ action: "evidence.request.form", objectType: "contract", objectId: contract.id, details: { step: "details", kind: kind.key } });
   return {
     step: "details" as const,
     contracts,
     kinds,
     chosen,
     kind,
-    contract: { id: view.contract.id, title: view.contract.title, vendorId: view.contract.vendorId, vendorName: view.vendorName },
+    contract: { id: view.contract.id, title: view.contract.title, vendorId: view.contract.vendorId, vendorName: view.vendorName, auditIntervalMonths: view.terms.auditIntervalMonths },
     sameVendor,
     requirements,
     recurrence,
@@ -77,7 +77,8 @@ export const RequestSchema = z.object({
 export async function requestEvidence(ctx: ModuleContext, raw: unknown) {
   requirePermission(ctx, "evidence:request");
   const input = parseInput(RequestSchema, raw);
-  const options = await requestFormOptions(ctx, { contractId: input.contractId, kind: input.kind });
+  // The request itself is the event; checking it against the form's options is not a second read.
+  const options = await requestFormOptions(ctx, { contractId: input.contractId, kind: input.kind }, { audit: false });
   if (options.step !== "details") {
     throw new InvalidInput(options.kinds.some((k) => k.key === input.kind) ? { contractId: "Choose one of your agency's contracts." } : { kind: "Choose the kind of evidence." });
   }
@@ -87,8 +88,7 @@ export async function requestEvidence(ctx: ModuleContext, raw: unknown) {
   if (!input.requirementIds.every((id) => allowedRequirements.has(id))) throw new InvalidInput({ requirementIds: "Choose requirements the contract is measured against." });
   const others = new Set(options.sameVendor.map((c) => c.id));
   if (!input.otherContractIds.every((id) => others.has(id))) throw new InvalidInput({ otherContractIds: "Other contracts must be your agency's contracts with the same vendor." });
-  const recurrenceMonths =
-    input.recurrence === "kind" ? options.kind.renewalMonths : input.recurrence === "audit-interval" ? (await getContract(ctx, input.contractId, { audit: false })).terms.auditIntervalMonths : null;
+  const recurrenceMonths = input.recurrence === "kind" ? options.kind.renewalMonths : input.recurrence === "audit-interval" ? options.contract.auditIntervalMonths : null;
   if (input.recurrence === "kind" && !recurrenceMonths) throw new InvalidInput({ recurrence: "This kind of evidence has no usual renewal period; choose another." });
 
   const [item] = await ctx.db

@@ -6,7 +6,7 @@ import { vendors } from "../../../db/schema/vendors.ts";
 import { InvalidInput, type ModuleContext, NotFound, requirePermission } from "../context.server.ts";
 import { blank } from "../form-fields.ts";
 import { parseInput } from "../validation.server.ts";
-import { itemDetails } from "./items.server.ts";
+import { itemLinks } from "./items.server.ts";
 import { createNextInSeries } from "./requests.server.ts";
 import { agencyItem, orgOf } from "./scope.server.ts";
 
@@ -98,8 +98,8 @@ export async function decide(ctx: ModuleContext, itemId: string, raw: unknown) {
   let next = null;
   if (accepted) {
     if (item.previousId) await supersede(ctx, item.previousId, item.id);
-    const details = await itemDetails(ctx, item, "agency");
-    next = await createNextInSeries(ctx, item, details.ids.contractIds, details.ids.requirementIds);
+    const links = await itemLinks(ctx, item.id);
+    next = await createNextInSeries(ctx, item, links.contractIds, links.requirementIds);
   }
   return { accepted, next };
 }

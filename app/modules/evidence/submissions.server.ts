@@ -185,7 +185,8 @@ export async function submitEvidence(ctx: ModuleContext, blobs: BlobStore, itemI
 
 /** Open an evidence file: decrypted on the way out, the read audited with the bytes sent. */
 export async function openEvidenceFile(ctx: ModuleContext, blobs: BlobStore, itemId: string, fileId: string, side: "agency" | "vendor"): Promise<{ stream: Readable; filename: string; mediaType: string; size: number; sha256: string }> {
-  const item = side === "agency" ? (requirePermission(ctx, "evidence:read"), (await agencyItem(ctx, itemId)).item) : (requirePermission(ctx, "evidence:upload:own-vendor"), await vendorItem(ctx, itemId));
+  requirePermission(ctx, side === "agency" ? "evidence:read" : "evidence:upload:own-vendor");
+  const item = side === "agency" ? (await agencyItem(ctx, itemId)).item : await vendorItem(ctx, itemId);
   if (!isUuid(fileId)) throw new NotFound("evidence-file", fileId);
   const [row] = await ctx.db
     .select({ file: evidenceFiles, version: evidenceVersions.version })
