@@ -15,6 +15,8 @@ export type AppContext = {
   now: () => Date;
   /** Outgoing e-mail, when SMTP_URL is configured. */
   mailer: Mailer | null;
+  /** The address people reach Custody at, for links in e-mails sent outside a request. */
+  publicUrl: string;
   /** Where uploaded files are kept, by SHA-256. */
   blobs: BlobStore;
   /** Largest upload accepted, in bytes. */

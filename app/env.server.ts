@@ -43,6 +43,11 @@ const EnvSchema = z.object({
     .refine((v) => /^smtps?:\/\/[^\s]+$/.test(v), { message: "must be a URL like smtp://user:password@mail.agency.gov:587" })
     .optional(),
   MAIL_FROM: z.string().min(3).max(200).optional(),
+  /** The address people reach Custody at, for links in reminder e-mails (default http://localhost:PORT). */
+  PUBLIC_URL: z
+    .string()
+    .refine((v) => /^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(v), { message: "must be a URL like https://custody.county.gov" })
+    .optional(),
   SEED_DEMO: z.enum(["0", "1"], { message: "must be 0 or 1" }).optional(),
   /** Behind a load balancer that terminates TLS: trust its X-Forwarded-For/-Proto headers. */
   TRUST_PROXY: z.enum(["0", "1"], { message: "must be 0 or 1" }).default("0"),
@@ -88,6 +93,8 @@ export type Config = {
   /** SMTP server for invitations; without it, administrators pass invitation links on themselves. */
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** Base of the links in e-mails. */
+  publicUrl: string;
   /** Take the client address and scheme from X-Forwarded-* (only behind a trusted proxy). */
   trustProxy: boolean;
   /** Where uploaded files go: the data directory, or an S3-compatible bucket. */
@@ -135,6 +142,7 @@ export function parseEnv(env: NodeJS.ProcessEnv): Omit<Config, "sessionSecret" |
     smtpUrl: e.SMTP_URL,
     trustProxy: e.TRUST_PROXY === "1",
     mailFrom: e.MAIL_FROM ?? "Custody <no-reply@custody.invalid>",
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,

@@ -14,6 +14,7 @@ import uswdsScript from "@uswds/uswds?url";
 import type { Route } from "./+types/root";
 import { sessionOf } from "./http/guard.server.ts";
 import { ROLES, type Permission } from "./modules/access/permissions.ts";
+import { unreadCount } from "./modules/notifications/notify.server.ts";
 import { SiteFooter } from "./components/site-footer.tsx";
 import { SiteHeader } from "./components/site-header.tsx";
 import { useNonce } from "./nonce.tsx";
@@ -26,11 +27,16 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   const state = await sessionOf(request, context);
   if (state.status !== "valid") return { viewer: null };
   const can = (p: Permission) => state.permissions.has(p);
+  const unread = await unreadCount(context.db, state.person.id);
   const nav = [
     can("contract:read") && { to: "/contracts", label: "Contracts" },
     can("vendor:read") && { to: "/vendors", label: "Vendors" },
     can("evidence:read") && { to: "/evidence", label: "Evidence" },
+    can("evidence:read") && { to: "/notices", label: "Notices" },
+    can("evidence:read") && { to: "/roster", label: "Rosters" },
     can("evidence:upload:own-vendor") && { to: "/portal", label: "Vendor portal" },
+    can("notice:file:own-vendor") && { to: "/portal/notices", label: "Notices" },
+    can("roster:propose:own-vendor") && { to: "/portal/roster", label: "Roster" },
     can("catalog:read") && { to: "/catalog", label: "Catalog" },
     can("user:read") && { to: "/admin/people", label: "People" },
     can("platform:organisations") && { to: "/admin/organisations", label: "Organisations" },
@@ -38,6 +44,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
     can("token:manage") && { to: "/admin/tokens", label: "API tokens" },
     can("report:read") && { to: "/reports", label: "Reports" },
     can("audit:read") && { to: "/audit", label: "Audit trail" },
+    { to: "/notifications", label: unread > 0 ? `Notifications (${unread})` : "Notifications" },
   ].filter((x): x is { to: string; label: string } => Boolean(x));
   return {
     viewer: {

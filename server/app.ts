@@ -22,6 +22,7 @@ type Options = {
   /** Replaceable clock, for tests that move time. */
   now?: () => Date;
   mailer?: Mailer | null;
+  publicUrl?: string;
   /** Behind a TLS-terminating proxy: honour X-Forwarded-For and X-Forwarded-Proto. */
   trustProxy?: boolean;
   blobs: BlobStore;
@@ -100,7 +101,7 @@ export function securityHeaders({ dev }: { dev: boolean }) {
   ];
 }
 
-export async function createApp({ database, mode, secrets, now = () => new Date(), mailer = null, trustProxy = false, blobs, uploadMaxBytes = 50 * 1024 * 1024 }: Options) {
+export async function createApp({ database, mode, secrets, now = () => new Date(), mailer = null, publicUrl = "http://localhost:3000", trustProxy = false, blobs, uploadMaxBytes = 50 * 1024 * 1024 }: Options) {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", trustProxy);
@@ -125,6 +126,7 @@ export async function createApp({ database, mode, secrets, now = () => new Date(
     client: client(req),
     now,
     mailer,
+    publicUrl,
     blobs,
     uploadMaxBytes,
   });

@@ -50,7 +50,7 @@ async function main() {
     const mailer = createMailer(config.smtpUrl, config.mailFrom);
     const blobs = openBlobStore(config.blobStore, config.dataDir);
     server = await listen(
-      await createApp({ database, mode, secrets, now, mailer, trustProxy: config.trustProxy, blobs, uploadMaxBytes: config.uploadMaxBytes }),
+      await createApp({ database, mode, secrets, now, mailer, publicUrl: config.publicUrl, trustProxy: config.trustProxy, blobs, uploadMaxBytes: config.uploadMaxBytes }),
       config.port,
       config.host,
     );

@@ -67,6 +67,7 @@ export function ContractForm({ values, errors, options, submit }: { values: Cont
         <Field name="availabilityStandard" label="Availability target, standard services such as e-mail (%)" inputMode="decimal" defaultValue={v("availabilityStandard")} error={errors.availabilityStandard} />
         <Field name="availabilityArchive" label="Availability target, archives (%)" inputMode="decimal" defaultValue={v("availabilityArchive")} error={errors.availabilityArchive} />
         <Field name="locationChangeNoticeDays" label="Notice of a change of data location (days)" hint="IACP principle 8." inputMode="numeric" defaultValue={v("locationChangeNoticeDays")} error={errors.locationChangeNoticeDays} />
+        <Field name="businessChangeNoticeDays" label="Notice of a merger, acquisition or restructuring (days before it takes effect)" hint="IACP principle 9." inputMode="numeric" defaultValue={v("businessChangeNoticeDays")} error={errors.businessChangeNoticeDays} />
         <Checkbox
           name="personnelRosterRequired"
           label="The vendor keeps a roster of its personnel with access to CJI"

@@ -175,6 +175,8 @@ export default function ContractPage({ loaderData }: Route.ComponentProps) {
         </dd>
         <dt>Notice of a change of data location</dt>
         <dd>{t.locationChangeNoticeDays} days</dd>
+        <dt>Notice of a business change</dt>
+        <dd>{t.businessChangeNoticeDays} days before it takes effect</dd>
         <dt>Vendor personnel roster</dt>
         <dd>{t.personnelRosterRequired ? "Required" : "Not required"}</dd>
         <dt>CJIS Security Policy cited</dt>

@@ -30,6 +30,7 @@ export async function loader(args: Route.LoaderArgs) {
       availabilityStandard: text(t.availabilityStandard === null ? null : Number(t.availabilityStandard)),
       availabilityArchive: text(t.availabilityArchive === null ? null : Number(t.availabilityArchive)),
       locationChangeNoticeDays: text(t.locationChangeNoticeDays),
+      businessChangeNoticeDays: text(t.businessChangeNoticeDays),
       personnelRosterRequired: t.personnelRosterRequired,
       cjisFrameworkId: t.cjisFrameworkId ?? "",
       sharedWith: shares.map((s) => s.agencyId),

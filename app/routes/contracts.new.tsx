@@ -23,6 +23,7 @@ export async function loader(args: Route.LoaderArgs) {
     legalProcessNoticeHours: "72",
     auditIntervalMonths: "12",
     locationChangeNoticeDays: "30",
+    businessChangeNoticeDays: "30",
     availabilityCritical: "99.99",
     availabilityEssential: "99.9",
     availabilityStandard: "99.5",

@@ -96,6 +96,8 @@ export const contractTerms = pgTable(
     availabilityStandard: numeric("availability_standard", { precision: 6, scale: 3 }),
     availabilityArchive: numeric("availability_archive", { precision: 6, scale: 3 }),
     locationChangeNoticeDays: integer("location_change_notice_days").notNull().default(30),
+    /** Days before a merger, acquisition or restructuring takes effect by which the vendor must say so (IACP principle 9). */
+    businessChangeNoticeDays: integer("business_change_notice_days").notNull().default(30),
     /** Whether the contract requires the vendor to keep a personnel roster (screening, Security Addendum, training). */
     personnelRosterRequired: boolean("personnel_roster_required").notNull().default(false),
     /** The CJIS Security Policy revision the contract cites. */
@@ -104,6 +106,7 @@ export const contractTerms = pgTable(
   },
   (t) => [
     check("contract_terms_windows_positive", sql`${t.breachNoticeHours} > 0 and ${t.legalProcessNoticeHours} > 0 and ${t.auditIntervalMonths} > 0 and ${t.locationChangeNoticeDays} >= 0`),
+    check("contract_terms_business_change_not_negative", sql`${t.businessChangeNoticeDays} >= 0`),
     check("contract_terms_insurance_not_negative", sql`${t.minCyberInsuranceCents} is null or ${t.minCyberInsuranceCents} >= 0`),
   ],
 );

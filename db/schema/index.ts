@@ -4,3 +4,6 @@ export * from "./catalog.ts";
 export * from "./vendors.ts";
 export * from "./contracts.ts";
 export * from "./evidence.ts";
+export * from "./notices.ts";
+export * from "./notifications.ts";
+export * from "./roster.ts";

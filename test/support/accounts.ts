@@ -57,5 +57,5 @@ export async function cookieHeader(token: string) {
 /** The load context the server would build, with a clock the test controls. */
 export function appContext(db: Database, clock: { now: Date }): AppContext {
   const blobs = new FileSystemBlobStore(mkdtempSync(path.join(os.tmpdir(), "custody-blobs-")));
-  return { db, cspNonce: "test-nonce", secrets: testSecrets, client: testClient, now: () => clock.now, mailer: null, blobs, uploadMaxBytes: 50 * 1024 * 1024 };
+  return { db, cspNonce: "test-nonce", secrets: testSecrets, client: testClient, now: () => clock.now, mailer: null, publicUrl: "http://custody.test", blobs, uploadMaxBytes: 50 * 1024 * 1024 };
 }

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, ne, or, sql } from "drizzle-orm";
+import { queryRows } from "../../../db/client.ts";
 import { organisations, people } from "../../../db/schema/access.ts";
 import { frameworks } from "../../../db/schema/catalog.ts";
 import { contractFrameworks, contracts, contractShares, contractTerms, type Contract } from "../../../db/schema/contracts.ts";
@@ -208,6 +209,7 @@ function termColumns(input: ContractValues, cjisFrameworkId: string | null) {
     availabilityStandard: input.availabilityStandard ?? null,
     availabilityArchive: input.availabilityArchive ?? null,
     locationChangeNoticeDays: input.locationChangeNoticeDays ?? 30,
+    businessChangeNoticeDays: input.businessChangeNoticeDays ?? 30,
     personnelRosterRequired: input.personnelRosterRequired,
     cjisFrameworkId,
   };
@@ -305,4 +307,24 @@ export async function ownedContractsWithVendor(ctx: ModuleContext, vendorId: str
     .from(contracts)
     .where(and(eq(contracts.agencyId, orgOf(ctx)), eq(contracts.vendorId, vendorId), ne(contracts.stage, "terminated")))
     .orderBy(asc(contracts.title));
+}
+
+/**
+ * Every live (not terminated) contract with a vendor, once per agency that owns it or holds a
+ * share of it, with its terms: what notices and rosters are measured against. Callers (the
+ * notices and roster modules) establish what their actor may see; no permission of its own.
+ */
+export async function liveContractsWithVendor(ctx: Pick<ModuleContext, "db">, vendorId: string, agencyIds?: string[]) {
+  if (!isUuid(vendorId) || agencyIds?.length === 0) return [];
+  const list = await queryRows<{ agency_id: string; agency_name: string; contract_id: string; title: string }>(ctx.db, sql`
+    select a.agency_id, o.name as agency_name, c.id as contract_id, c.title
+      from contracts c
+      join lateral (select c.agency_id union select s.agency_id from contract_shares s where s.contract_id = c.id) a on true
+      join organisations o on o.id = a.agency_id
+     where c.vendor_id = ${vendorId} and c.stage <> 'terminated'
+     order by o.name, c.title`);
+  const wanted = agencyIds ? new Set(agencyIds) : null;
+  const chosen = list.filter((r) => !wanted || wanted.has(r.agency_id));
+  const terms = new Map((await contractsByIds(ctx, chosen.map((r) => r.contract_id))).map((c) => [c.id, c.terms]));
+  return chosen.map((r) => ({ agencyId: r.agency_id, agencyName: r.agency_name, contractId: r.contract_id, title: r.title, terms: terms.get(r.contract_id)! }));
 }

@@ -95,6 +95,7 @@ export async function seedDemoContracts(db: Database, secrets: Secrets, now: Dat
       availabilityStandard: "99.5",
       availabilityArchive: "99",
       locationChangeNoticeDays: "30",
+      businessChangeNoticeDays: "60",
       sharedWith: [input.shareWith],
     });
     await createContract(ctx, {

@@ -34,6 +34,7 @@ export const ContractFields = z.object({
     availabilityStandard: percent("availability target for standard services"),
     availabilityArchive: percent("availability target for archives"),
     locationChangeNoticeDays: whole("data-location change notice in days", 0, 365).default(30),
+    businessChangeNoticeDays: whole("business change notice in days", 0, 365).default(30),
     personnelRosterRequired: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()),
     cjisFrameworkId: uuid("Choose the CJIS Security Policy version the contract cites."),
     sharedWith: z.array(z.string().regex(/^[0-9a-f-]{36}$/i, { message: "Choose agencies from the list." })).max(100).default([]),
@@ -93,7 +94,7 @@ export const CONTRACT_TEXT_FIELDS = [
   "kind", "parentId", "vendorId", "title", "reference", "services", "valueCents", "stage", "signedOn", "effectiveOn", "endsOn", "autoRenew",
   "renewalTermMonths", "noticePeriodDays", "terminatedOn", "terminationReason", "breachNoticeHours", "legalProcessNoticeHours",
   "auditIntervalMonths", "minCyberInsuranceCents", "availabilityCritical", "availabilityEssential", "availabilityStandard",
-  "availabilityArchive", "locationChangeNoticeDays", "personnelRosterRequired", "cjisFrameworkId",
+  "availabilityArchive", "locationChangeNoticeDays", "businessChangeNoticeDays", "personnelRosterRequired", "cjisFrameworkId",
 ] as const;
 
 export function contractFormInput(form: FormData) {

@@ -1,0 +1,29 @@
+import { useSearchParams } from "react-router";
+import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
+import { SuccessAlert } from "~/components/field.tsx";
+import { NoticeDetail } from "~/components/notices.tsx";
+import { authorize } from "~/http/guard.server.ts";
+import { noticePaths } from "~/modules/evidence/notice-kinds.ts";
+import { getNotice } from "~/modules/evidence/notices.server.ts";
+import type { Route } from "./+types/notices.notice";
+
+/** One notice: what happened, when, when the agency was told, and whether that met the contract. */
+export const permission = "evidence:read";
+export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.notice.summary ?? "Notice"} — Custody` }];
+
+export async function loader(args: Route.LoaderArgs) {
+  const auth = await authorize(args, permission);
+  return { notice: await auth.run((ctx) => getNotice(ctx, "agency", args.params.noticeId)) };
+}
+
+export default function NoticePage({ loaderData: { notice } }: Route.ComponentProps) {
+  const [params] = useSearchParams();
+  return (
+    <div className="padding-y-4">
+      <Breadcrumbs crumbs={[{ label: "Notices", to: noticePaths.list() }, { label: notice.summary }]} />
+      <h1>{notice.summary}</h1>
+      <SuccessAlert message={params.get("recorded") ? "The notice is recorded and your agency's CJIS officers have been told." : null} />
+      <NoticeDetail notice={notice} />
+    </div>
+  );
+}

@@ -1,0 +1,48 @@
+import { data, redirect } from "react-router";
+import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
+import { KindChooser, NoticeForm } from "~/components/notices.tsx";
+import { formRecord } from "~/http/form.server.ts";
+import { authorize } from "~/http/guard.server.ts";
+import { InvalidInput } from "~/modules/context.server.ts";
+import { NOTICE_KIND_LABELS, type NoticeKindKey, noticePaths } from "~/modules/evidence/notice-kinds.ts";
+import { createNotice, noticeFormOptions } from "~/modules/evidence/notices.server.ts";
+import { evidencePaths } from "~/modules/evidence/vocabulary.ts";
+import { deliverNotifications } from "~/modules/notifications/delivery.server.ts";
+import type { Route } from "./+types/portal.notices.new";
+
+/** File a notice with the agencies it concerns; filing is the notice, timed when it is submitted. */
+export const permission = "notice:file:own-vendor";
+export const meta = () => [{ title: "File a notice — Vendor portal — Custody" }];
+
+const kindOf = (value: string | null) => (value && Object.hasOwn(NOTICE_KIND_LABELS, value) ? (value as NoticeKindKey) : null);
+
+export async function loader(args: Route.LoaderArgs) {
+  const auth = await authorize(args, permission);
+  const kind = kindOf(new URL(args.request.url).searchParams.get("kind"));
+  return { kind, ...(await auth.run((ctx) => noticeFormOptions(ctx, "vendor"))) };
+}
+
+export async function action(args: Route.ActionArgs) {
+  const auth = await authorize(args, permission);
+  const raw = formRecord(await args.request.formData(), ["agencies"]);
+  try {
+    const created = await auth.run((ctx) => createNotice(ctx, "vendor", raw));
+    await deliverNotifications(args.context.db, args.context.mailer, { publicUrl: args.context.publicUrl, now: args.context.now(), personIds: created.told });
+    return redirect(`${noticePaths.portalNotice(created.notice.id)}?filed=1`);
+  } catch (error) {
+    if (error instanceof InvalidInput) return data({ errors: error.fieldErrors, values: raw }, { status: 400 });
+    throw error;
+  }
+}
+
+export default function FileNotice({ loaderData: d, actionData }: Route.ComponentProps) {
+  const kind = kindOf(String(actionData?.values.kind ?? "")) ?? d.kind;
+  return (
+    <div className="padding-y-4">
+      <Breadcrumbs crumbs={[{ label: "Vendor portal", to: evidencePaths.portal() }, { label: "Notices", to: noticePaths.portalList() }, { label: "File a notice" }]} />
+      <h1>File a notice</h1>
+      <KindChooser chosen={kind} />
+      {kind ? <NoticeForm side="vendor" kind={kind} values={actionData?.values ?? {}} errors={actionData?.errors ?? {}} agencies={d.agencies} vendors={[]} /> : null}
+    </div>
+  );
+}
