@@ -8,6 +8,7 @@ import { ensureBootstrapInvitation } from "../app/modules/access/accounts.server
 import { describeDemoAccounts, seedDemo } from "../app/modules/access/demo.server.ts";
 import { runStaleSweep, SWEEP_EVERY_MS } from "../app/modules/access/sweep.server.ts";
 import { createMailer } from "../app/modules/notifications/mail.server.ts";
+import { runReminders } from "../app/modules/evidence/reminders.server.ts";
 import { CatalogDataError } from "../db/catalog/load.ts";
 import { DatabaseInUseError, DatabaseUnavailableError, openDatabase } from "../db/client.ts";
 import { describeSeed, prepareDatabase } from "../db/seed.ts";
@@ -58,7 +59,7 @@ async function main() {
     const where = config.databaseUrl ? "PostgreSQL from DATABASE_URL" : `embedded database in ${config.dataDir}`;
     const url = `http://localhost:${port}`;
     if (config.seedDemo) {
-      const accounts = await seedDemo(database.db, secrets, new Date());
+      const accounts = await seedDemo(database.db, secrets, new Date(), blobs);
       if (accounts.length > 0) {
         const text = describeDemoAccounts(accounts, url);
         const file = path.join(config.dataDir, "demo-accounts.txt");
@@ -88,10 +89,19 @@ async function main() {
           if (r.removed > 0) console.log(`Blob sweep: ${r.removed} unreferenced file(s) removed from ${blobs.description}.`);
         })
         .catch((error: unknown) => console.error("Blob sweep failed:", error));
+    // Reminders: expiring evidence, overdue requests, training due, late notices; then the e-mail outbox.
+    const reminders = () =>
+      runReminders(database.db, mailer, { publicUrl: config.publicUrl, now: now() })
+        .then((r) => {
+          const created = Object.values(r.sweep.created).reduce((a, b) => a + b, 0);
+          if (created + r.email.messages > 0) console.log(`Reminders: ${created} new notification(s); ${r.email.messages} e-mail(s) sent${r.email.failed ? `, ${r.email.failed} failed (retried next hour)` : ""}.`);
+        })
+        .catch((error: unknown) => console.error("Reminder sweep failed:", error));
     await sweep();
     await blobSweep();
+    await reminders();
     const statistics = () => refreshStatistics(database).catch((error: unknown) => console.error("Refreshing planner statistics failed:", error));
-    setInterval(() => void sweep().then(blobSweep).then(statistics), SWEEP_EVERY_MS).unref();
+    setInterval(() => void sweep().then(blobSweep).then(reminders).then(statistics), SWEEP_EVERY_MS).unref();
     console.log(`Custody is ready on ${url} (${mode}, ${where}; uploads kept as ${blobs.description}).`);
   } catch (error) {
     await database.close().catch(() => {});

@@ -54,6 +54,9 @@ export default function Portal({ loaderData }: Route.ComponentProps) {
     <div className="padding-y-4">
       <h1>Vendor portal{vendor ? `: ${vendor.legalName}` : ""}</h1>
       <p className="custody-summary">Upload here, never by e-mail: each file is checked, encrypted and recorded with your attestation, and the agency sees it at once.</p>
+      <p>
+        <Link to="/portal/notices">Notices</Link>: tell your agencies of a breach, legal process, a data-location change or a business change. <Link to="/portal/roster">Personnel roster</Link>: propose who has access to CJI, with their checks, Security Addendum and training.
+      </p>
       <section aria-labelledby="open">
         <h2 id="open">Requests to answer ({open.length})</h2>
         <ItemTable caption="Requests to answer" rows={open} empty="Nothing is asked of you at the moment." dateLabel="Due" date={(r) => r.dueOn} />

@@ -1,5 +1,4 @@
 import { eq } from "drizzle-orm";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openInvitation } from "../../app/modules/access/accounts.server.ts";
 import { createMailer } from "../../app/modules/notifications/mail.server.ts";
@@ -10,33 +9,22 @@ import { appContext, makeAccount, seedOrganisations, signIn, testSecrets } from 
 import { createTestDatabase } from "../support/database.ts";
 import { loaderArgs } from "../support/routes.ts";
 import { freePort } from "../support/server.ts";
+import { type ReceivedMail, startSmtpServer } from "../support/smtp.ts";
 
 let handle: DatabaseHandle;
-let smtp: SMTPServer;
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 let port: number;
-const received: { from: string; to: string[]; raw: string }[] = [];
+let received: ReceivedMail[];
 const clock = { now: new Date("2026-11-23T14:00:00.000Z") };
 
 beforeAll(async () => {
   handle = await createTestDatabase();
-  port = await freePort();
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onData(stream, session, callback) {
-      let raw = "";
-      stream.on("data", (chunk: Buffer) => (raw += chunk.toString()));
-      stream.on("end", () => {
-        received.push({ from: String(session.envelope.mailFrom && session.envelope.mailFrom.address), to: session.envelope.rcptTo.map((r) => r.address), raw });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(port, "127.0.0.1", resolve));
+  smtp = await startSmtpServer();
+  port = smtp.port;
+  received = smtp.received;
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp.close();
   await handle.close();
 });
 

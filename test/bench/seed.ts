@@ -7,6 +7,7 @@
  * owns 40 of the contracts. Bulk rows are generated in SQL; the audit events go
  * through the same append path as the product's own.
  */
+import { FileSystemBlobStore } from "../../app/modules/blobs/store.server.ts";
 import { randomUUID } from "node:crypto";
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -35,7 +36,7 @@ export async function seedBench(dataDir = BENCH_DATA_DIR) {
     await prepareDatabase(handle);
     const secrets = loadOrCreateSecrets(dataDir);
     const now = new Date();
-    const accounts = await seedDemo(handle.db, secrets, now);
+    const accounts = await seedDemo(handle.db, secrets, now, new FileSystemBlobStore(path.join(dataDir, "blobs")));
     writeFileSync(path.join(dataDir, "demo-accounts.txt"), describeDemoAccounts(accounts, "http://localhost:3000"), { mode: 0o600 });
     const db = handle.db;
     const run = (query: ReturnType<typeof sql>) => db.execute(query);

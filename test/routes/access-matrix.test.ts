@@ -26,6 +26,8 @@ import {
   evidenceVersions,
 } from "../../db/schema/evidence.ts";
 import { sealUpload } from "../../app/modules/evidence/sealed-files.server.ts";
+import { noticeAgencies, notices } from "../../db/schema/notices.ts";
+import { rosterChanges, rosterFiles } from "../../db/schema/roster.ts";
 import { createContract } from "../../app/modules/contracts/contracts.server.ts";
 import { getMatrix } from "../../app/modules/contracts/coverage.server.ts";
 import { registerVendor } from "../../app/modules/vendors/vendors.server.ts";
@@ -90,6 +92,9 @@ let vendorId: string;
 let requirementId: string;
 /** Evidence: A's item asked of vendor V, B's item on the contract B shares with A (also V's), and B's own item asked of vendor W. */
 let evidenceByTenant: Record<string, { itemId: string; fileId: string }>;
+/** Notices and roster records: vendor V's, concerning agency A (which contracts with V), and vendor W's, concerning agency B only. */
+let noticesByTenant: Record<string, string>;
+let rosterByTenant: Record<string, { changeId: string; rosterFileId: string }>;
 
 beforeAll(async () => {
   for (const r of routes)
@@ -289,6 +294,77 @@ beforeAll(async () => {
       contractsByTenant["other-agency"]!.contractId,
     ),
   };
+  await as(handle.db, buyerA, clock.now, (ctx) =>
+    createContract(ctx, contractInput(vendorV, { title: "Contract with V" })),
+  );
+  const notice = async (vendor: string, agencyId: string) => {
+    const [n] = await handle.db
+      .insert(notices)
+      .values({
+        vendorId: vendor,
+        kind: "breach",
+        summary: "Notice",
+        occurredAt: clock.now,
+        occurredZone: "UTC",
+        notifiedAt: clock.now,
+        notifiedZone: "UTC",
+        details: {},
+        filedByKind: "vendor",
+        filedAt: clock.now,
+      })
+      .returning();
+    await handle.db
+      .insert(noticeAgencies)
+      .values({ noticeId: n!.id, agencyId, late: false });
+    return n!.id;
+  };
+  noticesByTenant = {
+    own: await notice(vendorV, orgs.agencyA.id),
+    "other-agency": await notice(vendorWRecord, orgs.agencyB.id),
+  };
+  const roster = async (vendor: string) => {
+    const bytes = pdfBytes(vendor);
+    const spoolPath = path.join(
+      context.blobs.spoolDir,
+      `${vendor}.roster.part`,
+    );
+    await writeFile(spoolPath, bytes);
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    const sealed = await sealUpload(context.blobs, testSecrets, {
+      spoolPath,
+      filename: "addendum.pdf",
+      size: bytes.length,
+      sha256,
+      declaredType: "application/pdf",
+    });
+    const [file] = await handle.db
+      .insert(rosterFiles)
+      .values({
+        vendorId: vendor,
+        filename: "addendum.pdf",
+        mediaType: "application/pdf",
+        sizeBytes: bytes.length,
+        sha256,
+        ...sealed,
+        uploadedAt: clock.now,
+      })
+      .returning();
+    const [change] = await handle.db
+      .insert(rosterChanges)
+      .values({
+        vendorId: vendor,
+        kind: "add",
+        proposed: { fullName: "A Person" },
+        addendumFileId: file!.id,
+        proposedAt: clock.now,
+      })
+      .returning();
+    return { changeId: change!.id, rosterFileId: file!.id };
+  };
+  rosterByTenant = {
+    own: await roster(vendorV),
+    "other-agency": await roster(vendorWRecord),
+  };
   const matrix = await as(handle.db, buyerA, clock.now, (ctx) =>
     getMatrix(ctx, contractsByTenant.own!.contractId),
   );
@@ -314,23 +390,27 @@ function fill(path: string, role: Role, tenant: Tenant) {
           ? (contractsByTenant[tenant] ?? contractsByTenant.own!)[name]
           : name === "itemId" || name === "fileId"
             ? (evidenceByTenant[tenant] ?? evidenceByTenant.own!)[name]
-            : name === "vendorId"
-              ? vendorId
-              : name === "requirementId"
-                ? requirementId
-                : name === "personId"
-                  ? subjects[ROLES[role].organisationKind]![tenant]!
-                  : name === "reviewId"
-                    ? reviews[ROLES[role].organisationKind]![tenant]!
-                    : (
-                        {
-                          framework: "cjis-policy",
-                          version: "6.0",
-                          code: "AC-7",
-                          report: "access-list",
-                          token: "not-a-real-token",
-                        } as Record<string, string>
-                      )[name]!;
+            : name === "noticeId"
+              ? (noticesByTenant[tenant] ?? noticesByTenant.own!)
+              : name === "changeId" || name === "rosterFileId"
+                ? (rosterByTenant[tenant] ?? rosterByTenant.own!)[name]
+                : name === "vendorId"
+                  ? vendorId
+                  : name === "requirementId"
+                    ? requirementId
+                    : name === "personId"
+                      ? subjects[ROLES[role].organisationKind]![tenant]!
+                      : name === "reviewId"
+                        ? reviews[ROLES[role].organisationKind]![tenant]!
+                        : (
+                            {
+                              framework: "cjis-policy",
+                              version: "6.0",
+                              code: "AC-7",
+                              report: "access-list",
+                              token: "not-a-real-token",
+                            } as Record<string, string>
+                          )[name]!;
       params[name] = value;
       return value;
     })
@@ -341,12 +421,17 @@ function fill(path: string, role: Role, tenant: Tenant) {
 /** Routes that show one object, owned by some organisation. */
 const objectRoutes = (path: string) =>
   /:(personId|reviewId|contractId)/.test(path);
+/** Routes that show a notice or a roster record: the agency's or vendor's own, or another's. */
+const recordRoutes = (path: string) =>
+  /:(noticeId|changeId|rosterFileId)/.test(path);
 const tenantsOf = (path: string) =>
   /:(contractId|itemId)/.test(path)
     ? contractTenants
-    : objectRoutes(path)
-      ? tenants
-      : (["own"] as Tenant[]);
+    : recordRoutes(path)
+      ? (["own", "other-agency"] as Tenant[])
+      : objectRoutes(path)
+        ? tenants
+        : (["own"] as Tenant[]);
 
 function expected(
   permission: string,
@@ -364,6 +449,7 @@ function expected(
       : 404;
   // Evidence on a shared contract is read by the participating agency; the vendor asked sees its own, from any agency.
   if (/:itemId/.test(path)) return tenant === "other-agency" ? 404 : "allow";
+  if (recordRoutes(path)) return tenant === "own" ? "allow" : 404;
   if (objectRoutes(path) && tenant !== "own" && role !== "platform-admin")
     return 404;
   return "allow";

@@ -8,7 +8,8 @@ import { ROLES, type Role } from "./permissions.ts";
 import type { Secrets } from "./secrets.server.ts";
 import { totpCode } from "./totp.server.ts";
 import { seedDemoContracts } from "../contracts/demo.server.ts";
-import { seedDemoEvidence } from "../evidence/demo.server.ts";
+import type { BlobStore } from "../blobs/store.server.ts";
+import { seedDemoEvidence, seedDemoVendorRecords } from "../evidence/demo.server.ts";
 
 /**
  * Demo accounts for a new embedded installation: two agencies and one vendor,
@@ -101,7 +102,7 @@ const demoPeople: { org: "platform" | "a" | "b" | "c" | "v"; role: Role; name: s
 ];
 
 /** Seed the demo, unless anyone already has an account. Returns the accounts created. */
-export async function seedDemo(db: Database, secrets: Secrets, now: Date): Promise<ProvisionedAccount[]> {
+export async function seedDemo(db: Database, secrets: Secrets, now: Date, blobs: BlobStore): Promise<ProvisionedAccount[]> {
   const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(people);
   if ((count?.n ?? 0) > 0) return [];
   const platform = await platformOrganisation(db);
@@ -118,6 +119,8 @@ export async function seedDemo(db: Database, secrets: Secrets, now: Date): Promi
   const { evidenceContractId } = await seedDemoContracts(db, secrets, now, { procurement, shareWith: b.id });
   const officer = accounts.find((x) => x.role === "cjis-officer" && x.organisationId === a.id)!;
   await seedDemoEvidence(db, secrets, now, { officer, contractId: evidenceContractId });
+  const representative = accounts.find((x) => x.role === "vendor-representative")!;
+  await seedDemoVendorRecords(db, secrets, now, { officer, representative, blobs });
   return accounts;
 }
 

@@ -4,7 +4,8 @@ import { rm } from "node:fs/promises";
 import { pipeline, type Readable, Transform } from "node:stream";
 import { pipeline as pipelineAsync } from "node:stream/promises";
 import type { Secrets } from "../access/secrets.server.ts";
-import type { SpooledUpload } from "../blobs/content.server.ts";
+import { checkContent, ContentRefused, type ContentKind, type SpooledUpload } from "../blobs/content.server.ts";
+import { InvalidInput } from "../context.server.ts";
 import type { BlobStore } from "../blobs/store.server.ts";
 
 /**
@@ -62,4 +63,22 @@ export async function openSealed(blobs: BlobStore, secrets: Secrets, file: Seale
   decipher.setAuthTag(Buffer.from(file.authTag, "base64url"));
   const source = await blobs.get(file.blobSha256);
   return pipeline(source, decipher, () => {});
+}
+
+/**
+ * Check an upload is one of the accepted kinds by its bytes (and not a zip bomb), then seal it
+ * into the store. A refusal is a message for the file field; nothing is stored.
+ */
+export async function checkAndSeal(blobs: BlobStore, secrets: Secrets, upload: SpooledUpload, accept: readonly ContentKind[], accepted: { names: string; what: string }) {
+  let checked;
+  try {
+    checked = await checkContent(upload, accept);
+  } catch (error) {
+    if (error instanceof ContentRefused) throw new InvalidInput({ file: error.message });
+    throw error;
+  }
+  if (!checked) {
+    throw new InvalidInput({ file: `“${upload.filename}” is not a ${accepted.names} file, whatever its name says. Upload ${accepted.what} in one of those formats.` });
+  }
+  return { mediaType: checked.mediaType, sealed: await sealUpload(blobs, secrets, upload) };
 }

@@ -3,7 +3,7 @@ import type { Readable } from "node:stream";
 import { organisations } from "../../../db/schema/access.ts";
 import { evidenceKinds } from "../../../db/schema/catalog.ts";
 import { evidenceFiles, evidenceItems, evidenceVersions } from "../../../db/schema/evidence.ts";
-import { checkContent, ContentRefused, type ContentKind, type SpooledUpload } from "../blobs/content.server.ts";
+import { type ContentKind, type SpooledUpload } from "../blobs/content.server.ts";
 import { BlobMissing, type BlobStore } from "../blobs/store.server.ts";
 import { InvalidInput, isUuid, type ModuleContext, NotFound, requirePermission } from "../context.server.ts";
 import { todayOf } from "../contracts/lifecycle.ts";
@@ -12,7 +12,7 @@ import { parseInput } from "../validation.server.ts";
 import { itemDetails } from "./items.server.ts";
 import { Attestation, ATTESTATION_STATEMENT, type FlagContext, flagsOf, KIND_FIELDS, kindSchema, type KindValues, VersionDates } from "./kinds.ts";
 import { agencyItem, ownVendor, vendorItem, visibleToVendor } from "./scope.server.ts";
-import { openSealed, sealUpload } from "./sealed-files.server.ts";
+import { checkAndSeal, openSealed } from "./sealed-files.server.ts";
 import { ACCEPTED_EVIDENCE_FILES, shownStatus } from "./vocabulary.ts";
 
 /**
@@ -128,15 +128,7 @@ export async function submitEvidence(ctx: ModuleContext, blobs: BlobStore, itemI
   const details = await itemDetails(ctx, item, "vendor");
   const parsed = parseSubmission(details.kind.key, details.kind.renewalMonths !== null, raw);
   if (!upload) throw new InvalidInput({ file: "Choose the file to upload." });
-  let checked;
-  try {
-    checked = await checkContent(upload, EVIDENCE_FILE_KINDS);
-  } catch (error) {
-    if (error instanceof ContentRefused) throw new InvalidInput({ file: error.message });
-    throw error;
-  }
-  if (!checked) throw new InvalidInput({ file: `“${upload.filename}” is not a ${ACCEPTED_EVIDENCE_FILES} file, whatever its name says. Upload the evidence in one of those formats.` });
-  const sealed = await sealUpload(blobs, ctx.secrets, upload);
+  const { mediaType, sealed } = await checkAndSeal(blobs, ctx.secrets, upload, EVIDENCE_FILE_KINDS, { names: ACCEPTED_EVIDENCE_FILES, what: "the evidence" });
 
   const flags = flagsOf(details.kind.key, parsed.values, flagContext(details.terms, todayOf(ctx.now)));
   const [last] = await ctx.db.select({ version: sql<number>`coalesce(max(${evidenceVersions.version}), 0)::int` }).from(evidenceVersions).where(eq(evidenceVersions.itemId, item.id));
@@ -164,7 +156,7 @@ export async function submitEvidence(ctx: ModuleContext, blobs: BlobStore, itemI
     .returning();
   const [file] = await ctx.db
     .insert(evidenceFiles)
-    .values({ versionId: version!.id, filename: upload.filename, mediaType: checked.mediaType, sizeBytes: upload.size, sha256: upload.sha256, ...sealed, uploadedAt: ctx.now })
+    .values({ versionId: version!.id, filename: upload.filename, mediaType, sizeBytes: upload.size, sha256: upload.sha256, ...sealed, uploadedAt: ctx.now })
     .returning();
   await ctx.db.update(evidenceItems).set({ status: "submitted", currentVersion: version!.version, flags, updatedAt: ctx.now }).where(eq(evidenceItems.id, item.id));
   ctx.audit.record({
@@ -175,7 +167,7 @@ export async function submitEvidence(ctx: ModuleContext, blobs: BlobStore, itemI
     details: {
       version: version!.version,
       versionId: version!.id,
-      files: [{ fileId: file!.id, filename: upload.filename, sha256: upload.sha256, bytes: upload.size, mediaType: checked.mediaType, declaredType: upload.declaredType }],
+      files: [{ fileId: file!.id, filename: upload.filename, sha256: upload.sha256, bytes: upload.size, mediaType, declaredType: upload.declaredType }],
       attestation: { name: parsed.attestation.name, title: parsed.attestation.title, statement: ATTESTATION_STATEMENT },
       flags,
     },
