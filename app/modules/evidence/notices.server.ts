@@ -5,7 +5,7 @@ import { vendors } from "../../../db/schema/vendors.ts";
 import { InvalidInput, isUuid, type ModuleContext, NotFound, requirePermission } from "../context.server.ts";
 import { liveContractsWithVendor } from "../contracts/contracts.server.ts";
 import { cjisOfficersOf, notify, toEach } from "../notifications/notify.server.ts";
-import { NOTICE_DETAIL_SCHEMAS, NOTICE_KIND_LABELS, type NoticeKindKey, noticePaths, NoticeSummary, OCCURRED_LABELS, type Timeliness } from "./notice-kinds.ts";
+import { NOTICE_DETAIL_SCHEMAS, NOTICE_KIND_LABELS, type NoticeKindKey, noticePaths, NoticeSummary, OCCURRED_HEADINGS, OCCURRED_LABELS, type Timeliness } from "./notice-kinds.ts";
 import { deadlineFor, describeMinutes, minutesBetween, parseLocalTime, type Window, wallClock } from "./notice-times.ts";
 import { orgOf, ownVendor } from "./scope.server.ts";
 
@@ -178,7 +178,7 @@ export async function createNotice(ctx: ModuleContext, side: "vendor" | "agency"
       {
         kind: "notice-filed",
         subject: `${NOTICE_KIND_LABELS[kind]} notice from ${vendor!.name}${j.late ? " (late)" : ""}`,
-        body: `${summary.data}. ${OCCURRED_LABELS[kind].replace(/^time /, "").replace(/^./, (c) => c.toUpperCase())}: ${wallClock(occurred.at, occurredZone)}; notified ${wallClock(notifiedAt, notifiedZone)}. ${describeTimeliness(j)}`,
+        body: `${summary.data}. ${OCCURRED_HEADINGS[kind]} ${wallClock(occurred.at, occurredZone)}; notified ${wallClock(notifiedAt, notifiedZone)}. ${describeTimeliness(j)}`,
         link: noticePaths.notice(notice!.id),
         dedupeKey: `notice:${notice!.id}`,
       },

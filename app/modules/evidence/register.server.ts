@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, ne, or, sql, type SQL } from "drizzle-orm";
 import { queryRows } from "../../../db/client.ts";
 import { organisations } from "../../../db/schema/access.ts";
 import { evidenceKinds } from "../../../db/schema/catalog.ts";
@@ -6,11 +6,11 @@ import { type EvidenceItem, evidenceItems } from "../../../db/schema/evidence.ts
 import { vendors } from "../../../db/schema/vendors.ts";
 import { eventsAbout } from "../audit/viewer.server.ts";
 import { evidenceKindList } from "../catalog/catalog.server.ts";
-import { isUuid, type ModuleContext, requirePermission } from "../context.server.ts";
+import { isUuid, type ModuleContext, NO_ORGANISATION, requirePermission } from "../context.server.ts";
 import { addMonths, todayOf } from "../contracts/lifecycle.ts";
 import { itemDetails } from "./items.server.ts";
 import { KIND_FIELDS } from "./kinds.ts";
-import { agencyItem, orgOf, visibleToAgency } from "./scope.server.ts";
+import { agencyItem, orgOf } from "./scope.server.ts";
 import { type EvidenceState, EVIDENCE_STATUS_LABELS, type ShownStatus, shownStatus } from "./vocabulary.ts";
 
 /**
@@ -53,41 +53,60 @@ export async function listRegister(ctx: ModuleContext, raw: RegisterFilter) {
     expiringBefore: validDay(raw.expiringBefore),
   };
   const page = Math.max(1, Math.min(10_000, Math.floor(raw.page ?? 1) || 1));
-  const where = and(
-    visibleToAgency(ctx),
+  const filters = [
     filter.vendorId ? eq(evidenceItems.vendorId, filter.vendorId) : undefined,
     filter.kind ? eq(evidenceItems.kindId, kinds.find((k) => k.key === filter.kind)!.id) : undefined,
     filter.status ? shownStatusIs(filter.status, today) : undefined,
     filter.expiringBefore ? sql`(${evidenceItems.status} = 'accepted' and ${evidenceItems.expiresOn} < ${filter.expiringBefore})` : undefined,
-  );
-  const rows = await ctx.db
-    .select({
-      id: evidenceItems.id,
-      title: evidenceItems.title,
-      status: evidenceItems.status,
-      dueOn: evidenceItems.dueOn,
-      expiresOn: evidenceItems.expiresOn,
-      flags: evidenceItems.flags,
-      version: evidenceItems.currentVersion,
-      agencyId: evidenceItems.agencyId,
-      updatedAt: evidenceItems.updatedAt,
-      vendorId: evidenceItems.vendorId,
-      vendorName: vendors.legalName,
-      kindName: evidenceKinds.name,
-    })
-    .from(evidenceItems)
-    .innerJoin(vendors, eq(vendors.id, evidenceItems.vendorId))
-    .innerJoin(evidenceKinds, eq(evidenceKinds.id, evidenceItems.kindId))
-    .where(where)
-    .orderBy(filter.expiringBefore ? asc(evidenceItems.expiresOn) : desc(evidenceItems.updatedAt), asc(evidenceItems.id))
-    .limit(REGISTER_PAGE_SIZE)
-    .offset((page - 1) * REGISTER_PAGE_SIZE);
-  const [count] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(evidenceItems).where(where);
+  ];
+  // The agency's own items and those on contracts shared with it, each read in order from its own
+  // index (ids and sort keys only), merged here, and the page's fifty then read in full: one OR
+  // across both, joined before the limit, would sort every visible row to show fifty.
+  const byExpiry = Boolean(filter.expiringBefore);
+  const upTo = page * REGISTER_PAGE_SIZE;
+  const org = ctx.actor.organisationKind === "agency" ? orgOf(ctx) : NO_ORGANISATION;
+  const sharedWithUs = sql`${evidenceItems.id} in (select ic.item_id from contract_shares s join evidence_item_contracts ic on ic.contract_id = s.contract_id where s.agency_id = ${org})`;
+  const keysOf = (scope: SQL) =>
+    ctx.db
+      .select({ id: evidenceItems.id, updatedAt: evidenceItems.updatedAt, expiresOn: evidenceItems.expiresOn })
+      .from(evidenceItems)
+      .where(and(scope, ...filters))
+      .orderBy(...(byExpiry ? [asc(evidenceItems.expiresOn), asc(evidenceItems.id)] : [desc(evidenceItems.updatedAt), asc(evidenceItems.id)]))
+      .limit(upTo);
+  const sortKey = (r: { id: string; updatedAt: Date; expiresOn: string | null }) =>
+    byExpiry ? `${r.expiresOn ?? "9999-12-31"}|${r.id}` : `${String(9e15 - r.updatedAt.getTime()).padStart(16, "0")}|${r.id}`;
+  const keys = [...(await keysOf(eq(evidenceItems.agencyId, org))), ...(await keysOf(and(ne(evidenceItems.agencyId, org), sharedWithUs)!))]
+    .sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0))
+    .slice(upTo - REGISTER_PAGE_SIZE, upTo);
+  const found = keys.length
+    ? await ctx.db
+        .select({
+          id: evidenceItems.id,
+          title: evidenceItems.title,
+          status: evidenceItems.status,
+          dueOn: evidenceItems.dueOn,
+          expiresOn: evidenceItems.expiresOn,
+          flags: evidenceItems.flags,
+          version: evidenceItems.currentVersion,
+          agencyId: evidenceItems.agencyId,
+          updatedAt: evidenceItems.updatedAt,
+          vendorId: evidenceItems.vendorId,
+          vendorName: vendors.legalName,
+          kindName: evidenceKinds.name,
+        })
+        .from(evidenceItems)
+        .innerJoin(vendors, eq(vendors.id, evidenceItems.vendorId))
+        .innerJoin(evidenceKinds, eq(evidenceKinds.id, evidenceItems.kindId))
+        .where(inArray(evidenceItems.id, keys.map((k) => k.id)))
+    : [];
+  const position = new Map(keys.map((k, i) => [k.id, i]));
+  const rows = found.sort((a, b) => position.get(a.id)! - position.get(b.id)!);
+  const [count] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(evidenceItems).where(and(or(eq(evidenceItems.agencyId, org), sharedWithUs), ...filters));
+  // The filter offers the vendors the agency holds live or past contracts with (owned or shared).
   const vendorOptions = await ctx.db
-    .selectDistinct({ id: vendors.id, name: vendors.legalName })
-    .from(evidenceItems)
-    .innerJoin(vendors, eq(vendors.id, evidenceItems.vendorId))
-    .where(eq(evidenceItems.agencyId, orgOf(ctx)))
+    .select({ id: vendors.id, name: vendors.legalName })
+    .from(vendors)
+    .where(sql`${vendors.id} in (select c.vendor_id from contracts c where c.agency_id = ${org} or c.id in (select s.contract_id from contract_shares s where s.agency_id = ${org}))`)
     .orderBy(asc(vendors.legalName));
   ctx.audit.record({ action: "evidence.register.read", objectType: "evidence-item", details: { filter, page, count: rows.length, total: count?.n ?? 0 } });
   return {
@@ -107,14 +126,17 @@ async function registerCharts(ctx: ModuleContext, today: string) {
   const org = orgOf(ctx);
   const byVendor = await queryRows<{ vendor_id: string; vendor_name: string; shown: ShownStatus; n: number }>(
     ctx.db,
-    sql`select i.vendor_id, v.legal_name as vendor_name,
-          case when i.status = 'accepted' and i.expires_on < ${today} then 'expired'
-               when i.status in ('requested', 'rejected') and i.due_on < ${today} then 'overdue'
-               else i.status end as shown,
-          count(*)::int as n
-        from evidence_items i join vendors v on v.id = i.vendor_id
-        where i.agency_id = ${org} and i.status not in ('superseded', 'cancelled')
-        group by 1, 2, 3 order by 2`,
+    sql`select c.vendor_id, v.legal_name as vendor_name, c.shown, c.n
+        from (select i.vendor_id,
+                     case when i.status = 'accepted' and i.expires_on < ${today} then 'expired'
+                          when i.status in ('requested', 'rejected') and i.due_on < ${today} then 'overdue'
+                          else i.status end as shown,
+                     count(*)::int as n
+                from evidence_items i
+               where i.agency_id = ${org} and i.status not in ('superseded', 'cancelled')
+               group by 1, 2) c
+        join vendors v on v.id = c.vendor_id
+        order by 2`,
   );
   const vendorsSeen = new Map<string, { vendorId: string; vendorName: string; counts: Partial<Record<ShownStatus, number>>; total: number }>();
   for (const r of byVendor) {
