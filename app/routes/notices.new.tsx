@@ -18,7 +18,7 @@ const kindOf = (value: string | null) => (value && Object.hasOwn(NOTICE_KIND_LAB
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
   const kind = kindOf(new URL(args.request.url).searchParams.get("kind"));
-  return { kind, ...(await auth.run((ctx) => noticeFormOptions(ctx, "agency"))) };
+  return { kind, ...(await auth.run((ctx) => noticeFormOptions(ctx, "agency", { audit: true }))) };
 }
 
 export async function action(args: Route.ActionArgs) {

@@ -25,7 +25,7 @@ export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, permission);
   const personId = personOf(args.request);
   // Refuse a person of another vendor before reading a byte of the upload.
-  await auth.run((ctx) => proposalForm(ctx, personId));
+  await auth.run((ctx) => proposalForm(ctx, personId, { audit: false }));
   const result = await withUpload(args.request, { spoolDir: args.context.blobs.spoolDir, maxBytes: args.context.uploadMaxBytes, fileField: "file", requireFile: false }, (received) =>
     auth.run((ctx) => proposeRosterChange(ctx, args.context.blobs, personId, received.file, received.fields)),
   );

@@ -58,7 +58,9 @@ export const evidenceItems = pgTable(
   (t) => [
     index("evidence_items_agency_status").on(t.agencyId, t.status),
     /** The register's default order, read straight from the index. */
-    index("evidence_items_agency_updated").on(t.agencyId, t.updatedAt.desc(), t.id),
+    index("evidence_items_agency_updated").on(t.agencyId, t.updatedAt.desc().nullsFirst(), t.id),
+    /** The register's charts (status by vendor, expiries by month), counted from the index alone. */
+    index("evidence_items_agency_chart").on(t.agencyId, t.vendorId, t.status, t.expiresOn, t.dueOn),
     index("evidence_items_agency_expires").on(t.agencyId, t.expiresOn),
     index("evidence_items_vendor").on(t.vendorId, t.status),
     index("evidence_items_previous").on(t.previousId),

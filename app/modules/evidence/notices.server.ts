@@ -67,7 +67,8 @@ const one = (raw: RawForm, name: string) => {
 };
 
 /** What the forms offer: for a vendor, the agencies it serves; for an agency, the vendors it contracts with. */
-export async function noticeFormOptions(ctx: ModuleContext, side: "vendor" | "agency") {
+export async function noticeFormOptions(ctx: ModuleContext, side: "vendor" | "agency", options: { audit?: boolean } = {}) {
+  if (options.audit) ctx.audit.record({ action: "notice.form", objectType: "notice", details: { side } });
   if (side === "vendor") {
     const vendor = await ownVendor(ctx);
     if (!vendor) throw new NotFound("vendor", "own");

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { queryRows } from "../../../db/client.ts";
 import { organisations } from "../../../db/schema/access.ts";
 import { evidenceKinds } from "../../../db/schema/catalog.ts";
@@ -65,7 +65,9 @@ export async function listRegister(ctx: ModuleContext, raw: RegisterFilter) {
   const byExpiry = Boolean(filter.expiringBefore);
   const upTo = page * REGISTER_PAGE_SIZE;
   const org = ctx.actor.organisationKind === "agency" ? orgOf(ctx) : NO_ORGANISATION;
-  const sharedWithUs = sql`${evidenceItems.id} in (select ic.item_id from contract_shares s join evidence_item_contracts ic on ic.contract_id = s.contract_id where s.agency_id = ${org})`;
+  // Items on contracts other agencies share with us, found from the shares (few) rather than the items (many).
+  const sharedWithUs = sql`${evidenceItems.id} in (select ic.item_id from contract_shares s join evidence_item_contracts ic on ic.contract_id = s.contract_id
+    join evidence_items x on x.id = ic.item_id and x.agency_id <> ${org} where s.agency_id = ${org})`;
   const keysOf = (scope: SQL) =>
     ctx.db
       .select({ id: evidenceItems.id, updatedAt: evidenceItems.updatedAt, expiresOn: evidenceItems.expiresOn })
@@ -75,7 +77,7 @@ export async function listRegister(ctx: ModuleContext, raw: RegisterFilter) {
       .limit(upTo);
   const sortKey = (r: { id: string; updatedAt: Date; expiresOn: string | null }) =>
     byExpiry ? `${r.expiresOn ?? "9999-12-31"}|${r.id}` : `${String(9e15 - r.updatedAt.getTime()).padStart(16, "0")}|${r.id}`;
-  const keys = [...(await keysOf(eq(evidenceItems.agencyId, org))), ...(await keysOf(and(ne(evidenceItems.agencyId, org), sharedWithUs)!))]
+  const keys = [...(await keysOf(eq(evidenceItems.agencyId, org))), ...(await keysOf(sharedWithUs))]
     .sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0))
     .slice(upTo - REGISTER_PAGE_SIZE, upTo);
   const found = keys.length
@@ -101,18 +103,19 @@ export async function listRegister(ctx: ModuleContext, raw: RegisterFilter) {
     : [];
   const position = new Map(keys.map((k, i) => [k.id, i]));
   const rows = found.sort((a, b) => position.get(a.id)! - position.get(b.id)!);
-  const [count] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(evidenceItems).where(and(or(eq(evidenceItems.agencyId, org), sharedWithUs), ...filters));
+  const countOf = async (scope: SQL) => (await ctx.db.select({ n: sql<number>`count(*)::int` }).from(evidenceItems).where(and(scope, ...filters)))[0]?.n ?? 0;
+  const total = (await countOf(eq(evidenceItems.agencyId, org))) + (await countOf(sharedWithUs));
   // The filter offers the vendors the agency holds live or past contracts with (owned or shared).
   const vendorOptions = await ctx.db
     .select({ id: vendors.id, name: vendors.legalName })
     .from(vendors)
     .where(sql`${vendors.id} in (select c.vendor_id from contracts c where c.agency_id = ${org} or c.id in (select s.contract_id from contract_shares s where s.agency_id = ${org}))`)
     .orderBy(asc(vendors.legalName));
-  ctx.audit.record({ action: "evidence.register.read", objectType: "evidence-item", details: { filter, page, count: rows.length, total: count?.n ?? 0 } });
+  ctx.audit.record({ action: "evidence.register.read", objectType: "evidence-item", details: { filter, page, count: rows.length, total } });
   return {
     filter,
     page,
-    total: count?.n ?? 0,
+    total,
     pageSize: REGISTER_PAGE_SIZE,
     rows: rows.map((r) => ({ ...r, shown: shownStatus(r, today), shared: r.agencyId !== ctx.actor.organisationId })),
     kinds: kinds.map((k) => ({ key: k.key, name: k.name })),

@@ -6,7 +6,7 @@ import { vendors } from "../../../db/schema/vendors.ts";
 import type { SpooledUpload } from "../blobs/content.server.ts";
 import { BlobMissing, type BlobStore } from "../blobs/store.server.ts";
 import { InvalidInput, isUuid, type ModuleContext, NotFound, requirePermission } from "../context.server.ts";
-import { liveContractsWithVendor } from "../contracts/contracts.server.ts";
+import { liveContractsWithVendor, peopleNames } from "../contracts/contracts.server.ts";
 import { todayOf } from "../contracts/lifecycle.ts";
 import { cjisOfficersOf, notify, toEach, vendorRepresentativesOf } from "../notifications/notify.server.ts";
 import { ROSTER_FILE_NAMES, type RosterRecord, rosterDiff, parseRoster, rosterFlags, rosterPaths } from "./roster-vocabulary.ts";
@@ -119,20 +119,21 @@ export async function portalRoster(ctx: ModuleContext) {
 }
 
 /** Vendor: the form to propose a change, filled with the person's current record. */
-export async function proposalForm(ctx: ModuleContext, personId: string | null) {
+export async function proposalForm(ctx: ModuleContext, personId: string | null, options: { audit?: boolean } = { audit: true }) {
   requirePermission(ctx, "roster:propose:own-vendor");
   const vendor = await vendorSelf(ctx);
   if (!personId) return { vendor, person: null };
   if (!isUuid(personId)) throw new NotFound("roster-person", personId);
   const [person] = await ctx.db.select().from(rosterPeople).where(and(eq(rosterPeople.id, personId), eq(rosterPeople.vendorId, vendor.id)));
   if (!person) throw new NotFound("roster-person", personId);
+  if (options.audit) ctx.audit.record({ action: "roster.person.view", objectType: "roster", objectId: vendor.id, details: { personId, side: "vendor" } });
   return { vendor, person };
 }
 
 /** Vendor: propose adding a person, or a change to one (the whole record as it should read). */
 export async function proposeRosterChange(ctx: ModuleContext, blobs: BlobStore, personId: string | null, upload: SpooledUpload | null, raw: Record<string, string>) {
   requirePermission(ctx, "roster:propose:own-vendor");
-  const { vendor, person } = await proposalForm(ctx, personId);
+  const { vendor, person } = await proposalForm(ctx, personId, { audit: false });
   const parsed = parseRoster(raw, todayOf(ctx.now));
   const note = (raw.note ?? "").trim();
   const errors: Record<string, string> = parsed.ok ? {} : { ...parsed.errors };
@@ -191,10 +192,7 @@ export async function getRosterChange(ctx: ModuleContext, changeId: string) {
   const { change, vendor } = await changeFor(ctx, changeId);
   const [current] = change.personId ? await ctx.db.select().from(rosterPeople).where(eq(rosterPeople.id, change.personId)) : [];
   const [file] = change.addendumFileId ? await ctx.db.select({ id: rosterFiles.id, filename: rosterFiles.filename, sha256: rosterFiles.sha256, sizeBytes: rosterFiles.sizeBytes }).from(rosterFiles).where(eq(rosterFiles.id, change.addendumFileId)) : [];
-  const names = await ctx.db
-    .select({ id: people.id, name: people.name })
-    .from(people)
-    .where(inArray(people.id, [change.proposedBy, change.decidedBy].filter((x): x is string => Boolean(x)).concat("00000000-0000-0000-0000-000000000000")));
+  const names = await peopleNames(ctx, [change.proposedBy, change.decidedBy]);
   const [decidedBy] = change.decidedByAgencyId ? await ctx.db.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, change.decidedByAgencyId)) : [];
   const proposed = change.proposed as RosterRecord;
   ctx.audit.record({ action: "roster.change.view", objectType: "roster", objectId: vendor.id, details: { changeId } });
@@ -205,8 +203,8 @@ export async function getRosterChange(ctx: ModuleContext, changeId: string) {
     diff: rosterDiff(current ? recordOf(current) : null, proposed),
     flagsAfter: rosterFlags(proposed, todayOf(ctx.now)),
     file: file ?? null,
-    proposedByName: names.find((n) => n.id === change.proposedBy)?.name ?? null,
-    decidedByName: names.find((n) => n.id === change.decidedBy)?.name ?? null,
+    proposedByName: change.proposedBy ? (names.get(change.proposedBy) ?? null) : null,
+    decidedByName: change.decidedBy ? (names.get(change.decidedBy) ?? null) : null,
     decidedByAgency: decidedBy?.name ?? null,
     canDecide: change.status === "pending" && ctx.actor.permissions.has("roster:approve"),
   };

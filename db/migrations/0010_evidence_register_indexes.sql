@@ -1,0 +1,2 @@
+CREATE INDEX "evidence_items_agency_updated" ON "evidence_items" USING btree ("agency_id","updated_at" DESC NULLS FIRST,"id");--> statement-breakpoint
+CREATE INDEX "evidence_items_agency_chart" ON "evidence_items" USING btree ("agency_id","vendor_id","status","expires_on","due_on");

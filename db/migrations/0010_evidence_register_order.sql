@@ -1,1 +1,0 @@
-CREATE INDEX "evidence_items_agency_updated" ON "evidence_items" USING btree ("agency_id","updated_at" DESC NULLS LAST,"id");
