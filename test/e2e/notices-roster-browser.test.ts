@@ -46,9 +46,9 @@ describe.runIf(browserAvailable)("notices and the personnel roster in a real bro
     await expectVisible(vendor.getByText("Enter the summary.").first());
     await checkAccessibility(vendor, "notice form with errors");
     await vendor.getByLabel("Summary").fill("Credential stuffing against the evidence portal");
-    const discovered = DateTime.now().setZone("America/Chicago").minus({ minutes: 40 });
+    const discovered = DateTime.now().setZone("America/Phoenix").minus({ minutes: 40 });
     await vendor.getByLabel("Date and local time").fill(discovered.toFormat("yyyy-MM-dd'T'HH:mm"));
-    await vendor.getByLabel("Time zone").selectOption("America/Chicago");
+    await vendor.getByLabel("Time zone").selectOption("America/Phoenix");
     await vendor.getByLabel("What happened").fill("Automated sign-in attempts from a botnet; two accounts were reached before they were locked.");
     await vendor.getByLabel("Data categories affected").fill("Body-worn camera video metadata");
     await vendor.getByRole("button", { name: "File the notice" }).click();

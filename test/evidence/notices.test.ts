@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ProvisionedAccount } from "../../app/modules/access/demo.server.ts";
@@ -203,7 +204,7 @@ describe("notices and whether they came in time", () => {
 
   it("let a vendor notify only agencies it serves, and an agency record notices only from its own vendors", async () => {
     const strangers = await as(handle.db, rep, clock.now, (ctx) =>
-      createNotice(ctx, "vendor", { ...breach(), agencies: [orgs.agencyA.id.replace(/.$/, "0")] }),
+      createNotice(ctx, "vendor", { ...breach(), agencies: [officerC.organisationId, randomUUID()] }),
     ).catch((e: unknown) => e);
     expect((strangers as InvalidInput).fieldErrors.agencies).toBe("Tick each agency the notice concerns.");
     const foreign = await as(handle.db, officerC, clock.now, (ctx) => createNotice(ctx, "agency", breach())).catch((e: unknown) => e);
