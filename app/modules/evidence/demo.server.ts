@@ -78,8 +78,9 @@ export async function seedDemoVendorRecords(db: Database, secrets: Secrets, now:
       kind: "legal-process",
       agencies: agencies.map((a) => a.id),
       summary: "Subpoena for account access logs",
-      occurredLocal: localInput(served, "America/New_York"),
-      occurredZone: "America/New_York",
+      // Served on the vendor's office in Arizona, which keeps no daylight-saving time: the demo's clock time always exists once.
+      occurredLocal: localInput(served, "America/Phoenix"),
+      occurredZone: "America/Phoenix",
       "detail.authority": "Circuit Court for Riverside County",
       "detail.processKind": "subpoena",
       "detail.respondBy": addDays(today, 14),
