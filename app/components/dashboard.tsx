@@ -13,6 +13,7 @@ type DashboardData = {
   deadlines: { contractId: string; title: string; kind: "renewal-notice" | "end"; on: string; daysLeft: number }[];
   flagged: { vendorId: string; name: string; flags: { message: string; cites: string }[] }[];
   evidence: { counts: { expired: number; expiring: number; rejected: number; toReview: number; overdue: number }; items: { id: string; title: string; vendorName: string; reason: string; on: string | null }[] } | null;
+  vendorRecords: { lateNotices: number; flaggedPeople: number; pendingChanges: number } | null;
 };
 
 const EVIDENCE_REASONS: Record<string, string> = { expired: "Expired", expiring: "Expires", rejected: "Rejected", overdue: "Overdue since" };
@@ -100,6 +101,14 @@ export function Dashboard({ data, canCreate }: { data: DashboardData; canCreate:
           ) : (
             <p>No expired, rejected or overdue evidence.</p>
           )}
+          {data.vendorRecords ? (
+            <p>
+              <Link to="/notices?timeliness=late">{data.vendorRecords.lateNotices} late {data.vendorRecords.lateNotices === 1 ? "notice" : "notices"} in the last 90 days</Link> ·{" "}
+              <Link to="/roster">
+                {data.vendorRecords.flaggedPeople} vendor {data.vendorRecords.flaggedPeople === 1 ? "person" : "people"} flagged, {data.vendorRecords.pendingChanges} roster {data.vendorRecords.pendingChanges === 1 ? "change" : "changes"} to approve
+              </Link>
+            </p>
+          ) : null}
         </section>
       ) : null}
 

@@ -1,8 +1,10 @@
-import { Form, Link, redirect } from "react-router";
+import { data, Form, Link, redirect, useSearchParams } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
+import { SuccessAlert } from "~/components/field.tsx";
 import { ChoiceGroup } from "~/components/inputs.tsx";
 import { utcMinute } from "~/components/format.ts";
 import { authorize } from "~/http/guard.server.ts";
+import { InvalidInput } from "~/modules/context.server.ts";
 import { markRead, myNotifications, setDelivery } from "~/modules/notifications/notify.server.ts";
 import { safeRedirect } from "~/http/cookies.server.ts";
 import type { Route } from "./+types/notifications";
@@ -21,7 +23,12 @@ export async function action(args: Route.ActionArgs) {
   const form = await args.request.formData();
   const intent = String(form.get("intent") ?? "");
   if (intent === "delivery") {
-    await auth.run((ctx) => setDelivery(ctx, String(form.get("delivery") ?? "")));
+    try {
+      await auth.run((ctx) => setDelivery(ctx, String(form.get("delivery") ?? "")));
+    } catch (error) {
+      if (error instanceof InvalidInput) return data({ errors: error.fieldErrors }, { status: 400 });
+      throw error;
+    }
     return redirect("/notifications?saved=1");
   }
   const which = intent === "read-all" ? "all" : String(form.get("id") ?? "");
@@ -29,7 +36,8 @@ export async function action(args: Route.ActionArgs) {
   return redirect(which === "all" ? "/notifications" : safeRedirect(link, "/notifications"));
 }
 
-export default function Notifications({ loaderData: d }: Route.ComponentProps) {
+export default function Notifications({ loaderData: d, actionData }: Route.ComponentProps) {
+  const [params] = useSearchParams();
   return (
     <div className="padding-y-4">
       <Breadcrumbs crumbs={[{ label: "Notifications" }]} />
@@ -74,7 +82,9 @@ export default function Notifications({ loaderData: d }: Route.ComponentProps) {
             { value: "daily-digest", label: "A daily digest", description: "One e-mail a day gathering everything since the last one." },
           ]}
           checked={[d.delivery]}
+          error={actionData?.errors.delivery}
         />
+        <SuccessAlert message={params.get("saved") ? `Saved: ${d.delivery === "daily-digest" ? "one digest a day" : "each notification at once"}.` : null} />
         <button className="usa-button" type="submit">
           Save
         </button>

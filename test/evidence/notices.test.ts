@@ -3,6 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ProvisionedAccount } from "../../app/modules/access/demo.server.ts";
 import { createContract } from "../../app/modules/contracts/contracts.server.ts";
+import { getDashboard } from "../../app/modules/contracts/dashboard.server.ts";
 import { InvalidInput, NotFound } from "../../app/modules/context.server.ts";
 import { createNotice, getNotice, listNotices } from "../../app/modules/evidence/notices.server.ts";
 import { deadlineFor, describeMinutes, minutesBetween, parseLocalTime, wallClock } from "../../app/modules/evidence/notice-times.ts";
@@ -209,6 +210,11 @@ describe("notices and whether they came in time", () => {
     expect((strangers as InvalidInput).fieldErrors.agencies).toBe("Tick each agency the notice concerns.");
     const foreign = await as(handle.db, officerC, clock.now, (ctx) => createNotice(ctx, "agency", breach())).catch((e: unknown) => e);
     expect((foreign as InvalidInput).fieldErrors.vendorId).toBe("Choose the vendor the notice came from.");
+  });
+
+  it("count the agency's late notices on its dashboard, and no one else's", async () => {
+    expect((await as(handle.db, officerA, clock.now, (ctx) => getDashboard(ctx))).vendorRecords).toMatchObject({ lateNotices: 3 });
+    expect((await as(handle.db, officerB, clock.now, (ctx) => getDashboard(ctx))).vendorRecords).toMatchObject({ lateNotices: 0 });
   });
 
   it("keep a notice as it was filed: the database refuses to change or delete it", async () => {

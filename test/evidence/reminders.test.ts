@@ -16,7 +16,9 @@ import { evidenceKinds } from "../../db/schema/catalog.ts";
 import { evidenceItems } from "../../db/schema/evidence.ts";
 import { notifications } from "../../db/schema/notifications.ts";
 import { rosterPeople } from "../../db/schema/roster.ts";
-import { makeAccount, seedOrganisations } from "../support/accounts.ts";
+import { action as notificationsAction, loader as notificationsLoader } from "../../app/routes/notifications.tsx";
+import { appContext, makeAccount, seedOrganisations, signIn } from "../support/accounts.ts";
+import { loaderArgs, thrownStatus } from "../support/routes.ts";
 import { as, contractInput, vendorInput } from "../support/contracts.ts";
 import { createTestDatabase } from "../support/database.ts";
 import { startSmtpServer } from "../support/smtp.ts";
@@ -147,5 +149,29 @@ describe("the reminder sweep", () => {
     const [waiting] = await handle.db.select().from(notifications).where(eq(notifications.dedupeKey, "test:waiting"));
     expect(waiting!.emailedAt).toBeNull();
     expect((await deliver(now)).messages).toBe(1);
+  });
+});
+
+describe("a person's notifications page", () => {
+  it("opens a notification at its link and marks it read, refuses an unknown delivery choice, and answers 404 for someone else's notification", async () => {
+    const context = appContext(handle.db, { now: start });
+    const { cookie } = await signIn(handle.db, officer, start);
+    const page = (await notificationsLoader(loaderArgs(context, "/notifications", {}, { cookie }))) as { notifications: { id: string; link: string; readAt: Date | null }[]; unread: number };
+    const first = page.notifications.find((n) => !n.readAt)!;
+    const opened = (await notificationsAction(loaderArgs(context, "/notifications", {}, { cookie, form: { id: first.id } }))) as Response;
+    expect(opened.status).toBe(302);
+    expect(opened.headers.get("Location")).toBe(first.link);
+    const after = (await notificationsLoader(loaderArgs(context, "/notifications", {}, { cookie }))) as typeof page;
+    expect(after.unread).toBe(page.unread - 1);
+
+    const refused = (await notificationsAction(loaderArgs(context, "/notifications", {}, { cookie, form: { intent: "delivery", delivery: "weekly" } }))) as { init: { status: number }; data: { errors: Record<string, string> } };
+    expect(refused.init.status).toBe(400);
+    expect(refused.data.errors.delivery).toBe("Choose e-mail at once or one daily digest.");
+
+    const [theirs] = await handle.db.select().from(notifications).where(eq(notifications.personId, rep.personId)).limit(1);
+    const stranger = await thrownStatus(notificationsAction(loaderArgs(context, "/notifications", {}, { cookie, form: { id: theirs!.id } })));
+    expect(stranger.status).toBe(404);
+    const [still] = await handle.db.select().from(notifications).where(eq(notifications.id, theirs!.id));
+    expect(still!.readAt).toBeNull();
   });
 });

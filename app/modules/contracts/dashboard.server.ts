@@ -1,5 +1,7 @@
 import { type ModuleContext, requirePermission } from "../context.server.ts";
+import { lateNoticeCount } from "../evidence/notices.server.ts";
 import { evidenceAttention } from "../evidence/register.server.ts";
+import { rosterSummaries } from "../evidence/roster.server.ts";
 import { flaggedVendors } from "../vendors/vendors.server.ts";
 import { listContracts } from "./contracts.server.ts";
 import { coverageOf } from "./coverage.server.ts";
@@ -41,6 +43,13 @@ export async function getDashboard(ctx: ModuleContext) {
   const flagged = (await flaggedVendors(ctx)).map((v) => ({ ...v, flags: v.flags.filter((f) => f.code !== "no-legal-notice-address") })).filter((v) => v.flags.length > 0);
   // Evidence needing attention: expired or rejected (gaps), expiring within two months, overdue, waiting for review.
   const evidence = ctx.actor.permissions.has("evidence:read") ? await evidenceAttention(ctx) : null;
-  ctx.audit.record({ action: "dashboard.read", details: { contracts: withLifecycle.length, deadlines: deadlines.length, flaggedVendors: flagged.length, evidence: evidence?.counts ?? null } });
-  return { today, horizon, byStatus, total: withLifecycle.length, coverage: coverageRows, deadlines, flagged, evidence };
+  // Notices that came late, and vendor personnel flagged or waiting for approval.
+  const vendorRecords = ctx.actor.permissions.has("evidence:read")
+    ? await (async () => {
+        const rosters = await rosterSummaries(ctx);
+        return { lateNotices: await lateNoticeCount(ctx), flaggedPeople: rosters.reduce((n, r) => n + r.flagged, 0), pendingChanges: rosters.reduce((n, r) => n + r.pending, 0) };
+      })()
+    : null;
+  ctx.audit.record({ action: "dashboard.read", details: { contracts: withLifecycle.length, deadlines: deadlines.length, flaggedVendors: flagged.length, evidence: evidence?.counts ?? null, vendorRecords } });
+  return { today, horizon, byStatus, total: withLifecycle.length, coverage: coverageRows, deadlines, flagged, evidence, vendorRecords };
 }

@@ -263,3 +263,14 @@ export async function getNotice(ctx: ModuleContext, side: "vendor" | "agency", n
 }
 
 export type NoticeView = Notice & { vendorName: string };
+
+/** For the dashboard: notices concerning the agency judged late in the last 90 days (the dashboard records its own read). */
+export async function lateNoticeCount(ctx: ModuleContext) {
+  const since = new Date(ctx.now.getTime() - 90 * 86_400_000);
+  const [row] = await ctx.db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(noticeAgencies)
+    .innerJoin(notices, eq(notices.id, noticeAgencies.noticeId))
+    .where(and(eq(noticeAgencies.agencyId, orgOf(ctx)), eq(noticeAgencies.late, true), sql`${notices.filedAt} >= ${since.toISOString()}::timestamptz`));
+  return row?.n ?? 0;
+}

@@ -76,6 +76,13 @@ async function rosterOf(ctx: ModuleContext, vendorId: string) {
 /** Agency: the vendors it holds live contracts with, each with the roster's state. */
 export async function rosterVendors(ctx: ModuleContext) {
   requirePermission(ctx, "evidence:read");
+  const summaries = await rosterSummaries(ctx);
+  ctx.audit.record({ action: "roster.list", objectType: "roster", details: { vendors: summaries.length } });
+  return summaries;
+}
+
+/** The same counts, for a caller that records its own read (the dashboard). */
+export async function rosterSummaries(ctx: ModuleContext) {
   const org = orgOf(ctx);
   const rows = await ctx.db
     .select({ id: vendors.id, legalName: vendors.legalName })
@@ -88,7 +95,6 @@ export async function rosterVendors(ctx: ModuleContext) {
   const pending = ids.length
     ? await ctx.db.select({ vendorId: rosterChanges.vendorId, n: sql<number>`count(*)::int` }).from(rosterChanges).where(and(inArray(rosterChanges.vendorId, ids), eq(rosterChanges.status, "pending"))).groupBy(rosterChanges.vendorId)
     : [];
-  ctx.audit.record({ action: "roster.list", objectType: "roster", details: { vendors: ids.length } });
   return rows.map((v) => {
     const mine = everyone.filter((p) => p.vendorId === v.id);
     return {
