@@ -76,7 +76,7 @@ describe.runIf(browserAvailable)("notices and the personnel roster in a real bro
     const officer = await signedIn("CJIS officer", "Riverside");
     await officer.goto(`${server.url}/roster`);
     await officer.getByRole("link", { name: "EvidenceCloud Inc." }).click();
-    await expectVisible(officer.getByText("Security awareness training older than a year (CJIS AT-2)").first());
+    await expectVisible(officer.getByText("Security awareness training missing or older than a year (CJIS AT-2)").first());
     await checkAccessibility(officer, "vendor roster");
     await officer.getByRole("link", { name: "Add Priya Natarajan" }).click();
     await checkAccessibility(officer, "roster change");

@@ -12,7 +12,7 @@ import { blank, day } from "../form-fields.ts";
 export const ROSTER_FLAG_LABELS = {
   "no-check": "No fingerprint background check (CJIS PS-3)",
   "no-addendum": "Security Addendum certification not signed (CJIS SA-9, Appendix H)",
-  "training-due": "Security awareness training older than a year (CJIS AT-2)",
+  "training-due": "Security awareness training missing or older than a year (CJIS AT-2)",
   "departed-access-open": "Left, but access not ended within a day (CJIS PS-4)",
 } as const;
 export type RosterFlag = keyof typeof ROSTER_FLAG_LABELS;
