@@ -1,23 +1,10 @@
 import { Fragment } from "react";
 import { Link } from "react-router";
-import { ROSTER_CHANGE_LABELS, ROSTER_FLAG_LABELS, type RosterFlag, trainingDueOn } from "~/modules/evidence/roster-vocabulary.ts";
+import { ROSTER_CHANGE_LABELS, ROSTER_FLAG_LABELS, type RosterFlag, type RosterRecord, trainingDueOn } from "~/modules/evidence/roster-vocabulary.ts";
 
 /** The roster table and change lists both sides of the roster show. */
 
-type Person = {
-  id: string;
-  fullName: string;
-  jobRole: string;
-  unescortedAccess: boolean;
-  fingerprintCheckedOn: string | null;
-  fingerprintAgency: string | null;
-  addendumSignedOn: string | null;
-  trainedOn: string | null;
-  leftOn: string | null;
-  accessEndedOn: string | null;
-  flags: string[];
-  addendumFile: { id: string; filename: string; sha256: string } | null;
-};
+type Person = RosterRecord & { id: string; flags: string[]; addendumFile: { id: string; filename: string; sha256: string } | null };
 
 export function RosterFlags({ flags }: { flags: string[] }) {
   if (flags.length === 0) return <span className="usa-tag bg-green">In order</span>;

@@ -36,7 +36,7 @@ export default function Rosters({ loaderData: { vendors } }: Route.ComponentProp
             {vendors.map((v) => (
               <tr key={v.id}>
                 <th scope="row" data-label="Vendor">
-                  <Link to={rosterPaths.vendor(v.id)}>{v.legalName}</Link>
+                  <Link to={rosterPaths.vendor(v.id)}>{v.name}</Link>
                 </th>
                 <td data-label="People with access">{v.people}</td>
                 <td data-label="Flagged">{v.flagged}</td>

@@ -136,6 +136,22 @@ export const evidenceVersions = pgTable(
 );
 
 /**
+ * What a stored, encrypted file is: its name, type and size, the SHA-256 of its plaintext (what
+ * the submitter attested to), the SHA-256 of the ciphertext the store keeps it under, and the key,
+ * nonce and tag that open it. Evidence files and signed roster pages share it.
+ */
+export const sealedFileColumns = () => ({
+    filename: text("filename").notNull(),
+    mediaType: text("media_type").notNull(),
+    sizeBytes: bigint("size_bytes", { mode: "number" }).notNull(),
+    sha256: text("sha256").notNull(),
+    blobSha256: text("blob_sha256").notNull(),
+    keyId: text("key_id").notNull(),
+    nonce: text("nonce").notNull(),
+    authTag: text("auth_tag").notNull(),
+});
+
+/**
  * The files of a version. The bytes are encrypted (AES-256-GCM) before they
  * reach the blob store; the store keys them by the SHA-256 of the ciphertext,
  * the record keeps the SHA-256 of the plaintext (what the submitter attested
@@ -148,14 +164,7 @@ export const evidenceFiles = pgTable(
     versionId: uuid("version_id")
       .notNull()
       .references(() => evidenceVersions.id),
-    filename: text("filename").notNull(),
-    mediaType: text("media_type").notNull(),
-    sizeBytes: bigint("size_bytes", { mode: "number" }).notNull(),
-    sha256: text("sha256").notNull(),
-    blobSha256: text("blob_sha256").notNull(),
-    keyId: text("key_id").notNull(),
-    nonce: text("nonce").notNull(),
-    authTag: text("auth_tag").notNull(),
+    ...sealedFileColumns(),
     uploadedAt: ts("uploaded_at").notNull(),
   },
   (t) => [index("evidence_files_version").on(t.versionId), index("evidence_files_blob").on(t.blobSha256)],

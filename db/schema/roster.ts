@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
-import { type AnyPgColumn, bigint, boolean, check, date, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { type AnyPgColumn, boolean, check, date, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { organisations, people } from "./access.ts";
+import { sealedFileColumns } from "./evidence.ts";
 import { vendors } from "./vendors.ts";
 
 /**
@@ -22,14 +23,7 @@ export const rosterFiles = pgTable(
     vendorId: uuid("vendor_id")
       .notNull()
       .references(() => vendors.id),
-    filename: text("filename").notNull(),
-    mediaType: text("media_type").notNull(),
-    sizeBytes: bigint("size_bytes", { mode: "number" }).notNull(),
-    sha256: text("sha256").notNull(),
-    blobSha256: text("blob_sha256").notNull(),
-    keyId: text("key_id").notNull(),
-    nonce: text("nonce").notNull(),
-    authTag: text("auth_tag").notNull(),
+    ...sealedFileColumns(),
     uploadedBy: uuid("uploaded_by").references(() => people.id),
     uploadedAt: ts("uploaded_at").notNull(),
   },

@@ -328,3 +328,15 @@ export async function liveContractsWithVendor(ctx: Pick<ModuleContext, "db">, ve
   const terms = new Map((await contractsByIds(ctx, chosen.map((r) => r.contract_id))).map((c) => [c.id, c.terms]));
   return chosen.map((r) => ({ agencyId: r.agency_id, agencyName: r.agency_name, contractId: r.contract_id, title: r.title, terms: terms.get(r.contract_id)! }));
 }
+
+/** The vendors the actor's agency holds contracts with, owned or shared; `live` leaves out terminated ones. */
+export async function vendorsUnderContract(ctx: ModuleContext, options: { live: boolean }) {
+  const org = orgOf(ctx);
+  return ctx.db
+    .select({ id: vendors.id, name: vendors.legalName })
+    .from(vendors)
+    .where(
+      sql`${vendors.id} in (select c.vendor_id from contracts c where ${options.live ? sql`c.stage <> 'terminated' and ` : sql``}(c.agency_id = ${org} or c.id in (select s.contract_id from contract_shares s where s.agency_id = ${org})))`,
+    )
+    .orderBy(asc(vendors.legalName));
+}

@@ -1,9 +1,9 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { organisations, people } from "../../../db/schema/access.ts";
-import { noticeAgencies, notices, type Notice } from "../../../db/schema/notices.ts";
+import { noticeAgencies, notices } from "../../../db/schema/notices.ts";
 import { vendors } from "../../../db/schema/vendors.ts";
 import { InvalidInput, isUuid, type ModuleContext, NotFound, requirePermission } from "../context.server.ts";
-import { liveContractsWithVendor } from "../contracts/contracts.server.ts";
+import { liveContractsWithVendor, vendorsUnderContract } from "../contracts/contracts.server.ts";
 import { cjisOfficersOf, notify, toEach } from "../notifications/notify.server.ts";
 import { NOTICE_DETAIL_SCHEMAS, NOTICE_KIND_LABELS, type NoticeKindKey, noticePaths, NoticeSummary, OCCURRED_HEADINGS, OCCURRED_LABELS, type Timeliness } from "./notice-kinds.ts";
 import { deadlineFor, describeMinutes, minutesBetween, parseLocalTime, type Window, wallClock } from "./notice-times.ts";
@@ -45,12 +45,6 @@ function strictest(kind: NoticeKindKey, contracts: { contractId: string; terms: 
   return best;
 }
 
-export function describeWindow(kind: NoticeKindKey, row: { windowHours: number | null; windowDays: number | null }) {
-  if (row.windowHours !== null) return `within ${row.windowHours} ${row.windowHours === 1 ? "hour" : "hours"} of the ${kind === "breach" ? "discovery" : "service"}`;
-  if (row.windowDays !== null) return `at least ${row.windowDays} ${row.windowDays === 1 ? "day" : "days"} before it takes effect`;
-  return "no contract window";
-}
-
 export function timelinessOf(row: { deadlineAt: Date | null; late: boolean }): Timeliness {
   return row.deadlineAt === null ? "no-window" : row.late ? "late" : "on-time";
 }
@@ -76,13 +70,7 @@ export async function noticeFormOptions(ctx: ModuleContext, side: "vendor" | "ag
     const agencies = [...new Map(live.map((c) => [c.agencyId, { id: c.agencyId, name: c.agencyName }])).values()];
     return { vendor, agencies, vendors: [] as { id: string; name: string }[] };
   }
-  const org = orgOf(ctx);
-  const rows = await ctx.db
-    .selectDistinct({ id: vendors.id, name: vendors.legalName })
-    .from(vendors)
-    .where(sql`${vendors.id} in (select c.vendor_id from contracts c where c.stage <> 'terminated' and (c.agency_id = ${org} or c.id in (select s.contract_id from contract_shares s where s.agency_id = ${org})))`)
-    .orderBy(vendors.legalName);
-  return { vendor: null, agencies: [] as { id: string; name: string }[], vendors: rows };
+  return { vendor: null, agencies: [] as { id: string; name: string }[], vendors: await vendorsUnderContract(ctx, { live: true }) };
 }
 
 /** File (vendor) or record (agency) a notice; returns it with the people told, for immediate e-mail. */
@@ -262,7 +250,6 @@ export async function getNotice(ctx: ModuleContext, side: "vendor" | "agency", n
   };
 }
 
-export type NoticeView = Notice & { vendorName: string };
 
 /** For the dashboard: notices concerning the agency judged late in the last 90 days (the dashboard records its own read). */
 export async function lateNoticeCount(ctx: ModuleContext) {

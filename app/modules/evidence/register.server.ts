@@ -7,6 +7,7 @@ import { vendors } from "../../../db/schema/vendors.ts";
 import { eventsAbout } from "../audit/viewer.server.ts";
 import { evidenceKindList } from "../catalog/catalog.server.ts";
 import { isUuid, type ModuleContext, NO_ORGANISATION, requirePermission } from "../context.server.ts";
+import { vendorsUnderContract } from "../contracts/contracts.server.ts";
 import { addMonths, todayOf } from "../contracts/lifecycle.ts";
 import { itemDetails } from "./items.server.ts";
 import { KIND_FIELDS } from "./kinds.ts";
@@ -75,10 +76,11 @@ export async function listRegister(ctx: ModuleContext, raw: RegisterFilter) {
       .where(and(scope, ...filters))
       .orderBy(...(byExpiry ? [asc(evidenceItems.expiresOn), asc(evidenceItems.id)] : [desc(evidenceItems.updatedAt), asc(evidenceItems.id)]))
       .limit(upTo);
-  const sortKey = (r: { id: string; updatedAt: Date; expiresOn: string | null }) =>
-    byExpiry ? `${r.expiresOn ?? "9999-12-31"}|${r.id}` : `${String(9e15 - r.updatedAt.getTime()).padStart(16, "0")}|${r.id}`;
+  type Key = { id: string; updatedAt: Date; expiresOn: string | null };
+  const inOrder = (a: Key, b: Key) =>
+    (byExpiry ? (a.expiresOn ?? "").localeCompare(b.expiresOn ?? "") : b.updatedAt.getTime() - a.updatedAt.getTime()) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   const keys = [...(await keysOf(eq(evidenceItems.agencyId, org))), ...(await keysOf(sharedWithUs))]
-    .sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0))
+    .sort(inOrder)
     .slice(upTo - REGISTER_PAGE_SIZE, upTo);
   const found = keys.length
     ? await ctx.db
@@ -106,11 +108,7 @@ export async function listRegister(ctx: ModuleContext, raw: RegisterFilter) {
   const countOf = async (scope: SQL) => (await ctx.db.select({ n: sql<number>`count(*)::int` }).from(evidenceItems).where(and(scope, ...filters)))[0]?.n ?? 0;
   const total = (await countOf(eq(evidenceItems.agencyId, org))) + (await countOf(sharedWithUs));
   // The filter offers the vendors the agency holds live or past contracts with (owned or shared).
-  const vendorOptions = await ctx.db
-    .select({ id: vendors.id, name: vendors.legalName })
-    .from(vendors)
-    .where(sql`${vendors.id} in (select c.vendor_id from contracts c where c.agency_id = ${org} or c.id in (select s.contract_id from contract_shares s where s.agency_id = ${org}))`)
-    .orderBy(asc(vendors.legalName));
+  const vendorOptions = await vendorsUnderContract(ctx, { live: false });
   ctx.audit.record({ action: "evidence.register.read", objectType: "evidence-item", details: { filter, page, count: rows.length, total } });
   return {
     filter,

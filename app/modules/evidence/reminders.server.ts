@@ -6,7 +6,7 @@ import { rosterPeople } from "../../../db/schema/roster.ts";
 import { vendors } from "../../../db/schema/vendors.ts";
 import { AuditRecorder, systemActor } from "../audit/audit.server.ts";
 import { liveContractsWithVendor } from "../contracts/contracts.server.ts";
-import { daysBetween, todayOf } from "../contracts/lifecycle.ts";
+import { addDays, addMonths, daysBetween, todayOf } from "../contracts/lifecycle.ts";
 import { deliverNotifications, type DeliveryResult } from "../notifications/delivery.server.ts";
 import type { Mailer } from "../notifications/mail.server.ts";
 import { type NewNotification, notify, peopleWithRoles, type Recipient, toEach } from "../notifications/notify.server.ts";
@@ -48,14 +48,13 @@ export async function runReminderSweep(db: Database, now: Date): Promise<Reminde
     const [lock] = await queryRows<{ locked: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${REMINDER_LOCK_KEY}) as locked`);
     if (!lock?.locked) return { ran: false, created: {} };
     const today = todayOf(now);
-    const plus = (days: number) => new Date(Date.parse(`${today}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
     const pending: NewNotification[] = [];
 
     // Evidence expiring, and requests overdue.
     const expiring = await tx
       .select({ id: evidenceItems.id, title: evidenceItems.title, agencyId: evidenceItems.agencyId, vendorId: evidenceItems.vendorId, expiresOn: evidenceItems.expiresOn })
       .from(evidenceItems)
-      .where(and(eq(evidenceItems.status, "accepted"), gte(evidenceItems.expiresOn, today), lte(evidenceItems.expiresOn, plus(60))));
+      .where(and(eq(evidenceItems.status, "accepted"), gte(evidenceItems.expiresOn, today), lte(evidenceItems.expiresOn, addDays(today, 60))));
     const overdue = await tx
       .select({ id: evidenceItems.id, title: evidenceItems.title, agencyId: evidenceItems.agencyId, vendorId: evidenceItems.vendorId, dueOn: evidenceItems.dueOn })
       .from(evidenceItems)
@@ -83,7 +82,7 @@ export async function runReminderSweep(db: Database, now: Date): Promise<Reminde
     }
 
     // Training due within 30 days, or overdue, for anyone whose access has not ended.
-    const trainingCutoff = `${Number(plus(TRAINING_WARNING_DAYS).slice(0, 4)) - 1}${plus(TRAINING_WARNING_DAYS).slice(4)}`;
+    const trainingCutoff = addMonths(addDays(today, TRAINING_WARNING_DAYS), -12);
     const untrained = await tx
       .select({ id: rosterPeople.id, vendorId: rosterPeople.vendorId, fullName: rosterPeople.fullName, trainedOn: rosterPeople.trainedOn, vendorName: vendors.legalName })
       .from(rosterPeople)

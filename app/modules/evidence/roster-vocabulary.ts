@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { addDays, addMonths } from "../contracts/lifecycle.ts";
 import { blank, day } from "../form-fields.ts";
 
 /**
@@ -50,7 +51,7 @@ const name = (label: string) =>
   z.preprocess(blank, z.string({ message: `Enter the ${label}.` }).min(2, { message: `Enter the ${label}.` }).max(200, { message: `Keep the ${label} under 200 characters.` }));
 
 /** One schema for the proposal form and the module; dates cannot be in the future (as of `today`). */
-export function rosterSchema(today: string) {
+function rosterSchema(today: string) {
   const past = (label: string) => day(label).refine((v) => v === undefined || v <= today, { message: `The ${label} cannot be in the future.` });
   return z
     .object({
@@ -88,11 +89,8 @@ export function parseRoster(raw: Record<string, string>, today: string): { ok: t
   return result.success && Object.keys(errors).length === 0 ? { ok: true, data: result.data } : { ok: false, errors };
 }
 
-const addDays = (isoDay: string, days: number) => new Date(Date.parse(`${isoDay}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-const addYear = (isoDay: string) => `${Number(isoDay.slice(0, 4)) + 1}${isoDay.slice(4)}`.replace(/-02-29$/, "-02-28");
-
 /** The day the person's yearly training falls due (null if never trained: due now). */
-export const trainingDueOn = (trainedOn: string | null) => (trainedOn ? addYear(trainedOn) : null);
+export const trainingDueOn = (trainedOn: string | null) => (trainedOn ? addMonths(trainedOn, 12) : null);
 
 /** What is wrong with a roster entry as of a day; someone whose access has ended owes nothing more. */
 export function rosterFlags(p: RosterRecord, today: string): RosterFlag[] {

@@ -4,14 +4,14 @@ import { organisations, people } from "../../../db/schema/access.ts";
 import { rosterChanges, rosterFiles, rosterPeople, type RosterPerson } from "../../../db/schema/roster.ts";
 import { vendors } from "../../../db/schema/vendors.ts";
 import type { SpooledUpload } from "../blobs/content.server.ts";
-import { BlobMissing, type BlobStore } from "../blobs/store.server.ts";
+import type { BlobStore } from "../blobs/store.server.ts";
 import { InvalidInput, isUuid, type ModuleContext, NotFound, requirePermission } from "../context.server.ts";
-import { liveContractsWithVendor, peopleNames } from "../contracts/contracts.server.ts";
+import { liveContractsWithVendor, peopleNames, vendorsUnderContract } from "../contracts/contracts.server.ts";
 import { todayOf } from "../contracts/lifecycle.ts";
 import { cjisOfficersOf, notify, toEach, vendorRepresentativesOf } from "../notifications/notify.server.ts";
 import { ROSTER_FILE_NAMES, type RosterRecord, rosterDiff, parseRoster, rosterFlags, rosterPaths } from "./roster-vocabulary.ts";
 import { orgOf, ownVendor } from "./scope.server.ts";
-import { checkAndSeal, openSealed } from "./sealed-files.server.ts";
+import { checkAndSeal, openSealedForDownload } from "./sealed-files.server.ts";
 
 /**
  * The vendor personnel roster. One per vendor; the vendor proposes each
@@ -83,12 +83,7 @@ export async function rosterVendors(ctx: ModuleContext) {
 
 /** The same counts, for a caller that records its own read (the dashboard). */
 export async function rosterSummaries(ctx: ModuleContext) {
-  const org = orgOf(ctx);
-  const rows = await ctx.db
-    .select({ id: vendors.id, legalName: vendors.legalName })
-    .from(vendors)
-    .where(sql`${vendors.id} in (select c.vendor_id from contracts c where c.stage <> 'terminated' and (c.agency_id = ${org} or c.id in (select s.contract_id from contract_shares s where s.agency_id = ${org})))`)
-    .orderBy(asc(vendors.legalName));
+  const rows = await vendorsUnderContract(ctx, { live: true });
   const today = todayOf(ctx.now);
   const ids = rows.map((r) => r.id);
   const everyone = ids.length ? await ctx.db.select().from(rosterPeople).where(inArray(rosterPeople.vendorId, ids)) : [];
@@ -258,16 +253,7 @@ export async function openRosterFile(ctx: ModuleContext, blobs: BlobStore, fileI
     throw new NotFound("roster-file", fileId);
   });
   else if ((await vendorSelf(ctx)).id !== file.vendorId) throw new NotFound("roster-file", fileId);
-  let stream: Readable;
-  try {
-    stream = await openSealed(blobs, ctx.secrets, file);
-  } catch (error) {
-    if (!(error instanceof BlobMissing)) throw error;
-    throw new InvalidInput(
-      { file: `The file “${file.filename}” (SHA-256 ${file.sha256}) is missing from the file store. An administrator must restore it from backup.` },
-      { action: "roster.file.download", objectType: "roster", objectId: file.vendorId, outcome: "failed", details: { fileId, reason: "blob missing" } },
-    );
-  }
+  const stream = await openSealedForDownload(blobs, ctx.secrets, file, "", { action: "roster.file.download", objectType: "roster", objectId: file.vendorId, outcome: "failed", details: { fileId, reason: "blob missing" } });
   ctx.audit.record({ action: "roster.file.download", objectType: "roster", objectId: file.vendorId, details: { fileId, filename: file.filename, sha256: file.sha256, bytes: file.sizeBytes, side } });
   return { stream, filename: file.filename, mediaType: file.mediaType, size: file.sizeBytes, sha256: file.sha256 };
 }

@@ -6,7 +6,8 @@ import { pipeline as pipelineAsync } from "node:stream/promises";
 import type { Secrets } from "../access/secrets.server.ts";
 import { checkContent, ContentRefused, type ContentKind, type SpooledUpload } from "../blobs/content.server.ts";
 import { InvalidInput } from "../context.server.ts";
-import type { BlobStore } from "../blobs/store.server.ts";
+import { BlobMissing, type BlobStore } from "../blobs/store.server.ts";
+import type { AuditInput } from "../audit/audit.server.ts";
 
 /**
  * Evidence files are encrypted before they reach the blob store (CJIS Security
@@ -81,4 +82,17 @@ export async function checkAndSeal(blobs: BlobStore, secrets: Secrets, upload: S
     throw new InvalidInput({ file: `“${upload.filename}” is not a ${accepted.names} file, whatever its name says. Upload ${accepted.what} in one of those formats.` });
   }
   return { mediaType: checked.mediaType, sealed: await sealUpload(blobs, secrets, upload) };
+}
+
+/**
+ * Open a sealed file for download. Bytes gone from the store are an answer for the person
+ * (410, with what is missing), and the failed attempt is recorded although nothing is sent.
+ */
+export async function openSealedForDownload(blobs: BlobStore, secrets: Secrets, file: SealedFile & { filename: string; sha256: string }, what: string, failed: AuditInput) {
+  try {
+    return await openSealed(blobs, secrets, file);
+  } catch (error) {
+    if (!(error instanceof BlobMissing)) throw error;
+    throw new InvalidInput({ file: `The file “${file.filename}” (${what}SHA-256 ${file.sha256}) is missing from the file store. An administrator must restore it from backup.` }, failed);
+  }
 }

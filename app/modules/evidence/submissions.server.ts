@@ -4,7 +4,7 @@ import { organisations } from "../../../db/schema/access.ts";
 import { evidenceKinds } from "../../../db/schema/catalog.ts";
 import { evidenceFiles, evidenceItems, evidenceVersions } from "../../../db/schema/evidence.ts";
 import { type ContentKind, type SpooledUpload } from "../blobs/content.server.ts";
-import { BlobMissing, type BlobStore } from "../blobs/store.server.ts";
+import type { BlobStore } from "../blobs/store.server.ts";
 import { InvalidInput, isUuid, type ModuleContext, NotFound, requirePermission } from "../context.server.ts";
 import { todayOf } from "../contracts/lifecycle.ts";
 import type { z } from "zod";
@@ -12,7 +12,7 @@ import { parseInput } from "../validation.server.ts";
 import { itemDetails } from "./items.server.ts";
 import { Attestation, ATTESTATION_STATEMENT, type FlagContext, flagsOf, KIND_FIELDS, kindSchema, type KindValues, VersionDates } from "./kinds.ts";
 import { agencyItem, ownVendor, vendorItem, visibleToVendor } from "./scope.server.ts";
-import { checkAndSeal, openSealed } from "./sealed-files.server.ts";
+import { checkAndSeal, openSealedForDownload } from "./sealed-files.server.ts";
 import { ACCEPTED_EVIDENCE_FILES, shownStatus } from "./vocabulary.ts";
 
 /**
@@ -187,16 +187,14 @@ export async function openEvidenceFile(ctx: ModuleContext, blobs: BlobStore, ite
     .where(and(eq(evidenceFiles.id, fileId), eq(evidenceVersions.itemId, item.id)));
   if (!row) throw new NotFound("evidence-file", fileId);
   const { file } = row;
-  let stream: Readable;
-  try {
-    stream = await openSealed(blobs, ctx.secrets, file);
-  } catch (error) {
-    if (!(error instanceof BlobMissing)) throw error;
-    throw new InvalidInput(
-      { file: `The file “${file.filename}” (version ${row.version}, SHA-256 ${file.sha256}) is missing from the file store. An administrator must restore it from backup.` },
-      { action: "evidence.file.download", objectType: "evidence-item", objectId: item.id, organisationId: item.agencyId, outcome: "failed", details: { fileId, sha256: file.sha256, reason: "blob missing" } },
-    );
-  }
+  const stream = await openSealedForDownload(blobs, ctx.secrets, file, `version ${row.version}, `, {
+    action: "evidence.file.download",
+    objectType: "evidence-item",
+    objectId: item.id,
+    organisationId: item.agencyId,
+    outcome: "failed",
+    details: { fileId, sha256: file.sha256, reason: "blob missing" },
+  });
   ctx.audit.record({
     action: "evidence.file.download",
     objectType: "evidence-item",

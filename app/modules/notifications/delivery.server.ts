@@ -3,7 +3,7 @@ import type { Database, Queryable } from "../../../db/client.ts";
 import { people } from "../../../db/schema/access.ts";
 import { type Notification, notificationPreferences, notifications } from "../../../db/schema/notifications.ts";
 import { AuditRecorder, systemActor } from "../audit/audit.server.ts";
-import type { Mailer } from "./mail.server.ts";
+import { escape, type Mailer } from "./mail.server.ts";
 
 /**
  * E-mail for notifications. Each person's waiting notifications are claimed
@@ -83,7 +83,6 @@ async function deliverTo(tx: Queryable, mailer: Mailer, personId: string, since:
   return { messages: messages.length, notifications: claimed.length };
 }
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 const FOOTER = "Custody sends links only; sign in to read the record. Choose e-mail at once or a daily digest under Notifications.";
 
 function singleMessage(person: { email: string; name: string }, n: Notification, publicUrl: string) {

@@ -18,7 +18,8 @@ export function createMailer(smtpUrl: string | undefined, from: string): Mailer 
   };
 }
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+/** Text made safe to put in an HTML e-mail body. */
+export const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 export function invitationMessage(input: { to: string; link: string; organisationName: string; roleLabel: string; expiresAt: Date; invitedBy: string | null }) {
   const who = input.invitedBy ? `${input.invitedBy} has invited you` : "You are invited";
