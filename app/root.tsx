@@ -34,6 +34,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
     can("evidence:read") && { to: "/evidence", label: "Evidence" },
     can("evidence:read") && { to: "/notices", label: "Notices" },
     can("evidence:read") && { to: "/roster", label: "Rosters" },
+    can("document:read") && { to: "/documents", label: "Documents" },
     can("evidence:upload:own-vendor") && { to: "/portal", label: "Vendor portal" },
     can("notice:file:own-vendor") && { to: "/portal/notices", label: "Notices" },
     can("roster:propose:own-vendor") && { to: "/portal/roster", label: "Roster" },

@@ -12,6 +12,7 @@ import { listDocuments } from "~/modules/contracts/documents.server.ts";
 import { DOCUMENT_STAGE_LABELS } from "~/modules/contracts/figures.ts";
 import { KIND_LABELS, STATUS_LABELS } from "~/modules/contracts/lifecycle.ts";
 import { contractPaths, vendorPaths } from "~/modules/contracts/paths.ts";
+import { documentPaths } from "~/modules/documents/paths.ts";
 import { evidencePaths } from "~/modules/evidence/vocabulary.ts";
 import type { Route } from "./+types/contracts.contract";
 
@@ -22,7 +23,7 @@ export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
   return auth.run(async (ctx) => {
     const view = await getContract(ctx, args.params.contractId);
-    return { view, coverage: await getCoverageSummary(ctx, view), documents: (await listDocuments(ctx, view.contract.id)).slice(0, 5), canRequestEvidence: view.owned && ctx.actor.permissions.has("evidence:request") };
+    return { view, coverage: await getCoverageSummary(ctx, view), documents: (await listDocuments(ctx, view.contract.id)).slice(0, 5), canRequestEvidence: view.owned && ctx.actor.permissions.has("evidence:request"), canGenerate: ctx.actor.permissions.has("document:generate"), canReadEvidence: ctx.actor.permissions.has("evidence:read") };
   });
 }
 
@@ -64,6 +65,27 @@ export default function ContractPage({ loaderData }: Route.ComponentProps) {
             Documents
           </Link>
         </li>
+        {loaderData.canGenerate ? (
+          <li className="usa-button-group__item">
+            <Link className="usa-button usa-button--outline" to={documentPaths.generate("cjis-addendum", c.id)}>
+              Generate CJIS addendum
+            </Link>
+          </li>
+        ) : null}
+        {loaderData.canGenerate ? (
+          <li className="usa-button-group__item">
+            <Link className="usa-button usa-button--outline" to={documentPaths.generate("sla-schedule", c.id)}>
+              Service-level schedule
+            </Link>
+          </li>
+        ) : null}
+        {loaderData.canGenerate && loaderData.canReadEvidence ? (
+          <li className="usa-button-group__item">
+            <Link className="usa-button usa-button--outline" to={documentPaths.generate("compliance-report", c.id)}>
+              Compliance report
+            </Link>
+          </li>
+        ) : null}
         {loaderData.canRequestEvidence ? (
           <li className="usa-button-group__item">
             <Link className="usa-button usa-button--outline" to={`${evidencePaths.request()}?contractId=${c.id}`}>

@@ -5,6 +5,7 @@ import { authorize } from "~/http/guard.server.ts";
 import { catalogPaths } from "~/modules/catalog/paths.ts";
 import { getGapReport } from "~/modules/contracts/coverage.server.ts";
 import { contractPaths } from "~/modules/contracts/paths.ts";
+import { documentPaths } from "~/modules/documents/paths.ts";
 import type { Route } from "./+types/contracts.gaps";
 
 export const permission = "contract:read";
@@ -12,11 +13,11 @@ export const meta: Route.MetaFunction = ({ data }) => [{ title: `Gap report: ${d
 
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
-  return auth.run((ctx) => getGapReport(ctx, args.params.contractId));
+  return auth.run(async (ctx) => ({ ...(await getGapReport(ctx, args.params.contractId)), canGenerate: ctx.actor.permissions.has("document:generate") }));
 }
 
 export default function GapReport({ loaderData }: Route.ComponentProps) {
-  const { view, gaps, unassessed } = loaderData;
+  const { view, gaps, unassessed, canGenerate } = loaderData;
   const c = view.contract;
   return (
     <div className="padding-y-4">
@@ -38,6 +39,11 @@ export default function GapReport({ loaderData }: Route.ComponentProps) {
         <a className="usa-button usa-button--outline" href={contractPaths.gapsCsv(c.id)} download>
           Download as CSV
         </a>
+        {canGenerate ? (
+          <Link className="usa-button margin-left-1" to={documentPaths.generate("gap-memo", c.id)}>
+            Gap analysis memo for the vendor&rsquo;s counsel
+          </Link>
+        ) : null}
       </p>
       <table className="usa-table usa-table--borderless usa-table--stacked width-full">
         <caption className="usa-sr-only">Gaps</caption>

@@ -1,8 +1,10 @@
+import { Link } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { RosterChanges, RosterTable } from "~/components/roster.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { agencyRoster } from "~/modules/evidence/roster.server.ts";
 import { rosterPaths } from "~/modules/evidence/roster-vocabulary.ts";
+import { documentPaths } from "~/modules/documents/paths.ts";
 import type { Route } from "./+types/roster.vendor";
 
 /** One vendor's roster, with the changes it proposed: waiting ones first. */
@@ -11,7 +13,7 @@ export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.vendor.
 
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
-  return auth.run((ctx) => agencyRoster(ctx, args.params.vendorId));
+  return auth.run(async (ctx) => ({ ...(await agencyRoster(ctx, args.params.vendorId)), canGenerate: ctx.actor.permissions.has("document:generate") }));
 }
 
 export default function VendorRoster({ loaderData: d }: Route.ComponentProps) {
@@ -23,6 +25,19 @@ export default function VendorRoster({ loaderData: d }: Route.ComponentProps) {
         {d.active.length} {d.active.length === 1 ? "person has" : "people have"} access; {d.flagged} flagged; {d.pending.length} {d.pending.length === 1 ? "change waits" : "changes wait"} for approval.
         {d.vendor.rosterRequired ? " Your contract requires this roster." : ""}
       </p>
+      {d.canGenerate ? (
+        <p>
+          <Link className="usa-button usa-button--outline" to={documentPaths.generate("roster-certification", d.vendor.id)}>
+            Roster certification
+          </Link>
+          <Link className="usa-button usa-button--outline" to={documentPaths.generate("evidence-request-letter", d.vendor.id)}>
+            Evidence request letter
+          </Link>
+          <Link className="usa-button usa-button--outline" to={documentPaths.generate("audit-binder", d.vendor.id)}>
+            Audit binder
+          </Link>
+        </p>
+      ) : null}
       <h2>Waiting for approval</h2>
       <RosterChanges changes={d.pending} href={rosterPaths.change} caption="Changes waiting for approval" />
       <h2>The roster</h2>

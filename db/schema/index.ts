@@ -7,3 +7,4 @@ export * from "./evidence.ts";
 export * from "./notices.ts";
 export * from "./notifications.ts";
 export * from "./roster.ts";
+export * from "./documents.ts";

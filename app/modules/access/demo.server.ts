@@ -9,7 +9,7 @@ import type { Secrets } from "./secrets.server.ts";
 import { totpCode } from "./totp.server.ts";
 import { seedDemoContracts } from "../contracts/demo.server.ts";
 import type { BlobStore } from "../blobs/store.server.ts";
-import { seedDemoEvidence, seedDemoVendorRecords } from "../evidence/demo.server.ts";
+import { seedDemoEvidence, seedDemoAcceptedEvidence, seedDemoVendorRecords } from "../evidence/demo.server.ts";
 
 /**
  * Demo accounts for a new embedded installation: two agencies and one vendor,
@@ -121,6 +121,7 @@ export async function seedDemo(db: Database, secrets: Secrets, now: Date, blobs:
   await seedDemoEvidence(db, secrets, now, { officer, contractId: evidenceContractId });
   const representative = accounts.find((x) => x.role === "vendor-representative")!;
   await seedDemoVendorRecords(db, secrets, now, { officer, representative, blobs });
+  await seedDemoAcceptedEvidence(db, secrets, now, { officer, representative, blobs });
   return accounts;
 }
 

@@ -296,7 +296,7 @@ export async function getGapReport(ctx: ModuleContext, contractId: string) {
     .map((r) => {
       const framework = m.measured.find((f) => f.id === r.frameworkId)!;
       const closing = r.kind === "provision" ? [{ code: r.code, title: r.title, frameworkKey: framework.key, frameworkVersion: framework.version }] : closers(r.id);
-      return { id: r.id, label: qualifiedLabel(r), code: r.code, kind: r.kind, title: r.title, framework: framework.shortTitle, status: r.status, section: r.section, notes: r.notes, closing };
+      return { id: r.id, label: qualifiedLabel(r), code: r.code, kind: r.kind, title: r.title, framework: framework.shortTitle, frameworkRef: `${framework.key}@${framework.version}`, status: r.status, section: r.section, notes: r.notes, closing };
     });
   const unassessed = m.rows.filter((r) => r.status === "unassessed").length;
   ctx.audit.record({ action: "contract.gaps.read", objectType: "contract", objectId: contractId, organisationId: view.contract.agencyId, details: { gaps: gaps.length } });

@@ -1,4 +1,11 @@
+import { createHash, randomUUID } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { and, eq } from "drizzle-orm";
+import { PDFDocument, StandardFonts } from "pdf-lib";
 import type { Database } from "../../../db/client.ts";
+import { evidenceKinds } from "../../../db/schema/catalog.ts";
+import { evidenceItems } from "../../../db/schema/evidence.ts";
 import type { ProvisionedAccount } from "../access/demo.server.ts";
 import { permissionsOf, ROLES } from "../access/permissions.ts";
 import type { BlobStore } from "../blobs/store.server.ts";
@@ -8,7 +15,9 @@ import { addDays, todayOf } from "../contracts/lifecycle.ts";
 import { localInput } from "./notice-times.ts";
 import { createNotice, noticeFormOptions } from "./notices.server.ts";
 import { requestEvidence, requestFormOptions } from "./requests.server.ts";
+import { decide, startReview } from "./review.server.ts";
 import { decideRosterChange, proposeRosterChange } from "./roster.server.ts";
+import { submitEvidence } from "./submissions.server.ts";
 
 /**
  * Demo evidence requests from Riverside's CJIS officer to EvidenceCloud, made
@@ -86,5 +95,47 @@ export async function seedDemoVendorRecords(db: Database, secrets: Secrets, now:
       "detail.respondBy": addDays(today, 14),
       "detail.description": "Access logs for the records system between March and May; we will not respond before you have had the chance to object.",
     });
+  });
+}
+
+/**
+ * One request answered and accepted, so the register, the compliance report
+ * and the audit binder have an accepted file to show: EvidenceCloud uploads
+ * its FIPS 140-3 certificate (a one-page PDF marked as demo material) and
+ * Riverside's CJIS officer accepts it.
+ */
+export async function seedDemoAcceptedEvidence(db: Database, secrets: Secrets, now: Date, input: { officer: ProvisionedAccount; representative: ProvisionedAccount; blobs: BlobStore }) {
+  const [item] = await db
+    .select({ id: evidenceItems.id })
+    .from(evidenceItems)
+    .innerJoin(evidenceKinds, eq(evidenceKinds.id, evidenceItems.kindId))
+    .where(and(eq(evidenceItems.agencyId, input.officer.organisationId), eq(evidenceKinds.key, "fips-validation-certificate")));
+  if (!item) return;
+  const pdf = await PDFDocument.create();
+  pdf.setTitle("FIPS 140-3 validation certificate (demo)");
+  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  const page = pdf.addPage([612, 792]);
+  const lines = ["EvidenceCloud Inc.", "Cryptographic module validation - FIPS 140-3", "Module: EvidenceCloud Storage Crypto Core 3.2", "Certificate number: 4821 (demonstration data, not a real certificate)", `Issued: ${addDays(todayOf(now), -60)}`];
+  lines.forEach((text, i) => page.drawText(text, { x: 72, y: 700 - i * 24, size: i === 0 ? 18 : 12, font }));
+  const bytes = Buffer.from(await pdf.save());
+  const spoolPath = path.join(input.blobs.spoolDir, `demo-${randomUUID()}`);
+  await mkdir(input.blobs.spoolDir, { recursive: true });
+  await writeFile(spoolPath, bytes);
+  const upload = { spoolPath, filename: "evidencecloud-fips-140-3-certificate.pdf", size: bytes.length, sha256: createHash("sha256").update(bytes).digest("hex"), declaredType: "application/pdf" };
+  await inTransaction(db, { actor: demoActor(input.representative), now, secrets }, (ctx) =>
+    submitEvidence(ctx, input.blobs, item.id, upload, {
+      issuedOn: addDays(todayOf(now), -60),
+      expiresOn: addDays(todayOf(now), 60),
+      "field.module": "EvidenceCloud Storage Crypto Core 3.2",
+      "field.certificateNumber": "4821",
+      "field.standard": "140-3",
+      attestationName: input.representative.name,
+      attestationTitle: "Compliance lead",
+      attest: "yes",
+    }),
+  );
+  await inTransaction(db, { actor: demoActor(input.officer), now, secrets }, async (ctx) => {
+    await startReview(ctx, item.id);
+    await decide(ctx, item.id, { decision: "accept" });
   });
 }

@@ -1,0 +1,173 @@
+import path from "node:path";
+import type { Nodes, RootContent } from "mdast";
+import { catalogData } from "../../../db/catalog/index.ts";
+import type { Library, TemplateDef } from "./library.server.ts";
+
+/**
+ * What `npm run templates:check` enforces, and what the server checks before
+ * it offers a template: every variable defined by the schema, every clause in
+ * the library, every cross-reference to a clause of the same template, every
+ * defined term defined once and used, every locked clause unchanged, and the
+ * requirements the template promises to cover covered.
+ */
+
+export type Problem = { template: string | null; file: string; message: string };
+
+const LEAF = new Set(["clause", "table", "chart", "signatures", "agency-clauses"]);
+const CONTAINER_IN_BODY = new Set(["if"]);
+const TEXT = new Set(["var", "term", "dfn", "ref"]);
+
+type Found = { vars: string[]; terms: string[]; dfns: string[]; refs: string[]; unknown: string[] };
+
+function children(node: Nodes): Nodes[] {
+  return "children" in node ? (node.children as Nodes[]) : [];
+}
+
+function label(node: Nodes) {
+  return children(node)
+    .map((c) => ("value" in c ? c.value : ""))
+    .join("")
+    .trim();
+}
+
+/** Variables, terms, references and unknown directives in some Markdown nodes. */
+function scan(nodes: RootContent[], containers: Set<string>): Found {
+  const found: Found = { vars: [], terms: [], dfns: [], refs: [], unknown: [] };
+  const visit = (node: Nodes) => {
+    if (node.type === "textDirective") {
+      if (!TEXT.has(node.name)) found.unknown.push(`:${node.name}`);
+      else if (node.name === "var") found.vars.push(label(node));
+      else if (node.name === "term") found.terms.push(label(node));
+      else if (node.name === "dfn") found.dfns.push(label(node));
+      else if (node.name === "ref") found.refs.push(label(node));
+      return;
+    }
+    if (node.type === "leafDirective" && !LEAF.has(node.name)) found.unknown.push(`::${node.name}`);
+    if (node.type === "containerDirective" && !containers.has(node.name)) found.unknown.push(`:::${node.name}`);
+    children(node).forEach(visit);
+  };
+  nodes.forEach((n) => visit(n as Nodes));
+  return found;
+}
+
+/** Every directive of a kind in a template body, at any depth. */
+function directives(nodes: RootContent[], type: "leafDirective" | "containerDirective", name: string) {
+  const out: { attributes: Record<string, string | null | undefined> }[] = [];
+  const visit = (node: Nodes) => {
+    if (node.type === type && node.name === name) out.push({ attributes: node.attributes ?? {} });
+    children(node).forEach(visit);
+  };
+  nodes.forEach((n) => visit(n as Nodes));
+  return out;
+}
+
+const catalogCodes = new Map(catalogData.frameworks.map((f) => [`${f.key}@${f.version}`, f.requirements.map((r) => r.code)]));
+
+export function checkTemplate(lib: Library, template: TemplateDef): Problem[] {
+  const problems: Problem[] = [];
+  const id = template.manifest.id;
+  const say = (message: string, file = path.join(template.dir, "body.md")) => problems.push({ template: id, file, message });
+  const module = template.module;
+  if (!module) say(`no schema: templates/index.ts does not register ${id}`, path.join(template.dir, "schema.ts"));
+  const shape = module?.variables.shape ?? {};
+  const predicates = module?.predicates ?? {};
+
+  const body = scan(template.body, CONTAINER_IN_BODY);
+  for (const name of body.unknown) say(`unknown directive ${name}`);
+  const all: Found = { ...body };
+
+  const used = directives(template.body, "leafDirective", "clause").map((d) => ({ id: d.attributes.id ?? "", optional: "optional" in d.attributes }));
+  const usedIds = new Set(used.map((u) => u.id));
+  const covered = new Set<string>();
+  for (const { id: clauseId, optional } of used) {
+    const clause = lib.clauses.get(clauseId);
+    if (!clause) {
+      say(`unknown clause “${clauseId}”: there is no templates/clauses/${clauseId}.md`);
+      continue;
+    }
+    if (clause.locked && optional) say(`clause “${clauseId}” is locked and must be taken whole; it cannot be optional`);
+    clause.requirements.forEach((r) => covered.add(r));
+    for (const wording of clause.wordings) {
+      const found = scan(wording.nodes, new Set());
+      for (const name of found.unknown) problems.push({ template: id, file: clause.file, message: `unknown directive ${name}` });
+      all.vars.push(...found.vars);
+      all.terms.push(...found.terms);
+      all.dfns.push(...found.dfns);
+      all.refs.push(...found.refs.map((r) => `${r}\u0000${clauseId}`));
+    }
+  }
+  if (used.length !== usedIds.size) say("a clause appears more than once");
+
+  for (const name of new Set(all.vars)) if (!(name in shape)) say(`undefined variable “${name}”: the schema has no such field`);
+  for (const ref of new Set(all.refs)) {
+    const [target, from] = ref.split("\u0000");
+    if (!usedIds.has(target!)) say(`broken cross-reference${from ? ` in clause “${from}”` : ""}: “${target}” is not a clause of this template`);
+  }
+  const defined = new Set(all.dfns);
+  const usedTerms = new Set(all.terms);
+  for (const term of usedTerms) if (!defined.has(term)) say(`undefined term “${term}”: no clause defines it with :dfn[${term}]`);
+  for (const term of defined) if (!usedTerms.has(term)) say(`unused defined term “${term}”: it is defined but never used with :term[${term}]`);
+
+  for (const { attributes } of directives(template.body, "containerDirective", "if")) {
+    if (attributes.var) {
+      const field = shape[attributes.var] as { def?: { type?: string } } | undefined;
+      if (!field) say(`condition on undefined variable “${attributes.var}”`);
+      else if (field.def?.type !== "boolean") say(`condition on “${attributes.var}”, which is not a yes/no variable`);
+    } else if (attributes.when) {
+      if (!(attributes.when in predicates)) say(`condition on unknown predicate “${attributes.when}”: schema.ts does not define it`);
+    } else say(":::if needs var=<yes/no variable> or when=<predicate>");
+  }
+  for (const kind of ["table", "chart"] as const) {
+    for (const { attributes } of directives(template.body, "leafDirective", kind)) {
+      if (!template.manifest.sources.includes(attributes.source ?? "")) say(`::${kind} names source “${attributes.source ?? ""}”, which the manifest does not list`);
+    }
+  }
+  for (const { attributes } of directives(template.body, "leafDirective", "signatures")) {
+    if (!(attributes.for ?? "").trim()) say(`a signature block must name its parties: ::signatures{for="<variable> <variable>"}`);
+    for (const name of (attributes.for ?? "").split(/\s+/).filter(Boolean)) if (!(name in shape)) say(`signature block names undefined variable “${name}”`);
+  }
+  for (const framework of template.manifest.covers) {
+    const codes = catalogCodes.get(framework);
+    if (!codes) {
+      say(`covers unknown framework ${framework}`, path.join(template.dir, "manifest.yaml"));
+      continue;
+    }
+    const missing = codes.filter((code) => !covered.has(`${framework}:${code}`));
+    if (missing.length > 0) say(`promises to cover ${framework} but no clause addresses ${missing.join(", ")}`, path.join(template.dir, "manifest.yaml"));
+  }
+  return problems;
+}
+
+/** Problems of the library itself: unreadable files, unknown requirements, locked clauses whose text changed. */
+export function checkLibrary(lib: Library): Problem[] {
+  const problems: Problem[] = lib.loadErrors.map((e) => ({ template: null, file: e.file, message: e.message }));
+  for (const clause of lib.clauses.values()) {
+    for (const ref of clause.requirements) {
+      const [framework, code] = [ref.slice(0, ref.indexOf(":")), ref.slice(ref.indexOf(":") + 1)];
+      if (!catalogCodes.get(framework)?.includes(code)) problems.push({ template: null, file: clause.file, message: `requirement ${ref} is not in the catalog` });
+    }
+    const print = lib.lockedPrints[clause.id];
+    if (clause.locked) {
+      if (!print) problems.push({ template: null, file: clause.file, message: `locked clause “${clause.id}” has no fingerprint in clauses/locked.json` });
+      else if (print.version !== clause.version || print.sha256 !== clause.textSha256) {
+        problems.push({ template: null, file: clause.file, message: `locked clause “${clause.id}” changed: its text no longer matches the fingerprint of version ${print.version} in clauses/locked.json. A locked clause is taken whole; restore its text.` });
+      }
+      if (clause.wordings.length > 1) problems.push({ template: null, file: clause.file, message: `locked clause “${clause.id}” cannot offer alternative wordings` });
+    } else if (print) {
+      problems.push({ template: null, file: clause.file, message: `clause “${clause.id}” has a lock fingerprint but is not marked locked` });
+    }
+  }
+  return problems;
+}
+
+export function checkAll(lib: Library) {
+  const library = checkLibrary(lib);
+  const byTemplate = new Map<string, Problem[]>();
+  for (const template of lib.templates.values()) byTemplate.set(template.manifest.id, checkTemplate(lib, template));
+  // A library problem in a clause a template uses makes that template unusable too.
+  for (const template of lib.templates.values()) {
+    const files = new Set(directives(template.body, "leafDirective", "clause").map((d) => lib.clauses.get(d.attributes.id ?? "")?.file));
+    byTemplate.get(template.manifest.id)!.push(...library.filter((p) => files.has(p.file)).map((p) => ({ ...p, template: template.manifest.id })));
+  }
+  return { library, byTemplate };
+}

@@ -1,0 +1,136 @@
+import type { z } from "zod";
+import { type AgencyClause, type Choices, fieldMeta } from "./assemble.server.ts";
+import type { Library, TemplateDef } from "./library.server.ts";
+import type { ClauseChoice, FormField } from "./model.ts";
+
+/**
+ * The generation form of a template, described from its zod schema and its
+ * body (which clauses are optional, which offer alternative wordings), and
+ * the posted form read back into values and clause choices. Nothing here
+ * decides what is valid: the template's schema does.
+ */
+
+
+export const MAX_AGENCY_CLAUSES = 10;
+
+function shapeOf(template: TemplateDef) {
+  return (template.module?.variables.shape ?? {}) as Record<string, z.ZodType>;
+}
+
+/** Every clause directive of the body, in order, with whether the template lets it be left out. */
+export function clauseSlots(template: TemplateDef) {
+  const out: { id: string; optional: boolean }[] = [];
+  const visit = (nodes: unknown[]) => {
+    for (const node of nodes as { type: string; name?: string; attributes?: Record<string, string | null | undefined>; children?: unknown[] }[]) {
+      if (node.type === "leafDirective" && node.name === "clause") out.push({ id: node.attributes?.id ?? "", optional: Boolean(node.attributes && "optional" in node.attributes) });
+      if (node.children) visit(node.children);
+    }
+  };
+  visit(template.body);
+  return out;
+}
+
+export function describeForm(library: Library, template: TemplateDef, values: Record<string, unknown>, choices: Choices) {
+  const fields: FormField[] = Object.entries(shapeOf(template)).map(([name, schema]) => {
+    const meta = fieldMeta(schema);
+    const value = values[name];
+    return {
+      name,
+      label: meta.label,
+      hint: meta.hint,
+      input: meta.input,
+      options: meta.options ? Object.entries(meta.options).map(([v, label]) => ({ value: v, label })) : undefined,
+      value: value === undefined || value === null ? "" : Array.isArray(value) ? value.join("\n") : String(value),
+      checked: value === true,
+    };
+  });
+  const excluded = new Set(choices.excluded);
+  const clauses: ClauseChoice[] = clauseSlots(template).flatMap(({ id, optional }) => {
+    const clause = library.clauses.get(id);
+    if (!clause) return [];
+    return [
+      {
+        id,
+        title: clause.title,
+        optional,
+        locked: clause.locked,
+        wordings: clause.wordings.map((w) => ({ name: w.name, label: w.label })),
+        wording: choices.wordings[id] ?? clause.wordings[0]!.name,
+        included: !excluded.has(id),
+        requirements: clause.requirements,
+      },
+    ];
+  });
+  const agencyClauses = [...choices.agencyClauses];
+  while (agencyClauses.length < Math.min(MAX_AGENCY_CLAUSES, choices.agencyClauses.length + 2)) agencyClauses.push({ title: "", text: "" });
+  return { fields, clauses, agencyClauses, acceptsAgencyClauses: hasDirective(template, "agency-clauses") };
+}
+
+function hasDirective(template: TemplateDef, name: string) {
+  return JSON.stringify(template.body).includes(`"name":"${name}"`);
+}
+
+/** The posted form as candidate values (for the schema to judge) and clause choices (judged here). */
+export function readForm(library: Library, template: TemplateDef, form: Record<string, string | string[]>) {
+  const errors: Record<string, string> = {};
+  const text = (name: string) => {
+    const v = form[name];
+    return typeof v === "string" ? v : "";
+  };
+  const values: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(shapeOf(template))) {
+    const meta = fieldMeta(schema);
+    const raw = text(`v.${name}`).trim();
+    if (meta.input === "checkbox") values[name] = raw === "on" || raw === "true";
+    else if (meta.input === "number") values[name] = raw === "" ? undefined : Number.isFinite(Number(raw.replace(/,/g, ""))) ? Number(raw.replace(/,/g, "")) : raw;
+    else if (meta.input === "lines") values[name] = raw === "" ? undefined : raw.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+    else values[name] = raw === "" ? undefined : raw;
+  }
+
+  const slots = clauseSlots(template);
+  const shown = text("clauses") === "shown";
+  const included = new Set(Array.isArray(form.include) ? form.include : []);
+  const excluded = shown ? slots.filter((s) => s.optional && !included.has(s.id)).map((s) => s.id) : [];
+  const wordings: Record<string, string> = {};
+  for (const slot of slots) {
+    const clause = library.clauses.get(slot.id);
+    const chosen = text(`w.${slot.id}`);
+    if (!clause || !chosen) continue;
+    if (!clause.wordings.some((w) => w.name === chosen)) {
+      errors[`w.${slot.id}`] = clause.locked ? `“${clause.title}” is locked: it is taken whole, in its one wording.` : `Choose one of the wordings the library offers for “${clause.title}”.`;
+    } else wordings[slot.id] = chosen;
+  }
+  for (const id of Array.isArray(form.include) ? form.include : []) {
+    if (!slots.some((s) => s.id === id)) errors.clauses = `“${id}” is not a clause of this template.`;
+  }
+
+  const titles = Array.isArray(form.agencyTitle) ? form.agencyTitle : [];
+  const texts = Array.isArray(form.agencyText) ? form.agencyText : [];
+  const agencyClauses: AgencyClause[] = [];
+  for (let i = 0; i < Math.max(titles.length, texts.length); i += 1) {
+    const title = (titles[i] ?? "").trim();
+    const body = (texts[i] ?? "").trim();
+    if (!title && !body) continue;
+    if (!title) errors[`agency.${i}`] = "Give this clause a title.";
+    else if (!body) errors[`agency.${i}`] = "Write the text of this clause, or clear its title.";
+    else if (title.length > 200) errors[`agency.${i}`] = "Keep the title under 200 characters.";
+    else if (body.length > 4000) errors[`agency.${i}`] = "Keep the clause under 4,000 characters.";
+    agencyClauses.push({ title, text: body });
+  }
+  if (agencyClauses.length > MAX_AGENCY_CLAUSES) errors["agency.0"] = `At most ${MAX_AGENCY_CLAUSES} clauses of the agency's own.`;
+
+  const final = template.manifest.kind === "agreement" ? text("final") === "on" : true;
+  return { values, choices: { excluded, wordings, agencyClauses } satisfies Choices, final, errors };
+}
+
+/** The schema's verdict on the values, as messages keyed by form field. */
+export function validateValues(template: TemplateDef, values: Record<string, unknown>) {
+  const result = template.module!.variables.safeParse(values);
+  if (result.success) return { ok: true as const, values: result.data as Record<string, unknown> };
+  const errors: Record<string, string> = {};
+  for (const issue of result.error.issues) {
+    const name = `v.${String(issue.path[0] ?? "")}`;
+    errors[name] ??= issue.message;
+  }
+  return { ok: false as const, errors };
+}

@@ -1,0 +1,208 @@
+import { eq } from "drizzle-orm";
+import type { z } from "zod";
+import { organisations } from "../../../../db/schema/access.ts";
+import { vendors } from "../../../../db/schema/vendors.ts";
+import { peopleNames } from "../../contracts/contracts.server.ts";
+import { getGapReport, getMatrix } from "../../contracts/coverage.server.ts";
+import { addDays, todayOf } from "../../contracts/lifecycle.ts";
+import { COVERAGE_LABELS } from "../../contracts/schema.ts";
+import { type ModuleContext, NotFound } from "../../context.server.ts";
+import { evidenceOfVendor } from "../../evidence/for-documents.server.ts";
+import { listNotices } from "../../evidence/notices.server.ts";
+import { NOTICE_KIND_LABELS } from "../../evidence/notice-kinds.ts";
+import { agencyRoster } from "../../evidence/roster.server.ts";
+import { ROSTER_FLAG_LABELS } from "../../evidence/roster-vocabulary.ts";
+import { profileOf } from "../../vendors/vendors.server.ts";
+import { assemble, fieldMeta } from "../assemble.server.ts";
+import { library } from "../library.server.ts";
+import { clausesOf, type TableBlock } from "../model.ts";
+import { addendumSource, contractBasics } from "./agreements.server.ts";
+import type { Subject, TemplateSource } from "./types.ts";
+
+/**
+ * The compliance documents a CJIS officer or counsel produces from the
+ * records: the vendor compliance report, the gap analysis memo, the evidence
+ * request letter and the roster certification. Each reads through the
+ * modules that own the data, which scope it to the actor's agency.
+ */
+
+const utcDay = (d: Date | null | undefined) => (d ? d.toISOString().slice(0, 10) : "");
+const table = (caption: string, columns: string[], rows: string[][], empty: string): TableBlock => ({ t: "table", caption, columns, rows, empty });
+
+export async function actorName(ctx: ModuleContext) {
+  return ctx.actor.personId ? ((await peopleNames(ctx, [ctx.actor.personId])).get(ctx.actor.personId) ?? "") : "";
+}
+
+export async function agencyName(ctx: ModuleContext) {
+  const [row] = await ctx.db.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, ctx.actor.organisationId ?? ""));
+  return row?.name ?? "";
+}
+
+/** A vendor the agency holds (or held) a contract with: the subject of vendor documents. */
+export async function vendorSubject(ctx: ModuleContext, vendorId: string): Promise<Subject> {
+  const [vendor] = await ctx.db.select({ id: vendors.id, legalName: vendors.legalName }).from(vendors).where(eq(vendors.id, vendorId));
+  if (!vendor) throw new NotFound("vendor", vendorId);
+  return { type: "vendor", id: vendor.id, label: vendor.legalName, contractId: null, vendorId: vendor.id };
+}
+
+export const complianceReportSource: TemplateSource = {
+  async prefill(ctx, contractId) {
+    const { subject, values } = await contractBasics(ctx, contractId);
+    return { subject, values: { agencyName: values.agencyName, providerName: values.providerName, contractTitle: values.contractTitle, asOf: todayOf(ctx.now), preparedBy: await actorName(ctx) } };
+  },
+  async data(ctx, subject, values) {
+    const asOf = String(values.asOf);
+    const matrix = await getMatrix(ctx, subject.contractId!);
+    const evidence = await evidenceOfVendor(ctx, subject.vendorId!, { contractId: subject.contractId! });
+    const soon = addDays(asOf, 90);
+    const expiring = evidence.filter((e) => e.status === "accepted" && e.expiresOn !== null && e.expiresOn < soon);
+    const late = (await listNotices(ctx, "agency", { vendorId: subject.vendorId!, timeliness: "late" })).slice(0, 200);
+    return {
+      summary: table(
+        "Coverage by framework",
+        ["Framework", "Addressed", "Partial", "Missing", "Not applicable", "Not yet assessed"],
+        matrix.sections.map((s) => [s.framework.shortTitle, s.counts.addressed, s.counts.partial, s.counts.missing, s.counts["not-applicable"], s.counts.unassessed].map(String)),
+        "The contract is not measured against any framework yet.",
+      ),
+      coverage: table(
+        "Coverage matrix",
+        ["Requirement", "Title", "Status", "Where the contract addresses it"],
+        matrix.sections.flatMap((s) => s.rows.map((r) => [r.label, r.title, COVERAGE_LABELS[r.status as keyof typeof COVERAGE_LABELS] ?? r.status, r.section || (r.reason ?? "")])),
+        "No requirements to show.",
+      ),
+      evidence: table(
+        "Evidence status",
+        ["Item", "Kind", "Status", "Accepted on", "Expires"],
+        evidence.map((e) => [e.title, e.kind, e.shownLabel, utcDay(e.acceptedAt), e.expiresOn ?? "no expiry"]),
+        "No evidence has been requested or recorded for this contract.",
+      ),
+      expiring: table(
+        `Evidence expired or expiring before ${soon}`,
+        ["Item", "Kind", "Expires", "Days from the report date"],
+        expiring.map((e) => [e.title, e.kind, e.expiresOn!, String(Math.round((Date.parse(e.expiresOn!) - Date.parse(asOf)) / 86_400_000))]),
+        "Nothing expires within 90 days of the report date.",
+      ),
+      late: table(
+        "Notices the vendor gave late",
+        ["Notice", "Summary", "Occurred (UTC)", "Deadline (UTC)", "Notified (UTC)"],
+        late.map((n) => [NOTICE_KIND_LABELS[n.kind], n.summary, iso(n.occurredAt), iso(n.agencies[0]?.deadlineAt ?? null), iso(n.notifiedAt)]),
+        "No notice from this vendor was late.",
+      ),
+    };
+  },
+};
+
+const iso = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace("T", " ") : "");
+
+/**
+ * The addendum as it would read for this contract today, to quote the clause
+ * that closes each gap: values the record does not give are shown as
+ * bracketed placeholders for counsel to complete.
+ */
+async function proposedClauses(ctx: ModuleContext, contractId: string) {
+  const lib = library();
+  const template = lib.templates.get("cjis-addendum")!;
+  const { values } = await addendumSource.prefill(ctx, contractId, { publicUrl: "" });
+  const shape = template.module!.variables.shape as Record<string, z.ZodType>;
+  const filled = Object.fromEntries(Object.entries(shape).map(([name, schema]) => [name, values[name] ?? `[${fieldMeta(schema).label}]`]));
+  const model = assemble({ library: lib, template, values: filled, choices: { excluded: [], wordings: {}, agencyClauses: [] }, sources: {}, final: false, inputsSha256: "", generatedAt: ctx.now });
+  const clauses = clausesOf(model);
+  const byRequirement = new Map<string, typeof clauses>();
+  for (const block of model.blocks) {
+    if (block.t !== "clause") continue;
+    const found = clauses.find((c) => c.id === block.id)!;
+    for (const ref of block.requirements) byRequirement.set(ref, [...(byRequirement.get(ref) ?? []), found]);
+  }
+  return byRequirement;
+}
+
+export const gapMemoSource: TemplateSource = {
+  async prefill(ctx, contractId) {
+    const { view, subject, values } = await contractBasics(ctx, contractId);
+    const profile = await profileOf(ctx, view.contract.vendorId, view.contract.agencyId);
+    return {
+      subject,
+      values: {
+        agencyName: values.agencyName,
+        providerName: values.providerName,
+        contractTitle: values.contractTitle,
+        memoDate: todayOf(ctx.now),
+        recipient: profile?.legalNoticeAddress ? `Counsel for ${view.vendorName}, ${profile.legalNoticeAddress}` : `Counsel for ${view.vendorName}`,
+        sender: await actorName(ctx),
+        senderTitle: "Counsel for the Agency",
+        replyBy: addDays(todayOf(ctx.now), 30),
+      },
+    };
+  },
+  async data(ctx, subject) {
+    const report = await getGapReport(ctx, subject.contractId!);
+    const proposals = await proposedClauses(ctx, subject.contractId!);
+    const closing = (g: (typeof report.gaps)[number]) => {
+      const refs = [`${g.frameworkRef}:${g.code}`, ...g.closing.map((p) => `${p.frameworkKey}@${p.frameworkVersion}:${p.code}`)];
+      const found = new Map(refs.flatMap((r) => proposals.get(r) ?? []).map((c) => [c.id, c]));
+      return [...found.values()];
+    };
+    const rows = report.gaps.map((g) => {
+      const clauses = closing(g);
+      return [g.label, g.title, COVERAGE_LABELS[g.status as keyof typeof COVERAGE_LABELS] ?? g.status, g.notes || "—", clauses.length ? clauses.map((c) => `${c.number} ${c.title}`).join("; ") : "No library clause; to be negotiated"];
+    });
+    const quoted = new Map(report.gaps.flatMap(closing).map((c) => [c.id, c]));
+    return {
+      gaps: table("Requirements the contract does not yet meet", ["Requirement", "Title", "Status", "Our notes", "Clause that would close it"], rows, "The contract has no missing or partially addressed requirement."),
+      proposals: table(
+        "Proposed wording (numbers refer to the Cloud Services CJIS Addendum)",
+        ["Clause", "Proposed wording"],
+        [...quoted.values()].sort((a, b) => a.number.localeCompare(b.number, "en", { numeric: true })).map((c) => [`${c.number} ${c.title}`, c.text]),
+        "No wording to propose.",
+      ),
+    };
+  },
+};
+
+export const requestLetterSource: TemplateSource = {
+  async prefill(ctx, vendorId, env) {
+    const subject = await vendorSubject(ctx, vendorId);
+    const profile = await profileOf(ctx, vendorId, ctx.actor.organisationId ?? "");
+    return {
+      subject,
+      values: {
+        agencyName: await agencyName(ctx),
+        providerName: subject.label,
+        letterDate: todayOf(ctx.now),
+        recipient: profile?.securityContactName ?? "",
+        signatory: await actorName(ctx),
+        signatoryTitle: "CJIS officer",
+        portalUrl: `${env.publicUrl.replace(/\/$/, "")}/portal`,
+      },
+    };
+  },
+  async data(ctx, subject) {
+    const open = (await evidenceOfVendor(ctx, subject.vendorId!)).filter((e) => e.status === "requested" || e.status === "rejected");
+    return {
+      due: table(
+        "What is due",
+        ["Item", "Kind", "Due by", "Status"],
+        open.sort((a, b) => (a.dueOn ?? "9999").localeCompare(b.dueOn ?? "9999")).map((e) => [e.title, e.kind, e.dueOn ?? "as soon as possible", e.status === "rejected" ? `${e.shownLabel}: a corrected version is needed` : e.shownLabel]),
+        "Nothing is outstanding at the date of this letter.",
+      ),
+    };
+  },
+};
+
+export const rosterCertificationSource: TemplateSource = {
+  async prefill(ctx, vendorId) {
+    const subject = await vendorSubject(ctx, vendorId);
+    return { subject, values: { agencyName: await agencyName(ctx), providerName: subject.label, asOf: todayOf(ctx.now), certifier: await actorName(ctx), certifierTitle: "CJIS officer" } };
+  },
+  async data(ctx, subject) {
+    const roster = await agencyRoster(ctx, subject.vendorId!);
+    return {
+      roster: table(
+        "Vendor personnel with access to criminal justice information",
+        ["Name", "Role", "Unescorted access", "Fingerprint check", "Security Addendum signed", "Security training", "Access ended", "Flags"],
+        roster.people.map((p) => [p.fullName, p.jobRole, p.unescortedAccess ? "yes" : "no", p.fingerprintCheckedOn ?? "not recorded", p.addendumSignedOn ?? "not recorded", p.trainedOn ?? "not recorded", p.accessEndedOn ?? "—", p.flags.map((f) => ROSTER_FLAG_LABELS[f]).join("; ") || "none"]),
+        "The vendor has no one on its roster.",
+      ),
+    };
+  },
+};

@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { field, type TemplateModule } from "../fields.ts";
+
+export const KEY_CUSTODY_WORDING = {
+  agency: "the Agency alone holds and manages the keys; the Provider has no access to them",
+  provider: "the Provider holds and manages the keys on the Agency's behalf",
+  shared: "the keys are held in a service the Provider operates, and the Agency controls their use and revocation",
+} as const;
+
+export const variables = z.object({
+  agencyName: field.text("Agency (legal name)"),
+  providerName: field.text("Provider (legal name)"),
+  contractTitle: field.text("Agreement this addendum amends"),
+  effectiveDate: field.date("Effective date"),
+  cjisPolicyVersion: field.text("CJIS Security Policy version", "The version in force when the agreement is signed, e.g. 6.0."),
+  cjisPolicyDate: field.date("Date of that CJIS Security Policy version"),
+  breachNoticeHours: field.whole("Security incident notice (hours)", 1, 72, "CJIS Security Policy IR-6 expects suspected incidents to be reported within one hour."),
+  legalProcessNoticeHours: field.whole("Legal process notice (hours)", 1, 720),
+  auditIntervalMonths: field.whole("Audit interval (months)", 1, 36),
+  insuranceMinimum: field.money("Cyber-liability insurance minimum (US dollars)"),
+  dataCategories: field.lines("Data categories covered", "One category per line, e.g. body-worn camera video."),
+  storageLocations: field.lines("Storage locations", "One location per line, e.g. United States — Arizona."),
+  keyCustody: field.choice("Who holds the encryption keys", KEY_CUSTODY_WORDING),
+  personnelRoster: field.flag("The Provider keeps a personnel roster in the portal"),
+  personnelChangeHours: field.whole("Personnel change notice (hours)", 1, 168),
+  availabilityCritical: field.percent("Availability of critical services (%)"),
+  availabilityEssential: field.percent("Availability of essential services (%)"),
+  availabilityStandard: field.percent("Availability of standard services (%)"),
+  availabilityArchive: field.percent("Availability of archives (%)"),
+  exportFormats: field.text("Export formats", "Named in the portability clause."),
+  deletionDays: field.whole("Deletion after return (days)", 1, 180),
+  locationChangeNoticeDays: field.whole("Notice before data moves (days)", 0, 365),
+  businessChangeNoticeDays: field.whole("Notice before a merger or change of control (days)", 0, 365),
+  governingLaw: field.text("Governing law", "e.g. the State of Arizona."),
+});
+
+export const predicates = {
+  /** Provider staff who can reach the keys count as having access to CJI (CJIS Security Policy SC-12, Appendix G.3). */
+  providerHoldsKeys: (values: Record<string, unknown>) => values.keyCustody !== "agency",
+};
+
+export default { variables, predicates } satisfies TemplateModule;

@@ -1,0 +1,185 @@
+import { execFile } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import { assemble, type Choices } from "../../app/modules/documents/assemble.server.ts";
+import { checkAll } from "../../app/modules/documents/check.server.ts";
+import { readForm } from "../../app/modules/documents/form.server.ts";
+import { loadLibrary } from "../../app/modules/documents/library.server.ts";
+import { clausesOf, type DocumentModel } from "../../app/modules/documents/model.ts";
+import { projectRoot } from "../support/server.ts";
+
+/** The template library: what `npm run templates:check` refuses, and how numbering and references behave. */
+
+const shipped = path.join(projectRoot, "templates");
+const copies: string[] = [];
+afterAll(() => copies.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** A copy of the library with one file changed, as a careless edit would change it. */
+function libraryWith(file: string, change: (text: string) => string) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "custody-templates-"));
+  copies.push(dir);
+  cpSync(shipped, dir, { recursive: true });
+  const target = path.join(dir, file);
+  const before = readFileSync(target, "utf8");
+  const after = change(before);
+  expect(after, `the change to ${file} changed nothing`).not.toBe(before);
+  writeFileSync(target, after);
+  return dir;
+}
+
+const problemsOf = (dir: string) => {
+  const { library, byTemplate } = checkAll(loadLibrary(dir));
+  return [...library, ...[...byTemplate.values()].flat()].map((p) => p.message);
+};
+
+export const addendumValues = {
+  agencyName: "Riverside Police Department",
+  providerName: "EvidenceCloud Inc.",
+  contractTitle: "Digital evidence storage agreement (RPD-2026-14)",
+  effectiveDate: "2027-01-01",
+  cjisPolicyVersion: "6.0",
+  cjisPolicyDate: "2024-12-27",
+  breachNoticeHours: 1,
+  legalProcessNoticeHours: 72,
+  auditIntervalMonths: 12,
+  insuranceMinimum: 5_000_000,
+  dataCategories: ["Body-worn camera video", "RMS records"],
+  storageLocations: ["United States — Virginia", "United States — Ohio"],
+  keyCustody: "provider",
+  personnelRoster: true,
+  personnelChangeHours: 24,
+  availabilityCritical: 99.99,
+  availabilityEssential: 99.9,
+  availabilityStandard: 99.5,
+  availabilityArchive: 99,
+  exportFormats: "CSV, JSON and the original media formats",
+  deletionDays: 30,
+  locationChangeNoticeDays: 45,
+  businessChangeNoticeDays: 60,
+  governingLaw: "the Commonwealth of Virginia",
+};
+
+export function addendumModel(choices: Partial<Choices> = {}, values: Record<string, unknown> = {}, final = false): DocumentModel {
+  const library = loadLibrary(shipped);
+  return assemble({
+    library,
+    template: library.templates.get("cjis-addendum")!,
+    values: { ...addendumValues, ...values },
+    choices: { excluded: [], wordings: {}, agencyClauses: [], ...choices },
+    sources: {},
+    final,
+    inputsSha256: "0".repeat(64),
+    generatedAt: new Date("2026-11-23T15:00:00Z"),
+  });
+}
+
+describe("templates:check", () => {
+  it("passes the nine shipped templates and their clause library", () => {
+    const library = loadLibrary(shipped);
+    expect([...library.templates.keys()].sort()).toEqual(["access-governance-report", "audit-binder", "cjis-addendum", "compliance-report", "evidence-request-letter", "gap-memo", "roster-certification", "sla-schedule", "tco-worksheet"]);
+    expect(problemsOf(shipped)).toEqual([]);
+  });
+
+  it("fails on an undefined variable, naming it", () => {
+    const dir = libraryWith("clauses/legal-process-notice.md", (t) => t.replace(":var[legalProcessNoticeHours]", ":var[legalProcesNoticeHours]"));
+    expect(problemsOf(dir)).toContain("undefined variable “legalProcesNoticeHours”: the schema has no such field");
+  });
+
+  it("fails on an unknown clause", () => {
+    const dir = libraryWith("cjis-addendum/body.md", (t) => t.replace("::clause{id=cost optional}", "::clause{id=costs optional}"));
+    expect(problemsOf(dir)).toContain("unknown clause “costs”: there is no templates/clauses/costs.md");
+  });
+
+  it("fails on a cross-reference to a clause the template does not have", () => {
+    const dir = libraryWith("clauses/remedies.md", (t) => t.replace(":ref[incident-notice]", ":ref[breach-notice]"));
+    expect(problemsOf(dir)).toContain("broken cross-reference in clause “remedies”: “breach-notice” is not a clause of this template");
+  });
+
+  it("fails on a defined term used but never defined, and on one defined but never used", () => {
+    const undefinedTerm = libraryWith("clauses/precedence.md", (t) => t.replace("concerns :term[Agency Data]", "concerns :term[Agency Records]"));
+    expect(problemsOf(undefinedTerm)).toContain("undefined term “Agency Records”: no clause defines it with :dfn[Agency Records]");
+    const unusedTerm = libraryWith("clauses/definition-security-incident.md", (t) => t.replace(":dfn[Security Incident]", ":dfn[Security Event]"));
+    expect(problemsOf(unusedTerm)).toEqual(expect.arrayContaining(["unused defined term “Security Event”: it is defined but never used with :term[Security Event]", "undefined term “Security Incident”: no clause defines it with :dfn[Security Incident]"]));
+  });
+
+  it("fails when the text of a locked clause changed, or when a template makes it optional", () => {
+    const changed = libraryWith("clauses/cjis-security-addendum.md", (t) => t.replace("in its entirety and without change", "in substance"));
+    expect(problemsOf(changed).some((m) => m.startsWith("locked clause “cjis-security-addendum” changed"))).toBe(true);
+    const optional = libraryWith("cjis-addendum/body.md", (t) => t.replace("::clause{id=cjis-security-addendum}", "::clause{id=cjis-security-addendum optional}"));
+    expect(problemsOf(optional)).toContain("clause “cjis-security-addendum” is locked and must be taken whole; it cannot be optional");
+  });
+
+  it("fails when the addendum no longer covers every IACP principle and provision", () => {
+    const dir = libraryWith("cjis-addendum/body.md", (t) => t.replace("::clause{id=successors}\n", ""));
+    expect(problemsOf(dir)).toEqual(expect.arrayContaining(["promises to cover iacp-provisions@2015 but no clause addresses 12", "promises to cover iacp-principles@2015 but no clause addresses 9"]));
+  });
+
+  it("runs as npm run templates:check, exiting 1 with the problem when a template is broken and 0 when none is", async () => {
+    const run = promisify(execFile);
+    const ok = await run("npx", ["tsx", "templates/check.ts"], { cwd: projectRoot });
+    expect(ok.stdout).toContain("9 templates, 34 clauses: no problems");
+    const dir = libraryWith("clauses/portability.md", (t) => t.replace(":var[exportFormats]", ":var[formats]"));
+    const failed = await run("npx", ["tsx", "templates/check.ts", "--dir", dir], { cwd: projectRoot }).then(
+      () => null,
+      (error: { code: number; stdout: string }) => error,
+    );
+    expect(failed?.code).toBe(1);
+    expect(failed?.stdout).toContain("[cjis-addendum] undefined variable “formats”");
+  });
+});
+
+describe("numbering and cross-references", () => {
+  it("number articles 1, clauses 1.1 and list items (a), and resolve every reference to the number it points at", () => {
+    const model = addendumModel();
+    const clauses = clausesOf(model);
+    const numberOf = (id: string) => clauses.find((c) => c.id === id)!.number;
+    expect(numberOf("definition-cji")).toBe("1.1");
+    expect(numberOf("cjis-security-addendum")).toBe("2.2");
+    expect(numberOf("no-data-mining")).toBe("3.4");
+    const remedies = clauses.find((c) => c.id === "remedies")!;
+    expect(remedies.text).toContain(`a breach of section ${numberOf("data-ownership")}, section ${numberOf("no-data-mining")} or section ${numberOf("incident-notice")}`);
+    expect(clauses.find((c) => c.id === "service-levels")!.text).toMatch(/\(a\) critical services.*99\.99%.*\n\(b\) essential/s);
+  });
+
+  it("renumber the clauses after one that is left out, and keep every reference pointing at the same clause", () => {
+    const whole = clausesOf(addendumModel());
+    const without = clausesOf(addendumModel({ excluded: ["separable-storage"] }));
+    expect(without.map((c) => c.id)).not.toContain("separable-storage");
+    const numberIn = (list: typeof whole, id: string) => list.find((c) => c.id === id)!.number;
+    expect(numberIn(whole, "no-data-mining")).toBe("3.4");
+    expect(numberIn(without, "no-data-mining")).toBe("3.3");
+    const remedies = without.find((c) => c.id === "remedies")!.text;
+    expect(remedies).toContain("section 3.3 or section 4.1");
+    const features = without.find((c) => c.id === "feature-changes")!;
+    expect(features.number).toBe("3.5");
+    expect(features.text).toContain("meet section 3.3 and the CJIS Security Policy");
+  });
+
+  it("include a clause on a condition only when it holds: the personnel-screening clause when the provider can reach the keys", () => {
+    expect(clausesOf(addendumModel()).map((c) => c.id)).toContain("personnel-screening");
+    expect(clausesOf(addendumModel({}, { keyCustody: "agency" })).map((c) => c.id)).not.toContain("personnel-screening");
+    expect(clausesOf(addendumModel({}, { personnelRoster: false })).map((c) => c.id)).not.toContain("personnel-roster");
+  });
+
+  it("use the chosen alternative wording, and number the agency's own clauses after the library's", () => {
+    const model = addendumModel({ wordings: { "audit-rights": "third-party" }, agencyClauses: [{ title: "Retention of video", text: "The Provider keeps video for the periods the Agency sets." }] });
+    const clauses = clausesOf(model);
+    expect(clauses.find((c) => c.id === "audit-rights")).toMatchObject({ wording: "third-party" });
+    expect(clauses.find((c) => c.id === "audit-rights")!.text).toContain("the report of an independent assessor, acceptable to the Agency");
+    expect(clauses.at(-1)).toMatchObject({ id: "agency-1", number: "9.1", title: "Retention of video" });
+  });
+});
+
+describe("locked clauses", () => {
+  it("refuse another wording for a locked clause, and keep it in the document even when the form leaves it out", () => {
+    const library = loadLibrary(shipped);
+    const template = library.templates.get("cjis-addendum")!;
+    const read = readForm(library, template, { clauses: "shown", include: [], "w.cjis-security-addendum": "shortened" });
+    expect(read.errors["w.cjis-security-addendum"]).toBe("“FBI CJIS Security Addendum” is locked: it is taken whole, in its one wording.");
+    expect(read.choices.excluded).not.toContain("cjis-security-addendum");
+    expect(read.choices.excluded).toEqual(expect.arrayContaining(["separable-storage", "feature-changes", "cost"]));
+  });
+});
