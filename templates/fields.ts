@@ -10,6 +10,8 @@ export type FieldMeta = {
   hint?: string;
   input: "text" | "textarea" | "date" | "number" | "checkbox" | "select" | "lines";
   format?: "money" | "date" | "percent" | "list" | "url";
+  /** A count of something ("hour", "day"): the document writes "1 hour", "24 hours". */
+  unit?: "minute" | "hour" | "day" | "month" | "year";
   options?: Record<string, string>;
 };
 
@@ -28,6 +30,14 @@ export const field = {
       .min(min, { message: `${label} must be at least ${min.toLocaleString("en-US")}.` })
       .max(max, { message: `${label} must be at most ${max.toLocaleString("en-US")}.` })
       .meta({ label, hint, input: "number" } satisfies FieldMeta),
+  /** A whole number of minutes, hours, days, months or years, written with its unit. */
+  count: (label: string, min: number, max: number, unit: NonNullable<FieldMeta["unit"]>, hint?: string) =>
+    z
+      .number({ message: `Enter ${said(label)} as a whole number.` })
+      .int({ message: `Enter ${said(label)} as a whole number.` })
+      .min(min, { message: `${label} must be at least ${min.toLocaleString("en-US")}.` })
+      .max(max, { message: `${label} must be at most ${max.toLocaleString("en-US")}.` })
+      .meta({ label, hint, input: "number", unit } satisfies FieldMeta),
   money: (label: string, hint?: string) =>
     z
       .number({ message: `Enter ${said(label)} in whole dollars.` })

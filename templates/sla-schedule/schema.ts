@@ -22,10 +22,10 @@ export const variables = z.object({
   restoreStandardHours: hours("Standard service restored within (hours)"),
   restoreArchiveHours: hours("Archive restored within (hours)"),
   maintenanceWindow: field.text("Planned maintenance window"),
-  maintenanceNoticeDays: field.whole("Notice of planned maintenance (days)", 1, 60),
+  maintenanceNoticeDays: field.count("Notice of planned maintenance (days)", 1, 60, "day"),
   reportDay: field.whole("Monthly report due on day", 1, 28),
   creditPercent: field.whole("Service credit per missed target (% of the monthly fee)", 1, 100),
-  chronicFailureMonths: field.whole("Missed months that allow termination", 2, 12),
+  chronicFailureMonths: field.count("Missed months that allow termination", 2, 12, "month"),
 });
 
 export default { variables } satisfies TemplateModule;

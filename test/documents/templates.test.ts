@@ -4,11 +4,11 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { assemble, type Choices } from "../../app/modules/documents/assemble.server.ts";
 import { checkAll } from "../../app/modules/documents/check.server.ts";
 import { readForm } from "../../app/modules/documents/form.server.ts";
 import { loadLibrary } from "../../app/modules/documents/library.server.ts";
-import { clausesOf, type DocumentModel } from "../../app/modules/documents/model.ts";
+import { clausesOf } from "../../app/modules/documents/model.ts";
+import { addendumModel } from "../support/documents.ts";
 import { projectRoot } from "../support/server.ts";
 
 /** The template library: what `npm run templates:check` refuses, and how numbering and references behave. */
@@ -34,47 +34,6 @@ const problemsOf = (dir: string) => {
   const { library, byTemplate } = checkAll(loadLibrary(dir));
   return [...library, ...[...byTemplate.values()].flat()].map((p) => p.message);
 };
-
-export const addendumValues = {
-  agencyName: "Riverside Police Department",
-  providerName: "EvidenceCloud Inc.",
-  contractTitle: "Digital evidence storage agreement (RPD-2026-14)",
-  effectiveDate: "2027-01-01",
-  cjisPolicyVersion: "6.0",
-  cjisPolicyDate: "2024-12-27",
-  breachNoticeHours: 1,
-  legalProcessNoticeHours: 72,
-  auditIntervalMonths: 12,
-  insuranceMinimum: 5_000_000,
-  dataCategories: ["Body-worn camera video", "RMS records"],
-  storageLocations: ["United States — Virginia", "United States — Ohio"],
-  keyCustody: "provider",
-  personnelRoster: true,
-  personnelChangeHours: 24,
-  availabilityCritical: 99.99,
-  availabilityEssential: 99.9,
-  availabilityStandard: 99.5,
-  availabilityArchive: 99,
-  exportFormats: "CSV, JSON and the original media formats",
-  deletionDays: 30,
-  locationChangeNoticeDays: 45,
-  businessChangeNoticeDays: 60,
-  governingLaw: "the Commonwealth of Virginia",
-};
-
-export function addendumModel(choices: Partial<Choices> = {}, values: Record<string, unknown> = {}, final = false): DocumentModel {
-  const library = loadLibrary(shipped);
-  return assemble({
-    library,
-    template: library.templates.get("cjis-addendum")!,
-    values: { ...addendumValues, ...values },
-    choices: { excluded: [], wordings: {}, agencyClauses: [], ...choices },
-    sources: {},
-    final,
-    inputsSha256: "0".repeat(64),
-    generatedAt: new Date("2026-11-23T15:00:00Z"),
-  });
-}
 
 describe("templates:check", () => {
   it("passes the nine shipped templates and their clause library", () => {

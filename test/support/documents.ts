@@ -6,6 +6,10 @@ import { promisify } from "node:util";
 import JSZip from "jszip";
 import mammoth from "mammoth";
 import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
+import { assemble, type Choices } from "../../app/modules/documents/assemble.server.ts";
+import { loadLibrary } from "../../app/modules/documents/library.server.ts";
+import type { DocumentModel } from "../../app/modules/documents/model.ts";
+import { projectRoot } from "./server.ts";
 
 /** Reading generated files back the way a person's software would: text of a DOCX (mammoth) and of a PDF (pdf.js). */
 
@@ -71,3 +75,46 @@ export async function convertWithLibreOffice(docx: Buffer) {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** The CJIS addendum filled as a legal officer would fill it for the demo contract. */
+export const addendumValues = {
+  agencyName: "Riverside Police Department",
+  providerName: "EvidenceCloud Inc.",
+  contractTitle: "Digital evidence storage agreement (RPD-2026-14)",
+  effectiveDate: "2027-01-01",
+  cjisPolicyVersion: "6.0",
+  cjisPolicyDate: "2024-12-27",
+  breachNoticeHours: 1,
+  legalProcessNoticeHours: 72,
+  auditIntervalMonths: 12,
+  insuranceMinimum: 5_000_000,
+  dataCategories: ["Body-worn camera video", "RMS records"],
+  storageLocations: ["United States — Virginia", "United States — Ohio"],
+  keyCustody: "provider",
+  personnelRoster: true,
+  personnelChangeHours: 24,
+  availabilityCritical: 99.99,
+  availabilityEssential: 99.9,
+  availabilityStandard: 99.5,
+  availabilityArchive: 99,
+  exportFormats: "CSV, JSON and the original media formats",
+  deletionDays: 30,
+  locationChangeNoticeDays: 45,
+  businessChangeNoticeDays: 60,
+  governingLaw: "the Commonwealth of Virginia",
+};
+
+export function addendumModel(choices: Partial<Choices> = {}, values: Record<string, unknown> = {}, final = false): DocumentModel {
+  const library = loadLibrary(path.join(projectRoot, "templates"));
+  return assemble({
+    library,
+    template: library.templates.get("cjis-addendum")!,
+    values: { ...addendumValues, ...values },
+    choices: { excluded: [], wordings: {}, agencyClauses: [], ...choices },
+    sources: {},
+    final,
+    inputsSha256: "0".repeat(64),
+    generatedAt: new Date("2026-11-23T15:00:00Z"),
+  });
+}
+

@@ -47,6 +47,7 @@ export function formatValue(meta: FieldMeta, value: unknown): string {
     case "list":
       return listFormat.format((value as string[]).map(String));
   }
+  if (meta.unit && typeof value === "number") return `${value.toLocaleString("en-US")} ${value === 1 ? meta.unit : `${meta.unit}s`}`;
   if (typeof value === "boolean") return value ? "yes" : "no";
   if (typeof value === "number") return value.toLocaleString("en-US");
   return String(value);

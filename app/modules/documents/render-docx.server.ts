@@ -37,7 +37,7 @@ const BULLETS = "custody-bullets";
 const bookmarkOf = (clauseId: string) => `c_${clauseId.replace(/[^A-Za-z0-9_]/g, "_")}`.slice(0, 40);
 
 function runs(inlines: Inline[]): ParagraphChild[] {
-  return inlines.map((i) => {
+  return inlines.flatMap((i): ParagraphChild | ParagraphChild[] => {
     switch (i.t) {
       case "text":
         return new TextRun({ text: i.text, bold: i.strong, italics: i.em });
@@ -49,7 +49,7 @@ function runs(inlines: Inline[]): ParagraphChild[] {
         return new TextRun({ text: i.text });
       case "ref":
         // "section " + a REF field Word can update after redlining; its cached value is our number.
-        return new TextRun({ children: ["section ", new SimpleField(`REF ${bookmarkOf(i.target)} \\r \\h`, i.text.replace(/^section /, ""))] });
+        return [new TextRun("section "), new SimpleField(`REF ${bookmarkOf(i.target)} \\r \\h`, i.text.replace(/^section /, ""))];
       case "link":
         return new ExternalHyperlink({ link: i.href, children: [new TextRun({ text: i.text, style: "Hyperlink" })] });
     }

@@ -26,6 +26,7 @@ const INK = "#1b1b1b";
 const MUTED = "#565c65";
 const MARGIN = 72;
 const BODY = 10;
+const TABLE_SIZE = 8.5;
 
 export type PdfOptions = {
   /** The page count the footers give, when these pages open a longer document (the audit binder). */
@@ -214,10 +215,12 @@ class Writer {
       doc.moveDown(0.8);
       return;
     }
-    doc.font("regular").fontSize(8.5).fillColor(INK);
+    doc.font("regular").fontSize(TABLE_SIZE).fillColor(INK);
+    const widths = this.columnWidths(b);
     doc.table({
       position: { x: MARGIN, y: doc.y },
       maxWidth: this.width,
+      columnStyles: (i: number) => ({ width: widths[i] }),
       structParent: parent,
       defaultStyle: { border: 0.5, borderColor: "#a9aeb1", padding: 3 },
       rowStyles: (i: number) => (i === 0 ? { type: "TH", scope: "column", font: { src: FONTS.bold }, backgroundColor: "#e7ecf2" } : {}),
@@ -225,6 +228,29 @@ class Writer {
     });
     doc.x = MARGIN;
     doc.moveDown(0.8);
+  }
+
+  /**
+   * Column widths that keep words whole where they can: each column at least as
+   * wide as its longest word (a hash or a long file name takes at most a fifth of the page and
+   * wraps), the rest shared in proportion to how much text each column holds.
+   */
+  private columnWidths(b: TableBlock) {
+    const doc = this.doc;
+    const padding = 7;
+    const measure = (text: string, font: "regular" | "bold") => {
+      doc.font(font).fontSize(TABLE_SIZE);
+      return { longest: Math.max(0, ...text.split(/\s+/).map((w) => doc.widthOfString(w))), total: doc.widthOfString(text) };
+    };
+    const columns = b.columns.map((heading, i) => {
+      const cells = [measure(heading, "bold"), ...b.rows.map((r) => measure(r[i] ?? "", "regular"))];
+      return { min: Math.min(this.width * 0.2, Math.max(...cells.map((c) => c.longest)) + padding), text: cells.reduce((n, c) => n + c.total, 0) / cells.length };
+    });
+    const minimum = columns.reduce((n, c) => n + c.min, 0);
+    if (minimum >= this.width) return columns.map((c) => (c.min * this.width) / minimum);
+    const spare = this.width - minimum;
+    const weight = columns.reduce((n, c) => n + c.text, 0) || 1;
+    return columns.map((c) => c.min + (spare * c.text) / weight);
   }
 
   private chart(parent: Struct, b: ChartBlock) {

@@ -68,7 +68,8 @@ export const addendumSource: TemplateSource = {
 
 /** The targets table of the service-level schedule, from the values on the form. */
 function targetsTable(v: Record<string, unknown>): TableBlock {
-  const row = (tier: string, examples: string, key: string, respond: string, restore: string) => [tier, examples, `${Number(v[key]).toLocaleString("en-US", { maximumFractionDigits: 3 })}%`, `${v[respond]} minutes`, `${v[restore]} hours`];
+  const count = (n: unknown, unit: string) => `${Number(n).toLocaleString("en-US")} ${Number(n) === 1 ? unit : `${unit}s`}`;
+  const row = (tier: string, examples: string, key: string, respond: string, restore: string) => [tier, examples, `${Number(v[key]).toLocaleString("en-US", { maximumFractionDigits: 3 })}%`, count(v[respond], "minute"), count(v[restore], "hour")];
   return {
     t: "table",
     caption: "Table 1. Service-level targets by criticality",

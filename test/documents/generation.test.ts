@@ -1,0 +1,273 @@
+import { createHash } from "node:crypto";
+import canonicalize from "canonicalize";
+import { and, count, eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AppContext } from "../../app/context.ts";
+import { type ProvisionedAccount, seedDemo } from "../../app/modules/access/demo.server.ts";
+import { listContracts } from "../../app/modules/contracts/contracts.server.ts";
+import { generationForm, getGeneration } from "../../app/modules/documents/generations.server.ts";
+import { listTemplates } from "../../app/modules/documents/templates.server.ts";
+import { loader as documentLoader } from "../../app/routes/documents.document.tsx";
+import { loader as downloadLoader } from "../../app/routes/documents.download.tsx";
+import { action as generateAction, loader as formLoader } from "../../app/routes/documents.new.tsx";
+import type { DatabaseHandle } from "../../db/client.ts";
+import { catalogData } from "../../db/catalog/index.ts";
+import { loadCatalog } from "../../db/catalog/load.ts";
+import { auditEvents } from "../../db/schema/audit.ts";
+import { contractTerms } from "../../db/schema/contracts.ts";
+import { documentGenerations, documentOutputs } from "../../db/schema/documents.ts";
+import { appContext, signIn, testSecrets } from "../support/accounts.ts";
+import { as } from "../support/contracts.ts";
+import { createTestDatabase } from "../support/database.ts";
+import { docxText, expectInOrder, pdfPages } from "../support/documents.ts";
+import { thrownStatus } from "../support/routes.ts";
+
+/**
+ * Generating documents from the demo installation's records: legal staff and a
+ * CJIS officer of Riverside PD, EvidenceCloud's contract, its evidence and roster.
+ */
+
+let handle: DatabaseHandle;
+let context: AppContext;
+const clock = { now: new Date("2026-11-23T15:00:00.000Z") };
+let legal: ProvisionedAccount;
+let officer: ProvisionedAccount;
+let auditor: ProvisionedAccount;
+let stranger: ProvisionedAccount;
+const cookies = new Map<string, string>();
+let contractId: string;
+let vendorId: string;
+
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  await loadCatalog(handle.db, catalogData);
+  context = appContext(handle.db, clock);
+  const accounts = await seedDemo(handle.db, testSecrets, clock.now, context.blobs);
+  const find = (role: string, org: string) => accounts.find((a) => a.role === role && a.organisation === org)!;
+  legal = find("legal", "Riverside Police Department");
+  officer = find("cjis-officer", "Riverside Police Department");
+  auditor = find("auditor", "Riverside Police Department");
+  stranger = find("cjis-officer", "Harbor City Police Department");
+  for (const a of [legal, officer, auditor, stranger]) cookies.set(a.email, (await signIn(handle.db, a, clock.now)).cookie);
+  const contracts = await as(handle.db, legal, clock.now, (ctx) => listContracts(ctx));
+  const evidenceContract = contracts.find((c) => c.vendorName === "EvidenceCloud Inc." && c.stage === "signed")!;
+  contractId = evidenceContract.id;
+  vendorId = evidenceContract.vendorId;
+}, 60_000);
+afterAll(async () => {
+  await handle?.close();
+});
+
+const request = (account: ProvisionedAccount, path: string, form?: Record<string, string | string[]>) => {
+  const headers = new Headers({ Cookie: cookies.get(account.email)! });
+  let body: FormData | undefined;
+  if (form) {
+    body = new FormData();
+    for (const [k, v] of Object.entries(form)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
+  }
+  return new Request(`http://localhost${path}`, { method: form ? "POST" : "GET", headers, body });
+};
+
+/** The form as the page shows it, filled with what the record gives, plus what a person types. */
+async function formFor(account: ProvisionedAccount, templateId: string, subject: string, typed: Record<string, string> = {}) {
+  const page = await as(handle.db, account, clock.now, (ctx) => generationForm(ctx, templateId, subject, { publicUrl: context.publicUrl }));
+  expect(page.form, `the ${templateId} form`).not.toBeNull();
+  const form: Record<string, string | string[]> = { subject, clauses: "shown", include: page.form!.clauses.filter((c) => c.optional && c.included).map((c) => c.id) };
+  for (const f of page.form!.fields) {
+    if (f.input === "checkbox") {
+      if (f.checked) form[`v.${f.name}`] = "on";
+    } else form[`v.${f.name}`] = f.value;
+  }
+  for (const [k, v] of Object.entries(typed)) form[k] = v;
+  return form;
+}
+
+async function generate(account: ProvisionedAccount, templateId: string, form: Record<string, string | string[]>) {
+  const response = await generateAction({ request: request(account, `/documents/new/${templateId}`, form), params: { templateId }, context } as never);
+  return response as Response | { data: { errors: Record<string, string> }; init: { status: number } };
+}
+
+async function generated(account: ProvisionedAccount, templateId: string, form: Record<string, string | string[]>) {
+  const response = await generate(account, templateId, form);
+  if (!(response instanceof Response)) throw new Error(`not generated: ${JSON.stringify(response.data.errors)}`);
+  expect(response.status).toBe(302);
+  return response.headers.get("Location")!.split("/")[2]!.split("?")[0]!;
+}
+
+async function downloaded(account: ProvisionedAccount, id: string, format: "docx" | "pdf") {
+  const response = (await downloadLoader({ request: request(account, `/documents/${id}/download/${format}`), params: { generationId: id, format }, context } as never)) as Response;
+  expect(response.status).toBe(200);
+  return Buffer.from(await response.arrayBuffer());
+}
+
+const generationCount = async () => (await handle.db.select({ n: count() }).from(documentGenerations))[0]!.n;
+
+describe("the CJIS addendum, generated by legal staff", () => {
+  let firstId: string;
+
+  it("starts from the contract's record, and stores a record of the generation whose files hold every value and every clause heading in order", async () => {
+    const form = await formFor(legal, "cjis-addendum", contractId, { "v.governingLaw": "the Commonwealth of Virginia", "v.cjisPolicyDate": "2024-12-27" });
+    expect(form["v.agencyName"]).toBe("Riverside Police Department");
+    expect(form["v.providerName"]).toBe("EvidenceCloud Inc.");
+    expect(form["v.breachNoticeHours"]).toBe("1");
+    firstId = await generated(legal, "cjis-addendum", form);
+
+    const [row] = await handle.db.select().from(documentGenerations).where(eq(documentGenerations.id, firstId));
+    expect(row).toMatchObject({ templateId: "cjis-addendum", templateVersion: "1.0.0", contractId, vendorId, final: false, generatedBy: legal.personId });
+    expect(row!.inputsSha256).toBe(createHash("sha256").update(canonicalize(row!.inputs)!).digest("hex"));
+
+    const docx = await downloaded(legal, firstId, "docx");
+    const pdf = await downloaded(legal, firstId, "pdf");
+    const outputs = await handle.db.select().from(documentOutputs).where(eq(documentOutputs.generationId, firstId));
+    expect(Object.fromEntries(outputs.map((o) => [o.format, o.sha256]))).toEqual({
+      docx: createHash("sha256").update(docx).digest("hex"),
+      pdf: createHash("sha256").update(pdf).digest("hex"),
+    });
+    const values = ["Riverside Police Department", "EvidenceCloud Inc.", "the Commonwealth of Virginia", "within 1 hour of discovering", "version 6.0 dated December 27, 2024"];
+    const headings = ["Agency Data and Criminal Justice Information", "CJIS Security Policy incorporated", "FBI CJIS Security Addendum", "Ownership of Agency Data", "No Data Mining", "Notice of Security Incidents", "Audit", "Portability", "Successors and assignees", "Remedies", "Governing law"];
+    for (const text of [await docxText(docx), (await pdfPages(pdf)).join(" ")]) {
+      for (const v of values) expect(text).toContain(v);
+      expect(expectInOrder(text, headings)).toEqual([]);
+    }
+
+    // Each download is an audit event naming the file and its hash.
+    const downloads = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.action, "document.download"), eq(auditEvents.objectId, firstId)));
+    expect(downloads.map((e) => (e.details as { format: string }).format).sort()).toEqual(["docx", "pdf"]);
+    const made = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.action, "document.generate"), eq(auditEvents.objectId, firstId)));
+    expect(made).toHaveLength(1);
+    expect((made[0]!.details as { inputsSha256: string }).inputsSha256).toBe(row!.inputsSha256);
+  });
+
+  it("shows a missing or invalid value next to its field and stores nothing", async () => {
+    const before = await generationCount();
+    const form = await formFor(legal, "cjis-addendum", contractId, { "v.governingLaw": "", "v.breachNoticeHours": "soon", "v.availabilityCritical": "101", "v.effectiveDate": "2027-02-30", "w.audit-rights": "whatever" });
+    const response = await generate(legal, "cjis-addendum", form);
+    expect(response).not.toBeInstanceOf(Response);
+    const { data, init } = response as { data: { errors: Record<string, string> }; init: { status: number } };
+    expect(init.status).toBe(400);
+    expect(data.errors).toMatchObject({
+      "v.governingLaw": "Enter governing law.",
+      "v.breachNoticeHours": "Enter security incident notice (hours) as a whole number.",
+      "v.availabilityCritical": "Availability of critical services (%) cannot exceed 100%.",
+      "v.effectiveDate": "Enter effective date as a date.",
+      "w.audit-rights": "Choose one of the wordings the library offers for “Audit”.",
+    });
+    expect(await generationCount()).toBe(before);
+  });
+
+  it("regenerated after the contract changed, shows what changed clause by clause", async () => {
+    await handle.db.update(contractTerms).set({ breachNoticeHours: 4 }).where(eq(contractTerms.contractId, contractId));
+    const page = await as(handle.db, legal, clock.now, (ctx) => generationForm(ctx, "cjis-addendum", contractId, { publicUrl: context.publicUrl }, firstId));
+    expect(page.form!.fields.find((f) => f.name === "breachNoticeHours")!.value).toBe("4");
+    expect(page.form!.fields.find((f) => f.name === "governingLaw")!.value).toBe("the Commonwealth of Virginia");
+    const form = await formFor(legal, "cjis-addendum", contractId, { "v.governingLaw": "the Commonwealth of Virginia", "v.cjisPolicyDate": "2024-12-27", "w.audit-rights": "third-party" });
+    form.include = ["feature-changes", "cost"];
+    const secondId = await generated(legal, "cjis-addendum", form);
+
+    const view = await as(handle.db, legal, clock.now, (ctx) => getGeneration(ctx, secondId));
+    expect(view.previous?.id).toBeDefined();
+    const byId = new Map(view.diff!.changes.map((c) => [c.id, c]));
+    expect(byId.get("incident-notice")).toMatchObject({ status: "changed" });
+    expect(byId.get("incident-notice")!.words.filter((w) => w.change === "added").map((w) => w.text.trim())).toContain("4 hours");
+    expect(byId.get("incident-notice")!.words.filter((w) => w.change === "removed").map((w) => w.text.trim())).toContain("1 hour");
+    expect(byId.get("audit-rights")).toMatchObject({ status: "changed", before: { wording: "inspection" }, after: { wording: "third-party" } });
+    expect(byId.get("separable-storage")).toMatchObject({ status: "removed" });
+    expect(byId.get("no-data-mining")).toMatchObject({ status: "renumbered", before: { number: "3.4" }, after: { number: "3.3" } });
+    expect(byId.get("data-ownership")).toMatchObject({ status: "unchanged" });
+
+    const page2 = (await documentLoader({ request: request(legal, `/documents/${secondId}`), params: { generationId: secondId }, context } as never)) as { diff: unknown };
+    expect(page2.diff).not.toBeNull();
+  });
+
+  it("refuses to alter the locked Security Addendum clause, and keeps it when the form leaves it out", async () => {
+    const form = await formFor(legal, "cjis-addendum", contractId, { "v.governingLaw": "Virginia", "w.cjis-security-addendum": "summary" });
+    const refused = await generate(legal, "cjis-addendum", form);
+    expect((refused as { data: { errors: Record<string, string> } }).data.errors["w.cjis-security-addendum"]).toContain("is locked");
+    delete form["w.cjis-security-addendum"];
+    form.include = [];
+    const id = await generated(legal, "cjis-addendum", form);
+    const view = await as(handle.db, legal, clock.now, (ctx) => getGeneration(ctx, id));
+    const ids = view.generation.model.blocks.filter((b) => b.t === "clause").map((b) => (b as { id: string }).id);
+    expect(ids).toContain("cjis-security-addendum");
+    expect(ids).not.toContain("separable-storage");
+  });
+
+  it("cannot be seen or downloaded by another agency", async () => {
+    const [any] = await handle.db.select({ id: documentGenerations.id }).from(documentGenerations).limit(1);
+    expect((await thrownStatus(documentLoader({ request: request(stranger, `/documents/${any!.id}`), params: { generationId: any!.id }, context } as never))).status).toBe(404);
+    expect((await thrownStatus(downloadLoader({ request: request(stranger, `/documents/${any!.id}/download/pdf`), params: { generationId: any!.id, format: "pdf" }, context } as never))).status).toBe(404);
+    // An auditor of the agency reads and downloads, but may not generate.
+    expect((await downloaded(auditor, any!.id, "pdf")).subarray(0, 5).toString()).toBe("%PDF-");
+    expect((await thrownStatus(formLoader({ request: request(auditor, "/documents/new/cjis-addendum"), params: { templateId: "cjis-addendum" }, context } as never))).status).toBe(403);
+  });
+
+  it("the database refuses to change or delete a generation or its files", async () => {
+    const refusal = (query: Promise<unknown>) => query.then(() => "allowed", (error: { cause?: { message?: string }; message: string }) => error.cause?.message ?? error.message);
+    expect(await refusal(handle.db.execute(sql`update document_generations set final = true`))).toContain("cannot be changed or deleted");
+    expect(await refusal(handle.db.execute(sql`delete from document_outputs`))).toContain("cannot be changed or deleted");
+  });
+});
+
+describe("the documents a CJIS officer produces for an audit", () => {
+  it("offers legal staff only the documents whose data they may read", async () => {
+    const forLegal = await as(handle.db, legal, clock.now, async (ctx) => listTemplates(ctx).map((t) => t.id));
+    expect(forLegal.sort()).toEqual(["cjis-addendum", "gap-memo", "sla-schedule", "tco-worksheet"]);
+    const forOfficer = await as(handle.db, officer, clock.now, async (ctx) => listTemplates(ctx).map((t) => t.id));
+    expect(forOfficer).toHaveLength(9);
+    expect((await thrownStatus(formLoader({ request: request(legal, "/documents/new/audit-binder"), params: { templateId: "audit-binder" }, context } as never))).status).toBe(404);
+  });
+
+  const cases: { template: string; subject: () => string; typed?: Record<string, string>; expect: string[]; formats: ("docx" | "pdf")[] }[] = [
+    { template: "sla-schedule", subject: () => contractId, expect: ["Service-Level Schedule", "Table 1. Service-level targets by criticality", "Critical", "99.95%", "15 minutes", "1 hour", "Essential", "Service credits"], formats: ["docx", "pdf"] },
+    { template: "compliance-report", subject: () => contractId, expect: ["Vendor Compliance Report", "Coverage by framework", "Coverage matrix", "IACP principle 1", "Evidence status", "FIPS 140-3 validation certificate", "Accepted"], formats: ["docx", "pdf"] },
+    { template: "gap-memo", subject: () => contractId, expect: ["Gap Analysis Memo", "Requirements the contract does not yet meet", "Proposed wording"], formats: ["docx", "pdf"] },
+    { template: "evidence-request-letter", subject: () => vendorId, typed: { "v.recipient": "Casey Duncan" }, expect: ["Request for Compliance Evidence", "Dear Casey Duncan", "What is due", "Cyber-liability insurance certificate", "2026-12-14", "http://custody.test/portal", "Do not send documents by"], formats: ["docx", "pdf"] },
+    { template: "roster-certification", subject: () => vendorId, expect: ["Vendor Personnel Roster Certification", "Fingerprint check", "Security Addendum signed", "I certify"], formats: ["docx", "pdf"] },
+    { template: "access-governance-report", subject: () => officer.organisationId, expect: ["Access Governance Report", "Access list", "Sam Okafor", "Stale and expiring accounts", "Deprovisioning records", "Access reviews"], formats: ["docx", "pdf"] },
+    {
+      template: "tco-worksheet",
+      subject: () => officer.organisationId,
+      typed: { "v.systemName": "Body-worn camera video storage", "v.cloudSetup": "40000", "v.cloudAnnual": "120000", "v.cloudComplianceAnnual": "15000", "v.onPremCapital": "650000", "v.onPremAnnualUpkeep": "60000", "v.onPremStaffAnnual": "90000", "v.onPremComplianceAnnual": "25000", "v.onPremRefreshCost": "300000" },
+      expect: ["Total Cost of Ownership Worksheet", "Body-worn camera video storage", "over 7 years", "refreshed every 5 years", "Total over 7 years", "Cloud costs", "Cumulative cost by year", "Cost by year"],
+      formats: ["docx", "pdf"],
+    },
+  ];
+
+  for (const c of cases) {
+    it(`generates the ${c.template} from the demo records, in ${c.formats.join(" and ")}`, async () => {
+      const id = await generated(officer, c.template, await formFor(officer, c.template, c.subject(), c.typed));
+      for (const format of c.formats) {
+        const bytes = await downloaded(officer, id, format);
+        const text = format === "pdf" ? (await pdfPages(bytes)).join(" ") : await docxText(bytes);
+        expect(expectInOrder(text, c.expect), `${c.template} as ${format}`).toEqual([]);
+      }
+    }, 30_000);
+  }
+
+  it("works out the TCO from the figures entered: year by year and in total", async () => {
+    const [row] = await handle.db.select().from(documentGenerations).where(eq(documentGenerations.templateId, "tco-worksheet"));
+    const tables = (row!.inputs as { sources: Record<string, { rows: string[][] }> }).sources;
+    // Cloud: 40,000 + 7 years of 135,000 rising 3% a year; on-premises: 650,000 + 175,000 rising 3% + one refresh of 300,000 in year 6.
+    // Each year is rounded to the dollar, and the totals add up the years as the table shows them.
+    const rising = (base: number) => Array.from({ length: 7 }, (_, i) => Math.round(base * 1.03 ** i + (i === 0 ? 40_000 : 0))).reduce((a, b) => a + b, 0);
+    const usd = (n: number) => `$${Math.round(n).toLocaleString("en-US")}`;
+    expect(tables.totals!.rows[0]).toEqual(["Cloud", usd(rising(135_000))]);
+    expect(tables.yearly!.rows).toHaveLength(7);
+    expect(tables.yearly!.rows[5]![2]).toBe(usd(300_000 + 175_000 * 1.03 ** 5));
+  });
+
+  it("assembles the audit binder: cover, contents and register, then each accepted PDF stamped with its SHA-256 and acceptance date", async () => {
+    const id = await generated(officer, "audit-binder", await formFor(officer, "audit-binder", vendorId));
+    const outputs = await handle.db.select().from(documentOutputs).where(eq(documentOutputs.generationId, id));
+    expect(outputs.map((o) => o.format)).toEqual(["pdf"]);
+    const pages = await pdfPages(await downloaded(officer, id, "pdf"));
+    const front = pages.findIndex((p) => p.includes("EvidenceCloud Inc.") && p.includes("Cryptographic module validation"));
+    expect(front).toBeGreaterThan(0);
+    const [file] = await handle.db.execute<{ sha256: string }>(sql`select f.sha256 from evidence_files f join evidence_versions v on v.id = f.version_id where v.status = 'accepted'`).then((r: unknown) => ((r as { rows?: { sha256: string }[] }).rows ?? (r as { sha256: string }[])));
+    expect(pages[front]).toContain(`Exhibit 1 - accepted 2026-11-23 - SHA-256 ${file!.sha256}`);
+    expect(pages[front]).toContain(`Binder page ${front + 1} of ${pages.length}`);
+    expect(expectInOrder(pages.slice(0, front).join(" "), ["Audit Binder", "Contents", "Evidence register", "1", `Exhibit 1: FIPS 140-3 validation certificate`, String(front + 1), "Evidence register", "FIPS 140-3 validation certificate", "2026-11-23"])).toEqual([]);
+    // The register's hash column wraps the 64 hex digits over lines; unwrapped, it is the file's SHA-256.
+    expect(pages.slice(0, front).join("").replace(/\s+/g, "")).toContain(file!.sha256);
+  }, 30_000);
+});
