@@ -75,13 +75,12 @@ export function DocumentForm(props: Props) {
             return (
               <div key={c.id} className="border-bottom-1px border-base-lighter padding-y-1">
                 {c.optional ? (
-                  <Checkbox name="include" label={c.title} checked={included} description={`Optional. Addresses ${c.requirements.join(", ") || "general terms"}.`} />
+                  <Checkbox name="include" value={c.id} label={c.title} checked={included} description={`Optional. Addresses ${c.requirements.join(", ") || "general terms"}.`} />
                 ) : (
                   <p className="margin-y-1">
                     <strong>{c.title}</strong> <span className="usa-tag">{c.locked ? "Locked: taken whole" : "Required"}</span>
                   </p>
                 )}
-                {c.optional ? <input type="hidden" name="optional" value={c.id} /> : null}
                 {c.wordings.length > 1 ? (
                   <ChoiceGroup type="radio" name={`w.${c.id}`} legend={`Wording of “${c.title}”`} error={errors[`w.${c.id}`]} options={c.wordings.map((w) => ({ value: w.name, label: w.label }))} checked={[posted(`w.${c.id}`) ?? c.wording]} />
                 ) : errors[`w.${c.id}`] ? (

@@ -75,11 +75,12 @@ export function ChoiceGroup({
   );
 }
 
-export function Checkbox({ name, label, checked, description }: { name: string; label: string; checked: boolean; description?: string }) {
-  const id = `field-${name}`;
+/** One checkbox; several sharing a name each need their own value (and so their own id). */
+export function Checkbox({ name, label, checked, description, value }: { name: string; label: string; checked: boolean; description?: string; value?: string }) {
+  const id = value ? `field-${name}-${value}` : `field-${name}`;
   return (
     <div className="usa-checkbox margin-y-2">
-      <input className="usa-checkbox__input" id={id} type="checkbox" name={name} defaultChecked={checked} />
+      <input className="usa-checkbox__input" id={id} type="checkbox" name={name} value={value} defaultChecked={checked} />
       <label className="usa-checkbox__label" htmlFor={id}>
         {label}
         {description ? <span className="usa-checkbox__label-description">{description}</span> : null}

@@ -22,7 +22,7 @@ export async function loader(args: Route.LoaderArgs) {
 
 export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, permission);
-  const form = formRecord(await args.request.formData(), ["include", "optional", "agencyTitle", "agencyText"]);
+  const form = formRecord(await args.request.formData(), ["include", "agencyTitle", "agencyText"]);
   try {
     const created = await auth.run((ctx) => generateDocument(ctx, args.context.blobs, args.params.templateId, String(form.subject ?? ""), form, { publicUrl: args.context.publicUrl }));
     return redirect(`${documentPaths.document(created.id)}?generated=1`);

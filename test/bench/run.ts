@@ -25,6 +25,7 @@ import { queryRows } from "../../db/client.ts";
 import { demoAccount, signInOverHttp } from "../support/demo.ts";
 import { BENCH_DATA_DIR, benchSeeded, seedBench } from "./seed.ts";
 import { freePort, projectRoot, startServer, tempDataDir } from "../support/server.ts";
+import { benchDocuments } from "./documents.ts";
 import { benchEvidence } from "./evidence.ts";
 import { CONNECTIONS, DURATION_SECONDS, latency, median, percentile } from "./measure.ts";
 
@@ -58,7 +59,7 @@ async function coldStart(): Promise<number> {
   }
 }
 
-/** BENCH_ONLY=basics runs sections 1–3 only, scale section 4, evidence section 5. */
+/** BENCH_ONLY=basics runs sections 1–3 only, scale section 4, evidence section 5, documents section 6. */
 const only = process.env.BENCH_ONLY;
 if (!only || only === "basics") {
   const starts: number[] = [];
@@ -207,3 +208,6 @@ if (!only || only === "scale") {
 
 // 5. Evidence.
 if (!only || only === "evidence") await benchEvidence();
+
+// 6. Documents.
+if (!only || only === "documents") await benchDocuments();

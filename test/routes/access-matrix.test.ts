@@ -28,6 +28,7 @@ import {
 import { sealUpload } from "../../app/modules/evidence/sealed-files.server.ts";
 import { noticeAgencies, notices } from "../../db/schema/notices.ts";
 import { rosterChanges, rosterFiles } from "../../db/schema/roster.ts";
+import { documentGenerations, documentOutputs } from "../../db/schema/documents.ts";
 import { createContract } from "../../app/modules/contracts/contracts.server.ts";
 import { getMatrix } from "../../app/modules/contracts/coverage.server.ts";
 import { registerVendor } from "../../app/modules/vendors/vendors.server.ts";
@@ -95,6 +96,8 @@ let evidenceByTenant: Record<string, { itemId: string; fileId: string }>;
 /** Notices and roster records: vendor V's, concerning agency A (which contracts with V), and vendor W's, concerning agency B only. */
 let noticesByTenant: Record<string, string>;
 let rosterByTenant: Record<string, { changeId: string; rosterFileId: string }>;
+/** Generated documents: agency A's own, and agency B's. */
+let generationsByTenant: Record<string, string>;
 
 beforeAll(async () => {
   for (const r of routes)
@@ -365,6 +368,37 @@ beforeAll(async () => {
     own: await roster(vendorV),
     "other-agency": await roster(vendorWRecord),
   };
+  // A generated document of agency A's and one of agency B's, each with its sealed PDF.
+  const generation = async (agencyId: string) => {
+    const bytes = pdfBytes(agencyId);
+    const spoolPath = path.join(context.blobs.spoolDir, `${agencyId}.generated.part`);
+    await writeFile(spoolPath, bytes);
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    const sealed = await sealUpload(context.blobs, testSecrets, { spoolPath, filename: "tco.pdf", size: bytes.length, sha256, declaredType: "application/pdf" });
+    const [g] = await handle.db
+      .insert(documentGenerations)
+      .values({
+        agencyId,
+        templateId: "tco-worksheet",
+        templateVersion: "1.0.0",
+        templateTitle: "Total cost of ownership worksheet",
+        kind: "report",
+        subjectType: "agency",
+        subjectLabel: "Agency",
+        inputs: {},
+        inputsSha256: sha256,
+        model: { templateId: "tco-worksheet", templateVersion: "1.0.0", kind: "report", title: "TCO", subtitle: "", language: "en-US", final: true, inputsSha256: sha256, generatedAt: clock.now.toISOString(), blocks: [] },
+        final: true,
+        generatedAt: clock.now,
+      })
+      .returning();
+    await handle.db.insert(documentOutputs).values({ generationId: g!.id, format: "pdf", filename: "tco.pdf", mediaType: "application/pdf", sizeBytes: bytes.length, sha256, ...sealed });
+    return g!.id;
+  };
+  generationsByTenant = {
+    own: await generation(orgs.agencyA.id),
+    "other-agency": await generation(orgs.agencyB.id),
+  };
   const matrix = await as(handle.db, buyerA, clock.now, (ctx) =>
     getMatrix(ctx, contractsByTenant.own!.contractId),
   );
@@ -392,6 +426,8 @@ function fill(path: string, role: Role, tenant: Tenant) {
             ? (evidenceByTenant[tenant] ?? evidenceByTenant.own!)[name]
             : name === "noticeId"
               ? (noticesByTenant[tenant] ?? noticesByTenant.own!)
+              : name === "generationId"
+                ? (generationsByTenant[tenant] ?? generationsByTenant.own!)
               : name === "changeId" || name === "rosterFileId"
                 ? (rosterByTenant[tenant] ?? rosterByTenant.own!)[name]
                 : name === "vendorId"
@@ -409,6 +445,8 @@ function fill(path: string, role: Role, tenant: Tenant) {
                               code: "AC-7",
                               report: "access-list",
                               token: "not-a-real-token",
+                              templateId: "cjis-addendum",
+                              format: "pdf",
                             } as Record<string, string>
                           )[name]!;
       params[name] = value;
@@ -423,7 +461,7 @@ const objectRoutes = (path: string) =>
   /:(personId|reviewId|contractId)/.test(path);
 /** Routes that show a notice or a roster record: the agency's or vendor's own, or another's. */
 const recordRoutes = (path: string) =>
-  /:(noticeId|changeId|rosterFileId)/.test(path);
+  /:(noticeId|changeId|rosterFileId|generationId)/.test(path);
 const tenantsOf = (path: string) =>
   /:(contractId|itemId)/.test(path)
     ? contractTenants

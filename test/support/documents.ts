@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -21,8 +22,10 @@ export async function docxPart(bytes: Buffer, part: string) {
   return (await JSZip.loadAsync(bytes)).file(part)?.async("string") ?? null;
 }
 
+const standardFontDataUrl = `${path.join(path.dirname(createRequire(import.meta.url).resolve("pdfjs-dist/package.json")), "standard_fonts")}/`;
+
 export async function openPdf(bytes: Buffer) {
-  return getDocument({ data: new Uint8Array(bytes), disableFontFace: true, useSystemFonts: false }).promise;
+  return getDocument({ data: new Uint8Array(bytes), disableFontFace: true, useSystemFonts: false, standardFontDataUrl }).promise;
 }
 
 /** The text of each page, words joined by single spaces. */
@@ -104,8 +107,12 @@ export const addendumValues = {
   governingLaw: "the Commonwealth of Virginia",
 };
 
+let shippedLibrary: ReturnType<typeof loadLibrary> | null = null;
+
 export function addendumModel(choices: Partial<Choices> = {}, values: Record<string, unknown> = {}, final = false): DocumentModel {
-  const library = loadLibrary(path.join(projectRoot, "templates"));
+  // Read once, as the server does: the shipped templates do not change while tests run.
+  shippedLibrary ??= loadLibrary(path.join(projectRoot, "templates"));
+  const library = shippedLibrary;
   return assemble({
     library,
     template: library.templates.get("cjis-addendum")!,

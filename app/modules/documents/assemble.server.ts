@@ -50,7 +50,8 @@ export function formatValue(meta: FieldMeta, value: unknown): string {
   if (meta.unit && typeof value === "number") return `${value.toLocaleString("en-US")} ${value === 1 ? meta.unit : `${meta.unit}s`}`;
   if (typeof value === "boolean") return value ? "yes" : "no";
   if (typeof value === "number") return value.toLocaleString("en-US");
-  return String(value);
+  // A value sits inside a sentence: line breaks (an address typed on several lines) become spaces.
+  return String(value).replace(/\s*\n\s*/g, ", ").replace(/[ \t]+/g, " ");
 }
 
 const letters = (n: number) => `(${String.fromCharCode(97 + (n % 26))}${n >= 26 ? String(Math.floor(n / 26)) : ""})`;

@@ -33,17 +33,24 @@ function contentsWithPages(model: DocumentModel, registerPage: number, exhibitPa
   return { ...model, blocks: model.blocks.map((b) => (b.t === "table" && b.caption === "Contents" ? ({ ...b, rows } satisfies TableBlock) : b)) };
 }
 
-export async function renderBinder(ctx: ModuleContext, blobs: BlobStore, model: DocumentModel, attachments: Attachment[]) {
-  // The page count of each exhibit, read once; an unreadable file becomes one explanatory page.
-  const loaded: (PDFDocument | string)[] = [];
-  for (const a of attachments) {
-    try {
-      loaded.push(await PDFDocument.load(await bytesOf(await openSealed(blobs, ctx.secrets, a.sealed)), { updateMetadata: false }));
-    } catch (error) {
-      loaded.push(error instanceof Error && /encrypt/i.test(error.message) ? "the file is password-protected" : "the file could not be read as a PDF");
-    }
+/** An exhibit opened from the store, or why it cannot be. */
+async function openExhibit(ctx: ModuleContext, blobs: BlobStore, a: Attachment): Promise<PDFDocument | string> {
+  try {
+    return await PDFDocument.load(await bytesOf(await openSealed(blobs, ctx.secrets, a.sealed)), { updateMetadata: false });
+  } catch (error) {
+    return error instanceof Error && /encrypt/i.test(error.message) ? "the file is password-protected" : "the file could not be read as a PDF";
   }
-  const pagesOf = (d: PDFDocument | string) => (typeof d === "string" ? 1 : d.getPageCount());
+}
+
+export async function renderBinder(ctx: ModuleContext, blobs: BlobStore, model: DocumentModel, attachments: Attachment[]) {
+  // First pass: each exhibit's page count (an unreadable file becomes one explanatory page). Exhibits
+  // are opened one at a time, here and when copied, so memory holds the binder and one exhibit, not all.
+  const loaded: (number | string)[] = [];
+  for (const a of attachments) {
+    const doc = await openExhibit(ctx, blobs, a);
+    loaded.push(typeof doc === "string" ? doc : doc.getPageCount());
+  }
+  const pagesOf = (d: number | string) => (typeof d === "string" ? 1 : d);
   const registerIndex = model.blocks.findIndex((b) => b.t === "table" && b.caption === "Evidence register");
   const starts = (front: number) => {
     let next = front + 1;
@@ -56,7 +63,7 @@ export async function renderBinder(ctx: ModuleContext, blobs: BlobStore, model: 
   const draft = await renderPdfWithLayout(contentsWithPages(model, 0, starts(0), attachments));
   let front = draft.pageCount;
   let final = contentsWithPages(model, draft.blockPages[registerIndex] ?? 1, starts(front), attachments);
-  const total = () => front + loaded.reduce((n, d) => n + pagesOf(d), 0);
+  const total = () => front + loaded.reduce<number>((n, d) => n + pagesOf(d), 0);
   let rendered = await renderPdfWithLayout(final, { totalPages: total() });
   if (rendered.pageCount !== front) {
     front = rendered.pageCount;
@@ -68,8 +75,8 @@ export async function renderBinder(ctx: ModuleContext, blobs: BlobStore, model: 
   const font = await binder.embedFont(StandardFonts.Helvetica);
   const totalPages = total();
   let pageNumber = front;
-  for (const [i, doc] of loaded.entries()) {
-    const a = attachments[i]!;
+  for (const [i, a] of attachments.entries()) {
+    const doc = typeof loaded[i] === "string" ? loaded[i] : await openExhibit(ctx, blobs, a);
     const stamp = `Exhibit ${i + 1} - accepted ${a.acceptedOn} - SHA-256 ${a.sha256}`;
     if (typeof doc === "string") {
       const page = binder.addPage([612, 792]);

@@ -1,5 +1,7 @@
 import { createRequire } from "node:module";
 import path from "node:path";
+import { readFileSync } from "node:fs";
+import * as fontkit from "fontkit";
 import PDFDocument from "pdfkit";
 import { type Block, type ChartBlock, type DocumentModel, formatUsd, type Inline, type ListItem, type SignatureParty, type TableBlock } from "./model.ts";
 
@@ -21,7 +23,18 @@ type Doc = Omit<PDFKit.PDFDocument, "struct" | "table"> & {
 };
 
 const fontDir = path.join(path.dirname(createRequire(import.meta.url).resolve("dejavu-fonts-ttf/package.json")), "ttf");
-const FONTS = { regular: path.join(fontDir, "DejaVuSans.ttf"), bold: path.join(fontDir, "DejaVuSans-Bold.ttf"), italic: path.join(fontDir, "DejaVuSans-Oblique.ttf") };
+const FONT_FILES = { regular: path.join(fontDir, "DejaVuSans.ttf"), bold: path.join(fontDir, "DejaVuSans-Bold.ttf"), italic: path.join(fontDir, "DejaVuSans-Oblique.ttf") };
+type FontName = keyof typeof FONT_FILES;
+/**
+ * Each font is parsed once per process and the parsed font given to every
+ * document: fontkit decodes glyphs lazily and keeps them, so the second
+ * document onwards reuses the work (each document still embeds its own subset).
+ */
+let parsed: Record<FontName, fontkit.Font> | null = null;
+function fonts() {
+  parsed ??= Object.fromEntries(Object.entries(FONT_FILES).map(([name, file]) => [name, fontkit.create(readFileSync(file)) as fontkit.Font])) as Record<FontName, fontkit.Font>;
+  return parsed;
+}
 const INK = "#1b1b1b";
 const MUTED = "#565c65";
 const MARGIN = 72;
@@ -48,7 +61,8 @@ export function renderPdfWithLayout(model: DocumentModel, options: PdfOptions = 
     lang: model.language,
     displayTitle: true,
     bufferPages: true,
-    font: FONTS.regular,
+    // No default font: pdfkit would otherwise open Helvetica, which a PDF/UA file may not use.
+    font: null as unknown as string,
     info: {
       Title: model.title,
       Author: "Custody",
@@ -58,9 +72,8 @@ export function renderPdfWithLayout(model: DocumentModel, options: PdfOptions = 
       CreationDate: new Date(model.generatedAt),
     },
   });
-  doc.registerFont("regular", FONTS.regular);
-  doc.registerFont("bold", FONTS.bold);
-  doc.registerFont("italic", FONTS.italic);
+  // The family names the registered font, so a table restoring "the current font" finds it again.
+  for (const [name, font] of Object.entries(fonts())) doc.registerFont(name, font as unknown as string, name);
   const chunks: Buffer[] = [];
   doc.on("data", (c: Buffer) => chunks.push(c));
   const root = doc.struct("Document");
@@ -223,7 +236,7 @@ class Writer {
       columnStyles: (i: number) => ({ width: widths[i] }),
       structParent: parent,
       defaultStyle: { border: 0.5, borderColor: "#a9aeb1", padding: 3 },
-      rowStyles: (i: number) => (i === 0 ? { type: "TH", scope: "column", font: { src: FONTS.bold }, backgroundColor: "#e7ecf2" } : {}),
+      rowStyles: (i: number) => (i === 0 ? { type: "TH", scope: "column", font: { src: "bold" }, backgroundColor: "#e7ecf2" } : {}),
       data: [b.columns, ...b.rows],
     });
     doc.x = MARGIN;
