@@ -40,7 +40,7 @@ export default function Documents({ loaderData }: Route.ComponentProps) {
                   <div className="usa-card__body">
                     <p>{t.description}</p>
                     <p className="custody-muted font-sans-2xs">
-                      {t.kind === "agreement" ? "Agreement" : "Report"} · for a {SUBJECT_LABELS[t.subject].toLowerCase()} · version {t.version}, approved {t.approved} · {t.formats.map((f) => f.toUpperCase()).join(" and ")}
+                      {t.kind === "agreement" ? "Agreement" : "Report"} · for {t.subject === "agency" ? "the agency" : `a ${SUBJECT_LABELS[t.subject].toLowerCase()}`} · version {t.version}, approved {t.approved} · {t.formats.map((f) => f.toUpperCase()).join(" and ")}
                     </p>
                     {t.usable ? null : (
                       <div className="usa-alert usa-alert--error usa-alert--slim" role="status">

@@ -76,6 +76,14 @@ describe.runIf(browserAvailable)("documents in a real browser", () => {
     expect(text).toContain("FBI CJIS Security Addendum");
     expect(text).toContain("cjis-addendum v1.0.0 — DRAFT");
 
+    // From the contract's gap report, the memo for the vendor's counsel.
+    await legal.goto(`${server.url}/contracts`);
+    await legal.getByRole("link", { name: "Body-worn camera evidence storage" }).first().click();
+    await legal.getByRole("link", { name: "Gap report" }).click();
+    await legal.getByRole("link", { name: "Gap analysis memo for the vendor’s counsel" }).click();
+    await expectVisible(legal.getByRole("heading", { name: "Gap analysis memo" }));
+    await expectVisible(legal.getByRole("heading", { name: "For Body-worn camera evidence storage (EvidenceCloud Inc.)" }));
+
     await legal.goto(`${server.url}/documents`);
     await expectVisible(legal.getByRole("link", { name: "Cloud services CJIS addendum" }));
     await noteViolations(axe, legal, "documents list");

@@ -144,3 +144,8 @@ export function library() {
   cached ??= loadLibrary();
   return cached;
 }
+
+/** Serve another library from now on (tests show what the server does with a broken one). */
+export function replaceLibrary(lib: Library | null) {
+  cached = lib;
+}
