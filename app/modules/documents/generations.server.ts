@@ -54,15 +54,15 @@ export async function generationForm(ctx: ModuleContext, templateId: string, sub
     return { template: summary, subjectOptions: options, subject: null, form: null };
   }
   const prefilled = await source.prefill(ctx, chosen, env);
-  let values = prefilled.values;
+  let values = { ...prefilled.suggested, ...prefilled.values };
   let choices: Choices = { excluded: [], wordings: {}, agencyClauses: [] };
   let final = false;
   if (fromId) {
     const earlier = await generationRow(ctx, fromId);
     if (earlier.templateId === templateId) {
       const inputs = earlier.inputs as Inputs;
-      // The earlier choices and the values people typed, over what the record says now.
-      values = { ...prefilled.values, ...inputs.values, ...pickRecordValues(prefilled.values) };
+      // What was chosen and typed last time, except what the records (and the day) now say otherwise.
+      values = { ...prefilled.suggested, ...inputs.values, ...definedOnly(prefilled.values) };
       choices = inputs.choices;
       final = inputs.final;
     }
@@ -70,8 +70,8 @@ export async function generationForm(ctx: ModuleContext, templateId: string, sub
   return { template: summary, subjectOptions: options, subject: prefilled.subject, form: { ...describeForm(lib, template, values, choices), final, kind: template.manifest.kind } };
 }
 
-/** Values that come straight from the contract record win over an earlier generation's: that is what regenerating is for. */
-function pickRecordValues(values: Record<string, unknown>) {
+/** Values that come straight from the records win over an earlier generation's: that is what regenerating is for. */
+function definedOnly(values: Record<string, unknown>) {
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
 }
 

@@ -14,7 +14,8 @@ export const accessGovernanceSource: TemplateSource = {
     const name = await agencyName(ctx);
     return {
       subject: { type: "agency", id: ctx.actor.organisationId!, label: name, contractId: null, vendorId: null },
-      values: { agencyName: name, asOf: todayOf(ctx.now), preparedFor: "State CJIS Systems Agency audit", preparedBy: await actorName(ctx) },
+      values: { agencyName: name, asOf: todayOf(ctx.now), preparedBy: await actorName(ctx) },
+      suggested: { preparedFor: "State CJIS Systems Agency audit" },
     };
   },
   async data(ctx) {

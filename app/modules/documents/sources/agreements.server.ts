@@ -55,12 +55,13 @@ export const addendumSource: TemplateSource = {
         storageLocations: (profile?.locations ?? []).map((l) => `${countryName(l.country)}${l.region ? ` — ${l.region}` : ""} (${categoryLabel(l.dataCategory)})`),
         keyCustody: profile?.keyCustody === "agency" ? "agency" : "provider",
         personnelRoster: t.personnelRosterRequired,
+        locationChangeNoticeDays: t.locationChangeNoticeDays,
+        businessChangeNoticeDays: t.businessChangeNoticeDays,
+      },
+      suggested: {
         personnelChangeHours: 24,
         exportFormats: "CSV, JSON and XML for records and metadata, and the original formats of media files",
         deletionDays: 30,
-        locationChangeNoticeDays: t.locationChangeNoticeDays,
-        businessChangeNoticeDays: t.businessChangeNoticeDays,
-        governingLaw: undefined,
       },
     };
   },
@@ -89,8 +90,8 @@ export const slaSource: TemplateSource = {
     const { subject, values } = await contractBasics(ctx, contractId);
     return {
       subject,
-      values: {
-        ...values,
+      values,
+      suggested: {
         responseCriticalMinutes: 15,
         responseEssentialMinutes: 60,
         responseStandardMinutes: 240,

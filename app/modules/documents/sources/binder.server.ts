@@ -21,7 +21,11 @@ async function accepted(ctx: Parameters<NonNullable<TemplateSource["data"]>>[0],
 export const binderSource: TemplateSource = {
   async prefill(ctx, vendorId) {
     const subject = await vendorSubject(ctx, vendorId);
-    return { subject, values: { agencyName: await agencyName(ctx), providerName: subject.label, asOf: todayOf(ctx.now), preparedFor: "State CJIS Systems Agency audit", preparedBy: await actorName(ctx) } };
+    return {
+      subject,
+      values: { agencyName: await agencyName(ctx), providerName: subject.label, asOf: todayOf(ctx.now), preparedBy: await actorName(ctx) },
+      suggested: { preparedFor: "State CJIS Systems Agency audit" },
+    };
   },
   async data(ctx, subject) {
     const { items, files } = await accepted(ctx, subject.vendorId!);

@@ -127,10 +127,12 @@ export const gapMemoSource: TemplateSource = {
         providerName: values.providerName,
         contractTitle: values.contractTitle,
         memoDate: todayOf(ctx.now),
-        recipient: profile?.legalNoticeAddress ? `Counsel for ${view.vendorName}, ${profile.legalNoticeAddress}` : `Counsel for ${view.vendorName}`,
         sender: await actorName(ctx),
-        senderTitle: "Counsel for the Agency",
         replyBy: addDays(todayOf(ctx.now), 30),
+      },
+      suggested: {
+        recipient: profile?.legalNoticeAddress ? `Counsel for ${view.vendorName}, ${profile.legalNoticeAddress}` : `Counsel for ${view.vendorName}`,
+        senderTitle: "Counsel for the Agency",
       },
     };
   },
@@ -169,11 +171,10 @@ export const requestLetterSource: TemplateSource = {
         agencyName: await agencyName(ctx),
         providerName: subject.label,
         letterDate: todayOf(ctx.now),
-        recipient: profile?.securityContactName ?? "",
         signatory: await actorName(ctx),
-        signatoryTitle: "CJIS officer",
         portalUrl: `${env.publicUrl.replace(/\/$/, "")}/portal`,
       },
+      suggested: { recipient: profile?.securityContactName ?? undefined, signatoryTitle: "CJIS officer" },
     };
   },
   async data(ctx, subject) {
@@ -192,7 +193,11 @@ export const requestLetterSource: TemplateSource = {
 export const rosterCertificationSource: TemplateSource = {
   async prefill(ctx, vendorId) {
     const subject = await vendorSubject(ctx, vendorId);
-    return { subject, values: { agencyName: await agencyName(ctx), providerName: subject.label, asOf: todayOf(ctx.now), certifier: await actorName(ctx), certifierTitle: "CJIS officer" } };
+    return {
+      subject,
+      values: { agencyName: await agencyName(ctx), providerName: subject.label, asOf: todayOf(ctx.now), certifier: await actorName(ctx) },
+      suggested: { certifierTitle: "CJIS officer" },
+    };
   },
   async data(ctx, subject) {
     const roster = await agencyRoster(ctx, subject.vendorId!);

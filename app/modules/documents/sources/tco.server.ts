@@ -33,6 +33,8 @@ export const tcoSource: TemplateSource = {
         agencyName: name,
         preparedBy: await actorName(ctx),
         worksheetDate: todayOf(ctx.now),
+      },
+      suggested: {
         lifeYears: 7,
         annualIncreasePercent: 3,
         cloudSetup: undefined,

@@ -17,8 +17,13 @@ export type Subject = {
 export type SourceEnv = { publicUrl: string };
 
 export type TemplateSource = {
-  /** The subject and the values the form starts from. */
-  prefill(ctx: ModuleContext, subjectId: string, env: SourceEnv): Promise<{ subject: Subject; values: Record<string, unknown> }>;
+  /**
+   * The subject and the values the form starts from: `values` come from the
+   * records and the day (they win over an earlier generation's when a document
+   * is regenerated), `suggested` are starting points a person may change (an
+   * earlier generation's choice wins over them).
+   */
+  prefill(ctx: ModuleContext, subjectId: string, env: SourceEnv): Promise<{ subject: Subject; values: Record<string, unknown>; suggested?: Record<string, unknown> }>;
   /** Tables and charts, from the records and the validated values. */
   data?(ctx: ModuleContext, subject: Subject, values: Record<string, unknown>, env: SourceEnv): Promise<SourceData>;
   /** Existing PDFs appended after the generated pages (the audit binder). */
