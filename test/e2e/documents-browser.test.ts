@@ -76,6 +76,21 @@ describe.runIf(browserAvailable)("documents in a real browser", () => {
     expect(text).toContain("FBI CJIS Security Addendum");
     expect(text).toContain("cjis-addendum v1.0.0 — DRAFT");
 
+    // Regenerated with another wording, the page shows what changed, clause by clause.
+    await legal.getByRole("link", { name: "Regenerate from the current records" }).click();
+    await legal.locator("label", { hasText: "Provider's own report, with an Agency right to verify" }).click();
+    await legal.getByLabel("Cyber-liability insurance minimum (US dollars)").fill("$10,000,000");
+    await legal.getByRole("button", { name: "Generate" }).click();
+    await expectVisible(legal.getByRole("heading", { name: "Changes since the previous generation" }));
+    await expectVisible(legal.getByRole("region", { name: "Changed: Audit" }));
+    const insurance = legal.getByRole("region", { name: "Changed: Independent assessment and insurance" });
+    await expectVisible(insurance);
+    // Word by word: the figure's old digits struck through, the new ones inserted.
+    expect((await insurance.locator("del").allInnerTexts()).join("|")).toContain("5");
+    expect((await insurance.locator("ins").allInnerTexts()).join("|")).toContain("10");
+    await noteViolations(axe, legal, "regenerated addendum with its changes");
+    await screenshot(legal, "documents-addendum-changes");
+
     // From the contract's gap report, the memo for the vendor's counsel.
     await legal.goto(`${server.url}/contracts`);
     await legal.getByRole("link", { name: "Body-worn camera evidence storage" }).first().click();

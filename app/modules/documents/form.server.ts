@@ -82,7 +82,11 @@ export function readForm(library: Library, template: TemplateDef, form: Record<s
     const meta = fieldMeta(schema);
     const raw = text(`v.${name}`).trim();
     if (meta.input === "checkbox") values[name] = raw === "on" || raw === "true";
-    else if (meta.input === "number") values[name] = raw === "" ? undefined : Number.isFinite(Number(raw.replace(/,/g, ""))) ? Number(raw.replace(/,/g, "")) : raw;
+    else if (meta.input === "number") {
+      // People write "$5,000,000" and "99.9%": the figure is what counts.
+      const figure = raw.replace(/[,$%\s]/g, "");
+      values[name] = raw === "" ? undefined : figure !== "" && Number.isFinite(Number(figure)) ? Number(figure) : raw;
+    }
     else if (meta.input === "lines") values[name] = raw === "" ? undefined : raw.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
     else values[name] = raw === "" ? undefined : raw;
   }
