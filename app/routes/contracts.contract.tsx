@@ -62,7 +62,7 @@ export default function ContractPage({ loaderData }: Route.ComponentProps) {
         </li>
         <li className="usa-button-group__item">
           <Link className="usa-button usa-button--outline" to={contractPaths.documents(c.id)}>
-            Documents
+            Contract files
           </Link>
         </li>
         {loaderData.canGenerate ? (
@@ -205,7 +205,7 @@ export default function ContractPage({ loaderData }: Route.ComponentProps) {
         <dd>{view.cjisCited ? `Version ${view.cjisCited.version} (${view.cjisCited.published})` : "None"}</dd>
       </dl>
 
-      <h2>Latest documents</h2>
+      <h2>Latest contract files</h2>
       {documents.length === 0 ? (
         <p>No document uploaded yet.</p>
       ) : (

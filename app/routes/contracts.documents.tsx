@@ -14,7 +14,7 @@ import type { Route } from "./+types/contracts.documents";
 export const permission = "contract:read";
 /** Uploading a version changes the contract's record. */
 export const actionPermission = "contract:edit";
-export const meta: Route.MetaFunction = ({ data }) => [{ title: `Documents of ${data?.view.contract.title ?? "contract"} — Custody` }];
+export const meta: Route.MetaFunction = ({ data }) => [{ title: `Files of ${data?.view.contract.title ?? "contract"} — Custody` }];
 
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
@@ -40,8 +40,8 @@ export default function ContractDocuments({ loaderData, actionData }: Route.Comp
   const c = view.contract;
   return (
     <div className="padding-y-4">
-      <Breadcrumbs crumbs={[{ label: "Contracts", to: contractPaths.list() }, { label: c.title, to: contractPaths.contract(c.id) }, { label: "Documents" }]} />
-      <h1>Documents of {c.title}</h1>
+      <Breadcrumbs crumbs={[{ label: "Contracts", to: contractPaths.list() }, { label: c.title, to: contractPaths.contract(c.id) }, { label: "Contract files" }]} />
+      <h1>Files of {c.title}</h1>
       <SuccessAlert message={params.get("uploaded") ? `Version ${params.get("uploaded")} is stored.` : null} />
       <p className="custody-summary">Every upload is kept as its own version with its SHA-256 fingerprint; nothing is overwritten. Each download is recorded in the audit trail.</p>
       <table className="usa-table usa-table--borderless usa-table--stacked width-full">

@@ -79,7 +79,8 @@ describe.runIf(browserAvailable)("vendors and contracts in a real browser", () =
     await expectVisible(page.getByText(/stored in India/));
 
     // Upload the draft: a text file named .pdf is refused, the real PDF kept.
-    await page.getByRole("link", { name: "Documents" }).click();
+    // The agreement as negotiated is uploaded under "Contract files" ("Documents" in the menu holds generated ones).
+    await page.getByRole("link", { name: "Contract files" }).click();
     await page.getByLabel(/^File/).setInputFiles({ name: "draft.pdf", mimeType: "application/pdf", buffer: Buffer.from("not really a pdf") });
     await page.getByRole("button", { name: "Upload" }).click();
     await expectVisible(page.getByText("“draft.pdf” is not a PDF or a Word document (DOCX), whatever its name says. Upload the contract as PDF or DOCX."));
