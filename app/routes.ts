@@ -43,6 +43,7 @@ export default [
   route("documents/new/:templateId", "routes/documents.new.tsx"),
   route("documents/:generationId", "routes/documents.document.tsx"),
   route("documents/:generationId/download/:format", "routes/documents.download.tsx"),
+  route("documents/:generationId/changes.docx", "routes/documents.changes.tsx"),
   route("notices", "routes/notices.tsx"),
   route("notices/new", "routes/notices.new.tsx"),
   route("notices/:noticeId", "routes/notices.notice.tsx"),

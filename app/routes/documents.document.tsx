@@ -76,6 +76,11 @@ export default function GeneratedDocument({ loaderData: d }: Route.ComponentProp
             Compared with <Link to={documentPaths.document(d.previous.id)}>the generation of {utcMinute(d.previous.generatedAt)} UTC</Link> by {d.previous.generatedByName} (template version {d.previous.templateVersion}).
             {d.diff.inputsChanged ? " The inputs changed." : " The inputs are the same."}
           </p>
+          <p>
+            <a className="usa-button usa-button--outline" href={documentPaths.changes(g.id)} download>
+              Download the changes as Word tracked changes
+            </a>
+          </p>
           <ClauseDiff diff={d.diff} />
         </>
       ) : null}

@@ -90,6 +90,9 @@ describe.runIf(browserAvailable)("documents in a real browser", () => {
     expect((await insurance.locator("ins").allInnerTexts()).join("|")).toContain("10");
     await noteViolations(axe, legal, "regenerated addendum with its changes");
     await screenshot(legal, "documents-addendum-changes");
+    const redline = await download(legal, "Download the changes as Word tracked changes");
+    expect(redline.name).toMatch(/^cjis-addendum-changes-.*\.docx$/);
+    expect(await docxText(redline.bytes)).toContain("at least $10,000,000 per claim");
 
     // From the contract's gap report, the memo for the vendor's counsel.
     await legal.goto(`${server.url}/contracts`);

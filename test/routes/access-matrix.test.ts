@@ -369,7 +369,7 @@ beforeAll(async () => {
     "other-agency": await roster(vendorWRecord),
   };
   // A generated document of agency A's and one of agency B's, each with its sealed PDF.
-  const generation = async (agencyId: string) => {
+  const generation = async (agencyId: string, previousId: string | null = null) => {
     const bytes = pdfBytes(agencyId);
     const spoolPath = path.join(context.blobs.spoolDir, `${agencyId}.generated.part`);
     await writeFile(spoolPath, bytes);
@@ -389,15 +389,17 @@ beforeAll(async () => {
         inputsSha256: sha256,
         model: { templateId: "tco-worksheet", templateVersion: "1.0.0", kind: "report", title: "TCO", subtitle: "", language: "en-US", final: true, inputsSha256: sha256, generatedAt: clock.now.toISOString(), blocks: [] },
         final: true,
+        previousId,
         generatedAt: clock.now,
       })
       .returning();
     await handle.db.insert(documentOutputs).values({ generationId: g!.id, format: "pdf", filename: "tco.pdf", mediaType: "application/pdf", sizeBytes: bytes.length, sha256, ...sealed });
     return g!.id;
   };
+  // Each regenerated once, so the page of its changes exists.
   generationsByTenant = {
-    own: await generation(orgs.agencyA.id),
-    "other-agency": await generation(orgs.agencyB.id),
+    own: await generation(orgs.agencyA.id, await generation(orgs.agencyA.id)),
+    "other-agency": await generation(orgs.agencyB.id, await generation(orgs.agencyB.id)),
   };
   const matrix = await as(handle.db, buyerA, clock.now, (ctx) =>
     getMatrix(ctx, contractsByTenant.own!.contractId),

@@ -9,6 +9,7 @@ export const documentPaths = {
   },
   document: (id: string) => `/documents/${id}`,
   download: (id: string, format: "docx" | "pdf") => `/documents/${id}/download/${format}`,
+  changes: (id: string) => `/documents/${id}/changes.docx`,
 };
 
 export const FORMAT_LABELS = { docx: "Word (DOCX) for redlining", pdf: "PDF (tagged, accessible)" } as const;

@@ -32,11 +32,11 @@ import { type Block, type ChartBlock, type DocumentModel, formatUsd, type Inline
  */
 
 const FONT = "Arial";
-const NUMBERING = "custody-clauses";
+export const NUMBERING = "custody-clauses";
 const BULLETS = "custody-bullets";
-const bookmarkOf = (clauseId: string) => `c_${clauseId.replace(/[^A-Za-z0-9_]/g, "_")}`.slice(0, 40);
+export const bookmarkOf = (clauseId: string) => `c_${clauseId.replace(/[^A-Za-z0-9_]/g, "_")}`.slice(0, 40);
 
-function runs(inlines: Inline[]): ParagraphChild[] {
+export function runs(inlines: Inline[]): ParagraphChild[] {
   return inlines.flatMap((i): ParagraphChild | ParagraphChild[] => {
     switch (i.t) {
       case "text":
@@ -126,7 +126,7 @@ function signatures(parties: { role: string; organisation: string }[]): (Paragra
   ];
 }
 
-function blocks(list: Block[], subtitle = ""): (Paragraph | Table)[] {
+export function blocks(list: Block[], subtitle = ""): (Paragraph | Table)[] {
   return list.flatMap((b): (Paragraph | Table)[] => {
     switch (b.t) {
       case "heading":
@@ -164,8 +164,14 @@ function blocks(list: Block[], subtitle = ""): (Paragraph | Table)[] {
 }
 
 export async function renderDocx(model: DocumentModel): Promise<Buffer> {
-  const mark = `${model.templateId} v${model.templateVersion}${model.final ? "" : " — DRAFT"}`;
-  const doc = new Document({
+  return Packer.toBuffer(wordDocument(model, blocks(model.blocks, model.subtitle)));
+}
+
+/** A Word document with our styles, numbering, header, footer and properties around the given body. */
+export function wordDocument(model: DocumentModel, children: (Paragraph | Table)[], options: { trackRevisions?: boolean; note?: string } = {}) {
+  const mark = `${model.templateId} v${model.templateVersion}${model.final ? "" : " — DRAFT"}${options.note ? ` — ${options.note}` : ""}`;
+  return new Document({
+    features: options.trackRevisions ? { trackRevisions: true } : undefined,
     creator: "Custody",
     title: model.title,
     subject: model.subtitle || model.title,
@@ -218,9 +224,8 @@ export async function renderDocx(model: DocumentModel): Promise<Buffer> {
             ],
           }),
         },
-        children: blocks(model.blocks, model.subtitle),
+        children,
       },
     ],
   });
-  return Packer.toBuffer(doc);
 }
