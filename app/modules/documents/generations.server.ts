@@ -3,7 +3,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import canonicalize from "canonicalize";
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, isNull } from "drizzle-orm";
 import { organisations } from "../../../db/schema/access.ts";
 import { documentGenerations, documentOutputs, type OutputFormat } from "../../../db/schema/documents.ts";
 import type { BlobStore } from "../blobs/store.server.ts";
@@ -269,10 +269,4 @@ export async function openRedline(ctx: ModuleContext, id: string) {
   const filename = `${row.templateId}-changes-${row.generatedAt.toISOString().slice(0, 10)}.docx`;
   ctx.audit.record({ action: "document.changes.download", objectType: "document", objectId: row.id, details: { previousId: previous.id, format: "docx", filename, sha256, bytes: bytes.length } });
   return { stream: Readable.from([bytes]), filename, mediaType: MEDIA.docx, size: bytes.length, sha256 };
-}
-
-/** How many documents an agency has generated (for the bench and the dashboard). */
-export async function generationCount(ctx: Pick<ModuleContext, "db" | "actor">) {
-  const [row] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(documentGenerations).where(eq(documentGenerations.agencyId, ctx.actor.organisationId ?? randomUUID()));
-  return row?.n ?? 0;
 }

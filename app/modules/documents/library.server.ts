@@ -18,7 +18,7 @@ import { templateModules, type TemplateModule } from "../../../templates/index.t
  * conditions name a boolean variable or a predicate written in schema.ts.
  */
 
-export const TEMPLATES_DIR = path.resolve(process.env.TEMPLATES_DIR ?? "templates");
+const TEMPLATES_DIR = path.resolve(process.env.TEMPLATES_DIR ?? "templates");
 
 const semver = z.string().regex(/^\d+\.\d+\.\d+$/, { message: "must be a semantic version such as 1.2.0" });
 const requirementRef = z.string().regex(/^[a-z0-9-]+@[^:]+:.+$/, { message: "must look like framework@version:code" });

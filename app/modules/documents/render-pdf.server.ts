@@ -41,7 +41,7 @@ const MARGIN = 72;
 const BODY = 10;
 const TABLE_SIZE = 8.5;
 
-export type PdfOptions = {
+type PdfOptions = {
   /** The page count the footers give, when these pages open a longer document (the audit binder). */
   totalPages?: number;
 };

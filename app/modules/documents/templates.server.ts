@@ -43,8 +43,6 @@ function permitted(ctx: ModuleContext, template: TemplateDef) {
   return template.manifest.needs.every((p) => ctx.actor.permissions.has(p as Permission));
 }
 
-export type TemplateSummary = ReturnType<typeof summaryOf>;
-
 function summaryOf(template: TemplateDef, problems: string[]) {
   const m = template.manifest;
   return { id: m.id, title: m.title, kind: m.kind, version: m.version, owner: m.owner, approved: m.approved, subject: m.subject, description: m.description, formats: m.formats, problems, usable: problems.length === 0 };

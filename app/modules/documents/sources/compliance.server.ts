@@ -102,7 +102,8 @@ const iso = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace("T", "
 async function proposedClauses(ctx: ModuleContext, contractId: string) {
   const lib = library();
   const template = lib.templates.get("cjis-addendum")!;
-  const { values } = await addendumSource.prefill(ctx, contractId, { publicUrl: "" });
+  const prefilled = await addendumSource.prefill(ctx, contractId, { publicUrl: "" });
+  const values: Record<string, unknown> = { ...prefilled.suggested, ...prefilled.values };
   const shape = template.module!.variables.shape as Record<string, z.ZodType>;
   const filled = Object.fromEntries(Object.entries(shape).map(([name, schema]) => [name, values[name] ?? `[${fieldMeta(schema).label}]`]));
   const model = assemble({ library: lib, template, values: filled, choices: { excluded: [], wordings: {}, agencyClauses: [] }, sources: {}, final: false, inputsSha256: "", generatedAt: ctx.now });
