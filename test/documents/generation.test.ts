@@ -19,7 +19,7 @@ import type { DatabaseHandle } from "../../db/client.ts";
 import { catalogData } from "../../db/catalog/index.ts";
 import { loadCatalog } from "../../db/catalog/load.ts";
 import { auditEvents } from "../../db/schema/audit.ts";
-import { contractTerms } from "../../db/schema/contracts.ts";
+import { contracts as contractsTable, contractTerms } from "../../db/schema/contracts.ts";
 import { documentGenerations, documentOutputs } from "../../db/schema/documents.ts";
 import { appContext, signIn, testSecrets } from "../support/accounts.ts";
 import { as } from "../support/contracts.ts";
@@ -284,6 +284,17 @@ describe("the documents a CJIS officer produces for an audit", () => {
       }
     }, 30_000);
   }
+
+  it("refuses to certify the roster of a vendor whose only contract with the agency is terminated, saying why", async () => {
+    const contracts = await as(handle.db, officer, clock.now, (ctx) => listContracts(ctx));
+    const dispatch = contracts.find((c) => c.title === "Computer-aided dispatch hosting")!;
+    await handle.db.update(contractsTable).set({ stage: "terminated", terminatedOn: "2026-11-01", terminationReason: "Procurement cancelled" }).where(eq(contractsTable.id, dispatch.id));
+    const before = await generationCount();
+    const refused = await generate(officer, "roster-certification", await formFor(officer, "roster-certification", dispatch.vendorId));
+    expect((refused as { data: { errors: Record<string, string> }; init: { status: number } }).init.status).toBe(400);
+    expect((refused as { data: { errors: Record<string, string> } }).data.errors.subject).toBe(`${dispatch.vendorName} has no contract with your agency that is not terminated, so its personnel roster is not yours to certify.`);
+    expect(await generationCount()).toBe(before);
+  });
 
   it("works out the TCO from the figures entered: year by year and in total", async () => {
     const [row] = await handle.db.select().from(documentGenerations).where(eq(documentGenerations.templateId, "tco-worksheet"));

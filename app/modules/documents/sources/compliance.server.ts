@@ -6,7 +6,7 @@ import { peopleNames } from "../../contracts/contracts.server.ts";
 import { getGapReport, getMatrix } from "../../contracts/coverage.server.ts";
 import { addDays, todayOf } from "../../contracts/lifecycle.ts";
 import { COVERAGE_LABELS } from "../../contracts/schema.ts";
-import { type ModuleContext, NotFound } from "../../context.server.ts";
+import { InvalidInput, type ModuleContext, NotFound } from "../../context.server.ts";
 import { evidenceOfVendor } from "../../evidence/for-documents.server.ts";
 import { listNotices } from "../../evidence/notices.server.ts";
 import { NOTICE_KIND_LABELS } from "../../evidence/notice-kinds.ts";
@@ -201,7 +201,11 @@ export const rosterCertificationSource: TemplateSource = {
     };
   },
   async data(ctx, subject) {
-    const roster = await agencyRoster(ctx, subject.vendorId!);
+    // An agency sees a vendor's roster only while it holds a contract with it that is not terminated.
+    const roster = await agencyRoster(ctx, subject.vendorId!).catch((error: unknown) => {
+      if (error instanceof NotFound) throw new InvalidInput({ subject: `${subject.label} has no contract with your agency that is not terminated, so its personnel roster is not yours to certify.` });
+      throw error;
+    });
     return {
       roster: table(
         "Vendor personnel with access to criminal justice information",
