@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserAvailable, expectVisible, launchBrowser, noteViolations, screenshot } from "../support/browser.ts";
-import { demoAccount, signedInPage } from "../support/demo.ts";
+import { signedInOnce } from "../support/demo.ts";
 import { docxText, pdfPages } from "../support/documents.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
 
@@ -26,12 +26,7 @@ describe.runIf(browserAvailable)("documents in a real browser", () => {
     await server?.stop();
   });
 
-  const pages = new Map<string, Promise<Page>>();
-  const signedIn = (label: string, organisation?: string) => {
-    const key = `${label}|${organisation ?? ""}`;
-    if (!pages.has(key)) pages.set(key, signedInPage(browser, server, demoAccount(server, label, organisation)));
-    return pages.get(key)!;
-  };
+  const signedIn = signedInOnce(() => browser, () => server);
 
   async function download(page: Page, name: string) {
     const [file] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name }).click()]);

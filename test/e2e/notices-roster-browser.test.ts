@@ -2,7 +2,7 @@ import { DateTime } from "luxon";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserAvailable, expectVisible, launchBrowser, noteViolations, screenshot, tick } from "../support/browser.ts";
-import { demoAccount, signedInPage } from "../support/demo.ts";
+import { signedInOnce } from "../support/demo.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
 
 /**
@@ -26,13 +26,7 @@ describe.runIf(browserAvailable)("notices and the personnel roster in a real bro
     await server?.stop();
   });
 
-  // One sign-in per account: a second one inside the same 30-second step would replay its code, which Custody refuses.
-  const pages = new Map<string, Promise<Page>>();
-  const signedIn = (label: string, organisation?: string) => {
-    const key = `${label}|${organisation ?? ""}`;
-    if (!pages.has(key)) pages.set(key, signedInPage(browser, server, demoAccount(server, label, organisation)));
-    return pages.get(key)!;
-  };
+  const signedIn = signedInOnce(() => browser, () => server);
   const checkAccessibility = (page: Page, name: string) => noteViolations(axe, page, name);
 
   it("files a breach notice in the portal, alerts the CJIS officer at once, and shows it on time against the contract", async () => {

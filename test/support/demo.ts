@@ -75,3 +75,16 @@ export async function signedInPage(browser: Browser, server: RunningServer, acco
   await signInInBrowser(page, server, account);
   return page;
 }
+
+/**
+ * One signed-in page per demo account for a whole test file: a second sign-in
+ * inside the same 30-second step would replay its TOTP code, which Custody refuses.
+ */
+export function signedInOnce(browser: () => Browser, server: () => RunningServer) {
+  const pages = new Map<string, Promise<Page>>();
+  return (label: string, organisation?: string) => {
+    const key = `${label}|${organisation ?? ""}`;
+    if (!pages.has(key)) pages.set(key, signedInPage(browser(), server(), demoAccount(server(), label, organisation)));
+    return pages.get(key)!;
+  };
+}

@@ -4,6 +4,7 @@ import type { ModuleContext } from "../context.server.ts";
 import { openSealed } from "../evidence/sealed-files.server.ts";
 import type { DocumentModel, TableBlock } from "./model.ts";
 import { renderPdfWithLayout } from "./render-pdf.server.ts";
+import { CONTENTS_CAPTION, REGISTER_CAPTION } from "./sources/binder.server.ts";
 import type { Attachment } from "./sources/types.ts";
 
 /**
@@ -27,10 +28,10 @@ async function bytesOf(stream: NodeJS.ReadableStream) {
 /** The contents table, with the page each part starts on. */
 function contentsWithPages(model: DocumentModel, registerPage: number, exhibitPages: number[], attachments: Attachment[]): DocumentModel {
   const rows = [
-    ["Evidence register", String(registerPage)],
+    [REGISTER_CAPTION, String(registerPage)],
     ...attachments.map((a, i) => [`Exhibit ${i + 1}: ${a.title} (${a.filename})`, String(exhibitPages[i])]),
   ];
-  return { ...model, blocks: model.blocks.map((b) => (b.t === "table" && b.caption === "Contents" ? ({ ...b, rows } satisfies TableBlock) : b)) };
+  return { ...model, blocks: model.blocks.map((b) => (b.t === "table" && b.caption === CONTENTS_CAPTION ? ({ ...b, rows } satisfies TableBlock) : b)) };
 }
 
 /** An exhibit opened from the store, or why it cannot be. */
@@ -51,7 +52,7 @@ export async function renderBinder(ctx: ModuleContext, blobs: BlobStore, model: 
     loaded.push(typeof doc === "string" ? doc : doc.getPageCount());
   }
   const pagesOf = (d: number | string) => (typeof d === "string" ? 1 : d);
-  const registerIndex = model.blocks.findIndex((b) => b.t === "table" && b.caption === "Evidence register");
+  const registerIndex = model.blocks.findIndex((b) => b.t === "table" && b.caption === REGISTER_CAPTION);
   const starts = (front: number) => {
     let next = front + 1;
     return loaded.map((d) => {

@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Nodes, RootContent } from "mdast";
 import { catalogData } from "../../../db/catalog/index.ts";
-import type { Library, TemplateDef } from "./library.server.ts";
+import { directivesIn, type Library, type TemplateDef } from "./library.server.ts";
 
 /**
  * What `npm run templates:check` enforces, and what the server checks before
@@ -50,17 +50,6 @@ function scan(nodes: RootContent[], containers: Set<string>): Found {
   return found;
 }
 
-/** Every directive of a kind in a template body, at any depth. */
-function directives(nodes: RootContent[], type: "leafDirective" | "containerDirective", name: string) {
-  const out: { attributes: Record<string, string | null | undefined> }[] = [];
-  const visit = (node: Nodes) => {
-    if (node.type === type && node.name === name) out.push({ attributes: node.attributes ?? {} });
-    children(node).forEach(visit);
-  };
-  nodes.forEach((n) => visit(n as Nodes));
-  return out;
-}
-
 const catalogCodes = new Map(catalogData.frameworks.map((f) => [`${f.key}@${f.version}`, f.requirements.map((r) => r.code)]));
 
 export function checkTemplate(lib: Library, template: TemplateDef): Problem[] {
@@ -76,7 +65,7 @@ export function checkTemplate(lib: Library, template: TemplateDef): Problem[] {
   for (const name of body.unknown) say(`unknown directive ${name}`);
   const all: Found = { ...body };
 
-  const used = directives(template.body, "leafDirective", "clause").map((d) => ({ id: d.attributes.id ?? "", optional: "optional" in d.attributes }));
+  const used = directivesIn(template.body, "leafDirective", "clause").map((d) => ({ id: d.attributes.id ?? "", optional: "optional" in d.attributes }));
   const usedIds = new Set(used.map((u) => u.id));
   const covered = new Set<string>();
   for (const { id: clauseId, optional } of used) {
@@ -108,7 +97,7 @@ export function checkTemplate(lib: Library, template: TemplateDef): Problem[] {
   for (const term of usedTerms) if (!defined.has(term)) say(`undefined term “${term}”: no clause defines it with :dfn[${term}]`);
   for (const term of defined) if (!usedTerms.has(term)) say(`unused defined term “${term}”: it is defined but never used with :term[${term}]`);
 
-  for (const { attributes } of directives(template.body, "containerDirective", "if")) {
+  for (const { attributes } of directivesIn(template.body, "containerDirective", "if")) {
     if (attributes.var) {
       const field = shape[attributes.var] as { def?: { type?: string } } | undefined;
       if (!field) say(`condition on undefined variable “${attributes.var}”`);
@@ -118,11 +107,11 @@ export function checkTemplate(lib: Library, template: TemplateDef): Problem[] {
     } else say(":::if needs var=<yes/no variable> or when=<predicate>");
   }
   for (const kind of ["table", "chart"] as const) {
-    for (const { attributes } of directives(template.body, "leafDirective", kind)) {
+    for (const { attributes } of directivesIn(template.body, "leafDirective", kind)) {
       if (!template.manifest.sources.includes(attributes.source ?? "")) say(`::${kind} names source “${attributes.source ?? ""}”, which the manifest does not list`);
     }
   }
-  for (const { attributes } of directives(template.body, "leafDirective", "signatures")) {
+  for (const { attributes } of directivesIn(template.body, "leafDirective", "signatures")) {
     if (!(attributes.for ?? "").trim()) say(`a signature block must name its parties: ::signatures{for="<variable> <variable>"}`);
     for (const name of (attributes.for ?? "").split(/\s+/).filter(Boolean)) if (!(name in shape)) say(`signature block names undefined variable “${name}”`);
   }
@@ -166,7 +155,7 @@ export function checkAll(lib: Library) {
   for (const template of lib.templates.values()) byTemplate.set(template.manifest.id, checkTemplate(lib, template));
   // A library problem in a clause a template uses makes that template unusable too.
   for (const template of lib.templates.values()) {
-    const files = new Set(directives(template.body, "leafDirective", "clause").map((d) => lib.clauses.get(d.attributes.id ?? "")?.file));
+    const files = new Set(directivesIn(template.body, "leafDirective", "clause").map((d) => lib.clauses.get(d.attributes.id ?? "")?.file));
     byTemplate.get(template.manifest.id)!.push(...library.filter((p) => files.has(p.file)).map((p) => ({ ...p, template: template.manifest.id })));
   }
   return { library, byTemplate };

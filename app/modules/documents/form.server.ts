@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { type AgencyClause, type Choices, fieldMeta } from "./assemble.server.ts";
-import type { Library, TemplateDef } from "./library.server.ts";
+import { directivesIn, type Library, type TemplateDef } from "./library.server.ts";
 import type { ClauseChoice, FormField } from "./model.ts";
 
 /**
@@ -19,15 +19,7 @@ function shapeOf(template: TemplateDef) {
 
 /** Every clause directive of the body, in order, with whether the template lets it be left out. */
 export function clauseSlots(template: TemplateDef) {
-  const out: { id: string; optional: boolean }[] = [];
-  const visit = (nodes: unknown[]) => {
-    for (const node of nodes as { type: string; name?: string; attributes?: Record<string, string | null | undefined>; children?: unknown[] }[]) {
-      if (node.type === "leafDirective" && node.name === "clause") out.push({ id: node.attributes?.id ?? "", optional: Boolean(node.attributes && "optional" in node.attributes) });
-      if (node.children) visit(node.children);
-    }
-  };
-  visit(template.body);
-  return out;
+  return directivesIn(template.body, "leafDirective", "clause").map(({ attributes }) => ({ id: attributes.id ?? "", optional: "optional" in attributes }));
 }
 
 export function describeForm(library: Library, template: TemplateDef, values: Record<string, unknown>, choices: Choices) {
@@ -63,11 +55,7 @@ export function describeForm(library: Library, template: TemplateDef, values: Re
   });
   const agencyClauses = [...choices.agencyClauses];
   while (agencyClauses.length < Math.min(MAX_AGENCY_CLAUSES, choices.agencyClauses.length + 2)) agencyClauses.push({ title: "", text: "" });
-  return { fields, clauses, agencyClauses, acceptsAgencyClauses: hasDirective(template, "agency-clauses") };
-}
-
-function hasDirective(template: TemplateDef, name: string) {
-  return JSON.stringify(template.body).includes(`"name":"${name}"`);
+  return { fields, clauses, agencyClauses, acceptsAgencyClauses: directivesIn(template.body, "leafDirective", "agency-clauses").length > 0 };
 }
 
 /** The posted form as candidate values (for the schema to judge) and clause choices (judged here). */

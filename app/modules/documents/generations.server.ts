@@ -4,11 +4,10 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import canonicalize from "canonicalize";
 import { and, desc, eq, isNull } from "drizzle-orm";
-import { organisations } from "../../../db/schema/access.ts";
 import { documentGenerations, documentOutputs, type OutputFormat } from "../../../db/schema/documents.ts";
 import type { BlobStore } from "../blobs/store.server.ts";
 import { listContracts, peopleNames, vendorsUnderContract } from "../contracts/contracts.server.ts";
-import { InvalidInput, isUuid, type ModuleContext, NotFound, requirePermission } from "../context.server.ts";
+import { InvalidInput, isUuid, type ModuleContext, NotFound, ownOrganisation, requirePermission } from "../context.server.ts";
 import { openSealedForDownload, sealUpload } from "../evidence/sealed-files.server.ts";
 import { assemble, AssemblyProblem, type Choices } from "./assemble.server.ts";
 import { renderBinder } from "./binder.server.ts";
@@ -18,6 +17,7 @@ import type { DocumentModel } from "./model.ts";
 import { renderDocx } from "./render-docx.server.ts";
 import { renderPdf } from "./render-pdf.server.ts";
 import { renderRedlineDocx } from "./render-redline.server.ts";
+import { agencyName } from "./sources/subjects.server.ts";
 import type { SourceEnv, Subject } from "./sources/types.ts";
 import { templateFor } from "./templates.server.ts";
 
@@ -41,8 +41,7 @@ type Inputs = { subject: Subject; values: Record<string, unknown>; choices: Choi
 export async function subjectOptions(ctx: ModuleContext, type: Subject["type"]) {
   if (type === "contract") return (await listContracts(ctx, {}, { audit: false })).map((c) => ({ value: c.id, label: `${c.title} — ${c.vendorName}` }));
   if (type === "vendor") return (await vendorsUnderContract(ctx, { live: false })).map((v) => ({ value: v.id, label: v.name }));
-  const [own] = await ctx.db.select({ id: organisations.id, name: organisations.name }).from(organisations).where(eq(organisations.id, ctx.actor.organisationId ?? randomUUID()));
-  return own ? [{ value: own.id, label: own.name }] : [];
+  return ctx.actor.organisationId ? [{ value: ctx.actor.organisationId, label: await agencyName(ctx) }] : [];
 }
 
 /** The form to generate a template for one record, filled from the record or from an earlier generation. */
@@ -51,7 +50,7 @@ export async function generationForm(ctx: ModuleContext, templateId: string, sub
   const { lib, template, source, summary } = templateFor(ctx, templateId);
   const options = await subjectOptions(ctx, template.manifest.subject);
   const chosen = template.manifest.subject === "agency" ? (ctx.actor.organisationId ?? null) : subjectId;
-  ctx.audit.record({ action: "document.form.read", objectType: "template", objectId: templateId, details: { subject: chosen } });
+  ctx.audit.record({ action: "document.form.read", objectType: "template", objectId: templateId, details: { subject: chosen, from: fromId ?? null } });
   if (!summary.usable || !chosen || !options.some((o) => o.value === chosen)) {
     return { template: summary, subjectOptions: options, subject: null, form: null };
   }
@@ -183,7 +182,7 @@ async function generationRow(ctx: ModuleContext, id: string) {
   const [row] = await ctx.db
     .select()
     .from(documentGenerations)
-    .where(and(eq(documentGenerations.id, id), eq(documentGenerations.agencyId, ctx.actor.organisationId ?? randomUUID())));
+    .where(and(eq(documentGenerations.id, id), ownOrganisation(ctx, documentGenerations.agencyId)));
   if (!row) throw new NotFound("document", id);
   return row;
 }
@@ -206,7 +205,7 @@ export async function listGenerations(ctx: ModuleContext, filter: { contractId?:
     .from(documentGenerations)
     .where(
       and(
-        eq(documentGenerations.agencyId, ctx.actor.organisationId ?? randomUUID()),
+        ownOrganisation(ctx, documentGenerations.agencyId),
         filter.contractId && isUuid(filter.contractId) ? eq(documentGenerations.contractId, filter.contractId) : undefined,
         filter.vendorId && isUuid(filter.vendorId) ? eq(documentGenerations.vendorId, filter.vendorId) : undefined,
       ),

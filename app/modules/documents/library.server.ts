@@ -138,6 +138,17 @@ export function loadLibrary(dir = TEMPLATES_DIR): Library {
   return { clauses, templates, lockedPrints, loadErrors };
 }
 
+/** Every directive of a kind in some Markdown (a template body), at any depth, in order. */
+export function directivesIn(nodes: RootContent[], type: "leafDirective" | "containerDirective", name: string) {
+  const out: { attributes: Record<string, string | null | undefined> }[] = [];
+  const visit = (node: RootContent) => {
+    if (node.type === type && node.name === name) out.push({ attributes: node.attributes ?? {} });
+    if ("children" in node) (node.children as RootContent[]).forEach(visit);
+  };
+  nodes.forEach(visit);
+  return out;
+}
+
 let cached: Library | null = null;
 /** The library of the running server, read once (templates change with a release, not at run time). */
 export function library() {

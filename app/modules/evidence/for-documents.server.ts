@@ -40,7 +40,7 @@ export async function evidenceOfVendor(ctx: ModuleContext, vendorId: string, opt
     .orderBy(asc(evidenceKinds.name), asc(evidenceItems.title));
   return rows.map((r) => {
     const shown = shownStatus(r, today);
-    return { ...r, shown, shownLabel: EVIDENCE_STATUS_LABELS[shown] };
+    return { ...r, acceptedOn: r.acceptedAt ? todayOf(r.acceptedAt) : null, shown, shownLabel: EVIDENCE_STATUS_LABELS[shown] };
   });
 }
 

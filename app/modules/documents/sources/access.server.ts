@@ -1,7 +1,7 @@
 import { buildReport } from "../../access/reports.server.ts";
 import { todayOf } from "../../contracts/lifecycle.ts";
 import type { TableBlock } from "../model.ts";
-import { actorName, agencyName } from "./compliance.server.ts";
+import { actorName, agencyName } from "./subjects.server.ts";
 import type { TemplateSource } from "./types.ts";
 
 /**

@@ -1,7 +1,7 @@
 import { todayOf } from "../../contracts/lifecycle.ts";
 import { acceptedFilesOf, evidenceOfVendor } from "../../evidence/for-documents.server.ts";
 import type { TableBlock } from "../model.ts";
-import { actorName, agencyName, vendorSubject } from "./compliance.server.ts";
+import { actorName, agencyName, vendorSubject } from "./subjects.server.ts";
 import type { Attachment, TemplateSource } from "./types.ts";
 
 /**
@@ -10,13 +10,16 @@ import type { Attachment, TemplateSource } from "./types.ts";
  * renderer numbers their pages and stamps each with its hash and date).
  */
 
-const utcDay = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : "");
 
 async function accepted(ctx: Parameters<NonNullable<TemplateSource["data"]>>[0], vendorId: string) {
   const items = (await evidenceOfVendor(ctx, vendorId)).filter((e) => e.status === "accepted");
   const files = await acceptedFilesOf(ctx, items.map((i) => i.id));
   return { items, files };
 }
+
+/** The tables the binder's assembler fills with page numbers (binder.server.ts) finds by these captions. */
+export const CONTENTS_CAPTION = "Contents";
+export const REGISTER_CAPTION = "Evidence register";
 
 export const binderSource: TemplateSource = {
   async prefill(ctx, vendorId) {
@@ -32,17 +35,17 @@ export const binderSource: TemplateSource = {
     let exhibit = 0;
     const register: TableBlock = {
       t: "table",
-      caption: "Evidence register",
+      caption: REGISTER_CAPTION,
       columns: ["Exhibit", "Item", "Kind", "Accepted on", "Expires", "File", "SHA-256"],
       rows: items.flatMap((item) => {
         const mine = files.filter((f) => f.itemId === item.id);
-        if (mine.length === 0) return [["—", item.title, item.kind, utcDay(item.acceptedAt), item.expiresOn ?? "no expiry", "no file", ""]];
-        return mine.map((f) => [f.mediaType === "application/pdf" ? String(++exhibit) : "not a PDF: held in Custody", item.title, item.kind, utcDay(item.acceptedAt), item.expiresOn ?? "no expiry", f.filename, f.sha256]);
+        if (mine.length === 0) return [["—", item.title, item.kind, item.acceptedOn ?? "", item.expiresOn ?? "no expiry", "no file", ""]];
+        return mine.map((f) => [f.mediaType === "application/pdf" ? String(++exhibit) : "not a PDF: held in Custody", item.title, item.kind, item.acceptedOn ?? "", item.expiresOn ?? "no expiry", f.filename, f.sha256]);
       }),
       empty: "The vendor has no accepted evidence.",
     };
     // The page numbers are filled in as the binder is assembled (binder.server.ts).
-    const contents: TableBlock = { t: "table", caption: "Contents", columns: ["Part", "Page"], rows: [["Evidence register", ""]], empty: "" };
+    const contents: TableBlock = { t: "table", caption: CONTENTS_CAPTION, columns: ["Part", "Page"], rows: [[REGISTER_CAPTION, ""]], empty: "" };
     return { contents, register };
   },
   async attachments(ctx, subject): Promise<Attachment[]> {
@@ -50,7 +53,7 @@ export const binderSource: TemplateSource = {
     return items.flatMap((item) =>
       files
         .filter((f) => f.itemId === item.id && f.mediaType === "application/pdf")
-        .map((f) => ({ itemId: item.id, title: item.title, kind: item.kind, acceptedOn: utcDay(item.acceptedAt), filename: f.filename, sha256: f.sha256, sealed: { blobSha256: f.blobSha256, keyId: f.keyId, nonce: f.nonce, authTag: f.authTag } })),
+        .map((f) => ({ itemId: item.id, title: item.title, kind: item.kind, acceptedOn: item.acceptedOn ?? "", filename: f.filename, sha256: f.sha256, sealed: { blobSha256: f.blobSha256, keyId: f.keyId, nonce: f.nonce, authTag: f.authTag } })),
     );
   },
 };

@@ -1,8 +1,4 @@
-import { eq } from "drizzle-orm";
 import type { z } from "zod";
-import { organisations } from "../../../../db/schema/access.ts";
-import { vendors } from "../../../../db/schema/vendors.ts";
-import { peopleNames } from "../../contracts/contracts.server.ts";
 import { getGapReport, getMatrix } from "../../contracts/coverage.server.ts";
 import { addDays, todayOf } from "../../contracts/lifecycle.ts";
 import { COVERAGE_LABELS } from "../../contracts/schema.ts";
@@ -17,7 +13,8 @@ import { assemble, fieldMeta } from "../assemble.server.ts";
 import { library } from "../library.server.ts";
 import { clausesOf, type TableBlock } from "../model.ts";
 import { addendumSource, contractBasics } from "./agreements.server.ts";
-import type { Subject, TemplateSource } from "./types.ts";
+import { actorName, agencyName, vendorSubject } from "./subjects.server.ts";
+import type { TemplateSource } from "./types.ts";
 
 /**
  * The compliance documents a CJIS officer or counsel produces from the
@@ -26,24 +23,7 @@ import type { Subject, TemplateSource } from "./types.ts";
  * modules that own the data, which scope it to the actor's agency.
  */
 
-const utcDay = (d: Date | null | undefined) => (d ? d.toISOString().slice(0, 10) : "");
 const table = (caption: string, columns: string[], rows: string[][], empty: string): TableBlock => ({ t: "table", caption, columns, rows, empty });
-
-export async function actorName(ctx: ModuleContext) {
-  return ctx.actor.personId ? ((await peopleNames(ctx, [ctx.actor.personId])).get(ctx.actor.personId) ?? "") : "";
-}
-
-export async function agencyName(ctx: ModuleContext) {
-  const [row] = await ctx.db.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, ctx.actor.organisationId ?? ""));
-  return row?.name ?? "";
-}
-
-/** A vendor the agency holds (or held) a contract with: the subject of vendor documents. */
-export async function vendorSubject(ctx: ModuleContext, vendorId: string): Promise<Subject> {
-  const [vendor] = await ctx.db.select({ id: vendors.id, legalName: vendors.legalName }).from(vendors).where(eq(vendors.id, vendorId));
-  if (!vendor) throw new NotFound("vendor", vendorId);
-  return { type: "vendor", id: vendor.id, label: vendor.legalName, contractId: null, vendorId: vendor.id };
-}
 
 export const complianceReportSource: TemplateSource = {
   async prefill(ctx, contractId) {
@@ -73,7 +53,7 @@ export const complianceReportSource: TemplateSource = {
       evidence: table(
         "Evidence status",
         ["Item", "Kind", "Status", "Accepted on", "Expires"],
-        evidence.map((e) => [e.title, e.kind, e.shownLabel, utcDay(e.acceptedAt), e.expiresOn ?? "no expiry"]),
+        evidence.map((e) => [e.title, e.kind, e.shownLabel, e.acceptedOn ?? "", e.expiresOn ?? "no expiry"]),
         "No evidence has been requested or recorded for this contract.",
       ),
       expiring: table(

@@ -1,6 +1,6 @@
 import { todayOf } from "../../contracts/lifecycle.ts";
 import { formatUsd, type ChartBlock, type TableBlock } from "../model.ts";
-import { actorName, agencyName } from "./compliance.server.ts";
+import { actorName, agencyName } from "./subjects.server.ts";
 import type { TemplateSource } from "./types.ts";
 
 /**
