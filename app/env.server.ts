@@ -63,12 +63,17 @@ const EnvSchema = z.object({
     .string()
     .refine((v) => /^https?:\/\/[^\s]+$/.test(v), { message: "must be a URL like https://s3.us-gov-west-1.amazonaws.com" })
     .optional(),
-  S3_REGION: z.string().regex(/^[a-z0-9-]{2,40}$/, { message: "must be a region name like us-gov-west-1" }).optional(),
+  S3_REGION: z
+    .string()
+    .regex(/^[a-z0-9-]{2,40}$/, { message: "must be a region name like us-gov-west-1" })
+    .optional(),
   /** Largest accepted upload, in megabytes. */
   UPLOAD_MAX_MB: z
     .string()
     .default("50")
-    .refine((v) => /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 2048, { message: "must be a whole number of megabytes from 1 to 2048" })
+    .refine((v) => /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 2048, {
+      message: "must be a whole number of megabytes from 1 to 2048",
+    })
     .transform(Number),
   ENCRYPTION_KEY: z
     .string()
@@ -98,7 +103,9 @@ export type Config = {
   /** Take the client address and scheme from X-Forwarded-* (only behind a trusted proxy). */
   trustProxy: boolean;
   /** Where uploaded files go: the data directory, or an S3-compatible bucket. */
-  blobStore: { kind: "fs"; dir: string } | { kind: "s3"; bucket: string; prefix: string; endpoint: string | undefined; region: string | undefined };
+  blobStore:
+    | { kind: "fs"; dir: string }
+    | { kind: "s3"; bucket: string; prefix: string; endpoint: string | undefined; region: string | undefined };
   uploadMaxBytes: number;
 };
 
@@ -112,9 +119,7 @@ export function parseEnv(env: NodeJS.ProcessEnv): Omit<Config, "sessionSecret" |
   encryptionKey?: string;
 } {
   // Treat empty strings as unset, as shells commonly export VAR= to clear one.
-  const cleaned = Object.fromEntries(
-    Object.entries(env).filter(([, v]) => v !== undefined && v !== ""),
-  );
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const result = EnvSchema.safeParse(cleaned);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
@@ -133,7 +138,13 @@ export function parseEnv(env: NodeJS.ProcessEnv): Omit<Config, "sessionSecret" |
   let blobStore: Config["blobStore"] = { kind: "fs", dir: path.join(dataDir, "blobs") };
   if (e.BLOB_STORE) {
     const url = new URL(e.BLOB_STORE);
-    blobStore = { kind: "s3", bucket: url.hostname, prefix: url.pathname.replace(/^\/+|\/+$/g, ""), endpoint: e.S3_ENDPOINT, region: e.S3_REGION };
+    blobStore = {
+      kind: "s3",
+      bucket: url.hostname,
+      prefix: url.pathname.replace(/^\/+|\/+$/g, ""),
+      endpoint: e.S3_ENDPOINT,
+      region: e.S3_REGION,
+    };
   }
   return {
     blobStore,
@@ -173,7 +184,9 @@ export function loadOrCreateSecrets(dataDir: string): z.infer<typeof SecretsFile
     try {
       parsed = JSON.parse(readFileSync(file, "utf8"));
     } catch {
-      throw new ConfigError(`Custody cannot start: ${file} is not valid JSON; restore it from backup or remove it to generate new secrets.`);
+      throw new ConfigError(
+        `Custody cannot start: ${file} is not valid JSON; restore it from backup or remove it to generate new secrets.`,
+      );
     }
     const result = SecretsFile.safeParse(parsed);
     if (!result.success) {

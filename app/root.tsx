@@ -121,8 +121,8 @@ export function ErrorBoundary() {
     <ErrorPage title="Something went wrong">
       <p className="usa-intro">Custody could not show this page because of an error on our side.</p>
       <p>
-        Nothing you entered was lost or changed. Try again in a moment; if it keeps happening, tell your administrator
-        the time it happened so they can find it in the server log.
+        Nothing you entered was lost or changed. Try again in a moment; if it keeps happening, tell your administrator the time it
+        happened so they can find it in the server log.
       </p>
       <p>
         <Link to="/">Return to Custody home</Link>

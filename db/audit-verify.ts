@@ -11,7 +11,9 @@ await runCli(loadConfig, async (handle) => {
     const span = result.first ? `, from ${result.first.toISOString()} to ${result.last!.toISOString()}` : "";
     console.log(`Audit trail intact: ${result.checked} events verified in ${seconds.toFixed(1)} s${span}.`);
   } else {
-    console.error(`Audit trail BROKEN after ${result.checked} good events: ${result.problem}${result.id ? ` (event id ${result.id})` : ""}.`);
+    console.error(
+      `Audit trail BROKEN after ${result.checked} good events: ${result.problem}${result.id ? ` (event id ${result.id})` : ""}.`,
+    );
     process.exitCode = 1;
   }
 });

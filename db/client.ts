@@ -42,10 +42,7 @@ export class DatabaseUnavailableError extends Error {
 // An arbitrary constant naming Custody's start-up lock among PostgreSQL advisory locks.
 const STARTUP_LOCK_KEY = 72_122_001;
 
-export type OpenOptions =
-  | { databaseUrl: string; maxConnections?: number }
-  | { dataDir: string }
-  | { inMemory: true };
+export type OpenOptions = { databaseUrl: string; maxConnections?: number } | { dataDir: string } | { inMemory: true };
 
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
   if ("databaseUrl" in options) return openPostgres(options.databaseUrl, options.maxConnections ?? 10);

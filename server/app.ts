@@ -54,7 +54,11 @@ function sameOriginWrites(database: DatabaseHandle) {
     const foreign = origin ? originHost !== req.get("host") : req.get("sec-fetch-site") === "cross-site";
     if (!foreign) return next();
     await recordNow(database.db, anonymousActor(client(req)), [
-      { action: "access.foreign-origin", outcome: "denied", details: { origin: origin ?? null, path: req.path, method: req.method } },
+      {
+        action: "access.foreign-origin",
+        outcome: "denied",
+        details: { origin: origin ?? null, path: req.path, method: req.method },
+      },
     ]).catch((error: unknown) => console.error(error));
     res.status(403).type("text/plain").send("Refused: this request did not come from a Custody page.");
   };
@@ -101,7 +105,17 @@ export function securityHeaders({ dev }: { dev: boolean }) {
   ];
 }
 
-export async function createApp({ database, mode, secrets, now = () => new Date(), mailer = null, publicUrl = "http://localhost:3000", trustProxy = false, blobs, uploadMaxBytes = 50 * 1024 * 1024 }: Options) {
+export async function createApp({
+  database,
+  mode,
+  secrets,
+  now = () => new Date(),
+  mailer = null,
+  publicUrl = "http://localhost:3000",
+  trustProxy = false,
+  blobs,
+  uploadMaxBytes = 50 * 1024 * 1024,
+}: Options) {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", trustProxy);
@@ -164,7 +178,10 @@ export async function createApp({ database, mode, secrets, now = () => new Date(
     if (res.headersSent) return next(error);
     const status = (error as { status?: number }).status;
     if (typeof status === "number" && status >= 400 && status < 500) {
-      res.status(status).type("text/plain").send(status === 404 ? "Not found" : "Bad request");
+      res
+        .status(status)
+        .type("text/plain")
+        .send(status === 404 ? "Not found" : "Bad request");
       return;
     }
     console.error(error);

@@ -24,9 +24,7 @@ import { sweepOrphanBlobs } from "../app/modules/blobs/sweep.server.ts";
  */
 async function main() {
   const config = loadConfig();
-  const database = await openDatabase(
-    config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir },
-  );
+  const database = await openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir });
   let server: Server | undefined;
   let stopping = false;
   const stop = async () => {
@@ -51,7 +49,17 @@ async function main() {
     const mailer = createMailer(config.smtpUrl, config.mailFrom);
     const blobs = openBlobStore(config.blobStore, config.dataDir);
     server = await listen(
-      await createApp({ database, mode, secrets, now, mailer, publicUrl: config.publicUrl, trustProxy: config.trustProxy, blobs, uploadMaxBytes: config.uploadMaxBytes }),
+      await createApp({
+        database,
+        mode,
+        secrets,
+        now,
+        mailer,
+        publicUrl: config.publicUrl,
+        trustProxy: config.trustProxy,
+        blobs,
+        uploadMaxBytes: config.uploadMaxBytes,
+      }),
       config.port,
       config.host,
     );
@@ -78,7 +86,9 @@ async function main() {
       runStaleSweep(database.db, new Date())
         .then((r) => {
           if (r.disabled.length + r.membershipsEnded.length > 0) {
-            console.log(`Stale-account sweep: ${r.disabled.length} account(s) disabled, ${r.membershipsEnded.length} role(s) ended.`);
+            console.log(
+              `Stale-account sweep: ${r.disabled.length} account(s) disabled, ${r.membershipsEnded.length} role(s) ended.`,
+            );
           }
         })
         .catch((error: unknown) => console.error("Stale-account sweep failed:", error));
@@ -94,13 +104,17 @@ async function main() {
       runReminders(database.db, mailer, { publicUrl: config.publicUrl, now: now() })
         .then((r) => {
           const created = Object.values(r.sweep.created).reduce((a, b) => a + b, 0);
-          if (created + r.email.messages > 0) console.log(`Reminders: ${created} new notification(s); ${r.email.messages} e-mail(s) sent${r.email.failed ? `, ${r.email.failed} failed (retried next hour)` : ""}.`);
+          if (created + r.email.messages > 0)
+            console.log(
+              `Reminders: ${created} new notification(s); ${r.email.messages} e-mail(s) sent${r.email.failed ? `, ${r.email.failed} failed (retried next hour)` : ""}.`,
+            );
         })
         .catch((error: unknown) => console.error("Reminder sweep failed:", error));
     await sweep();
     await blobSweep();
     await reminders();
-    const statistics = () => refreshStatistics(database).catch((error: unknown) => console.error("Refreshing planner statistics failed:", error));
+    const statistics = () =>
+      refreshStatistics(database).catch((error: unknown) => console.error("Refreshing planner statistics failed:", error));
     setInterval(() => void sweep().then(blobSweep).then(reminders).then(statistics), SWEEP_EVERY_MS).unref();
     console.log(`Custody is ready on ${url} (${mode}, ${where}; uploads kept as ${blobs.description}).`);
   } catch (error) {

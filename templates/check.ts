@@ -21,7 +21,12 @@ if (wanted) {
   process.exit(0);
 }
 const { library, byTemplate } = checkAll(lib);
-const problems = [...library, ...[...byTemplate.values()].flat().filter((p) => !library.some((l) => l.file === p.file && l.message === p.message))];
+const problems = [
+  ...library,
+  ...[...byTemplate.values()].flat().filter((p) => !library.some((l) => l.file === p.file && l.message === p.message)),
+];
 for (const p of problems) console.log(`${p.file}: ${p.template ? `[${p.template}] ` : ""}${p.message}`);
-console.log(`${lib.templates.size} templates, ${lib.clauses.size} clauses: ${problems.length === 0 ? "no problems" : `${problems.length} problem${problems.length === 1 ? "" : "s"}`}`);
+console.log(
+  `${lib.templates.size} templates, ${lib.clauses.size} clauses: ${problems.length === 0 ? "no problems" : `${problems.length} problem${problems.length === 1 ? "" : "s"}`}`,
+);
 process.exit(problems.length === 0 ? 0 : 1);

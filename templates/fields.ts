@@ -19,10 +19,23 @@ const said = (label: string) => label.charAt(0).toLowerCase() + label.slice(1);
 
 export const field = {
   text: (label: string, hint?: string) =>
-    z.string({ message: `Enter ${said(label)}.` }).trim().min(1, { message: `Enter ${said(label)}.` }).max(300, { message: "Keep it under 300 characters." }).meta({ label, hint, input: "text" } satisfies FieldMeta),
+    z
+      .string({ message: `Enter ${said(label)}.` })
+      .trim()
+      .min(1, { message: `Enter ${said(label)}.` })
+      .max(300, { message: "Keep it under 300 characters." })
+      .meta({ label, hint, input: "text" } satisfies FieldMeta),
   paragraph: (label: string, hint?: string) =>
-    z.string({ message: `Enter ${said(label)}.` }).trim().min(1, { message: `Enter ${said(label)}.` }).max(4000, { message: "Keep it under 4,000 characters." }).meta({ label, hint, input: "textarea" } satisfies FieldMeta),
-  date: (label: string, hint?: string) => z.iso.date({ message: `Enter ${said(label)} as a date.` }).meta({ label, hint, input: "date", format: "date" } satisfies FieldMeta),
+    z
+      .string({ message: `Enter ${said(label)}.` })
+      .trim()
+      .min(1, { message: `Enter ${said(label)}.` })
+      .max(4000, { message: "Keep it under 4,000 characters." })
+      .meta({ label, hint, input: "textarea" } satisfies FieldMeta),
+  date: (label: string, hint?: string) =>
+    z.iso
+      .date({ message: `Enter ${said(label)} as a date.` })
+      .meta({ label, hint, input: "date", format: "date" } satisfies FieldMeta),
   whole: (label: string, min: number, max: number, hint?: string) =>
     z
       .number({ message: `Enter ${said(label)} as a whole number.` })
@@ -58,10 +71,14 @@ export const field = {
       .meta({ label, hint, input: "text", format: "url" } satisfies FieldMeta),
   flag: (label: string, hint?: string) => z.boolean().meta({ label, hint, input: "checkbox" } satisfies FieldMeta),
   choice: <const T extends Record<string, string>>(label: string, options: T, hint?: string) =>
-    z.enum(Object.keys(options) as [keyof T & string, ...(keyof T & string)[]], { message: `Choose ${said(label)}.` }).meta({ label, hint, input: "select", options } satisfies FieldMeta),
+    z
+      .enum(Object.keys(options) as [keyof T & string, ...(keyof T & string)[]], { message: `Choose ${said(label)}.` })
+      .meta({ label, hint, input: "select", options } satisfies FieldMeta),
   lines: (label: string, hint?: string) =>
     z
-      .array(z.string().trim().min(1).max(300, { message: "Keep each line under 300 characters." }), { message: `Enter ${said(label)}, one per line.` })
+      .array(z.string().trim().min(1).max(300, { message: "Keep each line under 300 characters." }), {
+        message: `Enter ${said(label)}, one per line.`,
+      })
       .min(1, { message: `Enter at least one line for ${said(label)}.` })
       .max(50, { message: "At most 50 lines." })
       .meta({ label, hint, input: "lines", format: "list" } satisfies FieldMeta),

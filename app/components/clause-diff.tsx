@@ -2,7 +2,13 @@ import type { ClauseChange } from "~/modules/documents/model.ts";
 
 /** What changed between two generations, clause by clause, with the words added and removed. */
 
-const STATUS_LABELS: Record<ClauseChange["status"], string> = { added: "Added", removed: "Removed", changed: "Changed", renumbered: "Renumbered", unchanged: "Unchanged" };
+const STATUS_LABELS: Record<ClauseChange["status"], string> = {
+  added: "Added",
+  removed: "Removed",
+  changed: "Changed",
+  renumbered: "Renumbered",
+  unchanged: "Unchanged",
+};
 
 type Diff = { summary: Record<ClauseChange["status"], number>; changes: ClauseChange[] };
 
@@ -16,10 +22,17 @@ export function ClauseDiff({ diff }: { diff: Diff }) {
       </p>
       {shown.length === 0 ? <p>No clause changed.</p> : null}
       {shown.map((c) => (
-        <section key={c.id} className="border-1px border-base-lighter padding-2 margin-bottom-2" aria-label={`${STATUS_LABELS[c.status]}: ${(c.after ?? c.before)!.title}`}>
+        <section
+          key={c.id}
+          className="border-1px border-base-lighter padding-2 margin-bottom-2"
+          aria-label={`${STATUS_LABELS[c.status]}: ${(c.after ?? c.before)!.title}`}
+        >
           <h3 className="margin-top-0 font-sans-sm">
             <span className="usa-tag margin-right-1">{STATUS_LABELS[c.status]}</span>
-            {c.before && c.after && c.before.number !== c.after.number ? `${c.before.number} → ${c.after.number}` : (c.after ?? c.before)!.number} {(c.after ?? c.before)!.title}
+            {c.before && c.after && c.before.number !== c.after.number
+              ? `${c.before.number} → ${c.after.number}`
+              : (c.after ?? c.before)!.number}{" "}
+            {(c.after ?? c.before)!.title}
           </h3>
           {c.before && c.after && c.before.wording !== c.after.wording ? (
             <p className="custody-muted">

@@ -1,7 +1,11 @@
 import { Link } from "react-router";
 
 /** Where the vendor record or the contract's terms contradict what the contract needs, each with the page that fixes it. */
-export function ConflictList({ conflicts }: { conflicts: { code: string; message: string; cites: string; fix: { label: string; href: string } | null }[] }) {
+export function ConflictList({
+  conflicts,
+}: {
+  conflicts: { code: string; message: string; cites: string; fix: { label: string; href: string } | null }[];
+}) {
   if (conflicts.length === 0) return null;
   return (
     <div className="usa-alert usa-alert--warning margin-y-3" role="region" aria-labelledby="conflicts-heading">

@@ -12,10 +12,23 @@ export type ContractFormOptions = {
   cjisVersions: { id: string; version: string; revision: number; title: string }[];
 };
 
-export const dollars = (cents: number | null | undefined) => (cents === null || cents === undefined ? "" : (cents / 100).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+export const dollars = (cents: number | null | undefined) =>
+  cents === null || cents === undefined
+    ? ""
+    : (cents / 100).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 /** The contract form: details, lifecycle dates, the terms that drive deadlines, sharing and frameworks. */
-export function ContractForm({ values, errors, options, submit }: { values: ContractFormValues; errors: Record<string, string>; options: ContractFormOptions; submit: string }) {
+export function ContractForm({
+  values,
+  errors,
+  options,
+  submit,
+}: {
+  values: ContractFormValues;
+  errors: Record<string, string>;
+  options: ContractFormOptions;
+  submit: string;
+}) {
   const v = (key: string) => {
     const value = values[key];
     return typeof value === "string" ? value : "";
@@ -25,10 +38,22 @@ export function ContractForm({ values, errors, options, submit }: { values: Cont
   const count = Object.keys(errors).length;
   return (
     <Form method="post" className="usa-form usa-form--large" noValidate>
-      <FormAlert message={count > 0 ? (errors.form ?? `Correct the ${count === 1 ? "field" : `${count} fields`} marked below; nothing was saved.`) : null} />
+      <FormAlert
+        message={
+          count > 0
+            ? (errors.form ?? `Correct the ${count === 1 ? "field" : `${count} fields`} marked below; nothing was saved.`)
+            : null
+        }
+      />
       <fieldset className="usa-fieldset" id="details">
         <legend className="usa-legend usa-legend--large">The contract</legend>
-        <SelectField name="kind" label="Kind" options={optionsOf(KIND_LABELS)} defaultValue={v("kind") || "master-agreement"} error={errors.kind} />
+        <SelectField
+          name="kind"
+          label="Kind"
+          options={optionsOf(KIND_LABELS)}
+          defaultValue={v("kind") || "master-agreement"}
+          error={errors.kind}
+        />
         <SelectField
           name="parentId"
           label="Belongs to (for an amendment, renewal, addendum or SLA)"
@@ -39,35 +64,147 @@ export function ContractForm({ values, errors, options, submit }: { values: Cont
         />
         <Field name="title" label="Title" defaultValue={v("title")} error={errors.title} />
         <Field name="reference" label="Your contract number (optional)" defaultValue={v("reference")} error={errors.reference} />
-        <SelectField name="vendorId" label="Vendor" options={options.vendors.map((o) => ({ value: o.id, label: o.name }))} empty="- Choose -" defaultValue={v("vendorId")} error={errors.vendorId} />
+        <SelectField
+          name="vendorId"
+          label="Vendor"
+          options={options.vendors.map((o) => ({ value: o.id, label: o.name }))}
+          empty="- Choose -"
+          defaultValue={v("vendorId")}
+          error={errors.vendorId}
+        />
         <TextareaField name="services" label="Services covered" defaultValue={v("services")} error={errors.services} rows={3} />
-        <Field name="valueCents" label="Contract value (US dollars, optional)" inputMode="decimal" defaultValue={v("valueCents")} error={errors.valueCents} />
+        <Field
+          name="valueCents"
+          label="Contract value (US dollars, optional)"
+          inputMode="decimal"
+          defaultValue={v("valueCents")}
+          error={errors.valueCents}
+        />
       </fieldset>
       <fieldset className="usa-fieldset" id="lifecycle">
         <legend className="usa-legend usa-legend--large">Lifecycle</legend>
-        <p className="usa-hint">Whether a signed contract is active or expired follows from these dates; you never set it by hand.</p>
-        <SelectField name="stage" label="Stage" options={optionsOf(STAGE_LABELS)} defaultValue={v("stage") || "draft"} error={errors.stage} />
+        <p className="usa-hint">
+          Whether a signed contract is active or expired follows from these dates; you never set it by hand.
+        </p>
+        <SelectField
+          name="stage"
+          label="Stage"
+          options={optionsOf(STAGE_LABELS)}
+          defaultValue={v("stage") || "draft"}
+          error={errors.stage}
+        />
         <Field name="signedOn" label="Signed on" type="date" defaultValue={v("signedOn")} error={errors.signedOn} />
         <Field name="effectiveOn" label="Effective from" type="date" defaultValue={v("effectiveOn")} error={errors.effectiveOn} />
         <Field name="endsOn" label="Ends on" type="date" defaultValue={v("endsOn")} error={errors.endsOn} />
         <Checkbox name="autoRenew" label="Renews automatically" checked={flag("autoRenew")} />
-        <Field name="renewalTermMonths" label="Each renewal lasts (months)" inputMode="numeric" defaultValue={v("renewalTermMonths")} error={errors.renewalTermMonths} />
-        <Field name="noticePeriodDays" label="Notice of non-renewal due (days before the end)" hint="The renewal-notice deadline is computed from it." inputMode="numeric" defaultValue={v("noticePeriodDays")} error={errors.noticePeriodDays} />
-        <Field name="terminatedOn" label="Terminated on" type="date" defaultValue={v("terminatedOn")} error={errors.terminatedOn} />
-        <TextareaField name="terminationReason" label="Reason for termination" defaultValue={v("terminationReason")} error={errors.terminationReason} rows={2} />
+        <Field
+          name="renewalTermMonths"
+          label="Each renewal lasts (months)"
+          inputMode="numeric"
+          defaultValue={v("renewalTermMonths")}
+          error={errors.renewalTermMonths}
+        />
+        <Field
+          name="noticePeriodDays"
+          label="Notice of non-renewal due (days before the end)"
+          hint="The renewal-notice deadline is computed from it."
+          inputMode="numeric"
+          defaultValue={v("noticePeriodDays")}
+          error={errors.noticePeriodDays}
+        />
+        <Field
+          name="terminatedOn"
+          label="Terminated on"
+          type="date"
+          defaultValue={v("terminatedOn")}
+          error={errors.terminatedOn}
+        />
+        <TextareaField
+          name="terminationReason"
+          label="Reason for termination"
+          defaultValue={v("terminationReason")}
+          error={errors.terminationReason}
+          rows={2}
+        />
       </fieldset>
       <fieldset className="usa-fieldset" id="terms">
         <legend className="usa-legend usa-legend--large">Terms that drive deadlines</legend>
-        <Field name="breachNoticeHours" label="Breach notification window (hours)" hint="CJIS Security Policy v6.0 IR-6 asks for one hour." inputMode="numeric" defaultValue={v("breachNoticeHours")} error={errors.breachNoticeHours} />
-        <Field name="legalProcessNoticeHours" label="Legal-process notice window (hours)" hint="IACP principle 4: the agency hears promptly of any subpoena or warrant served on the provider." inputMode="numeric" defaultValue={v("legalProcessNoticeHours")} error={errors.legalProcessNoticeHours} />
-        <Field name="auditIntervalMonths" label="Audit interval (months)" hint="IACP principle 6." inputMode="numeric" defaultValue={v("auditIntervalMonths")} error={errors.auditIntervalMonths} />
-        <Field name="minCyberInsuranceCents" label="Minimum cyber-liability insurance (US dollars)" hint="IACP principle 10." inputMode="decimal" defaultValue={v("minCyberInsuranceCents")} error={errors.minCyberInsuranceCents} />
-        <Field name="availabilityCritical" label="Availability target, critical services such as CAD (%)" inputMode="decimal" defaultValue={v("availabilityCritical")} error={errors.availabilityCritical} />
-        <Field name="availabilityEssential" label="Availability target, essential services such as RMS (%)" inputMode="decimal" defaultValue={v("availabilityEssential")} error={errors.availabilityEssential} />
-        <Field name="availabilityStandard" label="Availability target, standard services such as e-mail (%)" inputMode="decimal" defaultValue={v("availabilityStandard")} error={errors.availabilityStandard} />
-        <Field name="availabilityArchive" label="Availability target, archives (%)" inputMode="decimal" defaultValue={v("availabilityArchive")} error={errors.availabilityArchive} />
-        <Field name="locationChangeNoticeDays" label="Notice of a change of data location (days)" hint="IACP principle 8." inputMode="numeric" defaultValue={v("locationChangeNoticeDays")} error={errors.locationChangeNoticeDays} />
-        <Field name="businessChangeNoticeDays" label="Notice of a merger, acquisition or restructuring (days before it takes effect)" hint="IACP principle 9." inputMode="numeric" defaultValue={v("businessChangeNoticeDays")} error={errors.businessChangeNoticeDays} />
+        <Field
+          name="breachNoticeHours"
+          label="Breach notification window (hours)"
+          hint="CJIS Security Policy v6.0 IR-6 asks for one hour."
+          inputMode="numeric"
+          defaultValue={v("breachNoticeHours")}
+          error={errors.breachNoticeHours}
+        />
+        <Field
+          name="legalProcessNoticeHours"
+          label="Legal-process notice window (hours)"
+          hint="IACP principle 4: the agency hears promptly of any subpoena or warrant served on the provider."
+          inputMode="numeric"
+          defaultValue={v("legalProcessNoticeHours")}
+          error={errors.legalProcessNoticeHours}
+        />
+        <Field
+          name="auditIntervalMonths"
+          label="Audit interval (months)"
+          hint="IACP principle 6."
+          inputMode="numeric"
+          defaultValue={v("auditIntervalMonths")}
+          error={errors.auditIntervalMonths}
+        />
+        <Field
+          name="minCyberInsuranceCents"
+          label="Minimum cyber-liability insurance (US dollars)"
+          hint="IACP principle 10."
+          inputMode="decimal"
+          defaultValue={v("minCyberInsuranceCents")}
+          error={errors.minCyberInsuranceCents}
+        />
+        <Field
+          name="availabilityCritical"
+          label="Availability target, critical services such as CAD (%)"
+          inputMode="decimal"
+          defaultValue={v("availabilityCritical")}
+          error={errors.availabilityCritical}
+        />
+        <Field
+          name="availabilityEssential"
+          label="Availability target, essential services such as RMS (%)"
+          inputMode="decimal"
+          defaultValue={v("availabilityEssential")}
+          error={errors.availabilityEssential}
+        />
+        <Field
+          name="availabilityStandard"
+          label="Availability target, standard services such as e-mail (%)"
+          inputMode="decimal"
+          defaultValue={v("availabilityStandard")}
+          error={errors.availabilityStandard}
+        />
+        <Field
+          name="availabilityArchive"
+          label="Availability target, archives (%)"
+          inputMode="decimal"
+          defaultValue={v("availabilityArchive")}
+          error={errors.availabilityArchive}
+        />
+        <Field
+          name="locationChangeNoticeDays"
+          label="Notice of a change of data location (days)"
+          hint="IACP principle 8."
+          inputMode="numeric"
+          defaultValue={v("locationChangeNoticeDays")}
+          error={errors.locationChangeNoticeDays}
+        />
+        <Field
+          name="businessChangeNoticeDays"
+          label="Notice of a merger, acquisition or restructuring (days before it takes effect)"
+          hint="IACP principle 9."
+          inputMode="numeric"
+          defaultValue={v("businessChangeNoticeDays")}
+          error={errors.businessChangeNoticeDays}
+        />
         <Checkbox
           name="personnelRosterRequired"
           label="The vendor keeps a roster of its personnel with access to CJI"
@@ -77,7 +214,10 @@ export function ContractForm({ values, errors, options, submit }: { values: Cont
         <SelectField
           name="cjisFrameworkId"
           label="CJIS Security Policy version the contract cites"
-          options={options.cjisVersions.map((c) => ({ value: c.id, label: `Version ${c.version}${c.revision > 1 ? ` (catalog revision ${c.revision})` : ""}` }))}
+          options={options.cjisVersions.map((c) => ({
+            value: c.id,
+            label: `Version ${c.version}${c.revision > 1 ? ` (catalog revision ${c.revision})` : ""}`,
+          }))}
           defaultValue={v("cjisFrameworkId")}
           error={errors.cjisFrameworkId}
         />

@@ -24,7 +24,13 @@ export function CoverageBar({ counts, label }: { counts: CoverageCounts; label: 
   const total = Math.max(counts.total, 1);
   let x = 0;
   return (
-    <svg className="custody-coverage__bar" viewBox="0 0 100 4" preserveAspectRatio="none" role="img" aria-label={`${label}: ${coverageText(counts) || "no requirements"}`}>
+    <svg
+      className="custody-coverage__bar"
+      viewBox="0 0 100 4"
+      preserveAspectRatio="none"
+      role="img"
+      aria-label={`${label}: ${coverageText(counts) || "no requirements"}`}
+    >
       {COVERAGE_ORDER.map((k) => {
         if (counts[k] === 0) return null;
         const width = (counts[k] * 100) / total;
@@ -64,7 +70,15 @@ export function CoverageTag({ status }: { status: CoverageKey }) {
 }
 
 /** A table of things (frameworks, principles, contracts), each with its coverage bar and figures. */
-export function CoverageTable({ caption, heading, rows }: { caption: string; heading: string; rows: { key: string; label: string; title: ReactNode; counts: CoverageCounts; note?: ReactNode }[] }) {
+export function CoverageTable({
+  caption,
+  heading,
+  rows,
+}: {
+  caption: string;
+  heading: string;
+  rows: { key: string; label: string; title: ReactNode; counts: CoverageCounts; note?: ReactNode }[];
+}) {
   return (
     <table className="usa-table usa-table--borderless usa-table--stacked width-full">
       <caption className="usa-sr-only">{caption}</caption>

@@ -12,11 +12,19 @@ type DashboardData = {
   coverage: { id: string; title: string; vendorName: string; owned: boolean; counts: CoverageCounts; percent: number | null }[];
   deadlines: { contractId: string; title: string; kind: "renewal-notice" | "end"; on: string; daysLeft: number }[];
   flagged: { vendorId: string; name: string; flags: { message: string; cites: string }[] }[];
-  evidence: { counts: { expired: number; expiring: number; rejected: number; toReview: number; overdue: number }; items: { id: string; title: string; vendorName: string; reason: string; on: string | null }[] } | null;
+  evidence: {
+    counts: { expired: number; expiring: number; rejected: number; toReview: number; overdue: number };
+    items: { id: string; title: string; vendorName: string; reason: string; on: string | null }[];
+  } | null;
   vendorRecords: { lateNotices: number; flaggedPeople: number; pendingChanges: number } | null;
 };
 
-const EVIDENCE_REASONS: Record<string, string> = { expired: "Expired", expiring: "Expires", rejected: "Rejected", overdue: "Overdue since" };
+const EVIDENCE_REASONS: Record<string, string> = {
+  expired: "Expired",
+  expiring: "Expires",
+  rejected: "Rejected",
+  overdue: "Overdue since",
+};
 
 /** The agency's home page. Every item links to the page where it is dealt with. */
 export function Dashboard({ data, canCreate }: { data: DashboardData; canCreate: boolean }) {
@@ -54,7 +62,9 @@ export function Dashboard({ data, canCreate }: { data: DashboardData; canCreate:
 
       <section aria-labelledby="coverage-heading">
         <h2 id="coverage-heading">Coverage per contract</h2>
-        <p className="custody-summary">Contracts in force or being negotiated, the least covered first. Each bar opens the contract's coverage matrix.</p>
+        <p className="custody-summary">
+          Contracts in force or being negotiated, the least covered first. Each bar opens the contract's coverage matrix.
+        </p>
         <CoverageLegend />
         {data.coverage.length === 0 ? (
           <p>No contract to measure yet.</p>
@@ -87,14 +97,16 @@ export function Dashboard({ data, canCreate }: { data: DashboardData; canCreate:
           <p>
             <Link to={evidencePaths.register({ status: "expired" })}>{data.evidence.counts.expired} expired</Link> ·{" "}
             <Link to={evidencePaths.register({ status: "rejected" })}>{data.evidence.counts.rejected} rejected</Link> ·{" "}
-            <Link to={evidencePaths.register({ status: "overdue" })}>{data.evidence.counts.overdue} overdue</Link> · {data.evidence.counts.expiring} expiring within two months ·{" "}
+            <Link to={evidencePaths.register({ status: "overdue" })}>{data.evidence.counts.overdue} overdue</Link> ·{" "}
+            {data.evidence.counts.expiring} expiring within two months ·{" "}
             <Link to={evidencePaths.review()}>{data.evidence.counts.toReview} waiting for review</Link>
           </p>
           {data.evidence.items.length > 0 ? (
             <ul>
               {data.evidence.items.map((i) => (
                 <li key={i.id}>
-                  <Link to={evidencePaths.item(i.id)}>{i.title}</Link> ({i.vendorName}): {EVIDENCE_REASONS[i.reason] ?? i.reason} {i.on ?? ""}
+                  <Link to={evidencePaths.item(i.id)}>{i.title}</Link> ({i.vendorName}): {EVIDENCE_REASONS[i.reason] ?? i.reason}{" "}
+                  {i.on ?? ""}
                 </li>
               ))}
             </ul>
@@ -103,9 +115,15 @@ export function Dashboard({ data, canCreate }: { data: DashboardData; canCreate:
           )}
           {data.vendorRecords ? (
             <p>
-              <Link to="/notices?timeliness=late">{data.vendorRecords.lateNotices} late {data.vendorRecords.lateNotices === 1 ? "notice" : "notices"} in the last 90 days</Link> ·{" "}
+              <Link to="/notices?timeliness=late">
+                {data.vendorRecords.lateNotices} late {data.vendorRecords.lateNotices === 1 ? "notice" : "notices"} in the last 90
+                days
+              </Link>{" "}
+              ·{" "}
               <Link to="/roster">
-                {data.vendorRecords.flaggedPeople} vendor {data.vendorRecords.flaggedPeople === 1 ? "person" : "people"} flagged, {data.vendorRecords.pendingChanges} roster {data.vendorRecords.pendingChanges === 1 ? "change" : "changes"} to approve
+                {data.vendorRecords.flaggedPeople} vendor {data.vendorRecords.flaggedPeople === 1 ? "person" : "people"} flagged,{" "}
+                {data.vendorRecords.pendingChanges} roster {data.vendorRecords.pendingChanges === 1 ? "change" : "changes"} to
+                approve
               </Link>
             </p>
           ) : null}

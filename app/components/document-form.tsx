@@ -27,16 +27,61 @@ function VariableField({ field, error, posted }: { field: FormField; error?: str
   const value = posted ?? field.value;
   switch (field.input) {
     case "checkbox":
-      return <Checkbox name={name} label={field.label} checked={posted !== undefined ? posted === "on" : field.checked} description={field.hint} />;
+      return (
+        <Checkbox
+          name={name}
+          label={field.label}
+          checked={posted !== undefined ? posted === "on" : field.checked}
+          description={field.hint}
+        />
+      );
     case "select":
-      return <SelectField name={name} label={field.label} hint={field.hint} error={error} options={field.options ?? []} defaultValue={value} empty="Choose…" />;
+      return (
+        <SelectField
+          name={name}
+          label={field.label}
+          hint={field.hint}
+          error={error}
+          options={field.options ?? []}
+          defaultValue={value}
+          empty="Choose…"
+        />
+      );
     case "textarea":
     case "lines":
-      return <TextareaField name={name} label={field.label} hint={field.hint} error={error} defaultValue={value} rows={field.input === "lines" ? 4 : 6} />;
+      return (
+        <TextareaField
+          name={name}
+          label={field.label}
+          hint={field.hint}
+          error={error}
+          defaultValue={value}
+          rows={field.input === "lines" ? 4 : 6}
+        />
+      );
     case "date":
-      return <Field name={name} label={field.label} hint={field.hint ?? "Year, month and day, e.g. 2027-01-31."} error={error} type="date" defaultValue={value} />;
+      return (
+        <Field
+          name={name}
+          label={field.label}
+          hint={field.hint ?? "Year, month and day, e.g. 2027-01-31."}
+          error={error}
+          type="date"
+          defaultValue={value}
+        />
+      );
     case "number":
-      return <Field name={name} label={field.label} hint={field.hint} error={error} inputMode="decimal" defaultValue={value} className="usa-input--medium" />;
+      return (
+        <Field
+          name={name}
+          label={field.label}
+          hint={field.hint}
+          error={error}
+          inputMode="decimal"
+          defaultValue={value}
+          className="usa-input--medium"
+        />
+      );
     default:
       return <Field name={name} label={field.label} hint={field.hint} error={error} defaultValue={value} />;
   }
@@ -51,7 +96,9 @@ export function DocumentForm(props: Props) {
   const agency = titles ? titles.map((title, i) => ({ title, text: texts?.[i] ?? "" })) : props.agencyClauses;
   return (
     <Form method="post" className="usa-form usa-form--large" noValidate>
-      <FormAlert message={Object.keys(errors).length > 0 ? "The document was not generated. Check the fields marked below." : null} />
+      <FormAlert
+        message={Object.keys(errors).length > 0 ? "The document was not generated. Check the fields marked below." : null}
+      />
       {errors.template ? <FormAlert message={errors.template} /> : null}
       {errors.subject ? <FormAlert message={errors.subject} /> : null}
       <input type="hidden" name="subject" value={props.subjectId} />
@@ -75,14 +122,27 @@ export function DocumentForm(props: Props) {
             return (
               <div key={c.id} className="border-bottom-1px border-base-lighter padding-y-1">
                 {c.optional ? (
-                  <Checkbox name="include" value={c.id} label={c.title} checked={included} description={`Optional. Addresses ${c.requirements.join(", ") || "general terms"}.`} />
+                  <Checkbox
+                    name="include"
+                    value={c.id}
+                    label={c.title}
+                    checked={included}
+                    description={`Optional. Addresses ${c.requirements.join(", ") || "general terms"}.`}
+                  />
                 ) : (
                   <p className="margin-y-1">
                     <strong>{c.title}</strong> <span className="usa-tag">{c.locked ? "Locked: taken whole" : "Required"}</span>
                   </p>
                 )}
                 {c.wordings.length > 1 ? (
-                  <ChoiceGroup type="radio" name={`w.${c.id}`} legend={`Wording of “${c.title}”`} error={errors[`w.${c.id}`]} options={c.wordings.map((w) => ({ value: w.name, label: w.label }))} checked={[posted(`w.${c.id}`) ?? c.wording]} />
+                  <ChoiceGroup
+                    type="radio"
+                    name={`w.${c.id}`}
+                    legend={`Wording of “${c.title}”`}
+                    error={errors[`w.${c.id}`]}
+                    options={c.wordings.map((w) => ({ value: w.name, label: w.label }))}
+                    checked={[posted(`w.${c.id}`) ?? c.wording]}
+                  />
                 ) : errors[`w.${c.id}`] ? (
                   <span className="usa-error-message" role="alert">
                     {errors[`w.${c.id}`]}
@@ -96,16 +156,37 @@ export function DocumentForm(props: Props) {
       {props.acceptsAgencyClauses ? (
         <fieldset className="usa-fieldset margin-top-4">
           <legend className="usa-legend usa-legend--large">The agency&rsquo;s own clauses</legend>
-          <span className="usa-hint">Added in a final article, numbered after the library&rsquo;s clauses. Leave a pair empty to add nothing.</span>
+          <span className="usa-hint">
+            Added in a final article, numbered after the library&rsquo;s clauses. Leave a pair empty to add nothing.
+          </span>
           {agency.map((a, i) => (
             <div key={i} className="margin-top-2">
-              <Field name="agencyTitle" id={`field-agency-${i}-title`} label={`Clause ${i + 1}: title`} defaultValue={a.title} error={errors[`agency.${i}`]} />
-              <TextareaField name="agencyText" id={`field-agency-${i}-text`} label={`Clause ${i + 1}: text`} defaultValue={a.text} rows={4} />
+              <Field
+                name="agencyTitle"
+                id={`field-agency-${i}-title`}
+                label={`Clause ${i + 1}: title`}
+                defaultValue={a.title}
+                error={errors[`agency.${i}`]}
+              />
+              <TextareaField
+                name="agencyText"
+                id={`field-agency-${i}-text`}
+                label={`Clause ${i + 1}: text`}
+                defaultValue={a.text}
+                rows={4}
+              />
             </div>
           ))}
         </fieldset>
       ) : null}
-      {props.kind === "agreement" ? <Checkbox name="final" label="Final for signature" checked={posted("final") !== undefined ? posted("final") === "on" : props.final} description="Until then the header and footer of every page say DRAFT." /> : null}
+      {props.kind === "agreement" ? (
+        <Checkbox
+          name="final"
+          label="Final for signature"
+          checked={posted("final") !== undefined ? posted("final") === "on" : props.final}
+          description="Until then the header and footer of every page say DRAFT."
+        />
+      ) : null}
       <button type="submit" className="usa-button margin-top-3">
         Generate
       </button>

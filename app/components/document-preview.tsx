@@ -12,7 +12,13 @@ function Inlines({ inlines }: { inlines: Inline[] }) {
       {inlines.map((i, n) => {
         switch (i.t) {
           case "text":
-            return i.strong ? <strong key={n}>{i.text}</strong> : i.em ? <em key={n}>{i.text}</em> : <span key={n}>{i.text}</span>;
+            return i.strong ? (
+              <strong key={n}>{i.text}</strong>
+            ) : i.em ? (
+              <em key={n}>{i.text}</em>
+            ) : (
+              <span key={n}>{i.text}</span>
+            );
           case "var":
             return (
               <mark key={n} className="custody-var" title={`Filled from ${i.name}`}>
@@ -70,7 +76,15 @@ function Table({ block }: { block: TableBlock }) {
         <tbody>
           {block.rows.map((row, r) => (
             <tr key={r}>
-              {row.map((cell, c) => (c === 0 ? <th key={c} scope="row">{cell}</th> : <td key={c}>{cell}</td>))}
+              {row.map((cell, c) =>
+                c === 0 ? (
+                  <th key={c} scope="row">
+                    {cell}
+                  </th>
+                ) : (
+                  <td key={c}>{cell}</td>
+                ),
+              )}
             </tr>
           ))}
         </tbody>
@@ -92,7 +106,16 @@ function Chart({ block }: { block: ChartBlock }) {
           <g key={category}>
             {block.series.map((s, si) => {
               const h = ((s.values[ci] ?? 0) / max) * 105;
-              return <rect key={s.name} x={12 + ci * group + group * 0.15 + si * bar} y={120 - h} width={bar - 1} height={h} fill={colours[si % colours.length]} />;
+              return (
+                <rect
+                  key={s.name}
+                  x={12 + ci * group + group * 0.15 + si * bar}
+                  y={120 - h}
+                  width={bar - 1}
+                  height={h}
+                  fill={colours[si % colours.length]}
+                />
+              );
             })}
             <text x={12 + ci * group + group / 2} y={130} fontSize={6} textAnchor="middle" fill="#1b1b1b">
               {category}

@@ -23,15 +23,35 @@ type Version = {
   files: { id: string; filename: string; sizeBytes: number; sha256: string }[];
 };
 
-const VERSION_STATUS: Record<string, string> = { submitted: "Submitted", "under-review": "Under review", accepted: "Accepted", rejected: "Rejected", superseded: "Superseded" };
+const VERSION_STATUS: Record<string, string> = {
+  submitted: "Submitted",
+  "under-review": "Under review",
+  accepted: "Accepted",
+  rejected: "Rejected",
+  superseded: "Superseded",
+};
 
-export function EvidenceVersions({ kindKey, fields, versions, fileHref }: { kindKey: string; fields: KindField[]; versions: Version[]; fileHref: (fileId: string) => string }) {
+export function EvidenceVersions({
+  kindKey,
+  fields,
+  versions,
+  fileHref,
+}: {
+  kindKey: string;
+  fields: KindField[];
+  versions: Version[];
+  fileHref: (fileId: string) => string;
+}) {
   return (
     <section aria-labelledby="versions">
       <h2 id="versions">Versions</h2>
       {versions.length === 0 ? <p>Nothing submitted yet.</p> : null}
       {versions.map((v) => (
-        <article key={v.id} className="border-1px border-base-lighter padding-2 margin-y-2" aria-labelledby={`version-${v.version}`}>
+        <article
+          key={v.id}
+          className="border-1px border-base-lighter padding-2 margin-y-2"
+          aria-labelledby={`version-${v.version}`}
+        >
           <h3 id={`version-${v.version}`} className="margin-top-0">
             Version {v.version}: {VERSION_STATUS[v.status] ?? v.status}
           </h3>
@@ -41,7 +61,8 @@ export function EvidenceVersions({ kindKey, fields, versions, fileHref }: { kind
           </p>
           {v.decidedAt ? (
             <p>
-              {v.status === "rejected" ? "Rejected" : "Decided"} {utcMinute(v.decidedAt)} UTC{v.decidedByName ? ` by ${v.decidedByName}` : ""}
+              {v.status === "rejected" ? "Rejected" : "Decided"} {utcMinute(v.decidedAt)} UTC
+              {v.decidedByName ? ` by ${v.decidedByName}` : ""}
               {v.decisionReason ? (
                 <>
                   : <strong>{v.decisionReason}</strong>
@@ -59,7 +80,8 @@ export function EvidenceVersions({ kindKey, fields, versions, fileHref }: { kind
           <ul>
             {v.files.map((f) => (
               <li key={f.id}>
-                <a href={fileHref(f.id)}>{f.filename}</a> ({Math.max(1, Math.round(f.sizeBytes / 1024)).toLocaleString("en-US")} KB) · SHA-256 <code className="custody-hash">{f.sha256}</code>
+                <a href={fileHref(f.id)}>{f.filename}</a> ({Math.max(1, Math.round(f.sizeBytes / 1024)).toLocaleString("en-US")}{" "}
+                KB) · SHA-256 <code className="custody-hash">{f.sha256}</code>
               </li>
             ))}
           </ul>
@@ -69,7 +91,18 @@ export function EvidenceVersions({ kindKey, fields, versions, fileHref }: { kind
   );
 }
 
-type CustodyRow = { seq: number; at: Date | string; who: string; organisation: string; from: string; label: string; outcome: string; version: number | null; files: { filename: string; sha256: string; bytes: number }[]; note: string };
+type CustodyRow = {
+  seq: number;
+  at: Date | string;
+  who: string;
+  organisation: string;
+  from: string;
+  label: string;
+  outcome: string;
+  version: number | null;
+  files: { filename: string; sha256: string; bytes: number }[];
+  note: string;
+};
 
 export function CustodyTable({ rows }: { rows: CustodyRow[] }) {
   return (

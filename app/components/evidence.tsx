@@ -1,16 +1,35 @@
 import { Link } from "react-router";
 import { displayValue, FLAG_LABELS, type KindField } from "~/modules/evidence/kinds.ts";
-import { EVIDENCE_STATE_LABELS, EVIDENCE_STATUS_LABELS, type EvidenceState, evidencePaths, type ShownStatus, STATUS_TONE } from "~/modules/evidence/vocabulary.ts";
+import {
+  EVIDENCE_STATE_LABELS,
+  EVIDENCE_STATUS_LABELS,
+  type EvidenceState,
+  evidencePaths,
+  type ShownStatus,
+  STATUS_TONE,
+} from "~/modules/evidence/vocabulary.ts";
 
 /** Evidence pieces shared by the agency pages and the vendor portal. */
 
-const TONE_CLASS = { good: "custody-tag--addressed", warn: "custody-tag--partial", bad: "custody-tag--missing", neutral: "custody-tag--na" } as const;
+const TONE_CLASS = {
+  good: "custody-tag--addressed",
+  warn: "custody-tag--partial",
+  bad: "custody-tag--missing",
+  neutral: "custody-tag--na",
+} as const;
 
 export function EvidenceStatusTag({ status }: { status: ShownStatus }) {
   return <span className={`custody-tag ${TONE_CLASS[STATUS_TONE[status]]}`}>{EVIDENCE_STATUS_LABELS[status]}</span>;
 }
 
-const STATE_TONE: Record<EvidenceState, keyof typeof TONE_CLASS> = { evidenced: "good", pending: "warn", requested: "neutral", expired: "bad", rejected: "bad", none: "neutral" };
+const STATE_TONE: Record<EvidenceState, keyof typeof TONE_CLASS> = {
+  evidenced: "good",
+  pending: "warn",
+  requested: "neutral",
+  expired: "bad",
+  rejected: "bad",
+  none: "neutral",
+};
 
 /** A requirement's evidence on a contract, linking to the item behind it. */
 export function EvidenceStateTag({ evidence }: { evidence: { state: EvidenceState; itemId: string } | null }) {
@@ -34,7 +53,20 @@ export function FlagList({ flags }: { flags: string[] }) {
 }
 
 /** The dates and kind-specific fields of a version, as a definition list. */
-export function VersionFields({ kindKey, fields, version }: { kindKey: string; fields: KindField[]; version: { issuedOn: string | null; validFrom: string | null; expiresOn: string | null; fields: Record<string, string | number> } }) {
+export function VersionFields({
+  kindKey,
+  fields,
+  version,
+}: {
+  kindKey: string;
+  fields: KindField[];
+  version: {
+    issuedOn: string | null;
+    validFrom: string | null;
+    expiresOn: string | null;
+    fields: Record<string, string | number>;
+  };
+}) {
   return (
     <dl className="custody-definitions">
       <dt>Issued</dt>
@@ -64,7 +96,11 @@ const SERIES: { key: ShownStatus; colour: string }[] = [
 ];
 
 /** Evidence status by vendor as stacked SVG bars, with the figures in text. */
-export function StatusByVendorChart({ rows }: { rows: { vendorId: string; vendorName: string; counts: Partial<Record<ShownStatus, number>>; total: number }[] }) {
+export function StatusByVendorChart({
+  rows,
+}: {
+  rows: { vendorId: string; vendorName: string; counts: Partial<Record<ShownStatus, number>>; total: number }[];
+}) {
   if (rows.length === 0) return <p>No evidence yet.</p>;
   return (
     <>
@@ -89,7 +125,9 @@ export function StatusByVendorChart({ rows }: { rows: { vendorId: string; vendor
         </thead>
         <tbody>
           {rows.map((r) => {
-            const text = SERIES.filter((s) => r.counts[s.key]).map((s) => `${r.counts[s.key]} ${EVIDENCE_STATUS_LABELS[s.key].toLowerCase()}`).join(", ");
+            const text = SERIES.filter((s) => r.counts[s.key])
+              .map((s) => `${r.counts[s.key]} ${EVIDENCE_STATUS_LABELS[s.key].toLowerCase()}`)
+              .join(", ");
             let x = 0;
             return (
               <tr key={r.vendorId}>
@@ -97,7 +135,13 @@ export function StatusByVendorChart({ rows }: { rows: { vendorId: string; vendor
                   <Link to={evidencePaths.register({ vendorId: r.vendorId })}>{r.vendorName}</Link>
                 </th>
                 <td data-label="Evidence">
-                  <svg className="custody-coverage__bar" viewBox="0 0 100 4" preserveAspectRatio="none" role="img" aria-label={`${r.vendorName}: ${text}`}>
+                  <svg
+                    className="custody-coverage__bar"
+                    viewBox="0 0 100 4"
+                    preserveAspectRatio="none"
+                    role="img"
+                    aria-label={`${r.vendorName}: ${text}`}
+                  >
                     {SERIES.map((s) => {
                       const n = r.counts[s.key] ?? 0;
                       if (n === 0) return null;
@@ -124,7 +168,12 @@ export function ExpiriesChart({ months }: { months: { month: string; count: numb
   const total = months.reduce((n, m) => n + m.count, 0);
   return (
     <figure className="margin-x-0">
-      <svg className="custody-expiries" viewBox="0 0 260 60" role="img" aria-label={`Accepted evidence expiring from this month to the same month next year: ${total} in all`}>
+      <svg
+        className="custody-expiries"
+        viewBox="0 0 260 60"
+        role="img"
+        aria-label={`Accepted evidence expiring from this month to the same month next year: ${total} in all`}
+      >
         {months.map((m, i) => {
           const h = (m.count * 50) / max;
           return (

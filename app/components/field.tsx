@@ -26,7 +26,19 @@ export function FieldMessages({ id, hint, error }: { id: string; hint?: string; 
 }
 
 /** A USWDS form group: label, hint and error message around one input. */
-export function FieldFrame({ id, label, hint, error, children }: { id: string; label: string; hint?: string; error?: string; children: ReactNode }) {
+export function FieldFrame({
+  id,
+  label,
+  hint,
+  error,
+  children,
+}: {
+  id: string;
+  label: string;
+  hint?: string;
+  error?: string;
+  children: ReactNode;
+}) {
   return (
     <div className={`usa-form-group${error ? " usa-form-group--error" : ""}`}>
       <label className={`usa-label${error ? " usa-label--error" : ""}`} htmlFor={id}>

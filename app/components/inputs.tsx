@@ -16,7 +16,14 @@ export function SelectField({ name, label, hint, error, options, empty, ...rest 
   const id = rest.id ?? `field-${name}`;
   return (
     <Frame id={id} label={label} hint={hint} error={error}>
-      <select {...rest} id={id} name={name} className="usa-select" aria-describedby={described(id, hint, error)} aria-invalid={error ? true : undefined}>
+      <select
+        {...rest}
+        id={id}
+        name={name}
+        className="usa-select"
+        aria-describedby={described(id, hint, error)}
+        aria-invalid={error ? true : undefined}
+      >
         {empty !== undefined ? <option value="">{empty}</option> : null}
         {options.map((o) => (
           <option key={o.value} value={o.value}>
@@ -34,7 +41,14 @@ export function TextareaField({ name, label, hint, error, ...rest }: TextareaPro
   const id = rest.id ?? `field-${name}`;
   return (
     <Frame id={id} label={label} hint={hint} error={error}>
-      <textarea {...rest} id={id} name={name} className={`usa-textarea${error ? " usa-input--error" : ""}`} aria-describedby={described(id, hint, error)} aria-invalid={error ? true : undefined} />
+      <textarea
+        {...rest}
+        id={id}
+        name={name}
+        className={`usa-textarea${error ? " usa-input--error" : ""}`}
+        aria-describedby={described(id, hint, error)}
+        aria-invalid={error ? true : undefined}
+      />
     </Frame>
   );
 }
@@ -59,12 +73,22 @@ export function ChoiceGroup({
 }) {
   const id = `field-${name}`;
   return (
-    <fieldset className={`usa-fieldset usa-form-group${error ? " usa-form-group--error" : ""}`} aria-describedby={described(id, hint, error)}>
+    <fieldset
+      className={`usa-fieldset usa-form-group${error ? " usa-form-group--error" : ""}`}
+      aria-describedby={described(id, hint, error)}
+    >
       <legend className={`usa-legend${error ? " usa-label--error" : ""}`}>{legend}</legend>
       <FieldMessages id={id} hint={hint} error={error} />
       {options.map((o) => (
         <div key={o.value} className={`usa-${type}`}>
-          <input className={`usa-${type}__input`} id={`${id}-${o.value}`} type={type} name={name} value={o.value} defaultChecked={checked.includes(o.value)} />
+          <input
+            className={`usa-${type}__input`}
+            id={`${id}-${o.value}`}
+            type={type}
+            name={name}
+            value={o.value}
+            defaultChecked={checked.includes(o.value)}
+          />
           <label className={`usa-${type}__label`} htmlFor={`${id}-${o.value}`}>
             {o.label}
             {o.description ? <span className={`usa-${type}__label-description`}>{o.description}</span> : null}
@@ -76,7 +100,19 @@ export function ChoiceGroup({
 }
 
 /** One checkbox; several sharing a name each need their own value (and so their own id). */
-export function Checkbox({ name, label, checked, description, value }: { name: string; label: string; checked: boolean; description?: string; value?: string }) {
+export function Checkbox({
+  name,
+  label,
+  checked,
+  description,
+  value,
+}: {
+  name: string;
+  label: string;
+  checked: boolean;
+  description?: string;
+  value?: string;
+}) {
   const id = value ? `field-${name}-${value}` : `field-${name}`;
   return (
     <div className="usa-checkbox margin-y-2">

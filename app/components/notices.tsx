@@ -24,12 +24,22 @@ export function TimelinessTag({ timeliness }: { timeliness: Timeliness }) {
   return <span className={`usa-tag ${TONE[timeliness]}`}>{TIMELINESS_LABELS[timeliness]}</span>;
 }
 
-type Judged = { agencyId: string; agencyName: string; timeliness: Timeliness; deadlineAt: Date | string | null; minutesPastDeadline: number | null; windowHours: number | null; windowDays: number | null };
+type Judged = {
+  agencyId: string;
+  agencyName: string;
+  timeliness: Timeliness;
+  deadlineAt: Date | string | null;
+  minutesPastDeadline: number | null;
+  windowHours: number | null;
+  windowDays: number | null;
+};
 
 export function timelinessLine(j: Judged) {
   if (j.deadlineAt === null || j.minutesPastDeadline === null) return "No live contract sets a window.";
   const window = j.windowHours !== null ? `${j.windowHours} h after` : `${j.windowDays} days before`;
-  return j.minutesPastDeadline > 0 ? `Late by ${describeMinutes(j.minutesPastDeadline)} (window: ${window})` : `${describeMinutes(-j.minutesPastDeadline)} to spare (window: ${window})`;
+  return j.minutesPastDeadline > 0
+    ? `Late by ${describeMinutes(j.minutesPastDeadline)} (window: ${window})`
+    : `${describeMinutes(-j.minutesPastDeadline)} to spare (window: ${window})`;
 }
 
 const zoneOptions = NOTICE_ZONES.map(([value, label]) => ({ value, label }));
@@ -53,7 +63,14 @@ export function NoticeForm(props: {
       <input type="hidden" name="kind" value={kind} />
       <FormAlert message={Object.keys(errors).length ? "The notice was not saved. Correct the fields marked below." : null} />
       {side === "agency" ? (
-        <SelectField name="vendorId" label="Vendor" options={props.vendors.map((x) => ({ value: x.id, label: x.name }))} empty="- Choose -" defaultValue={v("vendorId")} error={errors.vendorId} />
+        <SelectField
+          name="vendorId"
+          label="Vendor"
+          options={props.vendors.map((x) => ({ value: x.id, label: x.name }))}
+          empty="- Choose -"
+          defaultValue={v("vendorId")}
+          error={errors.vendorId}
+        />
       ) : (
         <ChoiceGroup
           name="agencies"
@@ -64,17 +81,45 @@ export function NoticeForm(props: {
           checked={values.agencies === undefined ? props.agencies.map((a) => a.id) : [values.agencies].flat()}
         />
       )}
-      <Field name="summary" label="Summary" hint="One line, as it should appear in lists and alerts." defaultValue={v("summary")} error={errors.summary} />
+      <Field
+        name="summary"
+        label="Summary"
+        hint="One line, as it should appear in lists and alerts."
+        defaultValue={v("summary")}
+        error={errors.summary}
+      />
       <fieldset className="usa-fieldset">
         <legend className="usa-legend">{occurred.replace(/^./, (c) => c.toUpperCase())}</legend>
-        <Field name="occurredLocal" label="Date and local time" type="datetime-local" defaultValue={v("occurredLocal")} error={errors.occurredLocal} />
-        <SelectField name="occurredZone" label="Time zone" options={zoneOptions} defaultValue={v("occurredZone") || "America/New_York"} />
+        <Field
+          name="occurredLocal"
+          label="Date and local time"
+          type="datetime-local"
+          defaultValue={v("occurredLocal")}
+          error={errors.occurredLocal}
+        />
+        <SelectField
+          name="occurredZone"
+          label="Time zone"
+          options={zoneOptions}
+          defaultValue={v("occurredZone") || "America/New_York"}
+        />
       </fieldset>
       {side === "agency" ? (
         <fieldset className="usa-fieldset">
           <legend className="usa-legend">When the vendor told the agency</legend>
-          <Field name="notifiedLocal" label="Date and local time" type="datetime-local" defaultValue={v("notifiedLocal")} error={errors.notifiedLocal} />
-          <SelectField name="notifiedZone" label="Time zone" options={zoneOptions} defaultValue={v("notifiedZone") || "America/New_York"} />
+          <Field
+            name="notifiedLocal"
+            label="Date and local time"
+            type="datetime-local"
+            defaultValue={v("notifiedLocal")}
+            error={errors.notifiedLocal}
+          />
+          <SelectField
+            name="notifiedZone"
+            label="Time zone"
+            options={zoneOptions}
+            defaultValue={v("notifiedZone") || "America/New_York"}
+          />
         </fieldset>
       ) : (
         <p className="custody-muted">Filing here is the notice: its time is the moment you submit, recorded in UTC.</p>
@@ -83,7 +128,15 @@ export function NoticeForm(props: {
         const name = `detail.${f.name}`;
         const common = { name, label: f.label, hint: f.hint, error: errors[name], defaultValue: v(name) };
         if (f.input === "textarea") return <TextareaField key={name} {...common} rows={5} />;
-        if (f.input === "select") return <SelectField key={name} {...common} options={Object.entries(f.options ?? {}).map(([value, label]) => ({ value, label }))} empty="- Choose -" />;
+        if (f.input === "select")
+          return (
+            <SelectField
+              key={name}
+              {...common}
+              options={Object.entries(f.options ?? {}).map(([value, label]) => ({ value, label }))}
+              empty="- Choose -"
+            />
+          );
         return <Field key={name} {...common} type={f.input === "date" ? "date" : "text"} />;
       })}
       <button className="usa-button" type="submit">
@@ -100,7 +153,11 @@ export function KindChooser({ chosen }: { chosen: string | null }) {
         type="radio"
         name="kind"
         legend="Kind of notice"
-        options={Object.entries(NOTICE_KIND_LABELS).map(([value, label]) => ({ value, label, description: NOTICE_KIND_HINTS[value as NoticeKindKey] }))}
+        options={Object.entries(NOTICE_KIND_LABELS).map(([value, label]) => ({
+          value,
+          label,
+          description: NOTICE_KIND_HINTS[value as NoticeKindKey],
+        }))}
         checked={chosen ? [chosen] : []}
       />
       <button className={`usa-button${chosen ? " usa-button--outline" : ""}`} type="submit">
@@ -110,7 +167,17 @@ export function KindChooser({ chosen }: { chosen: string | null }) {
   );
 }
 
-type Row = { id: string; kind: string; summary: string; vendorName: string; occurredAt: Date | string; occurredZone: string; notifiedAt: Date | string; notifiedZone: string; agencies: Judged[] };
+type Row = {
+  id: string;
+  kind: string;
+  summary: string;
+  vendorName: string;
+  occurredAt: Date | string;
+  occurredZone: string;
+  notifiedAt: Date | string;
+  notifiedZone: string;
+  agencies: Judged[];
+};
 
 export function NoticeTable({ rows, href, showVendor }: { rows: Row[]; href: (id: string) => string; showVendor: boolean }) {
   if (rows.length === 0) return <p>No notices match.</p>;
@@ -153,7 +220,14 @@ export function NoticeTable({ rows, href, showVendor }: { rows: Row[]; href: (id
   );
 }
 
-type Detail = Omit<Row, "agencies"> & { details: unknown; filedByKind: string; filedByName: string | null; filedAt: Date | string; filedFrom: string | null; agencies: (Judged & { contractTitle: string | null })[] };
+type Detail = Omit<Row, "agencies"> & {
+  details: unknown;
+  filedByKind: string;
+  filedByName: string | null;
+  filedAt: Date | string;
+  filedFrom: string | null;
+  agencies: (Judged & { contractTitle: string | null })[];
+};
 
 export function NoticeDetail({ notice: n }: { notice: Detail }) {
   const kind = n.kind as NoticeKindKey;
@@ -175,7 +249,8 @@ export function NoticeDetail({ notice: n }: { notice: Detail }) {
         <dd>{n.vendorName}</dd>
         <dt>{OCCURRED_HEADINGS[kind]}</dt>
         <dd>
-          {wallClock(n.occurredAt, n.occurredZone)} ({n.occurredZone}; {new Date(n.occurredAt).toISOString().slice(0, 16).replace("T", " ")} UTC)
+          {wallClock(n.occurredAt, n.occurredZone)} ({n.occurredZone};{" "}
+          {new Date(n.occurredAt).toISOString().slice(0, 16).replace("T", " ")} UTC)
         </dd>
         <dt>Notified</dt>
         <dd>
@@ -183,7 +258,8 @@ export function NoticeDetail({ notice: n }: { notice: Detail }) {
         </dd>
         <dt>{n.filedByKind === "vendor" ? "Filed in the portal by" : "Recorded by"}</dt>
         <dd>
-          {n.filedByName ?? "—"}, {new Date(n.filedAt).toISOString().slice(0, 16).replace("T", " ")} UTC{n.filedFrom ? ` from ${n.filedFrom}` : ""}
+          {n.filedByName ?? "—"}, {new Date(n.filedAt).toISOString().slice(0, 16).replace("T", " ")} UTC
+          {n.filedFrom ? ` from ${n.filedFrom}` : ""}
         </dd>
         {NOTICE_FIELDS[kind].map((f) => (
           <Fragment key={f.name}>
@@ -211,7 +287,11 @@ export function NoticeDetail({ notice: n }: { notice: Detail }) {
               </th>
               <td data-label="Contract and window">
                 {a.contractTitle ?? "No live contract"}
-                {a.windowHours !== null ? `: within ${a.windowHours} h` : a.windowDays !== null ? `: ${a.windowDays} days ahead` : ""}
+                {a.windowHours !== null
+                  ? `: within ${a.windowHours} h`
+                  : a.windowDays !== null
+                    ? `: ${a.windowDays} days ahead`
+                    : ""}
               </td>
               <td data-label="Deadline">{a.deadlineAt ? wallClock(a.deadlineAt, n.occurredZone) : "—"}</td>
               <td data-label="Result">

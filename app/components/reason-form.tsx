@@ -1,7 +1,14 @@
 import { Form } from "react-router";
 
 /** A small form for an administrative action that must give its reason. */
-export function ReasonForm(props: { intent: string; label: string; button: string; danger?: boolean; error?: string; hidden?: Record<string, string> }) {
+export function ReasonForm(props: {
+  intent: string;
+  label: string;
+  button: string;
+  danger?: boolean;
+  error?: string;
+  hidden?: Record<string, string>;
+}) {
   const id = `reason-${props.intent}`;
   return (
     <Form method="post" className="usa-form maxw-none margin-y-2">
@@ -18,7 +25,14 @@ export function ReasonForm(props: { intent: string; label: string; button: strin
             {props.error}
           </span>
         ) : null}
-        <input className="usa-input" id={id} name="reason" required maxLength={500} aria-describedby={props.error ? `${id}-error` : undefined} />
+        <input
+          className="usa-input"
+          id={id}
+          name="reason"
+          required
+          maxLength={500}
+          aria-describedby={props.error ? `${id}-error` : undefined}
+        />
       </div>
       <button type="submit" className={`usa-button${props.danger ? " usa-button--secondary" : ""} margin-top-1`}>
         {props.button}

@@ -1,10 +1,20 @@
 import { Fragment } from "react";
 import { Link } from "react-router";
-import { ROSTER_CHANGE_LABELS, ROSTER_FLAG_LABELS, type RosterFlag, type RosterRecord, trainingDueOn } from "~/modules/evidence/roster-vocabulary.ts";
+import {
+  ROSTER_CHANGE_LABELS,
+  ROSTER_FLAG_LABELS,
+  type RosterFlag,
+  type RosterRecord,
+  trainingDueOn,
+} from "~/modules/evidence/roster-vocabulary.ts";
 
 /** The roster table and change lists both sides of the roster show. */
 
-type Person = RosterRecord & { id: string; flags: string[]; addendumFile: { id: string; filename: string; sha256: string } | null };
+type Person = RosterRecord & {
+  id: string;
+  flags: string[];
+  addendumFile: { id: string; filename: string; sha256: string } | null;
+};
 
 export function RosterFlags({ flags }: { flags: string[] }) {
   if (flags.length === 0) return <span className="usa-tag bg-green">In order</span>;
@@ -19,7 +29,15 @@ export function RosterFlags({ flags }: { flags: string[] }) {
   );
 }
 
-export function RosterTable({ people, fileHref, editHref }: { people: Person[]; fileHref: (fileId: string) => string; editHref?: (personId: string) => string }) {
+export function RosterTable({
+  people,
+  fileHref,
+  editHref,
+}: {
+  people: Person[];
+  fileHref: (fileId: string) => string;
+  editHref?: (personId: string) => string;
+}) {
   if (people.length === 0) return <p>No one is on the roster yet.</p>;
   return (
     <table className="usa-table usa-table--borderless usa-table--stacked width-full">
@@ -43,7 +61,9 @@ export function RosterTable({ people, fileHref, editHref }: { people: Person[]; 
                 {p.jobRole} · {p.unescortedAccess ? "unescorted access" : "escorted only"}
               </div>
             </th>
-            <td data-label="Fingerprint check">{p.fingerprintCheckedOn ? `${p.fingerprintCheckedOn}, ${p.fingerprintAgency ?? ""}` : "—"}</td>
+            <td data-label="Fingerprint check">
+              {p.fingerprintCheckedOn ? `${p.fingerprintCheckedOn}, ${p.fingerprintAgency ?? ""}` : "—"}
+            </td>
             <td data-label="Security Addendum">
               {p.addendumSignedOn ?? "—"}
               {p.addendumFile ? (
@@ -69,7 +89,16 @@ export function RosterTable({ people, fileHref, editHref }: { people: Person[]; 
   );
 }
 
-type Change = { id: string; kind: string; status: string; personName: string; proposedAt: Date | string; proposedByName: string | null; decisionReason: string | null; decidedAt: Date | string | null };
+type Change = {
+  id: string;
+  kind: string;
+  status: string;
+  personName: string;
+  proposedAt: Date | string;
+  proposedByName: string | null;
+  decisionReason: string | null;
+  decidedAt: Date | string | null;
+};
 
 export function RosterChanges({ changes, href, caption }: { changes: Change[]; href?: (id: string) => string; caption: string }) {
   if (changes.length === 0) return <p>None.</p>;
@@ -88,7 +117,13 @@ export function RosterChanges({ changes, href, caption }: { changes: Change[]; h
           <Fragment key={c.id}>
             <tr>
               <th scope="row" data-label="Change">
-                {href ? <Link to={href(c.id)}>{c.kind === "add" ? `Add ${c.personName}` : `Change ${c.personName}`}</Link> : c.kind === "add" ? `Add ${c.personName}` : `Change ${c.personName}`}
+                {href ? (
+                  <Link to={href(c.id)}>{c.kind === "add" ? `Add ${c.personName}` : `Change ${c.personName}`}</Link>
+                ) : c.kind === "add" ? (
+                  `Add ${c.personName}`
+                ) : (
+                  `Change ${c.personName}`
+                )}
               </th>
               <td data-label="Proposed (UTC)">
                 {new Date(c.proposedAt).toISOString().slice(0, 16).replace("T", " ")}
@@ -96,7 +131,9 @@ export function RosterChanges({ changes, href, caption }: { changes: Change[]; h
               </td>
               <td data-label="Status">
                 {ROSTER_CHANGE_LABELS[c.status as keyof typeof ROSTER_CHANGE_LABELS]}
-                {c.status === "rejected" && c.decisionReason ? <div className="custody-muted">Reason: {c.decisionReason}</div> : null}
+                {c.status === "rejected" && c.decisionReason ? (
+                  <div className="custody-muted">Reason: {c.decisionReason}</div>
+                ) : null}
               </td>
             </tr>
           </Fragment>

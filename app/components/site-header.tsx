@@ -1,7 +1,12 @@
 import { Form, Link, NavLink } from "react-router";
 import closeIcon from "@uswds/uswds/img/usa-icons/close.svg?url";
 
-export type Viewer = { name: string; organisation: string | null; role: string | null; nav: { to: string; label: string }[] } | null;
+export type Viewer = {
+  name: string;
+  organisation: string | null;
+  role: string | null;
+  nav: { to: string; label: string }[];
+} | null;
 
 /** USWDS basic header: product name, primary navigation, and who is signed in. */
 export function SiteHeader({ viewer }: { viewer: Viewer }) {
@@ -29,10 +34,7 @@ export function SiteHeader({ viewer }: { viewer: Viewer }) {
             <ul className="usa-nav__primary usa-accordion">
               {(viewer?.nav ?? []).map((item) => (
                 <li key={item.to} className="usa-nav__primary-item">
-                  <NavLink
-                    to={item.to}
-                    className={({ isActive }) => `usa-nav-link${isActive ? " usa-current" : ""}`}
-                  >
+                  <NavLink to={item.to} className={({ isActive }) => `usa-nav-link${isActive ? " usa-current" : ""}`}>
                     <span>{item.label}</span>
                   </NavLink>
                 </li>
@@ -43,7 +45,11 @@ export function SiteHeader({ viewer }: { viewer: Viewer }) {
                     <NavLink to="/account" className={({ isActive }) => `usa-nav-link${isActive ? " usa-current" : ""}`}>
                       <span>
                         {viewer.name}
-                        {viewer.organisation ? <span className="usa-sr-only">, {viewer.role} at {viewer.organisation}</span> : null}
+                        {viewer.organisation ? (
+                          <span className="usa-sr-only">
+                            , {viewer.role} at {viewer.organisation}
+                          </span>
+                        ) : null}
                       </span>
                     </NavLink>
                   </li>

@@ -8,16 +8,16 @@ export function SystemUseNotice() {
         </h2>
         <div className="usa-alert__text">
           <p>
-            This is a restricted information system of a criminal justice agency. It holds criminal justice information
-            and may be used only by people authorised to do so, and only for the purposes they are authorised for.
+            This is a restricted information system of a criminal justice agency. It holds criminal justice information and may be
+            used only by people authorised to do so, and only for the purposes they are authorised for.
           </p>
           <p>
-            Everything done on this system is monitored and recorded, and the records may be reviewed by the agency,
-            its auditors and law enforcement.
+            Everything done on this system is monitored and recorded, and the records may be reviewed by the agency, its auditors
+            and law enforcement.
           </p>
           <p>
-            Unauthorised use, or use beyond your authorisation, is prohibited and may be punished under criminal and civil
-            law and lead to disciplinary action.
+            Unauthorised use, or use beyond your authorisation, is prohibited and may be punished under criminal and civil law and
+            lead to disciplinary action.
           </p>
           <p className="margin-bottom-0">By using this system you consent to this monitoring and recording.</p>
         </div>

@@ -29,7 +29,12 @@ export async function authorizeApi(args: { request: Request; context: AppLoadCon
   }
   const actor = check.actor;
   if (requirement !== "any-token" && !actor.permissions.has(requirement)) {
-    await recordNow(context.db, actor, [{ action: "access.denied", outcome: "denied", details: { permission: requirement, path } }], now);
+    await recordNow(
+      context.db,
+      actor,
+      [{ action: "access.denied", outcome: "denied", details: { permission: requirement, path } }],
+      now,
+    );
     throw jsonError(403, `This token does not carry the "${requirement}" permission.`);
   }
   return {
@@ -38,11 +43,18 @@ export async function authorizeApi(args: { request: Request; context: AppLoadCon
   };
 }
 
-async function runApi<T>(context: AppLoadContext, actor: Actor, now: Date, path: string, fn: (ctx: ModuleContext) => Promise<T>): Promise<T> {
+async function runApi<T>(
+  context: AppLoadContext,
+  actor: Actor,
+  now: Date,
+  path: string,
+  fn: (ctx: ModuleContext) => Promise<T>,
+): Promise<T> {
   try {
     return await runAs(context, actor, now, fn, path, () => jsonError(404, "Not found."));
   } catch (error) {
-    if (error instanceof InvalidInput) throw Response.json({ error: { status: 400, message: error.message, fields: error.fieldErrors } }, { status: 400 });
+    if (error instanceof InvalidInput)
+      throw Response.json({ error: { status: 400, message: error.message, fields: error.fieldErrors } }, { status: 400 });
     throw error;
   }
 }

@@ -34,6 +34,7 @@ export function acknowledgeBanner(request: Request) {
 
 /** A same-site path to return to after signing in; anything else goes home. */
 export function safeRedirect(target: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
-  if (typeof target !== "string" || !target.startsWith("/") || target.startsWith("//") || target.startsWith("/\\")) return fallback;
+  if (typeof target !== "string" || !target.startsWith("/") || target.startsWith("//") || target.startsWith("/\\"))
+    return fallback;
   return target;
 }

@@ -55,7 +55,11 @@ export async function authorize(args: RouteArgs, requirement: Requirement): Prom
     const reason = state.status === "idle" ? "idle" : state.status === "expired" ? "expired" : null;
     await recordNow(
       context.db,
-      { ...anonymousActor(context.client), personId: "personId" in state ? state.personId : null, sessionId: "sessionId" in state ? state.sessionId : null },
+      {
+        ...anonymousActor(context.client),
+        personId: "personId" in state ? state.personId : null,
+        sessionId: "sessionId" in state ? state.sessionId : null,
+      },
       [
         {
           action: reason ? `auth.session.${reason === "idle" ? "idle-timeout" : "expired"}` : "access.unauthenticated",
@@ -89,7 +93,12 @@ export async function authorize(args: RouteArgs, requirement: Requirement): Prom
     throw redirect(`/account/password?expired=1&redirectTo=${encodeURIComponent(returnPath(request))}`);
   }
   if (requirement !== "signed-in" && !state.permissions.has(requirement)) {
-    await recordNow(context.db, actor, [{ action: "access.denied", outcome: "denied", details: { permission: requirement, path, method: request.method } }], now);
+    await recordNow(
+      context.db,
+      actor,
+      [{ action: "access.denied", outcome: "denied", details: { permission: requirement, path, method: request.method } }],
+      now,
+    );
     throw data(`Your role does not allow this. It needs the “${requirement}” permission.`, { status: 403 });
   }
 
@@ -121,7 +130,15 @@ export async function runAs<T>(
       await recordNow(
         context.db,
         actor,
-        [{ action: "access.not-found", outcome: "denied", objectType: error.objectType, objectId: error.objectId, details: { path } }],
+        [
+          {
+            action: "access.not-found",
+            outcome: "denied",
+            objectType: error.objectType,
+            objectId: error.objectId,
+            details: { path },
+          },
+        ],
         now,
       );
       throw notFound();

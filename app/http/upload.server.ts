@@ -29,7 +29,10 @@ export type ReceivedForm = { fields: Record<string, string>; file: SpooledUpload
 
 const megabytes = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} MB`;
 
-export async function receiveUpload(request: Request, options: { spoolDir: string; maxBytes: number; fileField: string; requireFile?: boolean }): Promise<ReceivedForm> {
+export async function receiveUpload(
+  request: Request,
+  options: { spoolDir: string; maxBytes: number; fileField: string; requireFile?: boolean },
+): Promise<ReceivedForm> {
   const type = request.headers.get("content-type") ?? "";
   if (!type.toLowerCase().startsWith("multipart/form-data") || !request.body) {
     throw new UploadRejected(options.fileField, "Choose a file to upload.");
@@ -62,7 +65,10 @@ export async function receiveUpload(request: Request, options: { spoolDir: strin
       return;
     }
     if (hasFolderParts(info.filename)) {
-      rejection ??= new UploadRejected(options.fileField, `The file name “${info.filename.slice(0, 120)}” contains folder names (“/”, “\\” or “..”). Rename the file and upload it again.`);
+      rejection ??= new UploadRejected(
+        options.fileField,
+        `The file name “${info.filename.slice(0, 120)}” contains folder names (“/”, “\\” or “..”). Rename the file and upload it again.`,
+      );
       stream.resume();
       return;
     }
@@ -91,7 +97,13 @@ export async function receiveUpload(request: Request, options: { spoolDir: strin
           rejection = new UploadRejected(options.fileField, "The file is empty.");
           return;
         }
-        file = { spoolPath, filename: cleanFilename(info.filename ?? "upload"), size, sha256: hash.digest("hex"), declaredType: info.mimeType };
+        file = {
+          spoolPath,
+          filename: cleanFilename(info.filename ?? "upload"),
+          size,
+          sha256: hash.digest("hex"),
+          declaredType: info.mimeType,
+        };
       }),
     );
   });

@@ -3,7 +3,8 @@ import { z } from "zod";
 /** Small pieces the zod schemas of forms share (client and server both import them). */
 
 /** A text field left empty counts as absent; any other text is trimmed. */
-export const blank = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : typeof v === "string" ? v.trim() : v);
+export const blank = (v: unknown) =>
+  typeof v === "string" && v.trim() === "" ? undefined : typeof v === "string" ? v.trim() : v;
 
 /** The keys of a label table, as the non-empty tuple z.enum wants. */
 export const keys = <T extends Record<string, string>>(o: T) => Object.keys(o) as [keyof T & string, ...(keyof T & string)[]];
@@ -15,7 +16,9 @@ export const day = (label: string) =>
     z
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}$/, { message: `Enter the ${label} as a date, like 2026-07-01.` })
-      .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), { message: `The ${label} is not a real date.` })
+      .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), {
+        message: `The ${label} is not a real date.`,
+      })
       .optional(),
   );
 
@@ -56,4 +59,3 @@ export const percent = (label: string) =>
       .refine((v) => Number(v) > 0 && Number(v) <= 100, { message: `The ${label} must be more than 0 and at most 100 percent.` })
       .optional(),
   );
-

@@ -13,7 +13,10 @@ export const meta: Route.MetaFunction = () => [{ title: "Change your password â€
 export async function loader(args: Route.LoaderArgs) {
   await authorize(args, permission);
   const url = new URL(args.request.url);
-  return { expired: url.searchParams.get("expired") === "1", redirectTo: safeRedirect(url.searchParams.get("redirectTo"), "/account") };
+  return {
+    expired: url.searchParams.get("expired") === "1",
+    redirectTo: safeRedirect(url.searchParams.get("redirectTo"), "/account"),
+  };
 }
 
 export async function action(args: Route.ActionArgs) {
@@ -21,7 +24,10 @@ export async function action(args: Route.ActionArgs) {
   const form = await args.request.formData();
   try {
     await auth.run((ctx) =>
-      changeOwnPassword(ctx, { current: String(form.get("current") ?? "").slice(0, 1024), next: String(form.get("next") ?? "").slice(0, 1024) }),
+      changeOwnPassword(ctx, {
+        current: String(form.get("current") ?? "").slice(0, 1024),
+        next: String(form.get("next") ?? "").slice(0, 1024),
+      }),
     );
   } catch (error) {
     if (error instanceof InvalidInput) return data({ errors: error.fieldErrors }, { status: 400 });
@@ -40,7 +46,14 @@ export default function ChangePassword({ loaderData, actionData }: Route.Compone
       ) : null}
       <Form method="post" className="usa-form usa-form--large" noValidate>
         <input type="hidden" name="redirectTo" value={loaderData.redirectTo} />
-        <Field name="current" label="Current password" type="password" autoComplete="current-password" required error={errors.current} />
+        <Field
+          name="current"
+          label="Current password"
+          type="password"
+          autoComplete="current-password"
+          required
+          error={errors.current}
+        />
         <Field
           name="next"
           label="New password"

@@ -71,8 +71,8 @@ export default function Account({ loaderData }: Route.ComponentProps) {
       )}
       <h2>Security</h2>
       <p>
-        Password last changed {person.passwordChangedAt ? new Date(person.passwordChangedAt).toISOString().slice(0, 10) : "never"}; it must
-        be changed at least once a year. <Link to="/account/password">Change your password</Link>
+        Password last changed {person.passwordChangedAt ? new Date(person.passwordChangedAt).toISOString().slice(0, 10) : "never"}
+        ; it must be changed at least once a year. <Link to="/account/password">Change your password</Link>
       </p>
     </div>
   );

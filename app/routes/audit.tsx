@@ -13,7 +13,8 @@ export async function loader(args: Route.LoaderArgs) {
   const { filter, errors } = parseAuditFilter(params);
   const before = Number(params.get("before")) || undefined;
   const organisations = await auth.run((ctx) => auditOrganisations(ctx));
-  if (Object.keys(errors).length > 0) return data({ events: [], next: null, errors, query: params.toString(), organisations }, { status: 400 });
+  if (Object.keys(errors).length > 0)
+    return data({ events: [], next: null, errors, query: params.toString(), organisations }, { status: 400 });
   const page = await auth.run((ctx) => listAuditEvents(ctx, filter, before));
   const query = new URLSearchParams([...params].filter(([k]) => k !== "before")).toString();
   return { ...page, errors, query, organisations };
@@ -26,29 +27,65 @@ export default function AuditTrail({ loaderData }: Route.ComponentProps) {
   return (
     <div className="padding-y-4">
       <h1>Audit trail</h1>
-      <p className="usa-intro">Every sign-in, read, change and denial, newest first. Times are UTC. Reading this page is itself recorded.</p>
+      <p className="usa-intro">
+        Every sign-in, read, change and denial, newest first. Times are UTC. Reading this page is itself recorded.
+      </p>
       <Form method="get" className="usa-form maxw-none" aria-label="Filter the audit trail">
         <div className="grid-row grid-gap">
-          <div className="tablet:grid-col-4"><Field name="person" label="Person (e-mail or id)" defaultValue={value("person")} error={errors.person} /></div>
-          <div className="tablet:grid-col-4"><Field name="action" label="Action" hint="e.g. auth.login or person.disable" defaultValue={value("action")} error={errors.action} /></div>
-          <div className="tablet:grid-col-4"><Field name="objectType" label="Object type" hint="e.g. person, requirement" defaultValue={value("objectType")} error={errors.objectType} /></div>
-          <div className="tablet:grid-col-4"><Field name="objectId" label="Object id" defaultValue={value("objectId")} error={errors.objectId} /></div>
+          <div className="tablet:grid-col-4">
+            <Field name="person" label="Person (e-mail or id)" defaultValue={value("person")} error={errors.person} />
+          </div>
+          <div className="tablet:grid-col-4">
+            <Field
+              name="action"
+              label="Action"
+              hint="e.g. auth.login or person.disable"
+              defaultValue={value("action")}
+              error={errors.action}
+            />
+          </div>
+          <div className="tablet:grid-col-4">
+            <Field
+              name="objectType"
+              label="Object type"
+              hint="e.g. person, requirement"
+              defaultValue={value("objectType")}
+              error={errors.objectType}
+            />
+          </div>
+          <div className="tablet:grid-col-4">
+            <Field name="objectId" label="Object id" defaultValue={value("objectId")} error={errors.objectId} />
+          </div>
           {organisations.length > 0 ? (
             <div className="tablet:grid-col-4">
-              <label className="usa-label" htmlFor="organisationId">Organisation</label>
-              {errors.organisationId ? <span className="usa-error-message" role="alert">{errors.organisationId}</span> : null}
+              <label className="usa-label" htmlFor="organisationId">
+                Organisation
+              </label>
+              {errors.organisationId ? (
+                <span className="usa-error-message" role="alert">
+                  {errors.organisationId}
+                </span>
+              ) : null}
               <select className="usa-select" id="organisationId" name="organisationId" defaultValue={value("organisationId")}>
                 <option value="">All organisations</option>
                 {organisations.map((o) => (
-                  <option key={o.id} value={o.id}>{o.name}</option>
+                  <option key={o.id} value={o.id}>
+                    {o.name}
+                  </option>
                 ))}
               </select>
             </div>
           ) : null}
-          <div className="tablet:grid-col-4"><Field name="from" label="From (YYYY-MM-DD)" defaultValue={value("from")} error={errors.from} /></div>
-          <div className="tablet:grid-col-4"><Field name="to" label="To (YYYY-MM-DD)" defaultValue={value("to")} error={errors.to} /></div>
+          <div className="tablet:grid-col-4">
+            <Field name="from" label="From (YYYY-MM-DD)" defaultValue={value("from")} error={errors.from} />
+          </div>
+          <div className="tablet:grid-col-4">
+            <Field name="to" label="To (YYYY-MM-DD)" defaultValue={value("to")} error={errors.to} />
+          </div>
         </div>
-        <button className="usa-button margin-top-2" type="submit">Filter</button>
+        <button className="usa-button margin-top-2" type="submit">
+          Filter
+        </button>
         <a className="usa-button usa-button--outline margin-top-2" href={`/audit/export.csv?${query}`} download>
           Export these events as CSV
         </a>
@@ -70,10 +107,14 @@ export default function AuditTrail({ loaderData }: Route.ComponentProps) {
           {events.map((e) => (
             <tr key={e.seq}>
               <td data-label="#">{e.seq}</td>
-              <td data-label="When" className="text-no-wrap">{new Date(e.occurredAt).toISOString().replace("T", " ").slice(0, 23)}</td>
+              <td data-label="When" className="text-no-wrap">
+                {new Date(e.occurredAt).toISOString().replace("T", " ").slice(0, 23)}
+              </td>
               <td data-label="Who">{e.actorLabel ?? "anonymous"}</td>
               <td data-label="From">{e.ip ?? "—"}</td>
-              <th scope="row" data-label="Action">{e.action}</th>
+              <th scope="row" data-label="Action">
+                {e.action}
+              </th>
               <td data-label="Object">{e.objectType ? `${e.objectType} ${e.objectId ?? ""}` : "—"}</td>
               <td data-label="Outcome">{e.outcome}</td>
             </tr>

@@ -20,12 +20,14 @@ export default function CrosswalkPage({ loaderData }: Route.ComponentProps) {
   const { framework, rows } = loaderData;
   return (
     <>
-      <Breadcrumbs crumbs={[{ label: "Home", to: "/" }, { label: "Catalog", to: catalogPaths.index() }, { label: "Crosswalk" }]} />
+      <Breadcrumbs
+        crumbs={[{ label: "Home", to: "/" }, { label: "Catalog", to: catalogPaths.index() }, { label: "Crosswalk" }]}
+      />
       <h1>Crosswalk</h1>
       <p className="usa-intro custody-summary">
-        Each of the {rows.length} IACP principles, the sample contract provisions that serve it, and the CJIS Security
-        Policy and Security Addendum requirements it maps to. Open any entry to read the mapping from its side, with the
-        reason for each link.
+        Each of the {rows.length} IACP principles, the sample contract provisions that serve it, and the CJIS Security Policy and
+        Security Addendum requirements it maps to. Open any entry to read the mapping from its side, with the reason for each
+        link.
       </p>
       <table className="usa-table usa-table--stacked width-full">
         <caption className="usa-sr-only">

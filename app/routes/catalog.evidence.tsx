@@ -24,11 +24,13 @@ function cadence(kind: { renewalMonths: number | null; eventDriven: boolean }) {
 export default function EvidenceKindsPage({ loaderData }: Route.ComponentProps) {
   return (
     <>
-      <Breadcrumbs crumbs={[{ label: "Home", to: "/" }, { label: "Catalog", to: catalogPaths.index() }, { label: "Evidence kinds" }]} />
+      <Breadcrumbs
+        crumbs={[{ label: "Home", to: "/" }, { label: "Catalog", to: catalogPaths.index() }, { label: "Evidence kinds" }]}
+      />
       <h1>Evidence kinds</h1>
       <p className="usa-intro custody-summary">
-        The {loaderData.kinds.length} kinds of evidence a cloud vendor provides, and the requirements each can help
-        satisfy. Evidence requests and review are built on this list.
+        The {loaderData.kinds.length} kinds of evidence a cloud vendor provides, and the requirements each can help satisfy.
+        Evidence requests and review are built on this list.
       </p>
       {loaderData.kinds.map((kind) => (
         <section key={kind.key} id={kind.key} aria-labelledby={`${kind.key}-heading`} className="margin-top-4">
@@ -54,4 +56,3 @@ export default function EvidenceKindsPage({ loaderData }: Route.ComponentProps) 
     </>
   );
 }
-

@@ -19,12 +19,14 @@ export async function loader(args: Route.LoaderArgs) {
   const url = new URL(request.url);
   const revision = parseRevision(url);
   const filter = parseFilter(url);
-  const detail = await auth.run((ctx) => getFramework(ctx, {
-    key: params.framework,
-    version: params.version,
-    revision,
-    query: filter.q,
-  }));
+  const detail = await auth.run((ctx) =>
+    getFramework(ctx, {
+      key: params.framework,
+      version: params.version,
+      revision,
+      query: filter.q,
+    }),
+  );
   if (!detail) throw data("Not found", { status: 404 });
   return { ...detail, filterError: filter.error, requestedRevision: revision };
 }
@@ -118,8 +120,7 @@ export default function FrameworkPage({ loaderData }: Route.ComponentProps) {
               </ul>
             ) : (
               <p className="custody-muted">
-                No {kindLabel("control", 2)} in this area are catalogued yet; it is listed so the whole policy is
-                visible.
+                No {kindLabel("control", 2)} in this area are catalogued yet; it is listed so the whole policy is visible.
               </p>
             )}
           </section>

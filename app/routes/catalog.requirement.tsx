@@ -20,12 +20,14 @@ export async function loader(args: Route.LoaderArgs) {
   const { params, request } = args;
   const auth = await authorize(args, permission);
   const revision = parseRevision(new URL(request.url));
-  const detail = await auth.run((ctx) => getRequirement(ctx, {
-    key: params.framework,
-    version: params.version,
-    code: params.code,
-    revision,
-  }));
+  const detail = await auth.run((ctx) =>
+    getRequirement(ctx, {
+      key: params.framework,
+      version: params.version,
+      code: params.code,
+      revision,
+    }),
+  );
   if (!detail) throw data("Not found", { status: 404 });
   return { ...detail, revision };
 }
@@ -42,7 +44,12 @@ export default function RequirementPage({ loaderData }: Route.ComponentProps) {
           { label: "Catalog", to: catalogPaths.index() },
           { label: frameworkName, to: catalogPaths.framework(framework.key, framework.version, revision) },
           ...(parent
-            ? [{ label: requirementLabel(parent), to: catalogPaths.requirement(framework.key, framework.version, parent.code, revision) }]
+            ? [
+                {
+                  label: requirementLabel(parent),
+                  to: catalogPaths.requirement(framework.key, framework.version, parent.code, revision),
+                },
+              ]
             : []),
           { label },
         ]}
@@ -60,8 +67,7 @@ export default function RequirementPage({ loaderData }: Route.ComponentProps) {
         </p>
       ) : null}
       <p className="font-body-2xs custody-muted">
-        <strong>Source:</strong> {r.citation}.
-        {r.priority ? ` Priority marking: ${r.priority}.` : null}
+        <strong>Source:</strong> {r.citation}.{r.priority ? ` Priority marking: ${r.priority}.` : null}
       </p>
 
       {parent || children.length > 0 ? (
@@ -98,8 +104,8 @@ export default function RequirementPage({ loaderData }: Route.ComponentProps) {
         ) : (
           <table className="usa-table usa-table--borderless usa-table--stacked width-full">
             <caption className="text-left">
-              How {label} relates to requirements of the other frameworks: &ldquo;Part of&rdquo; means {label} asks for
-              only part of what the other asks; &ldquo;Includes all of&rdquo; means it asks for all of it and more.
+              How {label} relates to requirements of the other frameworks: &ldquo;Part of&rdquo; means {label} asks for only part
+              of what the other asks; &ldquo;Includes all of&rdquo; means it asks for all of it and more.
             </caption>
             <thead>
               <tr>

@@ -42,7 +42,11 @@ export default function Catalog({ loaderData }: Route.ComponentProps) {
               <td data-label="Version">
                 {f.version}
                 {f.revision > 1 || !f.latest ? (
-                  <span className="custody-muted"> (catalog revision {f.revision}{f.latest ? "" : ", superseded"})</span>
+                  <span className="custody-muted">
+                    {" "}
+                    (catalog revision {f.revision}
+                    {f.latest ? "" : ", superseded"})
+                  </span>
                 ) : null}
               </td>
               <td data-label="Published">{f.published}</td>
@@ -58,12 +62,12 @@ export default function Catalog({ loaderData }: Route.ComponentProps) {
       <h2>Across frameworks</h2>
       <ul className="usa-list">
         <li>
-          <Link to={catalogPaths.crosswalk()}>Crosswalk</Link>: each IACP principle with the provisions that serve it and
-          the CJIS requirements it maps to.
+          <Link to={catalogPaths.crosswalk()}>Crosswalk</Link>: each IACP principle with the provisions that serve it and the CJIS
+          requirements it maps to.
         </li>
         <li>
-          <Link to={catalogPaths.evidence()}>Evidence kinds</Link>: what a vendor provides, and which requirements each
-          kind can help satisfy.
+          <Link to={catalogPaths.evidence()}>Evidence kinds</Link>: what a vendor provides, and which requirements each kind can
+          help satisfy.
         </li>
       </ul>
     </>

@@ -23,11 +23,21 @@ export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
   return auth.run(async (ctx) => {
     const view = await getContract(ctx, args.params.contractId);
-    return { view, coverage: await getCoverageSummary(ctx, view), documents: (await listDocuments(ctx, view.contract.id)).slice(0, 5), canRequestEvidence: view.owned && ctx.actor.permissions.has("evidence:request"), canGenerate: ctx.actor.permissions.has("document:generate"), canReadEvidence: ctx.actor.permissions.has("evidence:read") };
+    return {
+      view,
+      coverage: await getCoverageSummary(ctx, view),
+      documents: (await listDocuments(ctx, view.contract.id)).slice(0, 5),
+      canRequestEvidence: view.owned && ctx.actor.permissions.has("evidence:request"),
+      canGenerate: ctx.actor.permissions.has("document:generate"),
+      canReadEvidence: ctx.actor.permissions.has("evidence:read"),
+    };
   });
 }
 
-const SAVED: Record<string, string> = { created: "The contract is created. Mark its requirements in the coverage matrix.", updated: "The contract is saved." };
+const SAVED: Record<string, string> = {
+  created: "The contract is created. Mark its requirements in the coverage matrix.",
+  updated: "The contract is saved.",
+};
 const hours = (n: number) => `${n} hour${n === 1 ? "" : "s"}`;
 const pct = (v: string | null) => (v === null ? "—" : `${Number(v)}%`);
 
@@ -42,7 +52,8 @@ export default function ContractPage({ loaderData }: Route.ComponentProps) {
       <h1>{c.title}</h1>
       <p className="custody-muted">
         {KIND_LABELS[c.kind]}
-        {c.reference ? ` · ${c.reference}` : ""} · with <Link to={vendorPaths.vendor(c.vendorId)}>{view.vendorName}</Link> · owned by {view.agencyName}
+        {c.reference ? ` · ${c.reference}` : ""} · with <Link to={vendorPaths.vendor(c.vendorId)}>{view.vendorName}</Link> · owned
+        by {view.agencyName}
         {view.shares.length > 0 ? ` · shared with ${view.shares.map((s) => s.name).join(", ")}` : ""}
       </p>
       <p>
@@ -112,7 +123,12 @@ export default function ContractPage({ loaderData }: Route.ComponentProps) {
       <CoverageTable
         caption="Coverage per framework"
         heading="Framework"
-        rows={coverage.perFramework.map((f) => ({ key: f.framework.id, label: f.framework.shortTitle, title: `${f.framework.shortTitle} (${f.framework.version})`, counts: f.counts }))}
+        rows={coverage.perFramework.map((f) => ({
+          key: f.framework.id,
+          label: f.framework.shortTitle,
+          title: `${f.framework.shortTitle} (${f.framework.version})`,
+          counts: f.counts,
+        }))}
       />
       {coverage.perPrinciple.length > 0 ? (
         <details>
@@ -142,7 +158,9 @@ export default function ContractPage({ loaderData }: Route.ComponentProps) {
         <dd>
           {c.effectiveOn ?? "No effective date"} to {c.endsOn ?? "no end date"}
           {c.autoRenew ? `, renewing automatically for ${c.renewalTermMonths} months at a time` : ""}
-          {lifecycle.renewals > 0 ? ` (renewed ${lifecycle.renewals} time${lifecycle.renewals === 1 ? "" : "s"}; current term ends ${lifecycle.currentEnd})` : ""}
+          {lifecycle.renewals > 0
+            ? ` (renewed ${lifecycle.renewals} time${lifecycle.renewals === 1 ? "" : "s"}; current term ends ${lifecycle.currentEnd})`
+            : ""}
         </dd>
         <dt>Renewal-notice deadline</dt>
         <dd>{lifecycle.renewalNoticeBy ?? "None"}</dd>
@@ -193,7 +211,8 @@ export default function ContractPage({ loaderData }: Route.ComponentProps) {
         <dd>{t.minCyberInsuranceCents === null ? "Not set" : `$${dollars(t.minCyberInsuranceCents)}`}</dd>
         <dt>Availability targets</dt>
         <dd>
-          Critical {pct(t.availabilityCritical)} · Essential {pct(t.availabilityEssential)} · Standard {pct(t.availabilityStandard)} · Archive {pct(t.availabilityArchive)}
+          Critical {pct(t.availabilityCritical)} · Essential {pct(t.availabilityEssential)} · Standard{" "}
+          {pct(t.availabilityStandard)} · Archive {pct(t.availabilityArchive)}
         </dd>
         <dt>Notice of a change of data location</dt>
         <dd>{t.locationChangeNoticeDays} days</dd>

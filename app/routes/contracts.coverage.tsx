@@ -15,7 +15,9 @@ import type { Route } from "./+types/contracts.coverage";
 export const permission = "contract:read";
 /** Marking requirements changes the contract's record. */
 export const actionPermission = "contract:edit";
-export const meta: Route.MetaFunction = ({ data }) => [{ title: `Coverage of ${data?.view.contract.title ?? "contract"} — Custody` }];
+export const meta: Route.MetaFunction = ({ data }) => [
+  { title: `Coverage of ${data?.view.contract.title ?? "contract"} — Custody` },
+];
 
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
@@ -29,10 +31,19 @@ export async function action(args: Route.ActionArgs) {
   const text = (name: string) => (form.get(name) === null ? undefined : String(form.get(name)));
   try {
     const result = await auth.run((ctx) =>
-      setCoverage(ctx, args.params.contractId, form.getAll("requirementIds").map(String), { status: text("status"), section: text("section"), notes: text("notes"), reason: text("reason") }),
+      setCoverage(ctx, args.params.contractId, form.getAll("requirementIds").map(String), {
+        status: text("status"),
+        section: text("section"),
+        notes: text("notes"),
+        reason: text("reason"),
+      }),
     );
     // A new key per saved change resets the ticks, so the next bulk change starts from none.
-    return { errors: {} as Record<string, string>, saved: crypto.randomUUID(), done: `${result.changed} requirement(s) marked ${COVERAGE_LABELS[text("status") as keyof typeof COVERAGE_LABELS].toLowerCase()}${result.unchanged ? `; ${result.unchanged} already were` : ""}.` };
+    return {
+      errors: {} as Record<string, string>,
+      saved: crypto.randomUUID(),
+      done: `${result.changed} requirement(s) marked ${COVERAGE_LABELS[text("status") as keyof typeof COVERAGE_LABELS].toLowerCase()}${result.unchanged ? `; ${result.unchanged} already were` : ""}.`,
+    };
   } catch (error) {
     if (error instanceof InvalidInput) return data({ errors: error.fieldErrors, saved: null, done: null }, { status: 400 });
     throw error;
@@ -45,14 +56,26 @@ export default function CoverageMatrix({ loaderData, actionData }: Route.Compone
   const errors = actionData?.errors ?? {};
   return (
     <div className="padding-y-4">
-      <Breadcrumbs crumbs={[{ label: "Contracts", to: contractPaths.list() }, { label: c.title, to: contractPaths.contract(c.id) }, { label: "Coverage matrix" }]} />
+      <Breadcrumbs
+        crumbs={[
+          { label: "Contracts", to: contractPaths.list() },
+          { label: c.title, to: contractPaths.contract(c.id) },
+          { label: "Coverage matrix" },
+        ]}
+      />
       <h1>Coverage matrix</h1>
       <p className="custody-muted">
-        {c.title} · {view.vendorName} · {figures.percent ?? 0}% of the requirements that apply are addressed ({coverageText(figures.contract)})
+        {c.title} · {view.vendorName} · {figures.percent ?? 0}% of the requirements that apply are addressed (
+        {coverageText(figures.contract)})
       </p>
       <p>
         Evidence: {figures.evidence.evidenced} requirement(s) evidenced by accepted, unexpired evidence
-        {figures.evidence.gaps > 0 ? <strong className="custody-flag">; {figures.evidence.gaps} with expired or rejected evidence (a gap until replaced)</strong> : null}.
+        {figures.evidence.gaps > 0 ? (
+          <strong className="custody-flag">
+            ; {figures.evidence.gaps} with expired or rejected evidence (a gap until replaced)
+          </strong>
+        ) : null}
+        .
       </p>
       <SuccessAlert message={actionData?.done} />
       <ConflictList conflicts={conflicts} />
@@ -80,7 +103,13 @@ export default function CoverageMatrix({ loaderData, actionData }: Route.Compone
             <FormAlert message={errors.requirementIds} />
             <div className="grid-row grid-gap">
               <div className="grid-col-12 tablet:grid-col-3">
-                <SelectField name="status" label="Status" options={COVERAGE_ORDER.filter((s) => s !== "unassessed").map((s) => ({ value: s, label: COVERAGE_LABELS[s] }))} empty="- Choose -" error={errors.status} />
+                <SelectField
+                  name="status"
+                  label="Status"
+                  options={COVERAGE_ORDER.filter((s) => s !== "unassessed").map((s) => ({ value: s, label: COVERAGE_LABELS[s] }))}
+                  empty="- Choose -"
+                  error={errors.status}
+                />
               </div>
               <div className="grid-col-12 tablet:grid-col-4">
                 <Field name="section" label="Contract section" hint="Like §7.2, Schedule B" error={errors.section} />
@@ -94,7 +123,10 @@ export default function CoverageMatrix({ loaderData, actionData }: Route.Compone
             </button>
           </fieldset>
         ) : (
-          <p>Read-only: {view.owned ? "your role does not change contracts." : `${view.agencyName} owns this contract and keeps its matrix.`}</p>
+          <p>
+            Read-only:{" "}
+            {view.owned ? "your role does not change contracts." : `${view.agencyName} owns this contract and keeps its matrix.`}
+          </p>
         )}
         {sections.map((section) => (
           <section key={section.framework.id} aria-labelledby={`fw-${section.framework.id}`}>
@@ -128,7 +160,13 @@ export default function CoverageMatrix({ loaderData, actionData }: Route.Compone
                       {view.canEdit ? (
                         <td data-label="Select">
                           <div className="usa-checkbox">
-                            <input className="usa-checkbox__input" id={`req-${r.id}`} type="checkbox" name="requirementIds" value={r.id} />
+                            <input
+                              className="usa-checkbox__input"
+                              id={`req-${r.id}`}
+                              type="checkbox"
+                              name="requirementIds"
+                              value={r.id}
+                            />
                             <label className="usa-checkbox__label custody-checkbox-only" htmlFor={`req-${r.id}`}>
                               <span className="usa-sr-only">Select {r.label}</span>
                             </label>
@@ -139,13 +177,18 @@ export default function CoverageMatrix({ loaderData, actionData }: Route.Compone
                         <Link to={contractPaths.requirement(c.id, r.id)}>
                           <span className="custody-code">{r.code}</span> {r.title}
                         </Link>
-                        {r.area ? <div className="custody-muted">{r.area.code} {r.area.title}</div> : null}
+                        {r.area ? (
+                          <div className="custody-muted">
+                            {r.area.code} {r.area.title}
+                          </div>
+                        ) : null}
                       </th>
                       <td data-label="Status">
                         <CoverageTag status={r.status} />
                         {r.fromProvisions && r.fromProvisions.count > 0 ? (
                           <div className="custody-muted">
-                            From its {r.fromProvisions.count} provision(s): {COVERAGE_LABELS[r.fromProvisions.status].toLowerCase()}
+                            From its {r.fromProvisions.count} provision(s):{" "}
+                            {COVERAGE_LABELS[r.fromProvisions.status].toLowerCase()}
                           </div>
                         ) : null}
                         {r.reason ? <div className="custody-muted">{r.reason}</div> : null}
@@ -160,7 +203,8 @@ export default function CoverageMatrix({ loaderData, actionData }: Route.Compone
                           : r.links.map((l, i) => (
                               <span key={l.id}>
                                 {i > 0 ? ", " : ""}
-                                <Link to={contractPaths.requirement(c.id, l.id)}>{l.label}</Link> <span className="custody-muted">({COVERAGE_LABELS[l.status].toLowerCase()})</span>
+                                <Link to={contractPaths.requirement(c.id, l.id)}>{l.label}</Link>{" "}
+                                <span className="custody-muted">({COVERAGE_LABELS[l.status].toLowerCase()})</span>
                               </span>
                             ))}
                       </td>

@@ -8,5 +8,7 @@ export const permission = "contract:read";
 
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
-  return download(auth.run((ctx) => openContractDocument(ctx, args.context.blobs, args.params.contractId, args.params.documentId)));
+  return download(
+    auth.run((ctx) => openContractDocument(ctx, args.context.blobs, args.params.contractId, args.params.documentId)),
+  );
 }

@@ -14,7 +14,9 @@ import type { Route } from "./+types/contracts.documents";
 export const permission = "contract:read";
 /** Uploading a version changes the contract's record. */
 export const actionPermission = "contract:edit";
-export const meta: Route.MetaFunction = ({ data }) => [{ title: `Files of ${data?.view.contract.title ?? "contract"} — Custody` }];
+export const meta: Route.MetaFunction = ({ data }) => [
+  { title: `Files of ${data?.view.contract.title ?? "contract"} — Custody` },
+];
 
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
@@ -26,8 +28,11 @@ export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, actionPermission);
   // Refuse a stranger's upload before reading a byte of it.
   await auth.run((ctx) => getEditableContract(ctx, args.params.contractId));
-  const result = await withUpload(args.request, { spoolDir: args.context.blobs.spoolDir, maxBytes: args.context.uploadMaxBytes, fileField: "file" }, (received) =>
-    auth.run((ctx) => addContractDocument(ctx, args.context.blobs, args.params.contractId, received.file!, received.fields)),
+  const result = await withUpload(
+    args.request,
+    { spoolDir: args.context.blobs.spoolDir, maxBytes: args.context.uploadMaxBytes, fileField: "file" },
+    (received) =>
+      auth.run((ctx) => addContractDocument(ctx, args.context.blobs, args.params.contractId, received.file!, received.fields)),
   );
   if (!result.ok) return data({ errors: result.errors }, { status: 400 });
   return redirect(`${contractPaths.documents(args.params.contractId)}?uploaded=${result.value.version}`);
@@ -40,10 +45,19 @@ export default function ContractDocuments({ loaderData, actionData }: Route.Comp
   const c = view.contract;
   return (
     <div className="padding-y-4">
-      <Breadcrumbs crumbs={[{ label: "Contracts", to: contractPaths.list() }, { label: c.title, to: contractPaths.contract(c.id) }, { label: "Contract files" }]} />
+      <Breadcrumbs
+        crumbs={[
+          { label: "Contracts", to: contractPaths.list() },
+          { label: c.title, to: contractPaths.contract(c.id) },
+          { label: "Contract files" },
+        ]}
+      />
       <h1>Files of {c.title}</h1>
       <SuccessAlert message={params.get("uploaded") ? `Version ${params.get("uploaded")} is stored.` : null} />
-      <p className="custody-summary">Every upload is kept as its own version with its SHA-256 fingerprint; nothing is overwritten. Each download is recorded in the audit trail.</p>
+      <p className="custody-summary">
+        Every upload is kept as its own version with its SHA-256 fingerprint; nothing is overwritten. Each download is recorded in
+        the audit trail.
+      </p>
       <table className="usa-table usa-table--borderless usa-table--stacked width-full">
         <caption className="usa-sr-only">Document versions</caption>
         <thead>
@@ -67,7 +81,8 @@ export default function ContractDocuments({ loaderData, actionData }: Route.Comp
                 {d.version}
               </th>
               <td data-label="File">
-                <a href={contractPaths.document(c.id, d.id)}>{d.filename}</a> ({Math.max(1, Math.round(d.sizeBytes / 1024)).toLocaleString("en-US")} KB)
+                <a href={contractPaths.document(c.id, d.id)}>{d.filename}</a> (
+                {Math.max(1, Math.round(d.sizeBytes / 1024)).toLocaleString("en-US")} KB)
                 {d.note ? <div className="custody-muted">{d.note}</div> : null}
               </td>
               <td data-label="Kind">{DOCUMENT_STAGE_LABELS[d.stage]}</td>
@@ -94,9 +109,23 @@ export default function ContractDocuments({ loaderData, actionData }: Route.Comp
                 {errors.file}
               </span>
             ) : null}
-            <input className="usa-file-input" id="field-file" name="file" type="file" accept=".pdf,.docx,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document" aria-describedby={errors.file ? "field-file-error" : undefined} />
+            <input
+              className="usa-file-input"
+              id="field-file"
+              name="file"
+              type="file"
+              accept=".pdf,.docx,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+              aria-describedby={errors.file ? "field-file-error" : undefined}
+            />
           </div>
-          <ChoiceGroup type="radio" name="stage" legend="This file is" options={optionsOf(DOCUMENT_STAGE_LABELS)} checked={["draft"]} error={errors.stage} />
+          <ChoiceGroup
+            type="radio"
+            name="stage"
+            legend="This file is"
+            options={optionsOf(DOCUMENT_STAGE_LABELS)}
+            checked={["draft"]}
+            error={errors.stage}
+          />
           <TextareaField name="note" label="Note (optional)" rows={2} />
           <button className="usa-button" type="submit">
             Upload

@@ -47,7 +47,8 @@ export async function action(args: Route.ActionArgs) {
     await auth.run((ctx) => updateContract(ctx, args.params.contractId, input));
     return redirect(`${contractPaths.contract(args.params.contractId)}?saved=updated`);
   } catch (error) {
-    if (error instanceof InvalidInput) return data({ errors: error.fieldErrors, values: input as ContractFormValues }, { status: 400 });
+    if (error instanceof InvalidInput)
+      return data({ errors: error.fieldErrors, values: input as ContractFormValues }, { status: 400 });
     throw error;
   }
 }
@@ -56,9 +57,20 @@ export default function EditContract({ loaderData, actionData }: Route.Component
   const { id, title, values, options } = loaderData;
   return (
     <div className="padding-y-4">
-      <Breadcrumbs crumbs={[{ label: "Contracts", to: contractPaths.list() }, { label: title, to: contractPaths.contract(id) }, { label: "Edit" }]} />
+      <Breadcrumbs
+        crumbs={[
+          { label: "Contracts", to: contractPaths.list() },
+          { label: title, to: contractPaths.contract(id) },
+          { label: "Edit" },
+        ]}
+      />
       <h1>Edit {title}</h1>
-      <ContractForm values={actionData?.values ?? values} errors={actionData?.errors ?? {}} options={options} submit="Save the contract" />
+      <ContractForm
+        values={actionData?.values ?? values}
+        errors={actionData?.errors ?? {}}
+        options={options}
+        submit="Save the contract"
+      />
     </div>
   );
 }

@@ -20,5 +20,9 @@ export async function loader(args: Route.LoaderArgs) {
     g.closing.map((p) => `Provision ${p.code}: ${p.title}`).join("; "),
   ]);
   const date = args.context.now().toISOString().slice(0, 10);
-  return csvResponse(`custody-gaps-${report.view.contract.id.slice(0, 8)}-${date}.csv`, ["Framework", "Requirement", "Title", "Status", "Contract section", "Notes", "Provision that would close it"], once(rows));
+  return csvResponse(
+    `custody-gaps-${report.view.contract.id.slice(0, 8)}-${date}.csv`,
+    ["Framework", "Requirement", "Title", "Status", "Contract section", "Notes", "Provision that would close it"],
+    once(rows),
+  );
 }

@@ -9,11 +9,16 @@ import { documentPaths } from "~/modules/documents/paths.ts";
 import type { Route } from "./+types/contracts.gaps";
 
 export const permission = "contract:read";
-export const meta: Route.MetaFunction = ({ data }) => [{ title: `Gap report: ${data?.view.contract.title ?? "contract"} — Custody` }];
+export const meta: Route.MetaFunction = ({ data }) => [
+  { title: `Gap report: ${data?.view.contract.title ?? "contract"} — Custody` },
+];
 
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
-  return auth.run(async (ctx) => ({ ...(await getGapReport(ctx, args.params.contractId)), canGenerate: ctx.actor.permissions.has("document:generate") }));
+  return auth.run(async (ctx) => ({
+    ...(await getGapReport(ctx, args.params.contractId)),
+    canGenerate: ctx.actor.permissions.has("document:generate"),
+  }));
 }
 
 export default function GapReport({ loaderData }: Route.ComponentProps) {
@@ -21,17 +26,25 @@ export default function GapReport({ loaderData }: Route.ComponentProps) {
   const c = view.contract;
   return (
     <div className="padding-y-4">
-      <Breadcrumbs crumbs={[{ label: "Contracts", to: contractPaths.list() }, { label: c.title, to: contractPaths.contract(c.id) }, { label: "Gap report" }]} />
+      <Breadcrumbs
+        crumbs={[
+          { label: "Contracts", to: contractPaths.list() },
+          { label: c.title, to: contractPaths.contract(c.id) },
+          { label: "Gap report" },
+        ]}
+      />
       <h1>Gap report</h1>
       <p className="custody-muted">
         {c.title} · {view.vendorName}
       </p>
       <p className="custody-summary">
-        Every requirement the contract misses or only partly addresses, with the IACP sample provision whose subject would close it. {gaps.length} gap(s).
+        Every requirement the contract misses or only partly addresses, with the IACP sample provision whose subject would close
+        it. {gaps.length} gap(s).
         {unassessed > 0 ? (
           <>
             {" "}
-            {unassessed} requirement(s) are not yet assessed and are not listed: <Link to={contractPaths.matrix(c.id, { status: "unassessed" })}>assess them in the matrix</Link>.
+            {unassessed} requirement(s) are not yet assessed and are not listed:{" "}
+            <Link to={contractPaths.matrix(c.id, { status: "unassessed" })}>assess them in the matrix</Link>.
           </>
         ) : null}
       </p>
@@ -90,7 +103,8 @@ export default function GapReport({ loaderData }: Route.ComponentProps) {
       </table>
       <h2>Contract language</h2>
       <p className="custody-summary">
-        The provisions above name the subject of the clause each gap needs. Drafting the clause text itself, from the clause library into a DOCX for redlining, is the job of the document templates; this report is where that drafting will start.
+        The provisions above name the subject of the clause each gap needs. Drafting the clause text itself, from the clause
+        library into a DOCX for redlining, is the job of the document templates; this report is where that drafting will start.
       </p>
     </div>
   );

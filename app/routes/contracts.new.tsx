@@ -41,7 +41,8 @@ export async function action(args: Route.ActionArgs) {
     const contract = await auth.run((ctx) => createContract(ctx, input));
     return redirect(`${contractPaths.contract(contract.id)}?saved=created`);
   } catch (error) {
-    if (error instanceof InvalidInput) return data({ errors: error.fieldErrors, values: input as ContractFormValues }, { status: 400 });
+    if (error instanceof InvalidInput)
+      return data({ errors: error.fieldErrors, values: input as ContractFormValues }, { status: 400 });
     throw error;
   }
 }
@@ -51,7 +52,12 @@ export default function NewContract({ loaderData, actionData }: Route.ComponentP
     <div className="padding-y-4">
       <Breadcrumbs crumbs={[{ label: "Contracts", to: contractPaths.list() }, { label: "New contract" }]} />
       <h1>New contract</h1>
-      <ContractForm values={actionData?.values ?? loaderData.defaults} errors={actionData?.errors ?? {}} options={loaderData.options} submit="Create the contract" />
+      <ContractForm
+        values={actionData?.values ?? loaderData.defaults}
+        errors={actionData?.errors ?? {}}
+        options={loaderData.options}
+        submit="Create the contract"
+      />
     </div>
   );
 }

@@ -15,7 +15,9 @@ import type { Route } from "./+types/contracts.requirement";
 export const permission = "contract:read";
 /** Marking the requirement changes the contract's record. */
 export const actionPermission = "contract:edit";
-export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.requirement.label ?? "Requirement"} in ${data?.view.contract.title ?? "contract"} — Custody` }];
+export const meta: Route.MetaFunction = ({ data }) => [
+  { title: `${data?.requirement.label ?? "Requirement"} in ${data?.view.contract.title ?? "contract"} — Custody` },
+];
 
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
@@ -25,12 +27,23 @@ export async function loader(args: Route.LoaderArgs) {
 export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, actionPermission);
   const form = await args.request.formData();
-  const input = { status: form.get("status") ?? undefined, section: String(form.get("section") ?? ""), notes: String(form.get("notes") ?? ""), reason: String(form.get("reason") ?? "") };
+  const input = {
+    status: form.get("status") ?? undefined,
+    section: String(form.get("section") ?? ""),
+    notes: String(form.get("notes") ?? ""),
+    reason: String(form.get("reason") ?? ""),
+  };
   try {
     const result = await auth.run((ctx) => setCoverage(ctx, args.params.contractId, [args.params.requirementId], input));
-    return { errors: {} as Record<string, string>, values: null, done: result.changed ? "Saved." : "Nothing changed.", contributes: result.contributes };
+    return {
+      errors: {} as Record<string, string>,
+      values: null,
+      done: result.changed ? "Saved." : "Nothing changed.",
+      contributes: result.contributes,
+    };
   } catch (error) {
-    if (error instanceof InvalidInput) return data({ errors: error.fieldErrors, values: input, done: null, contributes: [] as string[] }, { status: 400 });
+    if (error instanceof InvalidInput)
+      return data({ errors: error.fieldErrors, values: input, done: null, contributes: [] as string[] }, { status: 400 });
     throw error;
   }
 }
@@ -45,7 +58,12 @@ export default function RequirementCoverage({ loaderData, actionData }: Route.Co
   const { view, requirement: r, contributes, fromProvisions, history } = loaderData;
   const c = view.contract;
   const errors = actionData?.errors ?? {};
-  const values = actionData?.values ?? { status: r.status === "unassessed" ? undefined : r.status, section: r.section, notes: r.notes, reason: r.reason ?? "" };
+  const values = actionData?.values ?? {
+    status: r.status === "unassessed" ? undefined : r.status,
+    section: r.section,
+    notes: r.notes,
+    reason: r.reason ?? "",
+  };
   return (
     <div className="padding-y-4">
       <Breadcrumbs
@@ -73,7 +91,13 @@ export default function RequirementCoverage({ loaderData, actionData }: Route.Co
           Summarised from its {fromProvisions.count} provision(s): <CoverageTag status={fromProvisions.status} />
         </p>
       ) : null}
-      <SuccessAlert message={actionData?.done ? `${actionData.done}${actionData.contributes.length ? ` It contributes to ${actionData.contributes.join(", ")}.` : ""}` : null} />
+      <SuccessAlert
+        message={
+          actionData?.done
+            ? `${actionData.done}${actionData.contributes.length ? ` It contributes to ${actionData.contributes.join(", ")}.` : ""}`
+            : null
+        }
+      />
 
       {view.canEdit ? (
         <Form method="post" className="usa-form usa-form--large" noValidate>
@@ -81,12 +105,26 @@ export default function RequirementCoverage({ loaderData, actionData }: Route.Co
             type="radio"
             name="status"
             legend="Status"
-            options={(["addressed", "partial", "missing", "not-applicable"] as const).map((s) => ({ value: s, label: COVERAGE_LABELS[s] }))}
+            options={(["addressed", "partial", "missing", "not-applicable"] as const).map((s) => ({
+              value: s,
+              label: COVERAGE_LABELS[s],
+            }))}
             checked={values.status ? [String(values.status)] : []}
             error={errors.status}
           />
-          <Field name="section" label="Contract section that addresses it" hint="Like §7.2, Schedule B" defaultValue={values.section} error={errors.section} />
-          <Field name="reason" label="Why it does not apply (for not applicable)" defaultValue={values.reason} error={errors.reason} />
+          <Field
+            name="section"
+            label="Contract section that addresses it"
+            hint="Like §7.2, Schedule B"
+            defaultValue={values.section}
+            error={errors.section}
+          />
+          <Field
+            name="reason"
+            label="Why it does not apply (for not applicable)"
+            defaultValue={values.reason}
+            error={errors.reason}
+          />
           <TextareaField name="notes" label="Notes" defaultValue={values.notes} error={errors.notes} rows={3} />
           <button className="usa-button" type="submit">
             Save

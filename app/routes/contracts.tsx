@@ -18,8 +18,15 @@ export async function loader(args: Route.LoaderArgs) {
   const status: ContractStatus | "" = STATUS_ORDER.find((s) => s === url.searchParams.get("status")) ?? "";
   return auth.run(async (ctx) => {
     const contracts = await listContracts(ctx, { status, vendorId: url.searchParams.get("vendorId") ?? undefined });
-    const coverage = await coverageOf(ctx, contracts.map((c) => c.id));
-    return { contracts: contracts.map((c) => ({ ...c, coverage: coverage.get(c.id) ?? null })), status, canCreate: ctx.actor.permissions.has("contract:edit") };
+    const coverage = await coverageOf(
+      ctx,
+      contracts.map((c) => c.id),
+    );
+    return {
+      contracts: contracts.map((c) => ({ ...c, coverage: coverage.get(c.id) ?? null })),
+      status,
+      canCreate: ctx.actor.permissions.has("contract:edit"),
+    };
   });
 }
 
@@ -31,7 +38,13 @@ export default function Contracts({ loaderData }: Route.ComponentProps) {
       <p className="custody-summary">Contracts your agency owns, and those other agencies share with it.</p>
       <div className="display-flex flex-justify flex-align-end flex-wrap">
         <Form method="get" className="usa-form display-flex flex-align-end">
-          <SelectField name="status" label="Status" options={STATUS_ORDER.map((s) => ({ value: s, label: STATUS_LABELS[s] }))} empty="All" defaultValue={status} />
+          <SelectField
+            name="status"
+            label="Status"
+            options={STATUS_ORDER.map((s) => ({ value: s, label: STATUS_LABELS[s] }))}
+            empty="All"
+            defaultValue={status}
+          />
           <button className="usa-button usa-button--outline margin-left-1" type="submit">
             Filter
           </button>

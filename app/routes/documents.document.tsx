@@ -53,7 +53,8 @@ export default function GeneratedDocument({ loaderData: d }: Route.ComponentProp
             <a className="usa-button" href={documentPaths.download(g.id, o.format)} download>
               Download {o.format.toUpperCase()}
             </a>{" "}
-            {FORMAT_LABELS[o.format]}, {Math.ceil(o.sizeBytes / 1024)} KB · SHA-256 <span className="font-mono-2xs">{o.sha256}</span>
+            {FORMAT_LABELS[o.format]}, {Math.ceil(o.sizeBytes / 1024)} KB · SHA-256{" "}
+            <span className="font-mono-2xs">{o.sha256}</span>
           </li>
         ))}
       </ul>
@@ -73,7 +74,9 @@ export default function GeneratedDocument({ loaderData: d }: Route.ComponentProp
         <>
           <h2>Changes since the previous generation</h2>
           <p>
-            Compared with <Link to={documentPaths.document(d.previous.id)}>the generation of {utcMinute(d.previous.generatedAt)} UTC</Link> by {d.previous.generatedByName} (template version {d.previous.templateVersion}).
+            Compared with{" "}
+            <Link to={documentPaths.document(d.previous.id)}>the generation of {utcMinute(d.previous.generatedAt)} UTC</Link> by{" "}
+            {d.previous.generatedByName} (template version {d.previous.templateVersion}).
             {d.diff.inputsChanged ? " The inputs changed." : " The inputs are the same."}
           </p>
           <p>

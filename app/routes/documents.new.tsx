@@ -17,14 +17,26 @@ export const meta: Route.MetaFunction = ({ data }) => [{ title: `Generate: ${dat
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
   const url = new URL(args.request.url);
-  return auth.run((ctx) => generationForm(ctx, args.params.templateId, url.searchParams.get("subject"), { publicUrl: args.context.publicUrl }, url.searchParams.get("from")));
+  return auth.run((ctx) =>
+    generationForm(
+      ctx,
+      args.params.templateId,
+      url.searchParams.get("subject"),
+      { publicUrl: args.context.publicUrl },
+      url.searchParams.get("from"),
+    ),
+  );
 }
 
 export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, permission);
   const form = formRecord(await args.request.formData(), ["include", "agencyTitle", "agencyText"]);
   try {
-    const created = await auth.run((ctx) => generateDocument(ctx, args.context.blobs, args.params.templateId, String(form.subject ?? ""), form, { publicUrl: args.context.publicUrl }));
+    const created = await auth.run((ctx) =>
+      generateDocument(ctx, args.context.blobs, args.params.templateId, String(form.subject ?? ""), form, {
+        publicUrl: args.context.publicUrl,
+      }),
+    );
     return redirect(`${documentPaths.document(created.id)}?generated=1`);
   } catch (error) {
     if (error instanceof InvalidInput) return data({ errors: error.fieldErrors, values: form }, { status: 400 });
@@ -44,12 +56,20 @@ export default function GenerateDocument({ loaderData: d, actionData }: Route.Co
         Template {t.id}, version {t.version}, approved {t.approved} by {t.owner}.
       </p>
       {!t.usable ? (
-        <FormAlert message={`This template failed its check and cannot be used until it is corrected: ${t.problems.join("; ")}`} />
+        <FormAlert
+          message={`This template failed its check and cannot be used until it is corrected: ${t.problems.join("; ")}`}
+        />
       ) : (
         <>
           {t.subject !== "agency" ? (
             <Form method="get" className="usa-form margin-bottom-3">
-              <SelectField name="subject" label={`${SUBJECT_LABELS[t.subject]} this document is for`} options={d.subjectOptions} defaultValue={d.subject?.id ?? ""} empty={`Choose a ${subjectName}…`} />
+              <SelectField
+                name="subject"
+                label={`${SUBJECT_LABELS[t.subject]} this document is for`}
+                options={d.subjectOptions}
+                defaultValue={d.subject?.id ?? ""}
+                empty={`Choose a ${subjectName}…`}
+              />
               <button type="submit" className="usa-button usa-button--outline">
                 {d.subject ? `Change ${subjectName}` : "Continue"}
               </button>
@@ -59,7 +79,10 @@ export default function GenerateDocument({ loaderData: d, actionData }: Route.Co
           {d.subject && d.form ? (
             <>
               <h2>For {d.subject.label}</h2>
-              <p>The values below come from the {subjectName}&rsquo;s record. Check them, complete what is missing, and generate. Nothing is stored until every value is valid.</p>
+              <p>
+                The values below come from the {subjectName}&rsquo;s record. Check them, complete what is missing, and generate.
+                Nothing is stored until every value is valid.
+              </p>
               <DocumentForm subjectId={d.subject.id} {...d.form} errors={actionData?.errors ?? {}} values={actionData?.values} />
             </>
           ) : null}

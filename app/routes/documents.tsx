@@ -15,7 +15,10 @@ export async function loader(args: Route.LoaderArgs) {
   const url = new URL(args.request.url);
   return auth.run(async (ctx) => ({
     templates: ctx.actor.permissions.has("document:generate") ? listTemplates(ctx) : [],
-    generations: await listGenerations(ctx, { contractId: url.searchParams.get("contract") ?? undefined, vendorId: url.searchParams.get("vendor") ?? undefined }),
+    generations: await listGenerations(ctx, {
+      contractId: url.searchParams.get("contract") ?? undefined,
+      vendorId: url.searchParams.get("vendor") ?? undefined,
+    }),
   }));
 }
 
@@ -26,7 +29,10 @@ export default function Documents({ loaderData }: Route.ComponentProps) {
   return (
     <div className="padding-y-4">
       <h1>Documents</h1>
-      <p className="usa-intro">Agreements and compliance documents generated from versioned templates. Each generation is kept as a record: the template and version, the inputs and their SHA-256, and the files produced.</p>
+      <p className="usa-intro">
+        Agreements and compliance documents generated from versioned templates. Each generation is kept as a record: the template
+        and version, the inputs and their SHA-256, and the files produced.
+      </p>
       {templates.length > 0 ? (
         <>
           <h2>Generate a document</h2>
@@ -40,12 +46,16 @@ export default function Documents({ loaderData }: Route.ComponentProps) {
                   <div className="usa-card__body">
                     <p>{t.description}</p>
                     <p className="custody-muted font-sans-2xs">
-                      {t.kind === "agreement" ? "Agreement" : "Report"} · for {t.subject === "agency" ? "the agency" : `a ${SUBJECT_LABELS[t.subject].toLowerCase()}`} · version {t.version}, approved {t.approved} · {t.formats.map((f) => f.toUpperCase()).join(" and ")}
+                      {t.kind === "agreement" ? "Agreement" : "Report"} · for{" "}
+                      {t.subject === "agency" ? "the agency" : `a ${SUBJECT_LABELS[t.subject].toLowerCase()}`} · version{" "}
+                      {t.version}, approved {t.approved} · {t.formats.map((f) => f.toUpperCase()).join(" and ")}
                     </p>
                     {t.usable ? null : (
                       <div className="usa-alert usa-alert--error usa-alert--slim" role="status">
                         <div className="usa-alert__body">
-                          <p className="usa-alert__text">This template failed its check and cannot be used: {t.problems.join("; ")}</p>
+                          <p className="usa-alert__text">
+                            This template failed its check and cannot be used: {t.problems.join("; ")}
+                          </p>
                         </div>
                       </div>
                     )}
@@ -66,7 +76,8 @@ export default function Documents({ loaderData }: Route.ComponentProps) {
       <h2>Generated documents</h2>
       {filtered ? (
         <p>
-          Showing the documents of one {params.has("contract") ? "contract" : "vendor"}. <Link to={documentPaths.list()}>Show all</Link>
+          Showing the documents of one {params.has("contract") ? "contract" : "vendor"}.{" "}
+          <Link to={documentPaths.list()}>Show all</Link>
         </p>
       ) : null}
       <table className="usa-table usa-table--borderless usa-table--stacked width-full">

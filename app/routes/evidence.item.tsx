@@ -31,8 +31,12 @@ export async function action(args: Route.ActionArgs) {
       await auth.run((ctx) => startReview(ctx, args.params.itemId));
       return redirect(evidencePaths.item(args.params.itemId));
     }
-    const result = await auth.run((ctx) => decide(ctx, args.params.itemId, { decision: form.get("decision") ?? undefined, reason: form.get("reason") ?? undefined }));
-    return redirect(`${evidencePaths.item(args.params.itemId)}?decided=${result.accepted ? "accepted" : "rejected"}${result.next ? `&next=${result.next.id}` : ""}`);
+    const result = await auth.run((ctx) =>
+      decide(ctx, args.params.itemId, { decision: form.get("decision") ?? undefined, reason: form.get("reason") ?? undefined }),
+    );
+    return redirect(
+      `${evidencePaths.item(args.params.itemId)}?decided=${result.accepted ? "accepted" : "rejected"}${result.next ? `&next=${result.next.id}` : ""}`,
+    );
   } catch (error) {
     if (error instanceof InvalidInput) return data({ errors: error.fieldErrors }, { status: 400 });
     throw error;
@@ -49,7 +53,15 @@ export default function EvidenceItemPage({ loaderData, actionData }: Route.Compo
     <div className="padding-y-4">
       <Breadcrumbs crumbs={[{ label: "Evidence", to: evidencePaths.register() }, { label: d.item.title }]} />
       <h1>{d.item.title}</h1>
-      <SuccessAlert message={params.get("requested") ? `The request is sent; ${d.vendorName} sees it in the vendor portal.` : decided ? `The submission is ${decided}.${next ? " The next request of the series is open." : ""}` : null} />
+      <SuccessAlert
+        message={
+          params.get("requested")
+            ? `The request is sent; ${d.vendorName} sees it in the vendor portal.`
+            : decided
+              ? `The submission is ${decided}.${next ? " The next request of the series is open." : ""}`
+              : null
+        }
+      />
       {next ? (
         <p>
           <Link to={evidencePaths.item(next)}>Open the next request of the series</Link>
@@ -101,18 +113,40 @@ export default function EvidenceItemPage({ loaderData, actionData }: Route.Compo
         <Form method="post" className="usa-form usa-form--large" noValidate>
           <h2>Decision on version {d.versions[0]?.version}</h2>
           <FormAlert message={errors.form} />
-          <ChoiceGroup type="radio" name="decision" legend="Decision" options={[{ value: "accept", label: "Accept" }, { value: "reject", label: "Reject" }]} checked={[]} error={errors.decision} />
-          <TextareaField name="reason" label="Reason" hint="Required to reject; the vendor sees it." rows={3} error={errors.reason} />
+          <ChoiceGroup
+            type="radio"
+            name="decision"
+            legend="Decision"
+            options={[
+              { value: "accept", label: "Accept" },
+              { value: "reject", label: "Reject" },
+            ]}
+            checked={[]}
+            error={errors.decision}
+          />
+          <TextareaField
+            name="reason"
+            label="Reason"
+            hint="Required to reject; the vendor sees it."
+            rows={3}
+            error={errors.reason}
+          />
           <button className="usa-button" type="submit">
             Record the decision
           </button>
         </Form>
       ) : null}
-      <EvidenceVersions kindKey={d.kind.key} fields={d.fields} versions={d.versions} fileHref={(fileId) => evidencePaths.file(d.item.id, fileId)} />
+      <EvidenceVersions
+        kindKey={d.kind.key}
+        fields={d.fields}
+        versions={d.versions}
+        fileHref={(fileId) => evidencePaths.file(d.item.id, fileId)}
+      />
       <section aria-labelledby="custody">
         <h2 id="custody">Chain of custody</h2>
         <p>
-          Every upload, view, download and decision, from the audit trail. <a href={evidencePaths.custodyCsv(d.item.id)}>Download as CSV</a>
+          Every upload, view, download and decision, from the audit trail.{" "}
+          <a href={evidencePaths.custodyCsv(d.item.id)}>Download as CSV</a>
         </p>
         <CustodyTable rows={d.custody} />
       </section>

@@ -18,7 +18,9 @@ export const meta = () => [{ title: "Request evidence — Custody" }];
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
   const params = new URL(args.request.url).searchParams;
-  return auth.run((ctx) => requestFormOptions(ctx, { contractId: params.get("contractId") ?? undefined, kind: params.get("kind") ?? undefined }));
+  return auth.run((ctx) =>
+    requestFormOptions(ctx, { contractId: params.get("contractId") ?? undefined, kind: params.get("kind") ?? undefined }),
+  );
 }
 
 export async function action(args: Route.ActionArgs) {
@@ -54,8 +56,21 @@ export default function RequestEvidence({ loaderData, actionData }: Route.Compon
       <Breadcrumbs crumbs={[{ label: "Evidence", to: evidencePaths.register() }, { label: "Request evidence" }]} />
       <h1>Request evidence</h1>
       <Form method="get" className="usa-form usa-form--large" aria-label="Contract and kind of evidence">
-        <SelectField name="contractId" label="Contract" hint="One of your agency's contracts; the request goes to its vendor." options={o.contracts.map((c) => ({ value: c.id, label: `${c.title} (${c.vendorName})` }))} empty="- Choose -" defaultValue={o.chosen.contractId ?? ""} />
-        <SelectField name="kind" label="Kind of evidence" options={o.kinds.map((k) => ({ value: k.key, label: k.name }))} empty="- Choose -" defaultValue={o.chosen.kind ?? ""} />
+        <SelectField
+          name="contractId"
+          label="Contract"
+          hint="One of your agency's contracts; the request goes to its vendor."
+          options={o.contracts.map((c) => ({ value: c.id, label: `${c.title} (${c.vendorName})` }))}
+          empty="- Choose -"
+          defaultValue={o.chosen.contractId ?? ""}
+        />
+        <SelectField
+          name="kind"
+          label="Kind of evidence"
+          options={o.kinds.map((k) => ({ value: k.key, label: k.name }))}
+          empty="- Choose -"
+          defaultValue={o.chosen.kind ?? ""}
+        />
         <button className={`usa-button${o.step === "details" ? " usa-button--outline" : ""}`} type="submit">
           {o.step === "details" ? "Change" : "Continue"}
         </button>
@@ -69,14 +84,22 @@ export default function RequestEvidence({ loaderData, actionData }: Route.Compon
           <FormAlert message={errors.form ?? errors.contractId ?? errors.kind} />
           <input type="hidden" name="contractId" value={o.contract.id} />
           <input type="hidden" name="kind" value={o.kind.key} />
-          <Field name="title" label="Title (optional)" hint={`Defaults to “${o.kind.name}”.`} defaultValue={values?.title ?? ""} error={errors.title} />
+          <Field
+            name="title"
+            label="Title (optional)"
+            hint={`Defaults to “${o.kind.name}”.`}
+            defaultValue={values?.title ?? ""}
+            error={errors.title}
+          />
           <Field name="dueOn" label="Due date" type="date" defaultValue={values?.dueOn ?? o.suggestedDue} error={errors.dueOn} />
           <ChoiceGroup
             name="requirementIds"
             legend="Requirements this evidence supports"
             hint="Ticked from the catalog's links for this kind of evidence; change them as needed."
             error={errors.requirementIds}
-            options={o.requirements.filter((r) => r.supported).map((r) => ({ value: r.id, label: `${r.frameworkShortTitle} ${r.code} — ${r.title}` }))}
+            options={o.requirements
+              .filter((r) => r.supported)
+              .map((r) => ({ value: r.id, label: `${r.frameworkShortTitle} ${r.code} — ${r.title}` }))}
             checked={values ? values.requirementIds : o.requirements.filter((r) => r.supported).map((r) => r.id)}
           />
           <details className="margin-y-2">
@@ -84,16 +107,46 @@ export default function RequestEvidence({ loaderData, actionData }: Route.Compon
             <ChoiceGroup
               name="requirementIds"
               legend="Also supports"
-              options={o.requirements.filter((r) => !r.supported).map((r) => ({ value: r.id, label: `${r.frameworkShortTitle} ${r.code} — ${r.title}` }))}
+              options={o.requirements
+                .filter((r) => !r.supported)
+                .map((r) => ({ value: r.id, label: `${r.frameworkShortTitle} ${r.code} — ${r.title}` }))}
               checked={values ? values.requirementIds : []}
             />
           </details>
           {o.sameVendor.length > 0 ? (
-            <ChoiceGroup name="otherContractIds" legend="Other contracts with this vendor it also supports" options={o.sameVendor.map((c) => ({ value: c.id, label: c.title }))} checked={values?.otherContractIds ?? []} error={errors.otherContractIds} />
+            <ChoiceGroup
+              name="otherContractIds"
+              legend="Other contracts with this vendor it also supports"
+              options={o.sameVendor.map((c) => ({ value: c.id, label: c.title }))}
+              checked={values?.otherContractIds ?? []}
+              error={errors.otherContractIds}
+            />
           ) : null}
-          <ChoiceGroup type="radio" name="recurrence" legend="Repeat this request" hint="A recurring request opens the next one when this one is accepted." options={o.recurrence} checked={[values?.recurrence ?? "once"]} error={errors.recurrence} />
-          <TextareaField name="instructions" label="Instructions for the vendor (optional)" hint="The vendor sees this." rows={3} defaultValue={values?.instructions ?? ""} error={errors.instructions} />
-          <TextareaField name="internalNotes" label="Internal notes (optional)" hint="Only your agency sees these; never the vendor." rows={2} defaultValue={values?.internalNotes ?? ""} error={errors.internalNotes} />
+          <ChoiceGroup
+            type="radio"
+            name="recurrence"
+            legend="Repeat this request"
+            hint="A recurring request opens the next one when this one is accepted."
+            options={o.recurrence}
+            checked={[values?.recurrence ?? "once"]}
+            error={errors.recurrence}
+          />
+          <TextareaField
+            name="instructions"
+            label="Instructions for the vendor (optional)"
+            hint="The vendor sees this."
+            rows={3}
+            defaultValue={values?.instructions ?? ""}
+            error={errors.instructions}
+          />
+          <TextareaField
+            name="internalNotes"
+            label="Internal notes (optional)"
+            hint="Only your agency sees these; never the vendor."
+            rows={2}
+            defaultValue={values?.internalNotes ?? ""}
+            error={errors.internalNotes}
+          />
           <button className="usa-button" type="submit">
             Send the request
           </button>

@@ -16,8 +16,20 @@ export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
   const params = new URL(args.request.url).searchParams;
   const get = (name: string) => params.get(name) ?? undefined;
-  const page = await auth.run((ctx) => listRegister(ctx, { vendorId: get("vendorId"), kind: get("kind"), status: get("status"), expiringBefore: get("expiringBefore"), page: Number(get("page") ?? 1) }));
-  return { ...page, canRequest: auth.actor.permissions.has("evidence:request"), canReview: auth.actor.permissions.has("evidence:review") };
+  const page = await auth.run((ctx) =>
+    listRegister(ctx, {
+      vendorId: get("vendorId"),
+      kind: get("kind"),
+      status: get("status"),
+      expiringBefore: get("expiringBefore"),
+      page: Number(get("page") ?? 1),
+    }),
+  );
+  return {
+    ...page,
+    canRequest: auth.actor.permissions.has("evidence:request"),
+    canReview: auth.actor.permissions.has("evidence:review"),
+  };
 }
 
 export default function EvidenceRegister({ loaderData }: Route.ComponentProps) {
@@ -43,13 +55,31 @@ export default function EvidenceRegister({ loaderData }: Route.ComponentProps) {
       <Form method="get" className="usa-form usa-form--large maxw-full" aria-label="Filter the register">
         <div className="grid-row grid-gap">
           <div className="grid-col-12 tablet:grid-col-3">
-            <SelectField name="vendorId" label="Vendor" options={vendors.map((v) => ({ value: v.id, label: v.name }))} empty="All vendors" defaultValue={filter.vendorId ?? ""} />
+            <SelectField
+              name="vendorId"
+              label="Vendor"
+              options={vendors.map((v) => ({ value: v.id, label: v.name }))}
+              empty="All vendors"
+              defaultValue={filter.vendorId ?? ""}
+            />
           </div>
           <div className="grid-col-12 tablet:grid-col-3">
-            <SelectField name="kind" label="Kind" options={kinds.map((k) => ({ value: k.key, label: k.name }))} empty="All kinds" defaultValue={filter.kind ?? ""} />
+            <SelectField
+              name="kind"
+              label="Kind"
+              options={kinds.map((k) => ({ value: k.key, label: k.name }))}
+              empty="All kinds"
+              defaultValue={filter.kind ?? ""}
+            />
           </div>
           <div className="grid-col-12 tablet:grid-col-3">
-            <SelectField name="status" label="Status" options={Object.entries(EVIDENCE_STATUS_LABELS).map(([value, label]) => ({ value, label }))} empty="Any status" defaultValue={filter.status ?? ""} />
+            <SelectField
+              name="status"
+              label="Status"
+              options={Object.entries(EVIDENCE_STATUS_LABELS).map(([value, label]) => ({ value, label }))}
+              empty="Any status"
+              defaultValue={filter.status ?? ""}
+            />
           </div>
           <div className="grid-col-12 tablet:grid-col-3">
             <Field name="expiringBefore" label="Expiring before" type="date" defaultValue={filter.expiringBefore ?? ""} />

@@ -14,7 +14,11 @@ export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
   // Agency people who follow contracts land on their dashboard; everyone else on the catalog.
   if (auth.actor.permissions.has("contract:read")) {
-    return { dashboard: await auth.run((ctx) => getDashboard(ctx)), frameworks: [], canCreate: auth.actor.permissions.has("contract:edit") };
+    return {
+      dashboard: await auth.run((ctx) => getDashboard(ctx)),
+      frameworks: [],
+      canCreate: auth.actor.permissions.has("contract:edit"),
+    };
   }
   const frameworks = await auth.run((ctx) => listFrameworks(ctx));
   return { dashboard: null, frameworks: frameworks.filter((f) => f.latest), canCreate: false };
@@ -27,16 +31,16 @@ export default function Home({ loaderData }: Route.ComponentProps) {
       <section className="padding-y-4">
         <h1>Custody</h1>
         <p className="usa-intro custody-summary">
-          Custody holds cloud service providers to the IACP Guiding Principles on Cloud Computing in Law Enforcement and
-          the FBI CJIS Security Policy: it maps their requirements to each vendor contract, tracks the evidence vendors
-          owe, and produces the documents an audit asks for.
+          Custody holds cloud service providers to the IACP Guiding Principles on Cloud Computing in Law Enforcement and the FBI
+          CJIS Security Policy: it maps their requirements to each vendor contract, tracks the evidence vendors owe, and produces
+          the documents an audit asks for.
         </p>
       </section>
       <section aria-labelledby="catalog-heading">
         <h2 id="catalog-heading">The requirement catalog</h2>
         <p className="custody-summary">
-          Every contract is measured against these frameworks. Each entry is summarised in our own words and cites its
-          source section.
+          Every contract is measured against these frameworks. Each entry is summarised in our own words and cites its source
+          section.
         </p>
         <ul className="usa-card-group">
           {loaderData.frameworks.map((f) => (

@@ -46,7 +46,10 @@ export default function Invitation({ loaderData, actionData }: Route.ComponentPr
     return (
       <div className="padding-y-4 maxw-tablet">
         <h1>Your account is ready</h1>
-        <p className="usa-intro">Save these recovery codes now. Each works once, in place of a code from your app, if you lose your device. They will not be shown again.</p>
+        <p className="usa-intro">
+          Save these recovery codes now. Each works once, in place of a code from your app, if you lose your device. They will not
+          be shown again.
+        </p>
         <ul className="usa-list usa-list--unstyled font-mono-md" aria-label="Recovery codes">
           {actionData.recoveryCodes.map((c) => (
             <li key={c}>{c}</li>

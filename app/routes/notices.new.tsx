@@ -26,7 +26,11 @@ export async function action(args: Route.ActionArgs) {
   const raw = formRecord(await args.request.formData());
   try {
     const created = await auth.run((ctx) => createNotice(ctx, "agency", raw));
-    await deliverNotifications(args.context.db, args.context.mailer, { publicUrl: args.context.publicUrl, now: args.context.now(), personIds: created.told });
+    await deliverNotifications(args.context.db, args.context.mailer, {
+      publicUrl: args.context.publicUrl,
+      now: args.context.now(),
+      personIds: created.told,
+    });
     return redirect(`${noticePaths.notice(created.notice.id)}?recorded=1`);
   } catch (error) {
     if (error instanceof InvalidInput) return data({ errors: error.fieldErrors, values: raw }, { status: 400 });
@@ -40,9 +44,21 @@ export default function RecordNotice({ loaderData: d, actionData }: Route.Compon
     <div className="padding-y-4">
       <Breadcrumbs crumbs={[{ label: "Notices", to: noticePaths.list() }, { label: "Record a notice" }]} />
       <h1>Record a notice</h1>
-      <p className="usa-intro">For a notice the vendor gave outside the portal. Give each time as it read where it happened; Custody works out the deadline from your contract and whether it was met.</p>
+      <p className="usa-intro">
+        For a notice the vendor gave outside the portal. Give each time as it read where it happened; Custody works out the
+        deadline from your contract and whether it was met.
+      </p>
       <KindChooser chosen={kind} />
-      {kind ? <NoticeForm side="agency" kind={kind} values={actionData?.values ?? {}} errors={actionData?.errors ?? {}} agencies={[]} vendors={d.vendors} /> : null}
+      {kind ? (
+        <NoticeForm
+          side="agency"
+          kind={kind}
+          values={actionData?.values ?? {}}
+          errors={actionData?.errors ?? {}}
+          agencies={[]}
+          vendors={d.vendors}
+        />
+      ) : null}
     </div>
   );
 }

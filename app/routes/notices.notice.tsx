@@ -22,7 +22,9 @@ export default function NoticePage({ loaderData: { notice } }: Route.ComponentPr
     <div className="padding-y-4">
       <Breadcrumbs crumbs={[{ label: "Notices", to: noticePaths.list() }, { label: notice.summary }]} />
       <h1>{notice.summary}</h1>
-      <SuccessAlert message={params.get("recorded") ? "The notice is recorded and your agency's CJIS officers have been told." : null} />
+      <SuccessAlert
+        message={params.get("recorded") ? "The notice is recorded and your agency's CJIS officers have been told." : null}
+      />
       <NoticeDetail notice={notice} />
     </div>
   );

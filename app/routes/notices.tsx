@@ -14,7 +14,11 @@ export const meta = () => [{ title: "Notices — Custody" }];
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
   const params = new URL(args.request.url).searchParams;
-  const filter = { kind: params.get("kind") ?? "", timeliness: params.get("timeliness") ?? "", vendorId: params.get("vendorId") ?? "" };
+  const filter = {
+    kind: params.get("kind") ?? "",
+    timeliness: params.get("timeliness") ?? "",
+    vendorId: params.get("vendorId") ?? "",
+  };
   return auth.run(async (ctx) => ({
     filter,
     rows: await listNotices(ctx, "agency", filter),
@@ -30,7 +34,8 @@ export default function Notices({ loaderData: d }: Route.ComponentProps) {
       <Breadcrumbs crumbs={[{ label: "Evidence", to: "/evidence" }, { label: "Notices" }]} />
       <h1>Notices</h1>
       <p className="usa-intro">
-        Breach, legal-process, data-location and business-change notices from vendors. {d.rows.length} shown, {late} late against the contract's window.
+        Breach, legal-process, data-location and business-change notices from vendors. {d.rows.length} shown, {late} late against
+        the contract's window.
       </p>
       {d.canRecord ? (
         <p>
@@ -41,13 +46,34 @@ export default function Notices({ loaderData: d }: Route.ComponentProps) {
       ) : null}
       <Form method="get" className="usa-form grid-row grid-gap-2 flex-align-end maxw-none" aria-label="Filter notices">
         <div className="grid-col-auto">
-          <SelectField name="vendorId" label="Vendor" options={d.vendors.map((v) => ({ value: v.id, label: v.name }))} empty="All" defaultValue={d.filter.vendorId} />
+          <SelectField
+            name="vendorId"
+            label="Vendor"
+            options={d.vendors.map((v) => ({ value: v.id, label: v.name }))}
+            empty="All"
+            defaultValue={d.filter.vendorId}
+          />
         </div>
         <div className="grid-col-auto">
-          <SelectField name="kind" label="Kind" options={optionsOf(NOTICE_KIND_LABELS)} empty="All" defaultValue={d.filter.kind} />
+          <SelectField
+            name="kind"
+            label="Kind"
+            options={optionsOf(NOTICE_KIND_LABELS)}
+            empty="All"
+            defaultValue={d.filter.kind}
+          />
         </div>
         <div className="grid-col-auto">
-          <SelectField name="timeliness" label="Timeliness" options={[{ value: "late", label: "Late" }, { value: "on-time", label: "On time" }]} empty="All" defaultValue={d.filter.timeliness} />
+          <SelectField
+            name="timeliness"
+            label="Timeliness"
+            options={[
+              { value: "late", label: "Late" },
+              { value: "on-time", label: "On time" },
+            ]}
+            empty="All"
+            defaultValue={d.filter.timeliness}
+          />
         </div>
         <div className="grid-col-auto">
           <button className="usa-button usa-button--outline" type="submit">

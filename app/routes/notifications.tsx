@@ -64,7 +64,8 @@ export default function Notifications({ loaderData: d, actionData }: Route.Compo
             {n.readAt ? null : <span className="usa-tag margin-left-1">New</span>}
             <div>{n.body}</div>
             <div className="custody-muted">
-              {utcMinute(n.createdAt)} UTC{n.emailedAt ? ` · e-mailed ${utcMinute(n.emailedAt)} UTC` : ""} · <Link to={n.link}>open without marking read</Link>
+              {utcMinute(n.createdAt)} UTC{n.emailedAt ? ` · e-mailed ${utcMinute(n.emailedAt)} UTC` : ""} ·{" "}
+              <Link to={n.link}>open without marking read</Link>
             </div>
           </li>
         ))}
@@ -79,12 +80,22 @@ export default function Notifications({ loaderData: d, actionData }: Route.Compo
           hint="E-mails carry a link to the page, never a file. Everything also stays here."
           options={[
             { value: "immediate", label: "At once", description: "One e-mail for each notification as it happens." },
-            { value: "daily-digest", label: "A daily digest", description: "One e-mail a day gathering everything since the last one." },
+            {
+              value: "daily-digest",
+              label: "A daily digest",
+              description: "One e-mail a day gathering everything since the last one.",
+            },
           ]}
           checked={[d.delivery]}
           error={actionData?.errors.delivery}
         />
-        <SuccessAlert message={params.get("saved") ? `Saved: ${d.delivery === "daily-digest" ? "one digest a day" : "each notification at once"}.` : null} />
+        <SuccessAlert
+          message={
+            params.get("saved")
+              ? `Saved: ${d.delivery === "daily-digest" ? "one digest a day" : "each notification at once"}.`
+              : null
+          }
+        />
         <button className="usa-button" type="submit">
           Save
         </button>

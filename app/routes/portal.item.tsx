@@ -24,8 +24,10 @@ export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, permission);
   // Refuse another vendor's request before reading a byte of the upload.
   await auth.run((ctx) => checkPortalItem(ctx, args.params.itemId));
-  const result = await withUpload(args.request, { spoolDir: args.context.blobs.spoolDir, maxBytes: args.context.uploadMaxBytes, fileField: "file", requireFile: false }, (received) =>
-    auth.run((ctx) => submitEvidence(ctx, args.context.blobs, args.params.itemId, received.file, received.fields)),
+  const result = await withUpload(
+    args.request,
+    { spoolDir: args.context.blobs.spoolDir, maxBytes: args.context.uploadMaxBytes, fileField: "file", requireFile: false },
+    (received) => auth.run((ctx) => submitEvidence(ctx, args.context.blobs, args.params.itemId, received.file, received.fields)),
   );
   if (!result.ok) return data({ errors: result.errors, values: result.fields }, { status: 400 });
   return redirect(`${evidencePaths.portalItem(args.params.itemId)}?submitted=${result.value.version.version}`);
@@ -41,7 +43,11 @@ export default function PortalItem({ loaderData, actionData }: Route.ComponentPr
     <div className="padding-y-4">
       <Breadcrumbs crumbs={[{ label: "Vendor portal", to: evidencePaths.portal() }, { label: d.item.title }]} />
       <h1>{d.item.title}</h1>
-      <SuccessAlert message={params.get("submitted") ? `Version ${params.get("submitted")} is submitted; ${d.agencyName} will review it.` : null} />
+      <SuccessAlert
+        message={
+          params.get("submitted") ? `Version ${params.get("submitted")} is submitted; ${d.agencyName} will review it.` : null
+        }
+      />
       <p>
         <EvidenceStatusTag status={d.item.shown} /> {d.kind.name}, asked by <strong>{d.agencyName}</strong>
         {d.item.dueOn ? `, due ${d.item.dueOn}` : ""}.
@@ -50,7 +56,8 @@ export default function PortalItem({ loaderData, actionData }: Route.ComponentPr
         <div className="usa-alert usa-alert--warning usa-alert--slim" role="status">
           <div className="usa-alert__body">
             <p className="usa-alert__text">
-              Version {rejected.version} was rejected: <strong>{rejected.decisionReason}</strong> Submit a corrected version below.
+              Version {rejected.version} was rejected: <strong>{rejected.decisionReason}</strong> Submit a corrected version
+              below.
             </p>
           </div>
         </div>
@@ -73,9 +80,27 @@ export default function PortalItem({ loaderData, actionData }: Route.ComponentPr
         <Form method="post" encType="multipart/form-data" className="usa-form usa-form--large" noValidate>
           <h2>Submit {d.versions.length > 0 ? "a new version" : "the evidence"}</h2>
           <FormAlert message={errors.form} />
-          <Field name="issuedOn" label="Issue date (optional)" type="date" defaultValue={values.issuedOn ?? ""} error={errors.issuedOn} />
-          <Field name="validFrom" label="Valid from (optional)" type="date" defaultValue={values.validFrom ?? ""} error={errors.validFrom} />
-          <Field name="expiresOn" label={d.renewable ? "Expires" : "Expires (optional)"} type="date" defaultValue={values.expiresOn ?? ""} error={errors.expiresOn} />
+          <Field
+            name="issuedOn"
+            label="Issue date (optional)"
+            type="date"
+            defaultValue={values.issuedOn ?? ""}
+            error={errors.issuedOn}
+          />
+          <Field
+            name="validFrom"
+            label="Valid from (optional)"
+            type="date"
+            defaultValue={values.validFrom ?? ""}
+            error={errors.validFrom}
+          />
+          <Field
+            name="expiresOn"
+            label={d.renewable ? "Expires" : "Expires (optional)"}
+            type="date"
+            defaultValue={values.expiresOn ?? ""}
+            error={errors.expiresOn}
+          />
           <KindFieldInputs fields={d.fields} values={values} errors={errors} />
           <div className={`usa-form-group${errors.file ? " usa-form-group--error" : ""}`}>
             <label className="usa-label" htmlFor="field-file">
@@ -86,13 +111,32 @@ export default function PortalItem({ loaderData, actionData }: Route.ComponentPr
                 {errors.file}
               </span>
             ) : null}
-            <input className="usa-file-input" id="field-file" name="file" type="file" accept={EVIDENCE_FILE_ACCEPT} aria-describedby={errors.file ? "field-file-error" : undefined} />
+            <input
+              className="usa-file-input"
+              id="field-file"
+              name="file"
+              type="file"
+              accept={EVIDENCE_FILE_ACCEPT}
+              aria-describedby={errors.file ? "field-file-error" : undefined}
+            />
           </div>
           <fieldset className="usa-fieldset margin-top-3">
             <legend className="usa-legend usa-legend--large">Attestation</legend>
             <p className="custody-attestation">{d.statement}</p>
-            <Field name="attestationName" label="Your full name" autoComplete="name" defaultValue={values.attestationName ?? ""} error={errors.attestationName} />
-            <Field name="attestationTitle" label="Your job title" autoComplete="organization-title" defaultValue={values.attestationTitle ?? ""} error={errors.attestationTitle} />
+            <Field
+              name="attestationName"
+              label="Your full name"
+              autoComplete="name"
+              defaultValue={values.attestationName ?? ""}
+              error={errors.attestationName}
+            />
+            <Field
+              name="attestationTitle"
+              label="Your job title"
+              autoComplete="organization-title"
+              defaultValue={values.attestationTitle ?? ""}
+              error={errors.attestationTitle}
+            />
             <div className={`usa-form-group${errors.attest ? " usa-form-group--error" : ""}`}>
               {errors.attest ? (
                 <span className="usa-error-message" id="field-attest-error" role="alert">
@@ -100,20 +144,34 @@ export default function PortalItem({ loaderData, actionData }: Route.ComponentPr
                 </span>
               ) : null}
               <div className="usa-checkbox">
-                <input className="usa-checkbox__input" id="field-attest" type="checkbox" name="attest" value="yes" aria-describedby={errors.attest ? "field-attest-error" : undefined} />
+                <input
+                  className="usa-checkbox__input"
+                  id="field-attest"
+                  type="checkbox"
+                  name="attest"
+                  value="yes"
+                  aria-describedby={errors.attest ? "field-attest-error" : undefined}
+                />
                 <label className="usa-checkbox__label" htmlFor="field-attest">
                   I make this attestation
                 </label>
               </div>
             </div>
           </fieldset>
-          <p className="custody-muted">Your name, the time, your network address and the SHA-256 fingerprint of the file are recorded with the submission.</p>
+          <p className="custody-muted">
+            Your name, the time, your network address and the SHA-256 fingerprint of the file are recorded with the submission.
+          </p>
           <button className="usa-button" type="submit">
             Submit
           </button>
         </Form>
       ) : null}
-      <EvidenceVersions kindKey={d.kind.key} fields={d.fields} versions={d.versions} fileHref={(fileId) => evidencePaths.portalFile(d.item.id, fileId)} />
+      <EvidenceVersions
+        kindKey={d.kind.key}
+        fields={d.fields}
+        versions={d.versions}
+        fileHref={(fileId) => evidencePaths.portalFile(d.item.id, fileId)}
+      />
     </div>
   );
 }

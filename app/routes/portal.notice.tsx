@@ -10,7 +10,9 @@ import type { Route } from "./+types/portal.notice";
 
 /** One of the vendor's notices as filed, with each agency's deadline and whether it was met. */
 export const permission = "notice:file:own-vendor";
-export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.notice.summary ?? "Notice"} — Vendor portal — Custody` }];
+export const meta: Route.MetaFunction = ({ data }) => [
+  { title: `${data?.notice.summary ?? "Notice"} — Vendor portal — Custody` },
+];
 
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
@@ -21,7 +23,13 @@ export default function PortalNotice({ loaderData: { notice } }: Route.Component
   const [params] = useSearchParams();
   return (
     <div className="padding-y-4">
-      <Breadcrumbs crumbs={[{ label: "Vendor portal", to: evidencePaths.portal() }, { label: "Notices", to: noticePaths.portalList() }, { label: notice.summary }]} />
+      <Breadcrumbs
+        crumbs={[
+          { label: "Vendor portal", to: evidencePaths.portal() },
+          { label: "Notices", to: noticePaths.portalList() },
+          { label: notice.summary },
+        ]}
+      />
       <h1>{notice.summary}</h1>
       <SuccessAlert message={params.get("filed") ? "The notice is filed; the agencies you named have been told." : null} />
       <NoticeDetail notice={notice} />

@@ -27,7 +27,11 @@ export async function action(args: Route.ActionArgs) {
   const raw = formRecord(await args.request.formData(), ["agencies"]);
   try {
     const created = await auth.run((ctx) => createNotice(ctx, "vendor", raw));
-    await deliverNotifications(args.context.db, args.context.mailer, { publicUrl: args.context.publicUrl, now: args.context.now(), personIds: created.told });
+    await deliverNotifications(args.context.db, args.context.mailer, {
+      publicUrl: args.context.publicUrl,
+      now: args.context.now(),
+      personIds: created.told,
+    });
     return redirect(`${noticePaths.portalNotice(created.notice.id)}?filed=1`);
   } catch (error) {
     if (error instanceof InvalidInput) return data({ errors: error.fieldErrors, values: raw }, { status: 400 });
@@ -39,10 +43,25 @@ export default function FileNotice({ loaderData: d, actionData }: Route.Componen
   const kind = kindOf(String(actionData?.values.kind ?? "")) ?? d.kind;
   return (
     <div className="padding-y-4">
-      <Breadcrumbs crumbs={[{ label: "Vendor portal", to: evidencePaths.portal() }, { label: "Notices", to: noticePaths.portalList() }, { label: "File a notice" }]} />
+      <Breadcrumbs
+        crumbs={[
+          { label: "Vendor portal", to: evidencePaths.portal() },
+          { label: "Notices", to: noticePaths.portalList() },
+          { label: "File a notice" },
+        ]}
+      />
       <h1>File a notice</h1>
       <KindChooser chosen={kind} />
-      {kind ? <NoticeForm side="vendor" kind={kind} values={actionData?.values ?? {}} errors={actionData?.errors ?? {}} agencies={d.agencies} vendors={[]} /> : null}
+      {kind ? (
+        <NoticeForm
+          side="vendor"
+          kind={kind}
+          values={actionData?.values ?? {}}
+          errors={actionData?.errors ?? {}}
+          agencies={d.agencies}
+          vendors={[]}
+        />
+      ) : null}
     </div>
   );
 }

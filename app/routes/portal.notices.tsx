@@ -21,7 +21,10 @@ export default function PortalNotices({ loaderData: d }: Route.ComponentProps) {
     <div className="padding-y-4">
       <Breadcrumbs crumbs={[{ label: "Vendor portal", to: evidencePaths.portal() }, { label: "Notices" }]} />
       <h1>Notices</h1>
-      <p className="usa-intro">Tell your agencies of a breach or incident, legal process served on you, a change of where their data is kept, or a change of your business. They are told the moment you file.</p>
+      <p className="usa-intro">
+        Tell your agencies of a breach or incident, legal process served on you, a change of where their data is kept, or a change
+        of your business. They are told the moment you file.
+      </p>
       <p>
         <Link className="usa-button" to={noticePaths.portalFile()}>
           File a notice

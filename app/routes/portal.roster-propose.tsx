@@ -18,7 +18,10 @@ const personOf = (request: Request) => new URL(request.url).searchParams.get("pe
 
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
-  return { ...(await auth.run((ctx) => proposalForm(ctx, personOf(args.request)))), maxMegabytes: Math.round(args.context.uploadMaxBytes / (1024 * 1024)) };
+  return {
+    ...(await auth.run((ctx) => proposalForm(ctx, personOf(args.request)))),
+    maxMegabytes: Math.round(args.context.uploadMaxBytes / (1024 * 1024)),
+  };
 }
 
 export async function action(args: Route.ActionArgs) {
@@ -26,11 +29,17 @@ export async function action(args: Route.ActionArgs) {
   const personId = personOf(args.request);
   // Refuse a person of another vendor before reading a byte of the upload.
   await auth.run((ctx) => proposalForm(ctx, personId, { audit: false }));
-  const result = await withUpload(args.request, { spoolDir: args.context.blobs.spoolDir, maxBytes: args.context.uploadMaxBytes, fileField: "file", requireFile: false }, (received) =>
-    auth.run((ctx) => proposeRosterChange(ctx, args.context.blobs, personId, received.file, received.fields)),
+  const result = await withUpload(
+    args.request,
+    { spoolDir: args.context.blobs.spoolDir, maxBytes: args.context.uploadMaxBytes, fileField: "file", requireFile: false },
+    (received) => auth.run((ctx) => proposeRosterChange(ctx, args.context.blobs, personId, received.file, received.fields)),
   );
   if (!result.ok) return data({ errors: result.errors, values: result.fields }, { status: 400 });
-  await deliverNotifications(args.context.db, args.context.mailer, { publicUrl: args.context.publicUrl, now: args.context.now(), personIds: result.value.told });
+  await deliverNotifications(args.context.db, args.context.mailer, {
+    publicUrl: args.context.publicUrl,
+    now: args.context.now(),
+    personIds: result.value.told,
+  });
   return redirect(`${rosterPaths.portal()}?proposed=1`);
 }
 
@@ -40,13 +49,25 @@ export default function ProposeRosterChange({ loaderData: d, actionData }: Route
   const v = (name: string, current: string | null | undefined) => actionData?.values?.[name] ?? current ?? "";
   return (
     <div className="padding-y-4">
-      <Breadcrumbs crumbs={[{ label: "Vendor portal", to: evidencePaths.portal() }, { label: "Personnel roster", to: rosterPaths.portal() }, { label: p ? p.fullName : "Add a person" }]} />
+      <Breadcrumbs
+        crumbs={[
+          { label: "Vendor portal", to: evidencePaths.portal() },
+          { label: "Personnel roster", to: rosterPaths.portal() },
+          { label: p ? p.fullName : "Add a person" },
+        ]}
+      />
       <h1>{p ? `Propose a change to ${p.fullName}` : "Propose adding a person"}</h1>
       <p className="usa-intro">Give the record as it should read. Nothing changes until a CJIS officer approves it.</p>
       <Form method="post" encType="multipart/form-data" className="usa-form usa-form--large" noValidate>
         <FormAlert message={errors.form} />
         <Field name="fullName" label="Full name" defaultValue={v("fullName", p?.fullName)} error={errors.fullName} />
-        <Field name="jobRole" label="Role" hint="For example: storage administrator, support engineer." defaultValue={v("jobRole", p?.jobRole)} error={errors.jobRole} />
+        <Field
+          name="jobRole"
+          label="Role"
+          hint="For example: storage administrator, support engineer."
+          defaultValue={v("jobRole", p?.jobRole)}
+          error={errors.jobRole}
+        />
         <ChoiceGroup
           type="radio"
           name="unescortedAccess"
@@ -58,9 +79,26 @@ export default function ProposeRosterChange({ loaderData: d, actionData }: Route
           ]}
           checked={[v("unescortedAccess", p ? (p.unescortedAccess ? "yes" : "no") : "")]}
         />
-        <Field name="fingerprintCheckedOn" label="Fingerprint background check date (CJIS PS-3)" type="date" defaultValue={v("fingerprintCheckedOn", p?.fingerprintCheckedOn)} error={errors.fingerprintCheckedOn} />
-        <Field name="fingerprintAgency" label="Agency that ran the check" defaultValue={v("fingerprintAgency", p?.fingerprintAgency)} error={errors.fingerprintAgency} />
-        <Field name="addendumSignedOn" label="Security Addendum certification signed on (CJIS SA-9, Appendix H)" type="date" defaultValue={v("addendumSignedOn", p?.addendumSignedOn)} error={errors.addendumSignedOn} />
+        <Field
+          name="fingerprintCheckedOn"
+          label="Fingerprint background check date (CJIS PS-3)"
+          type="date"
+          defaultValue={v("fingerprintCheckedOn", p?.fingerprintCheckedOn)}
+          error={errors.fingerprintCheckedOn}
+        />
+        <Field
+          name="fingerprintAgency"
+          label="Agency that ran the check"
+          defaultValue={v("fingerprintAgency", p?.fingerprintAgency)}
+          error={errors.fingerprintAgency}
+        />
+        <Field
+          name="addendumSignedOn"
+          label="Security Addendum certification signed on (CJIS SA-9, Appendix H)"
+          type="date"
+          defaultValue={v("addendumSignedOn", p?.addendumSignedOn)}
+          error={errors.addendumSignedOn}
+        />
         <div className={`usa-form-group${errors.file ? " usa-form-group--error" : ""}`}>
           <label className="usa-label" htmlFor="field-file">
             Signed certification page ({ROSTER_FILE_NAMES}, at most {d.maxMegabytes} MB; optional)
@@ -70,12 +108,43 @@ export default function ProposeRosterChange({ loaderData: d, actionData }: Route
               {errors.file}
             </span>
           ) : null}
-          <input className="usa-file-input" id="field-file" name="file" type="file" accept={ROSTER_FILE_ACCEPT} aria-describedby={errors.file ? "field-file-error" : undefined} />
+          <input
+            className="usa-file-input"
+            id="field-file"
+            name="file"
+            type="file"
+            accept={ROSTER_FILE_ACCEPT}
+            aria-describedby={errors.file ? "field-file-error" : undefined}
+          />
         </div>
-        <Field name="trainedOn" label="Security awareness training completed on (CJIS AT-2; due yearly)" type="date" defaultValue={v("trainedOn", p?.trainedOn)} error={errors.trainedOn} />
-        <Field name="leftOn" label="Left the company or the assignment on" type="date" defaultValue={v("leftOn", p?.leftOn)} error={errors.leftOn} />
-        <Field name="accessEndedOn" label="Access to CJI ended on (CJIS PS-4: within a day of leaving)" type="date" defaultValue={v("accessEndedOn", p?.accessEndedOn)} error={errors.accessEndedOn} />
-        <TextareaField name="note" label="Note for the CJIS officer (optional)" defaultValue={v("note", "")} error={errors.note} rows={3} />
+        <Field
+          name="trainedOn"
+          label="Security awareness training completed on (CJIS AT-2; due yearly)"
+          type="date"
+          defaultValue={v("trainedOn", p?.trainedOn)}
+          error={errors.trainedOn}
+        />
+        <Field
+          name="leftOn"
+          label="Left the company or the assignment on"
+          type="date"
+          defaultValue={v("leftOn", p?.leftOn)}
+          error={errors.leftOn}
+        />
+        <Field
+          name="accessEndedOn"
+          label="Access to CJI ended on (CJIS PS-4: within a day of leaving)"
+          type="date"
+          defaultValue={v("accessEndedOn", p?.accessEndedOn)}
+          error={errors.accessEndedOn}
+        />
+        <TextareaField
+          name="note"
+          label="Note for the CJIS officer (optional)"
+          defaultValue={v("note", "")}
+          error={errors.note}
+          rows={3}
+        />
         <button className="usa-button" type="submit">
           Propose
         </button>

@@ -23,8 +23,17 @@ export default function PortalRoster({ loaderData: d }: Route.ComponentProps) {
     <div className="padding-y-4">
       <Breadcrumbs crumbs={[{ label: "Vendor portal", to: evidencePaths.portal() }, { label: "Personnel roster" }]} />
       <h1>Personnel roster</h1>
-      <SuccessAlert message={params.get("proposed") ? "Your change is proposed; a CJIS officer of one of your agencies will approve or reject it." : null} />
-      <p className="usa-intro">Everyone at {d.vendor.legalName} with access to unencrypted CJI. Propose each change here; it applies once a CJIS officer approves it. Select a name to propose a change, including the day someone left and the day their access ended.</p>
+      <SuccessAlert
+        message={
+          params.get("proposed")
+            ? "Your change is proposed; a CJIS officer of one of your agencies will approve or reject it."
+            : null
+        }
+      />
+      <p className="usa-intro">
+        Everyone at {d.vendor.legalName} with access to unencrypted CJI. Propose each change here; it applies once a CJIS officer
+        approves it. Select a name to propose a change, including the day someone left and the day their access ended.
+      </p>
       <p>
         <Link className="usa-button" to={rosterPaths.portalPropose()}>
           Propose adding a person

@@ -22,7 +22,11 @@ export default function Reports({ loaderData }: Route.ComponentProps) {
         <ul className="usa-button-group">
           {REPORTS.map((r) => (
             <li key={r} className="usa-button-group__item">
-              <Link className={`usa-button${r === name ? "" : " usa-button--outline"}`} to={`/reports/${r}`} aria-current={r === name ? "page" : undefined}>
+              <Link
+                className={`usa-button${r === name ? "" : " usa-button--outline"}`}
+                to={`/reports/${r}`}
+                aria-current={r === name ? "page" : undefined}
+              >
                 {titles[r]}
               </Link>
             </li>

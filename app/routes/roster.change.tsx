@@ -26,7 +26,11 @@ export async function action(args: Route.ActionArgs) {
   const raw = { decision: String(form.get("decision") ?? ""), reason: String(form.get("reason") ?? "").slice(0, 5000) };
   try {
     const decided = await auth.run((ctx) => decideRosterChange(ctx, args.params.changeId, raw));
-    await deliverNotifications(args.context.db, args.context.mailer, { publicUrl: args.context.publicUrl, now: args.context.now(), personIds: decided.told });
+    await deliverNotifications(args.context.db, args.context.mailer, {
+      publicUrl: args.context.publicUrl,
+      now: args.context.now(),
+      personIds: decided.told,
+    });
     return redirect(rosterPaths.change(args.params.changeId));
   } catch (error) {
     if (error instanceof InvalidInput) return data({ errors: error.fieldErrors, values: raw }, { status: 400 });
@@ -41,12 +45,19 @@ export default function RosterChange({ loaderData: d, actionData }: Route.Compon
   const c = d.change;
   return (
     <div className="padding-y-4">
-      <Breadcrumbs crumbs={[{ label: "Vendor rosters", to: rosterPaths.agency() }, { label: d.vendor.legalName, to: rosterPaths.vendor(d.vendor.id) }, { label: d.proposed.fullName }]} />
+      <Breadcrumbs
+        crumbs={[
+          { label: "Vendor rosters", to: rosterPaths.agency() },
+          { label: d.vendor.legalName, to: rosterPaths.vendor(d.vendor.id) },
+          { label: d.proposed.fullName },
+        ]}
+      />
       <h1>
         {c.kind === "add" ? "Add" : "Change"} {d.proposed.fullName}
       </h1>
       <p className="usa-intro">
-        {ROSTER_CHANGE_LABELS[c.status]}. Proposed by {d.proposedByName ?? "the vendor"} on {c.proposedAt.toISOString().slice(0, 16).replace("T", " ")} UTC
+        {ROSTER_CHANGE_LABELS[c.status]}. Proposed by {d.proposedByName ?? "the vendor"} on{" "}
+        {c.proposedAt.toISOString().slice(0, 16).replace("T", " ")} UTC
         {c.proposedFrom ? ` from ${c.proposedFrom}` : ""}.
       </p>
       {c.note ? <p className="custody-pre">Note from the vendor: {c.note}</p> : null}
@@ -71,14 +82,16 @@ export default function RosterChange({ loaderData: d, actionData }: Route.Compon
       </table>
       {d.file ? (
         <p>
-          Signed Security Addendum page: <a href={rosterPaths.file(d.file.id)}>{d.file.filename}</a> <span className="custody-hash">SHA-256 {d.file.sha256}</span>
+          Signed Security Addendum page: <a href={rosterPaths.file(d.file.id)}>{d.file.filename}</a>{" "}
+          <span className="custody-hash">SHA-256 {d.file.sha256}</span>
         </p>
       ) : null}
       <h2>Flags once applied</h2>
       <RosterFlags flags={d.flagsAfter} />
       {c.status !== "pending" ? (
         <p>
-          {ROSTER_CHANGE_LABELS[c.status]} by {d.decidedByName ?? "—"} ({d.decidedByAgency ?? "—"}) on {c.decidedAt?.toISOString().slice(0, 16).replace("T", " ")} UTC.
+          {ROSTER_CHANGE_LABELS[c.status]} by {d.decidedByName ?? "—"} ({d.decidedByAgency ?? "—"}) on{" "}
+          {c.decidedAt?.toISOString().slice(0, 16).replace("T", " ")} UTC.
           {c.decisionReason ? ` Reason: ${c.decisionReason}` : ""}
         </p>
       ) : null}
@@ -86,8 +99,24 @@ export default function RosterChange({ loaderData: d, actionData }: Route.Compon
         <Form method="post" className="usa-form usa-form--large">
           <h2>Decision</h2>
           <FormAlert message={errors.form} />
-          <ChoiceGroup type="radio" name="decision" legend="Approve or reject" error={errors.decision} options={[{ value: "approve", label: "Approve: the roster takes this record" }, { value: "reject", label: "Reject: the vendor sees the reason" }]} checked={actionData?.values.decision ? [actionData.values.decision] : []} />
-          <TextareaField name="reason" label="Reason (required to reject)" error={errors.reason} defaultValue={actionData?.values.reason ?? ""} rows={3} />
+          <ChoiceGroup
+            type="radio"
+            name="decision"
+            legend="Approve or reject"
+            error={errors.decision}
+            options={[
+              { value: "approve", label: "Approve: the roster takes this record" },
+              { value: "reject", label: "Reject: the vendor sees the reason" },
+            ]}
+            checked={actionData?.values.decision ? [actionData.values.decision] : []}
+          />
+          <TextareaField
+            name="reason"
+            label="Reason (required to reject)"
+            error={errors.reason}
+            defaultValue={actionData?.values.reason ?? ""}
+            rows={3}
+          />
           <button className="usa-button" type="submit">
             Record the decision
           </button>

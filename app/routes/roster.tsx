@@ -19,7 +19,10 @@ export default function Rosters({ loaderData: { vendors } }: Route.ComponentProp
     <div className="padding-y-4">
       <Breadcrumbs crumbs={[{ label: "Vendor rosters" }]} />
       <h1>Vendor personnel rosters</h1>
-      <p className="usa-intro">Each vendor's people with access to unencrypted CJI: fingerprint checks (CJIS PS-3), the signed Security Addendum (SA-9, Appendix H) and yearly security awareness training (AT-2). Vendors propose changes; a CJIS officer approves them.</p>
+      <p className="usa-intro">
+        Each vendor's people with access to unencrypted CJI: fingerprint checks (CJIS PS-3), the signed Security Addendum (SA-9,
+        Appendix H) and yearly security awareness training (AT-2). Vendors propose changes; a CJIS officer approves them.
+      </p>
       {vendors.length === 0 ? <p>Your agency has no live contract with a vendor.</p> : null}
       {vendors.length > 0 ? (
         <table className="usa-table usa-table--borderless usa-table--stacked width-full">

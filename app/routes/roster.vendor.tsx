@@ -13,7 +13,10 @@ export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.vendor.
 
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
-  return auth.run(async (ctx) => ({ ...(await agencyRoster(ctx, args.params.vendorId)), canGenerate: ctx.actor.permissions.has("document:generate") }));
+  return auth.run(async (ctx) => ({
+    ...(await agencyRoster(ctx, args.params.vendorId)),
+    canGenerate: ctx.actor.permissions.has("document:generate"),
+  }));
 }
 
 export default function VendorRoster({ loaderData: d }: Route.ComponentProps) {
@@ -22,7 +25,8 @@ export default function VendorRoster({ loaderData: d }: Route.ComponentProps) {
       <Breadcrumbs crumbs={[{ label: "Vendor rosters", to: rosterPaths.agency() }, { label: d.vendor.legalName }]} />
       <h1>{d.vendor.legalName}: personnel roster</h1>
       <p className="usa-intro">
-        {d.active.length} {d.active.length === 1 ? "person has" : "people have"} access; {d.flagged} flagged; {d.pending.length} {d.pending.length === 1 ? "change waits" : "changes wait"} for approval.
+        {d.active.length} {d.active.length === 1 ? "person has" : "people have"} access; {d.flagged} flagged; {d.pending.length}{" "}
+        {d.pending.length === 1 ? "change waits" : "changes wait"} for approval.
         {d.vendor.rosterRequired ? " Your contract requires this roster." : ""}
       </p>
       {d.canGenerate ? (

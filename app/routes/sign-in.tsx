@@ -43,10 +43,15 @@ export async function action({ request, context }: Route.ActionArgs) {
   const now = context.now();
   if (form.get("intent") === "acknowledge") {
     await acknowledgeNotice(context.db, context.client, now);
-    throw redirect(`/sign-in?redirectTo=${encodeURIComponent(redirectTo)}`, { headers: { "Set-Cookie": await acknowledgeBanner(request) } });
+    throw redirect(`/sign-in?redirectTo=${encodeURIComponent(redirectTo)}`, {
+      headers: { "Set-Cookie": await acknowledgeBanner(request) },
+    });
   }
   if (!(await bannerAcknowledged(request))) {
-    return data({ errors: {} as Record<string, string>, form: "Read and acknowledge the notice before signing in." }, { status: 400 });
+    return data(
+      { errors: {} as Record<string, string>, form: "Read and acknowledge the notice before signing in." },
+      { status: 400 },
+    );
   }
   const parsed = PasswordForm.safeParse(Object.fromEntries(form));
   if (!parsed.success) {
@@ -93,7 +98,14 @@ export default function SignIn({ loaderData, actionData }: Route.ComponentProps)
             <input type="hidden" name="redirectTo" value={redirectTo} />
             <p className="custody-muted margin-top-0">You acknowledged the notice above.</p>
             <FormAlert message={actionData?.form} />
-            <Field name="email" label="E-mail address" type="email" autoComplete="username" required error={actionData?.errors.email} />
+            <Field
+              name="email"
+              label="E-mail address"
+              type="email"
+              autoComplete="username"
+              required
+              error={actionData?.errors.email}
+            />
             <Field
               name="password"
               label="Password"
@@ -106,8 +118,8 @@ export default function SignIn({ loaderData, actionData }: Route.ComponentProps)
               Continue
             </button>
             <p className="font-body-2xs custody-muted margin-top-3">
-              After your password you will be asked for the 6-digit code from your authenticator app. Forgot your
-              password or lost your device? Ask your agency administrator.
+              After your password you will be asked for the 6-digit code from your authenticator app. Forgot your password or lost
+              your device? Ask your agency administrator.
             </p>
           </Form>
         )}

@@ -30,7 +30,10 @@ export async function action({ request, context }: Route.ActionArgs) {
   if (result.ok) throw redirect(redirectTo, { headers: { "Set-Cookie": await setSessionCookie(request, result.token) } });
   if (result.reason === "expired") throw redirect(`/sign-in?reason=mfa-expired&redirectTo=${encodeURIComponent(redirectTo)}`);
   return data(
-    { error: "That code is not right, or it was already used. Wait for the next code and try again; after 5 failed attempts the account is locked." },
+    {
+      error:
+        "That code is not right, or it was already used. Wait for the next code and try again; after 5 failed attempts the account is locked.",
+    },
     { status: 401 },
   );
 }

@@ -7,7 +7,11 @@ import type { Route } from "./+types/sign-out";
 export const permission = "public";
 
 export async function action({ request, context }: Route.ActionArgs) {
-  await signOut(context.db, context.secrets, { token: await readSessionToken(request), client: context.client, now: context.now() });
+  await signOut(context.db, context.secrets, {
+    token: await readSessionToken(request),
+    client: context.client,
+    now: context.now(),
+  });
   throw redirect("/sign-in?reason=signed-out", { headers: { "Set-Cookie": await clearSessionCookie(request) } });
 }
 

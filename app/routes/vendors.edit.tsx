@@ -14,7 +14,11 @@ export const meta: Route.MetaFunction = ({ data }) => [{ title: `Edit ${data?.ve
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
   const { vendor, profile, canEditIdentity } = await auth.run((ctx) => getVendor(ctx, args.params.vendorId));
-  const values: VendorFormValues = { ...vendor, ...(profile ?? { fedramp: "none", stateramp: "none", soc2: "none" }), locations: profile?.locations ?? [] };
+  const values: VendorFormValues = {
+    ...vendor,
+    ...(profile ?? { fedramp: "none", stateramp: "none", soc2: "none" }),
+    locations: profile?.locations ?? [],
+  };
   return { vendor: { id: vendor.id, legalName: vendor.legalName }, values, canEditIdentity };
 }
 
@@ -25,7 +29,8 @@ export async function action(args: Route.ActionArgs) {
     await auth.run((ctx) => updateVendor(ctx, args.params.vendorId, input));
     return redirect(`${vendorPaths.vendor(args.params.vendorId)}?saved=updated`);
   } catch (error) {
-    if (error instanceof InvalidInput) return data({ errors: error.fieldErrors, values: input as VendorFormValues }, { status: 400 });
+    if (error instanceof InvalidInput)
+      return data({ errors: error.fieldErrors, values: input as VendorFormValues }, { status: 400 });
     throw error;
   }
 }
@@ -34,9 +39,20 @@ export default function EditVendor({ loaderData, actionData }: Route.ComponentPr
   const { vendor, values, canEditIdentity } = loaderData;
   return (
     <div className="padding-y-4">
-      <Breadcrumbs crumbs={[{ label: "Vendors", to: vendorPaths.list() }, { label: vendor.legalName, to: vendorPaths.vendor(vendor.id) }, { label: "Edit" }]} />
+      <Breadcrumbs
+        crumbs={[
+          { label: "Vendors", to: vendorPaths.list() },
+          { label: vendor.legalName, to: vendorPaths.vendor(vendor.id) },
+          { label: "Edit" },
+        ]}
+      />
       <h1>Edit {vendor.legalName}</h1>
-      <VendorForm values={actionData?.values ?? values} errors={actionData?.errors ?? {}} identityEditable={canEditIdentity} submit="Save the vendor record" />
+      <VendorForm
+        values={actionData?.values ?? values}
+        errors={actionData?.errors ?? {}}
+        identityEditable={canEditIdentity}
+        submit="Save the vendor record"
+      />
     </div>
   );
 }

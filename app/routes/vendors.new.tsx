@@ -23,7 +23,8 @@ export async function action(args: Route.ActionArgs) {
     const vendor = await auth.run((ctx) => registerVendor(ctx, input));
     return redirect(`${vendorPaths.vendor(vendor.id)}?saved=registered`);
   } catch (error) {
-    if (error instanceof InvalidInput) return data({ errors: error.fieldErrors, values: input as VendorFormValues }, { status: 400 });
+    if (error instanceof InvalidInput)
+      return data({ errors: error.fieldErrors, values: input as VendorFormValues }, { status: 400 });
     throw error;
   }
 }
@@ -34,9 +35,15 @@ export default function NewVendor({ actionData }: Route.ComponentProps) {
       <Breadcrumbs crumbs={[{ label: "Vendors", to: vendorPaths.list() }, { label: "Register a vendor" }]} />
       <h1>Register a vendor</h1>
       <p className="custody-summary">
-        The vendor's name and headquarters are shared with every agency of this installation. What you record below — services, storage, keys, contacts — is your agency's own.
+        The vendor's name and headquarters are shared with every agency of this installation. What you record below — services,
+        storage, keys, contacts — is your agency's own.
       </p>
-      <VendorForm values={actionData?.values ?? { fedramp: "none", stateramp: "none", soc2: "none" }} errors={actionData?.errors ?? {}} identityEditable submit="Register the vendor" />
+      <VendorForm
+        values={actionData?.values ?? { fedramp: "none", stateramp: "none", soc2: "none" }}
+        errors={actionData?.errors ?? {}}
+        identityEditable
+        submit="Register the vendor"
+      />
     </div>
   );
 }

@@ -21,7 +21,8 @@ export default function Vendors({ loaderData }: Route.ComponentProps) {
     <div className="padding-y-4">
       <h1>Vendors</h1>
       <p className="custody-summary">
-        Cloud service providers registered in this installation. Each agency keeps its own record of what it buys from a vendor, where the data is stored and who holds the keys; the flags come from your agency's record.
+        Cloud service providers registered in this installation. Each agency keeps its own record of what it buys from a vendor,
+        where the data is stored and who holds the keys; the flags come from your agency's record.
       </p>
       <div className="display-flex flex-justify flex-align-end flex-wrap">
         <Form method="get" role="search" className="usa-search usa-search--small">
@@ -64,10 +65,20 @@ export default function Vendors({ loaderData }: Route.ComponentProps) {
               <td data-label="Headquarters">
                 {v.headquarters}, {countryName(v.headquartersCountry)}
               </td>
-              <td data-label="Services your agency buys">{v.recorded ? v.serviceKinds!.map((k) => SERVICE_KINDS[k as ServiceKind] ?? k).join("; ") : <span className="custody-muted">Not recorded by your agency</span>}</td>
+              <td data-label="Services your agency buys">
+                {v.recorded ? (
+                  v.serviceKinds!.map((k) => SERVICE_KINDS[k as ServiceKind] ?? k).join("; ")
+                ) : (
+                  <span className="custody-muted">Not recorded by your agency</span>
+                )}
+              </td>
               <td data-label="Flags">
                 {v.flags.length === 0 ? (
-                  v.recorded ? "None" : "—"
+                  v.recorded ? (
+                    "None"
+                  ) : (
+                    "—"
+                  )
                 ) : (
                   <ul className="usa-list usa-list--unstyled">
                     {v.flags.map((f, i) => (

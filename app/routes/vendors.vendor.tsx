@@ -32,7 +32,10 @@ export async function loader(args: Route.LoaderArgs) {
   });
 }
 
-const SAVED: Record<string, string> = { registered: "The vendor is registered.", updated: "Your agency's record of the vendor is saved." };
+const SAVED: Record<string, string> = {
+  registered: "The vendor is registered.",
+  updated: "Your agency's record of the vendor is saved.",
+};
 
 export default function VendorPage({ loaderData }: Route.ComponentProps) {
   const { vendor, profile, flags, contracts, canEdit, registeredByName } = loaderData;
@@ -43,7 +46,8 @@ export default function VendorPage({ loaderData }: Route.ComponentProps) {
       <SuccessAlert message={SAVED[params.get("saved") ?? ""]} />
       <h1>{vendor.legalName}</h1>
       <p className="custody-muted">
-        {vendor.tradeName ? `Trading as ${vendor.tradeName} · ` : ""}Headquarters: {vendor.headquarters}, {countryName(vendor.headquartersCountry)}
+        {vendor.tradeName ? `Trading as ${vendor.tradeName} · ` : ""}Headquarters: {vendor.headquarters},{" "}
+        {countryName(vendor.headquartersCountry)}
         {registeredByName ? ` · Registered by ${registeredByName}` : ""}
       </p>
       {canEdit ? (
@@ -81,9 +85,15 @@ export default function VendorPage({ loaderData }: Route.ComponentProps) {
           <dt>Assessments claimed</dt>
           <dd>{[FEDRAMP_LABELS[profile.fedramp], STATERAMP_LABELS[profile.stateramp], SOC2_LABELS[profile.soc2]].join(" · ")}</dd>
           <dt>Security contact</dt>
-          <dd>{[profile.securityContactName, profile.securityContactEmail, profile.securityContactPhone].filter(Boolean).join(" · ") || "Not recorded"}</dd>
+          <dd>
+            {[profile.securityContactName, profile.securityContactEmail, profile.securityContactPhone]
+              .filter(Boolean)
+              .join(" · ") || "Not recorded"}
+          </dd>
           <dt>Legal-notice address</dt>
-          <dd className="custody-pre">{[profile.legalNoticeAddress, profile.legalNoticeEmail].filter(Boolean).join("\n") || "Not recorded"}</dd>
+          <dd className="custody-pre">
+            {[profile.legalNoticeAddress, profile.legalNoticeEmail].filter(Boolean).join("\n") || "Not recorded"}
+          </dd>
           {profile.notes ? (
             <>
               <dt>Notes</dt>

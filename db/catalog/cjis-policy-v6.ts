@@ -164,12 +164,7 @@ function area(a: Area): RequirementData {
   };
 }
 
-function control(
-  code: string,
-  title: string,
-  summary: string,
-  figure?: string,
-): RequirementData {
+function control(code: string, title: string, summary: string, figure?: string): RequirementData {
   const family = code.split("-")[0]!;
   const section = sectionOf.get(family)!;
   const base = code.replace(/\(.*\)$/, "");
@@ -440,7 +435,8 @@ export const cjisPolicyV6: FrameworkData = {
   shortTitle: "CJIS Security Policy",
   publisher: "FBI Criminal Justice Information Services Division",
   published: "2024-12-27",
-  citation: "Federal Bureau of Investigation, Criminal Justice Information Services (CJIS) Security Policy, version 6.0, 27 December 2024",
+  citation:
+    "Federal Bureau of Investigation, Criminal Justice Information Services (CJIS) Security Policy, version 6.0, 27 December 2024",
   description:
     "The security requirements every system holding criminal justice information must meet. Version 6.0 completes the move to the NIST SP 800-53 control families: Policy Area 1 (information exchange agreements), eighteen control families, and Policy Area 20 (mobile devices).",
   requirements: requirementsInOrder,

@@ -11,7 +11,8 @@ export const iacpPrinciples: FrameworkData = {
   shortTitle: "IACP principles",
   publisher: "International Association of Chiefs of Police (IACP)",
   published: "2015",
-  citation: "International Association of Chiefs of Police, Guiding Principles on Cloud Computing in Law Enforcement, 2015 edition (first released January 2013)",
+  citation:
+    "International Association of Chiefs of Police, Guiding Principles on Cloud Computing in Law Enforcement, 2015 edition (first released January 2013)",
   description:
     "Twelve principles an agency should secure in any agreement with a cloud service provider, covering security policy compliance, data ownership, use of the data, audit, portability, integrity, continuity, confidentiality, service levels and cost.",
   requirements: [

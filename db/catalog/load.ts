@@ -36,7 +36,21 @@ export type SeedReport = {
 
 export function totalChanges(report: SeedReport): number {
   const { frameworks: f, requirements: r, crosswalk: c, evidenceKinds: k, evidenceLinks: l } = report;
-  return f.added + f.updated + f.revised + r.added + r.updated + r.removed + c.added + c.updated + c.removed + k.added + k.updated + l.added + l.removed;
+  return (
+    f.added +
+    f.updated +
+    f.revised +
+    r.added +
+    r.updated +
+    r.removed +
+    c.added +
+    c.updated +
+    c.removed +
+    k.added +
+    k.updated +
+    l.added +
+    l.removed
+  );
 }
 
 const frameworkRef = (f: { key: string; version: string }) => `${f.key}@${f.version}`;
@@ -249,7 +263,10 @@ async function updateFrameworkInPlace(
     const parentId = r.parent === undefined ? null : idByCode.get(r.parent)!;
     const current = byCode.get(r.code);
     if (!current || current.parentId !== parentId) {
-      await tx.update(requirements).set({ parentId }).where(eq(requirements.id, idByCode.get(r.code)!));
+      await tx
+        .update(requirements)
+        .set({ parentId })
+        .where(eq(requirements.id, idByCode.get(r.code)!));
       if (current) report.requirements.updated++;
     }
   }
@@ -335,12 +352,7 @@ async function reconcileEvidenceKinds(
     const links = await tx
       .select({ requirementId: evidenceKindRequirements.requirementId })
       .from(evidenceKindRequirements)
-      .where(
-        and(
-          eq(evidenceKindRequirements.evidenceKindId, id!),
-          inArray(evidenceKindRequirements.requirementId, latestIds),
-        ),
-      );
+      .where(and(eq(evidenceKindRequirements.evidenceKindId, id!), inArray(evidenceKindRequirements.requirementId, latestIds)));
     const have = new Set(links.map((l) => l.requirementId));
     const toAdd = [...desired].filter((r) => !have.has(r));
     const toRemove = [...have].filter((r) => !desired.has(r));
@@ -351,12 +363,7 @@ async function reconcileEvidenceKinds(
     if (toRemove.length > 0) {
       await tx
         .delete(evidenceKindRequirements)
-        .where(
-          and(
-            eq(evidenceKindRequirements.evidenceKindId, id!),
-            inArray(evidenceKindRequirements.requirementId, toRemove),
-          ),
-        );
+        .where(and(eq(evidenceKindRequirements.evidenceKindId, id!), inArray(evidenceKindRequirements.requirementId, toRemove)));
       report.evidenceLinks.removed += toRemove.length;
     }
   }

@@ -42,7 +42,9 @@ export const organisations = pgTable(
   },
   (t) => [
     uniqueIndex("organisations_ori").on(t.ori),
-    uniqueIndex("organisations_one_platform").on(t.kind).where(sql`${t.kind} = 'platform'`),
+    uniqueIndex("organisations_one_platform")
+      .on(t.kind)
+      .where(sql`${t.kind} = 'platform'`),
   ],
 );
 

@@ -105,7 +105,10 @@ export const contractTerms = pgTable(
     updatedAt: ts("updated_at").notNull(),
   },
   (t) => [
-    check("contract_terms_windows_positive", sql`${t.breachNoticeHours} > 0 and ${t.legalProcessNoticeHours} > 0 and ${t.auditIntervalMonths} > 0 and ${t.locationChangeNoticeDays} >= 0`),
+    check(
+      "contract_terms_windows_positive",
+      sql`${t.breachNoticeHours} > 0 and ${t.legalProcessNoticeHours} > 0 and ${t.auditIntervalMonths} > 0 and ${t.locationChangeNoticeDays} >= 0`,
+    ),
     check("contract_terms_business_change_not_negative", sql`${t.businessChangeNoticeDays} >= 0`),
     check("contract_terms_insurance_not_negative", sql`${t.minCyberInsuranceCents} is null or ${t.minCyberInsuranceCents} >= 0`),
   ],

@@ -1,5 +1,19 @@
 import { sql } from "drizzle-orm";
-import { type AnyPgColumn, bigint, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import {
+  type AnyPgColumn,
+  bigint,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { organisations, people } from "./access.ts";
 import { evidenceKinds, requirements } from "./catalog.ts";
 import { contracts } from "./contracts.ts";
@@ -17,7 +31,15 @@ import { vendors } from "./vendors.ts";
 const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
 const day = (name: string) => date(name, { mode: "string" });
 
-export const EVIDENCE_STATUSES = ["requested", "submitted", "under-review", "accepted", "rejected", "superseded", "cancelled"] as const;
+export const EVIDENCE_STATUSES = [
+  "requested",
+  "submitted",
+  "under-review",
+  "accepted",
+  "rejected",
+  "superseded",
+  "cancelled",
+] as const;
 export const VERSION_STATUSES = ["submitted", "under-review", "accepted", "rejected", "superseded"] as const;
 
 export const evidenceItems = pgTable(
@@ -50,7 +72,10 @@ export const evidenceItems = pgTable(
     currentVersion: integer("current_version").notNull().default(0),
     expiresOn: day("expires_on"),
     /** The flags of the newest version (below the insurance minimum, FIPS 140-2 …), for the register. */
-    flags: text("flags").array().notNull().default(sql`'{}'::text[]`),
+    flags: text("flags")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     requestedBy: uuid("requested_by").references(() => people.id),
     createdAt: ts("created_at").notNull(),
     updatedAt: ts("updated_at").notNull(),
@@ -93,7 +118,10 @@ export const evidenceItemRequirements = pgTable(
       .notNull()
       .references(() => requirements.id),
   },
-  (t) => [primaryKey({ columns: [t.itemId, t.requirementId] }), index("evidence_item_requirements_requirement").on(t.requirementId)],
+  (t) => [
+    primaryKey({ columns: [t.itemId, t.requirementId] }),
+    index("evidence_item_requirements_requirement").on(t.requirementId),
+  ],
 );
 
 /** One submission of an item: its dates, its kind-specific fields, its attestation and, once, its review. */
@@ -111,7 +139,10 @@ export const evidenceVersions = pgTable(
     expiresOn: day("expires_on"),
     /** The kind's own fields (carrier, amounts, auditor, opinion, FIPS standard …), validated by the kind's schema. */
     fields: jsonb("fields").notNull(),
-    flags: text("flags").array().notNull().default(sql`'{}'::text[]`),
+    flags: text("flags")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     submittedBy: uuid("submitted_by").references(() => people.id),
     submittedAt: ts("submitted_at").notNull(),
     /** The source address the submission came from. */
@@ -141,14 +172,14 @@ export const evidenceVersions = pgTable(
  * nonce and tag that open it. Evidence files and signed roster pages share it.
  */
 export const sealedFileColumns = () => ({
-    filename: text("filename").notNull(),
-    mediaType: text("media_type").notNull(),
-    sizeBytes: bigint("size_bytes", { mode: "number" }).notNull(),
-    sha256: text("sha256").notNull(),
-    blobSha256: text("blob_sha256").notNull(),
-    keyId: text("key_id").notNull(),
-    nonce: text("nonce").notNull(),
-    authTag: text("auth_tag").notNull(),
+  filename: text("filename").notNull(),
+  mediaType: text("media_type").notNull(),
+  sizeBytes: bigint("size_bytes", { mode: "number" }).notNull(),
+  sha256: text("sha256").notNull(),
+  blobSha256: text("blob_sha256").notNull(),
+  keyId: text("key_id").notNull(),
+  nonce: text("nonce").notNull(),
+  authTag: text("auth_tag").notNull(),
 });
 
 /**

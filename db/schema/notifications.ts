@@ -46,7 +46,9 @@ export const notifications = pgTable(
   (t) => [
     uniqueIndex("notifications_dedupe").on(t.personId, t.dedupeKey),
     index("notifications_person_created").on(t.personId, t.createdAt),
-    index("notifications_unsent").on(t.createdAt).where(sql`${t.emailedAt} is null`),
+    index("notifications_unsent")
+      .on(t.createdAt)
+      .where(sql`${t.emailedAt} is null`),
   ],
 );
 

@@ -37,7 +37,10 @@ export const vendors = pgTable(
     createdAt: ts("created_at").notNull(),
     updatedAt: ts("updated_at").notNull(),
   },
-  (t) => [uniqueIndex("vendors_organisation").on(t.organisationId), uniqueIndex("vendors_legal_name").on(sql`lower(${t.legalName})`)],
+  (t) => [
+    uniqueIndex("vendors_organisation").on(t.organisationId),
+    uniqueIndex("vendors_legal_name").on(sql`lower(${t.legalName})`),
+  ],
 );
 
 export const vendorProfiles = pgTable(
@@ -51,8 +54,14 @@ export const vendorProfiles = pgTable(
     agencyId: uuid("agency_id")
       .notNull()
       .references(() => organisations.id),
-    serviceKinds: text("service_kinds").array().notNull().default(sql`'{}'::text[]`),
-    dataCategories: text("data_categories").array().notNull().default(sql`'{}'::text[]`),
+    serviceKinds: text("service_kinds")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    dataCategories: text("data_categories")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     keyCustody: text("key_custody", { enum: KEY_CUSTODY }),
     fedramp: text("fedramp", { enum: FEDRAMP_LEVELS }).notNull().default("none"),
     stateramp: text("stateramp", { enum: STATERAMP_LEVELS }).notNull().default("none"),
@@ -68,7 +77,10 @@ export const vendorProfiles = pgTable(
     createdAt: ts("created_at").notNull(),
     updatedAt: ts("updated_at").notNull(),
   },
-  (t) => [uniqueIndex("vendor_profiles_vendor_agency").on(t.vendorId, t.agencyId), index("vendor_profiles_agency").on(t.agencyId)],
+  (t) => [
+    uniqueIndex("vendor_profiles_vendor_agency").on(t.vendorId, t.agencyId),
+    index("vendor_profiles_agency").on(t.agencyId),
+  ],
 );
 
 export const vendorStorageLocations = pgTable(

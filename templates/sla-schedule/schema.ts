@@ -9,7 +9,10 @@ export const variables = z.object({
   providerName: field.text("Provider (legal name)"),
   contractTitle: field.text("Agreement this schedule belongs to"),
   effectiveDate: field.date("Effective date"),
-  availabilityCritical: field.percent("Availability of critical services (%)", "Computer-aided dispatch and anything an officer waits on in the field."),
+  availabilityCritical: field.percent(
+    "Availability of critical services (%)",
+    "Computer-aided dispatch and anything an officer waits on in the field.",
+  ),
   availabilityEssential: field.percent("Availability of essential services (%)"),
   availabilityStandard: field.percent("Availability of standard services (%)"),
   availabilityArchive: field.percent("Availability of archives (%)"),

@@ -10,7 +10,10 @@ export const variables = z.object({
   annualIncreasePercent: field.whole("Yearly increase of recurring costs (%)", 0, 20),
   cloudSetup: field.money("Cloud: one-time set-up and migration (US dollars)"),
   cloudAnnual: field.money("Cloud: yearly subscription (US dollars)"),
-  cloudComplianceAnnual: field.money("Cloud: yearly CJIS compliance work (US dollars)", "Audits, evidence review, roster upkeep."),
+  cloudComplianceAnnual: field.money(
+    "Cloud: yearly CJIS compliance work (US dollars)",
+    "Audits, evidence review, roster upkeep.",
+  ),
   onPremCapital: field.money("On-premises: capital cost (US dollars)", "Servers, storage, licences, facility work."),
   onPremAnnualUpkeep: field.money("On-premises: yearly maintenance and licences (US dollars)"),
   onPremStaffAnnual: field.money("On-premises: yearly staff time (US dollars)"),
@@ -21,7 +24,8 @@ export const variables = z.object({
 
 export const predicates = {
   /** The on-premises option includes a hardware refresh during the system's life. */
-  hasRefresh: (values: Record<string, unknown>) => Number(values.onPremRefreshYear) > 0 && Number(values.onPremRefreshYear) < Number(values.lifeYears),
+  hasRefresh: (values: Record<string, unknown>) =>
+    Number(values.onPremRefreshYear) > 0 && Number(values.onPremRefreshYear) < Number(values.lifeYears),
 };
 
 export default { variables, predicates } satisfies TemplateModule;

@@ -33,12 +33,24 @@ describe("inviting someone by e-mail", () => {
     const orgs = await seedOrganisations(handle.db);
     const admin = await makeAccount(handle.db, orgs.agencyA.id, "agency-admin", clock.now);
     const { cookie } = await signIn(handle.db, admin, clock.now);
-    const context = { ...appContext(handle.db, clock), mailer: createMailer(`smtp://127.0.0.1:${port}`, "Custody <no-reply@agency.test>") };
+    const context = {
+      ...appContext(handle.db, clock),
+      mailer: createMailer(`smtp://127.0.0.1:${port}`, "Custody <no-reply@agency.test>"),
+    };
     const result = (await inviteRoute.action(
-      loaderArgs(context, "/admin/invitations/new", {}, {
-        cookie,
-        form: { email: "new.officer@agency.test", organisationAndRole: `${orgs.agencyA.id}|cjis-officer`, membershipEndsOn: "" },
-      }) as never,
+      loaderArgs(
+        context,
+        "/admin/invitations/new",
+        {},
+        {
+          cookie,
+          form: {
+            email: "new.officer@agency.test",
+            organisationAndRole: `${orgs.agencyA.id}|cjis-officer`,
+            membershipEndsOn: "",
+          },
+        },
+      ) as never,
     )) as { emailed: boolean; link: string | null };
     expect(result.emailed).toBe(true);
     expect(result.link).toBeNull();
@@ -62,9 +74,17 @@ describe("inviting someone by e-mail", () => {
     const orgs = await seedOrganisations(handle.db);
     const admin = await makeAccount(handle.db, orgs.agencyB.id, "agency-admin", clock.now);
     const { cookie } = await signIn(handle.db, admin, clock.now);
-    const context = { ...appContext(handle.db, clock), mailer: createMailer(`smtp://127.0.0.1:${await freePort()}`, "Custody <x@y.test>") };
+    const context = {
+      ...appContext(handle.db, clock),
+      mailer: createMailer(`smtp://127.0.0.1:${await freePort()}`, "Custody <x@y.test>"),
+    };
     const result = (await inviteRoute.action(
-      loaderArgs(context, "/admin/invitations/new", {}, { cookie, form: { email: "someone@agency.test", organisationAndRole: `${orgs.agencyB.id}|legal` } }) as never,
+      loaderArgs(
+        context,
+        "/admin/invitations/new",
+        {},
+        { cookie, form: { email: "someone@agency.test", organisationAndRole: `${orgs.agencyB.id}|legal` } },
+      ) as never,
     )) as { emailed: boolean; link: string | null };
     expect(result.emailed).toBe(false);
     expect(result.link).toMatch(/^http:\/\/localhost\/invitations\//);

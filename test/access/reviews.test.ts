@@ -39,23 +39,34 @@ describe("an access review", () => {
     expect(items.map((i) => i.email).sort()).toEqual([admin.email, keep.email, leaver.email].sort());
 
     const item = (email: string) => items.find((i) => i.email === email)!;
-    const own = await auth.run((ctx) => decide(ctx, review.id, item(admin.email).id, "certify", "")).catch((e: Error) => e.message);
+    const own = await auth
+      .run((ctx) => decide(ctx, review.id, item(admin.email).id, "certify", ""))
+      .catch((e: Error) => e.message);
     expect(own).toBe("Another administrator must review your own access.");
-    const noReason = await auth.run((ctx) => decide(ctx, review.id, item(leaver.email).id, "revoke", "")).catch((e: Error) => e.message);
+    const noReason = await auth
+      .run((ctx) => decide(ctx, review.id, item(leaver.email).id, "revoke", ""))
+      .catch((e: Error) => e.message);
     expect(noReason).toBe("Say why the access is revoked.");
     await auth.run((ctx) => decide(ctx, review.id, item(keep.email).id, "certify", ""));
     await auth.run((ctx) => decide(ctx, review.id, item(leaver.email).id, "revoke", "Moved to the finance department"));
-    expect(await auth.run((ctx) => completeReview(ctx, review.id)).catch((e: Error) => e.message)).toBe("1 role(s) still need a decision.");
+    expect(await auth.run((ctx) => completeReview(ctx, review.id)).catch((e: Error) => e.message)).toBe(
+      "1 role(s) still need a decision.",
+    );
 
     const [ended] = await handle.db.select().from(memberships).where(eq(memberships.personId, leaver.personId));
     expect(ended).toMatchObject({ endedReason: "Revoked in access review: Moved to the finance department" });
     const state = await resolveSession(handle.db, testSecrets, leaverSession.token, clock.now);
     expect(state.status === "valid" && state.permissions.size).toBe(0);
-    expect(await handle.db.select().from(deprovisioningRecords).where(eq(deprovisioningRecords.personId, leaver.personId))).toHaveLength(1);
+    expect(
+      await handle.db.select().from(deprovisioningRecords).where(eq(deprovisioningRecords.personId, leaver.personId)),
+    ).toHaveLength(1);
 
     // A second administrator reviews the first, then the review can be completed and kept.
     const second = await makeAccount(handle.db, orgs.agencyA.id, "agency-admin", clock.now);
-    const secondAuth = await authorize(loaderArgs(context, "/admin/reviews", {}, { cookie: (await signIn(handle.db, second, clock.now)).cookie }) as never, "access-review:run");
+    const secondAuth = await authorize(
+      loaderArgs(context, "/admin/reviews", {}, { cookie: (await signIn(handle.db, second, clock.now)).cookie }) as never,
+      "access-review:run",
+    );
     await secondAuth.run((ctx) => decide(ctx, review.id, item(admin.email).id, "certify", "Still the agency's administrator"));
     await secondAuth.run((ctx) => completeReview(ctx, review.id));
     const report = await secondAuth.run((ctx) => buildReport(ctx, "access-reviews"));

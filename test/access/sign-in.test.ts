@@ -54,7 +54,12 @@ describe("signing in", () => {
     expect(first.ok).toBe(true);
     const pending = await resolveSession(handle.db, testSecrets, first.ok ? first.token : null, at(1));
     expect(pending.status).toBe("pending-mfa");
-    const wrong = await verifySecondFactor(handle.db, testSecrets, { token: first.ok ? first.token : null, code: "000000", client: testClient, now: at(1) });
+    const wrong = await verifySecondFactor(handle.db, testSecrets, {
+      token: first.ok ? first.token : null,
+      code: "000000",
+      client: testClient,
+      now: at(1),
+    });
     expect(wrong).toEqual({ ok: false, reason: "invalid" });
     const right = await verifySecondFactor(handle.db, testSecrets, {
       token: first.ok ? first.token : null,
@@ -98,9 +103,25 @@ describe("signing in", () => {
     );
     const code = accepted.recoveryCodes[0]!;
     const first = await password("recovery@example.test", "a long and unusual pass phrase", at(10));
-    expect((await verifySecondFactor(handle.db, testSecrets, { token: first.ok ? first.token : null, code, client: testClient, now: at(10) })).ok).toBe(true);
+    expect(
+      (
+        await verifySecondFactor(handle.db, testSecrets, {
+          token: first.ok ? first.token : null,
+          code,
+          client: testClient,
+          now: at(10),
+        })
+      ).ok,
+    ).toBe(true);
     const second = await password("recovery@example.test", "a long and unusual pass phrase", at(11));
-    expect(await verifySecondFactor(handle.db, testSecrets, { token: second.ok ? second.token : null, code, client: testClient, now: at(11) })).toEqual({
+    expect(
+      await verifySecondFactor(handle.db, testSecrets, {
+        token: second.ok ? second.token : null,
+        code,
+        client: testClient,
+        now: at(11),
+      }),
+    ).toEqual({
       ok: false,
       reason: "invalid",
     });
@@ -108,8 +129,14 @@ describe("signing in", () => {
 
   it("answers an unknown account exactly as a wrong password", async () => {
     const account = await makeAccount(handle.db, orgs.agencyA.id, "legal", t0);
-    expect(await password("nobody@example.test", "whatever it is", at(20), "198.51.100.1")).toEqual({ ok: false, reason: "invalid" });
-    expect(await password(account.email, "wrong password here", at(20), "198.51.100.1")).toEqual({ ok: false, reason: "invalid" });
+    expect(await password("nobody@example.test", "whatever it is", at(20), "198.51.100.1")).toEqual({
+      ok: false,
+      reason: "invalid",
+    });
+    expect(await password(account.email, "wrong password here", at(20), "198.51.100.1")).toEqual({
+      ok: false,
+      reason: "invalid",
+    });
   });
 
   it("locks the account after 5 failures within 15 minutes, until an administrator releases it", async () => {
@@ -120,13 +147,23 @@ describe("signing in", () => {
     expect((await events("auth.account.locked")).some((e) => e.objectId === account.personId)).toBe(true);
     // Even the right password is refused now, with the same answer as a wrong one.
     expect(await password(account.email, account.password, at(60), "198.51.100.2")).toEqual({ ok: false, reason: "invalid" });
-    expect(await password(account.email, account.password, at(60 * 24), "198.51.100.2")).toEqual({ ok: false, reason: "invalid" });
+    expect(await password(account.email, account.password, at(60 * 24), "198.51.100.2")).toEqual({
+      ok: false,
+      reason: "invalid",
+    });
 
     const admin = await makeAccount(handle.db, orgs.agencyA.id, "agency-admin", t0);
     await inTransaction(
       handle.db,
       {
-        actor: { ...systemActorContext(), personId: admin.personId, organisationId: orgs.agencyA.id, organisationKind: "agency", role: "agency-admin", permissions: permissionsOf("agency-admin") },
+        actor: {
+          ...systemActorContext(),
+          personId: admin.personId,
+          organisationId: orgs.agencyA.id,
+          organisationKind: "agency",
+          role: "agency-admin",
+          permissions: permissionsOf("agency-admin"),
+        },
         now: at(60 * 24),
         secrets: testSecrets,
       },
@@ -150,7 +187,7 @@ describe("signing in", () => {
     const result = await password("someone@example.test", "not it at all", at(201), ip);
     expect(result).toEqual({ ok: false, reason: "throttled", retryAfterMinutes: 14 });
     expect((await password("someone@example.test", "not it at all", at(201), "203.0.113.10")).ok).toBe(false);
-    expect((await password("x@example.test", "y", at(216), ip))).toEqual({ ok: false, reason: "invalid" });
+    expect(await password("x@example.test", "y", at(216), ip)).toEqual({ ok: false, reason: "invalid" });
   });
 });
 
@@ -167,7 +204,8 @@ describe("sessions", () => {
   it("end 12 hours after sign-in even when used all along", async () => {
     const account = await makeAccount(handle.db, orgs.agencyA.id, "legal", t0);
     const { token } = await signIn(handle.db, account, at(400));
-    for (let m = 420; m <= 400 + 12 * 60; m += 20) expect((await resolveSession(handle.db, testSecrets, token, at(m))).status).toBe("valid");
+    for (let m = 420; m <= 400 + 12 * 60; m += 20)
+      expect((await resolveSession(handle.db, testSecrets, token, at(m))).status).toBe("valid");
     expect((await resolveSession(handle.db, testSecrets, token, at(400 + 12 * 60 + 10))).status).toBe("expired");
   });
 
@@ -177,7 +215,12 @@ describe("sessions", () => {
     const token = first.ok ? first.token : null;
     expect((await resolveSession(handle.db, testSecrets, token, at(704))).status).toBe("pending-mfa");
     expect((await resolveSession(handle.db, testSecrets, token, at(706))).status).toBe("mfa-abandoned");
-    const late = await verifySecondFactor(handle.db, testSecrets, { token, code: totpCode(account.totpSecret, at(706)), client: testClient, now: at(706) });
+    const late = await verifySecondFactor(handle.db, testSecrets, {
+      token,
+      code: totpCode(account.totpSecret, at(706)),
+      client: testClient,
+      now: at(706),
+    });
     expect(late).toEqual({ ok: false, reason: "expired" });
   });
 
@@ -193,7 +236,16 @@ describe("sessions", () => {
 async function createInvitationToken(email: string, organisationId = orgs.agencyA.id, role = "legal", now = t0) {
   return inTransaction(
     handle.db,
-    { actor: { ...systemActorContext(), organisationKind: "platform", role: "platform-admin", permissions: permissionsOf("platform-admin") }, now, secrets: testSecrets },
+    {
+      actor: {
+        ...systemActorContext(),
+        organisationKind: "platform",
+        role: "platform-admin",
+        permissions: permissionsOf("platform-admin"),
+      },
+      now,
+      secrets: testSecrets,
+    },
     (ctx) => createInvitation(ctx, { email, organisationId, role, membershipEndsAt: null }),
   );
 }
@@ -218,7 +270,14 @@ describe("invitations", () => {
   it("explain each problem next to its field and create nothing", async () => {
     const { token } = await createInvitationToken("careful@example.test");
     await openInvitation(handle.db, testSecrets, token, t0);
-    const error = await acceptInvitation(handle.db, testSecrets, token, { name: "", password: "password1", code: "123" }, testClient, t0).catch((e: unknown) => e);
+    const error = await acceptInvitation(
+      handle.db,
+      testSecrets,
+      token,
+      { name: "", password: "password1", code: "123" },
+      testClient,
+      t0,
+    ).catch((e: unknown) => e);
     expect((error as { fieldErrors: Record<string, string> }).fieldErrors).toEqual({
       name: "Enter your full name.",
       password: "This password is on a list of commonly used or breached passwords. Choose another.",
@@ -239,7 +298,10 @@ describe("invitations", () => {
     const session = await resolveSession(handle.db, testSecrets, token, at(600));
     expect(session.status === "valid" && session.membership?.endsAt).toEqual(ends);
     const { memberships } = await import("../../db/schema/access.ts");
-    const [m] = await handle.db.select().from(memberships).where(and(eq(memberships.personId, account.personId)));
+    const [m] = await handle.db
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.personId, account.personId)));
     expect(m!.endsAt).toEqual(ends);
   });
 });

@@ -33,7 +33,10 @@ describe("the stale-account sweep", () => {
     const idle = await makeAccount(handle.db, orgs.agencyA.id, "legal", t0);
     const busy = await makeAccount(handle.db, orgs.agencyA.id, "legal", t0);
     const { token } = await signIn(handle.db, idle, t0);
-    await handle.db.update(people).set({ lastActivityAt: day(5) }).where(eq(people.id, busy.personId));
+    await handle.db
+      .update(people)
+      .set({ lastActivityAt: day(5) })
+      .where(eq(people.id, busy.personId));
 
     expect((await runStaleSweep(handle.db, day(89.9))).disabled).not.toContain(idle.personId);
     const result = await runStaleSweep(handle.db, day(90.01));
@@ -42,9 +45,15 @@ describe("the stale-account sweep", () => {
     expect(result.disabled).not.toContain(busy.personId);
 
     const [person] = await handle.db.select().from(people).where(eq(people.id, idle.personId));
-    expect(person).toMatchObject({ disabledBy: "sweep", disabledReason: "No activity for 90 days (CJIS Security Policy v6.0 AC-2(3))" });
+    expect(person).toMatchObject({
+      disabledBy: "sweep",
+      disabledReason: "No activity for 90 days (CJIS Security Policy v6.0 AC-2(3))",
+    });
     expect((await resolveSession(handle.db, testSecrets, token, day(90.02))).status).toBe("revoked");
-    const [record] = await handle.db.select().from(deprovisioningRecords).where(eq(deprovisioningRecords.personId, idle.personId));
+    const [record] = await handle.db
+      .select()
+      .from(deprovisioningRecords)
+      .where(eq(deprovisioningRecords.personId, idle.personId));
     expect(record).toMatchObject({ kind: "person-disabled", actorId: null });
 
     const again = await runStaleSweep(handle.db, day(90.02));
@@ -93,8 +102,17 @@ describe("reports", () => {
     const report = await auth.run((ctx) => buildReport(ctx, "accounts"));
     const kinds = new Set(report.rows.map((r) => r[0]));
     expect(kinds).toEqual(new Set(["expiring in 30 days", "disabled by sweep", "stale"]));
-    expect(report.rows.find((r) => r[2] === soon.email)).toEqual(["expiring in 30 days", soon.name, soon.email, "Agency A", "Legal", "Role ends 2026-11-11 08:00"]);
-    expect(report.rows.find((r) => r[2] === quiet.email)?.[5]).toBe("No activity since 2026-08-23 08:00; disabled automatically after 90 days");
+    expect(report.rows.find((r) => r[2] === soon.email)).toEqual([
+      "expiring in 30 days",
+      soon.name,
+      soon.email,
+      "Agency A",
+      "Legal",
+      "Role ends 2026-11-11 08:00",
+    ]);
+    expect(report.rows.find((r) => r[2] === quiet.email)?.[5]).toBe(
+      "No activity since 2026-08-23 08:00; disabled automatically after 90 days",
+    );
   });
 
   it("give the role × permission table, with nothing beyond each role's job", async () => {
@@ -109,12 +127,19 @@ describe("reports", () => {
   });
 
   it("export as CSV, with spreadsheet formulas neutralised, and record the export", async () => {
-    await handle.db.update(people).set({ name: "=HYPERLINK(\"http://x\")" }).where(eq(people.email, (await makeAccount(handle.db, orgs.agencyB.id, "legal", day(303))).email));
+    await handle.db
+      .update(people)
+      .set({ name: '=HYPERLINK("http://x")' })
+      .where(eq(people.email, (await makeAccount(handle.db, orgs.agencyB.id, "legal", day(303))).email));
     const { cookie } = await asAdmin(orgs.agencyB.id, "agency-admin", day(303));
-    const response = (await reportExport.loader(loaderArgs(context, "/reports/access-list/export.csv", { report: "access-list" }, { cookie }))) as Response;
+    const response = (await reportExport.loader(
+      loaderArgs(context, "/reports/access-list/export.csv", { report: "access-list" }, { cookie }),
+    )) as Response;
     expect(response.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
     const text = await response.text();
-    expect(text.split("\n")[0]).toBe("Person,E-mail,Organisation,Role,Since (UTC),Until (UTC),Account status,Last activity (UTC)");
+    expect(text.split("\n")[0]).toBe(
+      "Person,E-mail,Organisation,Role,Since (UTC),Until (UTC),Account status,Last activity (UTC)",
+    );
     expect(text).toContain(`"'=HYPERLINK(""http://x"")"`);
   });
 });

@@ -53,7 +53,9 @@ async function callApi(route: { loader: (args: never) => Promise<Response> }, pa
 describe("API tokens", () => {
   it("act for one organisation with only the listed permissions, and every use is recorded", async () => {
     const { auth } = await as("agency-admin", orgs.agencyA.id, "token:manage");
-    const { token, row } = await auth.run((ctx) => createApiToken(ctx, { name: "County SIEM export", permissions: ["catalog:read"], days: 30 }));
+    const { token, row } = await auth.run((ctx) =>
+      createApiToken(ctx, { name: "County SIEM export", permissions: ["catalog:read"], days: 30 }),
+    );
     expect(token).toMatch(/^cust_/);
 
     const me = await callApi(meApi, "/api/v1/me", token);
@@ -78,12 +80,16 @@ describe("API tokens", () => {
     const none = await callApi(catalogApi, "/api/v1/catalog/frameworks");
     expect(none.status).toBe(401);
     expect(none.headers.get("WWW-Authenticate")).toBe('Bearer realm="custody"');
-    expect(await none.json()).toEqual({ error: { status: 401, message: "Send an API token as 'Authorization: Bearer cust_…'." } });
+    expect(await none.json()).toEqual({
+      error: { status: 401, message: "Send an API token as 'Authorization: Bearer cust_…'." },
+    });
     const forged = await callApi(catalogApi, "/api/v1/catalog/frameworks", `cust_${"x".repeat(43)}`);
     expect(await forged.json()).toEqual({ error: { status: 401, message: "This API token is not valid." } });
     const lacking = await callApi(catalogApi, "/api/v1/catalog/frameworks", token);
     expect(lacking.status).toBe(403);
-    expect(await lacking.json()).toEqual({ error: { status: 403, message: 'This token does not carry the "catalog:read" permission.' } });
+    expect(await lacking.json()).toEqual({
+      error: { status: 403, message: 'This token does not carry the "catalog:read" permission.' },
+    });
   });
 
   it("can be given at most 90 days and only the creator's own permissions", async () => {
@@ -101,18 +107,24 @@ describe("API tokens", () => {
     const { auth } = await as("agency-admin", orgs.agencyA.id, "token:manage");
     const short = await auth.run((ctx) => createApiToken(ctx, { name: "Short lived", permissions: ["catalog:read"], days: 1 }));
     clock.now = later(1);
-    expect(await (await callApi(meApi, "/api/v1/me", short.token)).json()).toEqual({ error: { status: 401, message: "This API token has expired." } });
+    expect(await (await callApi(meApi, "/api/v1/me", short.token)).json()).toEqual({
+      error: { status: 401, message: "This API token has expired." },
+    });
     clock.now = later(-1);
     const revoked = await auth.run((ctx) => createApiToken(ctx, { name: "To revoke", permissions: ["catalog:read"], days: 5 }));
     await auth.run((ctx) => revokeApiToken(ctx, revoked.row.id));
-    expect(await (await callApi(meApi, "/api/v1/me", revoked.token)).json()).toEqual({ error: { status: 401, message: "This API token was revoked." } });
+    expect(await (await callApi(meApi, "/api/v1/me", revoked.token)).json()).toEqual({
+      error: { status: 401, message: "This API token was revoked." },
+    });
   });
 });
 
 describe("central deprovisioning", () => {
   it("disables a person everywhere: their live session and live token stop on the next request, with a record", async () => {
     const target = await as("agency-admin", orgs.agencyB.id, "token:manage");
-    const { token } = await target.auth.run((ctx) => createApiToken(ctx, { name: "Nightly export", permissions: ["catalog:read"], days: 30 }));
+    const { token } = await target.auth.run((ctx) =>
+      createApiToken(ctx, { name: "Nightly export", permissions: ["catalog:read"], days: 30 }),
+    );
     expect((await callApi(meApi, "/api/v1/me", token)).status).toBe(200);
 
     const platform = await as("platform-admin", orgs.platform.id, "platform:deprovision");
@@ -120,8 +132,16 @@ describe("central deprovisioning", () => {
 
     expect((await resolveSession(handle.db, testSecrets, target.token, clock.now)).status).toBe("revoked");
     expect((await callApi(meApi, "/api/v1/me", token)).status).toBe(401);
-    const [record] = await handle.db.select().from(deprovisioningRecords).where(eq(deprovisioningRecords.personId, target.account.personId));
-    expect(record).toMatchObject({ kind: "person-disabled", reason: "Transferred to another county", actorId: platform.account.personId, details: { sessionsRevoked: 1 } });
+    const [record] = await handle.db
+      .select()
+      .from(deprovisioningRecords)
+      .where(eq(deprovisioningRecords.personId, target.account.personId));
+    expect(record).toMatchObject({
+      kind: "person-disabled",
+      reason: "Transferred to another county",
+      actorId: platform.account.personId,
+      details: { sessionsRevoked: 1 },
+    });
     // And they cannot sign in again.
     await expect(signIn(handle.db, target.account, later(0.01))).rejects.toThrow(/password step failed: invalid/);
   });
@@ -130,7 +150,9 @@ describe("central deprovisioning", () => {
     const agency = (await seedOrganisations(handle.db)).agencyA;
     const member = await as("cjis-officer", agency.id, "catalog:read");
     const admin = await as("agency-admin", agency.id, "token:manage");
-    const { token } = await admin.auth.run((ctx) => createApiToken(ctx, { name: "Feed", permissions: ["catalog:read"], days: 30 }));
+    const { token } = await admin.auth.run((ctx) =>
+      createApiToken(ctx, { name: "Feed", permissions: ["catalog:read"], days: 30 }),
+    );
     const platform = await as("platform-admin", orgs.platform.id, "platform:organisations");
     const result = await platform.auth.run((ctx) => decommissionAgency(ctx, agency.id, "Merged into the county police"));
     expect(result.membershipsEnded).toBe(2);

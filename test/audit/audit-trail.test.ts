@@ -29,7 +29,12 @@ async function writeEvents(n: number) {
   await recordNow(
     handle.db,
     systemActor("test"),
-    Array.from({ length: n }, (_, i) => ({ action: "test.event", objectType: "thing", objectId: String(i), details: { i, nested: { b: 2, a: 1 } } })),
+    Array.from({ length: n }, (_, i) => ({
+      action: "test.event",
+      objectType: "thing",
+      objectId: String(i),
+      details: { i, nested: { b: 2, a: 1 } },
+    })),
   );
 }
 
@@ -67,10 +72,19 @@ describe("the audit trail", () => {
 
   it("is refused by the database itself: no update, no delete, no truncate", async () => {
     await writeEvents(1);
-    for (const statement of [sql`update audit_events set action = 'forged'`, sql`delete from audit_events`, sql`truncate audit_events`]) {
-      const error = await handle.db.execute(statement).then(() => null, (e: Error) => e);
+    for (const statement of [
+      sql`update audit_events set action = 'forged'`,
+      sql`delete from audit_events`,
+      sql`truncate audit_events`,
+    ]) {
+      const error = await handle.db.execute(statement).then(
+        () => null,
+        (e: Error) => e,
+      );
       // drizzle wraps the database's own error; the trigger's message is its cause.
-      expect(String((error?.cause as Error | undefined)?.message ?? error?.message)).toMatch(/audit events cannot be changed or deleted/);
+      expect(String((error?.cause as Error | undefined)?.message ?? error?.message)).toMatch(
+        /audit events cannot be changed or deleted/,
+      );
     }
     expect(await handle.db.select().from(auditEvents)).toHaveLength(1);
   });

@@ -56,7 +56,9 @@ describe("the audit trail viewer", () => {
 
   it("lets a platform administrator filter by organisation, and explains a bad date instead of failing", async () => {
     const admin = await cookieFor(orgs.platform.id, "platform-admin");
-    const page = pageOf(await auditPage.loader(loaderArgs(context, `/audit?organisationId=${orgs.agencyB.id}`, {}, { cookie: admin.cookie })));
+    const page = pageOf(
+      await auditPage.loader(loaderArgs(context, `/audit?organisationId=${orgs.agencyB.id}`, {}, { cookie: admin.cookie })),
+    );
     expect(page.events.length).toBeGreaterThan(0);
     expect(page.events.every((e) => e.organisationId === orgs.agencyB.id)).toBe(true);
     expect(page.organisations.map((o) => o.name)).toEqual(expect.arrayContaining(["Agency A", "Agency B", "Vendor V"]));
@@ -67,9 +69,13 @@ describe("the audit trail viewer", () => {
 
   it("exports the filtered events as a streamed CSV, oldest first, with each event's hash", async () => {
     const admin = await cookieFor(orgs.platform.id, "platform-admin");
-    const response = (await auditExport.loader(loaderArgs(context, "/audit/export.csv?action=auth.login", {}, { cookie: admin.cookie }))) as Response;
+    const response = (await auditExport.loader(
+      loaderArgs(context, "/audit/export.csv?action=auth.login", {}, { cookie: admin.cookie }),
+    )) as Response;
     const lines = (await response.text()).trim().split("\n");
-    expect(lines[0]).toBe("seq,occurred_at_utc,actor,actor_person_id,actor_token_id,organisation_id,ip,user_agent,action,object_type,object_id,outcome,details,hash");
+    expect(lines[0]).toBe(
+      "seq,occurred_at_utc,actor,actor_person_id,actor_token_id,organisation_id,ip,user_agent,action,object_type,object_id,outcome,details,hash",
+    );
     const seqs = lines.slice(1).map((l) => Number(l.split(",")[0]));
     expect(seqs.length).toBeGreaterThan(3);
     expect([...seqs].sort((x, y) => x - y)).toEqual(seqs);
@@ -80,7 +86,10 @@ describe("the audit trail viewer", () => {
 describe("a password more than a year old", () => {
   it("must be changed before anything else: every page sends the person to change it first", async () => {
     const { account, cookie } = await cookieFor(orgs.agencyA.id, "legal");
-    await handle.db.update(people).set({ passwordChangedAt: new Date(clock.now.getTime() - 366 * 86_400_000) }).where(eq(people.id, account.personId));
+    await handle.db
+      .update(people)
+      .set({ passwordChangedAt: new Date(clock.now.getTime() - 366 * 86_400_000) })
+      .where(eq(people.id, account.personId));
     const result = await thrownStatus(catalogPage.loader(loaderArgs(context, "/catalog", {}, { cookie })));
     expect(result.status).toBe(302);
     expect(result.location).toBe("/account/password?expired=1&redirectTo=%2Fcatalog");

@@ -37,8 +37,14 @@ async function renderFigures(docxPath: string) {
   // Imported here, not above: the binder's process should not carry the test readers (pdf.js, mammoth).
   const { addendumModel } = await import("../support/documents.ts");
   const agencyClauses = [
-    { title: "Retention of video", text: "The Provider keeps body-worn camera video for the retention periods the Agency sets in writing." },
-    { title: "Public records requests", text: "The Provider helps the Agency answer public records requests within the times the law sets." },
+    {
+      title: "Retention of video",
+      text: "The Provider keeps body-worn camera video for the retention periods the Agency sets in writing.",
+    },
+    {
+      title: "Public records requests",
+      text: "The Provider helps the Agency answer public records requests within the times the law sets.",
+    },
   ];
   const build = () => addendumModel({ agencyClauses });
   for (let i = 0; i < 3; i++) {
@@ -71,13 +77,31 @@ async function binderFiles(dir: string) {
     const pdf = await PDFDocument.create();
     const font = await pdf.embedFont(StandardFonts.Helvetica);
     // A scanned signature page: a 1 MiB greyscale image of noise (it does not compress), as real reports carry scans.
-    const scan = pdf.context.register(pdf.context.stream(randomBytes(IMAGE_SIDE * IMAGE_SIDE), { Type: "XObject", Subtype: "Image", Width: IMAGE_SIDE, Height: IMAGE_SIDE, ColorSpace: "DeviceGray", BitsPerComponent: 8 }));
+    const scan = pdf.context.register(
+      pdf.context.stream(randomBytes(IMAGE_SIDE * IMAGE_SIDE), {
+        Type: "XObject",
+        Subtype: "Image",
+        Width: IMAGE_SIDE,
+        Height: IMAGE_SIDE,
+        ColorSpace: "DeviceGray",
+        BitsPerComponent: 8,
+      }),
+    );
     for (let p = 0; p < PAGES_EACH; p++) {
       const page = pdf.addPage([612, 792]);
-      for (let line = 0; line < 45; line++) page.drawText(`Independent assessment ${i + 1}, page ${p + 1}, line ${line + 1}: controls tested, exceptions noted, management responses.`, { x: 50, y: 740 - line * 15, size: 9, font });
+      for (let line = 0; line < 45; line++)
+        page.drawText(
+          `Independent assessment ${i + 1}, page ${p + 1}, line ${line + 1}: controls tested, exceptions noted, management responses.`,
+          { x: 50, y: 740 - line * 15, size: 9, font },
+        );
       if (p === PAGES_EACH - 1) {
         const name = page.node.newXObject("Scan", scan);
-        page.pushOperators(pushGraphicsState(), concatTransformationMatrix(300, 0, 0, 300, 150, 60), drawObject(name), popGraphicsState());
+        page.pushOperators(
+          pushGraphicsState(),
+          concatTransformationMatrix(300, 0, 0, 300, 150, 60),
+          drawObject(name),
+          popGraphicsState(),
+        );
       }
     }
     const bytes = Buffer.from(await pdf.save());
@@ -86,8 +110,22 @@ async function binderFiles(dir: string) {
     mkdirSync(blobs.spoolDir, { recursive: true });
     writeFileSync(spoolPath, bytes);
     const sha256 = createHash("sha256").update(bytes).digest("hex");
-    const sealed = await sealUpload(blobs, testSecrets, { spoolPath, filename: `assessment-${i + 1}.pdf`, size: bytes.length, sha256, declaredType: "application/pdf" });
-    attachments.push({ itemId: randomUUID(), title: `Independent assessment ${i + 1}`, kind: "Third-party audit report", acceptedOn: "2026-11-01", filename: `assessment-${i + 1}.pdf`, sha256, sealed });
+    const sealed = await sealUpload(blobs, testSecrets, {
+      spoolPath,
+      filename: `assessment-${i + 1}.pdf`,
+      size: bytes.length,
+      sha256,
+      declaredType: "application/pdf",
+    });
+    attachments.push({
+      itemId: randomUUID(),
+      title: `Independent assessment ${i + 1}`,
+      kind: "Third-party audit report",
+      acceptedOn: "2026-11-01",
+      filename: `assessment-${i + 1}.pdf`,
+      sha256,
+      sealed,
+    });
   }
   writeFileSync(path.join(dir, "attachments.json"), JSON.stringify({ attachments, sourceBytes }));
   console.log(JSON.stringify({ files: attachments.length }));
@@ -96,14 +134,29 @@ async function binderFiles(dir: string) {
 /** The binder drawn from those files, three times, in a process that did nothing else first. */
 async function binderFigures(dir: string) {
   const blobs = new FileSystemBlobStore(path.join(dir, "blobs"));
-  const { attachments, sourceBytes } = JSON.parse(readFileSync(path.join(dir, "attachments.json"), "utf8")) as { attachments: Attachment[]; sourceBytes: number };
+  const { attachments, sourceBytes } = JSON.parse(readFileSync(path.join(dir, "attachments.json"), "utf8")) as {
+    attachments: Attachment[];
+    sourceBytes: number;
+  };
   const library = loadLibrary();
-  const register: TableBlock = { t: "table", caption: "Evidence register", columns: ["Exhibit", "Item", "Kind", "Accepted on", "Expires", "File", "SHA-256"], rows: attachments.map((a, i) => [String(i + 1), a.title, a.kind, a.acceptedOn, "2027-11-01", a.filename, a.sha256]), empty: "" };
+  const register: TableBlock = {
+    t: "table",
+    caption: "Evidence register",
+    columns: ["Exhibit", "Item", "Kind", "Accepted on", "Expires", "File", "SHA-256"],
+    rows: attachments.map((a, i) => [String(i + 1), a.title, a.kind, a.acceptedOn, "2027-11-01", a.filename, a.sha256]),
+    empty: "",
+  };
   const contents: TableBlock = { t: "table", caption: "Contents", columns: ["Part", "Page"], rows: [], empty: "" };
   const model = assemble({
     library,
     template: library.templates.get("audit-binder")!,
-    values: { agencyName: "Riverside Police Department", providerName: "EvidenceCloud Inc.", asOf: "2026-12-01", preparedFor: "State CJIS Systems Agency audit", preparedBy: "Sam Okafor" },
+    values: {
+      agencyName: "Riverside Police Department",
+      providerName: "EvidenceCloud Inc.",
+      asOf: "2026-12-01",
+      preparedFor: "State CJIS Systems Agency audit",
+      preparedBy: "Sam Okafor",
+    },
     choices: { excluded: [], wordings: {}, agencyClauses: [] },
     sources: { contents, register },
     final: true,
@@ -125,5 +178,16 @@ async function binderFigures(dir: string) {
   clearInterval(sampler);
   peak = Math.max(peak, memoryOf(process.pid).peak);
   const pages = (await PDFDocument.load(out)).getPageCount();
-  console.log(JSON.stringify({ files: FILES, sourcePages: FILES * PAGES_EACH, sourceMiB: sourceBytes / 1048576, pages, mib: out.length / 1048576, ms, baselineMiB: baseline, peakMiB: peak }));
+  console.log(
+    JSON.stringify({
+      files: FILES,
+      sourcePages: FILES * PAGES_EACH,
+      sourceMiB: sourceBytes / 1048576,
+      pages,
+      mib: out.length / 1048576,
+      ms,
+      baselineMiB: baseline,
+      peakMiB: peak,
+    }),
+  );
 }

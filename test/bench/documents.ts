@@ -41,17 +41,34 @@ export async function benchDocuments() {
   const dir = mkdtempSync(path.join(os.tmpdir(), "custody-bench-soffice-"));
   try {
     const input = path.join(dir, "addendum.docx");
-    const r = (await child(["render", input])) as { docx: number[]; pdf: number[]; docxKiB: number; pdfKiB: number; pages: number };
+    const r = (await child(["render", input])) as {
+      docx: number[];
+      pdf: number[];
+      docxKiB: number;
+      pdfKiB: number;
+      pages: number;
+    };
     console.log(`Full CJIS addendum as DOCX (assemble + draw, fresh process): ${figures(r.docx)}; ${r.docxKiB.toFixed(0)} KB`);
-    console.log(`Full CJIS addendum as tagged PDF (assemble + draw, fresh process): ${figures(r.pdf)}; ${r.pages} pages, ${r.pdfKiB.toFixed(0)} KB`);
+    console.log(
+      `Full CJIS addendum as tagged PDF (assemble + draw, fresh process): ${figures(r.pdf)}; ${r.pages} pages, ${r.pdfKiB.toFixed(0)} KB`,
+    );
     if (sofficePath) {
-      const convert = () => promisify(execFile)(sofficePath!, ["--headless", `-env:UserInstallation=file://${dir}/profile`, "--convert-to", "pdf", "--outdir", dir, input], { timeout: 180_000 });
+      const convert = () =>
+        promisify(execFile)(
+          sofficePath!,
+          ["--headless", `-env:UserInstallation=file://${dir}/profile`, "--convert-to", "pdf", "--outdir", dir, input],
+          { timeout: 180_000 },
+        );
       await convert(); // the first run creates LibreOffice's profile
       const times: number[] = [];
       for (let i = 0; i < 5; i++) times.push(await timeOf(convert));
-      console.log(`LibreOffice (soffice --headless --convert-to pdf) on the same DOCX: ${figures(times)}; our PDF is ${(median(times) / median(r.pdf)).toFixed(0)}x faster (goal: at least 10x)`);
+      console.log(
+        `LibreOffice (soffice --headless --convert-to pdf) on the same DOCX: ${figures(times)}; our PDF is ${(median(times) / median(r.pdf)).toFixed(0)}x faster (goal: at least 10x)`,
+      );
     } else {
-      console.log("LibreOffice is not installed: no soffice comparison (apt-get install libreoffice-writer-nogui to measure it).");
+      console.log(
+        "LibreOffice is not installed: no soffice comparison (apt-get install libreoffice-writer-nogui to measure it).",
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -61,7 +78,16 @@ export async function benchDocuments() {
   let b;
   try {
     await child(["binder-files", binderDir]);
-    b = (await child(["binder", binderDir])) as { files: number; sourcePages: number; sourceMiB: number; pages: number; mib: number; ms: number[]; baselineMiB: number; peakMiB: number };
+    b = (await child(["binder", binderDir])) as {
+      files: number;
+      sourcePages: number;
+      sourceMiB: number;
+      pages: number;
+      mib: number;
+      ms: number[];
+      baselineMiB: number;
+      peakMiB: number;
+    };
   } finally {
     rmSync(binderDir, { recursive: true, force: true });
   }
@@ -73,7 +99,11 @@ export async function benchDocuments() {
 
 /** Run documents-child.ts with the arguments; its last line is its figures as JSON. */
 async function child(args: string[]) {
-  const proc = spawn(process.execPath, ["--expose-gc", "--import", "tsx", path.join(projectRoot, "test/bench/documents-child.ts"), ...args], { cwd: projectRoot, stdio: ["ignore", "pipe", "inherit"] });
+  const proc = spawn(
+    process.execPath,
+    ["--expose-gc", "--import", "tsx", path.join(projectRoot, "test/bench/documents-child.ts"), ...args],
+    { cwd: projectRoot, stdio: ["ignore", "pipe", "inherit"] },
+  );
   let out = "";
   proc.stdout.on("data", (d: Buffer) => (out += d.toString()));
   const code = await new Promise<number | null>((resolve) => proc.once("exit", resolve));
@@ -92,17 +122,29 @@ async function storedGenerations() {
     const now = new Date();
     const accounts = await seedDemo(handle.db, testSecrets, now, blobs);
     const legal = accounts.find((a) => a.role === "legal" && a.organisation === "Riverside Police Department")!;
-    const run = <T>(fn: (ctx: ModuleContext) => Promise<T>) => inTransaction(handle.db, { actor: actorOf(legal), now: new Date(), secrets: testSecrets }, fn);
-    const contract = (await run((ctx) => listContracts(ctx))).find((c) => c.vendorName === "EvidenceCloud Inc." && c.stage === "signed")!;
+    const run = <T>(fn: (ctx: ModuleContext) => Promise<T>) =>
+      inTransaction(handle.db, { actor: actorOf(legal), now: new Date(), secrets: testSecrets }, fn);
+    const contract = (await run((ctx) => listContracts(ctx))).find(
+      (c) => c.vendorName === "EvidenceCloud Inc." && c.stage === "signed",
+    )!;
     const env = { publicUrl: "http://localhost:3000" };
     const page = await run((ctx) => generationForm(ctx, "cjis-addendum", contract.id, env));
-    const form: Record<string, string | string[]> = { subject: contract.id, clauses: "shown", include: page.form!.clauses.filter((c) => c.optional).map((c) => c.id), "v.governingLaw": "the Commonwealth of Virginia" };
-    for (const f of page.form!.fields) if (f.input === "checkbox" ? f.checked : f.value) form[`v.${f.name}`] = f.input === "checkbox" ? "on" : f.value;
+    const form: Record<string, string | string[]> = {
+      subject: contract.id,
+      clauses: "shown",
+      include: page.form!.clauses.filter((c) => c.optional).map((c) => c.id),
+      "v.governingLaw": "the Commonwealth of Virginia",
+    };
+    for (const f of page.form!.fields)
+      if (f.input === "checkbox" ? f.checked : f.value) form[`v.${f.name}`] = f.input === "checkbox" ? "on" : f.value;
     form["v.governingLaw"] = "the Commonwealth of Virginia";
     for (let i = 0; i < 3; i++) await run((ctx) => generateDocument(ctx, blobs, "cjis-addendum", contract.id, form, env));
     const times: number[] = [];
-    for (let i = 0; i < RUNS; i++) times.push(await timeOf(() => run((ctx) => generateDocument(ctx, blobs, "cjis-addendum", contract.id, form, env))));
-    console.log(`Stored generation of the CJIS addendum (DOCX + PDF, sealed, recorded) on the embedded database: ${figures(times)}`);
+    for (let i = 0; i < RUNS; i++)
+      times.push(await timeOf(() => run((ctx) => generateDocument(ctx, blobs, "cjis-addendum", contract.id, form, env))));
+    console.log(
+      `Stored generation of the CJIS addendum (DOCX + PDF, sealed, recorded) on the embedded database: ${figures(times)}`,
+    );
   } finally {
     await handle.close();
     rmSync(dir, { recursive: true, force: true });

@@ -31,7 +31,11 @@ export async function benchEvidence() {
 
 async function uploadFigures() {
   const file = path.join(tmpdir(), `custody-bench-${process.pid}.pdf`);
-  const head = Buffer.from("%PDF-1.7\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n3 0 obj<</Length " + UPLOAD_BYTES + ">>stream\n");
+  const head = Buffer.from(
+    "%PDF-1.7\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n3 0 obj<</Length " +
+      UPLOAD_BYTES +
+      ">>stream\n",
+  );
   const tail = Buffer.from("\nendstream endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n");
   await writeFile(file, Buffer.concat([head, randomBytes(UPLOAD_BYTES - head.length - tail.length), tail]));
   const server = await startServer({ database: "embedded", env: { UPLOAD_MAX_MB: "64" } });
@@ -43,24 +47,43 @@ async function uploadFigures() {
     const runs: { seconds: number; before: number; peak: number }[] = [];
     for (let run = 0; run < 3; run++) {
       const form = new FormData();
-      for (const [k, v] of Object.entries({ attestationName: "Casey Duncan", attestationTitle: "Compliance manager", attest: "yes", expiresOn: "2027-12-31" })) form.set(k, v);
+      for (const [k, v] of Object.entries({
+        attestationName: "Casey Duncan",
+        attestationTitle: "Compliance manager",
+        attest: "yes",
+        expiresOn: "2027-12-31",
+      }))
+        form.set(k, v);
       for (const m of html.matchAll(/name="(field\.[A-Za-z]+)"/g)) form.set(m[1]!, fieldValue(m[1]!, html));
       form.set("file", await openAsBlob(file, { type: "application/pdf" }), "soc2-report-2026.pdf");
       const before = memoryOf(server.pid).rss;
       let peak = before;
       const sampler = setInterval(() => (peak = Math.max(peak, memoryOf(server.pid).rss)), 10);
       const started = performance.now();
-      const response = await fetch(`${server.url}${itemPath}`, { method: "POST", body: form, redirect: "manual", headers: { Cookie: cookie, Origin: server.url } });
+      const response = await fetch(`${server.url}${itemPath}`, {
+        method: "POST",
+        body: form,
+        redirect: "manual",
+        headers: { Cookie: cookie, Origin: server.url },
+      });
       await response.arrayBuffer();
       const seconds = (performance.now() - started) / 1000;
       clearInterval(sampler);
-      if (response.status !== 302) throw new Error(`upload answered ${response.status}: ${JSON.stringify([...(await response.clone().text()).matchAll(/usa-error-message[^>]*>([^<]+)</g)].map((m) => m[1]))}`);
+      if (response.status !== 302)
+        throw new Error(
+          `upload answered ${response.status}: ${JSON.stringify([...(await response.clone().text()).matchAll(/usa-error-message[^>]*>([^<]+)</g)].map((m) => m[1]))}`,
+        );
       runs.push({ seconds, before, peak });
     }
     const after = memoryOf(server.pid);
     console.log(
       `Evidence upload, ${UPLOAD_BYTES / 1024 / 1024} MiB PDF through /portal/evidence/:id (content check, AES-256-GCM, blob store, audited), 3 runs: ` +
-        runs.map((r) => `${(UPLOAD_BYTES / 1024 / 1024 / r.seconds).toFixed(0)} MiB/s (${r.seconds.toFixed(2)} s; server resident memory ${r.before.toFixed(0)} MiB before, peak ${r.peak.toFixed(0)} MiB during, +${(r.peak - r.before).toFixed(0)} MiB)`).join(", ") +
+        runs
+          .map(
+            (r) =>
+              `${(UPLOAD_BYTES / 1024 / 1024 / r.seconds).toFixed(0)} MiB/s (${r.seconds.toFixed(2)} s; server resident memory ${r.before.toFixed(0)} MiB before, peak ${r.peak.toFixed(0)} MiB during, +${(r.peak - r.before).toFixed(0)} MiB)`,
+          )
+          .join(", ") +
         `; after the runs ${after.rss.toFixed(0)} MiB, process high-water mark since start ${after.peak.toFixed(0)} MiB`,
     );
   } finally {
@@ -104,10 +127,14 @@ async function registerFigures(database: "embedded" | "postgres") {
              case when n % 7 = 3 then 0 else 1 end,
              now() - (n || ' minutes')::interval, now() - (n || ' minutes')::interval
         from generate_series(1, ${REGISTER_ITEMS}) n`);
-    await handle.db.execute(sql`insert into evidence_item_contracts (item_id, contract_id) select id, ${target!.contract_id} from evidence_items where title like 'Bench evidence %'`);
+    await handle.db.execute(
+      sql`insert into evidence_item_contracts (item_id, contract_id) select id, ${target!.contract_id} from evidence_items where title like 'Bench evidence %'`,
+    );
     await handle.db.execute(sql`vacuum (analyze)`); // as autovacuum (PostgreSQL) or the hourly maintenance (embedded) would
     const [{ n } = { n: 0 }] = await queryRows<{ n: number }>(handle.db, sql`select count(*)::int as n from evidence_items`);
-    console.log(`Evidence register data [${database}]: ${n} items inserted in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `Evidence register data [${database}]: ${n} items inserted in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
     await handle.close();
 
     const server = await startServer({ dataDir, database: "embedded", env });
@@ -115,7 +142,10 @@ async function registerFigures(database: "embedded" | "postgres") {
       const cookie = await signInOverHttp(server, demoAccount(server, "CJIS officer", "Riverside"));
       for (const [name, url] of [
         ["Evidence register, first page", "/evidence"],
-        ["Evidence register, accepted, expiring before a date", `/evidence?status=accepted&expiringBefore=${new Date(Date.now() + 180 * 86_400_000).toISOString().slice(0, 10)}`],
+        [
+          "Evidence register, accepted, expiring before a date",
+          `/evidence?status=accepted&expiringBefore=${new Date(Date.now() + 180 * 86_400_000).toISOString().slice(0, 10)}`,
+        ],
         ["Evidence register, page 500", "/evidence?page=500"],
       ] as const) {
         const alone: number[] = [];
@@ -129,7 +159,9 @@ async function registerFigures(database: "embedded" | "postgres") {
         console.log(`${name} [${database}], one request at a time: median ${median(alone).toFixed(1)} ms`);
         await latency(`${server.url}${url}`, 3, { Cookie: cookie });
         const r = await latency(`${server.url}${url}`, DURATION_SECONDS, { Cookie: cookie });
-        console.log(`${name} [${database}] (GET ${url}) at ${REGISTER_ITEMS} items, ${CONNECTIONS} connections for ${DURATION_SECONDS} s: ${describeLatency(r)}`);
+        console.log(
+          `${name} [${database}] (GET ${url}) at ${REGISTER_ITEMS} items, ${CONNECTIONS} connections for ${DURATION_SECONDS} s: ${describeLatency(r)}`,
+        );
       }
     } finally {
       await server.stop();

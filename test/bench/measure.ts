@@ -11,12 +11,18 @@ export function percentile(sorted: number[], p: number) {
   return sorted[Math.max(0, index)]!;
 }
 
-export const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
+export const median = (values: number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 
 export async function latency(url: string, duration = DURATION_SECONDS, headers: Record<string, string> = {}) {
   const samples: number[] = [];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({ url, connections: CONNECTIONS, duration, headers }, (error, r) => (error ? reject(error) : resolve(r)));
+    const instance = autocannon({ url, connections: CONNECTIONS, duration, headers }, (error, r) =>
+      error ? reject(error) : resolve(r),
+    );
     instance.on("response", (_client, statusCode, _bytes, responseTime) => {
       if (statusCode === 200) samples.push(responseTime);
     });

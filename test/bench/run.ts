@@ -75,7 +75,10 @@ if (!only || only === "basics") {
     await db.migrate();
     const single = 2_000;
     let started = performance.now();
-    for (let i = 0; i < single; i++) await recordNow(db.db, systemActor("bench"), [{ action: "bench.single", objectType: "thing", objectId: String(i), details: { i } }]);
+    for (let i = 0; i < single; i++)
+      await recordNow(db.db, systemActor("bench"), [
+        { action: "bench.single", objectType: "thing", objectId: String(i), details: { i } },
+      ]);
     const singleRate = single / ((performance.now() - started) / 1000);
     console.log(`Audit events written, one per transaction: ${singleRate.toFixed(0)} events/s (${single} events)`);
 

@@ -37,19 +37,29 @@ export async function seedBench(dataDir = BENCH_DATA_DIR) {
     const secrets = loadOrCreateSecrets(dataDir);
     const now = new Date();
     const accounts = await seedDemo(handle.db, secrets, now, new FileSystemBlobStore(path.join(dataDir, "blobs")));
-    writeFileSync(path.join(dataDir, "demo-accounts.txt"), describeDemoAccounts(accounts, "http://localhost:3000"), { mode: 0o600 });
+    writeFileSync(path.join(dataDir, "demo-accounts.txt"), describeDemoAccounts(accounts, "http://localhost:3000"), {
+      mode: 0o600,
+    });
     const db = handle.db;
     const run = (query: ReturnType<typeof sql>) => db.execute(query);
 
     // Agencies beyond the demo's three, and 500 vendors each with its organisation.
-    const existing = (await queryRows<{ n: number }>(db, sql`select count(*)::int as n from organisations where kind = 'agency'`))[0]!.n;
+    const existing = (
+      await queryRows<{ n: number }>(db, sql`select count(*)::int as n from organisations where kind = 'agency'`)
+    )[0]!.n;
     await run(sql`insert into organisations (kind, name, state, ori)
       select 'agency', 'Bench Agency ' || n, 'VA', 'VB' || lpad(n::text, 7, '0') from generate_series(1, ${AGENCIES - existing}) n`);
-    await run(sql`insert into organisations (kind, name) select 'vendor', 'Bench Vendor ' || n || ' Inc.' from generate_series(1, ${VENDORS}) n`);
-    await run(sql`create temporary table bench_agencies as select id, row_number() over (order by created_at, name) - 1 as i from organisations where kind = 'agency'`);
+    await run(
+      sql`insert into organisations (kind, name) select 'vendor', 'Bench Vendor ' || n || ' Inc.' from generate_series(1, ${VENDORS}) n`,
+    );
+    await run(
+      sql`create temporary table bench_agencies as select id, row_number() over (order by created_at, name) - 1 as i from organisations where kind = 'agency'`,
+    );
     await run(sql`insert into vendors (organisation_id, legal_name, headquarters, headquarters_country, registered_by, created_at, updated_at)
       select o.id, o.name, 'Austin, Texas', 'US', (select id from bench_agencies where i = 0), now(), now() from organisations o where o.kind = 'vendor' and o.name like 'Bench Vendor %'`);
-    await run(sql`create temporary table bench_vendors as select id, row_number() over (order by legal_name) - 1 as i from vendors where legal_name like 'Bench Vendor %'`);
+    await run(
+      sql`create temporary table bench_vendors as select id, row_number() over (order by legal_name) - 1 as i from vendors where legal_name like 'Bench Vendor %'`,
+    );
     // Each agency keeps a record of 10 vendors; every seventh stores something abroad, every fifth lets the provider hold the keys.
     await run(sql`insert into vendor_profiles (vendor_id, agency_id, service_kinds, data_categories, key_custody, legal_notice_address, created_at, updated_at)
       select v.id, a.id, array['saas','rms'], array['cji','rms-records'], case when (a.i * 10 + k) % 5 = 0 then 'provider' else 'agency' end,

@@ -24,27 +24,45 @@ const server = setupServer(
     const declared = request.headers.get("x-amz-checksum-sha256");
     const actual = createHash("sha256").update(body).digest("base64");
     requests.push(`PUT ${objectKey(request.url)}`);
-    if (declared !== actual) return new HttpResponse(`<Error><Code>BadDigest</Code><Message>checksum ${declared} != ${actual}</Message></Error>`, { status: 400, headers: { "Content-Type": "application/xml" } });
+    if (declared !== actual)
+      return new HttpResponse(`<Error><Code>BadDigest</Code><Message>checksum ${declared} != ${actual}</Message></Error>`, {
+        status: 400,
+        headers: { "Content-Type": "application/xml" },
+      });
     bucket.set(objectKey(request.url), { body, type: request.headers.get("content-type") ?? "", modified: new Date() });
     return new HttpResponse(null, { status: 200, headers: { ETag: '"etag"' } });
   }),
   http.head(`${endpoint}/evidence-bucket/*`, ({ request }) => {
     requests.push(`HEAD ${objectKey(request.url)}`);
     const object = bucket.get(objectKey(request.url));
-    return object ? new HttpResponse(null, { status: 200, headers: { "Content-Length": String(object.body.length) } }) : new HttpResponse(null, { status: 404 });
+    return object
+      ? new HttpResponse(null, { status: 200, headers: { "Content-Length": String(object.body.length) } })
+      : new HttpResponse(null, { status: 404 });
   }),
   http.get(`${endpoint}/evidence-bucket`, ({ request }) => {
     const prefix = new URL(request.url).searchParams.get("prefix") ?? "";
     const contents = [...bucket]
       .filter(([key]) => key.startsWith(prefix))
-      .map(([key, o]) => `<Contents><Key>${key}</Key><LastModified>${o.modified.toISOString()}</LastModified><Size>${o.body.length}</Size></Contents>`)
+      .map(
+        ([key, o]) =>
+          `<Contents><Key>${key}</Key><LastModified>${o.modified.toISOString()}</LastModified><Size>${o.body.length}</Size></Contents>`,
+      )
       .join("");
-    return new HttpResponse(`<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>evidence-bucket</Name><IsTruncated>false</IsTruncated>${contents}</ListBucketResult>`, { headers: { "Content-Type": "application/xml" } });
+    return new HttpResponse(
+      `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>evidence-bucket</Name><IsTruncated>false</IsTruncated>${contents}</ListBucketResult>`,
+      { headers: { "Content-Type": "application/xml" } },
+    );
   }),
   http.get(`${endpoint}/evidence-bucket/*`, ({ request }) => {
     const object = bucket.get(objectKey(request.url));
-    if (!object) return new HttpResponse(`<Error><Code>NoSuchKey</Code></Error>`, { status: 404, headers: { "Content-Type": "application/xml" } });
-    return new HttpResponse(object.body, { headers: { "Content-Type": object.type, "Content-Length": String(object.body.length) } });
+    if (!object)
+      return new HttpResponse(`<Error><Code>NoSuchKey</Code></Error>`, {
+        status: 404,
+        headers: { "Content-Type": "application/xml" },
+      });
+    return new HttpResponse(object.body, {
+      headers: { "Content-Type": object.type, "Content-Length": String(object.body.length) },
+    });
   }),
   http.delete(`${endpoint}/evidence-bucket/*`, ({ request }) => {
     bucket.delete(objectKey(request.url));
@@ -57,7 +75,12 @@ const spool = mkdtempSync(path.join(os.tmpdir(), "custody-s3-spool-"));
 
 beforeAll(() => {
   server.listen({ onUnhandledRequest: "error" });
-  const client = new S3Client({ region: "us-gov-west-1", endpoint, forcePathStyle: true, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+  const client = new S3Client({
+    region: "us-gov-west-1",
+    endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+  });
   store = new S3BlobStore({ bucket: "evidence-bucket", prefix: "custody/blobs", spoolDir: spool }, client);
 });
 afterAll(() => server.close());

@@ -24,9 +24,45 @@ describe("the requirement catalog data", () => {
 
   it("holds every CJIS control a cloud contract must speak to, each under its policy area", () => {
     const required = [
-      "AC-2", "AC-2(2)", "AC-2(3)", "AC-2(4)", "AC-2(13)", "AC-7", "AC-8", "AC-11", "AC-12", "AT-2", "AT-4", "AU-2", "AU-3",
-      "AU-6", "AU-8", "AU-9", "AU-11", "CA-2", "CM-12", "IA-2", "IA-4", "IA-5", "IA-11", "IR-6", "MP-6", "PS-3", "PS-4",
-      "PS-7", "RA-5", "SA-4", "SA-9", "SA-22", "SC-8", "SC-10", "SC-12", "SC-13", "SC-28", "SI-2", "SR-8",
+      "AC-2",
+      "AC-2(2)",
+      "AC-2(3)",
+      "AC-2(4)",
+      "AC-2(13)",
+      "AC-7",
+      "AC-8",
+      "AC-11",
+      "AC-12",
+      "AT-2",
+      "AT-4",
+      "AU-2",
+      "AU-3",
+      "AU-6",
+      "AU-8",
+      "AU-9",
+      "AU-11",
+      "CA-2",
+      "CM-12",
+      "IA-2",
+      "IA-4",
+      "IA-5",
+      "IA-11",
+      "IR-6",
+      "MP-6",
+      "PS-3",
+      "PS-4",
+      "PS-7",
+      "RA-5",
+      "SA-4",
+      "SA-9",
+      "SA-22",
+      "SC-8",
+      "SC-10",
+      "SC-12",
+      "SC-13",
+      "SC-28",
+      "SI-2",
+      "SR-8",
     ];
     const present = codes("cjis-policy");
     expect(present).toEqual(expect.arrayContaining(required));
@@ -106,13 +142,25 @@ describe("the requirement catalog data", () => {
       ...catalogData,
       crosswalk: [
         ...catalogData.crosswalk,
-        { from: "iacp-principles@2015:1", to: "cjis-policy@6.0:XX-99", relationship: "subset" as const, rationale: "A bad link for the test." },
+        {
+          from: "iacp-principles@2015:1",
+          to: "cjis-policy@6.0:XX-99",
+          relationship: "subset" as const,
+          rationale: "A bad link for the test.",
+        },
       ],
       evidenceKinds: [
         ...catalogData.evidenceKinds,
-        { key: "nothing", name: "Nothing", description: "A kind that supports a requirement that does not exist.", supports: ["cjis-policy@5.9:AC-2"] },
+        {
+          key: "nothing",
+          name: "Nothing",
+          description: "A kind that supports a requirement that does not exist.",
+          supports: ["cjis-policy@5.9:AC-2"],
+        },
       ],
     };
-    expect(() => validateCatalog(broken)).toThrow(/cjis-policy@6\.0:XX-99 is not in the catalog[\s\S]*cjis-policy@5\.9:AC-2 is not in the catalog/);
+    expect(() => validateCatalog(broken)).toThrow(
+      /cjis-policy@6\.0:XX-99 is not in the catalog[\s\S]*cjis-policy@5\.9:AC-2 is not in the catalog/,
+    );
   });
 });

@@ -48,7 +48,17 @@ describe("the catalog module", () => {
     const detail = (await getFramework(ctx, { key: "cjis-policy", version: "6.0" }))!;
     expect(detail.groups).toHaveLength(20);
     const access = detail.groups.find((g) => g.heading?.code === "5.5")!;
-    expect(access.items.map((r) => r.code)).toEqual(["AC-2", "AC-2(2)", "AC-2(3)", "AC-2(4)", "AC-2(13)", "AC-7", "AC-8", "AC-11", "AC-12"]);
+    expect(access.items.map((r) => r.code)).toEqual([
+      "AC-2",
+      "AC-2(2)",
+      "AC-2(3)",
+      "AC-2(4)",
+      "AC-2(13)",
+      "AC-7",
+      "AC-8",
+      "AC-11",
+      "AC-12",
+    ]);
   });
 
   it("filters requirements by text, keeping only the areas with a match", async () => {

@@ -75,7 +75,10 @@ describe("loading the catalog", () => {
   it("updates an edited entry in place, keeping its id and its crosswalk links", async () => {
     await loadCatalog(handle.db, catalogData);
     const before = await cjisRequirement("IR-6", 1);
-    const report = await loadCatalog(handle.db, withEditedSummary("IR-6", "An edited summary of incident reporting, long enough to pass."));
+    const report = await loadCatalog(
+      handle.db,
+      withEditedSummary("IR-6", "An edited summary of incident reporting, long enough to pass."),
+    );
     expect(report.frameworks.updated).toBe(1);
     expect(report.requirements.updated).toBe(1);
     expect(report.frameworks.revised).toBe(0);
@@ -92,7 +95,10 @@ describe("loading the catalog", () => {
     await freezeFrameworkRevision({ db: handle.db }, cjis!.id);
     const frozenBefore = await cjisRequirement("IR-6", 1);
 
-    const report = await loadCatalog(handle.db, withEditedSummary("IR-6", "A revised summary that must not overwrite the frozen revision."));
+    const report = await loadCatalog(
+      handle.db,
+      withEditedSummary("IR-6", "A revised summary that must not overwrite the frozen revision."),
+    );
     expect(report.frameworks.revised).toBe(1);
     expect(report.frameworks.updated).toBe(0);
 
@@ -113,7 +119,11 @@ describe("loading the catalog", () => {
     expect((await handle.db.select().from(crosswalk).where(eq(crosswalk.toId, frozenBefore!.id))).length).toBeGreaterThan(0);
 
     // And loading the same data again is still a no-op.
-    expect(totalChanges(await loadCatalog(handle.db, withEditedSummary("IR-6", "A revised summary that must not overwrite the frozen revision.")))).toBe(0);
+    expect(
+      totalChanges(
+        await loadCatalog(handle.db, withEditedSummary("IR-6", "A revised summary that must not overwrite the frozen revision.")),
+      ),
+    ).toBe(0);
   });
 
   it("settles with two versions of one document side by side, each keeping its own place", async () => {
@@ -123,7 +133,10 @@ describe("loading the catalog", () => {
     const first = await loadCatalog(handle.db, copy);
     expect(first.frameworks.added).toBe(5);
     // Show the newer version first: only the display order changes.
-    const reordered = { ...copy, frameworks: [...copy.frameworks.slice(0, 2), copy.frameworks[4]!, ...copy.frameworks.slice(2, 4)] };
+    const reordered = {
+      ...copy,
+      frameworks: [...copy.frameworks.slice(0, 2), copy.frameworks[4]!, ...copy.frameworks.slice(2, 4)],
+    };
     expect((await loadCatalog(handle.db, reordered)).frameworks.updated).toBe(3); // 6.1, 6.0 and the Addendum move
     expect(totalChanges(await loadCatalog(handle.db, reordered))).toBe(0);
     const rows = await handle.db
@@ -151,8 +164,14 @@ describe("loading the catalog", () => {
     await loadCatalog(handle.db, catalogData);
     const before = await snapshot();
     const broken = structuredClone(catalogData);
-    broken.frameworks.find((f) => f.key === "iacp-principles")!.requirements[0]!.summary = "Changed, but the load must fail as a whole.";
-    broken.crosswalk.push({ from: "iacp-principles@2015:1", to: "cjis-policy@6.0:ZZ-1", relationship: "subset", rationale: "Points nowhere at all." });
+    broken.frameworks.find((f) => f.key === "iacp-principles")!.requirements[0]!.summary =
+      "Changed, but the load must fail as a whole.";
+    broken.crosswalk.push({
+      from: "iacp-principles@2015:1",
+      to: "cjis-policy@6.0:ZZ-1",
+      relationship: "subset",
+      rationale: "Points nowhere at all.",
+    });
     await expect(loadCatalog(handle.db, broken)).rejects.toThrow(CatalogDataError);
     expect(await snapshot()).toEqual(before);
   });

@@ -16,7 +16,9 @@ describe("configuration from the environment", () => {
 
   it("refuses a port that is not a number, with one line naming PORT and the value", () => {
     expect(() => parseEnv({ PORT: "abc" })).toThrow(ConfigError);
-    expect(() => parseEnv({ PORT: "abc" })).toThrow(/^Custody cannot start: PORT must be a whole number from 1 to 65535 \(got "abc"\)\.$/);
+    expect(() => parseEnv({ PORT: "abc" })).toThrow(
+      /^Custody cannot start: PORT must be a whole number from 1 to 65535 \(got "abc"\)\.$/,
+    );
     expect(() => parseEnv({ PORT: "70000" })).toThrow(/PORT/);
   });
 

@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ProvisionedAccount } from "../../app/modules/access/demo.server.ts";
 import { InvalidInput, NotFound } from "../../app/modules/context.server.ts";
 import { createContract, updateContract } from "../../app/modules/contracts/contracts.server.ts";
-import { coverageOf, getCoverageEntry, getGapReport, getMatrix, setCoverage } from "../../app/modules/contracts/coverage.server.ts";
+import {
+  coverageOf,
+  getCoverageEntry,
+  getGapReport,
+  getMatrix,
+  setCoverage,
+} from "../../app/modules/contracts/coverage.server.ts";
 import { registerVendor } from "../../app/modules/vendors/vendors.server.ts";
 import { catalogData } from "../../db/catalog/index.ts";
 import { loadCatalog } from "../../db/catalog/load.ts";
@@ -35,7 +41,8 @@ afterAll(async () => {
 async function newContract(overrides: Record<string, unknown> = {}) {
   const contract = await as(handle.db, buyer, now, (ctx) => createContract(ctx, contractInput(vendorId, overrides)));
   const matrix = await as(handle.db, buyer, now, (ctx) => getMatrix(ctx, contract.id));
-  const id = (key: string, code: string) => matrix.sections.find((s) => s.framework.key === key)!.rows.find((r) => r.code === code)!.id;
+  const id = (key: string, code: string) =>
+    matrix.sections.find((s) => s.framework.key === key)!.rows.find((r) => r.code === code)!.id;
   return { contract, matrix, id };
 }
 
@@ -48,12 +55,17 @@ describe("the coverage matrix", () => {
       ["cjis-policy", 40],
     ]);
     expect(matrix.figures.contract).toMatchObject({ total: 65, unassessed: 65, addressed: 0 });
-    expect(matrix.sections[2]!.rows.find((r) => r.code === "AC-7")!.area).toEqual({ code: "5.5", title: expect.stringContaining("Access") });
+    expect(matrix.sections[2]!.rows.find((r) => r.code === "AC-7")!.area).toEqual({
+      code: "5.5",
+      title: expect.stringContaining("Access"),
+    });
   });
 
   it("shows which principle and CJIS controls provision 9 (audit) contributes to when it is marked addressed", async () => {
     const { contract, id } = await newContract();
-    const result = await as(handle.db, buyer, now, (ctx) => setCoverage(ctx, contract.id, [id("iacp-provisions", "9")], { status: "addressed", section: "§7.2, Schedule B" }));
+    const result = await as(handle.db, buyer, now, (ctx) =>
+      setCoverage(ctx, contract.id, [id("iacp-provisions", "9")], { status: "addressed", section: "§7.2, Schedule B" }),
+    );
     expect(result.changed).toBe(1);
     expect(result.contributes).toContain("IACP principle 6");
     expect(result.contributes).toEqual(expect.arrayContaining(["CJIS SA-9", "CJIS CA-2", "CJIS 5.1.2"]));
@@ -66,28 +78,55 @@ describe("the coverage matrix", () => {
     const { contract, id } = await newContract();
     // Principle 5 (no data mining) is served by provisions 2, 5, 6, 7 and 8.
     const principle = id("iacp-principles", "5");
-    const provisions = (await as(handle.db, buyer, now, (ctx) => getCoverageEntry(ctx, contract.id, principle))).contributes.filter((c) => c.kind === "provision");
+    const provisions = (
+      await as(handle.db, buyer, now, (ctx) => getCoverageEntry(ctx, contract.id, principle))
+    ).contributes.filter((c) => c.kind === "provision");
     expect(provisions.length).toBeGreaterThan(1);
     await as(handle.db, buyer, now, (ctx) => setCoverage(ctx, contract.id, [provisions[0]!.id], { status: "missing" }));
-    expect((await as(handle.db, buyer, now, (ctx) => getCoverageEntry(ctx, contract.id, principle))).fromProvisions!.status).toBe("missing");
-    await as(handle.db, buyer, now, (ctx) => setCoverage(ctx, contract.id, [provisions[1]!.id], { status: "addressed", section: "§3" }));
-    expect((await as(handle.db, buyer, now, (ctx) => getCoverageEntry(ctx, contract.id, principle))).fromProvisions!.status).toBe("partial");
-    await as(handle.db, buyer, now, (ctx) => setCoverage(ctx, contract.id, provisions.map((p) => p.id), { status: "addressed", section: "§3" }));
-    expect((await as(handle.db, buyer, now, (ctx) => getCoverageEntry(ctx, contract.id, principle))).fromProvisions!.status).toBe("addressed");
+    expect((await as(handle.db, buyer, now, (ctx) => getCoverageEntry(ctx, contract.id, principle))).fromProvisions!.status).toBe(
+      "missing",
+    );
+    await as(handle.db, buyer, now, (ctx) =>
+      setCoverage(ctx, contract.id, [provisions[1]!.id], { status: "addressed", section: "§3" }),
+    );
+    expect((await as(handle.db, buyer, now, (ctx) => getCoverageEntry(ctx, contract.id, principle))).fromProvisions!.status).toBe(
+      "partial",
+    );
+    await as(handle.db, buyer, now, (ctx) =>
+      setCoverage(
+        ctx,
+        contract.id,
+        provisions.map((p) => p.id),
+        { status: "addressed", section: "§3" },
+      ),
+    );
+    expect((await as(handle.db, buyer, now, (ctx) => getCoverageEntry(ctx, contract.id, principle))).fromProvisions!.status).toBe(
+      "addressed",
+    );
   });
 
   it("keeps the history of every change: who, when, from what to what", async () => {
     const { contract, id } = await newContract();
     const control = id("cjis-policy", "IR-6");
-    await as(handle.db, buyer, now, (ctx) => setCoverage(ctx, contract.id, [control], { status: "missing", notes: "No breach clause" }));
+    await as(handle.db, buyer, now, (ctx) =>
+      setCoverage(ctx, contract.id, [control], { status: "missing", notes: "No breach clause" }),
+    );
     const later = new Date(now.getTime() + 60_000);
-    await as(handle.db, buyer, later, (ctx) => setCoverage(ctx, contract.id, [control], { status: "partial", section: "§11", notes: "Four hours, not one" }));
-    await as(handle.db, buyer, later, (ctx) => setCoverage(ctx, contract.id, [control], { status: "partial", section: "§11", notes: "Four hours, not one" }));
+    await as(handle.db, buyer, later, (ctx) =>
+      setCoverage(ctx, contract.id, [control], { status: "partial", section: "§11", notes: "Four hours, not one" }),
+    );
+    await as(handle.db, buyer, later, (ctx) =>
+      setCoverage(ctx, contract.id, [control], { status: "partial", section: "§11", notes: "Four hours, not one" }),
+    );
     const entry = await as(handle.db, cjisB, now, (ctx) => getCoverageEntry(ctx, contract.id, control).catch((e: unknown) => e));
     expect(entry).toBeInstanceOf(NotFound); // not shared with B
     const { history } = await as(handle.db, buyer, later, (ctx) => getCoverageEntry(ctx, contract.id, control));
     expect(history.map((h) => [h.before, h.after, h.changedByName])).toEqual([
-      [{ status: "missing", section: "", notes: "No breach clause", reason: null }, { status: "partial", section: "§11", notes: "Four hours, not one", reason: null }, buyer.name],
+      [
+        { status: "missing", section: "", notes: "No breach clause", reason: null },
+        { status: "partial", section: "§11", notes: "Four hours, not one", reason: null },
+        buyer.name,
+      ],
       [null, { status: "missing", section: "", notes: "No breach clause", reason: null }, buyer.name],
     ]);
   });
@@ -95,8 +134,12 @@ describe("the coverage matrix", () => {
   it("sets several requirements at once, keeping each one's own notes", async () => {
     const { contract, id } = await newContract();
     const codes = ["AC-2", "AC-7", "IA-2"].map((c) => id("cjis-policy", c));
-    await as(handle.db, buyer, now, (ctx) => setCoverage(ctx, contract.id, [codes[0]!], { status: "missing", notes: "Own note" }));
-    const result = await as(handle.db, buyer, now, (ctx) => setCoverage(ctx, contract.id, codes, { status: "addressed", section: "Schedule C" }));
+    await as(handle.db, buyer, now, (ctx) =>
+      setCoverage(ctx, contract.id, [codes[0]!], { status: "missing", notes: "Own note" }),
+    );
+    const result = await as(handle.db, buyer, now, (ctx) =>
+      setCoverage(ctx, contract.id, codes, { status: "addressed", section: "Schedule C" }),
+    );
     expect(result).toMatchObject({ changed: 3, unchanged: 0 });
     const rows = await handle.db.select().from(coverageEntries).where(eq(coverageEntries.contractId, contract.id));
     expect(rows.map((r) => [r.status, r.section, r.notes]).sort()).toEqual([
@@ -104,28 +147,74 @@ describe("the coverage matrix", () => {
       ["addressed", "Schedule C", ""],
       ["addressed", "Schedule C", "Own note"],
     ]);
-    const [event] = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.objectId, contract.id), eq(auditEvents.action, "contract.coverage.bulk-set")));
+    const [event] = await handle.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.objectId, contract.id), eq(auditEvents.action, "contract.coverage.bulk-set")));
     expect((event!.details as { requirements: string[] }).requirements.sort()).toEqual(["AC-2", "AC-7", "IA-2"]);
   });
 
   it("refuses not applicable without a reason, addressed without a section, and requirements of no matrix; nothing changes", async () => {
     const { contract, id } = await newContract();
-    const errors = async (p: Promise<unknown>) => p.then(() => null, (e: unknown) => (e instanceof InvalidInput ? e.fieldErrors : Promise.reject(e)));
-    expect(await errors(as(handle.db, buyer, now, (ctx) => setCoverage(ctx, contract.id, [id("cjis-policy", "AC-7")], { status: "not-applicable" })))).toEqual({ reason: "Say why this requirement does not apply to the contract." });
-    expect(await errors(as(handle.db, buyer, now, (ctx) => setCoverage(ctx, contract.id, [id("cjis-policy", "AC-7")], { status: "addressed" })))).toEqual({ section: expect.stringContaining("contract section") });
-    expect(await errors(as(handle.db, buyer, now, (ctx) => setCoverage(ctx, contract.id, [], { status: "missing" })))).toEqual({ requirementIds: "Choose at least one requirement." });
-    expect(await errors(as(handle.db, buyer, now, (ctx) => setCoverage(ctx, contract.id, ["00000000-0000-4000-8000-000000000000"], { status: "missing" })))).toEqual({ requirementIds: "Choose requirements of this contract's matrix." });
-    expect(await errors(as(handle.db, buyer, now, (ctx) => setCoverage(ctx, contract.id, [id("cjis-policy", "AC-7")], { status: "done" })))).toEqual({ status: "Choose a status." });
+    const errors = async (p: Promise<unknown>) =>
+      p.then(
+        () => null,
+        (e: unknown) => (e instanceof InvalidInput ? e.fieldErrors : Promise.reject(e)),
+      );
+    expect(
+      await errors(
+        as(handle.db, buyer, now, (ctx) =>
+          setCoverage(ctx, contract.id, [id("cjis-policy", "AC-7")], { status: "not-applicable" }),
+        ),
+      ),
+    ).toEqual({ reason: "Say why this requirement does not apply to the contract." });
+    expect(
+      await errors(
+        as(handle.db, buyer, now, (ctx) => setCoverage(ctx, contract.id, [id("cjis-policy", "AC-7")], { status: "addressed" })),
+      ),
+    ).toEqual({ section: expect.stringContaining("contract section") });
+    expect(await errors(as(handle.db, buyer, now, (ctx) => setCoverage(ctx, contract.id, [], { status: "missing" })))).toEqual({
+      requirementIds: "Choose at least one requirement.",
+    });
+    expect(
+      await errors(
+        as(handle.db, buyer, now, (ctx) =>
+          setCoverage(ctx, contract.id, ["00000000-0000-4000-8000-000000000000"], { status: "missing" }),
+        ),
+      ),
+    ).toEqual({ requirementIds: "Choose requirements of this contract's matrix." });
+    expect(
+      await errors(
+        as(handle.db, buyer, now, (ctx) => setCoverage(ctx, contract.id, [id("cjis-policy", "AC-7")], { status: "done" })),
+      ),
+    ).toEqual({ status: "Choose a status." });
     expect(await handle.db.select().from(coverageEntries).where(eq(coverageEntries.contractId, contract.id))).toEqual([]);
   });
 
   it("counts per framework, per principle and per contract, leaving not-applicable requirements out of the percentage", async () => {
     const { contract, id } = await newContract();
-    await as(handle.db, buyer, now, (ctx) => setCoverage(ctx, contract.id, [id("iacp-provisions", "9"), id("iacp-provisions", "10")], { status: "addressed", section: "§7" }));
-    await as(handle.db, buyer, now, (ctx) => setCoverage(ctx, contract.id, [id("iacp-provisions", "11")], { status: "not-applicable", reason: "No evidentiary data in this service" }));
+    await as(handle.db, buyer, now, (ctx) =>
+      setCoverage(ctx, contract.id, [id("iacp-provisions", "9"), id("iacp-provisions", "10")], {
+        status: "addressed",
+        section: "§7",
+      }),
+    );
+    await as(handle.db, buyer, now, (ctx) =>
+      setCoverage(ctx, contract.id, [id("iacp-provisions", "11")], {
+        status: "not-applicable",
+        reason: "No evidentiary data in this service",
+      }),
+    );
     await as(handle.db, buyer, now, (ctx) => setCoverage(ctx, contract.id, [id("iacp-provisions", "12")], { status: "missing" }));
     const matrix = await as(handle.db, buyer, now, (ctx) => getMatrix(ctx, contract.id));
-    expect(matrix.sections[1]!.counts).toEqual({ addressed: 2, partial: 0, missing: 1, "not-applicable": 1, unassessed: 9, total: 13 });
+    expect(matrix.sections[1]!.counts).toEqual({
+      addressed: 2,
+      partial: 0,
+      missing: 1,
+      "not-applicable": 1,
+      unassessed: 9,
+      total: 13,
+    });
     expect(matrix.figures.contract).toMatchObject({ addressed: 2, "not-applicable": 1, total: 65 });
     expect(matrix.figures.percent).toBe(Math.round((2 * 100) / 64));
     expect(matrix.figures.perPrinciple.find((p) => p.code === "6")!.counts.addressed).toBeGreaterThanOrEqual(1);
@@ -138,8 +227,12 @@ describe("the coverage matrix", () => {
   it("lists every missing or partial requirement in the gap report with the provision that would close it", async () => {
     const { contract, id } = await newContract();
     await as(handle.db, buyer, now, (ctx) => setCoverage(ctx, contract.id, [id("cjis-policy", "AU-6")], { status: "missing" }));
-    await as(handle.db, buyer, now, (ctx) => setCoverage(ctx, contract.id, [id("iacp-provisions", "10")], { status: "partial", section: "§8" }));
-    await as(handle.db, buyer, now, (ctx) => setCoverage(ctx, contract.id, [id("iacp-provisions", "9")], { status: "addressed", section: "§7" }));
+    await as(handle.db, buyer, now, (ctx) =>
+      setCoverage(ctx, contract.id, [id("iacp-provisions", "10")], { status: "partial", section: "§8" }),
+    );
+    await as(handle.db, buyer, now, (ctx) =>
+      setCoverage(ctx, contract.id, [id("iacp-provisions", "9")], { status: "addressed", section: "§7" }),
+    );
     const report = await as(handle.db, buyer, now, (ctx) => getGapReport(ctx, contract.id));
     expect(report.gaps.map((g) => [g.label, g.status])).toEqual([
       ["IACP provision 10", "partial"],
@@ -152,12 +245,29 @@ describe("the coverage matrix", () => {
 
   it("says where the vendor record conflicts with the contract, and stops when the contract is fixed", async () => {
     const vendor = await as(handle.db, buyer, now, (ctx) =>
-      registerVendor(ctx, vendorInput({ keyCustody: "provider", legalNoticeAddress: "", locations: [{ dataCategory: "bwc-video", country: "DE", region: "Frankfurt" }] })),
+      registerVendor(
+        ctx,
+        vendorInput({
+          keyCustody: "provider",
+          legalNoticeAddress: "",
+          locations: [{ dataCategory: "bwc-video", country: "DE", region: "Frankfurt" }],
+        }),
+      ),
     );
-    const contract = await as(handle.db, buyer, now, (ctx) => createContract(ctx, contractInput(vendor.id, { breachNoticeHours: "24" })));
-    const codes = async () => (await as(handle.db, buyer, now, (ctx) => getMatrix(ctx, contract.id))).conflicts.map((c) => c.code);
-    expect(await codes()).toEqual(["storage-location", "provider-keys-without-roster", "no-legal-notice-address", "breach-window"]);
-    await as(handle.db, buyer, now, (ctx) => updateContract(ctx, contract.id, contractInput(vendor.id, { breachNoticeHours: "1", personnelRosterRequired: "on" })));
+    const contract = await as(handle.db, buyer, now, (ctx) =>
+      createContract(ctx, contractInput(vendor.id, { breachNoticeHours: "24" })),
+    );
+    const codes = async () =>
+      (await as(handle.db, buyer, now, (ctx) => getMatrix(ctx, contract.id))).conflicts.map((c) => c.code);
+    expect(await codes()).toEqual([
+      "storage-location",
+      "provider-keys-without-roster",
+      "no-legal-notice-address",
+      "breach-window",
+    ]);
+    await as(handle.db, buyer, now, (ctx) =>
+      updateContract(ctx, contract.id, contractInput(vendor.id, { breachNoticeHours: "1", personnelRosterRequired: "on" })),
+    );
     expect(await codes()).toEqual(["storage-location", "no-legal-notice-address"]);
   });
 });

@@ -51,28 +51,55 @@ beforeAll(async () => {
   otherBuyerCookie = (await signIn(handle.db, otherBuyer, clock.now)).cookie;
   sharedCjisCookie = (await signIn(handle.db, sharedCjis, clock.now)).cookie;
   const vendor = await as(handle.db, buyer, clock.now, (ctx) => registerVendor(ctx, vendorInput()));
-  contractId = (await as(handle.db, buyer, clock.now, (ctx) => createContract(ctx, contractInput(vendor.id, { sharedWith: [orgs.agencyB.id] })))).id;
+  contractId = (
+    await as(handle.db, buyer, clock.now, (ctx) =>
+      createContract(ctx, contractInput(vendor.id, { sharedWith: [orgs.agencyB.id] })),
+    )
+  ).id;
 });
 afterAll(async () => {
   await handle?.close();
 });
 
 const upload = (cookie: string, file: { name: string; type: string; bytes: Uint8Array }, fields?: Record<string, string>) =>
-  uploadAction({ request: uploadRequest(`/contracts/${contractId}/documents`, cookie, file, fields), params: { contractId }, context } as never);
-const documents = () => handle.db.select().from(contractDocuments).where(eq(contractDocuments.contractId, contractId)).orderBy(contractDocuments.version);
+  uploadAction({
+    request: uploadRequest(`/contracts/${contractId}/documents`, cookie, file, fields),
+    params: { contractId },
+    context,
+  } as never);
+const documents = () =>
+  handle.db
+    .select()
+    .from(contractDocuments)
+    .where(eq(contractDocuments.contractId, contractId))
+    .orderBy(contractDocuments.version);
 
 describe("contract documents", () => {
   it("keep each upload as a new version with its SHA-256, size and uploader, in the content-addressed store", async () => {
     const pdf = pdfBytes("draft one");
     const first = (await upload(buyerCookie, { name: "Draft agreement.pdf", type: "application/pdf", bytes: pdf })) as Response;
     expect(first.status).toBe(302);
-    const docx = new Uint8Array(await Packer.toBuffer(new Document({ sections: [{ children: [new Paragraph("Signed agreement")] }] })));
-    const second = (await upload(buyerCookie, { name: "Signed agreement.docx", type: "application/octet-stream", bytes: docx }, { stage: "signed", note: "Countersigned copy" })) as Response;
+    const docx = new Uint8Array(
+      await Packer.toBuffer(new Document({ sections: [{ children: [new Paragraph("Signed agreement")] }] })),
+    );
+    const second = (await upload(
+      buyerCookie,
+      { name: "Signed agreement.docx", type: "application/octet-stream", bytes: docx },
+      { stage: "signed", note: "Countersigned copy" },
+    )) as Response;
     expect(second.status).toBe(302);
     const rows = await documents();
     expect(rows.map((r) => [r.version, r.stage, r.filename, r.mediaType, r.sizeBytes, r.sha256, r.uploadedBy])).toEqual([
       [1, "draft", "Draft agreement.pdf", "application/pdf", pdf.length, sha256(pdf), buyer.personId],
-      [2, "signed", "Signed agreement.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", docx.length, sha256(docx), buyer.personId],
+      [
+        2,
+        "signed",
+        "Signed agreement.docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        docx.length,
+        sha256(docx),
+        buyer.personId,
+      ],
     ]);
     expect(await stored()).toEqual([sha256(pdf), sha256(docx)].sort());
     expect(await readdir(blobs().spoolDir)).toEqual([]);
@@ -82,9 +109,14 @@ describe("contract documents", () => {
     const before = await documents();
     const blobsBefore = await stored();
     const text = new TextEncoder().encode("This is not a PDF, whatever its name says.\n");
-    const result = (await upload(buyerCookie, { name: "contract.pdf", type: "application/pdf", bytes: text })) as { data: { errors: Record<string, string> }; init: { status: number } };
+    const result = (await upload(buyerCookie, { name: "contract.pdf", type: "application/pdf", bytes: text })) as {
+      data: { errors: Record<string, string> };
+      init: { status: number };
+    };
     expect(result.init.status).toBe(400);
-    expect(result.data.errors.file).toBe("“contract.pdf” is not a PDF or a Word document (DOCX), whatever its name says. Upload the contract as PDF or DOCX.");
+    expect(result.data.errors.file).toBe(
+      "“contract.pdf” is not a PDF or a Word document (DOCX), whatever its name says. Upload the contract as PDF or DOCX.",
+    );
     expect(await documents()).toEqual(before);
     expect(await stored()).toEqual(blobsBefore);
     expect(await readdir(blobs().spoolDir)).toEqual([]);
@@ -94,7 +126,10 @@ describe("contract documents", () => {
     const before = await documents();
     const big = new Uint8Array(60 * 1024 * 1024);
     big.set(pdfBytes());
-    const result = (await upload(buyerCookie, { name: "huge.pdf", type: "application/pdf", bytes: big })) as { data: { errors: Record<string, string> }; init: { status: number } };
+    const result = (await upload(buyerCookie, { name: "huge.pdf", type: "application/pdf", bytes: big })) as {
+      data: { errors: Record<string, string> };
+      init: { status: number };
+    };
     expect(result.init.status).toBe(400);
     expect(result.data.errors.file).toBe("The file is larger than the 50 MB limit.");
     expect(await documents()).toEqual(before);
@@ -102,9 +137,13 @@ describe("contract documents", () => {
   });
 
   it("refuse an upload without a file or without saying what it is", async () => {
-    const missingStage = (await upload(buyerCookie, { name: "a.pdf", type: "application/pdf", bytes: pdfBytes() }, {})) as { data: { errors: Record<string, string> } };
+    const missingStage = (await upload(buyerCookie, { name: "a.pdf", type: "application/pdf", bytes: pdfBytes() }, {})) as {
+      data: { errors: Record<string, string> };
+    };
     expect(missingStage.data.errors.stage).toContain("draft, the signed version");
-    const empty = (await upload(buyerCookie, { name: "empty.pdf", type: "application/pdf", bytes: new Uint8Array(0) })) as { data: { errors: Record<string, string> } };
+    const empty = (await upload(buyerCookie, { name: "empty.pdf", type: "application/pdf", bytes: new Uint8Array(0) })) as {
+      data: { errors: Record<string, string> };
+    };
     expect(empty.data.errors.file).toBe("The file is empty.");
     expect((await documents()).length).toBe(2);
   });
@@ -117,7 +156,14 @@ describe("contract documents", () => {
 
   it("download whole to a participating agency, and each download is audited with the bytes sent", async () => {
     const [first] = await documents();
-    const response = (await downloadLoader(loaderArgs(context, `/contracts/${contractId}/documents/${first!.id}`, { contractId, documentId: first!.id }, { cookie: sharedCjisCookie }))) as Response;
+    const response = (await downloadLoader(
+      loaderArgs(
+        context,
+        `/contracts/${contractId}/documents/${first!.id}`,
+        { contractId, documentId: first!.id },
+        { cookie: sharedCjisCookie },
+      ),
+    )) as Response;
     expect(response.status).toBe(200);
     expect(response.headers.get("Content-Disposition")).toContain('filename="Draft agreement.pdf"');
     const bytes = new Uint8Array(await response.arrayBuffer());
@@ -126,7 +172,10 @@ describe("contract documents", () => {
       .select()
       .from(auditEvents)
       .where(and(eq(auditEvents.action, "contract.document.download"), eq(auditEvents.objectId, first!.id)));
-    expect(event).toMatchObject({ actorPersonId: sharedCjis.personId, details: expect.objectContaining({ bytes: first!.sizeBytes, sha256: first!.sha256 }) });
+    expect(event).toMatchObject({
+      actorPersonId: sharedCjis.personId,
+      details: expect.objectContaining({ bytes: first!.sizeBytes, sha256: first!.sha256 }),
+    });
   });
 
   it("cannot be altered or deleted once recorded", async () => {
@@ -156,22 +205,42 @@ describe("the orphan-blob sweep", () => {
     const old = await sweepOrphanBlobs(handle.db, blobs(), new Date());
     expect(old).toMatchObject({ ran: true, removed: 1 });
     expect(await stored()).toEqual(referenced);
-    const events = await handle.db.select().from(auditEvents).where(eq(auditEvents.action, "sweep.orphan-blobs")).orderBy(auditEvents.seq);
+    const events = await handle.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.action, "sweep.orphan-blobs"))
+      .orderBy(auditEvents.seq);
     expect(events.at(-1)!.details).toMatchObject({ removed: 1, hashes: [sha256(orphan)] });
   });
 });
 
 describe("a document whose file has vanished from the store", () => {
   it("answers 410 with a message naming the version and its hash, and the failed download is audited", async () => {
-    const response = (await upload(buyerCookie, { name: "Lost.pdf", type: "application/pdf", bytes: pdfBytes("soon lost") })) as Response;
+    const response = (await upload(buyerCookie, {
+      name: "Lost.pdf",
+      type: "application/pdf",
+      bytes: pdfBytes("soon lost"),
+    })) as Response;
     expect(response.status).toBe(302);
     const lost = (await documents()).at(-1)!;
     await blobs().delete(lost.sha256);
-    const outcome = await thrownStatus(downloadLoader(loaderArgs(context, `/contracts/${contractId}/documents/${lost.id}`, { contractId, documentId: lost.id }, { cookie: sharedCjisCookie })));
+    const outcome = await thrownStatus(
+      downloadLoader(
+        loaderArgs(
+          context,
+          `/contracts/${contractId}/documents/${lost.id}`,
+          { contractId, documentId: lost.id },
+          { cookie: sharedCjisCookie },
+        ),
+      ),
+    );
     expect(outcome.status).toBe(410);
     expect(String(outcome.body)).toContain(`version ${lost.version}`);
     expect(String(outcome.body)).toContain(lost.sha256);
-    const events = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.objectId, lost.id), eq(auditEvents.action, "contract.document.download")));
+    const events = await handle.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.objectId, lost.id), eq(auditEvents.action, "contract.document.download")));
     expect(events.map((e) => [e.outcome, e.actorPersonId])).toEqual([["failed", sharedCjis.personId]]);
   });
 });

@@ -2,7 +2,13 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOrganisationRecord, type ProvisionedAccount } from "../../app/modules/access/demo.server.ts";
 import { InvalidInput, NotFound } from "../../app/modules/context.server.ts";
-import { createContract, getContract, getEditableContract, listContracts, updateContract } from "../../app/modules/contracts/contracts.server.ts";
+import {
+  createContract,
+  getContract,
+  getEditableContract,
+  listContracts,
+  updateContract,
+} from "../../app/modules/contracts/contracts.server.ts";
 import { getDashboard } from "../../app/modules/contracts/dashboard.server.ts";
 import { lifecycleOf } from "../../app/modules/contracts/lifecycle.ts";
 import { getVendor, listVendors, registerVendor, updateVendor } from "../../app/modules/vendors/vendors.server.ts";
@@ -42,7 +48,8 @@ afterAll(async () => {
   await handle?.close();
 });
 
-const count = async (table: typeof contracts | typeof vendors | typeof vendorProfiles) => (await handle.db.select({ n: sql<number>`count(*)::int` }).from(table))[0]!.n;
+const count = async (table: typeof contracts | typeof vendors | typeof vendorProfiles) =>
+  (await handle.db.select({ n: sql<number>`count(*)::int` }).from(table))[0]!.n;
 const fieldErrors = async (promise: Promise<unknown>) => {
   try {
     await promise;
@@ -55,7 +62,9 @@ const fieldErrors = async (promise: Promise<unknown>) => {
 
 describe("vendors", () => {
   it("are shared by every agency, while each agency's record of a vendor stays its own", async () => {
-    const vendor = await as(handle.db, buyerA, now, (ctx) => registerVendor(ctx, vendorInput({ legalName: "Shared Storage Corp.", notes: "Agency A's private note" })));
+    const vendor = await as(handle.db, buyerA, now, (ctx) =>
+      registerVendor(ctx, vendorInput({ legalName: "Shared Storage Corp.", notes: "Agency A's private note" })),
+    );
     const seenByB = await as(handle.db, buyerB, now, (ctx) => getVendor(ctx, vendor.id));
     expect(seenByB.vendor.legalName).toBe("Shared Storage Corp.");
     expect(seenByB.profile).toBeNull();
@@ -64,7 +73,9 @@ describe("vendors", () => {
     expect(seenByA.profile?.notes).toBe("Agency A's private note");
 
     // B records its own profile; A's stays as it was, and B cannot rename the shared vendor.
-    await as(handle.db, buyerB, now, (ctx) => updateVendor(ctx, vendor.id, vendorInput({ legalName: "Renamed by B", keyCustody: "provider", notes: "B's note" })));
+    await as(handle.db, buyerB, now, (ctx) =>
+      updateVendor(ctx, vendor.id, vendorInput({ legalName: "Renamed by B", keyCustody: "provider", notes: "B's note" })),
+    );
     const again = await as(handle.db, buyerA, now, (ctx) => getVendor(ctx, vendor.id));
     expect(again.vendor.legalName).toBe("Shared Storage Corp.");
     expect(again.profile?.notes).toBe("Agency A's private note");
@@ -75,7 +86,19 @@ describe("vendors", () => {
 
   it("flag data stored outside the countries CJIS SC-28 allows, provider-held keys, and a missing legal-notice address", async () => {
     const vendor = await as(handle.db, buyerA, now, (ctx) =>
-      registerVendor(ctx, vendorInput({ keyCustody: "provider", legalNoticeAddress: "", locations: [{ dataCategory: "cji", country: "US" }, { dataCategory: "bwc-video", country: "IE", region: "Dublin" }, { dataCategory: "cad-data", country: "CA" }, { dataCategory: "lpr-reads", country: "PR" }] })),
+      registerVendor(
+        ctx,
+        vendorInput({
+          keyCustody: "provider",
+          legalNoticeAddress: "",
+          locations: [
+            { dataCategory: "cji", country: "US" },
+            { dataCategory: "bwc-video", country: "IE", region: "Dublin" },
+            { dataCategory: "cad-data", country: "CA" },
+            { dataCategory: "lpr-reads", country: "PR" },
+          ],
+        }),
+      ),
     );
     const { flags } = await as(handle.db, cjisA, now, (ctx) => getVendor(ctx, vendor.id));
     expect(flags.map((f) => f.code)).toEqual(["storage-location", "key-custody-provider", "no-legal-notice-address"]);
@@ -87,7 +110,17 @@ describe("vendors", () => {
     const [beforeVendors, beforeProfiles] = [await count(vendors), await count(vendorProfiles)];
     const errors = await fieldErrors(
       as(handle.db, buyerA, now, (ctx) =>
-        registerVendor(ctx, vendorInput({ legalName: " ", headquartersCountry: "XX", serviceKinds: [], keyCustody: undefined, securityContactEmail: "not-an-address", locations: [{ dataCategory: "cji", country: "" }] })),
+        registerVendor(
+          ctx,
+          vendorInput({
+            legalName: " ",
+            headquartersCountry: "XX",
+            serviceKinds: [],
+            keyCustody: undefined,
+            securityContactEmail: "not-an-address",
+            locations: [{ dataCategory: "cji", country: "" }],
+          }),
+        ),
       ),
     );
     expect(errors).toMatchObject({
@@ -103,7 +136,9 @@ describe("vendors", () => {
 
   it("cannot be registered twice under the same legal name", async () => {
     await as(handle.db, buyerA, now, (ctx) => registerVendor(ctx, vendorInput({ legalName: "Twice Cloud LLC" })));
-    const errors = await fieldErrors(as(handle.db, buyerB, now, (ctx) => registerVendor(ctx, vendorInput({ legalName: "twice cloud llc" }))));
+    const errors = await fieldErrors(
+      as(handle.db, buyerB, now, (ctx) => registerVendor(ctx, vendorInput({ legalName: "twice cloud llc" }))),
+    );
     expect(errors.legalName).toContain("already registered");
   });
 });
@@ -112,7 +147,9 @@ describe("contracts", () => {
   it("belong to one agency, are seen by the agencies they are shared with, and are changed only by the owner", async () => {
     const vendor = await as(handle.db, buyerA, now, (ctx) => registerVendor(ctx, vendorInput()));
     const agencyB = buyerB.organisationId;
-    const contract = await as(handle.db, buyerA, now, (ctx) => createContract(ctx, contractInput(vendor.id, { title: "County-wide RMS", sharedWith: [agencyB] })));
+    const contract = await as(handle.db, buyerA, now, (ctx) =>
+      createContract(ctx, contractInput(vendor.id, { title: "County-wide RMS", sharedWith: [agencyB] })),
+    );
 
     const forB = await as(handle.db, cjisB, now, (ctx) => getContract(ctx, contract.id));
     expect(forB.owned).toBe(false);
@@ -120,7 +157,9 @@ describe("contracts", () => {
     expect((await as(handle.db, cjisB, now, (ctx) => listContracts(ctx))).map((c) => c.title)).toContain("County-wide RMS");
     // B's procurement officer may edit contracts, but not A's.
     await expect(as(handle.db, buyerB, now, (ctx) => getEditableContract(ctx, contract.id))).rejects.toBeInstanceOf(NotFound);
-    await expect(as(handle.db, buyerB, now, (ctx) => updateContract(ctx, contract.id, contractInput(vendor.id, { title: "Hijacked" })))).rejects.toBeInstanceOf(NotFound);
+    await expect(
+      as(handle.db, buyerB, now, (ctx) => updateContract(ctx, contract.id, contractInput(vendor.id, { title: "Hijacked" }))),
+    ).rejects.toBeInstanceOf(NotFound);
     // A third agency cannot find it at all.
     await expect(as(handle.db, cjisC, now, (ctx) => getContract(ctx, contract.id))).rejects.toBeInstanceOf(NotFound);
     expect((await as(handle.db, cjisC, now, (ctx) => listContracts(ctx))).map((c) => c.id)).not.toContain(contract.id);
@@ -128,9 +167,15 @@ describe("contracts", () => {
     expect((await as(handle.db, auditorA, now, (ctx) => getContract(ctx, contract.id))).contract.title).toBe("County-wide RMS");
 
     // Unsharing takes it away from B.
-    await as(handle.db, buyerA, now, (ctx) => updateContract(ctx, contract.id, contractInput(vendor.id, { title: "County-wide RMS", sharedWith: [] })));
+    await as(handle.db, buyerA, now, (ctx) =>
+      updateContract(ctx, contract.id, contractInput(vendor.id, { title: "County-wide RMS", sharedWith: [] })),
+    );
     await expect(as(handle.db, cjisB, now, (ctx) => getContract(ctx, contract.id))).rejects.toBeInstanceOf(NotFound);
-    const shareEvents = await handle.db.select({ action: auditEvents.action }).from(auditEvents).where(and(eq(auditEvents.objectId, contract.id), sql`${auditEvents.action} like 'contract.%share'`)).orderBy(auditEvents.seq);
+    const shareEvents = await handle.db
+      .select({ action: auditEvents.action })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.objectId, contract.id), sql`${auditEvents.action} like 'contract.%share'`))
+      .orderBy(auditEvents.seq);
     expect(shareEvents.map((e) => e.action)).toEqual(["contract.share", "contract.unshare"]);
   });
 
@@ -139,7 +184,19 @@ describe("contracts", () => {
     const before = await count(contracts);
     const errors = await fieldErrors(
       as(handle.db, buyerA, now, (ctx) =>
-        createContract(ctx, { kind: "amendment", vendorId: vendor.id, title: "", stage: "draft", effectiveOn: "2026-07-01", endsOn: "2026-06-30", valueCents: "-5,000", minCyberInsuranceCents: "-1", breachNoticeHours: "0", availabilityCritical: "99", availabilityArchive: "99.9" }),
+        createContract(ctx, {
+          kind: "amendment",
+          vendorId: vendor.id,
+          title: "",
+          stage: "draft",
+          effectiveOn: "2026-07-01",
+          endsOn: "2026-06-30",
+          valueCents: "-5,000",
+          minCyberInsuranceCents: "-1",
+          breachNoticeHours: "0",
+          availabilityCritical: "99",
+          availabilityArchive: "99.9",
+        }),
       ),
     );
     expect(errors).toMatchObject({
@@ -151,17 +208,41 @@ describe("contracts", () => {
       parentId: "Choose the contract this amendment belongs to.",
       availabilityCritical: expect.stringContaining("CAD before archives"),
     });
-    const dates = await fieldErrors(as(handle.db, buyerA, now, (ctx) => createContract(ctx, contractInput(vendor.id, { effectiveOn: "2026-02-30", stage: "signed" }))));
-    expect(dates).toMatchObject({ effectiveOn: "The effective date is not a real date.", signedOn: "Enter the date the contract was signed." });
+    const dates = await fieldErrors(
+      as(handle.db, buyerA, now, (ctx) =>
+        createContract(ctx, contractInput(vendor.id, { effectiveOn: "2026-02-30", stage: "signed" })),
+      ),
+    );
+    expect(dates).toMatchObject({
+      effectiveOn: "The effective date is not a real date.",
+      signedOn: "Enter the date the contract was signed.",
+    });
     expect(await count(contracts)).toBe(before);
   });
 
   it("compute their status from the dates: signed, active, expired, renewed automatically, terminated", () => {
-    const base = { stage: "signed" as const, effectiveOn: "2025-01-01", endsOn: "2025-12-31", autoRenew: false, renewalTermMonths: null, noticePeriodDays: 60, terminatedOn: null };
+    const base = {
+      stage: "signed" as const,
+      effectiveOn: "2025-01-01",
+      endsOn: "2025-12-31",
+      autoRenew: false,
+      renewalTermMonths: null,
+      noticePeriodDays: 60,
+      terminatedOn: null,
+    };
     expect(lifecycleOf(base, "2024-12-15").status).toBe("signed");
-    expect(lifecycleOf(base, "2025-06-01")).toMatchObject({ status: "active", currentEnd: "2025-12-31", renewalNoticeBy: "2025-11-01" });
+    expect(lifecycleOf(base, "2025-06-01")).toMatchObject({
+      status: "active",
+      currentEnd: "2025-12-31",
+      renewalNoticeBy: "2025-11-01",
+    });
     expect(lifecycleOf(base, "2026-01-01")).toMatchObject({ status: "expired", renewalNoticeBy: null });
-    expect(lifecycleOf({ ...base, autoRenew: true, renewalTermMonths: 12 }, "2026-11-23")).toMatchObject({ status: "active", currentEnd: "2026-12-31", renewalNoticeBy: "2026-11-01", renewals: 1 });
+    expect(lifecycleOf({ ...base, autoRenew: true, renewalTermMonths: 12 }, "2026-11-23")).toMatchObject({
+      status: "active",
+      currentEnd: "2026-12-31",
+      renewalNoticeBy: "2026-11-01",
+      renewals: 1,
+    });
     expect(lifecycleOf({ ...base, stage: "terminated", terminatedOn: "2025-03-01" }, "2025-06-01").status).toBe("terminated");
     expect(lifecycleOf({ ...base, stage: "negotiation", effectiveOn: null }, "2025-06-01").status).toBe("negotiation");
   });
@@ -170,28 +251,62 @@ describe("contracts", () => {
     const vendor = await as(handle.db, buyerA, now, (ctx) => registerVendor(ctx, vendorInput()));
     const contract = await as(handle.db, buyerA, now, (ctx) => createContract(ctx, contractInput(vendor.id)));
     const view = await as(handle.db, buyerA, now, (ctx) => getContract(ctx, contract.id));
-    expect(view.frameworks.map((f) => `${f.key} ${f.version}`)).toEqual(["iacp-principles 2015", "iacp-provisions 2015", "cjis-policy 6.0"]);
+    expect(view.frameworks.map((f) => `${f.key} ${f.version}`)).toEqual([
+      "iacp-principles 2015",
+      "iacp-provisions 2015",
+      "cjis-policy 6.0",
+    ]);
     expect(view.cjisCited?.version).toBe("6.0");
     const frozen = await handle.db.select({ key: frameworks.key, frozenAt: frameworks.frozenAt }).from(frameworks);
-    expect(frozen.filter((f) => f.frozenAt).map((f) => f.key).sort()).toEqual(["cjis-policy", "iacp-principles", "iacp-provisions"]);
+    expect(
+      frozen
+        .filter((f) => f.frozenAt)
+        .map((f) => f.key)
+        .sort(),
+    ).toEqual(["cjis-policy", "iacp-principles", "iacp-provisions"]);
     expect(view.terms).toMatchObject({ breachNoticeHours: 1, auditIntervalMonths: 12, personnelRosterRequired: false });
   });
 
   it("record every read and change in the audit trail, with the fields that changed", async () => {
     const vendor = await as(handle.db, buyerA, now, (ctx) => registerVendor(ctx, vendorInput()));
-    const contract = await as(handle.db, buyerA, now, (ctx) => createContract(ctx, contractInput(vendor.id, { title: "Audited contract" })));
-    await as(handle.db, buyerA, now, (ctx) => updateContract(ctx, contract.id, contractInput(vendor.id, { title: "Audited contract", valueCents: "10,000", breachNoticeHours: "4" })));
+    const contract = await as(handle.db, buyerA, now, (ctx) =>
+      createContract(ctx, contractInput(vendor.id, { title: "Audited contract" })),
+    );
+    await as(handle.db, buyerA, now, (ctx) =>
+      updateContract(
+        ctx,
+        contract.id,
+        contractInput(vendor.id, { title: "Audited contract", valueCents: "10,000", breachNoticeHours: "4" }),
+      ),
+    );
     await as(handle.db, cjisA, now, (ctx) => getContract(ctx, contract.id));
-    const events = await handle.db.select({ action: auditEvents.action, details: auditEvents.details, actor: auditEvents.actorPersonId }).from(auditEvents).where(eq(auditEvents.objectId, contract.id)).orderBy(auditEvents.seq);
+    const events = await handle.db
+      .select({ action: auditEvents.action, details: auditEvents.details, actor: auditEvents.actorPersonId })
+      .from(auditEvents)
+      .where(eq(auditEvents.objectId, contract.id))
+      .orderBy(auditEvents.seq);
     expect(events.map((e) => e.action)).toEqual(["contract.create", "contract.update", "contract.read"]);
-    expect((events[1]!.details as { changes: Record<string, unknown> }).changes).toEqual({ valueCents: { from: null, to: 1_000_000 }, breachNoticeHours: { from: 1, to: 4 } });
+    expect((events[1]!.details as { changes: Record<string, unknown> }).changes).toEqual({
+      valueCents: { from: null, to: 1_000_000 },
+      breachNoticeHours: { from: 1, to: 4 },
+    });
     expect(events[2]!.actor).toBe(cjisA.personId);
   });
 
   it("put renewal notices and ends of term of the next 90 days on the dashboard", async () => {
     const vendor = await as(handle.db, buyerA, now, (ctx) => registerVendor(ctx, vendorInput({ keyCustody: "provider" })));
     await as(handle.db, buyerA, now, (ctx) =>
-      createContract(ctx, contractInput(vendor.id, { title: "Ends in January", stage: "signed", signedOn: "2025-01-10", effectiveOn: "2025-02-01", endsOn: "2027-01-31", noticePeriodDays: "60" })),
+      createContract(
+        ctx,
+        contractInput(vendor.id, {
+          title: "Ends in January",
+          stage: "signed",
+          signedOn: "2025-01-10",
+          effectiveOn: "2025-02-01",
+          endsOn: "2027-01-31",
+          noticePeriodDays: "60",
+        }),
+      ),
     );
     const dashboard = await as(handle.db, cjisA, now, (ctx) => getDashboard(ctx));
     const mine = dashboard.deadlines.filter((d) => d.title === "Ends in January");
@@ -206,14 +321,18 @@ describe("contracts", () => {
   it("are measured against the principles, provisions and CJIS controls unless told otherwise, and never against nothing", async () => {
     const vendor = await as(handle.db, buyerA, now, (ctx) => registerVendor(ctx, vendorInput()));
     const before = await count(contracts);
-    const errors = await fieldErrors(as(handle.db, buyerA, now, (ctx) => createContract(ctx, contractInput(vendor.id, { frameworkIds: [] }))));
+    const errors = await fieldErrors(
+      as(handle.db, buyerA, now, (ctx) => createContract(ctx, contractInput(vendor.id, { frameworkIds: [] }))),
+    );
     expect(errors.frameworkIds).toBe("Measure the contract against at least one framework.");
     expect(await count(contracts)).toBe(before);
   });
 
   it("keep shares to active agencies: a vendor organisation cannot be given a share", async () => {
     const vendor = await as(handle.db, buyerA, now, (ctx) => registerVendor(ctx, vendorInput()));
-    const errors = await fieldErrors(as(handle.db, buyerA, now, (ctx) => createContract(ctx, contractInput(vendor.id, { sharedWith: [vendor.organisationId] }))));
+    const errors = await fieldErrors(
+      as(handle.db, buyerA, now, (ctx) => createContract(ctx, contractInput(vendor.id, { sharedWith: [vendor.organisationId] }))),
+    );
     expect(errors.sharedWith).toBe("Share only with other participating agencies from the list.");
     expect(await handle.db.select().from(contractShares).where(eq(contractShares.agencyId, vendor.organisationId))).toEqual([]);
   });

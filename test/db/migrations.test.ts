@@ -12,9 +12,10 @@ describe("the committed migrations", () => {
   it("are listed in the journal with strictly increasing timestamps, because drizzle silently skips one that is out of order", () => {
     expect(journal.entries.length).toBeGreaterThan(0);
     for (let i = 1; i < journal.entries.length; i++) {
-      expect(journal.entries[i]!.when, `${journal.entries[i]!.tag} must be newer than ${journal.entries[i - 1]!.tag}`).toBeGreaterThan(
-        journal.entries[i - 1]!.when,
-      );
+      expect(
+        journal.entries[i]!.when,
+        `${journal.entries[i]!.tag} must be newer than ${journal.entries[i - 1]!.tag}`,
+      ).toBeGreaterThan(journal.entries[i - 1]!.when);
     }
   });
 

@@ -4,14 +4,49 @@ import { clausesOf } from "../../app/modules/documents/model.ts";
 import { renderDocx } from "../../app/modules/documents/render-docx.server.ts";
 import { renderPdf } from "../../app/modules/documents/render-pdf.server.ts";
 import { renderRedlineDocx } from "../../app/modules/documents/render-redline.server.ts";
-import { convertWithLibreOffice, docxPart, docxText, expectInOrder, openPdf, pdfPages, sofficePath } from "../support/documents.ts";
+import {
+  convertWithLibreOffice,
+  docxPart,
+  docxText,
+  expectInOrder,
+  openPdf,
+  pdfPages,
+  sofficePath,
+} from "../support/documents.ts";
 import { addendumModel } from "../support/documents.ts";
 
 /** The same model drawn as DOCX and as tagged PDF, read back by the software people use. */
 
-const model = addendumModel({ agencyClauses: [{ title: "Retention of video", text: "The Provider keeps body-worn camera video for the periods the Agency sets." }] });
+const model = addendumModel({
+  agencyClauses: [
+    { title: "Retention of video", text: "The Provider keeps body-worn camera video for the periods the Agency sets." },
+  ],
+});
 const headings = clausesOf(model).map((c) => c.title);
-const filled = ["Riverside Police Department", "EvidenceCloud Inc.", "Digital evidence storage agreement (RPD-2026-14)", "January 1, 2027", "version 6.0 dated December 27, 2024", "within 1 hour of discovering", "within 72 hours of service", "every 12 months", "$5,000,000", "Body-worn camera video and RMS records", "United States — Virginia and United States — Ohio", "the Provider holds and manages the keys", "within 24 hours", "99.99%", "99.9%", "99.5%", "99%", "CSV, JSON and the original media formats", "Within 30 days", "at least 45 days before moving", "at least 60 days before such a change", "the Commonwealth of Virginia"];
+const filled = [
+  "Riverside Police Department",
+  "EvidenceCloud Inc.",
+  "Digital evidence storage agreement (RPD-2026-14)",
+  "January 1, 2027",
+  "version 6.0 dated December 27, 2024",
+  "within 1 hour of discovering",
+  "within 72 hours of service",
+  "every 12 months",
+  "$5,000,000",
+  "Body-worn camera video and RMS records",
+  "United States — Virginia and United States — Ohio",
+  "the Provider holds and manages the keys",
+  "within 24 hours",
+  "99.99%",
+  "99.9%",
+  "99.5%",
+  "99%",
+  "CSV, JSON and the original media formats",
+  "Within 30 days",
+  "at least 45 days before moving",
+  "at least 60 days before such a change",
+  "the Commonwealth of Virginia",
+];
 
 describe("the DOCX", () => {
   it("holds every filled value and every clause heading, in order, as mammoth reads it", async () => {
@@ -35,21 +70,30 @@ describe("the DOCX", () => {
     expect(await docxPart(draft, "word/numbering.xml")).toContain('w:val="%1.%2"');
     // Cross-references are REF fields to the clause's bookmark, holding the number we computed until Word updates them
     // (mammoth does not read field results; LibreOffice does, below).
-    expect(body).toMatch(/<w:fldSimple w:instr="REF c_no_data_mining \\r \\h"><w:r><w:t xml:space="preserve">3\.4<\/w:t><\/w:r><\/w:fldSimple>/);
+    expect(body).toMatch(
+      /<w:fldSimple w:instr="REF c_no_data_mining \\r \\h"><w:r><w:t xml:space="preserve">3\.4<\/w:t><\/w:r><\/w:fldSimple>/,
+    );
     expect(body).toContain('<w:bookmarkStart w:name="c_no_data_mining"');
   });
 
   // Skipped only where LibreOffice is not installed (it is not an npm package and CI's machine has it);
   // the notice below says so in the test output rather than passing silently.
-  if (!sofficePath) console.warn("LibreOffice is not installed (apt-get install libreoffice-writer-nogui): the DOCX was not opened in an office suite.");
-  it.skipIf(!sofficePath)("opens in LibreOffice, which lays it out as pages with the same clauses", async () => {
-    const pdf = await convertWithLibreOffice(await renderDocx(model));
-    const text = (await pdfPages(pdf)).join(" ");
-    expect(expectInOrder(text, headings)).toEqual([]);
-    expect(text).toContain("3.4 No Data Mining");
-    // The cross-references are Word fields; LibreOffice shows the numbers of the clauses they point at.
-    expect(text).toContain("a breach of section 3.1, section 3.4 or section 4.1");
-  }, 150_000);
+  if (!sofficePath)
+    console.warn(
+      "LibreOffice is not installed (apt-get install libreoffice-writer-nogui): the DOCX was not opened in an office suite.",
+    );
+  it.skipIf(!sofficePath)(
+    "opens in LibreOffice, which lays it out as pages with the same clauses",
+    async () => {
+      const pdf = await convertWithLibreOffice(await renderDocx(model));
+      const text = (await pdfPages(pdf)).join(" ");
+      expect(expectInOrder(text, headings)).toEqual([]);
+      expect(text).toContain("3.4 No Data Mining");
+      // The cross-references are Word fields; LibreOffice shows the numbers of the clauses they point at.
+      expect(text).toContain("a breach of section 3.1, section 3.4 or section 4.1");
+    },
+    150_000,
+  );
 });
 
 describe("the PDF", () => {
@@ -80,7 +124,9 @@ describe("the PDF", () => {
     walk(tree as never);
     expect([...roles]).toEqual(expect.arrayContaining(["Document", "H1", "H2", "Sect", "H3", "P"]));
     const marked = await page.getTextContent({ includeMarkedContent: true });
-    const tags = marked.items.filter((i) => "type" in i && i.type === "beginMarkedContentProps").map((i) => (i as { tag?: string }).tag);
+    const tags = marked.items
+      .filter((i) => "type" in i && i.type === "beginMarkedContentProps")
+      .map((i) => (i as { tag?: string }).tag);
     expect(tags).toContain("Artifact");
     expect(tags).toContain("P");
     const fonts = raw.match(/\/BaseFont \/[A-Z]{6}\+[\w-]+/g) ?? [];
@@ -91,9 +137,14 @@ describe("the PDF", () => {
 
   it("never splits a signature block across pages, wherever the text before it ends", async () => {
     for (let extra = 0; extra < 9; extra += 1) {
-      const agencyClauses = Array.from({ length: extra }, (_, i) => ({ title: `Extra term ${i + 1}`, text: "The Provider shall do what this term says. ".repeat(6 + i) }));
+      const agencyClauses = Array.from({ length: extra }, (_, i) => ({
+        title: `Extra term ${i + 1}`,
+        text: "The Provider shall do what this term says. ".repeat(6 + i),
+      }));
       const pages = await pdfPages(await renderPdf(addendumModel({ agencyClauses })));
-      const withSignatures = pages.filter((p) => p.includes("For the Agency") || p.includes("For the Provider") || p.includes("Date:"));
+      const withSignatures = pages.filter(
+        (p) => p.includes("For the Agency") || p.includes("For the Provider") || p.includes("Date:"),
+      );
       expect(withSignatures, `with ${extra} extra clauses`).toHaveLength(1);
       expect(withSignatures[0]).toMatch(/For the Agency.*For the Provider/);
       expect(withSignatures[0]!.match(/Date:/g)).toHaveLength(2);
@@ -101,7 +152,9 @@ describe("the PDF", () => {
   }, 60_000);
 
   it("writes text outside Latin-1 with its embedded font", async () => {
-    const pages = await pdfPages(await renderPdf(addendumModel({}, { agencyName: "Policía Municipal de Añasco — Δ unit", governingLaw: "Puerto Rico" })));
+    const pages = await pdfPages(
+      await renderPdf(addendumModel({}, { agencyName: "Policía Municipal de Añasco — Δ unit", governingLaw: "Puerto Rico" })),
+    );
     expect(pages.join(" ")).toContain("Policía Municipal de Añasco — Δ unit");
   });
 });
@@ -109,11 +162,16 @@ describe("the PDF", () => {
 describe("the changes as Word tracked changes", () => {
   it("marks inserted and deleted words as revisions, and shows a removed clause struck through where it stood", async () => {
     const before = addendumModel();
-    const after = addendumModel({ excluded: ["separable-storage"], wordings: { "audit-rights": "third-party" } }, { breachNoticeHours: 4 });
+    const after = addendumModel(
+      { excluded: ["separable-storage"], wordings: { "audit-rights": "third-party" } },
+      { breachNoticeHours: 4 },
+    );
     const bytes = await renderRedlineDocx(before, after, "Custody (regenerated by Dana Whitfield)");
     const body = (await docxPart(bytes, "word/document.xml"))!;
     expect(await docxPart(bytes, "word/settings.xml")).toContain("<w:trackRevisions/>");
-    const insertedText = [...body.matchAll(/<w:ins [^>]*w:author="Custody \(regenerated by Dana Whitfield\)"[^>]*>.*?<\/w:ins>/g)].map((m) => m[0].replace(/<[^>]+>/g, "")).join("|");
+    const insertedText = [...body.matchAll(/<w:ins [^>]*w:author="Custody \(regenerated by Dana Whitfield\)"[^>]*>.*?<\/w:ins>/g)]
+      .map((m) => m[0].replace(/<[^>]+>/g, ""))
+      .join("|");
     const deletedText = [...body.matchAll(/<w:del [^>]*>.*?<\/w:del>/g)].map((m) => m[0].replace(/<[^>]+>/g, "")).join("|");
     expect(insertedText).toContain("4 hours");
     expect(deletedText).toContain("1 hour");

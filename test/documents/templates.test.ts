@@ -38,42 +38,80 @@ const problemsOf = (dir: string) => {
 describe("templates:check", () => {
   it("passes the nine shipped templates and their clause library", () => {
     const library = loadLibrary(shipped);
-    expect([...library.templates.keys()].sort()).toEqual(["access-governance-report", "audit-binder", "cjis-addendum", "compliance-report", "evidence-request-letter", "gap-memo", "roster-certification", "sla-schedule", "tco-worksheet"]);
+    expect([...library.templates.keys()].sort()).toEqual([
+      "access-governance-report",
+      "audit-binder",
+      "cjis-addendum",
+      "compliance-report",
+      "evidence-request-letter",
+      "gap-memo",
+      "roster-certification",
+      "sla-schedule",
+      "tco-worksheet",
+    ]);
     expect(problemsOf(shipped)).toEqual([]);
   });
 
   it("fails on an undefined variable, naming it", () => {
-    const dir = libraryWith("clauses/legal-process-notice.md", (t) => t.replace(":var[legalProcessNoticeHours]", ":var[legalProcesNoticeHours]"));
+    const dir = libraryWith("clauses/legal-process-notice.md", (t) =>
+      t.replace(":var[legalProcessNoticeHours]", ":var[legalProcesNoticeHours]"),
+    );
     expect(problemsOf(dir)).toContain("undefined variable “legalProcesNoticeHours”: the schema has no such field");
   });
 
   it("fails on an unknown clause", () => {
-    const dir = libraryWith("cjis-addendum/body.md", (t) => t.replace("::clause{id=cost optional}", "::clause{id=costs optional}"));
+    const dir = libraryWith("cjis-addendum/body.md", (t) =>
+      t.replace("::clause{id=cost optional}", "::clause{id=costs optional}"),
+    );
     expect(problemsOf(dir)).toContain("unknown clause “costs”: there is no templates/clauses/costs.md");
   });
 
   it("fails on a cross-reference to a clause the template does not have", () => {
     const dir = libraryWith("clauses/remedies.md", (t) => t.replace(":ref[incident-notice]", ":ref[breach-notice]"));
-    expect(problemsOf(dir)).toContain("broken cross-reference in clause “remedies”: “breach-notice” is not a clause of this template");
+    expect(problemsOf(dir)).toContain(
+      "broken cross-reference in clause “remedies”: “breach-notice” is not a clause of this template",
+    );
   });
 
   it("fails on a defined term used but never defined, and on one defined but never used", () => {
-    const undefinedTerm = libraryWith("clauses/precedence.md", (t) => t.replace("concerns :term[Agency Data]", "concerns :term[Agency Records]"));
-    expect(problemsOf(undefinedTerm)).toContain("undefined term “Agency Records”: no clause defines it with :dfn[Agency Records]");
-    const unusedTerm = libraryWith("clauses/definition-security-incident.md", (t) => t.replace(":dfn[Security Incident]", ":dfn[Security Event]"));
-    expect(problemsOf(unusedTerm)).toEqual(expect.arrayContaining(["unused defined term “Security Event”: it is defined but never used with :term[Security Event]", "undefined term “Security Incident”: no clause defines it with :dfn[Security Incident]"]));
+    const undefinedTerm = libraryWith("clauses/precedence.md", (t) =>
+      t.replace("concerns :term[Agency Data]", "concerns :term[Agency Records]"),
+    );
+    expect(problemsOf(undefinedTerm)).toContain(
+      "undefined term “Agency Records”: no clause defines it with :dfn[Agency Records]",
+    );
+    const unusedTerm = libraryWith("clauses/definition-security-incident.md", (t) =>
+      t.replace(":dfn[Security Incident]", ":dfn[Security Event]"),
+    );
+    expect(problemsOf(unusedTerm)).toEqual(
+      expect.arrayContaining([
+        "unused defined term “Security Event”: it is defined but never used with :term[Security Event]",
+        "undefined term “Security Incident”: no clause defines it with :dfn[Security Incident]",
+      ]),
+    );
   });
 
   it("fails when the text of a locked clause changed, or when a template makes it optional", () => {
-    const changed = libraryWith("clauses/cjis-security-addendum.md", (t) => t.replace("in its entirety and without change", "in substance"));
+    const changed = libraryWith("clauses/cjis-security-addendum.md", (t) =>
+      t.replace("in its entirety and without change", "in substance"),
+    );
     expect(problemsOf(changed).some((m) => m.startsWith("locked clause “cjis-security-addendum” changed"))).toBe(true);
-    const optional = libraryWith("cjis-addendum/body.md", (t) => t.replace("::clause{id=cjis-security-addendum}", "::clause{id=cjis-security-addendum optional}"));
-    expect(problemsOf(optional)).toContain("clause “cjis-security-addendum” is locked and must be taken whole; it cannot be optional");
+    const optional = libraryWith("cjis-addendum/body.md", (t) =>
+      t.replace("::clause{id=cjis-security-addendum}", "::clause{id=cjis-security-addendum optional}"),
+    );
+    expect(problemsOf(optional)).toContain(
+      "clause “cjis-security-addendum” is locked and must be taken whole; it cannot be optional",
+    );
   });
 
   it("fails when the addendum no longer covers every IACP principle and provision", () => {
     const dir = libraryWith("cjis-addendum/body.md", (t) => t.replace("::clause{id=successors}\n", ""));
-    expect(problemsOf(dir)).toEqual(expect.arrayContaining(["promises to cover iacp-provisions@2015 but no clause addresses 12", "promises to cover iacp-principles@2015 but no clause addresses 9"]));
+    expect(problemsOf(dir)).toEqual(
+      expect.arrayContaining([
+        "promises to cover iacp-provisions@2015 but no clause addresses 12",
+        "promises to cover iacp-principles@2015 but no clause addresses 9",
+      ]),
+    );
   });
 
   it("runs as npm run templates:check, exiting 1 with the problem when a template is broken and 0 when none is", async () => {
@@ -99,7 +137,9 @@ describe("numbering and cross-references", () => {
     expect(numberOf("cjis-security-addendum")).toBe("2.2");
     expect(numberOf("no-data-mining")).toBe("3.4");
     const remedies = clauses.find((c) => c.id === "remedies")!;
-    expect(remedies.text).toContain(`a breach of section ${numberOf("data-ownership")}, section ${numberOf("no-data-mining")} or section ${numberOf("incident-notice")}`);
+    expect(remedies.text).toContain(
+      `a breach of section ${numberOf("data-ownership")}, section ${numberOf("no-data-mining")} or section ${numberOf("incident-notice")}`,
+    );
     expect(clauses.find((c) => c.id === "service-levels")!.text).toMatch(/\(a\) critical services.*99\.99%.*\n\(b\) essential/s);
   });
 
@@ -124,10 +164,15 @@ describe("numbering and cross-references", () => {
   });
 
   it("use the chosen alternative wording, and number the agency's own clauses after the library's", () => {
-    const model = addendumModel({ wordings: { "audit-rights": "third-party" }, agencyClauses: [{ title: "Retention of video", text: "The Provider keeps video for the periods the Agency sets." }] });
+    const model = addendumModel({
+      wordings: { "audit-rights": "third-party" },
+      agencyClauses: [{ title: "Retention of video", text: "The Provider keeps video for the periods the Agency sets." }],
+    });
     const clauses = clausesOf(model);
     expect(clauses.find((c) => c.id === "audit-rights")).toMatchObject({ wording: "third-party" });
-    expect(clauses.find((c) => c.id === "audit-rights")!.text).toContain("the report of an independent assessor, acceptable to the Agency");
+    expect(clauses.find((c) => c.id === "audit-rights")!.text).toContain(
+      "the report of an independent assessor, acceptable to the Agency",
+    );
     expect(clauses.at(-1)).toMatchObject({ id: "agency-1", number: "9.1", title: "Retention of video" });
   });
 });
@@ -137,7 +182,9 @@ describe("locked clauses", () => {
     const library = loadLibrary(shipped);
     const template = library.templates.get("cjis-addendum")!;
     const read = readForm(library, template, { clauses: "shown", include: [], "w.cjis-security-addendum": "shortened" });
-    expect(read.errors["w.cjis-security-addendum"]).toBe("“FBI CJIS Security Addendum” is locked: it is taken whole, in its one wording.");
+    expect(read.errors["w.cjis-security-addendum"]).toBe(
+      "“FBI CJIS Security Addendum” is locked: it is taken whole, in its one wording.",
+    );
     expect(read.choices.excluded).not.toContain("cjis-security-addendum");
     expect(read.choices.excluded).toEqual(expect.arrayContaining(["separable-storage", "feature-changes", "cost"]));
   });

@@ -145,7 +145,9 @@ describe.runIf(browserAvailable)("Custody in a real browser", () => {
     await admin.getByRole("button", { name: "Disable everywhere" }).click();
     await expectVisible(admin.getByText("Disabled everywhere: every session and API token of theirs has stopped working."));
     // The status comes from the page data, which reloads just after the action answers.
-    await expectVisible(admin.getByTestId("person-status").filter({ hasText: /^Disabled .* — Left EvidenceCloud on 2026-11-20$/ }));
+    await expectVisible(
+      admin.getByTestId("person-status").filter({ hasText: /^Disabled .* — Left EvidenceCloud on 2026-11-20$/ }),
+    );
     await screenshot(admin, "admin-disabled-person");
 
     await vendorPage.reload();
@@ -173,7 +175,11 @@ describe.runIf(browserAvailable)("Custody in a real browser", () => {
 
   it("lists the four frameworks of the catalog", async () => {
     const page = await open("/catalog");
-    for (const title of ["IACP Guiding Principles on Cloud Computing in Law Enforcement", "FBI CJIS Security Policy", "FBI CJIS Security Addendum"]) {
+    for (const title of [
+      "IACP Guiding Principles on Cloud Computing in Law Enforcement",
+      "FBI CJIS Security Policy",
+      "FBI CJIS Security Addendum",
+    ]) {
       await expectVisible(page.getByText(title, { exact: true }));
     }
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
@@ -184,7 +190,13 @@ describe.runIf(browserAvailable)("Custody in a real browser", () => {
     expect(await page.locator("h1").innerText()).toBe("AC-7 Unsuccessful logon attempts");
     await expectVisible(page.getByText("5 consecutive failures within 15 minutes lock the account"));
     await expectVisible(page.getByText("CJIS Security Policy v6.0, section 5.5, AC-7"));
-    expect(await page.locator(".usa-breadcrumb li").allInnerTexts()).toEqual(["Home", "Catalog", "CJIS Security Policy 6.0", "5.5", "AC-7"]);
+    expect(await page.locator(".usa-breadcrumb li").allInnerTexts()).toEqual([
+      "Home",
+      "Catalog",
+      "CJIS Security Policy 6.0",
+      "5.5",
+      "AC-7",
+    ]);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, "requirement-ac-7");
 

@@ -26,7 +26,8 @@ describe.runIf(browserAvailable)("vendors and contracts in a real browser", () =
     await server?.stop();
   });
 
-  const signedIn = (label: string, organisation?: string) => signedInPage(browser, server, demoAccount(server, label, organisation));
+  const signedIn = (label: string, organisation?: string) =>
+    signedInPage(browser, server, demoAccount(server, label, organisation));
   const checkAccessibility = (page: Page, name: string) => noteViolations(axe, page, name);
 
   it("lets a procurement officer register a vendor, create a shared contract, upload a draft, mark requirements and read the gap report", async () => {
@@ -81,10 +82,18 @@ describe.runIf(browserAvailable)("vendors and contracts in a real browser", () =
     // Upload the draft: a text file named .pdf is refused, the real PDF kept.
     // The agreement as negotiated is uploaded under "Contract files" ("Documents" in the menu holds generated ones).
     await page.getByRole("link", { name: "Contract files" }).click();
-    await page.getByLabel(/^File/).setInputFiles({ name: "draft.pdf", mimeType: "application/pdf", buffer: Buffer.from("not really a pdf") });
+    await page
+      .getByLabel(/^File/)
+      .setInputFiles({ name: "draft.pdf", mimeType: "application/pdf", buffer: Buffer.from("not really a pdf") });
     await page.getByRole("button", { name: "Upload" }).click();
-    await expectVisible(page.getByText("“draft.pdf” is not a PDF or a Word document (DOCX), whatever its name says. Upload the contract as PDF or DOCX."));
-    await page.getByLabel(/^File/).setInputFiles({ name: "RMS draft v1.pdf", mimeType: "application/pdf", buffer: Buffer.from(pdfBytes("RMS draft")) });
+    await expectVisible(
+      page.getByText(
+        "“draft.pdf” is not a PDF or a Word document (DOCX), whatever its name says. Upload the contract as PDF or DOCX.",
+      ),
+    );
+    await page
+      .getByLabel(/^File/)
+      .setInputFiles({ name: "RMS draft v1.pdf", mimeType: "application/pdf", buffer: Buffer.from(pdfBytes("RMS draft")) });
     await page.getByRole("button", { name: "Upload" }).click();
     await expectVisible(page.getByText("Version 1 is stored."));
     await expectVisible(page.getByRole("link", { name: "RMS draft v1.pdf" }));
@@ -106,7 +115,10 @@ describe.runIf(browserAvailable)("vendors and contracts in a real browser", () =
     await screenshot(page, "coverage-matrix");
 
     // Provision 9 shows what it contributes to.
-    await page.getByRole("link", { name: /^9 Audit/ }).first().click();
+    await page
+      .getByRole("link", { name: /^9 Audit/ })
+      .first()
+      .click();
     await expectVisible(page.getByRole("heading", { name: "Contributes to" }));
     await expectVisible(page.getByRole("link", { name: /IACP principle 6/ }));
 

@@ -26,7 +26,10 @@ describe.runIf(browserAvailable)("documents in a real browser", () => {
     await server?.stop();
   });
 
-  const signedIn = signedInOnce(() => browser, () => server);
+  const signedIn = signedInOnce(
+    () => browser,
+    () => server,
+  );
 
   async function download(page: Page, name: string) {
     const [file] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name }).click()]);

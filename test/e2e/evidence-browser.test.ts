@@ -26,7 +26,8 @@ describe.runIf(browserAvailable)("evidence in a real browser", () => {
     await server?.stop();
   });
 
-  const signedIn = (label: string, organisation?: string) => signedInPage(browser, server, demoAccount(server, label, organisation));
+  const signedIn = (label: string, organisation?: string) =>
+    signedInPage(browser, server, demoAccount(server, label, organisation));
   const checkAccessibility = (page: Page, name: string) => noteViolations(axe, page, name);
   async function fillInsurance(page: Page, perClaim: string, file: string) {
     await page.getByLabel("Issue date (optional)").fill("2026-11-01");
@@ -37,7 +38,9 @@ describe.runIf(browserAvailable)("evidence in a real browser", () => {
     await page.getByLabel("Coverage", { exact: true }).fill("Cyber liability, first and third party");
     await page.getByLabel("Per-claim limit").fill(perClaim);
     await page.getByLabel("Aggregate limit").fill("10,000,000");
-    await page.getByLabel(/^File/).setInputFiles({ name: file, mimeType: "application/pdf", buffer: Buffer.from(pdfBytes(file)) });
+    await page
+      .getByLabel(/^File/)
+      .setInputFiles({ name: file, mimeType: "application/pdf", buffer: Buffer.from(pdfBytes(file)) });
     await page.getByLabel("Your full name").fill("Casey Duncan");
     await page.getByLabel("Your job title").fill("Compliance manager");
     await tick(page, "I make this attestation");
@@ -48,8 +51,12 @@ describe.runIf(browserAvailable)("evidence in a real browser", () => {
     // The officer asks for the certificate.
     const officer = await signedIn("CJIS officer", "Riverside");
     await officer.goto(`${server.url}/evidence/request`);
-    await officer.getByLabel("Contract", { exact: true }).selectOption({ label: "Body-worn camera evidence storage (EvidenceCloud Inc.)" });
-    await officer.getByLabel("Kind of evidence", { exact: true }).selectOption({ label: "Cyber-liability insurance certificate" });
+    await officer
+      .getByLabel("Contract", { exact: true })
+      .selectOption({ label: "Body-worn camera evidence storage (EvidenceCloud Inc.)" });
+    await officer
+      .getByLabel("Kind of evidence", { exact: true })
+      .selectOption({ label: "Cyber-liability insurance certificate" });
     await officer.getByRole("button", { name: "Continue" }).click();
     await expectVisible(officer.getByRole("heading", { name: "Cyber-liability insurance certificate from EvidenceCloud Inc." }));
     await checkAccessibility(officer, "request form");
@@ -90,7 +97,9 @@ describe.runIf(browserAvailable)("evidence in a real browser", () => {
 
     // The vendor reads the reason and resubmits.
     await vendor.reload();
-    await expectVisible(vendor.getByText("The per-claim limit is $1,000,000; the contract requires at least $5,000,000.").first());
+    await expectVisible(
+      vendor.getByText("The per-claim limit is $1,000,000; the contract requires at least $5,000,000.").first(),
+    );
     await fillInsurance(vendor, "5,000,000", "COI 2026 corrected.pdf");
     await expectVisible(vendor.getByText("Version 2 is submitted; Riverside Police Department will review it."));
 

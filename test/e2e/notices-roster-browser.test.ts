@@ -26,7 +26,10 @@ describe.runIf(browserAvailable)("notices and the personnel roster in a real bro
     await server?.stop();
   });
 
-  const signedIn = signedInOnce(() => browser, () => server);
+  const signedIn = signedInOnce(
+    () => browser,
+    () => server,
+  );
   const checkAccessibility = (page: Page, name: string) => noteViolations(axe, page, name);
 
   it("files a breach notice in the portal, alerts the CJIS officer at once, and shows it on time against the contract", async () => {
@@ -43,7 +46,9 @@ describe.runIf(browserAvailable)("notices and the personnel roster in a real bro
     const discovered = DateTime.now().setZone("America/Phoenix").minus({ minutes: 40 });
     await vendor.getByLabel("Date and local time").fill(discovered.toFormat("yyyy-MM-dd'T'HH:mm"));
     await vendor.getByLabel("Time zone").selectOption("America/Phoenix");
-    await vendor.getByLabel("What happened").fill("Automated sign-in attempts from a botnet; two accounts were reached before they were locked.");
+    await vendor
+      .getByLabel("What happened")
+      .fill("Automated sign-in attempts from a botnet; two accounts were reached before they were locked.");
     await vendor.getByLabel("Data categories affected").fill("Body-worn camera video metadata");
     await vendor.getByRole("button", { name: "File the notice" }).click();
     await expectVisible(vendor.getByText("The notice is filed; the agencies you named have been told."));
@@ -87,7 +92,9 @@ describe.runIf(browserAvailable)("notices and the personnel roster in a real bro
     await vendor.getByRole("link", { name: "Marcus Bell" }).click();
     await vendor.getByLabel(/Security awareness training completed on/).fill(DateTime.now().toFormat("yyyy-MM-dd"));
     await vendor.getByRole("button", { name: "Propose" }).click();
-    await expectVisible(vendor.getByText("Your change is proposed; a CJIS officer of one of your agencies will approve or reject it."));
+    await expectVisible(
+      vendor.getByText("Your change is proposed; a CJIS officer of one of your agencies will approve or reject it."),
+    );
     await expectVisible(vendor.getByRole("rowheader", { name: "Change Marcus Bell" }));
     await checkAccessibility(vendor, "portal roster");
     await screenshot(vendor, "roster-portal");

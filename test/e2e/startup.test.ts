@@ -30,7 +30,9 @@ describe("starting Custody", () => {
 
   it("prints a single-use link for the first administrator when it seeds no demo, and only while none exists", async () => {
     const server = await start({ database: "embedded", env: { SEED_DEMO: "0" } });
-    const link = server.output.stdout.match(/No platform administrator exists yet\.[^\n]*\n\s+(http:\/\/\S+\/invitations\/\S+)/)![1]!;
+    const link = server.output.stdout.match(
+      /No platform administrator exists yet\.[^\n]*\n\s+(http:\/\/\S+\/invitations\/\S+)/,
+    )![1]!;
     const page = await fetch(link);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("Create the first platform administrator");
@@ -67,7 +69,10 @@ describe("starting Custody", () => {
 
   it.each([
     [{ PORT: "abc" }, 'Custody cannot start: PORT must be a whole number from 1 to 65535 (got "abc").'],
-    [{ DATABASE_URL: "postgres//missing-colon" }, "Custody cannot start: DATABASE_URL must be a URL like postgres://user@host:5432/database."],
+    [
+      { DATABASE_URL: "postgres//missing-colon" },
+      "Custody cannot start: DATABASE_URL must be a URL like postgres://user@host:5432/database.",
+    ],
     [{ SESSION_SECRET: "too-short" }, "Custody cannot start: SESSION_SECRET must be at least 32 characters."],
   ])("stops on bad configuration %o with one line naming the variable", async (env, expected) => {
     const result = await runServerToExit({ DATA_DIR: tempDataDir(), ...env });

@@ -77,28 +77,62 @@ beforeAll(async () => {
   officerCookie = (await signIn(handle.db, officer, clock.now)).cookie;
   // The vendor registered under its organisation's name is that organisation: its representatives answer for it.
   const vendor = await as(handle.db, buyer, clock.now, (ctx) => registerVendor(ctx, vendorInput({ legalName: "Vendor V" })));
-  contractId = (await as(handle.db, buyer, clock.now, (ctx) => createContract(ctx, contractInput(vendor.id, { stage: "signed", signedOn: "2026-01-10", effectiveOn: "2026-02-01", endsOn: "2029-01-31", minCyberInsuranceCents: "5,000,000" })))).id;
+  contractId = (
+    await as(handle.db, buyer, clock.now, (ctx) =>
+      createContract(
+        ctx,
+        contractInput(vendor.id, {
+          stage: "signed",
+          signedOn: "2026-01-10",
+          effectiveOn: "2026-02-01",
+          endsOn: "2029-01-31",
+          minCyberInsuranceCents: "5,000,000",
+        }),
+      ),
+    )
+  ).id;
 });
 afterAll(async () => {
   await handle?.close();
 });
 
 async function requestInsurance(overrides: Record<string, unknown> = {}) {
-  const form = await as(handle.db, officer, clock.now, (ctx) => requestFormOptions(ctx, { contractId, kind: "cyber-insurance-certificate" }));
+  const form = await as(handle.db, officer, clock.now, (ctx) =>
+    requestFormOptions(ctx, { contractId, kind: "cyber-insurance-certificate" }),
+  );
   if (form.step !== "details") throw new Error("expected the details step");
   const requirementIds = form.requirements.filter((r) => r.supported).map((r) => r.id);
   return as(handle.db, officer, clock.now, (ctx) =>
-    requestEvidence(ctx, { contractId, kind: "cyber-insurance-certificate", dueOn: "2026-12-15", recurrence: "kind", instructions: "Upload the current certificate.", internalNotes: "Broker says renewal is late.", requirementIds, otherContractIds: [], ...overrides }),
+    requestEvidence(ctx, {
+      contractId,
+      kind: "cyber-insurance-certificate",
+      dueOn: "2026-12-15",
+      recurrence: "kind",
+      instructions: "Upload the current certificate.",
+      internalNotes: "Broker says renewal is late.",
+      requirementIds,
+      otherContractIds: [],
+      ...overrides,
+    }),
   );
 }
 
-const submit = (cookie: string, itemId: string, file: { name: string; type: string; bytes: Uint8Array } | null, fields: Record<string, string>) => {
+const submit = (
+  cookie: string,
+  itemId: string,
+  file: { name: string; type: string; bytes: Uint8Array } | null,
+  fields: Record<string, string>,
+) => {
   const request = file
     ? uploadRequest(`/portal/evidence/${itemId}`, cookie, file, fields)
     : (() => {
         const form = new FormData();
         for (const [k, v] of Object.entries(fields)) form.set(k, v);
-        return new Request(`http://localhost/portal/evidence/${itemId}`, { method: "POST", headers: { Cookie: cookie }, body: form });
+        return new Request(`http://localhost/portal/evidence/${itemId}`, {
+          method: "POST",
+          headers: { Cookie: cookie },
+          body: form,
+        });
       })();
   return submitAction({ request, params: { itemId }, context } as never);
 };
@@ -106,10 +140,15 @@ const errorsOf = (result: unknown) => (result as { data: { errors: Record<string
 
 describe("evidence requests and the vendor portal", () => {
   it("pre-tick the requirements the catalog links to the kind, mapped into the contract's own framework revisions", async () => {
-    const form = await as(handle.db, officer, clock.now, (ctx) => requestFormOptions(ctx, { contractId, kind: "cyber-insurance-certificate" }));
+    const form = await as(handle.db, officer, clock.now, (ctx) =>
+      requestFormOptions(ctx, { contractId, kind: "cyber-insurance-certificate" }),
+    );
     expect(form.step).toBe("details");
     if (form.step !== "details") return;
-    expect(form.requirements.filter((r) => r.supported).map((r) => `${r.frameworkShortTitle} ${r.code}`)).toEqual(["IACP principles 10", "IACP provisions 13"]);
+    expect(form.requirements.filter((r) => r.supported).map((r) => `${r.frameworkShortTitle} ${r.code}`)).toEqual([
+      "IACP principles 10",
+      "IACP provisions 13",
+    ]);
     expect(form.recurrence.map((r) => r.value)).toEqual(["once", "kind", "audit-interval"]);
   });
 
@@ -129,8 +168,20 @@ describe("evidence requests and the vendor portal", () => {
     const item = await requestInsurance();
     const other = await as(handle.db, otherRep, clock.now, (ctx) => portalHome(ctx));
     expect(other.open).toEqual([]);
-    expect((await thrownStatus(portalItemLoader(loaderArgs(context, `/portal/evidence/${item.id}`, { itemId: item.id }, { cookie: otherRepCookie })))).status).toBe(404);
-    expect((await thrownStatus(submit(otherRepCookie, item.id, { name: "c.pdf", type: "application/pdf", bytes: pdfBytes() }, insurance()))).status).toBe(404);
+    expect(
+      (
+        await thrownStatus(
+          portalItemLoader(loaderArgs(context, `/portal/evidence/${item.id}`, { itemId: item.id }, { cookie: otherRepCookie })),
+        )
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await thrownStatus(
+          submit(otherRepCookie, item.id, { name: "c.pdf", type: "application/pdf", bytes: pdfBytes() }, insurance()),
+        )
+      ).status,
+    ).toBe(404);
     expect(await handle.db.select().from(evidenceVersions).where(eq(evidenceVersions.itemId, item.id))).toEqual([]);
   });
 });
@@ -139,43 +190,93 @@ describe("submitting evidence", () => {
   it("records the attestation with time, source address and the file's SHA-256, and flags an amount below the contract's minimum", async () => {
     const item = await requestInsurance();
     const pdf = pdfBytes("certificate of insurance");
-    const result = (await submit(repCookie, item.id, { name: "COI 2026.pdf", type: "application/pdf", bytes: pdf }, insurance())) as Response;
+    const result = (await submit(
+      repCookie,
+      item.id,
+      { name: "COI 2026.pdf", type: "application/pdf", bytes: pdf },
+      insurance(),
+    )) as Response;
     expect(result.status).toBe(302);
     const [version] = await handle.db.select().from(evidenceVersions).where(eq(evidenceVersions.itemId, item.id));
-    expect(version).toMatchObject({ version: 1, status: "submitted", expiresOn: "2027-11-01", submittedBy: rep.personId, submittedFrom: "192.0.2.10", attestationName: "Jordan Vance", attestationTitle: "Director of Compliance", flags: ["below-insurance-minimum"] });
+    expect(version).toMatchObject({
+      version: 1,
+      status: "submitted",
+      expiresOn: "2027-11-01",
+      submittedBy: rep.personId,
+      submittedFrom: "192.0.2.10",
+      attestationName: "Jordan Vance",
+      attestationTitle: "Director of Compliance",
+      flags: ["below-insurance-minimum"],
+    });
     expect(version!.attestationStatement).toMatch(/^I attest/);
-    expect(version!.fields).toEqual({ carrier: "Granite Mutual", policyNumber: "CY-2026-0042", coverage: "Cyber liability, first and third party", perClaimCents: 100_000_000, aggregateCents: 200_000_000 });
+    expect(version!.fields).toEqual({
+      carrier: "Granite Mutual",
+      policyNumber: "CY-2026-0042",
+      coverage: "Cyber liability, first and third party",
+      perClaimCents: 100_000_000,
+      aggregateCents: 200_000_000,
+    });
     const [file] = await handle.db.select().from(evidenceFiles).where(eq(evidenceFiles.versionId, version!.id));
-    expect(file).toMatchObject({ filename: "COI 2026.pdf", mediaType: "application/pdf", sizeBytes: pdf.length, sha256: sha256(pdf), keyId: "evidence-v1" });
-    const [event] = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.action, "evidence.submit"), eq(auditEvents.objectId, item.id)));
+    expect(file).toMatchObject({
+      filename: "COI 2026.pdf",
+      mediaType: "application/pdf",
+      sizeBytes: pdf.length,
+      sha256: sha256(pdf),
+      keyId: "evidence-v1",
+    });
+    const [event] = await handle.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "evidence.submit"), eq(auditEvents.objectId, item.id)));
     expect(event).toMatchObject({ actorPersonId: rep.personId, ip: "192.0.2.10" });
-    expect(event!.details).toMatchObject({ files: [{ sha256: sha256(pdf), bytes: pdf.length }], attestation: { name: "Jordan Vance", title: "Director of Compliance" } });
+    expect(event!.details).toMatchObject({
+      files: [{ sha256: sha256(pdf), bytes: pdf.length }],
+      attestation: { name: "Jordan Vance", title: "Director of Compliance" },
+    });
   });
 
   it("encrypts the file at rest: the store holds only ciphertext, and the agency's download returns the exact bytes", async () => {
     const item = await requestInsurance();
     const pdf = pdfBytes("a very recognisable plaintext marker 0123456789");
     await submit(repCookie, item.id, { name: "coi.pdf", type: "application/pdf", bytes: pdf }, insurance());
-    const [file] = await handle.db.select({ f: evidenceFiles }).from(evidenceFiles).innerJoin(evidenceVersions, eq(evidenceVersions.id, evidenceFiles.versionId)).where(eq(evidenceVersions.itemId, item.id));
+    const [file] = await handle.db
+      .select({ f: evidenceFiles })
+      .from(evidenceFiles)
+      .innerJoin(evidenceVersions, eq(evidenceVersions.id, evidenceFiles.versionId))
+      .where(eq(evidenceVersions.itemId, item.id));
     const f = file!.f;
     expect(f.blobSha256).not.toBe(f.sha256);
-    const onDisk = await readFile(path.join((blobs() as unknown as { dir: string }).dir, f.blobSha256.slice(0, 2), f.blobSha256.slice(2, 4), f.blobSha256));
+    const onDisk = await readFile(
+      path.join((blobs() as unknown as { dir: string }).dir, f.blobSha256.slice(0, 2), f.blobSha256.slice(2, 4), f.blobSha256),
+    );
     expect(onDisk.includes(Buffer.from("recognisable plaintext marker"))).toBe(false);
     expect(onDisk.includes(Buffer.from("%PDF"))).toBe(false);
     expect(sha256(onDisk)).toBe(f.blobSha256);
 
-    const response = (await agencyFileLoader(loaderArgs(context, `/evidence/${item.id}/files/${f.id}`, { itemId: item.id, fileId: f.id }, { cookie: officerCookie }))) as Response;
+    const response = (await agencyFileLoader(
+      loaderArgs(context, `/evidence/${item.id}/files/${f.id}`, { itemId: item.id, fileId: f.id }, { cookie: officerCookie }),
+    )) as Response;
     const body = new Uint8Array(await response.arrayBuffer());
     expect(sha256(body)).toBe(sha256(pdf));
     expect(response.headers.get("Repr-Digest")).toBe(`sha-256=:${Buffer.from(sha256(pdf), "hex").toString("base64")}:`);
-    const downloads = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.action, "evidence.file.download"), eq(auditEvents.objectId, item.id)));
-    expect(downloads.map((d) => [d.actorPersonId, (d.details as { bytes: number }).bytes])).toEqual([[officer.personId, pdf.length]]);
+    const downloads = await handle.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "evidence.file.download"), eq(auditEvents.objectId, item.id)));
+    expect(downloads.map((d) => [d.actorPersonId, (d.details as { bytes: number }).bytes])).toEqual([
+      [officer.personId, pdf.length],
+    ]);
   });
 
   it("shows every field error together and stores nothing when the form is incomplete", async () => {
     const item = await requestInsurance();
     const before = await storedBlobs();
-    const result = await submit(repCookie, item.id, { name: "coi.pdf", type: "application/pdf", bytes: pdfBytes() }, insurance({ "field.carrier": "", "field.perClaimCents": "-5", expiresOn: "", attest: "" }));
+    const result = await submit(
+      repCookie,
+      item.id,
+      { name: "coi.pdf", type: "application/pdf", bytes: pdfBytes() },
+      insurance({ "field.carrier": "", "field.perClaimCents": "-5", expiresOn: "", attest: "" }),
+    );
     expect(errorsOf(result)).toEqual({
       expiresOn: "Enter the expiry date: this kind of evidence is renewed, so it must say until when it holds.",
       "field.carrier": "Enter the insurance carrier.",
@@ -183,7 +284,16 @@ describe("submitting evidence", () => {
       attest: "Tick the box to make the attestation; nothing is submitted without it.",
     });
     // The rule between two fields speaks once each field is right on its own.
-    expect(errorsOf(await submit(repCookie, item.id, { name: "coi.pdf", type: "application/pdf", bytes: pdfBytes() }, insurance({ "field.aggregateCents": "500,000" })))).toEqual({
+    expect(
+      errorsOf(
+        await submit(
+          repCookie,
+          item.id,
+          { name: "coi.pdf", type: "application/pdf", bytes: pdfBytes() },
+          insurance({ "field.aggregateCents": "500,000" }),
+        ),
+      ),
+    ).toEqual({
       "field.aggregateCents": "The aggregate limit cannot be lower than the per-claim limit.",
     });
     expect(await handle.db.select().from(evidenceVersions).where(eq(evidenceVersions.itemId, item.id))).toEqual([]);
@@ -206,7 +316,10 @@ describe("bad uploads", () => {
 
   it("refuses an executable renamed .pdf, by its bytes", async () => {
     const elf = new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, ...new Array(120).fill(0)]);
-    expect(errorsOf(await submit(repCookie, itemId, { name: "certificate.pdf", type: "application/pdf", bytes: elf }, insurance())).file).toBe(
+    expect(
+      errorsOf(await submit(repCookie, itemId, { name: "certificate.pdf", type: "application/pdf", bytes: elf }, insurance()))
+        .file,
+    ).toBe(
       "“certificate.pdf” is not a PDF, DOCX, XLSX, PNG, JPEG, CSV or plain text file, whatever its name says. Upload the evidence in one of those formats.",
     );
     await nothingStored();
@@ -214,24 +327,43 @@ describe("bad uploads", () => {
 
   it("refuses a DOCX that is a zip bomb", async () => {
     const zip = new JSZip();
-    const real = await JSZip.loadAsync(await Packer.toBuffer(new Document({ sections: [{ children: [new Paragraph("Certificate")] }] })));
+    const real = await JSZip.loadAsync(
+      await Packer.toBuffer(new Document({ sections: [{ children: [new Paragraph("Certificate")] }] })),
+    );
     for (const [name, entry] of Object.entries(real.files)) if (!entry.dir) zip.file(name, await entry.async("uint8array"));
     zip.file("word/media/padding.bin", new Uint8Array(40 * 1024 * 1024));
     const bomb = await zip.generateAsync({ type: "uint8array", compression: "DEFLATE", compressionOptions: { level: 9 } });
     expect(bomb.length).toBeLessThan(200 * 1024);
-    expect(errorsOf(await submit(repCookie, itemId, { name: "certificate.docx", type: "application/octet-stream", bytes: bomb }, insurance())).file).toMatch(/expands to far more than its size when opened .* zip bomb/);
+    expect(
+      errorsOf(
+        await submit(repCookie, itemId, { name: "certificate.docx", type: "application/octet-stream", bytes: bomb }, insurance()),
+      ).file,
+    ).toMatch(/expands to far more than its size when opened .* zip bomb/);
     await nothingStored();
   });
 
   it("refuses a file name with folder parts", async () => {
-    expect(errorsOf(await submit(repCookie, itemId, { name: "../../etc/cron.d/evil.pdf", type: "application/pdf", bytes: pdfBytes() }, insurance())).file).toBe(
+    expect(
+      errorsOf(
+        await submit(
+          repCookie,
+          itemId,
+          { name: "../../etc/cron.d/evil.pdf", type: "application/pdf", bytes: pdfBytes() },
+          insurance(),
+        ),
+      ).file,
+    ).toBe(
       "The file name “../../etc/cron.d/evil.pdf” contains folder names (“/”, “\\” or “..”). Rename the file and upload it again.",
     );
     await nothingStored();
   });
 
   it("refuses an empty file, and a submission without a file", async () => {
-    expect(errorsOf(await submit(repCookie, itemId, { name: "empty.pdf", type: "application/pdf", bytes: new Uint8Array() }, insurance())).file).toBe("The file is empty.");
+    expect(
+      errorsOf(
+        await submit(repCookie, itemId, { name: "empty.pdf", type: "application/pdf", bytes: new Uint8Array() }, insurance()),
+      ).file,
+    ).toBe("The file is empty.");
     expect(errorsOf(await submit(repCookie, itemId, null, insurance())).file).toBe("Choose the file to upload.");
     await nothingStored();
   });
@@ -241,7 +373,9 @@ describe("bad uploads", () => {
     context.uploadMaxBytes = 64 * 1024;
     try {
       const big = new Uint8Array(200 * 1024).fill(0x41);
-      expect(errorsOf(await submit(repCookie, itemId, { name: "big.txt", type: "text/plain", bytes: big }, insurance())).file).toBe("The file is larger than the 0 MB limit.".replace("0 MB", `${Math.round(64 / 1024)} MB`));
+      expect(
+        errorsOf(await submit(repCookie, itemId, { name: "big.txt", type: "text/plain", bytes: big }, insurance())).file,
+      ).toBe("The file is larger than the 0 MB limit.".replace("0 MB", `${Math.round(64 / 1024)} MB`));
     } finally {
       context.uploadMaxBytes = limit;
     }
@@ -250,7 +384,9 @@ describe("bad uploads", () => {
 
   it("keeps nothing of an upload cut off mid-way", async () => {
     const boundary = "----custody-test-boundary";
-    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="coi.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n`);
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="coi.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n`,
+    );
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
         controller.enqueue(head);
@@ -258,7 +394,12 @@ describe("bad uploads", () => {
         controller.error(new Error("connection reset"));
       },
     });
-    const request = new Request(`http://localhost/portal/evidence/${itemId}`, { method: "POST", headers: { Cookie: repCookie, "Content-Type": `multipart/form-data; boundary=${boundary}` }, body, duplex: "half" } as RequestInit);
+    const request = new Request(`http://localhost/portal/evidence/${itemId}`, {
+      method: "POST",
+      headers: { Cookie: repCookie, "Content-Type": `multipart/form-data; boundary=${boundary}` },
+      body,
+      duplex: "half",
+    } as RequestInit);
     const result = await submitAction({ request, params: { itemId }, context } as never);
     expect(errorsOf(result).file).toBe("The upload did not arrive whole. Try again.");
     await nothingStored();
@@ -270,15 +411,35 @@ describe("review", () => {
     const item = await requestInsurance();
     await submit(repCookie, item.id, { name: "coi.pdf", type: "application/pdf", bytes: pdfBytes("low") }, insurance());
     await as(handle.db, officer, clock.now, (ctx) => startReview(ctx, item.id));
-    await expect(as(handle.db, officer, clock.now, (ctx) => decide(ctx, item.id, { decision: "reject", reason: "" }))).rejects.toMatchObject({ fieldErrors: { reason: "Say why it is rejected; the vendor sees this reason and needs it to resubmit." } });
-    await as(handle.db, officer, clock.now, (ctx) => decide(ctx, item.id, { decision: "reject", reason: "Per-claim limit is $1,000,000; the contract requires $5,000,000." }));
+    await expect(
+      as(handle.db, officer, clock.now, (ctx) => decide(ctx, item.id, { decision: "reject", reason: "" })),
+    ).rejects.toMatchObject({
+      fieldErrors: { reason: "Say why it is rejected; the vendor sees this reason and needs it to resubmit." },
+    });
+    await as(handle.db, officer, clock.now, (ctx) =>
+      decide(ctx, item.id, { decision: "reject", reason: "Per-claim limit is $1,000,000; the contract requires $5,000,000." }),
+    );
     const seen = await as(handle.db, rep, clock.now, (ctx) => getPortalItem(ctx, item.id));
-    expect(seen.versions[0]).toMatchObject({ version: 1, status: "rejected", decisionReason: "Per-claim limit is $1,000,000; the contract requires $5,000,000.", decidedByName: null });
+    expect(seen.versions[0]).toMatchObject({
+      version: 1,
+      status: "rejected",
+      decisionReason: "Per-claim limit is $1,000,000; the contract requires $5,000,000.",
+      decidedByName: null,
+    });
     expect(seen.canSubmit).toBe(true);
 
-    const second = (await submit(repCookie, item.id, { name: "coi-corrected.pdf", type: "application/pdf", bytes: pdfBytes("high") }, insurance({ "field.perClaimCents": "5,000,000", "field.aggregateCents": "10,000,000" }))) as Response;
+    const second = (await submit(
+      repCookie,
+      item.id,
+      { name: "coi-corrected.pdf", type: "application/pdf", bytes: pdfBytes("high") },
+      insurance({ "field.perClaimCents": "5,000,000", "field.aggregateCents": "10,000,000" }),
+    )) as Response;
     expect(second.status).toBe(302);
-    const versions = await handle.db.select().from(evidenceVersions).where(eq(evidenceVersions.itemId, item.id)).orderBy(evidenceVersions.version);
+    const versions = await handle.db
+      .select()
+      .from(evidenceVersions)
+      .where(eq(evidenceVersions.itemId, item.id))
+      .orderBy(evidenceVersions.version);
     expect(versions.map((v) => [v.version, v.status, v.flags])).toEqual([
       [1, "rejected", ["below-insurance-minimum"]],
       [2, "submitted", []],
@@ -296,10 +457,26 @@ describe("review", () => {
     expect(after.figures.evidence.evidenced).toBeGreaterThanOrEqual(2);
 
     // A decision stands: the database refuses to change it.
-    const refusal = (query: Promise<unknown>) => query.then(() => "allowed", (error: { cause?: { message?: string }; message: string }) => error.cause?.message ?? error.message);
-    expect(await refusal(handle.db.execute(sql`update evidence_versions set decision_reason = 'changed' where item_id = ${item.id} and version = 1`))).toBe("a review decision cannot be changed");
-    expect(await refusal(handle.db.execute(sql`update evidence_versions set fields = '{}' where item_id = ${item.id} and version = 2`))).toBe("what was submitted cannot be changed; submit a new version");
-    expect(await refusal(handle.db.execute(sql`delete from evidence_files`))).toBe("evidence files cannot be changed or deleted (DELETE refused)");
+    const refusal = (query: Promise<unknown>) =>
+      query.then(
+        () => "allowed",
+        (error: { cause?: { message?: string }; message: string }) => error.cause?.message ?? error.message,
+      );
+    expect(
+      await refusal(
+        handle.db.execute(
+          sql`update evidence_versions set decision_reason = 'changed' where item_id = ${item.id} and version = 1`,
+        ),
+      ),
+    ).toBe("a review decision cannot be changed");
+    expect(
+      await refusal(
+        handle.db.execute(sql`update evidence_versions set fields = '{}' where item_id = ${item.id} and version = 2`),
+      ),
+    ).toBe("what was submitted cannot be changed; submit a new version");
+    expect(await refusal(handle.db.execute(sql`delete from evidence_files`))).toBe(
+      "evidence files cannot be changed or deleted (DELETE refused)",
+    );
   });
 
   it("shows accepted evidence past its expiry as expired, a gap on the matrix and the register", async () => {
@@ -318,18 +495,52 @@ describe("chain of custody", () => {
   it("lists the request, the upload with its hash and source, every view and download, and the decisions, on the page and as CSV", async () => {
     const item = await requestInsurance();
     const pdf = pdfBytes("custody");
-    await submit(repCookie, item.id, { name: "coi.pdf", type: "application/pdf", bytes: pdf }, insurance({ "field.perClaimCents": "5,000,000", "field.aggregateCents": "5,000,000" }));
-    await as(handle.db, officer, clock.now, (ctx) => decide(ctx, item.id, { decision: "accept", reason: "Matches the broker's letter." }));
-    const [file] = await handle.db.select({ id: evidenceFiles.id }).from(evidenceFiles).innerJoin(evidenceVersions, eq(evidenceVersions.id, evidenceFiles.versionId)).where(eq(evidenceVersions.itemId, item.id));
-    await (await agencyFileLoader(loaderArgs(context, `/evidence/${item.id}/files/${file!.id}`, { itemId: item.id, fileId: file!.id }, { cookie: officerCookie }))).arrayBuffer();
+    await submit(
+      repCookie,
+      item.id,
+      { name: "coi.pdf", type: "application/pdf", bytes: pdf },
+      insurance({ "field.perClaimCents": "5,000,000", "field.aggregateCents": "5,000,000" }),
+    );
+    await as(handle.db, officer, clock.now, (ctx) =>
+      decide(ctx, item.id, { decision: "accept", reason: "Matches the broker's letter." }),
+    );
+    const [file] = await handle.db
+      .select({ id: evidenceFiles.id })
+      .from(evidenceFiles)
+      .innerJoin(evidenceVersions, eq(evidenceVersions.id, evidenceFiles.versionId))
+      .where(eq(evidenceVersions.itemId, item.id));
+    await (
+      await agencyFileLoader(
+        loaderArgs(
+          context,
+          `/evidence/${item.id}/files/${file!.id}`,
+          { itemId: item.id, fileId: file!.id },
+          { cookie: officerCookie },
+        ),
+      )
+    ).arrayBuffer();
     // A stranger's attempt is part of the record too.
-    await thrownStatus(portalItemLoader(loaderArgs(context, `/portal/evidence/${item.id}`, { itemId: item.id }, { cookie: otherRepCookie })));
+    await thrownStatus(
+      portalItemLoader(loaderArgs(context, `/portal/evidence/${item.id}`, { itemId: item.id }, { cookie: otherRepCookie })),
+    );
 
-    const csv = await ((await custodyCsvLoader(loaderArgs(context, `/evidence/${item.id}/custody.csv`, { itemId: item.id }, { cookie: officerCookie }))) as Response).text();
+    const csv = await (
+      (await custodyCsvLoader(
+        loaderArgs(context, `/evidence/${item.id}/custody.csv`, { itemId: item.id }, { cookie: officerCookie }),
+      )) as Response
+    ).text();
     const lines = csv.trim().split("\n");
-    expect(lines[0]).toBe("seq,time_utc,who,organisation,source_address,action,outcome,version,file,sha256,bytes,note,event_hash");
+    expect(lines[0]).toBe(
+      "seq,time_utc,who,organisation,source_address,action,outcome,version,file,sha256,bytes,note,event_hash",
+    );
     const actions = lines.slice(1).map((l) => l.split(",")[5]);
-    expect(actions).toEqual(["Requested", "Submitted with attestation", "Accepted", "File downloaded", "Access refused (not visible to this person)"]);
+    expect(actions).toEqual([
+      "Requested",
+      "Submitted with attestation",
+      "Accepted",
+      "File downloaded",
+      "Access refused (not visible to this person)",
+    ]);
     expect(csv).toContain(`coi.pdf,${sha256(pdf)},${pdf.length}`);
     expect(csv).toContain("Attested by Jordan Vance");
     expect(csv).toContain("Matches the broker's letter.");

@@ -6,7 +6,13 @@ import { createContract } from "../../app/modules/contracts/contracts.server.ts"
 import { getDashboard } from "../../app/modules/contracts/dashboard.server.ts";
 import { InvalidInput, NotFound } from "../../app/modules/context.server.ts";
 import { createNotice, getNotice, listNotices } from "../../app/modules/evidence/notices.server.ts";
-import { deadlineFor, describeMinutes, minutesBetween, parseLocalTime, wallClock } from "../../app/modules/evidence/notice-times.ts";
+import {
+  deadlineFor,
+  describeMinutes,
+  minutesBetween,
+  parseLocalTime,
+  wallClock,
+} from "../../app/modules/evidence/notice-times.ts";
 import { registerVendor } from "../../app/modules/vendors/vendors.server.ts";
 import type { DatabaseHandle } from "../../db/client.ts";
 import { catalogData } from "../../db/catalog/index.ts";
@@ -55,7 +61,10 @@ describe("notice times across time zones and daylight saving", () => {
     expect(twice).toEqual({ ok: false, message: expect.stringContaining("happened twice") });
     expect(parseLocalTime("2026-11-01T01:30", "America/Phoenix", "time").ok).toBe(true);
     expect(parseLocalTime("2026-02-30T10:00", "UTC", "time").ok).toBe(false);
-    expect(parseLocalTime("2026-02-10T10:00", "Mars/Olympus", "time")).toEqual({ ok: false, message: "Choose the time zone the time is in." });
+    expect(parseLocalTime("2026-02-10T10:00", "Mars/Olympus", "time")).toEqual({
+      ok: false,
+      message: "Choose the time zone the time is in.",
+    });
   });
 
   it("count a days-before window in calendar days of the event's zone, so 30 days before 09:00 EDT is 09:00 EST", () => {
@@ -93,9 +102,33 @@ beforeAll(async () => {
   vendorId = (await as(handle.db, buyerA, clock.now, (ctx) => registerVendor(ctx, vendorInput({ legalName: "Vendor V" })))).id;
   // Agency A: two contracts (legal process within 72 h and within 24 h); the first is shared with agency B.
   await as(handle.db, buyerA, clock.now, (ctx) =>
-    createContract(ctx, contractInput(vendorId, { title: "Records hosting", stage: "signed", signedOn: "2026-01-10", effectiveOn: "2026-02-01", breachNoticeHours: "1", legalProcessNoticeHours: "72", locationChangeNoticeDays: "30", sharedWith: [orgs.agencyB.id] })),
+    createContract(
+      ctx,
+      contractInput(vendorId, {
+        title: "Records hosting",
+        stage: "signed",
+        signedOn: "2026-01-10",
+        effectiveOn: "2026-02-01",
+        breachNoticeHours: "1",
+        legalProcessNoticeHours: "72",
+        locationChangeNoticeDays: "30",
+        sharedWith: [orgs.agencyB.id],
+      }),
+    ),
   );
-  await as(handle.db, buyerA, clock.now, (ctx) => createContract(ctx, contractInput(vendorId, { title: "Video storage", stage: "signed", signedOn: "2026-02-10", effectiveOn: "2026-03-01", breachNoticeHours: "4", legalProcessNoticeHours: "24" })));
+  await as(handle.db, buyerA, clock.now, (ctx) =>
+    createContract(
+      ctx,
+      contractInput(vendorId, {
+        title: "Video storage",
+        stage: "signed",
+        signedOn: "2026-02-10",
+        effectiveOn: "2026-03-01",
+        breachNoticeHours: "4",
+        legalProcessNoticeHours: "24",
+      }),
+    ),
+  );
 });
 afterAll(async () => {
   await handle?.close();
@@ -119,20 +152,31 @@ describe("notices and whether they came in time", () => {
     const created = await as(handle.db, officerA, clock.now, (ctx) => createNotice(ctx, "agency", breach()));
     expect(created.judged).toHaveLength(1);
     expect(created.judged[0]).toMatchObject({ agencyId: orgs.agencyA.id, windowHours: 1, late: false, minutesPastDeadline: -10 });
-    const told = await handle.db.select().from(notifications).where(eq(notifications.dedupeKey, `notice:${created.notice.id}`));
+    const told = await handle.db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.dedupeKey, `notice:${created.notice.id}`));
     expect(told.map((n) => n.personId)).toEqual([officerA.personId]);
     expect(told[0]!.subject).toBe("Breach or incident notice from Vendor V");
     expect(told[0]!.link).toBe(`/notices/${created.notice.id}`);
     expect(told[0]!.body).toContain("2026-03-08 01:30 EST");
     expect(told[0]!.body).toContain("2026-03-08 03:20 EDT");
-    const [event] = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.action, "notice.record"), eq(auditEvents.objectId, created.notice.id)));
+    const [event] = await handle.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "notice.record"), eq(auditEvents.objectId, created.notice.id)));
     expect(event).toBeDefined();
   });
 
   it("mark a breach notice told 70 minutes after discovery late by 10 minutes, and say so in the alert", async () => {
-    const created = await as(handle.db, officerA, clock.now, (ctx) => createNotice(ctx, "agency", breach({ notifiedLocal: "2026-03-08T03:40" })));
+    const created = await as(handle.db, officerA, clock.now, (ctx) =>
+      createNotice(ctx, "agency", breach({ notifiedLocal: "2026-03-08T03:40" })),
+    );
     expect(created.judged[0]).toMatchObject({ late: true, minutesPastDeadline: 10 });
-    const [told] = await handle.db.select().from(notifications).where(eq(notifications.dedupeKey, `notice:${created.notice.id}`));
+    const [told] = await handle.db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.dedupeKey, `notice:${created.notice.id}`));
     expect(told!.subject).toBe("Breach or incident notice from Vendor V (late)");
     expect(told!.body).toContain("Late by 10 minutes.");
   });
@@ -163,10 +207,16 @@ describe("notices and whether they came in time", () => {
     expect(seenByB.agencies[0]!.contractTitle).toBe("Records hosting");
     const seenByVendor = await as(handle.db, rep, clock.now, (ctx) => getNotice(ctx, "vendor", created.notice.id));
     expect(seenByVendor.agencies.map((a) => a.timeliness).sort()).toEqual(["late", "on-time"]);
-    await expect(as(handle.db, officerC, clock.now, (ctx) => getNotice(ctx, "agency", created.notice.id))).rejects.toBeInstanceOf(NotFound);
-    await expect(as(handle.db, otherRep, clock.now, (ctx) => getNotice(ctx, "vendor", created.notice.id))).rejects.toBeInstanceOf(NotFound);
+    await expect(as(handle.db, officerC, clock.now, (ctx) => getNotice(ctx, "agency", created.notice.id))).rejects.toBeInstanceOf(
+      NotFound,
+    );
+    await expect(as(handle.db, otherRep, clock.now, (ctx) => getNotice(ctx, "vendor", created.notice.id))).rejects.toBeInstanceOf(
+      NotFound,
+    );
     expect(await as(handle.db, officerC, clock.now, (ctx) => listNotices(ctx, "agency"))).toEqual([]);
-    const lateForA = await as(handle.db, officerA, clock.now, (ctx) => listNotices(ctx, "agency", { timeliness: "late", kind: "legal-process" }));
+    const lateForA = await as(handle.db, officerA, clock.now, (ctx) =>
+      listNotices(ctx, "agency", { timeliness: "late", kind: "legal-process" }),
+    );
     expect(lateForA.map((n) => n.id)).toEqual([created.notice.id]);
   });
 
@@ -190,7 +240,16 @@ describe("notices and whether they came in time", () => {
   it("refuse a notice with every problem named beside its field, and store nothing", async () => {
     const before = (await handle.db.select().from(notices)).length;
     const error = await as(handle.db, officerA, clock.now, (ctx) =>
-      createNotice(ctx, "agency", breach({ summary: "", occurredLocal: "2026-03-08T02:30", notifiedLocal: "2027-01-01T10:00", "detail.whatHappened": "short" })),
+      createNotice(
+        ctx,
+        "agency",
+        breach({
+          summary: "",
+          occurredLocal: "2026-03-08T02:30",
+          notifiedLocal: "2027-01-01T10:00",
+          "detail.whatHappened": "short",
+        }),
+      ),
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidInput);
     const fields = (error as InvalidInput).fieldErrors;
@@ -198,8 +257,12 @@ describe("notices and whether they came in time", () => {
     expect(fields.occurredLocal).toContain("There was no 02:30 on 2026-03-08");
     expect(fields.notifiedLocal).toBe("The time the agency was told cannot be in the future.");
     expect(fields["detail.whatHappened"]).toBe("Describe the account of what happened in at least 10 characters.");
-    const early = await as(handle.db, officerA, clock.now, (ctx) => createNotice(ctx, "agency", breach({ notifiedLocal: "2026-03-08T01:00" }))).catch((e: unknown) => e);
-    expect((early as InvalidInput).fieldErrors.notifiedLocal).toBe("The agency cannot have been told before the time it was discovered.");
+    const early = await as(handle.db, officerA, clock.now, (ctx) =>
+      createNotice(ctx, "agency", breach({ notifiedLocal: "2026-03-08T01:00" })),
+    ).catch((e: unknown) => e);
+    expect((early as InvalidInput).fieldErrors.notifiedLocal).toBe(
+      "The agency cannot have been told before the time it was discovered.",
+    );
     expect((await handle.db.select().from(notices)).length).toBe(before);
   });
 
@@ -208,13 +271,19 @@ describe("notices and whether they came in time", () => {
       createNotice(ctx, "vendor", { ...breach(), agencies: [officerC.organisationId, randomUUID()] }),
     ).catch((e: unknown) => e);
     expect((strangers as InvalidInput).fieldErrors.agencies).toBe("Tick each agency the notice concerns.");
-    const foreign = await as(handle.db, officerC, clock.now, (ctx) => createNotice(ctx, "agency", breach())).catch((e: unknown) => e);
+    const foreign = await as(handle.db, officerC, clock.now, (ctx) => createNotice(ctx, "agency", breach())).catch(
+      (e: unknown) => e,
+    );
     expect((foreign as InvalidInput).fieldErrors.vendorId).toBe("Choose the vendor the notice came from.");
   });
 
   it("count the agency's late notices on its dashboard, and no one else's", async () => {
-    expect((await as(handle.db, officerA, clock.now, (ctx) => getDashboard(ctx))).vendorRecords).toMatchObject({ lateNotices: 3 });
-    expect((await as(handle.db, officerB, clock.now, (ctx) => getDashboard(ctx))).vendorRecords).toMatchObject({ lateNotices: 0 });
+    expect((await as(handle.db, officerA, clock.now, (ctx) => getDashboard(ctx))).vendorRecords).toMatchObject({
+      lateNotices: 3,
+    });
+    expect((await as(handle.db, officerB, clock.now, (ctx) => getDashboard(ctx))).vendorRecords).toMatchObject({
+      lateNotices: 0,
+    });
   });
 
   it("keep a notice as it was filed: the database refuses to change or delete it", async () => {

@@ -28,20 +28,48 @@ beforeAll(async () => {
   officerB = await makeAccount(handle.db, orgs.agencyB.id, "cjis-officer", now);
   const vendorId = (await as(handle.db, buyerA, now, (ctx) => registerVendor(ctx, vendorInput()))).id;
   const contractA = (await as(handle.db, buyerA, now, (ctx) => createContract(ctx, contractInput(vendorId)))).id;
-  const sharedB = (await as(handle.db, buyerB, now, (ctx) => createContract(ctx, contractInput(vendorId, { sharedWith: [orgs.agencyA.id] })))).id;
+  const sharedB = (
+    await as(handle.db, buyerB, now, (ctx) => createContract(ctx, contractInput(vendorId, { sharedWith: [orgs.agencyA.id] })))
+  ).id;
   const privateB = (await as(handle.db, buyerB, now, (ctx) => createContract(ctx, contractInput(vendorId)))).id;
   const [kind] = await handle.db.select().from(evidenceKinds).limit(1);
   // 60 of A's own, 30 of B's on the contract B shares with A, 10 of B's alone; their times interleave.
   const plan = [
-    ...Array.from({ length: 60 }, (_, i) => ({ agencyId: orgs.agencyA.id, contractId: contractA, title: `A-${i}`, into: titles.ownA, minute: i * 3 })),
-    ...Array.from({ length: 30 }, (_, i) => ({ agencyId: orgs.agencyB.id, contractId: sharedB, title: `B-shared-${i}`, into: titles.sharedFromB, minute: i * 5 + 1 })),
-    ...Array.from({ length: 10 }, (_, i) => ({ agencyId: orgs.agencyB.id, contractId: privateB, title: `B-private-${i}`, into: titles.privateB, minute: i * 7 + 2 })),
+    ...Array.from({ length: 60 }, (_, i) => ({
+      agencyId: orgs.agencyA.id,
+      contractId: contractA,
+      title: `A-${i}`,
+      into: titles.ownA,
+      minute: i * 3,
+    })),
+    ...Array.from({ length: 30 }, (_, i) => ({
+      agencyId: orgs.agencyB.id,
+      contractId: sharedB,
+      title: `B-shared-${i}`,
+      into: titles.sharedFromB,
+      minute: i * 5 + 1,
+    })),
+    ...Array.from({ length: 10 }, (_, i) => ({
+      agencyId: orgs.agencyB.id,
+      contractId: privateB,
+      title: `B-private-${i}`,
+      into: titles.privateB,
+      minute: i * 7 + 2,
+    })),
   ];
   for (const p of plan) {
     const at = new Date(now.getTime() - p.minute * 60_000);
     const [item] = await handle.db
       .insert(evidenceItems)
-      .values({ agencyId: p.agencyId, vendorId, kindId: kind!.id, title: p.title, status: p.minute % 2 ? "requested" : "submitted", createdAt: at, updatedAt: at })
+      .values({
+        agencyId: p.agencyId,
+        vendorId,
+        kindId: kind!.id,
+        title: p.title,
+        status: p.minute % 2 ? "requested" : "submitted",
+        createdAt: at,
+        updatedAt: at,
+      })
       .returning();
     await handle.db.insert(evidenceItemContracts).values({ itemId: item!.id, contractId: p.contractId });
     p.into.push(p.title);
@@ -62,7 +90,12 @@ describe("the evidence register", () => {
     expect(new Set(seen.map((r) => r.title))).toEqual(new Set([...titles.ownA, ...titles.sharedFromB]));
     const times = seen.map((r) => r.updatedAt.getTime());
     expect(times).toEqual([...times].sort((a, b) => b - a));
-    expect(seen.filter((r) => r.shared).map((r) => r.title).sort()).toEqual([...titles.sharedFromB].sort());
+    expect(
+      seen
+        .filter((r) => r.shared)
+        .map((r) => r.title)
+        .sort(),
+    ).toEqual([...titles.sharedFromB].sort());
   });
 
   it("applies a status filter across both, and counts what it shows", async () => {

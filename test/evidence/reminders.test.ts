@@ -36,7 +36,11 @@ let overdueId: string;
 const publicUrl = "https://custody.county.test";
 const deliver = (now: Date) => deliverNotifications(handle.db, mailer, { publicUrl, now });
 const mailTo = (account: ProvisionedAccount) => smtp.received.filter((m) => m.to.includes(account.email));
-const subjectOf = (raw: string) => raw.replace(/\r?\n[ \t]+/g, " ").match(/^Subject: (.*)$/m)![1]!.trim();
+const subjectOf = (raw: string) =>
+  raw
+    .replace(/\r?\n[ \t]+/g, " ")
+    .match(/^Subject: (.*)$/m)![1]!
+    .trim();
 
 beforeAll(async () => {
   handle = await createTestDatabase();
@@ -50,14 +54,49 @@ beforeAll(async () => {
   digestRep = await makeAccount(handle.db, orgs.vendor.id, "vendor-admin", start);
   await as(handle.db, digestRep, start, (ctx) => setDelivery(ctx, "daily-digest"));
   const vendorId = (await as(handle.db, buyer, start, (ctx) => registerVendor(ctx, vendorInput({ legalName: "Vendor V" })))).id;
-  await as(handle.db, buyer, start, (ctx) => createContract(ctx, contractInput(vendorId, { stage: "signed", signedOn: "2026-01-10", effectiveOn: "2026-02-01", breachNoticeHours: "1" })));
+  await as(handle.db, buyer, start, (ctx) =>
+    createContract(
+      ctx,
+      contractInput(vendorId, { stage: "signed", signedOn: "2026-01-10", effectiveOn: "2026-02-01", breachNoticeHours: "1" }),
+    ),
+  );
   const [kind] = await handle.db.select().from(evidenceKinds).limit(1);
   const item = async (values: Partial<typeof evidenceItems.$inferInsert>) =>
-    (await handle.db.insert(evidenceItems).values({ agencyId: orgs.agencyA.id, vendorId, kindId: kind!.id, title: "Item", status: "requested", createdAt: start, updatedAt: start, ...values }).returning())[0]!.id;
-  expiringId = await item({ title: "Cyber insurance certificate 2026", status: "accepted", currentVersion: 1, expiresOn: "2026-12-18" }); // 25 days
+    (
+      await handle.db
+        .insert(evidenceItems)
+        .values({
+          agencyId: orgs.agencyA.id,
+          vendorId,
+          kindId: kind!.id,
+          title: "Item",
+          status: "requested",
+          createdAt: start,
+          updatedAt: start,
+          ...values,
+        })
+        .returning()
+    )[0]!.id;
+  expiringId = await item({
+    title: "Cyber insurance certificate 2026",
+    status: "accepted",
+    currentVersion: 1,
+    expiresOn: "2026-12-18",
+  }); // 25 days
   overdueId = await item({ title: "SOC 2 Type II report", dueOn: "2026-11-20" });
   await item({ title: "Accepted long ago, expiring next year", status: "accepted", currentVersion: 1, expiresOn: "2027-06-01" });
-  await handle.db.insert(rosterPeople).values({ vendorId, fullName: "Dana Whitfield", jobRole: "Storage administrator", unescortedAccess: true, fingerprintCheckedOn: "2025-12-01", fingerprintAgency: "VSP", addendumSignedOn: "2025-12-01", trainedOn: "2025-12-10", createdAt: start, updatedAt: start });
+  await handle.db.insert(rosterPeople).values({
+    vendorId,
+    fullName: "Dana Whitfield",
+    jobRole: "Storage administrator",
+    unescortedAccess: true,
+    fingerprintCheckedOn: "2025-12-01",
+    fingerprintAgency: "VSP",
+    addendumSignedOn: "2025-12-01",
+    trainedOn: "2025-12-10",
+    createdAt: start,
+    updatedAt: start,
+  });
   await as(handle.db, officer, start, (ctx) =>
     createNotice(ctx, "agency", {
       kind: "breach",
@@ -83,13 +122,20 @@ describe("the reminder sweep", () => {
     const created = [a, b].flatMap((r) => Object.values(r.created)).reduce((x, y) => x + y, 0);
     // Officer: expiring, overdue, training. Rep and digest rep: expiring, overdue, training, late notice. Buyer: late notice.
     expect(created).toBe(3 + 4 + 4 + 1);
-    const keys = await handle.db.select({ personId: notifications.personId, key: notifications.dedupeKey, n: sql<number>`count(*)::int` }).from(notifications).groupBy(notifications.personId, notifications.dedupeKey);
+    const keys = await handle.db
+      .select({ personId: notifications.personId, key: notifications.dedupeKey, n: sql<number>`count(*)::int` })
+      .from(notifications)
+      .groupBy(notifications.personId, notifications.dedupeKey);
     expect(keys.every((k) => k.n === 1)).toBe(true);
-    const officerKinds = (await handle.db.select().from(notifications).where(eq(notifications.personId, officer.personId))).map((n) => n.kind).sort();
+    const officerKinds = (await handle.db.select().from(notifications).where(eq(notifications.personId, officer.personId)))
+      .map((n) => n.kind)
+      .sort();
     expect(officerKinds).toEqual(["evidence-expiring", "notice-filed", "request-overdue", "training-due"]);
 
     await Promise.all([deliver(start), deliver(start)]);
-    const toOfficer = mailTo(officer).map((m) => subjectOf(m.raw)).sort();
+    const toOfficer = mailTo(officer)
+      .map((m) => subjectOf(m.raw))
+      .sort();
     expect(toOfficer).toEqual([
       "Custody: Breach or incident notice from Vendor V (late)",
       "Custody: Cyber insurance certificate 2026 expires in 25 days",
@@ -130,10 +176,21 @@ describe("the reminder sweep", () => {
     expect(result.created["evidence-expiring"]).toBe(3);
     await deliver(sixDaysBefore);
     expect(mailTo(officer).map((m) => subjectOf(m.raw))).toContain("Custody: Cyber insurance certificate 2026 expires in 6 days");
-    expect(mailTo(digestRep).map((m) => subjectOf(m.raw))).toEqual(["Custody: your daily digest (4 items)", "Custody: your daily digest (1 item)"]);
+    expect(mailTo(digestRep).map((m) => subjectOf(m.raw))).toEqual([
+      "Custody: your daily digest (4 items)",
+      "Custody: your daily digest (1 item)",
+    ]);
 
     const sameDay = new Date("2026-12-12T20:00:00.000Z");
-    await handle.db.insert(notifications).values({ personId: digestRep.personId, kind: "request-overdue", subject: "Another", body: "b", link: "/portal", dedupeKey: "test:another", createdAt: sameDay });
+    await handle.db.insert(notifications).values({
+      personId: digestRep.personId,
+      kind: "request-overdue",
+      subject: "Another",
+      body: "b",
+      link: "/portal",
+      dedupeKey: "test:another",
+      createdAt: sameDay,
+    });
     await deliver(sameDay);
     expect(mailTo(digestRep)).toHaveLength(2);
     await deliver(new Date("2026-12-13T13:00:00.000Z"));
@@ -142,7 +199,15 @@ describe("the reminder sweep", () => {
 
   it("leave notifications waiting, to be sent later, when the mail server cannot be reached", async () => {
     const now = new Date("2026-12-14T13:00:00.000Z");
-    await handle.db.insert(notifications).values({ personId: officer.personId, kind: "request-overdue", subject: "Waiting", body: "b", link: "/evidence", dedupeKey: "test:waiting", createdAt: now });
+    await handle.db.insert(notifications).values({
+      personId: officer.personId,
+      kind: "request-overdue",
+      subject: "Waiting",
+      body: "b",
+      link: "/evidence",
+      dedupeKey: "test:waiting",
+      createdAt: now,
+    });
     const down = createMailer("smtp://127.0.0.1:9", "Custody <x@y.test>")!;
     const failed = await deliverNotifications(handle.db, down, { publicUrl, now });
     expect(failed).toMatchObject({ messages: 0, failed: 1 });
@@ -156,20 +221,29 @@ describe("a person's notifications page", () => {
   it("opens a notification at its link and marks it read, refuses an unknown delivery choice, and answers 404 for someone else's notification", async () => {
     const context = appContext(handle.db, { now: start });
     const { cookie } = await signIn(handle.db, officer, start);
-    const page = (await notificationsLoader(loaderArgs(context, "/notifications", {}, { cookie }))) as { notifications: { id: string; link: string; readAt: Date | null }[]; unread: number };
+    const page = (await notificationsLoader(loaderArgs(context, "/notifications", {}, { cookie }))) as {
+      notifications: { id: string; link: string; readAt: Date | null }[];
+      unread: number;
+    };
     const first = page.notifications.find((n) => !n.readAt)!;
-    const opened = (await notificationsAction(loaderArgs(context, "/notifications", {}, { cookie, form: { id: first.id } }))) as Response;
+    const opened = (await notificationsAction(
+      loaderArgs(context, "/notifications", {}, { cookie, form: { id: first.id } }),
+    )) as Response;
     expect(opened.status).toBe(302);
     expect(opened.headers.get("Location")).toBe(first.link);
     const after = (await notificationsLoader(loaderArgs(context, "/notifications", {}, { cookie }))) as typeof page;
     expect(after.unread).toBe(page.unread - 1);
 
-    const refused = (await notificationsAction(loaderArgs(context, "/notifications", {}, { cookie, form: { intent: "delivery", delivery: "weekly" } }))) as { init: { status: number }; data: { errors: Record<string, string> } };
+    const refused = (await notificationsAction(
+      loaderArgs(context, "/notifications", {}, { cookie, form: { intent: "delivery", delivery: "weekly" } }),
+    )) as { init: { status: number }; data: { errors: Record<string, string> } };
     expect(refused.init.status).toBe(400);
     expect(refused.data.errors.delivery).toBe("Choose e-mail at once or one daily digest.");
 
     const [theirs] = await handle.db.select().from(notifications).where(eq(notifications.personId, rep.personId)).limit(1);
-    const stranger = await thrownStatus(notificationsAction(loaderArgs(context, "/notifications", {}, { cookie, form: { id: theirs!.id } })));
+    const stranger = await thrownStatus(
+      notificationsAction(loaderArgs(context, "/notifications", {}, { cookie, form: { id: theirs!.id } })),
+    );
     expect(stranger.status).toBe(404);
     const [still] = await handle.db.select().from(notifications).where(eq(notifications.id, theirs!.id));
     expect(still!.readAt).toBeNull();

@@ -4,7 +4,13 @@ import type { AppContext } from "../../app/context.ts";
 import type { ProvisionedAccount } from "../../app/modules/access/demo.server.ts";
 import { createContract } from "../../app/modules/contracts/contracts.server.ts";
 import { NotFound } from "../../app/modules/context.server.ts";
-import { agencyRoster, decideRosterChange, getRosterChange, portalRoster, proposeRosterChange } from "../../app/modules/evidence/roster.server.ts";
+import {
+  agencyRoster,
+  decideRosterChange,
+  getRosterChange,
+  portalRoster,
+  proposeRosterChange,
+} from "../../app/modules/evidence/roster.server.ts";
 import { rosterFlags, trainingDueOn } from "../../app/modules/evidence/roster-vocabulary.ts";
 import { registerVendor } from "../../app/modules/vendors/vendors.server.ts";
 import { action as proposeAction } from "../../app/routes/portal.roster-propose.tsx";
@@ -62,31 +68,63 @@ beforeAll(async () => {
   officerCookie = await cookieOf(officer);
   outsiderCookie = await cookieOf(outsider);
   vendorId = (await as(handle.db, buyer, clock.now, (ctx) => registerVendor(ctx, vendorInput({ legalName: "Vendor V" })))).id;
-  await as(handle.db, buyer, clock.now, (ctx) => createContract(ctx, contractInput(vendorId, { stage: "signed", signedOn: "2026-01-10", effectiveOn: "2026-02-01", personnelRosterRequired: "on" })));
+  await as(handle.db, buyer, clock.now, (ctx) =>
+    createContract(
+      ctx,
+      contractInput(vendorId, {
+        stage: "signed",
+        signedOn: "2026-01-10",
+        effectiveOn: "2026-02-01",
+        personnelRosterRequired: "on",
+      }),
+    ),
+  );
 });
 afterAll(async () => {
   await handle?.close();
 });
 
-const propose = (personId: string | null, fields: Record<string, string>, file?: { name: string; type: string; bytes: Uint8Array }) => {
+const propose = (
+  personId: string | null,
+  fields: Record<string, string>,
+  file?: { name: string; type: string; bytes: Uint8Array },
+) => {
   const path = personId ? `/portal/roster/propose?person=${personId}` : "/portal/roster/propose";
   const request = file
     ? uploadRequest(path, repCookie, file, fields)
-    : new Request(`http://localhost${path}`, { method: "POST", headers: { Cookie: repCookie }, body: Object.entries(fields).reduce((f, [k, v]) => (f.set(k, v), f), new FormData()) });
+    : new Request(`http://localhost${path}`, {
+        method: "POST",
+        headers: { Cookie: repCookie },
+        body: Object.entries(fields).reduce((f, [k, v]) => (f.set(k, v), f), new FormData()),
+      });
   return proposeAction({ request, params: {}, context } as never);
 };
 
 describe("flags on a roster entry", () => {
   it("flag no fingerprint check, no signed addendum, training older than a year, and a departure whose access stayed open", () => {
-    const base = { fullName: "A", jobRole: "B", unescortedAccess: true, fingerprintCheckedOn: "2026-01-01", fingerprintAgency: "VSP", addendumSignedOn: "2026-01-01", trainedOn: "2026-01-01", leftOn: null, accessEndedOn: null };
+    const base = {
+      fullName: "A",
+      jobRole: "B",
+      unescortedAccess: true,
+      fingerprintCheckedOn: "2026-01-01",
+      fingerprintAgency: "VSP",
+      addendumSignedOn: "2026-01-01",
+      trainedOn: "2026-01-01",
+      leftOn: null,
+      accessEndedOn: null,
+    };
     expect(rosterFlags(base, "2026-11-23")).toEqual([]);
     expect(rosterFlags({ ...base, fingerprintCheckedOn: null }, "2026-11-23")).toEqual(["no-check"]);
     expect(rosterFlags({ ...base, addendumSignedOn: null }, "2026-11-23")).toEqual(["no-addendum"]);
     expect(rosterFlags({ ...base, trainedOn: "2025-11-22" }, "2026-11-23")).toEqual(["training-due"]);
     expect(rosterFlags({ ...base, trainedOn: "2025-11-23" }, "2026-11-23")).toEqual([]);
     expect(rosterFlags({ ...base, leftOn: "2026-11-01" }, "2026-11-23")).toEqual(["departed-access-open"]);
-    expect(rosterFlags({ ...base, leftOn: "2026-11-01", accessEndedOn: "2026-11-05" }, "2026-11-23")).toEqual(["departed-access-open"]);
-    expect(rosterFlags({ ...base, leftOn: "2026-11-01", accessEndedOn: "2026-11-02", trainedOn: null }, "2026-11-23")).toEqual([]);
+    expect(rosterFlags({ ...base, leftOn: "2026-11-01", accessEndedOn: "2026-11-05" }, "2026-11-23")).toEqual([
+      "departed-access-open",
+    ]);
+    expect(rosterFlags({ ...base, leftOn: "2026-11-01", accessEndedOn: "2026-11-02", trainedOn: null }, "2026-11-23")).toEqual(
+      [],
+    );
     expect(trainingDueOn("2024-02-29")).toBe("2025-02-28");
   });
 });
@@ -101,7 +139,10 @@ describe("the vendor personnel roster", () => {
     const waiting = await as(handle.db, officer, clock.now, (ctx) => agencyRoster(ctx, vendorId));
     expect(waiting.pending).toHaveLength(1);
     const changeId = waiting.pending[0]!.id;
-    const told = await handle.db.select().from(notifications).where(eq(notifications.dedupeKey, `roster-change:${changeId}`));
+    const told = await handle.db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.dedupeKey, `roster-change:${changeId}`));
     expect(told.map((n) => n.personId)).toEqual([officer.personId]);
 
     const view = await as(handle.db, officer, clock.now, (ctx) => getRosterChange(ctx, changeId));
@@ -134,7 +175,10 @@ describe("the vendor personnel roster", () => {
     await as(handle.db, officer, clock.now, (ctx) => decideRosterChange(ctx, change.id, { decision: "approve", reason: "" }));
     const roster = await as(handle.db, officer, clock.now, (ctx) => agencyRoster(ctx, vendorId));
     expect(roster.people[0]!.flags).toEqual(["departed-access-open"]);
-    const told = await handle.db.select().from(notifications).where(eq(notifications.dedupeKey, `roster-decided:${change.id}`));
+    const told = await handle.db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.dedupeKey, `roster-decided:${change.id}`));
     expect(told.map((n) => n.personId)).toEqual([rep.personId]);
   });
 
@@ -142,40 +186,83 @@ describe("the vendor personnel roster", () => {
     const [dana] = await handle.db.select().from(rosterPeople);
     await propose(dana!.id, person({ leftOn: "2026-11-10", accessEndedOn: "2026-11-11", trainedOn: "2026-11-20" }));
     const change = (await as(handle.db, rep, clock.now, (ctx) => portalRoster(ctx))).pending[0]!;
-    await expect(as(handle.db, officer, clock.now, (ctx) => decideRosterChange(ctx, change.id, { decision: "reject", reason: "" }))).rejects.toMatchObject({ fieldErrors: { reason: "Give the reason for rejecting; the vendor sees it." } });
-    await as(handle.db, officer, clock.now, (ctx) => decideRosterChange(ctx, change.id, { decision: "reject", reason: "Attach the training certificate first." }));
+    await expect(
+      as(handle.db, officer, clock.now, (ctx) => decideRosterChange(ctx, change.id, { decision: "reject", reason: "" })),
+    ).rejects.toMatchObject({ fieldErrors: { reason: "Give the reason for rejecting; the vendor sees it." } });
+    await as(handle.db, officer, clock.now, (ctx) =>
+      decideRosterChange(ctx, change.id, { decision: "reject", reason: "Attach the training certificate first." }),
+    );
     const [after] = await handle.db.select().from(rosterPeople);
     expect(after!.accessEndedOn).toBeNull();
     const portal = await as(handle.db, rep, clock.now, (ctx) => portalRoster(ctx));
     expect(portal.decided.find((c) => c.id === change.id)!.decisionReason).toBe("Attach the training certificate first.");
-    await expect(handle.db.update(rosterChanges).set({ status: "approved" }).where(eq(rosterChanges.id, change.id))).rejects.toThrow();
+    await expect(
+      handle.db.update(rosterChanges).set({ status: "approved" }).where(eq(rosterChanges.id, change.id)),
+    ).rejects.toThrow();
   });
 
   it("refuse a proposal with each problem beside its field, and a renamed executable as the signed page, storing nothing", async () => {
     const before = (await handle.db.select().from(rosterChanges)).length;
-    const bad = (await propose(null, person({ fullName: "", fingerprintAgency: "", trainedOn: "2027-01-01", unescortedAccess: "" }))) as { data: { errors: Record<string, string> } };
+    const bad = (await propose(
+      null,
+      person({ fullName: "", fingerprintAgency: "", trainedOn: "2027-01-01", unescortedAccess: "" }),
+    )) as { data: { errors: Record<string, string> } };
     expect(bad.data.errors).toMatchObject({
       fullName: "Enter the person's full name.",
       fingerprintAgency: "Name the agency that ran the fingerprint check.",
       trainedOn: "The training date cannot be in the future.",
       unescortedAccess: "Say whether the person has unescorted access.",
     });
-    const exe = (await propose(null, person({ fullName: "Sam Ortega" }), { name: "addendum.pdf", type: "application/pdf", bytes: new Uint8Array([0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0, 4, 0]) })) as { data: { errors: Record<string, string> } };
-    expect(exe.data.errors.file).toBe("“addendum.pdf” is not a PDF, PNG or JPEG file, whatever its name says. Upload the signed page in one of those formats.");
+    const exe = (await propose(null, person({ fullName: "Sam Ortega" }), {
+      name: "addendum.pdf",
+      type: "application/pdf",
+      bytes: new Uint8Array([0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0, 4, 0]),
+    })) as { data: { errors: Record<string, string> } };
+    expect(exe.data.errors.file).toBe(
+      "“addendum.pdf” is not a PDF, PNG or JPEG file, whatever its name says. Upload the signed page in one of those formats.",
+    );
     expect((await handle.db.select().from(rosterChanges)).length).toBe(before);
   });
 
   it("answer 404 to another vendor's representative and to an agency with no contract with the vendor", async () => {
     const [dana] = await handle.db.select().from(rosterPeople);
-    const otherPropose = await thrownStatus(proposeAction({ request: new Request(`http://localhost/portal/roster/propose?person=${dana!.id}`, { method: "POST", headers: { Cookie: otherRepCookie }, body: new FormData() }), params: {}, context } as never));
+    const otherPropose = await thrownStatus(
+      proposeAction({
+        request: new Request(`http://localhost/portal/roster/propose?person=${dana!.id}`, {
+          method: "POST",
+          headers: { Cookie: otherRepCookie },
+          body: new FormData(),
+        }),
+        params: {},
+        context,
+      } as never),
+    );
     expect(otherPropose.status).toBe(404);
     const fileId = dana!.addendumFileId!;
-    expect((await thrownStatus(portalFileLoader(loaderArgs(context, `/portal/roster/files/${fileId}`, { rosterFileId: fileId }, { cookie: otherRepCookie })))).status).toBe(404);
-    expect((await thrownStatus(agencyFileLoader(loaderArgs(context, `/roster/files/${fileId}`, { rosterFileId: fileId }, { cookie: outsiderCookie })))).status).toBe(404);
+    expect(
+      (
+        await thrownStatus(
+          portalFileLoader(
+            loaderArgs(context, `/portal/roster/files/${fileId}`, { rosterFileId: fileId }, { cookie: otherRepCookie }),
+          ),
+        )
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await thrownStatus(
+          agencyFileLoader(loaderArgs(context, `/roster/files/${fileId}`, { rosterFileId: fileId }, { cookie: outsiderCookie })),
+        )
+      ).status,
+    ).toBe(404);
     await expect(as(handle.db, outsider, clock.now, (ctx) => agencyRoster(ctx, vendorId))).rejects.toBeInstanceOf(NotFound);
     const [change] = await handle.db.select().from(rosterChanges).limit(1);
     await expect(as(handle.db, outsider, clock.now, (ctx) => getRosterChange(ctx, change!.id))).rejects.toBeInstanceOf(NotFound);
-    await expect(as(handle.db, buyer, clock.now, (ctx) => decideRosterChange(ctx, change!.id, { decision: "approve", reason: "" }))).rejects.toThrow("roster:approve");
-    await expect(as(handle.db, otherRep, clock.now, (ctx) => proposeRosterChange(ctx, context.blobs, dana!.id, null, person()))).rejects.toBeInstanceOf(NotFound);
+    await expect(
+      as(handle.db, buyer, clock.now, (ctx) => decideRosterChange(ctx, change!.id, { decision: "approve", reason: "" })),
+    ).rejects.toThrow("roster:approve");
+    await expect(
+      as(handle.db, otherRep, clock.now, (ctx) => proposeRosterChange(ctx, context.blobs, dana!.id, null, person())),
+    ).rejects.toBeInstanceOf(NotFound);
   });
 });

@@ -5,13 +5,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../../app/context.ts";
 import { createOrganisationRecord } from "../../app/modules/access/demo.server.ts";
-import {
-  ALL_ROLES,
-  permissionsOf,
-  ROLES,
-  type Permission,
-  type Role,
-} from "../../app/modules/access/permissions.ts";
+import { ALL_ROLES, permissionsOf, ROLES, type Permission, type Role } from "../../app/modules/access/permissions.ts";
 import routeConfig from "../../app/routes.ts";
 import { catalogData } from "../../db/catalog/index.ts";
 import { loadCatalog } from "../../db/catalog/load.ts";
@@ -19,12 +13,7 @@ import type { DatabaseHandle } from "../../db/client.ts";
 import { accessReviews } from "../../db/schema/access.ts";
 import { contractDocuments } from "../../db/schema/contracts.ts";
 import { evidenceKinds } from "../../db/schema/catalog.ts";
-import {
-  evidenceFiles,
-  evidenceItemContracts,
-  evidenceItems,
-  evidenceVersions,
-} from "../../db/schema/evidence.ts";
+import { evidenceFiles, evidenceItemContracts, evidenceItems, evidenceVersions } from "../../db/schema/evidence.ts";
 import { sealUpload } from "../../app/modules/evidence/sealed-files.server.ts";
 import { noticeAgencies, notices } from "../../db/schema/notices.ts";
 import { rosterChanges, rosterFiles } from "../../db/schema/roster.ts";
@@ -32,20 +21,9 @@ import { documentGenerations, documentOutputs } from "../../db/schema/documents.
 import { createContract } from "../../app/modules/contracts/contracts.server.ts";
 import { getMatrix } from "../../app/modules/contracts/coverage.server.ts";
 import { registerVendor } from "../../app/modules/vendors/vendors.server.ts";
-import {
-  as,
-  contractInput,
-  pdfBytes,
-  vendorInput,
-} from "../support/contracts.ts";
+import { as, contractInput, pdfBytes, vendorInput } from "../support/contracts.ts";
 import { auditEvents } from "../../db/schema/audit.ts";
-import {
-  appContext,
-  makeAccount,
-  seedOrganisations,
-  signIn,
-  testSecrets,
-} from "../support/accounts.ts";
+import { appContext, makeAccount, seedOrganisations, signIn, testSecrets } from "../support/accounts.ts";
 import { createTestDatabase } from "../support/database.ts";
 import { loaderArgs } from "../support/routes.ts";
 
@@ -67,9 +45,7 @@ function flatten(
     children?: unknown[];
   }[],
 ): RouteEntry[] {
-  return entries.flatMap((e) => [
-    { path: e.index ? "" : (e.path ?? ""), file: e.file },
-  ]);
+  return entries.flatMap((e) => [{ path: e.index ? "" : (e.path ?? ""), file: e.file }]);
 }
 const routes = flatten(routeConfig as never);
 const modules = new Map<string, RouteModule>();
@@ -85,10 +61,7 @@ const clock = { now: new Date("2026-11-23T11:00:00.000Z") };
 const cookies = new Map<Role, { cookie: string; personId: string }>();
 let subjects: Record<string, Partial<Record<Tenant, string>>>;
 let reviews: Record<string, Partial<Record<Tenant, string>>>;
-let contractsByTenant: Record<
-  string,
-  { contractId: string; documentId: string }
->;
+let contractsByTenant: Record<string, { contractId: string; documentId: string }>;
 let vendorId: string;
 let requirementId: string;
 /** Evidence: A's item asked of vendor V, B's item on the contract B shares with A (also V's), and B's own item asked of vendor W. */
@@ -100,8 +73,7 @@ let rosterByTenant: Record<string, { changeId: string; rosterFileId: string }>;
 let generationsByTenant: Record<string, string>;
 
 beforeAll(async () => {
-  for (const r of routes)
-    modules.set(r.file, (await import(`../../app/${r.file}`)) as RouteModule);
+  for (const r of routes) modules.set(r.file, (await import(`../../app/${r.file}`)) as RouteModule);
   handle = await createTestDatabase();
   await loadCatalog(handle.db, catalogData);
   const orgs = await seedOrganisations(handle.db);
@@ -129,9 +101,7 @@ beforeAll(async () => {
       await makeAccount(
         handle.db,
         organisationId,
-        organisationId === orgs.agencyA.id || organisationId === orgs.agencyB.id
-          ? "legal"
-          : "vendor-representative",
+        organisationId === orgs.agencyA.id || organisationId === orgs.agencyB.id ? "legal" : "vendor-representative",
         clock.now,
       )
     ).personId;
@@ -146,12 +116,7 @@ beforeAll(async () => {
   };
   // An access review in each organisation.
   const review = async (organisationId: string, by: string) =>
-    (
-      await handle.db
-        .insert(accessReviews)
-        .values({ organisationId, startedBy: by, startedAt: clock.now })
-        .returning()
-    )[0]!.id;
+    (await handle.db.insert(accessReviews).values({ organisationId, startedBy: by, startedAt: clock.now }).returning())[0]!.id;
   const [rA, rB, rV, rW] = [
     await review(orgs.agencyA.id, inA),
     await review(orgs.agencyB.id, inB),
@@ -164,27 +129,11 @@ beforeAll(async () => {
     platform: { own: rA, "other-agency": rB, "other-vendor": rW },
   };
   // Contracts: A's own, B's shared with A, and B's alone; each with one document in the blob store.
-  const buyerA = await makeAccount(
-    handle.db,
-    orgs.agencyA.id,
-    "procurement-officer",
-    clock.now,
-  );
-  const buyerB = await makeAccount(
-    handle.db,
-    orgs.agencyB.id,
-    "procurement-officer",
-    clock.now,
-  );
-  vendorId = (
-    await as(handle.db, buyerA, clock.now, (ctx) =>
-      registerVendor(ctx, vendorInput()),
-    )
-  ).id;
+  const buyerA = await makeAccount(handle.db, orgs.agencyA.id, "procurement-officer", clock.now);
+  const buyerB = await makeAccount(handle.db, orgs.agencyB.id, "procurement-officer", clock.now);
+  vendorId = (await as(handle.db, buyerA, clock.now, (ctx) => registerVendor(ctx, vendorInput()))).id;
   const contract = async (buyer: typeof buyerA, sharedWith: string[]) => {
-    const { id } = await as(handle.db, buyer, clock.now, (ctx) =>
-      createContract(ctx, contractInput(vendorId, { sharedWith })),
-    );
+    const { id } = await as(handle.db, buyer, clock.now, (ctx) => createContract(ctx, contractInput(vendorId, { sharedWith })));
     const bytes = pdfBytes(id);
     const spool = path.join(context.blobs.spoolDir, `${id}.part`);
     await mkdir(context.blobs.spoolDir, { recursive: true });
@@ -212,22 +161,13 @@ beforeAll(async () => {
     participating: await contract(buyerB, [orgs.agencyA.id]),
     "other-agency": await contract(buyerB, []),
   };
-  const vendorV = (
-    await as(handle.db, buyerA, clock.now, (ctx) =>
-      registerVendor(ctx, vendorInput({ legalName: "Vendor V" })),
-    )
-  ).id;
+  const vendorV = (await as(handle.db, buyerA, clock.now, (ctx) => registerVendor(ctx, vendorInput({ legalName: "Vendor V" }))))
+    .id;
   const vendorWRecord = (
-    await as(handle.db, buyerB, clock.now, (ctx) =>
-      registerVendor(ctx, vendorInput({ legalName: "Vendor W" })),
-    )
+    await as(handle.db, buyerB, clock.now, (ctx) => registerVendor(ctx, vendorInput({ legalName: "Vendor W" })))
   ).id;
   const [kind] = await handle.db.select().from(evidenceKinds).limit(1);
-  const evidence = async (
-    agencyId: string,
-    vendor: string,
-    contractId: string,
-  ) => {
+  const evidence = async (agencyId: string, vendor: string, contractId: string) => {
     const [item] = await handle.db
       .insert(evidenceItems)
       .values({
@@ -241,9 +181,7 @@ beforeAll(async () => {
         updatedAt: clock.now,
       })
       .returning();
-    await handle.db
-      .insert(evidenceItemContracts)
-      .values({ itemId: item!.id, contractId });
+    await handle.db.insert(evidenceItemContracts).values({ itemId: item!.id, contractId });
     const [version] = await handle.db
       .insert(evidenceVersions)
       .values({
@@ -281,25 +219,11 @@ beforeAll(async () => {
     return { itemId: item!.id, fileId: file!.id };
   };
   evidenceByTenant = {
-    own: await evidence(
-      orgs.agencyA.id,
-      vendorV,
-      contractsByTenant.own!.contractId,
-    ),
-    participating: await evidence(
-      orgs.agencyB.id,
-      vendorV,
-      contractsByTenant.participating!.contractId,
-    ),
-    "other-agency": await evidence(
-      orgs.agencyB.id,
-      vendorWRecord,
-      contractsByTenant["other-agency"]!.contractId,
-    ),
+    own: await evidence(orgs.agencyA.id, vendorV, contractsByTenant.own!.contractId),
+    participating: await evidence(orgs.agencyB.id, vendorV, contractsByTenant.participating!.contractId),
+    "other-agency": await evidence(orgs.agencyB.id, vendorWRecord, contractsByTenant["other-agency"]!.contractId),
   };
-  await as(handle.db, buyerA, clock.now, (ctx) =>
-    createContract(ctx, contractInput(vendorV, { title: "Contract with V" })),
-  );
+  await as(handle.db, buyerA, clock.now, (ctx) => createContract(ctx, contractInput(vendorV, { title: "Contract with V" })));
   const notice = async (vendor: string, agencyId: string) => {
     const [n] = await handle.db
       .insert(notices)
@@ -316,9 +240,7 @@ beforeAll(async () => {
         filedAt: clock.now,
       })
       .returning();
-    await handle.db
-      .insert(noticeAgencies)
-      .values({ noticeId: n!.id, agencyId, late: false });
+    await handle.db.insert(noticeAgencies).values({ noticeId: n!.id, agencyId, late: false });
     return n!.id;
   };
   noticesByTenant = {
@@ -327,10 +249,7 @@ beforeAll(async () => {
   };
   const roster = async (vendor: string) => {
     const bytes = pdfBytes(vendor);
-    const spoolPath = path.join(
-      context.blobs.spoolDir,
-      `${vendor}.roster.part`,
-    );
+    const spoolPath = path.join(context.blobs.spoolDir, `${vendor}.roster.part`);
     await writeFile(spoolPath, bytes);
     const sha256 = createHash("sha256").update(bytes).digest("hex");
     const sealed = await sealUpload(context.blobs, testSecrets, {
@@ -374,7 +293,13 @@ beforeAll(async () => {
     const spoolPath = path.join(context.blobs.spoolDir, `${agencyId}.generated.part`);
     await writeFile(spoolPath, bytes);
     const sha256 = createHash("sha256").update(bytes).digest("hex");
-    const sealed = await sealUpload(context.blobs, testSecrets, { spoolPath, filename: "tco.pdf", size: bytes.length, sha256, declaredType: "application/pdf" });
+    const sealed = await sealUpload(context.blobs, testSecrets, {
+      spoolPath,
+      filename: "tco.pdf",
+      size: bytes.length,
+      sha256,
+      declaredType: "application/pdf",
+    });
     const [g] = await handle.db
       .insert(documentGenerations)
       .values({
@@ -387,13 +312,32 @@ beforeAll(async () => {
         subjectLabel: "Agency",
         inputs: {},
         inputsSha256: sha256,
-        model: { templateId: "tco-worksheet", templateVersion: "1.0.0", kind: "report", title: "TCO", subtitle: "", language: "en-US", final: true, inputsSha256: sha256, generatedAt: clock.now.toISOString(), blocks: [] },
+        model: {
+          templateId: "tco-worksheet",
+          templateVersion: "1.0.0",
+          kind: "report",
+          title: "TCO",
+          subtitle: "",
+          language: "en-US",
+          final: true,
+          inputsSha256: sha256,
+          generatedAt: clock.now.toISOString(),
+          blocks: [],
+        },
         final: true,
         previousId,
         generatedAt: clock.now,
       })
       .returning();
-    await handle.db.insert(documentOutputs).values({ generationId: g!.id, format: "pdf", filename: "tco.pdf", mediaType: "application/pdf", sizeBytes: bytes.length, sha256, ...sealed });
+    await handle.db.insert(documentOutputs).values({
+      generationId: g!.id,
+      format: "pdf",
+      filename: "tco.pdf",
+      mediaType: "application/pdf",
+      sizeBytes: bytes.length,
+      sha256,
+      ...sealed,
+    });
     return g!.id;
   };
   // Each regenerated once, so the page of its changes exists.
@@ -401,12 +345,8 @@ beforeAll(async () => {
     own: await generation(orgs.agencyA.id, await generation(orgs.agencyA.id)),
     "other-agency": await generation(orgs.agencyB.id, await generation(orgs.agencyB.id)),
   };
-  const matrix = await as(handle.db, buyerA, clock.now, (ctx) =>
-    getMatrix(ctx, contractsByTenant.own!.contractId),
-  );
-  requirementId = matrix.sections
-    .find((s) => s.framework.key === "cjis-policy")!
-    .rows.find((r) => r.code === "AC-7")!.id;
+  const matrix = await as(handle.db, buyerA, clock.now, (ctx) => getMatrix(ctx, contractsByTenant.own!.contractId));
+  requirementId = matrix.sections.find((s) => s.framework.key === "cjis-policy")!.rows.find((r) => r.code === "AC-7")!.id;
 });
 afterAll(async () => {
   await handle?.close();
@@ -419,8 +359,7 @@ function fill(path: string, role: Role, tenant: Tenant) {
     .split("/")
     .map((segment) => {
       const name = segment.replace(/^:/, "").replace(/\?$/, "");
-      if (!segment.startsWith(":"))
-        return segment === "*" ? "anything" : segment;
+      if (!segment.startsWith(":")) return segment === "*" ? "anything" : segment;
       const value =
         name === "contractId" || name === "documentId"
           ? (contractsByTenant[tenant] ?? contractsByTenant.own!)[name]
@@ -430,27 +369,27 @@ function fill(path: string, role: Role, tenant: Tenant) {
               ? (noticesByTenant[tenant] ?? noticesByTenant.own!)
               : name === "generationId"
                 ? (generationsByTenant[tenant] ?? generationsByTenant.own!)
-              : name === "changeId" || name === "rosterFileId"
-                ? (rosterByTenant[tenant] ?? rosterByTenant.own!)[name]
-                : name === "vendorId"
-                  ? vendorId
-                  : name === "requirementId"
-                    ? requirementId
-                    : name === "personId"
-                      ? subjects[ROLES[role].organisationKind]![tenant]!
-                      : name === "reviewId"
-                        ? reviews[ROLES[role].organisationKind]![tenant]!
-                        : (
-                            {
-                              framework: "cjis-policy",
-                              version: "6.0",
-                              code: "AC-7",
-                              report: "access-list",
-                              token: "not-a-real-token",
-                              templateId: "cjis-addendum",
-                              format: "pdf",
-                            } as Record<string, string>
-                          )[name]!;
+                : name === "changeId" || name === "rosterFileId"
+                  ? (rosterByTenant[tenant] ?? rosterByTenant.own!)[name]
+                  : name === "vendorId"
+                    ? vendorId
+                    : name === "requirementId"
+                      ? requirementId
+                      : name === "personId"
+                        ? subjects[ROLES[role].organisationKind]![tenant]!
+                        : name === "reviewId"
+                          ? reviews[ROLES[role].organisationKind]![tenant]!
+                          : (
+                              {
+                                framework: "cjis-policy",
+                                version: "6.0",
+                                code: "AC-7",
+                                report: "access-list",
+                                token: "not-a-real-token",
+                                templateId: "cjis-addendum",
+                                format: "pdf",
+                              } as Record<string, string>
+                            )[name]!;
       params[name] = value;
       return value;
     })
@@ -459,11 +398,9 @@ function fill(path: string, role: Role, tenant: Tenant) {
 }
 
 /** Routes that show one object, owned by some organisation. */
-const objectRoutes = (path: string) =>
-  /:(personId|reviewId|contractId)/.test(path);
+const objectRoutes = (path: string) => /:(personId|reviewId|contractId)/.test(path);
 /** Routes that show a notice or a roster record: the agency's or vendor's own, or another's. */
-const recordRoutes = (path: string) =>
-  /:(noticeId|changeId|rosterFileId|generationId)/.test(path);
+const recordRoutes = (path: string) => /:(noticeId|changeId|rosterFileId|generationId)/.test(path);
 const tenantsOf = (path: string) =>
   /:(contractId|itemId)/.test(path)
     ? contractTenants
@@ -473,46 +410,26 @@ const tenantsOf = (path: string) =>
         ? tenants
         : (["own"] as Tenant[]);
 
-function expected(
-  permission: string,
-  path: string,
-  role: Role,
-  tenant: Tenant,
-): "allow" | 403 | 404 {
+function expected(permission: string, path: string, role: Role, tenant: Tenant): "allow" | 403 | 404 {
   if (permission === "public" || permission === "signed-in") return "allow";
   if (!permissionsOf(role).has(permission as Permission)) return 403;
   // A shared contract is read by the participating agency and changed only by its owner.
   if (/:contractId/.test(path))
-    return tenant === "own" ||
-      (tenant === "participating" && permission !== "contract:edit")
-      ? "allow"
-      : 404;
+    return tenant === "own" || (tenant === "participating" && permission !== "contract:edit") ? "allow" : 404;
   // Evidence on a shared contract is read by the participating agency; the vendor asked sees its own, from any agency.
   if (/:itemId/.test(path)) return tenant === "other-agency" ? 404 : "allow";
   if (recordRoutes(path)) return tenant === "own" ? "allow" : 404;
-  if (objectRoutes(path) && tenant !== "own" && role !== "platform-admin")
-    return 404;
+  if (objectRoutes(path) && tenant !== "own" && role !== "platform-admin") return 404;
   return "allow";
 }
 
-async function outcome(
-  mod: RouteModule,
-  url: string,
-  params: Record<string, string>,
-  cookie: string,
-): Promise<"allow" | number> {
+async function outcome(mod: RouteModule, url: string, params: Record<string, string>, cookie: string): Promise<"allow" | number> {
   try {
-    const result = await mod.loader!(
-      loaderArgs(context, url, params, { cookie }) as never,
-    );
-    if (result instanceof Response && result.status >= 400)
-      return result.status;
+    const result = await mod.loader!(loaderArgs(context, url, params, { cookie }) as never);
+    if (result instanceof Response && result.status >= 400) return result.status;
     return "allow";
   } catch (thrown) {
-    if (thrown instanceof Response)
-      return thrown.status >= 300 && thrown.status < 400
-        ? "allow"
-        : thrown.status;
+    if (thrown instanceof Response) return thrown.status >= 300 && thrown.status < 400 ? "allow" : thrown.status;
     const status = (thrown as { init?: { status?: number } }).init?.status;
     if (status) return status;
     throw thrown;
@@ -521,9 +438,7 @@ async function outcome(
 
 describe("the route table", () => {
   it("has every route declare the permission it needs", () => {
-    const missing = routes
-      .filter((r) => typeof modules.get(r.file)?.permission !== "string")
-      .map((r) => r.file);
+    const missing = routes.filter((r) => typeof modules.get(r.file)?.permission !== "string").map((r) => r.file);
     expect(missing).toEqual([]);
     const known = new Set<string>([
       "public",
@@ -532,8 +447,7 @@ describe("the route table", () => {
       ...Object.keys(permissionsOf("platform-admin")),
       ...ALL_ROLES.flatMap((r) => [...permissionsOf(r)]),
     ]);
-    for (const r of routes)
-      expect(known.has(modules.get(r.file)!.permission!), r.file).toBe(true);
+    for (const r of routes) expect(known.has(modules.get(r.file)!.permission!), r.file).toBe(true);
   });
 
   it("answers every page, for every role and tenant, as its permission and the object's owner say; every denial is audited", async () => {
@@ -541,27 +455,15 @@ describe("the route table", () => {
     let checked = 0;
     for (const route of routes) {
       const mod = modules.get(route.file)!;
-      if (
-        !mod.loader ||
-        mod.permission === "public" ||
-        route.path.startsWith("api/")
-      )
-        continue;
+      if (!mod.loader || mod.permission === "public" || route.path.startsWith("api/")) continue;
       for (const role of ALL_ROLES) {
         for (const tenant of tenantsOf(route.path)) {
           const { url, params } = fill(route.path, role, tenant);
           const want = expected(mod.permission!, route.path, role, tenant);
-          const got = await outcome(
-            mod,
-            url,
-            params,
-            cookies.get(role)!.cookie,
-          );
+          const got = await outcome(mod, url, params, cookies.get(role)!.cookie);
           checked += 1;
           if (got !== want) {
-            mismatches.push(
-              `${role} ${tenant} GET ${url}: expected ${want}, got ${got}`,
-            );
+            mismatches.push(`${role} ${tenant} GET ${url}: expected ${want}, got ${got}`);
             continue;
           }
           if (want === 403 || want === 404) {
@@ -576,15 +478,8 @@ describe("the route table", () => {
                   eq(auditEvents.outcome, "denied"),
                 ),
               );
-            if (
-              !found.some(
-                (e) =>
-                  (e.details as { path?: string }).path === url.split("?")[0],
-              )
-            )
-              mismatches.push(
-                `${role} ${tenant} GET ${url}: ${want} not in the audit trail`,
-              );
+            if (!found.some((e) => (e.details as { path?: string }).path === url.split("?")[0]))
+              mismatches.push(`${role} ${tenant} GET ${url}: ${want} not in the audit trail`);
           }
         }
       }
@@ -605,9 +500,7 @@ describe("the route table", () => {
         ) as Promise<Response>
       ).catch((r: unknown) => r as Response);
       expect(response.status, url).toBe(401);
-      expect(response.headers.get("Content-Type"), url).toMatch(
-        /application\/json/,
-      );
+      expect(response.headers.get("Content-Type"), url).toMatch(/application\/json/);
     }
   });
 });

@@ -35,12 +35,18 @@ const get = (path: string, params: Record<string, string>) => loaderArgs(context
 describe("catalog routes", () => {
   it("send a visitor without a session to sign in, returning to the page afterwards, and record the attempt", async () => {
     const result = await thrownStatus(
-      requirementPage.loader(loaderArgs(context, "/catalog/cjis-policy/6.0/AC-7", { framework: "cjis-policy", version: "6.0", code: "AC-7" })),
+      requirementPage.loader(
+        loaderArgs(context, "/catalog/cjis-policy/6.0/AC-7", { framework: "cjis-policy", version: "6.0", code: "AC-7" }),
+      ),
     );
     expect(result.status).toBe(302);
     expect(result.location).toBe("/sign-in?redirectTo=%2Fcatalog%2Fcjis-policy%2F6.0%2FAC-7");
     const denied = await handle.db.select().from(auditEvents).where(eq(auditEvents.action, "access.unauthenticated"));
-    expect(denied.at(-1)).toMatchObject({ outcome: "denied", ip: "192.0.2.10", details: { path: "/catalog/cjis-policy/6.0/AC-7", method: "GET" } });
+    expect(denied.at(-1)).toMatchObject({
+      outcome: "denied",
+      ip: "192.0.2.10",
+      details: { path: "/catalog/cjis-policy/6.0/AC-7", method: "GET" },
+    });
   });
 
   it("send /catalog/:framework to the framework's newest version", async () => {
@@ -51,29 +57,44 @@ describe("catalog routes", () => {
 
   it("answer 404 for a framework, version or requirement that does not exist", async () => {
     expect((await thrownStatus(frameworkRedirect.loader(get("/catalog/nope", { framework: "nope" })))).status).toBe(404);
-    expect((await thrownStatus(frameworkPage.loader(get("/catalog/cjis-policy/9.9", { framework: "cjis-policy", version: "9.9" })))).status).toBe(404);
-    const requirement = requirementPage.loader(get("/catalog/cjis-policy/6.0/XX-1", { framework: "cjis-policy", version: "6.0", code: "XX-1" }));
+    expect(
+      (await thrownStatus(frameworkPage.loader(get("/catalog/cjis-policy/9.9", { framework: "cjis-policy", version: "9.9" }))))
+        .status,
+    ).toBe(404);
+    const requirement = requirementPage.loader(
+      get("/catalog/cjis-policy/6.0/XX-1", { framework: "cjis-policy", version: "6.0", code: "XX-1" }),
+    );
     expect((await thrownStatus(requirement)).status).toBe(404);
     expect((await thrownStatus(Promise.resolve().then(() => notFound.loader()))).status).toBe(404);
   });
 
   it("answer 400 with a plain explanation when the revision in the address is not a number", async () => {
-    const result = await thrownStatus(frameworkPage.loader(get("/catalog/cjis-policy/6.0?revision=abc", { framework: "cjis-policy", version: "6.0" })));
+    const result = await thrownStatus(
+      frameworkPage.loader(get("/catalog/cjis-policy/6.0?revision=abc", { framework: "cjis-policy", version: "6.0" })),
+    );
     expect(result.status).toBe(400);
     expect(result.body).toBe("The address is not valid: revision must be a positive whole number.");
   });
 
   it("explain a filter that is too long next to the field instead of running it", async () => {
-    const data = await frameworkPage.loader(get(`/catalog/cjis-policy/6.0?q=${"a".repeat(201)}`, { framework: "cjis-policy", version: "6.0" }));
+    const data = await frameworkPage.loader(
+      get(`/catalog/cjis-policy/6.0?q=${"a".repeat(201)}`, { framework: "cjis-policy", version: "6.0" }),
+    );
     expect(data.filterError).toBe("Enter 200 characters or fewer.");
     expect(data.matched).toBe(data.total);
   });
 
   it("find a control whose code has parentheses from its address, and record who read it", async () => {
-    const data = await requirementPage.loader(get("/catalog/cjis-policy/6.0/AC-2(13)", { framework: "cjis-policy", version: "6.0", code: "AC-2(13)" }));
+    const data = await requirementPage.loader(
+      get("/catalog/cjis-policy/6.0/AC-2(13)", { framework: "cjis-policy", version: "6.0", code: "AC-2(13)" }),
+    );
     expect(data.requirement.title).toBe("Disable accounts for high-risk individuals");
     expect(data.parent!.code).toBe("AC-2");
     const [read] = await handle.db.select().from(auditEvents).where(eq(auditEvents.objectId, data.requirement.id));
-    expect(read).toMatchObject({ action: "catalog.requirement.read", outcome: "success", actorLabel: expect.stringMatching(/^cjis-officer\./) });
+    expect(read).toMatchObject({
+      action: "catalog.requirement.read",
+      outcome: "success",
+      actorLabel: expect.stringMatching(/^cjis-officer\./),
+    });
   });
 });

@@ -18,14 +18,30 @@ export const testClient = { ip: "192.0.2.10", userAgent: "vitest" };
 export async function seedOrganisations(db: Database) {
   return {
     platform: await platformOrganisation(db),
-    agencyA: await createOrganisationRecord(db, { kind: "agency", name: "Agency A", state: "VA", ori: `VA${Math.random().toString().slice(2, 9)}` }),
-    agencyB: await createOrganisationRecord(db, { kind: "agency", name: "Agency B", state: "MD", ori: `MD${Math.random().toString().slice(2, 9)}` }),
+    agencyA: await createOrganisationRecord(db, {
+      kind: "agency",
+      name: "Agency A",
+      state: "VA",
+      ori: `VA${Math.random().toString().slice(2, 9)}`,
+    }),
+    agencyB: await createOrganisationRecord(db, {
+      kind: "agency",
+      name: "Agency B",
+      state: "MD",
+      ori: `MD${Math.random().toString().slice(2, 9)}`,
+    }),
     vendor: await createOrganisationRecord(db, { kind: "vendor", name: "Vendor V" }),
   };
 }
 
 let counter = 0;
-export async function makeAccount(db: Database, organisationId: string, role: Role, now: Date, extra: { membershipEndsAt?: Date | null } = {}) {
+export async function makeAccount(
+  db: Database,
+  organisationId: string,
+  role: Role,
+  now: Date,
+  extra: { membershipEndsAt?: Date | null } = {},
+) {
   counter += 1;
   return provisionAccount(db, testSecrets, {
     organisationId,
@@ -42,7 +58,12 @@ export async function makeAccount(db: Database, organisationId: string, role: Ro
  * used the current one). Returns the session token and its Cookie header.
  */
 export async function signIn(db: Database, account: ProvisionedAccount, now: Date) {
-  const first = await signInWithPassword(db, testSecrets, { email: account.email, password: account.password, client: testClient, now });
+  const first = await signInWithPassword(db, testSecrets, {
+    email: account.email,
+    password: account.password,
+    client: testClient,
+    now,
+  });
   if (!first.ok) throw new Error(`password step failed: ${first.reason}`);
   const code = totpCode(account.totpSecret, new Date(now.getTime() + 30_000));
   const second = await verifySecondFactor(db, testSecrets, { token: first.token, code, client: testClient, now });
@@ -57,5 +78,15 @@ export async function cookieHeader(token: string) {
 /** The load context the server would build, with a clock the test controls. */
 export function appContext(db: Database, clock: { now: Date }): AppContext {
   const blobs = new FileSystemBlobStore(mkdtempSync(path.join(os.tmpdir(), "custody-blobs-")));
-  return { db, cspNonce: "test-nonce", secrets: testSecrets, client: testClient, now: () => clock.now, mailer: null, publicUrl: "http://custody.test", blobs, uploadMaxBytes: 50 * 1024 * 1024 };
+  return {
+    db,
+    cspNonce: "test-nonce",
+    secrets: testSecrets,
+    client: testClient,
+    now: () => clock.now,
+    mailer: null,
+    publicUrl: "http://custody.test",
+    blobs,
+    uploadMaxBytes: 50 * 1024 * 1024,
+  };
 }

@@ -44,7 +44,11 @@ export async function expectVisible(locator: Locator, timeout = 5_000) {
 
 /** USWDS draws its own boxes and hides the real input: tick a checkbox or radio by clicking its label, as a person does. */
 export async function tick(page: Page, label: string) {
-  await page.locator("label").filter({ hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`) }).first().click();
+  await page
+    .locator("label")
+    .filter({ hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`) })
+    .first()
+    .click();
 }
 
 /** Add the page's serious accessibility violations, named, to a list a test asserts empty at its end. */

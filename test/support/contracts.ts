@@ -5,7 +5,10 @@ import type { Database } from "../../db/client.ts";
 import { testClient, testSecrets } from "./accounts.ts";
 
 /** The actor a signed-in account would be, without going through sign-in. */
-export function actorOf(account: ProvisionedAccount, organisationKind: "agency" | "vendor" | "platform" = ROLES[account.role].organisationKind): Actor {
+export function actorOf(
+  account: ProvisionedAccount,
+  organisationKind: "agency" | "vendor" | "platform" = ROLES[account.role].organisationKind,
+): Actor {
   return {
     kind: "person",
     personId: account.personId,
@@ -52,7 +55,12 @@ export function pdfBytes(text = "Custody test document") {
 }
 
 /** A multipart upload request, as a browser submits the document form. */
-export function uploadRequest(path: string, cookie: string, file: { name: string; type: string; bytes: Uint8Array }, fields: Record<string, string> = { stage: "draft" }) {
+export function uploadRequest(
+  path: string,
+  cookie: string,
+  file: { name: string; type: string; bytes: Uint8Array },
+  fields: Record<string, string> = { stage: "draft" },
+) {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.set(k, v);
   form.set("file", new File([Buffer.from(file.bytes)], file.name, { type: file.type }));

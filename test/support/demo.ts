@@ -12,13 +12,21 @@ export function demoAccounts(server: RunningServer): DemoAccount[] {
   const blocks = text.split("\n\n").filter((b) => b.includes("e-mail:"));
   return blocks.map((block) => {
     const lines = block.trim().split("\n");
-    const value = (key: string) => lines.find((l) => l.trim().startsWith(key))!.split(":").slice(1).join(":").trim();
+    const value = (key: string) =>
+      lines
+        .find((l) => l.trim().startsWith(key))!
+        .split(":")
+        .slice(1)
+        .join(":")
+        .trim();
     return { label: lines[0]!.trim(), email: value("e-mail"), password: value("password"), totpSecret: value("TOTP secret") };
   });
 }
 
 export function demoAccount(server: RunningServer, labelStart: string, organisation?: string): DemoAccount {
-  const found = demoAccounts(server).find((a) => a.label.startsWith(labelStart) && (!organisation || a.label.includes(organisation)));
+  const found = demoAccounts(server).find(
+    (a) => a.label.startsWith(labelStart) && (!organisation || a.label.includes(organisation)),
+  );
   if (!found) throw new Error(`no demo account "${labelStart}"`);
   return found;
 }
@@ -49,7 +57,12 @@ export async function signInOverHttp(server: RunningServer, account: DemoAccount
     return response;
   };
   await post("/sign-in", { intent: "acknowledge", redirectTo: "/" });
-  const password = await post("/sign-in", { intent: "password", email: account.email, password: account.password, redirectTo: "/" });
+  const password = await post("/sign-in", {
+    intent: "password",
+    email: account.email,
+    password: account.password,
+    redirectTo: "/",
+  });
   if (password.status !== 302) throw new Error(`password step answered ${password.status}`);
   const verify = await post("/sign-in/verify", { code: nextCode(account), redirectTo: "/" });
   if (verify.status !== 302) throw new Error(`second factor answered ${verify.status}`);

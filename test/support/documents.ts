@@ -72,7 +72,11 @@ export async function convertWithLibreOffice(docx: Buffer) {
   try {
     const input = path.join(dir, "document.docx");
     writeFileSync(input, docx);
-    await promisify(execFile)(sofficePath!, ["--headless", `-env:UserInstallation=file://${dir}/profile`, "--convert-to", "pdf", "--outdir", dir, input], { timeout: 120_000 });
+    await promisify(execFile)(
+      sofficePath!,
+      ["--headless", `-env:UserInstallation=file://${dir}/profile`, "--convert-to", "pdf", "--outdir", dir, input],
+      { timeout: 120_000 },
+    );
     return readFileSync(path.join(dir, "document.pdf"));
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -109,7 +113,11 @@ export const addendumValues = {
 
 let shippedLibrary: ReturnType<typeof loadLibrary> | null = null;
 
-export function addendumModel(choices: Partial<Choices> = {}, values: Record<string, unknown> = {}, final = false): DocumentModel {
+export function addendumModel(
+  choices: Partial<Choices> = {},
+  values: Record<string, unknown> = {},
+  final = false,
+): DocumentModel {
   // Read once, as the server does: the shipped templates do not change while tests run.
   shippedLibrary ??= loadLibrary(path.join(projectRoot, "templates"));
   const library = shippedLibrary;
@@ -124,4 +132,3 @@ export function addendumModel(choices: Partial<Choices> = {}, values: Record<str
     generatedAt: new Date("2026-11-23T15:00:00Z"),
   });
 }
-

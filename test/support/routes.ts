@@ -19,11 +19,14 @@ export function loaderArgs(
 }
 
 /** What a loader threw: a data() response carries its status in init; a Response in status. */
-export async function thrownStatus(promise: Promise<unknown>): Promise<{ status: number; body: unknown; location: string | null }> {
+export async function thrownStatus(
+  promise: Promise<unknown>,
+): Promise<{ status: number; body: unknown; location: string | null }> {
   try {
     await promise;
   } catch (error) {
-    if (error instanceof Response) return { status: error.status, body: await error.text(), location: error.headers.get("Location") };
+    if (error instanceof Response)
+      return { status: error.status, body: await error.text(), location: error.headers.get("Location") };
     const e = error as { init?: { status?: number }; data?: unknown };
     if (e.init?.status) return { status: e.init.status, body: e.data, location: null };
     throw error;

@@ -76,7 +76,10 @@ export async function startServer(
   const { child, output } = spawnServer(baseEnv(extra));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${output.stdout}\n${output.stderr}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start in time:\n${output.stdout}\n${output.stderr}`)),
+      60_000,
+    );
     const check = () => {
       if (output.stdout.includes("Custody is ready on")) {
         clearTimeout(timer);

@@ -42,7 +42,8 @@ export async function createInvitation(
     errors.membershipEndsAt = "The end date must be in the future.";
   }
   const crossOrganisation = ctx.actor.organisationKind === "platform";
-  if (!crossOrganisation && input.organisationId !== ctx.actor.organisationId) throw new NotFound("organisation", input.organisationId);
+  if (!crossOrganisation && input.organisationId !== ctx.actor.organisationId)
+    throw new NotFound("organisation", input.organisationId);
   const [organisation] = await ctx.db.select().from(organisations).where(eq(organisations.id, input.organisationId));
   if (!organisation) throw new NotFound("organisation", input.organisationId);
   if (organisation.status !== "active") errors.organisationId = "This organisation is decommissioned.";
@@ -87,13 +88,22 @@ export async function ensureBootstrapInvitation(db: Database, now: Date): Promis
     const admins = await tx
       .select({ id: memberships.id })
       .from(memberships)
-      .where(and(eq(memberships.organisationId, platform.id), eq(memberships.role, "platform-admin"), isNull(memberships.endedAt)))
+      .where(
+        and(eq(memberships.organisationId, platform.id), eq(memberships.role, "platform-admin"), isNull(memberships.endedAt)),
+      )
       .limit(1);
     if (admins.length > 0) return null;
     await tx
       .update(invitations)
       .set({ revokedAt: now })
-      .where(and(eq(invitations.organisationId, platform.id), isNull(invitations.invitedBy), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)));
+      .where(
+        and(
+          eq(invitations.organisationId, platform.id),
+          isNull(invitations.invitedBy),
+          isNull(invitations.acceptedAt),
+          isNull(invitations.revokedAt),
+        ),
+      );
     const token = newToken();
     const [invitation] = await tx
       .insert(invitations)
@@ -108,12 +118,16 @@ export async function ensureBootstrapInvitation(db: Database, now: Date): Promis
       })
       .returning();
     const audit = new AuditRecorder({ ...systemActor(), organisationId: platform.id }, () => now);
-    audit.record({ action: "invitation.bootstrap", objectType: "invitation", objectId: invitation!.id, details: { role: "platform-admin" } });
+    audit.record({
+      action: "invitation.bootstrap",
+      objectType: "invitation",
+      objectId: invitation!.id,
+      details: { role: "platform-admin" },
+    });
     await audit.flush(tx);
     return token;
   });
 }
-
 
 async function findUsableInvitation(db: Queryable, token: string, now: Date) {
   const [row] = await db
@@ -157,19 +171,35 @@ export async function openInvitation(
   return db.transaction(async (tx) => {
     const found = await findUsableInvitation(tx, token, now);
     if (found.problem) {
-      audit.record({ action: "invitation.open", outcome: "denied", objectType: "invitation", objectId: found.id, details: { problem: found.problem } });
+      audit.record({
+        action: "invitation.open",
+        outcome: "denied",
+        objectType: "invitation",
+        objectId: found.id,
+        details: { problem: found.problem },
+      });
       await audit.flush(tx);
       return { usable: false as const, problem: found.problem };
     }
     const { invitation, organisation } = found;
-    audit.record({ action: "invitation.open", objectType: "invitation", objectId: invitation.id, organisationId: organisation.id });
+    audit.record({
+      action: "invitation.open",
+      objectType: "invitation",
+      objectId: invitation.id,
+      organisationId: organisation.id,
+    });
     await audit.flush(tx);
     let secret = invitation.pendingTotpSecret ? decrypt(secrets, invitation.pendingTotpSecret) : null;
     if (!secret) {
       secret = newTotpSecret();
-      await tx.update(invitations).set({ pendingTotpSecret: encrypt(secrets, secret) }).where(eq(invitations.id, invitation.id));
+      await tx
+        .update(invitations)
+        .set({ pendingTotpSecret: encrypt(secrets, secret) })
+        .where(eq(invitations.id, invitation.id));
     }
-    const [existing] = invitation.email ? await tx.select({ id: people.id }).from(people).where(eq(people.email, invitation.email)) : [];
+    const [existing] = invitation.email
+      ? await tx.select({ id: people.id }).from(people).where(eq(people.email, invitation.email))
+      : [];
     return {
       usable: true as const,
       bootstrap: invitation.invitedBy === null,
@@ -184,12 +214,17 @@ export async function openInvitation(
 }
 
 export async function generateRecoveryCodes(db: Queryable, personId: string, now: Date): Promise<string[]> {
-  await db.update(recoveryCodes).set({ usedAt: now }).where(and(eq(recoveryCodes.personId, personId), isNull(recoveryCodes.usedAt)));
+  await db
+    .update(recoveryCodes)
+    .set({ usedAt: now })
+    .where(and(eq(recoveryCodes.personId, personId), isNull(recoveryCodes.usedAt)));
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => {
     const raw = randomBytes(8).toString("hex").slice(0, 10);
     return `${raw.slice(0, 5)}-${raw.slice(5)}`;
   });
-  await db.insert(recoveryCodes).values(codes.map((c) => ({ personId, codeHash: tokenHash(c.replace("-", "")), createdAt: now })));
+  await db
+    .insert(recoveryCodes)
+    .values(codes.map((c) => ({ personId, codeHash: tokenHash(c.replace("-", "")), createdAt: now })));
   return codes;
 }
 
@@ -209,12 +244,14 @@ export async function acceptInvitation(
 ): Promise<{ personId: string; email: string; recoveryCodes: string[] }> {
   return db.transaction(async (tx) => {
     const found = await findUsableInvitation(tx, token, now);
-    if (found.problem) throw new InvalidInput({ form: "This invitation link can no longer be used. Ask your administrator for a new one." });
+    if (found.problem)
+      throw new InvalidInput({ form: "This invitation link can no longer be used. Ask your administrator for a new one." });
     const { invitation } = found;
     const email = (invitation.email || input.email || "").trim().toLowerCase();
     const name = input.name.trim();
     const errors: Record<string, string> = {};
-    if (!invitation.email && (!emailPattern.test(email) || email.length > 254)) errors.email = "Enter your e-mail address, like name@agency.gov.";
+    if (!invitation.email && (!emailPattern.test(email) || email.length > 254))
+      errors.email = "Enter your e-mail address, like name@agency.gov.";
     if (name.length < 2 || name.length > 200) errors.name = "Enter your full name.";
     const problem = passwordProblem(input.password, { email, name });
     if (problem) errors.password = problem;
@@ -222,7 +259,9 @@ export async function acceptInvitation(
     const step = secret ? matchTotp(secret, input.code, now) : null;
     if (step === null) errors.code = "That code is not right. Enter the 6-digit code your authenticator app shows now.";
     const [existing] = email ? await tx.select({ id: people.id }).from(people).where(eq(people.email, email)) : [];
-    if (existing) errors.email = "An account with this e-mail address already exists. Sign in, then ask your administrator to add the role to it.";
+    if (existing)
+      errors.email =
+        "An account with this e-mail address already exists. Sign in, then ask your administrator to add the role to it.";
     if (Object.keys(errors).length > 0) throw new InvalidInput(errors);
 
     const [person] = await tx
@@ -258,17 +297,35 @@ export async function acceptInvitation(
       .where(eq(invitations.id, invitation.id));
     const codes = await generateRecoveryCodes(tx, person!.id, now);
     const audit = new AuditRecorder(
-      { personId: person!.id, sessionId: null, tokenId: null, label: email, organisationId: invitation.organisationId, ip: client.ip, userAgent: client.userAgent },
+      {
+        personId: person!.id,
+        sessionId: null,
+        tokenId: null,
+        label: email,
+        organisationId: invitation.organisationId,
+        ip: client.ip,
+        userAgent: client.userAgent,
+      },
       () => now,
     );
     audit.record({ action: "invitation.accept", objectType: "invitation", objectId: invitation.id });
     audit.record({ action: "person.create", objectType: "person", objectId: person!.id, details: { email, name } });
-    audit.record({ action: "auth.mfa.enrol", objectType: "person", objectId: person!.id, details: { method: "totp", recoveryCodes: codes.length } });
+    audit.record({
+      action: "auth.mfa.enrol",
+      objectType: "person",
+      objectId: person!.id,
+      details: { method: "totp", recoveryCodes: codes.length },
+    });
     audit.record({
       action: "membership.grant",
       objectType: "membership",
       objectId: membership!.id,
-      details: { role, organisationId: invitation.organisationId, endsAt: invitation.membershipEndsAt?.toISOString() ?? null, grantedBy: invitation.invitedBy },
+      details: {
+        role,
+        organisationId: invitation.organisationId,
+        endsAt: invitation.membershipEndsAt?.toISOString() ?? null,
+        grantedBy: invitation.invitedBy,
+      },
     });
     await audit.flush(tx);
     return { personId: person!.id, email, recoveryCodes: codes };
@@ -295,7 +352,10 @@ export async function changeOwnPassword(ctx: ModuleContext, input: { current: st
       details: { fields: Object.keys(errors) },
     });
   }
-  await ctx.db.update(people).set({ passwordHash: await hashPassword(input.next), passwordChangedAt: ctx.now }).where(eq(people.id, personId));
+  await ctx.db
+    .update(people)
+    .set({ passwordHash: await hashPassword(input.next), passwordChangedAt: ctx.now })
+    .where(eq(people.id, personId));
   ctx.audit.record({ action: "person.password.change", objectType: "person", objectId: personId });
 }
 
@@ -314,9 +374,15 @@ export async function readOwnAccount(ctx: ModuleContext) {
 
 /** Act for another of one's organisations. */
 export async function switchActiveOrganisation(ctx: ModuleContext, organisationId: string, live: { organisationId: string }[]) {
-  if (!ctx.actor.sessionId || !live.some((m) => m.organisationId === organisationId)) throw new NotFound("organisation", organisationId);
+  if (!ctx.actor.sessionId || !live.some((m) => m.organisationId === organisationId))
+    throw new NotFound("organisation", organisationId);
   await ctx.db.update(sessions).set({ organisationId }).where(eq(sessions.id, ctx.actor.sessionId));
-  ctx.audit.record({ action: "session.organisation.switch", objectType: "organisation", objectId: organisationId, organisationId });
+  ctx.audit.record({
+    action: "session.organisation.switch",
+    objectType: "organisation",
+    objectId: organisationId,
+    organisationId,
+  });
 }
 
 /** Where the actor may invite people, and with which roles. */
@@ -327,7 +393,11 @@ export async function invitationTargets(ctx: ModuleContext) {
     .where(eq(organisations.status, "active"))
     .orderBy(organisations.kind, organisations.name);
   const allowed = ctx.actor.organisationKind === "platform" ? all : all.filter((o) => o.id === ctx.actor.organisationId);
-  ctx.audit.record({ action: "organisation.list", objectType: "organisation", details: { count: allowed.length, purpose: "invitation" } });
+  ctx.audit.record({
+    action: "organisation.list",
+    objectType: "organisation",
+    details: { count: allowed.length, purpose: "invitation" },
+  });
   return allowed.map((o) => ({
     ...o,
     roles: (Object.keys(ROLES) as Role[])

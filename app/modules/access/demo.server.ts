@@ -36,7 +36,24 @@ const platformActor = () => ({
 
 /** A random passphrase of four words and a number; long, not on any common list. */
 function passphrase() {
-  const words = ["harbor", "granite", "lantern", "meadow", "orchid", "quartz", "saddle", "thistle", "willow", "cobalt", "ember", "falcon", "juniper", "marble", "pepper", "raven"];
+  const words = [
+    "harbor",
+    "granite",
+    "lantern",
+    "meadow",
+    "orchid",
+    "quartz",
+    "saddle",
+    "thistle",
+    "willow",
+    "cobalt",
+    "ember",
+    "falcon",
+    "juniper",
+    "marble",
+    "pepper",
+    "raven",
+  ];
   const bytes = randomBytes(5);
   return `${[0, 1, 2, 3].map((i) => words[bytes[i]! % words.length]).join("-")}-${100 + (bytes[4]! % 900)}`;
 }
@@ -48,7 +65,12 @@ export async function provisionAccount(
   input: { organisationId: string; role: Role; email: string; name: string; now: Date; membershipEndsAt?: Date | null },
 ): Promise<ProvisionedAccount> {
   const { token } = await inTransaction(db, { actor: platformActor(), now: input.now, secrets }, (ctx) =>
-    createInvitation(ctx, { email: input.email, organisationId: input.organisationId, role: input.role, membershipEndsAt: input.membershipEndsAt ?? null }),
+    createInvitation(ctx, {
+      email: input.email,
+      organisationId: input.organisationId,
+      role: input.role,
+      membershipEndsAt: input.membershipEndsAt ?? null,
+    }),
   );
   const view = await openInvitation(db, secrets, token, input.now);
   if (!view.usable) throw new Error(`invitation for ${input.email} is not usable: ${view.problem}`);
@@ -62,7 +84,10 @@ export async function provisionAccount(
     { ip: null, userAgent: "custody demo seeding" },
     input.now,
   );
-  const [organisation] = await db.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, input.organisationId));
+  const [organisation] = await db
+    .select({ name: organisations.name })
+    .from(organisations)
+    .where(eq(organisations.id, input.organisationId));
   return {
     email: accepted.email,
     name: input.name,
@@ -106,14 +131,31 @@ export async function seedDemo(db: Database, secrets: Secrets, now: Date, blobs:
   const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(people);
   if ((count?.n ?? 0) > 0) return [];
   const platform = await platformOrganisation(db);
-  const a = await createOrganisationRecord(db, { kind: "agency", name: "Riverside Police Department", state: "VA", ori: "VA0990100" });
-  const b = await createOrganisationRecord(db, { kind: "agency", name: "Lake County Sheriff's Office", state: "VA", ori: "VA0990200" });
-  const c = await createOrganisationRecord(db, { kind: "agency", name: "Harbor City Police Department", state: "VA", ori: "VA0990300" });
+  const a = await createOrganisationRecord(db, {
+    kind: "agency",
+    name: "Riverside Police Department",
+    state: "VA",
+    ori: "VA0990100",
+  });
+  const b = await createOrganisationRecord(db, {
+    kind: "agency",
+    name: "Lake County Sheriff's Office",
+    state: "VA",
+    ori: "VA0990200",
+  });
+  const c = await createOrganisationRecord(db, {
+    kind: "agency",
+    name: "Harbor City Police Department",
+    state: "VA",
+    ori: "VA0990300",
+  });
   const v = await createOrganisationRecord(db, { kind: "vendor", name: "EvidenceCloud Inc." });
   const ids = { platform: platform.id, a: a.id, b: b.id, c: c.id, v: v.id };
   const accounts: ProvisionedAccount[] = [];
   for (const p of demoPeople) {
-    accounts.push(await provisionAccount(db, secrets, { organisationId: ids[p.org], role: p.role, email: p.email, name: p.name, now }));
+    accounts.push(
+      await provisionAccount(db, secrets, { organisationId: ids[p.org], role: p.role, email: p.email, name: p.name, now }),
+    );
   }
   const procurement = accounts.find((x) => x.role === "procurement-officer" && x.organisationId === a.id)!;
   const { evidenceContractId } = await seedDemoContracts(db, secrets, now, { procurement, shareWith: b.id });
@@ -133,7 +175,13 @@ export function describeDemoAccounts(accounts: ProvisionedAccount[], url: string
     "",
   ];
   for (const a of accounts) {
-    lines.push(`${ROLES[a.role].label} — ${a.organisation}`, `  e-mail:      ${a.email}`, `  password:    ${a.password}`, `  TOTP secret: ${a.totpSecret}`, "");
+    lines.push(
+      `${ROLES[a.role].label} — ${a.organisation}`,
+      `  e-mail:      ${a.email}`,
+      `  password:    ${a.password}`,
+      `  TOTP secret: ${a.totpSecret}`,
+      "",
+    );
   }
   return lines.join("\n");
 }

@@ -1,13 +1,23 @@
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { apiTokens, deprovisioningRecords, memberships, organisations } from "../../../db/schema/access.ts";
-import { InvalidInput, NotFound, requirePermission as assertPermission, requireReason, type ModuleContext } from "../context.server.ts";
+import {
+  InvalidInput,
+  NotFound,
+  requirePermission as assertPermission,
+  requireReason,
+  type ModuleContext,
+} from "../context.server.ts";
 
 /**
  * The organisations of an installation: agencies (tenants that own data) and
  * vendors. Only a platform administrator creates or decommissions them.
  */
 
-const STATES = new Set("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY AS GU MP PR VI".split(" "));
+const STATES = new Set(
+  "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY AS GU MP PR VI".split(
+    " ",
+  ),
+);
 
 export async function createOrganisation(ctx: ModuleContext, input: { kind: string; name: string; state: string; ori: string }) {
   assertPermission(ctx, "platform:organisations");
@@ -32,7 +42,13 @@ export async function createOrganisation(ctx: ModuleContext, input: { kind: stri
     .insert(organisations)
     .values({ kind: kind!, name, state: kind === "agency" ? state : null, ori: kind === "agency" ? ori : null })
     .returning();
-  ctx.audit.record({ action: "organisation.create", objectType: "organisation", objectId: row!.id, organisationId: row!.id, details: { kind, name, state: row!.state, ori: row!.ori } });
+  ctx.audit.record({
+    action: "organisation.create",
+    objectType: "organisation",
+    objectId: row!.id,
+    organisationId: row!.id,
+    details: { kind, name, state: row!.state, ori: row!.ori },
+  });
   return row!;
 }
 
@@ -44,7 +60,10 @@ export async function decommissionAgency(ctx: ModuleContext, organisationId: str
   const [organisation] = await ctx.db.select().from(organisations).where(eq(organisations.id, organisationId));
   if (!organisation || organisation.kind !== "agency") throw new NotFound("organisation", organisationId);
   if (organisation.status === "decommissioned") throw new InvalidInput({ form: "This agency is already decommissioned." });
-  await ctx.db.update(organisations).set({ status: "decommissioned", decommissionedAt: ctx.now }).where(eq(organisations.id, organisationId));
+  await ctx.db
+    .update(organisations)
+    .set({ status: "decommissioned", decommissionedAt: ctx.now })
+    .where(eq(organisations.id, organisationId));
   const ended = await ctx.db
     .update(memberships)
     .set({ endedAt: ctx.now, endedReason: `agency decommissioned: ${reason}` })
@@ -56,8 +75,16 @@ export async function decommissionAgency(ctx: ModuleContext, organisationId: str
     .where(and(eq(apiTokens.organisationId, organisationId), isNull(apiTokens.revokedAt)))
     .returning({ id: apiTokens.id });
   const details = { membershipsEnded: ended.map((m) => m.id), tokensRevoked: tokens.map((t) => t.id) };
-  await ctx.db.insert(deprovisioningRecords).values({ kind: "agency-decommissioned", organisationId, reason, actorId: ctx.actor.personId, at: ctx.now, details });
-  ctx.audit.record({ action: "organisation.decommission", objectType: "organisation", objectId: organisationId, organisationId, details: { reason, ...details } });
+  await ctx.db
+    .insert(deprovisioningRecords)
+    .values({ kind: "agency-decommissioned", organisationId, reason, actorId: ctx.actor.personId, at: ctx.now, details });
+  ctx.audit.record({
+    action: "organisation.decommission",
+    objectType: "organisation",
+    objectId: organisationId,
+    organisationId,
+    details: { reason, ...details },
+  });
   return { membershipsEnded: ended.length };
 }
 
@@ -80,4 +107,3 @@ export async function listOrganisations(ctx: ModuleContext) {
   ctx.audit.record({ action: "organisation.list", objectType: "organisation", details: { count: rows.length } });
   return rows;
 }
-

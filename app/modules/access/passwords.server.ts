@@ -16,7 +16,8 @@ export function passwordProblem(password: string, context: { email?: string; nam
   const length = [...password].length;
   if (length < PASSWORD_MIN) return `Use at least ${PASSWORD_MIN} characters; a phrase of several words is easiest to remember.`;
   if (length > PASSWORD_MAX) return `Use at most ${PASSWORD_MAX} characters.`;
-  if ([...password].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) return "Use only printable characters; spaces are fine.";
+  if ([...password].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f))
+    return "Use only printable characters; spaces are fine.";
   const lower = password.toLowerCase();
   if (common.has(lower) || common.has(lower.replace(/\s+/g, ""))) {
     return "This password is on a list of commonly used or breached passwords. Choose another.";

@@ -47,9 +47,19 @@ export async function listPeople(ctx: ModuleContext) {
     .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
     .where(scopeCondition(ctx))
     .orderBy(asc(people.name), asc(organisations.name));
-  const byPerson = new Map<string, { id: string; name: string; email: string; status: PersonStatus; lastActivityAt: Date | null; roles: string[] }>();
+  const byPerson = new Map<
+    string,
+    { id: string; name: string; email: string; status: PersonStatus; lastActivityAt: Date | null; roles: string[] }
+  >();
   for (const r of rows) {
-    const entry = byPerson.get(r.id) ?? { id: r.id, name: r.name, email: r.email, status: statusOf(r), lastActivityAt: r.lastActivityAt, roles: [] };
+    const entry = byPerson.get(r.id) ?? {
+      id: r.id,
+      name: r.name,
+      email: r.email,
+      status: statusOf(r),
+      lastActivityAt: r.lastActivityAt,
+      roles: [],
+    };
     if (!r.endedAt && isRole(r.role)) entry.roles.push(`${ROLES[r.role].label}, ${r.organisationName}`);
     byPerson.set(r.id, entry);
   }
@@ -112,7 +122,12 @@ export async function releaseLockout(ctx: ModuleContext, personId: string) {
   const person = await visiblePerson(ctx, personId);
   if (!person.lockedAt) throw new InvalidInput({ form: "This account is not locked." });
   await ctx.db.update(people).set({ lockedAt: null, failedLogins: 0, firstFailedLoginAt: null }).where(eq(people.id, personId));
-  ctx.audit.record({ action: "person.unlock", objectType: "person", objectId: personId, details: { lockedAt: person.lockedAt.toISOString() } });
+  ctx.audit.record({
+    action: "person.unlock",
+    objectType: "person",
+    objectId: personId,
+    details: { lockedAt: person.lockedAt.toISOString() },
+  });
 }
 
 /**
@@ -136,7 +151,9 @@ export async function disableEverywhere(ctx: ModuleContext, personId: string, re
     .where(and(eq(apiTokens.createdBy, personId), isNull(apiTokens.revokedAt)))
     .returning({ id: apiTokens.id });
   const details = { sessionsRevoked: sessionsCut, tokensRevoked: tokensCut.map((t) => t.id) };
-  await ctx.db.insert(deprovisioningRecords).values({ kind: "person-disabled", personId, reason, actorId: ctx.actor.personId, at: ctx.now, details });
+  await ctx.db
+    .insert(deprovisioningRecords)
+    .values({ kind: "person-disabled", personId, reason, actorId: ctx.actor.personId, at: ctx.now, details });
   ctx.audit.record({ action: "person.disable", objectType: "person", objectId: personId, details: { reason, ...details } });
 }
 
@@ -145,8 +162,13 @@ export async function enablePerson(ctx: ModuleContext, personId: string, reasonI
   const reason = requireReason(reasonInput);
   const person = await visiblePerson(ctx, personId);
   if (!person.disabledAt) throw new InvalidInput({ form: "This person is not disabled." });
-  await ctx.db.update(people).set({ disabledAt: null, disabledReason: null, disabledBy: null, lastActivityAt: ctx.now }).where(eq(people.id, personId));
-  await ctx.db.insert(deprovisioningRecords).values({ kind: "person-enabled", personId, reason, actorId: ctx.actor.personId, at: ctx.now });
+  await ctx.db
+    .update(people)
+    .set({ disabledAt: null, disabledReason: null, disabledBy: null, lastActivityAt: ctx.now })
+    .where(eq(people.id, personId));
+  await ctx.db
+    .insert(deprovisioningRecords)
+    .values({ kind: "person-enabled", personId, reason, actorId: ctx.actor.personId, at: ctx.now });
   ctx.audit.record({
     action: "person.enable",
     objectType: "person",

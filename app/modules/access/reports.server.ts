@@ -1,5 +1,12 @@
 import { aliasedTable, and, asc, desc, eq, gt, isNull, lte, or, sql } from "drizzle-orm";
-import { accessReviewItems, accessReviews, deprovisioningRecords, memberships, organisations, people } from "../../../db/schema/access.ts";
+import {
+  accessReviewItems,
+  accessReviews,
+  deprovisioningRecords,
+  memberships,
+  organisations,
+  people,
+} from "../../../db/schema/access.ts";
 import { organisationScope, ownOrganisation, type ModuleContext } from "../context.server.ts";
 import { ALL_PERMISSIONS, ALL_ROLES, isRole, PERMISSIONS, ROLES } from "./permissions.ts";
 import type { ReportName } from "./report-names.ts";
@@ -16,7 +23,8 @@ export type Report = { title: string; description: string; columns: string[]; ro
 const iso = (d: Date | null | undefined) => (d ? d.toISOString().slice(0, 16).replace("T", " ") : "");
 const platformWide = (ctx: ModuleContext) => ctx.actor.organisationKind === "platform";
 const roleLabel = (r: string) => (isRole(r) ? ROLES[r].label : r);
-const personStatus = (p: { disabledAt: Date | null; lockedAt: Date | null }) => (p.disabledAt ? "disabled" : p.lockedAt ? "locked" : "active");
+const personStatus = (p: { disabledAt: Date | null; lockedAt: Date | null }) =>
+  p.disabledAt ? "disabled" : p.lockedAt ? "locked" : "active";
 
 export { REPORTS, type ReportName } from "./report-names.ts";
 
@@ -29,7 +37,12 @@ export async function buildReport(ctx: ModuleContext, name: ReportName): Promise
 /** A report for download; the export is recorded besides the read. */
 export async function exportReport(ctx: ModuleContext, name: ReportName): Promise<Report> {
   const report = await buildReport(ctx, name);
-  ctx.audit.record({ action: "report.export", objectType: "report", objectId: name, details: { format: "csv", rows: report.rows.length } });
+  ctx.audit.record({
+    action: "report.export",
+    objectType: "report",
+    objectId: name,
+    details: { format: "csv", rows: report.rows.length },
+  });
   return report;
 }
 
@@ -45,8 +58,26 @@ const builders: Record<ReportName, (ctx: ModuleContext) => Promise<Report>> = {
     return {
       title: "Access list",
       description: "Who holds which role where, since when, until when, and when they last used Custody.",
-      columns: ["Person", "E-mail", "Organisation", "Role", "Since (UTC)", "Until (UTC)", "Account status", "Last activity (UTC)"],
-      rows: rows.map(({ m, p, o }) => [p.name, p.email, o.name, roleLabel(m.role), iso(m.startsAt), iso(m.endsAt) || "no end date", personStatus(p), iso(p.lastActivityAt) || "never"]),
+      columns: [
+        "Person",
+        "E-mail",
+        "Organisation",
+        "Role",
+        "Since (UTC)",
+        "Until (UTC)",
+        "Account status",
+        "Last activity (UTC)",
+      ],
+      rows: rows.map(({ m, p, o }) => [
+        p.name,
+        p.email,
+        o.name,
+        roleLabel(m.role),
+        iso(m.startsAt),
+        iso(m.endsAt) || "no end date",
+        personStatus(p),
+        iso(p.lastActivityAt) || "never",
+      ]),
     };
   },
   accounts: async (ctx) => {
@@ -63,7 +94,11 @@ const builders: Record<ReportName, (ctx: ModuleContext) => Promise<Report>> = {
           scope,
           or(
             and(isNull(memberships.endedAt), gt(memberships.endsAt, ctx.now), lte(memberships.endsAt, soon)),
-            and(isNull(people.disabledAt), isNull(memberships.endedAt), lte(sql`coalesce(${people.lastActivityAt}, ${people.createdAt})`, sql`${quiet.toISOString()}::timestamptz`)),
+            and(
+              isNull(people.disabledAt),
+              isNull(memberships.endedAt),
+              lte(sql`coalesce(${people.lastActivityAt}, ${people.createdAt})`, sql`${quiet.toISOString()}::timestamptz`),
+            ),
             eq(people.disabledBy, "sweep"),
           ),
         ),
@@ -75,7 +110,10 @@ const builders: Record<ReportName, (ctx: ModuleContext) => Promise<Report>> = {
           ? ["disabled by sweep", `Disabled ${iso(p.disabledAt)}: ${p.disabledReason ?? ""}`]
           : m.endsAt && m.endsAt > ctx.now && m.endsAt <= soon
             ? ["expiring in 30 days", `Role ends ${iso(m.endsAt)}`]
-            : ["stale", `No activity since ${iso(p.lastActivityAt ?? p.createdAt)}; disabled automatically after ${STALE_AFTER_DAYS} days`];
+            : [
+                "stale",
+                `No activity since ${iso(p.lastActivityAt ?? p.createdAt)}; disabled automatically after ${STALE_AFTER_DAYS} days`,
+              ];
       return [kind, p.name, p.email, o.name, roleLabel(m.role), detail];
     });
     return {
@@ -106,7 +144,15 @@ const builders: Record<ReportName, (ctx: ModuleContext) => Promise<Report>> = {
       title: "Deprovisioning records",
       description: "Every person disabled or re-enabled, role ended and agency decommissioned: by whom, when and why.",
       columns: ["When (UTC)", "What", "Person", "Organisation", "Reason", "By", "Details"],
-      rows: rows.map(({ r, actor: by, subject: who, organisation }) => [iso(r.at), r.kind, who ?? "", organisation ?? "", r.reason, by ?? "stale-account sweep", JSON.stringify(r.details)]),
+      rows: rows.map(({ r, actor: by, subject: who, organisation }) => [
+        iso(r.at),
+        r.kind,
+        who ?? "",
+        organisation ?? "",
+        r.reason,
+        by ?? "stale-account sweep",
+        JSON.stringify(r.details),
+      ]),
     };
   },
   "access-reviews": async (ctx) => {
@@ -132,14 +178,38 @@ const builders: Record<ReportName, (ctx: ModuleContext) => Promise<Report>> = {
     return {
       title: "Access reviews",
       description: "Every decision of every access review: who reviewed whose role, what they decided, when and why.",
-      columns: ["Review started (UTC)", "Review completed (UTC)", "Organisation", "Person", "Role", "Decision", "Decided by", "Decided at (UTC)", "Note"],
-      rows: rows.map((r) => [iso(r.startedAt), iso(r.completedAt) || "in progress", r.organisation, r.subject, roleLabel(r.role), r.decision ?? "pending", r.decider ?? "", iso(r.decidedAt), r.note ?? ""]),
+      columns: [
+        "Review started (UTC)",
+        "Review completed (UTC)",
+        "Organisation",
+        "Person",
+        "Role",
+        "Decision",
+        "Decided by",
+        "Decided at (UTC)",
+        "Note",
+      ],
+      rows: rows.map((r) => [
+        iso(r.startedAt),
+        iso(r.completedAt) || "in progress",
+        r.organisation,
+        r.subject,
+        roleLabel(r.role),
+        r.decision ?? "pending",
+        r.decider ?? "",
+        iso(r.decidedAt),
+        r.note ?? "",
+      ]),
     };
   },
   permissions: async () => ({
     title: "Permission configuration",
     description: "Which permissions each role grants. Roles are fixed by the product; nothing else grants a permission.",
     columns: ["Permission", "Meaning", ...ALL_ROLES.map((r) => ROLES[r].label)],
-    rows: ALL_PERMISSIONS.map((p) => [p, PERMISSIONS[p], ...ALL_ROLES.map((r) => ((ROLES[r].permissions as readonly string[]).includes(p) ? "yes" : ""))]),
+    rows: ALL_PERMISSIONS.map((p) => [
+      p,
+      PERMISSIONS[p],
+      ...ALL_ROLES.map((r) => ((ROLES[r].permissions as readonly string[]).includes(p) ? "yes" : "")),
+    ]),
   }),
 };

@@ -1,5 +1,12 @@
 import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
-import { accessReviewItems, accessReviews, deprovisioningRecords, memberships, organisations, people } from "../../../db/schema/access.ts";
+import {
+  accessReviewItems,
+  accessReviews,
+  deprovisioningRecords,
+  memberships,
+  organisations,
+  people,
+} from "../../../db/schema/access.ts";
 import { InvalidInput, isUuid, NotFound, organisationScope, ownOrganisation, type ModuleContext } from "../context.server.ts";
 import { isRole, ROLES } from "./permissions.ts";
 
@@ -9,7 +16,6 @@ import { isRole, ROLES } from "./permissions.ts";
  * agency, certifies or revokes each, and completes it; the review stays as the
  * record of who decided what, and when. Nobody decides on their own access.
  */
-
 
 export async function startReview(ctx: ModuleContext) {
   const organisationId = ctx.actor.organisationId;
@@ -23,9 +29,18 @@ export async function startReview(ctx: ModuleContext) {
     .select({ id: memberships.id })
     .from(memberships)
     .where(and(eq(memberships.organisationId, organisationId), isNull(memberships.endedAt)));
-  const [review] = await ctx.db.insert(accessReviews).values({ organisationId, startedBy: ctx.actor.personId, startedAt: ctx.now }).returning();
-  if (live.length > 0) await ctx.db.insert(accessReviewItems).values(live.map((m) => ({ reviewId: review!.id, membershipId: m.id })));
-  ctx.audit.record({ action: "access-review.start", objectType: "access-review", objectId: review!.id, details: { memberships: live.length } });
+  const [review] = await ctx.db
+    .insert(accessReviews)
+    .values({ organisationId, startedBy: ctx.actor.personId, startedAt: ctx.now })
+    .returning();
+  if (live.length > 0)
+    await ctx.db.insert(accessReviewItems).values(live.map((m) => ({ reviewId: review!.id, membershipId: m.id })));
+  ctx.audit.record({
+    action: "access-review.start",
+    objectType: "access-review",
+    objectId: review!.id,
+    details: { memberships: live.length },
+  });
   return review!;
 }
 
@@ -54,7 +69,10 @@ export async function listReviews(ctx: ModuleContext) {
 async function visibleReview(ctx: ModuleContext, reviewId: string) {
   if (!isUuid(reviewId)) throw new NotFound("access-review", reviewId);
   const scope = organisationScope(ctx, accessReviews.organisationId);
-  const [review] = await ctx.db.select().from(accessReviews).where(and(eq(accessReviews.id, reviewId), scope));
+  const [review] = await ctx.db
+    .select()
+    .from(accessReviews)
+    .where(and(eq(accessReviews.id, reviewId), scope));
   if (!review) throw new NotFound("access-review", reviewId);
   return review;
 }
@@ -97,11 +115,15 @@ export async function decide(ctx: ModuleContext, reviewId: string, itemId: strin
     .where(and(eq(accessReviewItems.id, itemId), eq(accessReviewItems.reviewId, review.id)));
   if (!item) throw new NotFound("access-review-item", itemId);
   if (decision !== "certify" && decision !== "revoke") throw new InvalidInput({ decision: "Choose certify or revoke." });
-  if (item.membership.personId === ctx.actor.personId) throw new InvalidInput({ form: "Another administrator must review your own access." });
+  if (item.membership.personId === ctx.actor.personId)
+    throw new InvalidInput({ form: "Another administrator must review your own access." });
   if (item.item.decision) throw new InvalidInput({ form: "This role has already been decided in this review." });
   const note = noteInput.trim().slice(0, 500);
   if (decision === "revoke" && note.length < 3) throw new InvalidInput({ note: "Say why the access is revoked." });
-  await ctx.db.update(accessReviewItems).set({ decision, decidedBy: ctx.actor.personId, decidedAt: ctx.now, note: note || null }).where(eq(accessReviewItems.id, itemId));
+  await ctx.db
+    .update(accessReviewItems)
+    .set({ decision, decidedBy: ctx.actor.personId, decidedAt: ctx.now, note: note || null })
+    .where(eq(accessReviewItems.id, itemId));
   if (decision === "revoke" && !item.membership.endedAt) {
     const reason = `Revoked in access review: ${note}`;
     await ctx.db.update(memberships).set({ endedAt: ctx.now, endedReason: reason }).where(eq(memberships.id, item.membership.id));

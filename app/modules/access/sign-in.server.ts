@@ -21,13 +21,16 @@ export type Client = { ip: string | null; userAgent: string | null };
 
 /** The system-use notice (AC-8) was acknowledged, before anyone is known. */
 export async function acknowledgeNotice(db: Db, client: Client, now: Date) {
-  await recordNow(db, anonymousActor(client), [{ action: "auth.notice.acknowledged", details: { notice: "system use (AC-8)" } }], now);
+  await recordNow(
+    db,
+    anonymousActor(client),
+    [{ action: "auth.notice.acknowledged", details: { notice: "system use (AC-8)" } }],
+    now,
+  );
 }
 
 export type PasswordResult =
-  | { ok: true; token: string }
-  | { ok: false; reason: "invalid" }
-  | { ok: false; reason: "throttled"; retryAfterMinutes: number };
+  { ok: true; token: string } | { ok: false; reason: "invalid" } | { ok: false; reason: "throttled"; retryAfterMinutes: number };
 
 type Db = Database;
 
@@ -65,7 +68,13 @@ export async function signInWithPassword(
   const [recent] = await db
     .select({ n: sql<number>`count(*)::int`, oldest: sql<Date | null>`min(${loginAttempts.at})` })
     .from(loginAttempts)
-    .where(and(eq(loginAttempts.ip, ip), eq(loginAttempts.succeeded, false), gt(loginAttempts.at, new Date(now.getTime() - LOCKOUT_WINDOW_MS))));
+    .where(
+      and(
+        eq(loginAttempts.ip, ip),
+        eq(loginAttempts.succeeded, false),
+        gt(loginAttempts.at, new Date(now.getTime() - LOCKOUT_WINDOW_MS)),
+      ),
+    );
   if ((recent?.n ?? 0) >= ADDRESS_FAILURE_LIMIT) {
     const oldest = recent?.oldest ? new Date(recent.oldest) : now;
     const retryAfterMinutes = Math.max(1, Math.ceil((oldest.getTime() + LOCKOUT_WINDOW_MS - now.getTime()) / 60_000));
@@ -78,13 +87,21 @@ export async function signInWithPassword(
   }
 
   const [person] = await db.select().from(people).where(eq(people.email, email)).limit(1);
-  const passwordOk = person?.passwordHash ? await verifyPassword(person.passwordHash, input.password) : await verifyAgainstDecoy(input.password);
+  const passwordOk = person?.passwordHash
+    ? await verifyPassword(person.passwordHash, input.password)
+    : await verifyAgainstDecoy(input.password);
 
   return db.transaction(async (tx) => {
     const audit = new AuditRecorder(actorFor(client, person), () => now);
     const fail = async (why: string) => {
       await tx.insert(loginAttempts).values({ at: now, ip, succeeded: false });
-      audit.record({ action: "auth.login.failed", outcome: "failed", objectType: "person", objectId: person?.id, details: { email, why } });
+      audit.record({
+        action: "auth.login.failed",
+        outcome: "failed",
+        objectType: "person",
+        objectId: person?.id,
+        details: { email, why },
+      });
       await audit.flush(tx);
       return { ok: false as const, reason: "invalid" as const };
     };
@@ -107,8 +124,19 @@ export async function signInWithPassword(
       return fail("wrong password");
     }
     await tx.insert(loginAttempts).values({ at: now, ip, succeeded: true });
-    const { token, id } = await createSession(tx, secrets, { personId: person.id, now, ip: client.ip, userAgent: client.userAgent, mfaAt: null });
-    audit.record({ action: "auth.login.password-accepted", objectType: "person", objectId: person.id, details: { awaiting: "second factor" } });
+    const { token, id } = await createSession(tx, secrets, {
+      personId: person.id,
+      now,
+      ip: client.ip,
+      userAgent: client.userAgent,
+      mfaAt: null,
+    });
+    audit.record({
+      action: "auth.login.password-accepted",
+      objectType: "person",
+      objectId: person.id,
+      details: { awaiting: "second factor" },
+    });
     audit.actor.sessionId = id;
     await audit.flush(tx);
     return { ok: true as const, token };
@@ -136,14 +164,25 @@ export async function verifySecondFactor(
       .innerJoin(people, eq(people.id, sessions.personId))
       .where(eq(sessions.id, pendingId))
       .limit(1);
-    if (!row || row.session.revokedAt || row.session.mfaAt || now.getTime() - row.session.authenticatedAt.getTime() > MFA_STEP_LIMIT_MS) {
+    if (
+      !row ||
+      row.session.revokedAt ||
+      row.session.mfaAt ||
+      now.getTime() - row.session.authenticatedAt.getTime() > MFA_STEP_LIMIT_MS
+    ) {
       return { ok: false as const, reason: "expired" as const };
     }
     const { person } = row;
     const audit = new AuditRecorder(actorFor(client, person, pendingId), () => now);
     if (person.disabledAt || person.lockedAt || !person.totpSecret) {
       await revokeSession(tx, pendingId, now, "account not usable");
-      audit.record({ action: "auth.mfa.failed", outcome: "failed", objectType: "person", objectId: person.id, details: { why: "account disabled or locked" } });
+      audit.record({
+        action: "auth.mfa.failed",
+        outcome: "failed",
+        objectType: "person",
+        objectId: person.id,
+        details: { why: "account disabled or locked" },
+      });
       await audit.flush(tx);
       return { ok: false as const, reason: "expired" as const };
     }
@@ -174,13 +213,24 @@ export async function verifySecondFactor(
       audit.record({ action: "auth.mfa.failed", outcome: "failed", objectType: "person", objectId: person.id });
       if (next.lockedAt) {
         await revokeSession(tx, pendingId, now, "account locked");
-        audit.record({ action: "auth.account.locked", objectType: "person", objectId: person.id, details: { failedLogins: next.failedLogins } });
+        audit.record({
+          action: "auth.account.locked",
+          objectType: "person",
+          objectId: person.id,
+          details: { failedLogins: next.failedLogins },
+        });
       }
       await audit.flush(tx);
       return { ok: false as const, reason: next.lockedAt ? ("expired" as const) : ("invalid" as const) };
     }
     await revokeSession(tx, pendingId, now, "replaced after second factor");
-    const { token, id } = await createSession(tx, secrets, { personId: person.id, now, ip: client.ip, userAgent: client.userAgent, mfaAt: now });
+    const { token, id } = await createSession(tx, secrets, {
+      personId: person.id,
+      now,
+      ip: client.ip,
+      userAgent: client.userAgent,
+      mfaAt: now,
+    });
     await tx
       .update(people)
       .set({ failedLogins: 0, firstFailedLoginAt: null, lastActivityAt: now })

@@ -26,11 +26,24 @@ export async function runStaleSweep(db: Database, now: Date): Promise<SweepResul
     const stale = await tx
       .update(people)
       .set({ disabledAt: now, disabledBy: "sweep", disabledReason: reason })
-      .where(and(isNull(people.disabledAt), isNotNull(people.mfaEnrolledAt), lte(sql`coalesce(${people.lastActivityAt}, ${people.createdAt})`, sql`${cutoff.toISOString()}::timestamptz`)))
+      .where(
+        and(
+          isNull(people.disabledAt),
+          isNotNull(people.mfaEnrolledAt),
+          lte(sql`coalesce(${people.lastActivityAt}, ${people.createdAt})`, sql`${cutoff.toISOString()}::timestamptz`),
+        ),
+      )
       .returning({ id: people.id, email: people.email, lastActivityAt: people.lastActivityAt });
     for (const person of stale) {
       const sessionsRevoked = await revokeAllSessions(tx, person.id, now, reason);
-      await tx.insert(deprovisioningRecords).values({ kind: "person-disabled", personId: person.id, reason, actorId: null, at: now, details: { sessionsRevoked, by: "sweep" } });
+      await tx.insert(deprovisioningRecords).values({
+        kind: "person-disabled",
+        personId: person.id,
+        reason,
+        actorId: null,
+        at: now,
+        details: { sessionsRevoked, by: "sweep" },
+      });
       audit.record({
         action: "person.disable",
         objectType: "person",
@@ -44,7 +57,13 @@ export async function runStaleSweep(db: Database, now: Date): Promise<SweepResul
       .update(memberships)
       .set({ endedAt: now, endedReason: "End date reached" })
       .where(and(isNull(memberships.endedAt), lte(memberships.endsAt, now)))
-      .returning({ id: memberships.id, personId: memberships.personId, organisationId: memberships.organisationId, role: memberships.role, endsAt: memberships.endsAt });
+      .returning({
+        id: memberships.id,
+        personId: memberships.personId,
+        organisationId: memberships.organisationId,
+        role: memberships.role,
+        endsAt: memberships.endsAt,
+      });
     for (const m of ended) {
       await tx.insert(deprovisioningRecords).values({
         kind: "membership-ended",
@@ -55,7 +74,13 @@ export async function runStaleSweep(db: Database, now: Date): Promise<SweepResul
         at: now,
         details: { membershipId: m.id, role: m.role, endsAt: m.endsAt?.toISOString() ?? null, by: "sweep" },
       });
-      audit.record({ action: "membership.end", objectType: "membership", objectId: m.id, organisationId: m.organisationId, details: { reason: "End date reached", personId: m.personId, by: "sweep" } });
+      audit.record({
+        action: "membership.end",
+        objectType: "membership",
+        objectId: m.id,
+        organisationId: m.organisationId,
+        details: { reason: "End date reached", personId: m.personId, by: "sweep" },
+      });
     }
     audit.record({ action: "sweep.stale-accounts", details: { disabled: stale.length, membershipsEnded: ended.length } });
     await audit.flush(tx);

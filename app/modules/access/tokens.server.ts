@@ -21,8 +21,10 @@ export async function createApiToken(ctx: ModuleContext, input: { name: string; 
   const unknown = requested.filter((p) => !ALL_PERMISSIONS.includes(p as Permission));
   const beyond = requested.filter((p) => !ctx.actor.permissions.has(p as Permission) || p.startsWith("platform:"));
   if (requested.length === 0) errors.permissions = "Choose at least one permission.";
-  else if (unknown.length > 0 || beyond.length > 0) errors.permissions = "A token can carry only permissions your own role has (never platform administration).";
-  if (!Number.isInteger(input.days) || input.days < 1 || input.days > TOKEN_MAX_DAYS) errors.days = `Choose 1 to ${TOKEN_MAX_DAYS} days.`;
+  else if (unknown.length > 0 || beyond.length > 0)
+    errors.permissions = "A token can carry only permissions your own role has (never platform administration).";
+  if (!Number.isInteger(input.days) || input.days < 1 || input.days > TOKEN_MAX_DAYS)
+    errors.days = `Choose 1 to ${TOKEN_MAX_DAYS} days.`;
   if (!ctx.actor.organisationId || !ctx.actor.personId) errors.form = "Act for an organisation to create a token for it.";
   if (Object.keys(errors).length > 0) throw new InvalidInput(errors);
   const secret = newToken();
@@ -40,7 +42,12 @@ export async function createApiToken(ctx: ModuleContext, input: { name: string; 
       expiresAt: new Date(ctx.now.getTime() + input.days * 86_400_000),
     })
     .returning();
-  ctx.audit.record({ action: "token.create", objectType: "api-token", objectId: row!.id, details: { name, permissions: requested, expiresAt: row!.expiresAt.toISOString() } });
+  ctx.audit.record({
+    action: "token.create",
+    objectType: "api-token",
+    objectId: row!.id,
+    details: { name, permissions: requested, expiresAt: row!.expiresAt.toISOString() },
+  });
   return { token, row: row! };
 }
 
@@ -71,28 +78,47 @@ export async function listApiTokens(ctx: ModuleContext) {
 export async function revokeApiToken(ctx: ModuleContext, tokenId: string) {
   if (!/^[0-9a-f-]{36}$/i.test(tokenId)) throw new NotFound("api-token", tokenId);
   const scope = organisationScope(ctx, apiTokens.organisationId);
-  const [row] = await ctx.db.select().from(apiTokens).where(and(eq(apiTokens.id, tokenId), scope));
+  const [row] = await ctx.db
+    .select()
+    .from(apiTokens)
+    .where(and(eq(apiTokens.id, tokenId), scope));
   if (!row) throw new NotFound("api-token", tokenId);
   if (row.revokedAt) throw new InvalidInput({ form: "This token is already revoked." });
-  await ctx.db.update(apiTokens).set({ revokedAt: ctx.now, revokedReason: `revoked by ${ctx.actor.label}` }).where(eq(apiTokens.id, tokenId));
-  ctx.audit.record({ action: "token.revoke", objectType: "api-token", objectId: tokenId, organisationId: row.organisationId, details: { name: row.name } });
+  await ctx.db
+    .update(apiTokens)
+    .set({ revokedAt: ctx.now, revokedReason: `revoked by ${ctx.actor.label}` })
+    .where(eq(apiTokens.id, tokenId));
+  ctx.audit.record({
+    action: "token.revoke",
+    objectType: "api-token",
+    objectId: tokenId,
+    organisationId: row.organisationId,
+    details: { name: row.name },
+  });
 }
 
 /** What a token is, for the integration holding it (GET /api/v1/me); the read is recorded. */
 export async function describeOwnToken(ctx: ModuleContext) {
   ctx.audit.record({ action: "api.me.read", objectType: "api-token", objectId: ctx.actor.tokenId ?? undefined });
   return {
-    token: { id: ctx.actor.tokenId, name: ctx.actor.label?.replace(/^token:/, ""), permissions: [...ctx.actor.permissions].sort() },
+    token: {
+      id: ctx.actor.tokenId,
+      name: ctx.actor.label?.replace(/^token:/, ""),
+      permissions: [...ctx.actor.permissions].sort(),
+    },
     organisation: { id: ctx.actor.organisationId, kind: ctx.actor.organisationKind },
   };
 }
 
-export type TokenCheck =
-  | { ok: true; actor: Actor }
-  | { ok: false; status: 401; problem: string; tokenId: string | null };
+export type TokenCheck = { ok: true; actor: Actor } | { ok: false; status: 401; problem: string; tokenId: string | null };
 
 /** Who a bearer token stands for right now, if anyone. Marks its last use. */
-export async function resolveApiToken(db: Queryable, header: string | null, now: Date, client: { ip: string | null; userAgent: string | null }): Promise<TokenCheck> {
+export async function resolveApiToken(
+  db: Queryable,
+  header: string | null,
+  now: Date,
+  client: { ip: string | null; userAgent: string | null },
+): Promise<TokenCheck> {
   const match = header?.match(/^Bearer\s+(cust_[A-Za-z0-9_-]{20,100})$/);
   if (!match) return { ok: false, status: 401, problem: "Send an API token as 'Authorization: Bearer cust_…'.", tokenId: null };
   const [row] = await db
@@ -114,7 +140,10 @@ export async function resolveApiToken(db: Queryable, header: string | null, now:
           ? "This API token's organisation is decommissioned."
           : null;
   if (problem) return { ok: false, status: 401, problem, tokenId: token.id };
-  await db.update(apiTokens).set({ lastUsedAt: now }).where(and(eq(apiTokens.id, token.id), isNull(apiTokens.revokedAt)));
+  await db
+    .update(apiTokens)
+    .set({ lastUsedAt: now })
+    .where(and(eq(apiTokens.id, token.id), isNull(apiTokens.revokedAt)));
   return {
     ok: true,
     actor: {

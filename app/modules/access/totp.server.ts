@@ -35,5 +35,9 @@ export function matchTotp(secret: string, code: string, at: Date): number | null
 export async function enrolmentDetails(secret: string, email: string) {
   const uri = totp(secret, email).toString();
   const svg = await QRCode.toString(uri, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
-  return { uri, qrDataUrl: `data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}`, manualKey: secret.replace(/(.{4})/g, "$1 ").trim() };
+  return {
+    uri,
+    qrDataUrl: `data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}`,
+    manualKey: secret.replace(/(.{4})/g, "$1 ").trim(),
+  };
 }

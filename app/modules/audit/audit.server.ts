@@ -23,7 +23,9 @@ export type AuditActor = {
   userAgent: string | null;
 };
 
-export const anonymousActor = (client: { ip: string | null; userAgent: string | null } = { ip: null, userAgent: null }): AuditActor => ({
+export const anonymousActor = (
+  client: { ip: string | null; userAgent: string | null } = { ip: null, userAgent: null },
+): AuditActor => ({
   personId: null,
   sessionId: null,
   tokenId: null,
@@ -187,10 +189,22 @@ export async function verifyAuditTrail(db: Queryable, batchSize = 10_000): Promi
         };
       }
       if (event.prevHash !== prevHash) {
-        return { ok: false, checked, seq: event.seq, id: event.id, problem: `event #${event.seq} does not follow the hash of event #${event.seq - 1}` };
+        return {
+          ok: false,
+          checked,
+          seq: event.seq,
+          id: event.id,
+          problem: `event #${event.seq} does not follow the hash of event #${event.seq - 1}`,
+        };
       }
       if (hashEvent(event) !== event.hash) {
-        return { ok: false, checked, seq: event.seq, id: event.id, problem: `event #${event.seq} was altered: its content does not match its hash` };
+        return {
+          ok: false,
+          checked,
+          seq: event.seq,
+          id: event.id,
+          problem: `event #${event.seq} was altered: its content does not match its hash`,
+        };
       }
       first ??= event.occurredAt;
       last = event.occurredAt;

@@ -19,7 +19,12 @@ const day = z
 export const AuditFilterSchema = z
   .object({
     person: z.string().trim().max(254).optional(),
-    action: z.string().trim().max(100).regex(/^[a-z0-9.:-]*$/, { message: "Use the action's name, like auth.login.failed." }).optional(),
+    action: z
+      .string()
+      .trim()
+      .max(100)
+      .regex(/^[a-z0-9.:-]*$/, { message: "Use the action's name, like auth.login.failed." })
+      .optional(),
     objectType: z.string().trim().max(50).optional(),
     objectId: z.string().trim().max(100).optional(),
     from: day.optional(),
@@ -41,10 +46,13 @@ export function parseAuditFilter(params: URLSearchParams): { filter: AuditFilter
 function conditions(ctx: ModuleContext, filter: AuditFilter): SQL | undefined {
   const parts: (SQL | undefined)[] = [];
   parts.push(organisationScope(ctx, auditEvents.organisationId));
-  if (ctx.actor.organisationKind === "platform" && filter.organisationId) parts.push(eq(auditEvents.organisationId, filter.organisationId));
+  if (ctx.actor.organisationKind === "platform" && filter.organisationId)
+    parts.push(eq(auditEvents.organisationId, filter.organisationId));
   if (filter.person) {
     const like = `%${filter.person.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    parts.push(/^[0-9a-f-]{36}$/i.test(filter.person) ? eq(auditEvents.actorPersonId, filter.person) : ilike(auditEvents.actorLabel, like));
+    parts.push(
+      /^[0-9a-f-]{36}$/i.test(filter.person) ? eq(auditEvents.actorPersonId, filter.person) : ilike(auditEvents.actorLabel, like),
+    );
   }
   if (filter.action) parts.push(or(eq(auditEvents.action, filter.action), ilike(auditEvents.action, `${filter.action}.%`)));
   if (filter.objectType) parts.push(eq(auditEvents.objectType, filter.objectType));
@@ -65,8 +73,17 @@ export const AUDIT_PAGE_SIZE = 100;
 /** One page of events, newest first; `before` continues from an earlier page. */
 export async function listAuditEvents(ctx: ModuleContext, filter: AuditFilter, before?: number) {
   const where = and(conditions(ctx, filter), before ? lt(auditEvents.seq, before) : undefined);
-  const rows = await ctx.db.select().from(auditEvents).where(where).orderBy(desc(auditEvents.seq)).limit(AUDIT_PAGE_SIZE + 1);
-  ctx.audit.record({ action: "audit.read", objectType: "audit-trail", details: { filter, before: before ?? null, returned: Math.min(rows.length, AUDIT_PAGE_SIZE) } });
+  const rows = await ctx.db
+    .select()
+    .from(auditEvents)
+    .where(where)
+    .orderBy(desc(auditEvents.seq))
+    .limit(AUDIT_PAGE_SIZE + 1);
+  ctx.audit.record({
+    action: "audit.read",
+    objectType: "audit-trail",
+    details: { filter, before: before ?? null, returned: Math.min(rows.length, AUDIT_PAGE_SIZE) },
+  });
   return { events: rows.slice(0, AUDIT_PAGE_SIZE), next: rows.length > AUDIT_PAGE_SIZE ? rows[AUDIT_PAGE_SIZE - 1]!.seq : null };
 }
 

@@ -65,8 +65,13 @@ async function isPlainText(file: string) {
  */
 async function checkZipContainer(file: string, size: number, label: string) {
   const limit = Math.min(ZIP_MAX_EXPANDED, Math.max(size * ZIP_MAX_RATIO, 16 * 1024 * 1024));
-  const bomb = () => new ContentRefused(`This ${label} expands to far more than its size when opened (over ${Math.round(limit / (1024 * 1024))} MB), as a zip bomb does. It was not stored; export the document again and upload that.`);
-  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => yauzl.open(file, { lazyEntries: true, validateEntrySizes: true }, (error, z) => (error ? reject(error) : resolve(z))));
+  const bomb = () =>
+    new ContentRefused(
+      `This ${label} expands to far more than its size when opened (over ${Math.round(limit / (1024 * 1024))} MB), as a zip bomb does. It was not stored; export the document again and upload that.`,
+    );
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+    yauzl.open(file, { lazyEntries: true, validateEntrySizes: true }, (error, z) => (error ? reject(error) : resolve(z))),
+  );
   try {
     if (zip.entryCount > ZIP_MAX_ENTRIES) throw bomb();
     let declared = 0;
@@ -92,7 +97,9 @@ async function checkZipContainer(file: string, size: number, label: string) {
     });
   } catch (error) {
     if (error instanceof ContentRefused) throw error;
-    throw new ContentRefused(`This ${label} is damaged and cannot be opened (${error instanceof Error ? error.message : "unreadable"}). Export it again and upload that.`);
+    throw new ContentRefused(
+      `This ${label} is damaged and cannot be opened (${error instanceof Error ? error.message : "unreadable"}). Export it again and upload that.`,
+    );
   } finally {
     zip.close();
   }

@@ -148,7 +148,8 @@ export class S3BlobStore implements BlobStore {
       await this.client.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: this.keyOf(sha256) }));
       return true;
     } catch (error) {
-      if (error instanceof S3NotFound || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
+      if (error instanceof S3NotFound || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404)
+        return false;
       throw error;
     }
   }
@@ -171,7 +172,9 @@ export class S3BlobStore implements BlobStore {
     let token: string | undefined;
     const prefix = this.options.prefix ? `${this.options.prefix}/` : "";
     do {
-      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: prefix, ContinuationToken: token }));
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: prefix, ContinuationToken: token }),
+      );
       for (const object of page.Contents ?? []) {
         const name = object.Key?.split("/").pop() ?? "";
         if (HASH.test(name)) yield { sha256: name, storedAt: object.LastModified ?? new Date(0) };
@@ -182,7 +185,9 @@ export class S3BlobStore implements BlobStore {
 }
 
 export function openBlobStore(
-  config: { kind: "fs"; dir: string } | { kind: "s3"; bucket: string; prefix: string; endpoint: string | undefined; region: string | undefined },
+  config:
+    | { kind: "fs"; dir: string }
+    | { kind: "s3"; bucket: string; prefix: string; endpoint: string | undefined; region: string | undefined },
   dataDir: string,
 ): BlobStore {
   if (config.kind === "fs") return new FileSystemBlobStore(config.dir);

@@ -20,7 +20,10 @@ const REFERENCES = sql`select sha256 from contract_documents union all select bl
 
 export async function sweepOrphanBlobs(db: Database, blobs: BlobStore, now: Date, graceMs = BLOB_GRACE_MS) {
   return db.transaction(async (tx) => {
-    const [lock] = await queryRows<{ locked: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${BLOB_SWEEP_LOCK_KEY}) as locked`);
+    const [lock] = await queryRows<{ locked: boolean }>(
+      tx,
+      sql`select pg_try_advisory_xact_lock(${BLOB_SWEEP_LOCK_KEY}) as locked`,
+    );
     if (!lock?.locked) return { ran: false, removed: 0, kept: 0 };
     const cutoff = now.getTime() - graceMs;
     const referenced = new Set((await queryRows<{ sha256: string }>(tx, REFERENCES)).map((r) => r.sha256));
@@ -42,7 +45,11 @@ export async function sweepOrphanBlobs(db: Database, blobs: BlobStore, now: Date
     }
     if (removed.length > 0) {
       const audit = new AuditRecorder(systemActor("blob sweep"), () => now);
-      audit.record({ action: "sweep.orphan-blobs", organisationId: null, details: { removed: removed.length, hashes: removed.slice(0, 100) } });
+      audit.record({
+        action: "sweep.orphan-blobs",
+        organisationId: null,
+        details: { removed: removed.length, hashes: removed.slice(0, 100) },
+      });
       await audit.flush(tx);
     }
     return { ran: true, removed: removed.length, kept };

@@ -26,7 +26,18 @@ const quietly = (ctx: CatalogContext): CatalogContext => ({ db: ctx.db, audit: {
 
 export type FrameworkSummary = Pick<
   Framework,
-  "id" | "key" | "version" | "revision" | "kind" | "title" | "shortTitle" | "publisher" | "published" | "citation" | "description" | "frozenAt"
+  | "id"
+  | "key"
+  | "version"
+  | "revision"
+  | "kind"
+  | "title"
+  | "shortTitle"
+  | "publisher"
+  | "published"
+  | "citation"
+  | "description"
+  | "frozenAt"
 > & { counts: Record<string, number>; total: number; latest: boolean };
 
 const frameworkColumns = {
@@ -280,10 +291,7 @@ export async function getRequirement(
     .select(requirementColumns)
     .from(requirements)
     .where(
-      or(
-        requirement.parentId ? eq(requirements.id, requirement.parentId) : undefined,
-        eq(requirements.parentId, requirement.id),
-      ),
+      or(requirement.parentId ? eq(requirements.id, requirement.parentId) : undefined, eq(requirements.parentId, requirement.id)),
     )
     .orderBy(asc(requirements.sortOrder));
   ctx.audit.record({
@@ -336,7 +344,10 @@ export async function getPrincipleCrosswalk(ctx: CatalogContext) {
   if (!detail) return null;
   ctx.audit.record({ action: "catalog.crosswalk.read", objectType: "framework", objectId: detail.framework.id });
   const principles = detail.groups.flatMap((g) => g.items);
-  const links = await crosswalkOf(ctx, principles.map((p) => p.id));
+  const links = await crosswalkOf(
+    ctx,
+    principles.map((p) => p.id),
+  );
   const rows = principles.map((principle) => {
     const linked: LinkedRequirement[] = links
       .filter((l) => l.requirementId === principle.id)
@@ -368,7 +379,12 @@ export async function listEvidenceKinds(ctx: CatalogContext) {
         .from(evidenceKindRequirements)
         .innerJoin(requirements, eq(requirements.id, evidenceKindRequirements.requirementId))
         .innerJoin(frameworks, eq(frameworks.id, requirements.frameworkId))
-        .where(inArray(evidenceKindRequirements.evidenceKindId, kinds.map((k) => k.id)))
+        .where(
+          inArray(
+            evidenceKindRequirements.evidenceKindId,
+            kinds.map((k) => k.id),
+          ),
+        )
         .orderBy(asc(frameworks.position), asc(requirements.sortOrder))
     : [];
   return kinds.map((k) => ({
@@ -401,7 +417,14 @@ export async function evidenceKindList(ctx: { db: Queryable }) {
  */
 export async function requirementsForEvidence(ctx: { db: Queryable }, kindId: string, frameworkIds: string[]) {
   if (frameworkIds.length === 0) return [];
-  const rows = await queryRows<{ id: string; code: string; kind: string; title: string; framework_short_title: string; supported: boolean }>(
+  const rows = await queryRows<{
+    id: string;
+    code: string;
+    kind: string;
+    title: string;
+    framework_short_title: string;
+    supported: boolean;
+  }>(
     ctx.db,
     sql`select r.id, r.code, r.kind, r.title, f.short_title as framework_short_title,
                exists (select 1 from catalog_evidence_kind_requirements l
@@ -412,14 +435,28 @@ export async function requirementsForEvidence(ctx: { db: Queryable }, kindId: st
         where r.framework_id = any(${`{${frameworkIds.join(",")}}`}::uuid[]) and r.kind <> 'policy-area'
         order by f.position, r.sort_order`,
   );
-  return rows.map((r) => ({ id: r.id, code: r.code, kind: r.kind, title: r.title, frameworkShortTitle: r.framework_short_title, supported: r.supported }));
+  return rows.map((r) => ({
+    id: r.id,
+    code: r.code,
+    kind: r.kind,
+    title: r.title,
+    frameworkShortTitle: r.framework_short_title,
+    supported: r.supported,
+  }));
 }
 
 /** Requirement codes, titles and summaries by id (what a vendor is shown of what is asked). */
 export async function requirementTexts(ctx: { db: Queryable }, ids: string[]) {
   if (ids.length === 0) return [];
   return ctx.db
-    .select({ id: requirements.id, code: requirements.code, kind: requirements.kind, title: requirements.title, summary: requirements.summary, frameworkShortTitle: frameworks.shortTitle })
+    .select({
+      id: requirements.id,
+      code: requirements.code,
+      kind: requirements.kind,
+      title: requirements.title,
+      summary: requirements.summary,
+      frameworkShortTitle: frameworks.shortTitle,
+    })
     .from(requirements)
     .innerJoin(frameworks, eq(frameworks.id, requirements.frameworkId))
     .where(inArray(requirements.id, ids))

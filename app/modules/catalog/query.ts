@@ -3,11 +3,7 @@ import { z } from "zod";
 
 /** Query-string input of catalog pages, shared by the filter form and the loaders. */
 export const FilterSchema = z.object({
-  q: z
-    .string()
-    .trim()
-    .max(200, { message: "Enter 200 characters or fewer." })
-    .optional(),
+  q: z.string().trim().max(200, { message: "Enter 200 characters or fewer." }).optional(),
 });
 
 const RevisionSchema = z

@@ -26,15 +26,34 @@ function visibleToActor(ctx: ModuleContext) {
 
 /** The frameworks a new contract is measured against: the latest principles, provisions and CJIS policy. */
 async function defaultFrameworks(ctx: Pick<ModuleContext, "db">) {
-  const rows = await ctx.db.select({ id: frameworks.id, key: frameworks.key, version: frameworks.version, revision: frameworks.revision, title: frameworks.title, shortTitle: frameworks.shortTitle, position: frameworks.position }).from(frameworks).orderBy(asc(frameworks.position), desc(frameworks.version), desc(frameworks.revision));
+  const rows = await ctx.db
+    .select({
+      id: frameworks.id,
+      key: frameworks.key,
+      version: frameworks.version,
+      revision: frameworks.revision,
+      title: frameworks.title,
+      shortTitle: frameworks.shortTitle,
+      position: frameworks.position,
+    })
+    .from(frameworks)
+    .orderBy(asc(frameworks.position), desc(frameworks.version), desc(frameworks.revision));
   const latest = new Map<string, (typeof rows)[number]>();
   for (const r of rows) if (!latest.has(r.key)) latest.set(r.key, r);
   const all = [...latest.values()];
-  return { all, defaults: all.filter((f) => ["iacp-principles", "iacp-provisions", "cjis-policy"].includes(f.key)), cjisVersions: rows.filter((r) => r.key === "cjis-policy") };
+  return {
+    all,
+    defaults: all.filter((f) => ["iacp-principles", "iacp-provisions", "cjis-policy"].includes(f.key)),
+    cjisVersions: rows.filter((r) => r.key === "cjis-policy"),
+  };
 }
 
 /** Contracts the actor sees, with their computed lifecycle; `audit: false` for callers that record their own read. */
-export async function listContracts(ctx: ModuleContext, filter: { vendorId?: string; status?: string } = {}, options: { audit?: boolean } = {}) {
+export async function listContracts(
+  ctx: ModuleContext,
+  filter: { vendorId?: string; status?: string } = {},
+  options: { audit?: boolean } = {},
+) {
   requirePermission(ctx, "contract:read");
   const rows = await ctx.db
     .select({
@@ -58,13 +77,16 @@ export async function listContracts(ctx: ModuleContext, filter: { vendorId?: str
     .from(contracts)
     .innerJoin(organisations, eq(organisations.id, contracts.agencyId))
     .innerJoin(vendors, eq(vendors.id, contracts.vendorId))
-    .where(and(visibleToActor(ctx), filter.vendorId && isUuid(filter.vendorId) ? eq(contracts.vendorId, filter.vendorId) : undefined))
+    .where(
+      and(visibleToActor(ctx), filter.vendorId && isUuid(filter.vendorId) ? eq(contracts.vendorId, filter.vendorId) : undefined),
+    )
     .orderBy(asc(contracts.title));
   const today = todayOf(ctx.now);
   const result = rows
     .map((r) => ({ ...r, owned: r.agencyId === ctx.actor.organisationId, lifecycle: lifecycleOf(r, today) }))
     .filter((r) => !filter.status || r.lifecycle.status === filter.status);
-  if (options.audit !== false) ctx.audit.record({ action: "contract.list.read", objectType: "contract", details: { filter, count: result.length } });
+  if (options.audit !== false)
+    ctx.audit.record({ action: "contract.list.read", objectType: "contract", details: { filter, count: result.length } });
   return result;
 }
 
@@ -73,7 +95,13 @@ export async function getContract(ctx: ModuleContext, contractId: string, option
   requirePermission(ctx, "contract:read");
   if (!isUuid(contractId)) throw new NotFound("contract", contractId);
   const [row] = await ctx.db
-    .select({ contract: contracts, terms: contractTerms, agencyName: organisations.name, vendorName: vendors.legalName, vendorTradeName: vendors.tradeName })
+    .select({
+      contract: contracts,
+      terms: contractTerms,
+      agencyName: organisations.name,
+      vendorName: vendors.legalName,
+      vendorTradeName: vendors.tradeName,
+    })
     .from(contracts)
     .innerJoin(contractTerms, eq(contractTerms.contractId, contracts.id))
     .innerJoin(organisations, eq(organisations.id, contracts.agencyId))
@@ -88,20 +116,41 @@ export async function getContract(ctx: ModuleContext, contractId: string, option
     .where(eq(contractShares.contractId, contractId))
     .orderBy(asc(organisations.name));
   const measuredAgainst = await ctx.db
-    .select({ id: frameworks.id, key: frameworks.key, version: frameworks.version, revision: frameworks.revision, shortTitle: frameworks.shortTitle, title: frameworks.title })
+    .select({
+      id: frameworks.id,
+      key: frameworks.key,
+      version: frameworks.version,
+      revision: frameworks.revision,
+      shortTitle: frameworks.shortTitle,
+      title: frameworks.title,
+    })
     .from(contractFrameworks)
     .innerJoin(frameworks, eq(frameworks.id, contractFrameworks.frameworkId))
     .where(eq(contractFrameworks.contractId, contractId))
     .orderBy(asc(frameworks.position));
   const [cjis] = terms?.cjisFrameworkId
-    ? await ctx.db.select({ version: frameworks.version, published: frameworks.published, shortTitle: frameworks.shortTitle }).from(frameworks).where(eq(frameworks.id, terms.cjisFrameworkId))
+    ? await ctx.db
+        .select({ version: frameworks.version, published: frameworks.published, shortTitle: frameworks.shortTitle })
+        .from(frameworks)
+        .where(eq(frameworks.id, terms.cjisFrameworkId))
     : [];
   const related = await ctx.db
     .select({ id: contracts.id, title: contracts.title, kind: contracts.kind, parentId: contracts.parentId })
     .from(contracts)
-    .where(and(or(eq(contracts.id, row.contract.parentId ?? NO_ORGANISATION), eq(contracts.parentId, contractId)), visibleToActor(ctx)));
+    .where(
+      and(
+        or(eq(contracts.id, row.contract.parentId ?? NO_ORGANISATION), eq(contracts.parentId, contractId)),
+        visibleToActor(ctx),
+      ),
+    );
   const owned = row.contract.agencyId === ctx.actor.organisationId;
-  if (options.audit !== false) ctx.audit.record({ action: "contract.read", objectType: "contract", objectId: contractId, organisationId: row.contract.agencyId });
+  if (options.audit !== false)
+    ctx.audit.record({
+      action: "contract.read",
+      objectType: "contract",
+      objectId: contractId,
+      organisationId: row.contract.agencyId,
+    });
   return {
     contract: row.contract,
     agencyName: row.agencyName,
@@ -120,7 +169,11 @@ export async function getContract(ctx: ModuleContext, contractId: string, option
 }
 
 /** The contract, if the actor's agency owns it and the actor may change it; otherwise NotFound (404). */
-export async function getEditableContract(ctx: ModuleContext, contractId: string, options: { audit?: boolean } = { audit: false }) {
+export async function getEditableContract(
+  ctx: ModuleContext,
+  contractId: string,
+  options: { audit?: boolean } = { audit: false },
+) {
   requirePermission(ctx, "contract:edit");
   const view = await getContract(ctx, contractId, options);
   if (!view.canEdit) throw new NotFound("contract", contractId);
@@ -130,7 +183,10 @@ export async function getEditableContract(ctx: ModuleContext, contractId: string
 /** What the contract form offers: vendors, the agency's contracts (to amend), other agencies, frameworks. */
 export async function contractFormOptions(ctx: ModuleContext, exceptContractId?: string) {
   requirePermission(ctx, "contract:edit");
-  const vendorOptions = await ctx.db.select({ id: vendors.id, name: vendors.legalName }).from(vendors).orderBy(asc(vendors.legalName));
+  const vendorOptions = await ctx.db
+    .select({ id: vendors.id, name: vendors.legalName })
+    .from(vendors)
+    .orderBy(asc(vendors.legalName));
   const parentOptions = await ctx.db
     .select({ id: contracts.id, title: contracts.title })
     .from(contracts)
@@ -142,8 +198,20 @@ export async function contractFormOptions(ctx: ModuleContext, exceptContractId?:
     .where(and(eq(organisations.kind, "agency"), eq(organisations.status, "active"), ne(organisations.id, orgOf(ctx))))
     .orderBy(asc(organisations.name));
   const fw = await defaultFrameworks(ctx);
-  ctx.audit.record({ action: "contract.form.read", objectType: "contract", objectId: exceptContractId, details: { vendors: vendorOptions.length, agencies: agencies.length } });
-  return { vendors: vendorOptions, parents: parentOptions, agencies, frameworks: fw.all, defaultFrameworkIds: fw.defaults.map((f) => f.id), cjisVersions: fw.cjisVersions };
+  ctx.audit.record({
+    action: "contract.form.read",
+    objectType: "contract",
+    objectId: exceptContractId,
+    details: { vendors: vendorOptions.length, agencies: agencies.length },
+  });
+  return {
+    vendors: vendorOptions,
+    parents: parentOptions,
+    agencies,
+    frameworks: fw.all,
+    defaultFrameworkIds: fw.defaults.map((f) => f.id),
+    cjisVersions: fw.cjisVersions,
+  };
 }
 
 function parseContract(raw: unknown): ContractValues {
@@ -157,21 +225,40 @@ async function checkReferences(ctx: ModuleContext, input: ContractValues, contra
   const [vendor] = await ctx.db.select({ id: vendors.id }).from(vendors).where(eq(vendors.id, input.vendorId));
   if (!vendor) errors.vendorId = "Choose the vendor from the list (register it first if it is new).";
   if (input.parentId) {
-    const [parent] = await ctx.db.select({ id: contracts.id, parentId: contracts.parentId }).from(contracts).where(and(eq(contracts.id, input.parentId), eq(contracts.agencyId, orgOf(ctx))));
+    const [parent] = await ctx.db
+      .select({ id: contracts.id, parentId: contracts.parentId })
+      .from(contracts)
+      .where(and(eq(contracts.id, input.parentId), eq(contracts.agencyId, orgOf(ctx))));
     if (!parent || parent.id === contractId) errors.parentId = "Choose one of your agency's other contracts.";
   }
   if (input.sharedWith.length > 0) {
-    const found = await ctx.db.select({ id: organisations.id }).from(organisations).where(and(inArray(organisations.id, input.sharedWith), eq(organisations.kind, "agency"), eq(organisations.status, "active"), ne(organisations.id, orgOf(ctx))));
-    if (found.length !== new Set(input.sharedWith).size) errors.sharedWith = "Share only with other participating agencies from the list.";
+    const found = await ctx.db
+      .select({ id: organisations.id })
+      .from(organisations)
+      .where(
+        and(
+          inArray(organisations.id, input.sharedWith),
+          eq(organisations.kind, "agency"),
+          eq(organisations.status, "active"),
+          ne(organisations.id, orgOf(ctx)),
+        ),
+      );
+    if (found.length !== new Set(input.sharedWith).size)
+      errors.sharedWith = "Share only with other participating agencies from the list.";
   }
   const fw = await defaultFrameworks(ctx);
   if (input.frameworkIds?.length === 0) errors.frameworkIds = "Measure the contract against at least one framework.";
   const frameworkIds = input.frameworkIds?.length ? input.frameworkIds : fw.defaults.map((f) => f.id);
-  const known = await ctx.db.select({ id: frameworks.id, key: frameworks.key }).from(frameworks).where(inArray(frameworks.id, frameworkIds));
+  const known = await ctx.db
+    .select({ id: frameworks.id, key: frameworks.key })
+    .from(frameworks)
+    .where(inArray(frameworks.id, frameworkIds));
   if (known.length !== new Set(frameworkIds).size) errors.frameworkIds = "Choose frameworks from the list.";
-  if (new Set(known.map((k) => k.key)).size !== known.length) errors.frameworkIds = "Measure the contract against one version of each framework.";
+  if (new Set(known.map((k) => k.key)).size !== known.length)
+    errors.frameworkIds = "Measure the contract against one version of each framework.";
   let cjisFrameworkId = input.cjisFrameworkId ?? fw.cjisVersions[0]?.id ?? null;
-  if (input.cjisFrameworkId && !fw.cjisVersions.some((v) => v.id === input.cjisFrameworkId)) errors.cjisFrameworkId = "Choose a CJIS Security Policy version from the list.";
+  if (input.cjisFrameworkId && !fw.cjisVersions.some((v) => v.id === input.cjisFrameworkId))
+    errors.cjisFrameworkId = "Choose a CJIS Security Policy version from the list.";
   if (!cjisFrameworkId) cjisFrameworkId = null;
   if (Object.keys(errors).length > 0) throw new InvalidInput(errors);
   return { frameworkIds: [...new Set(frameworkIds)], cjisFrameworkId };
@@ -215,24 +302,59 @@ function termColumns(input: ContractValues, cjisFrameworkId: string | null) {
   };
 }
 
-async function writeSharesAndFrameworks(ctx: ModuleContext, contractId: string, sharedWith: string[], frameworkIds: string[], cjisFrameworkId: string | null) {
-  const currentShares = (await ctx.db.select({ agencyId: contractShares.agencyId }).from(contractShares).where(eq(contractShares.contractId, contractId))).map((s) => s.agencyId);
+async function writeSharesAndFrameworks(
+  ctx: ModuleContext,
+  contractId: string,
+  sharedWith: string[],
+  frameworkIds: string[],
+  cjisFrameworkId: string | null,
+) {
+  const currentShares = (
+    await ctx.db
+      .select({ agencyId: contractShares.agencyId })
+      .from(contractShares)
+      .where(eq(contractShares.contractId, contractId))
+  ).map((s) => s.agencyId);
   const wanted = new Set(sharedWith);
   const added = [...wanted].filter((a) => !currentShares.includes(a));
   const removed = currentShares.filter((a) => !wanted.has(a));
-  if (removed.length > 0) await ctx.db.delete(contractShares).where(and(eq(contractShares.contractId, contractId), inArray(contractShares.agencyId, removed)));
-  if (added.length > 0) await ctx.db.insert(contractShares).values(added.map((agencyId) => ({ contractId, agencyId, sharedBy: ctx.actor.personId, sharedAt: ctx.now })));
-  for (const agencyId of added) ctx.audit.record({ action: "contract.share", objectType: "contract", objectId: contractId, details: { sharedWith: agencyId } });
-  for (const agencyId of removed) ctx.audit.record({ action: "contract.unshare", objectType: "contract", objectId: contractId, details: { sharedWith: agencyId } });
+  if (removed.length > 0)
+    await ctx.db
+      .delete(contractShares)
+      .where(and(eq(contractShares.contractId, contractId), inArray(contractShares.agencyId, removed)));
+  if (added.length > 0)
+    await ctx.db
+      .insert(contractShares)
+      .values(added.map((agencyId) => ({ contractId, agencyId, sharedBy: ctx.actor.personId, sharedAt: ctx.now })));
+  for (const agencyId of added)
+    ctx.audit.record({
+      action: "contract.share",
+      objectType: "contract",
+      objectId: contractId,
+      details: { sharedWith: agencyId },
+    });
+  for (const agencyId of removed)
+    ctx.audit.record({
+      action: "contract.unshare",
+      objectType: "contract",
+      objectId: contractId,
+      details: { sharedWith: agencyId },
+    });
 
-  const currentFrameworks = (await ctx.db.select({ id: contractFrameworks.frameworkId }).from(contractFrameworks).where(eq(contractFrameworks.contractId, contractId))).map((f) => f.id);
+  const currentFrameworks = (
+    await ctx.db
+      .select({ id: contractFrameworks.frameworkId })
+      .from(contractFrameworks)
+      .where(eq(contractFrameworks.contractId, contractId))
+  ).map((f) => f.id);
   const frameworkChange = JSON.stringify([...currentFrameworks].sort()) !== JSON.stringify([...frameworkIds].sort());
   if (frameworkChange) {
     await ctx.db.delete(contractFrameworks).where(eq(contractFrameworks.contractId, contractId));
     await ctx.db.insert(contractFrameworks).values(frameworkIds.map((frameworkId) => ({ contractId, frameworkId })));
   }
   // A revision a contract cites is frozen: the catalog loader never rewrites it.
-  for (const id of new Set([...frameworkIds, ...(cjisFrameworkId ? [cjisFrameworkId] : [])])) await freezeFrameworkRevision(ctx, id);
+  for (const id of new Set([...frameworkIds, ...(cjisFrameworkId ? [cjisFrameworkId] : [])]))
+    await freezeFrameworkRevision(ctx, id);
   return { added, removed, frameworkChange: frameworkChange ? { from: currentFrameworks, to: frameworkIds } : null };
 }
 
@@ -243,11 +365,22 @@ export async function createContract(ctx: ModuleContext, raw: unknown) {
   const { frameworkIds, cjisFrameworkId } = await checkReferences(ctx, input);
   const [row] = await ctx.db
     .insert(contracts)
-    .values({ ...contractColumns(input), agencyId: ctx.actor.organisationId!, createdBy: ctx.actor.personId, createdAt: ctx.now, updatedAt: ctx.now })
+    .values({
+      ...contractColumns(input),
+      agencyId: ctx.actor.organisationId!,
+      createdBy: ctx.actor.personId,
+      createdAt: ctx.now,
+      updatedAt: ctx.now,
+    })
     .returning();
   await ctx.db.insert(contractTerms).values({ contractId: row!.id, ...termColumns(input, cjisFrameworkId), updatedAt: ctx.now });
   await writeSharesAndFrameworks(ctx, row!.id, input.sharedWith, frameworkIds, cjisFrameworkId);
-  ctx.audit.record({ action: "contract.create", objectType: "contract", objectId: row!.id, details: { title: input.title, kind: input.kind, vendorId: input.vendorId, stage: input.stage, sharedWith: input.sharedWith } });
+  ctx.audit.record({
+    action: "contract.create",
+    objectType: "contract",
+    objectId: row!.id,
+    details: { title: input.title, kind: input.kind, vendorId: input.vendorId, stage: input.stage, sharedWith: input.sharedWith },
+  });
   return row!;
 }
 
@@ -265,11 +398,22 @@ export async function updateContract(ctx: ModuleContext, contractId: string, raw
   for (const [key, value] of Object.entries(nextTerms)) {
     const before = current.terms[key as keyof typeof current.terms];
     // Availability targets come back from numeric columns as "99.900": compare them as numbers.
-    const same = before === value || (typeof value === "string" && typeof before === "string" && key.startsWith("availability") && Number(before) === Number(value));
+    const same =
+      before === value ||
+      (typeof value === "string" &&
+        typeof before === "string" &&
+        key.startsWith("availability") &&
+        Number(before) === Number(value));
     if (!same) changes[key] = { from: before, to: value };
   }
-  await ctx.db.update(contracts).set({ ...next, updatedAt: ctx.now }).where(eq(contracts.id, contractId));
-  await ctx.db.update(contractTerms).set({ ...nextTerms, updatedAt: ctx.now }).where(eq(contractTerms.contractId, contractId));
+  await ctx.db
+    .update(contracts)
+    .set({ ...next, updatedAt: ctx.now })
+    .where(eq(contracts.id, contractId));
+  await ctx.db
+    .update(contractTerms)
+    .set({ ...nextTerms, updatedAt: ctx.now })
+    .where(eq(contractTerms.contractId, contractId));
   const sharing = await writeSharesAndFrameworks(ctx, contractId, input.sharedWith, frameworkIds, cjisFrameworkId);
   if (sharing.frameworkChange) changes.frameworks = sharing.frameworkChange;
   ctx.audit.record({ action: "contract.update", objectType: "contract", objectId: contractId, details: { changes } });
@@ -292,7 +436,14 @@ export async function contractsByIds(ctx: Pick<ModuleContext, "db">, ids: string
   const wanted = [...new Set(ids)].filter(isUuid);
   if (wanted.length === 0) return [];
   return ctx.db
-    .select({ id: contracts.id, title: contracts.title, reference: contracts.reference, agencyId: contracts.agencyId, vendorId: contracts.vendorId, terms: contractTerms })
+    .select({
+      id: contracts.id,
+      title: contracts.title,
+      reference: contracts.reference,
+      agencyId: contracts.agencyId,
+      vendorId: contracts.vendorId,
+      terms: contractTerms,
+    })
     .from(contracts)
     .innerJoin(contractTerms, eq(contractTerms.contractId, contracts.id))
     .where(inArray(contracts.id, wanted))
@@ -316,17 +467,33 @@ export async function ownedContractsWithVendor(ctx: ModuleContext, vendorId: str
  */
 export async function liveContractsWithVendor(ctx: Pick<ModuleContext, "db">, vendorId: string, agencyIds?: string[]) {
   if (!isUuid(vendorId) || agencyIds?.length === 0) return [];
-  const list = await queryRows<{ agency_id: string; agency_name: string; contract_id: string; title: string }>(ctx.db, sql`
+  const list = await queryRows<{ agency_id: string; agency_name: string; contract_id: string; title: string }>(
+    ctx.db,
+    sql`
     select a.agency_id, o.name as agency_name, c.id as contract_id, c.title
       from contracts c
       join lateral (select c.agency_id union select s.agency_id from contract_shares s where s.contract_id = c.id) a on true
       join organisations o on o.id = a.agency_id
      where c.vendor_id = ${vendorId} and c.stage <> 'terminated'
-     order by o.name, c.title`);
+     order by o.name, c.title`,
+  );
   const wanted = agencyIds ? new Set(agencyIds) : null;
   const chosen = list.filter((r) => !wanted || wanted.has(r.agency_id));
-  const terms = new Map((await contractsByIds(ctx, chosen.map((r) => r.contract_id))).map((c) => [c.id, c.terms]));
-  return chosen.map((r) => ({ agencyId: r.agency_id, agencyName: r.agency_name, contractId: r.contract_id, title: r.title, terms: terms.get(r.contract_id)! }));
+  const terms = new Map(
+    (
+      await contractsByIds(
+        ctx,
+        chosen.map((r) => r.contract_id),
+      )
+    ).map((c) => [c.id, c.terms]),
+  );
+  return chosen.map((r) => ({
+    agencyId: r.agency_id,
+    agencyName: r.agency_name,
+    contractId: r.contract_id,
+    title: r.title,
+    terms: terms.get(r.contract_id)!,
+  }));
 }
 
 /** The vendors the actor's agency holds contracts with, owned or shared; `live` leaves out terminated ones. */

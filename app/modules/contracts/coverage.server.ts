@@ -53,7 +53,11 @@ type MatrixRow = {
 };
 
 /** The requirements of a contract's matrix with their entries, and the crosswalk among them: three queries. */
-async function loadMatrix(ctx: ModuleContext, contractId: string, measured: { id: string; key: string; version: string; revision: number; shortTitle: string; title: string }[]) {
+async function loadMatrix(
+  ctx: ModuleContext,
+  contractId: string,
+  measured: { id: string; key: string; version: string; revision: number; shortTitle: string; title: string }[],
+) {
   const ids = measured.map((f) => f.id);
   const all = ids.length
     ? await ctx.db
@@ -72,7 +76,10 @@ async function loadMatrix(ctx: ModuleContext, contractId: string, measured: { id
           updatedAt: coverageEntries.updatedAt,
         })
         .from(requirements)
-        .leftJoin(coverageEntries, and(eq(coverageEntries.requirementId, requirements.id), eq(coverageEntries.contractId, contractId)))
+        .leftJoin(
+          coverageEntries,
+          and(eq(coverageEntries.requirementId, requirements.id), eq(coverageEntries.contractId, contractId)),
+        )
         .where(inArray(requirements.frameworkId, ids))
         .orderBy(asc(requirements.sortOrder))
     : [];
@@ -82,7 +89,13 @@ async function loadMatrix(ctx: ModuleContext, contractId: string, measured: { id
   const headings = new Map(all.filter((r) => r.kind === "policy-area").map((r) => [r.id, r]));
   const rows: MatrixRow[] = all
     .filter((r) => r.kind !== "policy-area")
-    .map((r) => ({ ...r, status: (r.status ?? "unassessed") as CoverageKey, section: r.section ?? "", notes: r.notes ?? "", reason: r.reason ?? null }));
+    .map((r) => ({
+      ...r,
+      status: (r.status ?? "unassessed") as CoverageKey,
+      section: r.section ?? "",
+      notes: r.notes ?? "",
+      reason: r.reason ?? null,
+    }));
   const byId = new Map(rows.map((r) => [r.id, r]));
   // The whole crosswalk is a few dozen links: reading it all is cheaper than naming every requirement.
   const links = rows.length ? await ctx.db.select({ fromId: crosswalk.fromId, toId: crosswalk.toId }).from(crosswalk) : [];
@@ -137,7 +150,10 @@ export async function getMatrix(ctx: ModuleContext, contractId: string, filter: 
   const view = await getContract(ctx, contractId, { audit: false });
   const m = await loadMatrix(ctx, contractId, view.frameworks);
   const fig = figures(m);
-  const statusFilter = filter.status && ["addressed", "partial", "missing", "not-applicable", "unassessed"].includes(filter.status) ? (filter.status as CoverageKey) : null;
+  const statusFilter =
+    filter.status && ["addressed", "partial", "missing", "not-applicable", "unassessed"].includes(filter.status)
+      ? (filter.status as CoverageKey)
+      : null;
   const evidence = await evidenceByRequirement(ctx, contractId);
   const sections = m.measured.map((f) => {
     const rows = m.rows
@@ -156,7 +172,8 @@ export async function getMatrix(ctx: ModuleContext, contractId: string, filter: 
           label: qualifiedLabel(r),
           area: m.areaOf(r) ? { code: m.areaOf(r)!.code, title: m.areaOf(r)!.title } : null,
           links: others.map((o) => ({ id: o.id, label: qualifiedLabel(o), status: o.status })),
-          fromProvisions: r.kind === "principle" ? { status: summaryOf(provisions.map((p) => p.status)), count: provisions.length } : null,
+          fromProvisions:
+            r.kind === "principle" ? { status: summaryOf(provisions.map((p) => p.status)), count: provisions.length } : null,
           evidence: evidence.get(r.id) ?? null,
         };
       })
@@ -170,8 +187,20 @@ export async function getMatrix(ctx: ModuleContext, contractId: string, filter: 
     if (e.state === "evidenced") evidenceFigures.evidenced += 1;
     if (EVIDENCE_GAP_STATES.includes(e.state)) evidenceFigures.gaps += 1;
   }
-  ctx.audit.record({ action: "contract.coverage.read", objectType: "contract", objectId: contractId, organisationId: view.contract.agencyId, details: { status: statusFilter } });
-  return { view, sections, figures: { contract: fig.contract, percent: fig.percent, perPrinciple: fig.perPrinciple, evidence: evidenceFigures }, conflicts, statusFilter };
+  ctx.audit.record({
+    action: "contract.coverage.read",
+    objectType: "contract",
+    objectId: contractId,
+    organisationId: view.contract.agencyId,
+    details: { status: statusFilter },
+  });
+  return {
+    view,
+    sections,
+    figures: { contract: fig.contract, percent: fig.percent, perPrinciple: fig.perPrinciple, evidence: evidenceFigures },
+    conflicts,
+    statusFilter,
+  };
 }
 
 export type Conflict = { code: string; message: string; cites: string; fix: { label: string; href: string } | null };
@@ -179,12 +208,14 @@ export type Conflict = { code: string; message: string; cites: string; fix: { la
 /** Where the owning agency's record of the vendor, or the contract's own terms, contradict what the contract needs. */
 export async function contractConflicts(ctx: ModuleContext, view: Awaited<ReturnType<typeof getContract>>): Promise<Conflict[]> {
   const profile = await profileOf(ctx, view.contract.vendorId, view.contract.agencyId);
-  const ownerFix = (label: string, href: string) => (view.owned && ctx.actor.permissions.has("vendor:edit") ? { label, href } : null);
+  const ownerFix = (label: string, href: string) =>
+    view.owned && ctx.actor.permissions.has("vendor:edit") ? { label, href } : null;
   const conflicts: Conflict[] = [];
   if (!profile) {
     conflicts.push({
       code: "no-vendor-record",
-      message: "The owning agency has not recorded where this vendor stores data, who holds the keys, or its legal-notice address.",
+      message:
+        "The owning agency has not recorded where this vendor stores data, who holds the keys, or its legal-notice address.",
       cites: "CJIS Security Policy v6.0 SC-28, SC-12; IACP principle 4",
       fix: ownerFix("Record the vendor's details", vendorPaths.edit(view.contract.vendorId)),
     });
@@ -194,13 +225,21 @@ export async function contractConflicts(ctx: ModuleContext, view: Awaited<Return
         if (view.terms.personnelRosterRequired) continue;
         conflicts.push({
           code: "provider-keys-without-roster",
-          message: "The provider holds the encryption keys, but the contract does not require a roster of its personnel with fingerprint checks, Security Addendum signatures and training.",
+          message:
+            "The provider holds the encryption keys, but the contract does not require a roster of its personnel with fingerprint checks, Security Addendum signatures and training.",
           cites: flag.cites + "; CJIS Security Policy v6.0 PS-3",
-          fix: view.canEdit ? { label: "Require a personnel roster in the terms", href: contractPaths.edit(view.contract.id, "terms") } : null,
+          fix: view.canEdit
+            ? { label: "Require a personnel roster in the terms", href: contractPaths.edit(view.contract.id, "terms") }
+            : null,
         });
         continue;
       }
-      conflicts.push({ code: flag.code, message: flag.message, cites: flag.cites, fix: ownerFix("Correct the vendor record", vendorPaths.edit(view.contract.vendorId)) });
+      conflicts.push({
+        code: flag.code,
+        message: flag.message,
+        cites: flag.cites,
+        fix: ownerFix("Correct the vendor record", vendorPaths.edit(view.contract.vendorId)),
+      });
     }
   }
   if (view.terms.breachNoticeHours > 1) {
@@ -208,7 +247,9 @@ export async function contractConflicts(ctx: ModuleContext, view: Awaited<Return
       code: "breach-window",
       message: `The contract allows ${view.terms.breachNoticeHours} hours to report a breach; incidents are to be reported within one hour of discovery.`,
       cites: "CJIS Security Policy v6.0 IR-6",
-      fix: view.canEdit ? { label: "Shorten the breach-notification window", href: contractPaths.edit(view.contract.id, "terms") } : null,
+      fix: view.canEdit
+        ? { label: "Shorten the breach-notification window", href: contractPaths.edit(view.contract.id, "terms") }
+        : null,
     });
   }
   return conflicts;
@@ -222,7 +263,14 @@ export async function getCoverageEntry(ctx: ModuleContext, contractId: string, r
   const row = m.byId.get(requirementId);
   if (!row) throw new NotFound("requirement", requirementId);
   const [detail] = await ctx.db
-    .select({ summary: requirements.summary, citation: requirements.citation, figure: requirements.figure, frameworkKey: frameworks.key, frameworkVersion: frameworks.version, frameworkTitle: frameworks.shortTitle })
+    .select({
+      summary: requirements.summary,
+      citation: requirements.citation,
+      figure: requirements.figure,
+      frameworkKey: frameworks.key,
+      frameworkVersion: frameworks.version,
+      frameworkTitle: frameworks.shortTitle,
+    })
     .from(requirements)
     .innerJoin(frameworks, eq(frameworks.id, requirements.frameworkId))
     .where(eq(requirements.id, requirementId));
@@ -231,15 +279,27 @@ export async function getCoverageEntry(ctx: ModuleContext, contractId: string, r
     .from(coverageChanges)
     .where(and(eq(coverageChanges.contractId, contractId), eq(coverageChanges.requirementId, requirementId)))
     .orderBy(desc(coverageChanges.changedAt), desc(coverageChanges.id));
-  const names = await peopleNames(ctx, history.map((h) => h.changedBy));
-  const contributes = (m.linked.get(requirementId) ?? []).map((id) => m.byId.get(id)!).map((o) => ({ id: o.id, label: qualifiedLabel(o), title: o.title, kind: o.kind, status: o.status }));
+  const names = await peopleNames(
+    ctx,
+    history.map((h) => h.changedBy),
+  );
+  const contributes = (m.linked.get(requirementId) ?? [])
+    .map((id) => m.byId.get(id)!)
+    .map((o) => ({ id: o.id, label: qualifiedLabel(o), title: o.title, kind: o.kind, status: o.status }));
   const provisions = row.kind === "principle" ? contributes.filter((c) => c.kind === "provision") : [];
-  ctx.audit.record({ action: "contract.coverage.entry.read", objectType: "contract", objectId: contractId, organisationId: view.contract.agencyId, details: { requirementId } });
+  ctx.audit.record({
+    action: "contract.coverage.entry.read",
+    objectType: "contract",
+    objectId: contractId,
+    organisationId: view.contract.agencyId,
+    details: { requirementId },
+  });
   return {
     view,
     requirement: { ...row, ...detail!, label: qualifiedLabel(row) },
     contributes,
-    fromProvisions: row.kind === "principle" ? { status: summaryOf(provisions.map((p) => p.status)), count: provisions.length } : null,
+    fromProvisions:
+      row.kind === "principle" ? { status: summaryOf(provisions.map((p) => p.status)), count: provisions.length } : null,
     history: history.map((h) => ({ ...h, changedByName: h.changedBy ? (names.get(h.changedBy) ?? "—") : "—" })),
   };
 }
@@ -257,29 +317,53 @@ export async function setCoverage(ctx: ModuleContext, contractId: string, requir
   if (wanted.length === 0) throw new InvalidInput({ requirementIds: "Choose at least one requirement." });
   const input = parseInput(CoverageSchema, raw);
   const m = await loadMatrix(ctx, contractId, view.frameworks);
-  if (wanted.some((id) => !m.byId.has(id))) throw new InvalidInput({ requirementIds: "Choose requirements of this contract's matrix." });
-  const existing = await ctx.db.select().from(coverageEntries).where(and(eq(coverageEntries.contractId, contractId), inArray(coverageEntries.requirementId, wanted)));
-  const before = new Map(existing.map((e) => [e.requirementId, { status: e.status, section: e.section, notes: e.notes, reason: e.reason } as EntryState]));
-  const next: EntryState = { status: input.status, section: input.section ?? "", notes: input.notes ?? "", reason: input.status === "not-applicable" ? (input.reason ?? null) : null };
+  if (wanted.some((id) => !m.byId.has(id)))
+    throw new InvalidInput({ requirementIds: "Choose requirements of this contract's matrix." });
+  const existing = await ctx.db
+    .select()
+    .from(coverageEntries)
+    .where(and(eq(coverageEntries.contractId, contractId), inArray(coverageEntries.requirementId, wanted)));
+  const before = new Map(
+    existing.map((e) => [
+      e.requirementId,
+      { status: e.status, section: e.section, notes: e.notes, reason: e.reason } as EntryState,
+    ]),
+  );
+  const next: EntryState = {
+    status: input.status,
+    section: input.section ?? "",
+    notes: input.notes ?? "",
+    reason: input.status === "not-applicable" ? (input.reason ?? null) : null,
+  };
   const changed: string[] = [];
   for (const id of wanted) {
     const prior = before.get(id) ?? null;
     // In a bulk change, keep each requirement's own notes and section unless new ones are given.
-    const after: EntryState = wanted.length > 1 && prior ? { ...next, section: input.section ?? prior.section, notes: input.notes ?? prior.notes } : next;
+    const after: EntryState =
+      wanted.length > 1 && prior ? { ...next, section: input.section ?? prior.section, notes: input.notes ?? prior.notes } : next;
     if (prior && JSON.stringify(prior) === JSON.stringify(after)) continue;
     changed.push(id);
     await ctx.db
       .insert(coverageEntries)
       .values({ contractId, requirementId: id, ...after, updatedBy: ctx.actor.personId, updatedAt: ctx.now })
-      .onConflictDoUpdate({ target: [coverageEntries.contractId, coverageEntries.requirementId], set: { ...after, updatedBy: ctx.actor.personId, updatedAt: ctx.now } });
-    await ctx.db.insert(coverageChanges).values({ contractId, requirementId: id, changedBy: ctx.actor.personId, changedAt: ctx.now, before: prior, after });
+      .onConflictDoUpdate({
+        target: [coverageEntries.contractId, coverageEntries.requirementId],
+        set: { ...after, updatedBy: ctx.actor.personId, updatedAt: ctx.now },
+      });
+    await ctx.db
+      .insert(coverageChanges)
+      .values({ contractId, requirementId: id, changedBy: ctx.actor.personId, changedAt: ctx.now, before: prior, after });
   }
   ctx.audit.record({
     action: wanted.length > 1 ? "contract.coverage.bulk-set" : "contract.coverage.set",
     objectType: "contract",
     objectId: contractId,
     organisationId: view.contract.agencyId,
-    details: { status: input.status, requirements: changed.map((id) => m.byId.get(id)!.code), unchanged: wanted.length - changed.length },
+    details: {
+      status: input.status,
+      requirements: changed.map((id) => m.byId.get(id)!.code),
+      unchanged: wanted.length - changed.length,
+    },
   });
   const contributes = [...new Set(changed.flatMap((id) => m.linked.get(id) ?? []))].map((id) => qualifiedLabel(m.byId.get(id)!));
   return { changed: changed.length, unchanged: wanted.length - changed.length, contributes };
@@ -290,16 +374,42 @@ export async function getGapReport(ctx: ModuleContext, contractId: string) {
   const view = await getContract(ctx, contractId, { audit: false });
   const m = await loadMatrix(ctx, contractId, view.frameworks);
   const closers = await closingProvisions(ctx);
-  const [provisionFramework] = await ctx.db.select({ key: frameworks.key, version: frameworks.version }).from(frameworks).where(eq(frameworks.key, "iacp-provisions")).orderBy(desc(frameworks.version), desc(frameworks.revision)).limit(1);
+  const [provisionFramework] = await ctx.db
+    .select({ key: frameworks.key, version: frameworks.version })
+    .from(frameworks)
+    .where(eq(frameworks.key, "iacp-provisions"))
+    .orderBy(desc(frameworks.version), desc(frameworks.revision))
+    .limit(1);
   const gaps = m.rows
     .filter((r) => r.status === "missing" || r.status === "partial")
     .map((r) => {
       const framework = m.measured.find((f) => f.id === r.frameworkId)!;
-      const closing = r.kind === "provision" ? [{ code: r.code, title: r.title, frameworkKey: framework.key, frameworkVersion: framework.version }] : closers(r.id);
-      return { id: r.id, label: qualifiedLabel(r), code: r.code, kind: r.kind, title: r.title, framework: framework.shortTitle, frameworkRef: `${framework.key}@${framework.version}`, status: r.status, section: r.section, notes: r.notes, closing };
+      const closing =
+        r.kind === "provision"
+          ? [{ code: r.code, title: r.title, frameworkKey: framework.key, frameworkVersion: framework.version }]
+          : closers(r.id);
+      return {
+        id: r.id,
+        label: qualifiedLabel(r),
+        code: r.code,
+        kind: r.kind,
+        title: r.title,
+        framework: framework.shortTitle,
+        frameworkRef: `${framework.key}@${framework.version}`,
+        status: r.status,
+        section: r.section,
+        notes: r.notes,
+        closing,
+      };
     });
   const unassessed = m.rows.filter((r) => r.status === "unassessed").length;
-  ctx.audit.record({ action: "contract.gaps.read", objectType: "contract", objectId: contractId, organisationId: view.contract.agencyId, details: { gaps: gaps.length } });
+  ctx.audit.record({
+    action: "contract.gaps.read",
+    objectType: "contract",
+    objectId: contractId,
+    organisationId: view.contract.agencyId,
+    details: { gaps: gaps.length },
+  });
   return { view, gaps, unassessed, provisionFramework: provisionFramework ?? null };
 }
 
@@ -312,7 +422,16 @@ type Provision = { code: string; title: string; frameworkKey: string; frameworkV
  * closed by provision 9, which serves principle 6).
  */
 async function closingProvisions(ctx: ModuleContext) {
-  const rows = await queryRows<{ a: string; b: string; b_kind: string; b_code: string; b_title: string; b_key: string; b_version: string; b_order: number }>(
+  const rows = await queryRows<{
+    a: string;
+    b: string;
+    b_kind: string;
+    b_code: string;
+    b_title: string;
+    b_key: string;
+    b_version: string;
+    b_order: number;
+  }>(
     ctx.db,
     sql`select x.a, x.b, r.kind as b_kind, r.code as b_code, r.title as b_title, f.key as b_key, f.version as b_version, r.sort_order as b_order
         from (select from_id as a, to_id as b from catalog_crosswalk union all select to_id, from_id from catalog_crosswalk) x
@@ -323,12 +442,18 @@ async function closingProvisions(ctx: ModuleContext) {
   const neighbours = new Map<string, typeof rows>();
   for (const row of rows) neighbours.set(row.a, [...(neighbours.get(row.a) ?? []), row]);
   const provisionsOf = (id: string) =>
-    (neighbours.get(id) ?? []).filter((n) => n.b_kind === "provision").map((n): Provision => ({ code: n.b_code, title: n.b_title, frameworkKey: n.b_key, frameworkVersion: n.b_version }));
+    (neighbours.get(id) ?? [])
+      .filter((n) => n.b_kind === "provision")
+      .map((n): Provision => ({ code: n.b_code, title: n.b_title, frameworkKey: n.b_key, frameworkVersion: n.b_version }));
   return (requirementId: string): Provision[] => {
     const direct = provisionsOf(requirementId);
     if (direct.length > 0) return direct;
-    const viaPrinciples = (neighbours.get(requirementId) ?? []).filter((n) => n.b_kind === "principle").flatMap((n) => provisionsOf(n.b));
-    return [...new Map(viaPrinciples.map((p) => [`${p.frameworkKey}:${p.code}`, p])).values()].sort((x, y) => Number(x.code) - Number(y.code));
+    const viaPrinciples = (neighbours.get(requirementId) ?? [])
+      .filter((n) => n.b_kind === "principle")
+      .flatMap((n) => provisionsOf(n.b));
+    return [...new Map(viaPrinciples.map((p) => [`${p.frameworkKey}:${p.code}`, p])).values()].sort(
+      (x, y) => Number(x.code) - Number(y.code),
+    );
   };
 }
 
@@ -337,7 +462,14 @@ export async function coverageOf(ctx: Pick<ModuleContext, "db">, contractIds: st
   const result = new Map<string, Counts>();
   if (contractIds.length === 0) return result;
   // Per contract, both counts walk that contract's own index range (lateral), never the whole table.
-  const rows = await queryRows<{ contract_id: string; total: number; addressed: number; partial: number; missing: number; not_applicable: number }>(
+  const rows = await queryRows<{
+    contract_id: string;
+    total: number;
+    addressed: number;
+    partial: number;
+    missing: number;
+    not_applicable: number;
+  }>(
     ctx.db,
     sql`select w.contract_id, t.total, e.addressed, e.partial, e.missing, e.not_applicable
         from unnest(${uuidArray(contractIds)}) as w(contract_id)
@@ -367,7 +499,6 @@ export async function coverageOf(ctx: Pick<ModuleContext, "db">, contractIds: st
   }
   return result;
 }
-
 
 /** Coverage figures of one contract (per framework, per principle) and its conflicts, for the contract's overview. */
 export async function getCoverageSummary(ctx: ModuleContext, view: Awaited<ReturnType<typeof getContract>>) {

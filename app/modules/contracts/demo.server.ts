@@ -15,7 +15,12 @@ import { addDays, addMonths, todayOf } from "./lifecycle.ts";
  * with the county, a CAD agreement in negotiation with a vendor storing
  * backups abroad, and part of a coverage matrix filled in.
  */
-export async function seedDemoContracts(db: Database, secrets: Secrets, now: Date, input: { procurement: ProvisionedAccount; shareWith: string }) {
+export async function seedDemoContracts(
+  db: Database,
+  secrets: Secrets,
+  now: Date,
+  input: { procurement: ProvisionedAccount; shareWith: string },
+) {
   const actor: Actor = {
     kind: "person",
     personId: input.procurement.personId,
@@ -114,15 +119,39 @@ export async function seedDemoContracts(db: Database, secrets: Secrets, now: Dat
     });
     // Part of the evidence contract's matrix, as the procurement officer marked it.
     const matrix = await getMatrix(ctx, master.id);
-    const byCode = new Map<string, string>(matrix.sections.flatMap((s) => s.rows.map((r): [string, string] => [`${s.framework.key}:${r.code}`, r.id])));
+    const byCode = new Map<string, string>(
+      matrix.sections.flatMap((s) => s.rows.map((r): [string, string] => [`${s.framework.key}:${r.code}`, r.id])),
+    );
     const ids = (codes: string[]) => codes.map((c) => byCode.get(c)).filter((id): id is string => Boolean(id));
-    await setCoverage(ctx, master.id, ids(["iacp-provisions:1", "iacp-provisions:2", "iacp-provisions:3", "iacp-provisions:4", "iacp-provisions:9", "iacp-provisions:10"]), {
-      status: "addressed",
-      section: "Master agreement §7 and Schedule C",
+    await setCoverage(
+      ctx,
+      master.id,
+      ids([
+        "iacp-provisions:1",
+        "iacp-provisions:2",
+        "iacp-provisions:3",
+        "iacp-provisions:4",
+        "iacp-provisions:9",
+        "iacp-provisions:10",
+      ]),
+      {
+        status: "addressed",
+        section: "Master agreement §7 and Schedule C",
+      },
+    );
+    await setCoverage(ctx, master.id, ids(["iacp-provisions:11", "iacp-provisions:12"]), {
+      status: "partial",
+      section: "§9.4",
+      notes: "Chain-of-custody testimony is at the agency's cost; successors bound only on assignment.",
     });
-    await setCoverage(ctx, master.id, ids(["iacp-provisions:11", "iacp-provisions:12"]), { status: "partial", section: "§9.4", notes: "Chain-of-custody testimony is at the agency's cost; successors bound only on assignment." });
-    await setCoverage(ctx, master.id, ids(["iacp-provisions:5", "iacp-provisions:6", "iacp-provisions:7", "iacp-provisions:8"]), { status: "missing", notes: "Vendor's standard privacy policy still governs analytics." });
-    await setCoverage(ctx, master.id, ids(["cjis-policy:IR-6", "cjis-policy:AU-6", "cjis-policy:SC-28"]), { status: "addressed", section: "Schedule C, security requirements" });
+    await setCoverage(ctx, master.id, ids(["iacp-provisions:5", "iacp-provisions:6", "iacp-provisions:7", "iacp-provisions:8"]), {
+      status: "missing",
+      notes: "Vendor's standard privacy policy still governs analytics.",
+    });
+    await setCoverage(ctx, master.id, ids(["cjis-policy:IR-6", "cjis-policy:AU-6", "cjis-policy:SC-28"]), {
+      status: "addressed",
+      section: "Schedule C, security requirements",
+    });
     await setCoverage(ctx, master.id, ids(["iacp-provisions:13"]), { status: "addressed", section: "§14 Remedies" });
     return { evidenceContractId: master.id };
   });

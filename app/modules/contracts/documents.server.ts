@@ -12,21 +12,38 @@ import { getContract, getEditableContract, peopleNames } from "./contracts.serve
  * Accepted only when the bytes are a PDF or a Word document.
  */
 
-
 /** The documents page: the contract and every version of its documents, newest first. */
 export async function getContractDocuments(ctx: ModuleContext, contractId: string) {
   const view = await getContract(ctx, contractId, { audit: false });
-  ctx.audit.record({ action: "contract.documents.read", objectType: "contract", objectId: view.contract.id, organisationId: view.contract.agencyId });
+  ctx.audit.record({
+    action: "contract.documents.read",
+    objectType: "contract",
+    objectId: view.contract.id,
+    organisationId: view.contract.agencyId,
+  });
   return { view, documents: await listDocuments(ctx, view.contract.id) };
 }
 
 export async function listDocuments(ctx: ModuleContext, contractId: string) {
-  const rows = await ctx.db.select().from(contractDocuments).where(eq(contractDocuments.contractId, contractId)).orderBy(desc(contractDocuments.version));
-  const names = await peopleNames(ctx, rows.map((r) => r.uploadedBy));
+  const rows = await ctx.db
+    .select()
+    .from(contractDocuments)
+    .where(eq(contractDocuments.contractId, contractId))
+    .orderBy(desc(contractDocuments.version));
+  const names = await peopleNames(
+    ctx,
+    rows.map((r) => r.uploadedBy),
+  );
   return rows.map((r) => ({ ...r, uploadedByName: r.uploadedBy ? (names.get(r.uploadedBy) ?? "—") : "—" }));
 }
 
-export async function addContractDocument(ctx: ModuleContext, blobs: BlobStore, contractId: string, upload: SpooledUpload, fields: { stage?: string; note?: string }) {
+export async function addContractDocument(
+  ctx: ModuleContext,
+  blobs: BlobStore,
+  contractId: string,
+  upload: SpooledUpload,
+  fields: { stage?: string; note?: string },
+) {
   await getEditableContract(ctx, contractId);
   const stage = fields.stage === "draft" || fields.stage === "signed" || fields.stage === "other" ? fields.stage : null;
   const note = fields.note?.trim().slice(0, 1000) || null;
@@ -36,11 +53,16 @@ export async function addContractDocument(ctx: ModuleContext, blobs: BlobStore, 
     throw error;
   });
   if (!stored) {
-    throw new InvalidInput({ file: `“${upload.filename}” is not a PDF or a Word document (DOCX), whatever its name says. Upload the contract as PDF or DOCX.` });
+    throw new InvalidInput({
+      file: `“${upload.filename}” is not a PDF or a Word document (DOCX), whatever its name says. Upload the contract as PDF or DOCX.`,
+    });
   }
   // One version number per contract, taken under a row lock so two uploads cannot share it.
   await ctx.db.execute(sql`select id from contracts where id = ${contractId} for update`);
-  const [last] = await ctx.db.select({ version: sql<number>`coalesce(max(${contractDocuments.version}), 0)::int` }).from(contractDocuments).where(eq(contractDocuments.contractId, contractId));
+  const [last] = await ctx.db
+    .select({ version: sql<number>`coalesce(max(${contractDocuments.version}), 0)::int` })
+    .from(contractDocuments)
+    .where(eq(contractDocuments.contractId, contractId));
   const [row] = await ctx.db
     .insert(contractDocuments)
     .values({
@@ -60,16 +82,33 @@ export async function addContractDocument(ctx: ModuleContext, blobs: BlobStore, 
     action: "contract.document.upload",
     objectType: "contract-document",
     objectId: row!.id,
-    details: { contractId, version: row!.version, stage, filename: upload.filename, sha256: stored.sha256, bytes: stored.size, mediaType: stored.mediaType, declaredType: upload.declaredType },
+    details: {
+      contractId,
+      version: row!.version,
+      stage,
+      filename: upload.filename,
+      sha256: stored.sha256,
+      bytes: stored.size,
+      mediaType: stored.mediaType,
+      declaredType: upload.declaredType,
+    },
   });
   return row!;
 }
 
 /** Open a document version for download; the audit event records the bytes sent. */
-export async function openContractDocument(ctx: ModuleContext, blobs: BlobStore, contractId: string, documentId: string): Promise<{ stream: Readable; filename: string; mediaType: string; size: number; sha256: string }> {
+export async function openContractDocument(
+  ctx: ModuleContext,
+  blobs: BlobStore,
+  contractId: string,
+  documentId: string,
+): Promise<{ stream: Readable; filename: string; mediaType: string; size: number; sha256: string }> {
   await getContract(ctx, contractId, { audit: false });
   if (!isUuid(documentId)) throw new NotFound("contract-document", documentId);
-  const [doc] = await ctx.db.select().from(contractDocuments).where(and(eq(contractDocuments.id, documentId), eq(contractDocuments.contractId, contractId)));
+  const [doc] = await ctx.db
+    .select()
+    .from(contractDocuments)
+    .where(and(eq(contractDocuments.id, documentId), eq(contractDocuments.contractId, contractId)));
   if (!doc) throw new NotFound("contract-document", documentId);
   let stream: Readable;
   try {
@@ -78,8 +117,16 @@ export async function openContractDocument(ctx: ModuleContext, blobs: BlobStore,
     if (!(error instanceof BlobMissing)) throw error;
     // The record says what was uploaded; the bytes are gone from the store. Say so, and keep a trace.
     throw new InvalidInput(
-      { file: `The file of version ${doc.version} (“${doc.filename}”, SHA-256 ${doc.sha256}) is missing from the file store. An administrator must restore it from backup.` },
-      { action: "contract.document.download", objectType: "contract-document", objectId: doc.id, outcome: "failed", details: { contractId, sha256: doc.sha256, reason: "blob missing" } },
+      {
+        file: `The file of version ${doc.version} (“${doc.filename}”, SHA-256 ${doc.sha256}) is missing from the file store. An administrator must restore it from backup.`,
+      },
+      {
+        action: "contract.document.download",
+        objectType: "contract-document",
+        objectId: doc.id,
+        outcome: "failed",
+        details: { contractId, sha256: doc.sha256, reason: "blob missing" },
+      },
     );
   }
   ctx.audit.record({

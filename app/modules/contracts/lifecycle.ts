@@ -24,7 +24,12 @@ export const KIND_LABELS = {
   amendment: "Amendment",
   renewal: "Renewal",
 } as const;
-export const STAGE_LABELS = { draft: "Draft", negotiation: "In negotiation", signed: "Signed", terminated: "Terminated" } as const;
+export const STAGE_LABELS = {
+  draft: "Draft",
+  negotiation: "In negotiation",
+  signed: "Signed",
+  terminated: "Terminated",
+} as const;
 
 export const todayOf = (now: Date) => now.toISOString().slice(0, 10);
 
@@ -75,7 +80,8 @@ export function lifecycleOf(c: LifecycleDates, today: string): Lifecycle {
       currentEnd = addMonths(c.endsOn!, c.renewalTermMonths * renewals);
     }
   }
-  const renewalNoticeBy = currentEnd && c.noticePeriodDays !== null && c.stage !== "terminated" ? addDays(currentEnd, -c.noticePeriodDays) : null;
+  const renewalNoticeBy =
+    currentEnd && c.noticePeriodDays !== null && c.stage !== "terminated" ? addDays(currentEnd, -c.noticePeriodDays) : null;
   let status: ContractStatus;
   if (c.stage === "terminated") status = "terminated";
   else if (c.stage !== "signed") status = c.stage;

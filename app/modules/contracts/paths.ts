@@ -16,7 +16,8 @@ export const contractPaths = {
   edit: (id: string, section?: string) => `/contracts/${id}/edit${section ? `#${section}` : ""}`,
   documents: (id: string) => `/contracts/${id}/documents`,
   document: (id: string, documentId: string) => `/contracts/${id}/documents/${documentId}`,
-  matrix: (id: string, filter: { status?: string } = {}) => `/contracts/${id}/coverage${filter.status ? `?status=${encodeURIComponent(filter.status)}` : ""}`,
+  matrix: (id: string, filter: { status?: string } = {}) =>
+    `/contracts/${id}/coverage${filter.status ? `?status=${encodeURIComponent(filter.status)}` : ""}`,
   requirement: (id: string, requirementId: string) => `/contracts/${id}/coverage/${requirementId}`,
   gaps: (id: string) => `/contracts/${id}/gaps`,
   gapsCsv: (id: string) => `/contracts/${id}/gaps.csv`,

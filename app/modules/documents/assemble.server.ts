@@ -3,7 +3,15 @@ import { DateTime } from "luxon";
 import type { z } from "zod";
 import type { FieldMeta } from "../../../templates/index.ts";
 import type { Library, TemplateDef } from "./library.server.ts";
-import { type Block, type ChartBlock, type DocumentModel, formatUsd, type Inline, type ListItem, type TableBlock } from "./model.ts";
+import {
+  type Block,
+  type ChartBlock,
+  type DocumentModel,
+  formatUsd,
+  type Inline,
+  type ListItem,
+  type TableBlock,
+} from "./model.ts";
 
 /**
  * Template + clause library + validated inputs → one document model. Numbers
@@ -47,11 +55,14 @@ export function formatValue(meta: FieldMeta, value: unknown): string {
     case "list":
       return listFormat.format((value as string[]).map(String));
   }
-  if (meta.unit && typeof value === "number") return `${value.toLocaleString("en-US")} ${value === 1 ? meta.unit : `${meta.unit}s`}`;
+  if (meta.unit && typeof value === "number")
+    return `${value.toLocaleString("en-US")} ${value === 1 ? meta.unit : `${meta.unit}s`}`;
   if (typeof value === "boolean") return value ? "yes" : "no";
   if (typeof value === "number") return value.toLocaleString("en-US");
   // A value sits inside a sentence: line breaks (an address typed on several lines) become spaces.
-  return String(value).replace(/\s*\n\s*/g, ", ").replace(/[ \t]+/g, " ");
+  return String(value)
+    .replace(/\s*\n\s*/g, ", ")
+    .replace(/[ \t]+/g, " ");
 }
 
 const letters = (n: number) => `(${String.fromCharCode(97 + (n % 26))}${n >= 26 ? String(Math.floor(n / 26)) : ""})`;
@@ -188,7 +199,10 @@ export function assemble(input: Input): DocumentModel {
       case "signatures":
         blocks.push({
           t: "signatures",
-          parties: item.vars.map((name) => ({ organisation: String(values[name] ?? ""), role: signatoryRole(fieldMeta(shape[name] as z.ZodType).label) })),
+          parties: item.vars.map((name) => ({
+            organisation: String(values[name] ?? ""),
+            role: signatoryRole(fieldMeta(shape[name] as z.ZodType).label),
+          })),
         });
         break;
     }
@@ -229,8 +243,14 @@ class Converter {
     const out: Block[] = [];
     for (const node of nodes) {
       if (node.type === "paragraph") out.push({ t: "para", inlines: this.inlines(node.children) });
-      else if (node.type === "list") out.push({ t: "list", ordered: Boolean(node.ordered), items: node.children.flatMap((item, i) => this.item(item, i, Boolean(node.ordered), 0)) });
-      else if (node.type === "heading") out.push({ t: "heading", level: 3, number: null, text: plainText(node.children), anchor: null });
+      else if (node.type === "list")
+        out.push({
+          t: "list",
+          ordered: Boolean(node.ordered),
+          items: node.children.flatMap((item, i) => this.item(item, i, Boolean(node.ordered), 0)),
+        });
+      else if (node.type === "heading")
+        out.push({ t: "heading", level: 3, number: null, text: plainText(node.children), anchor: null });
     }
     return out;
   }
@@ -241,7 +261,8 @@ class Converter {
     const nested: ListItem[] = [];
     for (const child of item.children) {
       if (child.type === "paragraph") own.inlines.push(...this.inlines(child.children));
-      else if (child.type === "list") nested.push(...child.children.flatMap((c, i) => this.item(c, i, Boolean(child.ordered), depth + 1)));
+      else if (child.type === "list")
+        nested.push(...child.children.flatMap((c, i) => this.item(c, i, Boolean(child.ordered), depth + 1)));
     }
     return [own, ...nested.map((n) => ({ ...n, label: `${label}${n.label}` }))];
   }
@@ -274,12 +295,20 @@ class Converter {
             const schema = this.shape[label] as z.ZodType | undefined;
             const meta = schema ? fieldMeta(schema) : null;
             const text = meta ? formatValue(meta, this.values[label]) : "";
-            out.push(meta?.format === "url" && /^https?:\/\//.test(text) ? { t: "link", href: text, text } : { t: "var", name: label, text });
+            out.push(
+              meta?.format === "url" && /^https?:\/\//.test(text)
+                ? { t: "link", href: text, text }
+                : { t: "var", name: label, text },
+            );
           } else if (node.name === "term") out.push({ t: "term", text: label });
           else if (node.name === "dfn") out.push({ t: "dfn", text: label });
           else if (node.name === "ref") {
             const number = this.numbers.get(label);
-            if (!number) throw new AssemblyProblem("clauses", `Clause “${this.clauseId}” refers to “${label}”, which is not in this document. Keep “${label}”, or remove the clause that refers to it.`);
+            if (!number)
+              throw new AssemblyProblem(
+                "clauses",
+                `Clause “${this.clauseId}” refers to “${label}”, which is not in this document. Keep “${label}”, or remove the clause that refers to it.`,
+              );
             out.push({ t: "ref", target: label, text: `section ${number}` });
           }
           break;

@@ -26,12 +26,22 @@ async function bytesOf(stream: NodeJS.ReadableStream) {
 }
 
 /** The contents table, with the page each part starts on. */
-function contentsWithPages(model: DocumentModel, registerPage: number, exhibitPages: number[], attachments: Attachment[]): DocumentModel {
+function contentsWithPages(
+  model: DocumentModel,
+  registerPage: number,
+  exhibitPages: number[],
+  attachments: Attachment[],
+): DocumentModel {
   const rows = [
     [REGISTER_CAPTION, String(registerPage)],
     ...attachments.map((a, i) => [`Exhibit ${i + 1}: ${a.title} (${a.filename})`, String(exhibitPages[i])]),
   ];
-  return { ...model, blocks: model.blocks.map((b) => (b.t === "table" && b.caption === CONTENTS_CAPTION ? ({ ...b, rows } satisfies TableBlock) : b)) };
+  return {
+    ...model,
+    blocks: model.blocks.map((b) =>
+      b.t === "table" && b.caption === CONTENTS_CAPTION ? ({ ...b, rows } satisfies TableBlock) : b,
+    ),
+  };
 }
 
 /** An exhibit opened from the store, or why it cannot be. */
@@ -39,7 +49,9 @@ async function openExhibit(ctx: ModuleContext, blobs: BlobStore, a: Attachment):
   try {
     return await PDFDocument.load(await bytesOf(await openSealed(blobs, ctx.secrets, a.sealed)), { updateMetadata: false });
   } catch (error) {
-    return error instanceof Error && /encrypt/i.test(error.message) ? "the file is password-protected" : "the file could not be read as a PDF";
+    return error instanceof Error && /encrypt/i.test(error.message)
+      ? "the file is password-protected"
+      : "the file could not be read as a PDF";
   }
 }
 
@@ -83,8 +95,20 @@ export async function renderBinder(ctx: ModuleContext, blobs: BlobStore, model: 
       const page = binder.addPage([612, 792]);
       pageNumber += 1;
       page.drawText(`Exhibit ${i + 1}: not included`, { x: 72, y: 700, size: 14, font });
-      page.drawText(`The accepted file ${ascii(a.filename)} could not be added: ${doc}.`, { x: 72, y: 676, size: 10, font, maxWidth: 468 });
-      page.drawText("It is held in Custody and can be downloaded from the evidence register.", { x: 72, y: 660, size: 10, font, maxWidth: 468 });
+      page.drawText(`The accepted file ${ascii(a.filename)} could not be added: ${doc}.`, {
+        x: 72,
+        y: 676,
+        size: 10,
+        font,
+        maxWidth: 468,
+      });
+      page.drawText("It is held in Custody and can be downloaded from the evidence register.", {
+        x: 72,
+        y: 660,
+        size: 10,
+        font,
+        maxWidth: 468,
+      });
       drawStamp(page, font, stamp, pageNumber, totalPages);
       continue;
     }
@@ -101,7 +125,13 @@ export async function renderBinder(ctx: ModuleContext, blobs: BlobStore, model: 
 /** Helvetica in pdf-lib writes Windows-1252 only; a stamp keeps to plain ASCII. */
 const ascii = (s: string) => s.replace(/[^\x20-\x7e]/g, "?");
 
-function drawStamp(page: ReturnType<PDFDocument["addPage"]>, font: Awaited<ReturnType<PDFDocument["embedFont"]>>, text: string, pageNumber: number, total: number) {
+function drawStamp(
+  page: ReturnType<PDFDocument["addPage"]>,
+  font: Awaited<ReturnType<PDFDocument["embedFont"]>>,
+  text: string,
+  pageNumber: number,
+  total: number,
+) {
   const { width } = page.getSize();
   page.drawRectangle({ x: 0, y: 0, width, height: STAMP_HEIGHT, color: rgb(1, 1, 1), opacity: 0.92 });
   page.drawText(ascii(text), { x: 18, y: 8, size: 6.5, font, color: rgb(0.1, 0.1, 0.1) });

@@ -65,7 +65,10 @@ export function checkTemplate(lib: Library, template: TemplateDef): Problem[] {
   for (const name of body.unknown) say(`unknown directive ${name}`);
   const all: Found = { ...body };
 
-  const used = directivesIn(template.body, "leafDirective", "clause").map((d) => ({ id: d.attributes.id ?? "", optional: "optional" in d.attributes }));
+  const used = directivesIn(template.body, "leafDirective", "clause").map((d) => ({
+    id: d.attributes.id ?? "",
+    optional: "optional" in d.attributes,
+  }));
   const usedIds = new Set(used.map((u) => u.id));
   const covered = new Set<string>();
   for (const { id: clauseId, optional } of used) {
@@ -90,12 +93,14 @@ export function checkTemplate(lib: Library, template: TemplateDef): Problem[] {
   for (const name of new Set(all.vars)) if (!(name in shape)) say(`undefined variable “${name}”: the schema has no such field`);
   for (const ref of new Set(all.refs)) {
     const [target, from] = ref.split("\u0000");
-    if (!usedIds.has(target!)) say(`broken cross-reference${from ? ` in clause “${from}”` : ""}: “${target}” is not a clause of this template`);
+    if (!usedIds.has(target!))
+      say(`broken cross-reference${from ? ` in clause “${from}”` : ""}: “${target}” is not a clause of this template`);
   }
   const defined = new Set(all.dfns);
   const usedTerms = new Set(all.terms);
   for (const term of usedTerms) if (!defined.has(term)) say(`undefined term “${term}”: no clause defines it with :dfn[${term}]`);
-  for (const term of defined) if (!usedTerms.has(term)) say(`unused defined term “${term}”: it is defined but never used with :term[${term}]`);
+  for (const term of defined)
+    if (!usedTerms.has(term)) say(`unused defined term “${term}”: it is defined but never used with :term[${term}]`);
 
   for (const { attributes } of directivesIn(template.body, "containerDirective", "if")) {
     if (attributes.var) {
@@ -103,17 +108,20 @@ export function checkTemplate(lib: Library, template: TemplateDef): Problem[] {
       if (!field) say(`condition on undefined variable “${attributes.var}”`);
       else if (field.def?.type !== "boolean") say(`condition on “${attributes.var}”, which is not a yes/no variable`);
     } else if (attributes.when) {
-      if (!(attributes.when in predicates)) say(`condition on unknown predicate “${attributes.when}”: schema.ts does not define it`);
+      if (!(attributes.when in predicates))
+        say(`condition on unknown predicate “${attributes.when}”: schema.ts does not define it`);
     } else say(":::if needs var=<yes/no variable> or when=<predicate>");
   }
   for (const kind of ["table", "chart"] as const) {
     for (const { attributes } of directivesIn(template.body, "leafDirective", kind)) {
-      if (!template.manifest.sources.includes(attributes.source ?? "")) say(`::${kind} names source “${attributes.source ?? ""}”, which the manifest does not list`);
+      if (!template.manifest.sources.includes(attributes.source ?? ""))
+        say(`::${kind} names source “${attributes.source ?? ""}”, which the manifest does not list`);
     }
   }
   for (const { attributes } of directivesIn(template.body, "leafDirective", "signatures")) {
     if (!(attributes.for ?? "").trim()) say(`a signature block must name its parties: ::signatures{for="<variable> <variable>"}`);
-    for (const name of (attributes.for ?? "").split(/\s+/).filter(Boolean)) if (!(name in shape)) say(`signature block names undefined variable “${name}”`);
+    for (const name of (attributes.for ?? "").split(/\s+/).filter(Boolean))
+      if (!(name in shape)) say(`signature block names undefined variable “${name}”`);
   }
   for (const framework of template.manifest.covers) {
     const codes = catalogCodes.get(framework);
@@ -122,7 +130,11 @@ export function checkTemplate(lib: Library, template: TemplateDef): Problem[] {
       continue;
     }
     const missing = codes.filter((code) => !covered.has(`${framework}:${code}`));
-    if (missing.length > 0) say(`promises to cover ${framework} but no clause addresses ${missing.join(", ")}`, path.join(template.dir, "manifest.yaml"));
+    if (missing.length > 0)
+      say(
+        `promises to cover ${framework} but no clause addresses ${missing.join(", ")}`,
+        path.join(template.dir, "manifest.yaml"),
+      );
   }
   return problems;
 }
@@ -133,17 +145,36 @@ export function checkLibrary(lib: Library): Problem[] {
   for (const clause of lib.clauses.values()) {
     for (const ref of clause.requirements) {
       const [framework, code] = [ref.slice(0, ref.indexOf(":")), ref.slice(ref.indexOf(":") + 1)];
-      if (!catalogCodes.get(framework)?.includes(code)) problems.push({ template: null, file: clause.file, message: `requirement ${ref} is not in the catalog` });
+      if (!catalogCodes.get(framework)?.includes(code))
+        problems.push({ template: null, file: clause.file, message: `requirement ${ref} is not in the catalog` });
     }
     const print = lib.lockedPrints[clause.id];
     if (clause.locked) {
-      if (!print) problems.push({ template: null, file: clause.file, message: `locked clause “${clause.id}” has no fingerprint in clauses/locked.json` });
+      if (!print)
+        problems.push({
+          template: null,
+          file: clause.file,
+          message: `locked clause “${clause.id}” has no fingerprint in clauses/locked.json`,
+        });
       else if (print.version !== clause.version || print.sha256 !== clause.textSha256) {
-        problems.push({ template: null, file: clause.file, message: `locked clause “${clause.id}” changed: its text no longer matches the fingerprint of version ${print.version} in clauses/locked.json. A locked clause is taken whole; restore its text.` });
+        problems.push({
+          template: null,
+          file: clause.file,
+          message: `locked clause “${clause.id}” changed: its text no longer matches the fingerprint of version ${print.version} in clauses/locked.json. A locked clause is taken whole; restore its text.`,
+        });
       }
-      if (clause.wordings.length > 1) problems.push({ template: null, file: clause.file, message: `locked clause “${clause.id}” cannot offer alternative wordings` });
+      if (clause.wordings.length > 1)
+        problems.push({
+          template: null,
+          file: clause.file,
+          message: `locked clause “${clause.id}” cannot offer alternative wordings`,
+        });
     } else if (print) {
-      problems.push({ template: null, file: clause.file, message: `clause “${clause.id}” has a lock fingerprint but is not marked locked` });
+      problems.push({
+        template: null,
+        file: clause.file,
+        message: `clause “${clause.id}” has a lock fingerprint but is not marked locked`,
+      });
     }
   }
   return problems;
@@ -155,8 +186,12 @@ export function checkAll(lib: Library) {
   for (const template of lib.templates.values()) byTemplate.set(template.manifest.id, checkTemplate(lib, template));
   // A library problem in a clause a template uses makes that template unusable too.
   for (const template of lib.templates.values()) {
-    const files = new Set(directivesIn(template.body, "leafDirective", "clause").map((d) => lib.clauses.get(d.attributes.id ?? "")?.file));
-    byTemplate.get(template.manifest.id)!.push(...library.filter((p) => files.has(p.file)).map((p) => ({ ...p, template: template.manifest.id })));
+    const files = new Set(
+      directivesIn(template.body, "leafDirective", "clause").map((d) => lib.clauses.get(d.attributes.id ?? "")?.file),
+    );
+    byTemplate
+      .get(template.manifest.id)!
+      .push(...library.filter((p) => files.has(p.file)).map((p) => ({ ...p, template: template.manifest.id })));
   }
   return { library, byTemplate };
 }

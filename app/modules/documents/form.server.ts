@@ -10,7 +10,6 @@ import type { ClauseChoice, FormField } from "./model.ts";
  * decides what is valid: the template's schema does.
  */
 
-
 export const MAX_AGENCY_CLAUSES = 10;
 
 function shapeOf(template: TemplateDef) {
@@ -19,7 +18,10 @@ function shapeOf(template: TemplateDef) {
 
 /** Every clause directive of the body, in order, with whether the template lets it be left out. */
 export function clauseSlots(template: TemplateDef) {
-  return directivesIn(template.body, "leafDirective", "clause").map(({ attributes }) => ({ id: attributes.id ?? "", optional: "optional" in attributes }));
+  return directivesIn(template.body, "leafDirective", "clause").map(({ attributes }) => ({
+    id: attributes.id ?? "",
+    optional: "optional" in attributes,
+  }));
 }
 
 export function describeForm(library: Library, template: TemplateDef, values: Record<string, unknown>, choices: Choices) {
@@ -54,8 +56,14 @@ export function describeForm(library: Library, template: TemplateDef, values: Re
     ];
   });
   const agencyClauses = [...choices.agencyClauses];
-  while (agencyClauses.length < Math.min(MAX_AGENCY_CLAUSES, choices.agencyClauses.length + 2)) agencyClauses.push({ title: "", text: "" });
-  return { fields, clauses, agencyClauses, acceptsAgencyClauses: directivesIn(template.body, "leafDirective", "agency-clauses").length > 0 };
+  while (agencyClauses.length < Math.min(MAX_AGENCY_CLAUSES, choices.agencyClauses.length + 2))
+    agencyClauses.push({ title: "", text: "" });
+  return {
+    fields,
+    clauses,
+    agencyClauses,
+    acceptsAgencyClauses: directivesIn(template.body, "leafDirective", "agency-clauses").length > 0,
+  };
 }
 
 /** The posted form as candidate values (for the schema to judge) and clause choices (judged here). */
@@ -74,8 +82,14 @@ export function readForm(library: Library, template: TemplateDef, form: Record<s
       // People write "$5,000,000" and "99.9%": the figure is what counts.
       const figure = raw.replace(/[,$%\s]/g, "");
       values[name] = raw === "" ? undefined : figure !== "" && Number.isFinite(Number(figure)) ? Number(figure) : raw;
-    }
-    else if (meta.input === "lines") values[name] = raw === "" ? undefined : raw.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+    } else if (meta.input === "lines")
+      values[name] =
+        raw === ""
+          ? undefined
+          : raw
+              .split(/\r?\n/)
+              .map((l) => l.trim())
+              .filter(Boolean);
     else values[name] = raw === "" ? undefined : raw;
   }
 
@@ -89,7 +103,9 @@ export function readForm(library: Library, template: TemplateDef, form: Record<s
     const chosen = text(`w.${slot.id}`);
     if (!clause || !chosen) continue;
     if (!clause.wordings.some((w) => w.name === chosen)) {
-      errors[`w.${slot.id}`] = clause.locked ? `“${clause.title}” is locked: it is taken whole, in its one wording.` : `Choose one of the wordings the library offers for “${clause.title}”.`;
+      errors[`w.${slot.id}`] = clause.locked
+        ? `“${clause.title}” is locked: it is taken whole, in its one wording.`
+        : `Choose one of the wordings the library offers for “${clause.title}”.`;
     } else wordings[slot.id] = chosen;
   }
   for (const id of Array.isArray(form.include) ? form.include : []) {
@@ -109,7 +125,8 @@ export function readForm(library: Library, template: TemplateDef, form: Record<s
     else if (body.length > 4000) errors[`agency.${i}`] = "Keep the clause under 4,000 characters.";
     agencyClauses.push({ title, text: body });
   }
-  if (agencyClauses.length > MAX_AGENCY_CLAUSES) errors["agency.0"] = `At most ${MAX_AGENCY_CLAUSES} clauses of the agency's own.`;
+  if (agencyClauses.length > MAX_AGENCY_CLAUSES)
+    errors["agency.0"] = `At most ${MAX_AGENCY_CLAUSES} clauses of the agency's own.`;
 
   const final = template.manifest.kind === "agreement" ? text("final") === "on" : true;
   return { values, choices: { excluded, wordings, agencyClauses } satisfies Choices, final, errors };

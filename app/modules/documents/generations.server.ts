@@ -39,18 +39,30 @@ type Inputs = { subject: Subject; values: Record<string, unknown>; choices: Choi
 
 /** The records a template can be generated for, for the subject chooser. */
 export async function subjectOptions(ctx: ModuleContext, type: Subject["type"]) {
-  if (type === "contract") return (await listContracts(ctx, {}, { audit: false })).map((c) => ({ value: c.id, label: `${c.title} — ${c.vendorName}` }));
+  if (type === "contract")
+    return (await listContracts(ctx, {}, { audit: false })).map((c) => ({ value: c.id, label: `${c.title} — ${c.vendorName}` }));
   if (type === "vendor") return (await vendorsUnderContract(ctx, { live: false })).map((v) => ({ value: v.id, label: v.name }));
   return ctx.actor.organisationId ? [{ value: ctx.actor.organisationId, label: await agencyName(ctx) }] : [];
 }
 
 /** The form to generate a template for one record, filled from the record or from an earlier generation. */
-export async function generationForm(ctx: ModuleContext, templateId: string, subjectId: string | null, env: SourceEnv, fromId?: string | null) {
+export async function generationForm(
+  ctx: ModuleContext,
+  templateId: string,
+  subjectId: string | null,
+  env: SourceEnv,
+  fromId?: string | null,
+) {
   requirePermission(ctx, "document:generate");
   const { lib, template, source, summary } = templateFor(ctx, templateId);
   const options = await subjectOptions(ctx, template.manifest.subject);
   const chosen = template.manifest.subject === "agency" ? (ctx.actor.organisationId ?? null) : subjectId;
-  ctx.audit.record({ action: "document.form.read", objectType: "template", objectId: templateId, details: { subject: chosen, from: fromId ?? null } });
+  ctx.audit.record({
+    action: "document.form.read",
+    objectType: "template",
+    objectId: templateId,
+    details: { subject: chosen, from: fromId ?? null },
+  });
   if (!summary.usable || !chosen || !options.some((o) => o.value === chosen)) {
     return { template: summary, subjectOptions: options, subject: null, form: null };
   }
@@ -68,7 +80,12 @@ export async function generationForm(ctx: ModuleContext, templateId: string, sub
       final = inputs.final;
     }
   }
-  return { template: summary, subjectOptions: options, subject: prefilled.subject, form: { ...describeForm(lib, template, values, choices), final, kind: template.manifest.kind } };
+  return {
+    template: summary,
+    subjectOptions: options,
+    subject: prefilled.subject,
+    form: { ...describeForm(lib, template, values, choices), final, kind: template.manifest.kind },
+  };
 }
 
 /** Values that come straight from the records win over an earlier generation's: that is what regenerating is for. */
@@ -76,13 +93,22 @@ function definedOnly(values: Record<string, unknown>) {
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
 }
 
-export async function generateDocument(ctx: ModuleContext, blobs: BlobStore, templateId: string, subjectId: string, form: Record<string, string | string[]>, env: SourceEnv) {
+export async function generateDocument(
+  ctx: ModuleContext,
+  blobs: BlobStore,
+  templateId: string,
+  subjectId: string,
+  form: Record<string, string | string[]>,
+  env: SourceEnv,
+) {
   requirePermission(ctx, "document:generate");
   const { lib, template, source, summary } = templateFor(ctx, templateId);
-  if (!summary.usable) throw new InvalidInput({ template: `This template failed its check and cannot be used: ${summary.problems.join("; ")}` });
+  if (!summary.usable)
+    throw new InvalidInput({ template: `This template failed its check and cannot be used: ${summary.problems.join("; ")}` });
   const chosen = template.manifest.subject === "agency" ? (ctx.actor.organisationId ?? "") : subjectId;
   const options = await subjectOptions(ctx, template.manifest.subject);
-  if (!options.some((o) => o.value === chosen)) throw new InvalidInput({ subject: `Choose the ${template.manifest.subject} this document is for.` });
+  if (!options.some((o) => o.value === chosen))
+    throw new InvalidInput({ subject: `Choose the ${template.manifest.subject} this document is for.` });
   const { subject } = await source.prefill(ctx, chosen, env);
 
   const read = readForm(lib, template, form);
@@ -93,11 +119,28 @@ export async function generateDocument(ctx: ModuleContext, blobs: BlobStore, tem
 
   const sources = source.data ? await source.data(ctx, subject, values, env) : {};
   const attachments = source.attachments ? await source.attachments(ctx, subject, values) : [];
-  const inputs = { template: { id: templateId, version: template.manifest.version }, subject, values, choices: read.choices, final: read.final, sources, attachments: attachments.map((a) => ({ itemId: a.itemId, filename: a.filename, sha256: a.sha256 })) };
+  const inputs = {
+    template: { id: templateId, version: template.manifest.version },
+    subject,
+    values,
+    choices: read.choices,
+    final: read.final,
+    sources,
+    attachments: attachments.map((a) => ({ itemId: a.itemId, filename: a.filename, sha256: a.sha256 })),
+  };
   const inputsSha256 = createHash("sha256").update(canonicalize(inputs)!).digest("hex");
   let model: DocumentModel;
   try {
-    model = assemble({ library: lib, template, values, choices: read.choices, sources, final: read.final, inputsSha256, generatedAt: ctx.now });
+    model = assemble({
+      library: lib,
+      template,
+      values,
+      choices: read.choices,
+      sources,
+      final: read.final,
+      inputsSha256,
+      generatedAt: ctx.now,
+    });
   } catch (error) {
     if (error instanceof AssemblyProblem) throw new InvalidInput({ [error.field]: error.message });
     throw error;
@@ -154,15 +197,37 @@ export async function generateDocument(ctx: ModuleContext, blobs: BlobStore, tem
     const sha256 = createHash("sha256").update(bytes).digest("hex");
     const spoolPath = path.join(blobs.spoolDir, `generated-${randomUUID()}`);
     await writeFile(spoolPath, bytes, { mode: 0o600 });
-    const sealed = await sealUpload(blobs, ctx.secrets, { spoolPath, filename: `${base}.${format}`, size: bytes.length, sha256, declaredType: MEDIA[format] });
-    await ctx.db.insert(documentOutputs).values({ generationId: row!.id, format, filename: `${base}.${format}`, mediaType: MEDIA[format], sizeBytes: bytes.length, sha256, ...sealed });
+    const sealed = await sealUpload(blobs, ctx.secrets, {
+      spoolPath,
+      filename: `${base}.${format}`,
+      size: bytes.length,
+      sha256,
+      declaredType: MEDIA[format],
+    });
+    await ctx.db.insert(documentOutputs).values({
+      generationId: row!.id,
+      format,
+      filename: `${base}.${format}`,
+      mediaType: MEDIA[format],
+      sizeBytes: bytes.length,
+      sha256,
+      ...sealed,
+    });
     outputs[format] = { sha256, bytes: bytes.length };
   }
   ctx.audit.record({
     action: "document.generate",
     objectType: "document",
     objectId: row!.id,
-    details: { templateId, templateVersion: template.manifest.version, subject: { type: subject.type, id: subject.id }, inputsSha256, final: read.final, outputs, previousId: previous?.id ?? null },
+    details: {
+      templateId,
+      templateVersion: template.manifest.version,
+      subject: { type: subject.type, id: subject.id },
+      inputsSha256,
+      final: read.final,
+      outputs,
+      previousId: previous?.id ?? null,
+    },
   });
   return { id: row!.id };
 }
@@ -212,7 +277,10 @@ export async function listGenerations(ctx: ModuleContext, filter: { contractId?:
     )
     .orderBy(desc(documentGenerations.generatedAt))
     .limit(200);
-  const names = await peopleNames(ctx, rows.map((r) => r.generatedBy));
+  const names = await peopleNames(
+    ctx,
+    rows.map((r) => r.generatedBy),
+  );
   ctx.audit.record({ action: "document.list", objectType: "document", details: { filter, count: rows.length } });
   return rows.map((r) => ({ ...r, generatedByName: r.generatedBy ? (names.get(r.generatedBy) ?? "—") : "—" }));
 }
@@ -222,18 +290,40 @@ export async function getGeneration(ctx: ModuleContext, id: string) {
   requirePermission(ctx, "document:read");
   const row = await generationRow(ctx, id);
   const outputs = await ctx.db
-    .select({ format: documentOutputs.format, filename: documentOutputs.filename, sizeBytes: documentOutputs.sizeBytes, sha256: documentOutputs.sha256 })
+    .select({
+      format: documentOutputs.format,
+      filename: documentOutputs.filename,
+      sizeBytes: documentOutputs.sizeBytes,
+      sha256: documentOutputs.sha256,
+    })
     .from(documentOutputs)
     .where(eq(documentOutputs.generationId, row.id));
   const previous = row.previousId ? await generationRow(ctx, row.previousId).catch(() => null) : null;
-  const [later] = await ctx.db.select({ id: documentGenerations.id }).from(documentGenerations).where(eq(documentGenerations.previousId, row.id)).limit(1);
+  const [later] = await ctx.db
+    .select({ id: documentGenerations.id })
+    .from(documentGenerations)
+    .where(eq(documentGenerations.previousId, row.id))
+    .limit(1);
   const names = await peopleNames(ctx, [row.generatedBy, previous?.generatedBy ?? null]);
-  ctx.audit.record({ action: "document.read", objectType: "document", objectId: row.id, details: { templateId: row.templateId, inputsSha256: row.inputsSha256 } });
+  ctx.audit.record({
+    action: "document.read",
+    objectType: "document",
+    objectId: row.id,
+    details: { templateId: row.templateId, inputsSha256: row.inputsSha256 },
+  });
   const model = row.model as DocumentModel;
   return {
     generation: { ...row, model, generatedByName: row.generatedBy ? (names.get(row.generatedBy) ?? "—") : "—" },
     outputs,
-    previous: previous ? { id: previous.id, generatedAt: previous.generatedAt, templateVersion: previous.templateVersion, inputsSha256: previous.inputsSha256, generatedByName: previous.generatedBy ? (names.get(previous.generatedBy) ?? "—") : "—" } : null,
+    previous: previous
+      ? {
+          id: previous.id,
+          generatedAt: previous.generatedAt,
+          templateVersion: previous.templateVersion,
+          inputsSha256: previous.inputsSha256,
+          generatedByName: previous.generatedBy ? (names.get(previous.generatedBy) ?? "—") : "—",
+        }
+      : null,
     laterId: later?.id ?? null,
     diff: previous ? clauseDiff(previous.model as DocumentModel, model) : null,
     canGenerate: ctx.actor.permissions.has("document:generate"),
@@ -244,10 +334,22 @@ export async function openGenerationOutput(ctx: ModuleContext, blobs: BlobStore,
   requirePermission(ctx, "document:read");
   const row = await generationRow(ctx, id);
   if (format !== "docx" && format !== "pdf") throw new NotFound("document-output", `${id}/${format}`);
-  const [file] = await ctx.db.select().from(documentOutputs).where(and(eq(documentOutputs.generationId, row.id), eq(documentOutputs.format, format)));
+  const [file] = await ctx.db
+    .select()
+    .from(documentOutputs)
+    .where(and(eq(documentOutputs.generationId, row.id), eq(documentOutputs.format, format)));
   if (!file) throw new NotFound("document-output", `${id}/${format}`);
-  const audit = { action: "document.download", objectType: "document", objectId: row.id, details: { format, filename: file.filename, sha256: file.sha256, bytes: file.sizeBytes } };
-  const stream = await openSealedForDownload(blobs, ctx.secrets, file, `${row.templateTitle}, `, { ...audit, outcome: "failed", details: { ...audit.details, reason: "blob missing" } });
+  const audit = {
+    action: "document.download",
+    objectType: "document",
+    objectId: row.id,
+    details: { format, filename: file.filename, sha256: file.sha256, bytes: file.sizeBytes },
+  };
+  const stream = await openSealedForDownload(blobs, ctx.secrets, file, `${row.templateTitle}, `, {
+    ...audit,
+    outcome: "failed",
+    details: { ...audit.details, reason: "blob missing" },
+  });
   ctx.audit.record(audit);
   return { stream, filename: file.filename, mediaType: file.mediaType, size: file.sizeBytes, sha256: file.sha256 };
 }
@@ -266,6 +368,11 @@ export async function openRedline(ctx: ModuleContext, id: string) {
   const bytes = await renderRedlineDocx(previous.model as DocumentModel, row.model as DocumentModel, author);
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   const filename = `${row.templateId}-changes-${row.generatedAt.toISOString().slice(0, 10)}.docx`;
-  ctx.audit.record({ action: "document.changes.download", objectType: "document", objectId: row.id, details: { previousId: previous.id, format: "docx", filename, sha256, bytes: bytes.length } });
+  ctx.audit.record({
+    action: "document.changes.download",
+    objectType: "document",
+    objectId: row.id,
+    details: { previousId: previous.id, format: "docx", filename, sha256, bytes: bytes.length },
+  });
   return { stream: Readable.from([bytes]), filename, mediaType: MEDIA.docx, size: bytes.length, sha256 };
 }

@@ -55,7 +55,12 @@ const ClauseFront = z.object({
 export type Wording = { name: string; label: string; nodes: RootContent[] };
 export type ClauseDef = z.infer<typeof ClauseFront> & { file: string; wordings: Wording[]; textSha256: string };
 export type TemplateDef = { manifest: Manifest; dir: string; body: RootContent[]; module: TemplateModule | undefined };
-export type Library = { clauses: Map<string, ClauseDef>; templates: Map<string, TemplateDef>; lockedPrints: Record<string, { version: string; sha256: string }>; loadErrors: { file: string; message: string }[] };
+export type Library = {
+  clauses: Map<string, ClauseDef>;
+  templates: Map<string, TemplateDef>;
+  lockedPrints: Record<string, { version: string; sha256: string }>;
+  loadErrors: { file: string; message: string }[];
+};
 
 const processor = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ["yaml"]).use(remarkDirective);
 
@@ -67,7 +72,10 @@ export function parseMarkdown(source: string): { front: unknown; nodes: RootCont
 
 /** The fingerprint of a clause's text: its body after the front matter, with line endings and edges normalised. */
 export function clauseTextSha256(source: string) {
-  const body = source.replace(/\r\n/g, "\n").replace(/^---\n[\s\S]*?\n---\n/, "").trim();
+  const body = source
+    .replace(/\r\n/g, "\n")
+    .replace(/^---\n[\s\S]*?\n---\n/, "")
+    .trim();
   return createHash("sha256").update(body).digest("hex");
 }
 
@@ -88,14 +96,22 @@ function loadClause(file: string, loadErrors: Library["loadErrors"]): ClauseDef 
   if (containers.length === 0) {
     wordings = [{ name: "standard", label: "Standard wording", nodes }];
   } else {
-    if (containers.length !== nodes.length) loadErrors.push({ file, message: "a clause with alternative wordings holds nothing outside its :::wording blocks" });
+    if (containers.length !== nodes.length)
+      loadErrors.push({ file, message: "a clause with alternative wordings holds nothing outside its :::wording blocks" });
     wordings = containers.map((c) => {
       const attrs = c.type === "containerDirective" ? (c.attributes ?? {}) : {};
-      return { name: attrs.name ?? "", label: attrs.label ?? attrs.name ?? "", nodes: c.type === "containerDirective" ? (c.children as RootContent[]) : [] };
+      return {
+        name: attrs.name ?? "",
+        label: attrs.label ?? attrs.name ?? "",
+        nodes: c.type === "containerDirective" ? (c.children as RootContent[]) : [],
+      };
     });
-    for (const w of wordings) if (!/^[a-z0-9-]+$/.test(w.name)) loadErrors.push({ file, message: `wording name “${w.name}” must be lower-case letters, digits and hyphens` });
+    for (const w of wordings)
+      if (!/^[a-z0-9-]+$/.test(w.name))
+        loadErrors.push({ file, message: `wording name “${w.name}” must be lower-case letters, digits and hyphens` });
   }
-  if (path.basename(file, ".md") !== parsed.data.id) loadErrors.push({ file, message: `the file is named ${path.basename(file)} but its id is ${parsed.data.id}` });
+  if (path.basename(file, ".md") !== parsed.data.id)
+    loadErrors.push({ file, message: `the file is named ${path.basename(file)} but its id is ${parsed.data.id}` });
   return { ...parsed.data, file, wordings, textSha256: clauseTextSha256(source) };
 }
 
@@ -103,7 +119,9 @@ export function loadLibrary(dir = TEMPLATES_DIR): Library {
   const loadErrors: Library["loadErrors"] = [];
   const clauses = new Map<string, ClauseDef>();
   const clauseDir = path.join(dir, "clauses");
-  for (const name of readdirSync(clauseDir).filter((n) => n.endsWith(".md")).sort()) {
+  for (const name of readdirSync(clauseDir)
+    .filter((n) => n.endsWith(".md"))
+    .sort()) {
     const clause = loadClause(path.join(clauseDir, name), loadErrors);
     if (clause) clauses.set(clause.id, clause);
   }
@@ -132,8 +150,14 @@ export function loadLibrary(dir = TEMPLATES_DIR): Library {
       loadErrors.push({ file: manifestFile, message: issues(manifest.error) });
       continue;
     }
-    if (manifest.data.id !== name) loadErrors.push({ file: manifestFile, message: `the folder is ${name} but the manifest's id is ${manifest.data.id}` });
-    templates.set(manifest.data.id, { manifest: manifest.data, dir: folder, body: parseMarkdown(bodySource).nodes, module: templateModules[manifest.data.id] });
+    if (manifest.data.id !== name)
+      loadErrors.push({ file: manifestFile, message: `the folder is ${name} but the manifest's id is ${manifest.data.id}` });
+    templates.set(manifest.data.id, {
+      manifest: manifest.data,
+      dir: folder,
+      body: parseMarkdown(bodySource).nodes,
+      module: templateModules[manifest.data.id],
+    });
   }
   return { clauses, templates, lockedPrints, loadErrors };
 }

@@ -78,7 +78,16 @@ export function inlineText(inlines: Inline[]) {
 export function clausesOf(model: Pick<DocumentModel, "blocks">) {
   const out: { id: string; number: string; title: string; version: string; wording: string | null; text: string }[] = [];
   const walk = (blocks: Block[]) => {
-    for (const b of blocks) if (b.t === "clause") out.push({ id: b.id, number: b.number, title: b.title, version: b.version, wording: b.wording, text: blocksText(b.blocks) });
+    for (const b of blocks)
+      if (b.t === "clause")
+        out.push({
+          id: b.id,
+          number: b.number,
+          title: b.title,
+          version: b.version,
+          wording: b.wording,
+          text: blocksText(b.blocks),
+        });
   };
   walk(model.blocks);
   return out;
@@ -124,7 +133,16 @@ export type FormField = {
 };
 
 /** A clause of the template as the form offers it: left out (when optional), its wording chosen. */
-export type ClauseChoice = { id: string; title: string; optional: boolean; locked: boolean; wordings: { name: string; label: string }[]; wording: string; included: boolean; requirements: string[] };
+export type ClauseChoice = {
+  id: string;
+  title: string;
+  optional: boolean;
+  locked: boolean;
+  wordings: { name: string; label: string }[];
+  wording: string;
+  included: boolean;
+  requirements: string[];
+};
 
 /** One clause's change between two generations (see diff.server.ts). */
 export type ClauseChange = {

@@ -89,12 +89,18 @@ function chart(block: ChartBlock): (Paragraph | Table)[] {
     new Table({
       width: { size: 100, type: WidthType.PERCENTAGE },
       rows: [
-        new TableRow({ tableHeader: true, children: [cell("", true), ...block.series.flatMap((s) => [cell(s.name, true), cell("", true)])] }),
+        new TableRow({
+          tableHeader: true,
+          children: [cell("", true), ...block.series.flatMap((s) => [cell(s.name, true), cell("", true)])],
+        }),
         ...block.categories.map(
           (category, i) =>
             new TableRow({
               cantSplit: true,
-              children: [cell(category), ...block.series.flatMap((s) => [cell(formatUsd(s.values[i] ?? 0)), cell(bar(s.values[i] ?? 0))])],
+              children: [
+                cell(category),
+                ...block.series.flatMap((s) => [cell(formatUsd(s.values[i] ?? 0)), cell(bar(s.values[i] ?? 0))]),
+              ],
             }),
         ),
       ],
@@ -104,12 +110,25 @@ function chart(block: ChartBlock): (Paragraph | Table)[] {
 }
 
 function signatures(parties: { role: string; organisation: string }[]): (Paragraph | Table)[] {
-  const line = (label: string) => new Paragraph({ children: [new TextRun({ text: `${label}: ____________________________` })], spacing: { before: 240 }, keepNext: true, keepLines: true });
+  const line = (label: string) =>
+    new Paragraph({
+      children: [new TextRun({ text: `${label}: ____________________________` })],
+      spacing: { before: 240 },
+      keepNext: true,
+      keepLines: true,
+    });
   return [
     new Paragraph({ text: "Signatures", heading: HeadingLevel.HEADING_3, keepNext: true }),
     new Table({
       width: { size: 100, type: WidthType.PERCENTAGE },
-      borders: { top: { style: BorderStyle.NONE, size: 0, color: "FFFFFF" }, bottom: { style: BorderStyle.NONE, size: 0, color: "FFFFFF" }, left: { style: BorderStyle.NONE, size: 0, color: "FFFFFF" }, right: { style: BorderStyle.NONE, size: 0, color: "FFFFFF" }, insideHorizontal: { style: BorderStyle.NONE, size: 0, color: "FFFFFF" }, insideVertical: { style: BorderStyle.NONE, size: 0, color: "FFFFFF" } },
+      borders: {
+        top: { style: BorderStyle.NONE, size: 0, color: "FFFFFF" },
+        bottom: { style: BorderStyle.NONE, size: 0, color: "FFFFFF" },
+        left: { style: BorderStyle.NONE, size: 0, color: "FFFFFF" },
+        right: { style: BorderStyle.NONE, size: 0, color: "FFFFFF" },
+        insideHorizontal: { style: BorderStyle.NONE, size: 0, color: "FFFFFF" },
+        insideVertical: { style: BorderStyle.NONE, size: 0, color: "FFFFFF" },
+      },
       rows: [
         new TableRow({
           cantSplit: true,
@@ -117,7 +136,14 @@ function signatures(parties: { role: string; organisation: string }[]): (Paragra
             (p) =>
               new TableCell({
                 width: { size: Math.floor(100 / parties.length), type: WidthType.PERCENTAGE },
-                children: [new Paragraph({ children: [new TextRun({ text: p.role, bold: true })], keepNext: true }), new Paragraph({ text: p.organisation, keepNext: true }), line("Signature"), line("Name"), line("Title"), line("Date")],
+                children: [
+                  new Paragraph({ children: [new TextRun({ text: p.role, bold: true })], keepNext: true }),
+                  new Paragraph({ text: p.organisation, keepNext: true }),
+                  line("Signature"),
+                  line("Name"),
+                  line("Title"),
+                  line("Date"),
+                ],
               }),
           ),
         }),
@@ -130,8 +156,20 @@ export function blocks(list: Block[], subtitle = ""): (Paragraph | Table)[] {
   return list.flatMap((b): (Paragraph | Table)[] => {
     switch (b.t) {
       case "heading":
-        if (b.level === 1) return [new Paragraph({ text: b.text, heading: HeadingLevel.TITLE }), ...(subtitle ? [new Paragraph({ text: subtitle, style: "Caption" })] : [])];
-        if (b.level === 2 && b.number) return [new Paragraph({ text: b.text, heading: HeadingLevel.HEADING_1, numbering: { reference: NUMBERING, level: 0 }, keepNext: true })];
+        if (b.level === 1)
+          return [
+            new Paragraph({ text: b.text, heading: HeadingLevel.TITLE }),
+            ...(subtitle ? [new Paragraph({ text: subtitle, style: "Caption" })] : []),
+          ];
+        if (b.level === 2 && b.number)
+          return [
+            new Paragraph({
+              text: b.text,
+              heading: HeadingLevel.HEADING_1,
+              numbering: { reference: NUMBERING, level: 0 },
+              keepNext: true,
+            }),
+          ];
         return [new Paragraph({ text: b.text, heading: HeadingLevel.HEADING_3, keepNext: true })];
       case "para":
         return [new Paragraph({ children: runs(b.inlines) })];
@@ -168,7 +206,11 @@ export async function renderDocx(model: DocumentModel): Promise<Buffer> {
 }
 
 /** A Word document with our styles, numbering, header, footer and properties around the given body. */
-export function wordDocument(model: DocumentModel, children: (Paragraph | Table)[], options: { trackRevisions?: boolean; note?: string } = {}) {
+export function wordDocument(
+  model: DocumentModel,
+  children: (Paragraph | Table)[],
+  options: { trackRevisions?: boolean; note?: string } = {},
+) {
   const mark = `${model.templateId} v${model.templateVersion}${model.final ? "" : " — DRAFT"}${options.note ? ` — ${options.note}` : ""}`;
   return new Document({
     features: options.trackRevisions ? { trackRevisions: true } : undefined,
@@ -188,13 +230,36 @@ export function wordDocument(model: DocumentModel, children: (Paragraph | Table)
       default: {
         document: { run: { font: FONT, size: 21 }, paragraph: { spacing: { after: 120, line: 276 } } },
         title: { run: { font: FONT, size: 36, bold: true, color: "1B1B1B" }, paragraph: { spacing: { after: 240 } } },
-        heading1: { run: { font: FONT, size: 26, bold: true, color: "1B1B1B" }, paragraph: { spacing: { before: 360, after: 120 } } },
-        heading2: { run: { font: FONT, size: 22, bold: true, color: "1B1B1B" }, paragraph: { spacing: { before: 200, after: 80 } } },
-        heading3: { run: { font: FONT, size: 22, bold: true, color: "1B1B1B" }, paragraph: { spacing: { before: 200, after: 80 } } },
+        heading1: {
+          run: { font: FONT, size: 26, bold: true, color: "1B1B1B" },
+          paragraph: { spacing: { before: 360, after: 120 } },
+        },
+        heading2: {
+          run: { font: FONT, size: 22, bold: true, color: "1B1B1B" },
+          paragraph: { spacing: { before: 200, after: 80 } },
+        },
+        heading3: {
+          run: { font: FONT, size: 22, bold: true, color: "1B1B1B" },
+          paragraph: { spacing: { before: 200, after: 80 } },
+        },
       },
       paragraphStyles: [
-        { id: "Caption", name: "Caption", basedOn: "Normal", next: "Normal", quickFormat: true, run: { bold: true, size: 20 }, paragraph: { spacing: { before: 200, after: 80 } } },
-        { id: "TableHeading", name: "Table Heading", basedOn: "Normal", run: { bold: true, size: 18 }, paragraph: { spacing: { after: 0 } } },
+        {
+          id: "Caption",
+          name: "Caption",
+          basedOn: "Normal",
+          next: "Normal",
+          quickFormat: true,
+          run: { bold: true, size: 20 },
+          paragraph: { spacing: { before: 200, after: 80 } },
+        },
+        {
+          id: "TableHeading",
+          name: "Table Heading",
+          basedOn: "Normal",
+          run: { bold: true, size: 18 },
+          paragraph: { spacing: { after: 0 } },
+        },
         { id: "TableText", name: "Table Text", basedOn: "Normal", run: { size: 18 }, paragraph: { spacing: { after: 0 } } },
       ],
     },
@@ -203,23 +268,67 @@ export function wordDocument(model: DocumentModel, children: (Paragraph | Table)
         {
           reference: NUMBERING,
           levels: [
-            { level: 0, format: LevelFormat.DECIMAL, text: "%1.", alignment: AlignmentType.START, style: { paragraph: { indent: { left: 540, hanging: 540 } } } },
-            { level: 1, format: LevelFormat.DECIMAL, text: "%1.%2", alignment: AlignmentType.START, style: { paragraph: { indent: { left: 720, hanging: 720 } } } },
-            { level: 2, format: LevelFormat.LOWER_LETTER, text: "(%3)", alignment: AlignmentType.START, style: { paragraph: { indent: { left: 1260, hanging: 540 } } } },
+            {
+              level: 0,
+              format: LevelFormat.DECIMAL,
+              text: "%1.",
+              alignment: AlignmentType.START,
+              style: { paragraph: { indent: { left: 540, hanging: 540 } } },
+            },
+            {
+              level: 1,
+              format: LevelFormat.DECIMAL,
+              text: "%1.%2",
+              alignment: AlignmentType.START,
+              style: { paragraph: { indent: { left: 720, hanging: 720 } } },
+            },
+            {
+              level: 2,
+              format: LevelFormat.LOWER_LETTER,
+              text: "(%3)",
+              alignment: AlignmentType.START,
+              style: { paragraph: { indent: { left: 1260, hanging: 540 } } },
+            },
           ],
         },
-        { reference: BULLETS, levels: [{ level: 0, format: LevelFormat.BULLET, text: "•", alignment: AlignmentType.START, style: { paragraph: { indent: { left: 720, hanging: 360 } } } }] },
+        {
+          reference: BULLETS,
+          levels: [
+            {
+              level: 0,
+              format: LevelFormat.BULLET,
+              text: "•",
+              alignment: AlignmentType.START,
+              style: { paragraph: { indent: { left: 720, hanging: 360 } } },
+            },
+          ],
+        },
       ],
     },
     sections: [
       {
-        headers: { default: new Header({ children: [new Paragraph({ alignment: AlignmentType.RIGHT, children: [new TextRun({ text: mark, size: 16, color: "565C65" })] })] }) },
+        headers: {
+          default: new Header({
+            children: [
+              new Paragraph({
+                alignment: AlignmentType.RIGHT,
+                children: [new TextRun({ text: mark, size: 16, color: "565C65" })],
+              }),
+            ],
+          }),
+        },
         footers: {
           default: new Footer({
             children: [
               new Paragraph({
                 alignment: AlignmentType.CENTER,
-                children: [new TextRun({ size: 16, color: "565C65", children: [`${model.title} — ${mark} — page `, PageNumber.CURRENT, " of ", PageNumber.TOTAL_PAGES] })],
+                children: [
+                  new TextRun({
+                    size: 16,
+                    color: "565C65",
+                    children: [`${model.title} — ${mark} — page `, PageNumber.CURRENT, " of ", PageNumber.TOTAL_PAGES],
+                  }),
+                ],
               }),
             ],
           }),

@@ -3,7 +3,16 @@ import path from "node:path";
 import { readFileSync } from "node:fs";
 import * as fontkit from "fontkit";
 import PDFDocument from "pdfkit";
-import { type Block, type ChartBlock, type DocumentModel, formatUsd, type Inline, type ListItem, type SignatureParty, type TableBlock } from "./model.ts";
+import {
+  type Block,
+  type ChartBlock,
+  type DocumentModel,
+  formatUsd,
+  type Inline,
+  type ListItem,
+  type SignatureParty,
+  type TableBlock,
+} from "./model.ts";
 
 /**
  * The document model as a tagged PDF (PDF/UA-1 identification): a structure
@@ -23,7 +32,11 @@ type Doc = Omit<PDFKit.PDFDocument, "struct" | "table"> & {
 };
 
 const fontDir = path.join(path.dirname(createRequire(import.meta.url).resolve("dejavu-fonts-ttf/package.json")), "ttf");
-const FONT_FILES = { regular: path.join(fontDir, "DejaVuSans.ttf"), bold: path.join(fontDir, "DejaVuSans-Bold.ttf"), italic: path.join(fontDir, "DejaVuSans-Oblique.ttf") };
+const FONT_FILES = {
+  regular: path.join(fontDir, "DejaVuSans.ttf"),
+  bold: path.join(fontDir, "DejaVuSans-Bold.ttf"),
+  italic: path.join(fontDir, "DejaVuSans-Oblique.ttf"),
+};
 type FontName = keyof typeof FONT_FILES;
 /**
  * Each font is parsed once per process and the parsed font given to every
@@ -32,7 +45,9 @@ type FontName = keyof typeof FONT_FILES;
  */
 let parsed: Record<FontName, fontkit.Font> | null = null;
 function fonts() {
-  parsed ??= Object.fromEntries(Object.entries(FONT_FILES).map(([name, file]) => [name, fontkit.create(readFileSync(file)) as fontkit.Font])) as Record<FontName, fontkit.Font>;
+  parsed ??= Object.fromEntries(
+    Object.entries(FONT_FILES).map(([name, file]) => [name, fontkit.create(readFileSync(file)) as fontkit.Font]),
+  ) as Record<FontName, fontkit.Font>;
   return parsed;
 }
 const INK = "#1b1b1b";
@@ -51,7 +66,10 @@ export async function renderPdf(model: DocumentModel, options: PdfOptions = {}):
 }
 
 /** The PDF, its page count, and the page (from 1) each top-level block starts on. */
-export function renderPdfWithLayout(model: DocumentModel, options: PdfOptions = {}): Promise<{ bytes: Buffer; pageCount: number; blockPages: number[] }> {
+export function renderPdfWithLayout(
+  model: DocumentModel,
+  options: PdfOptions = {},
+): Promise<{ bytes: Buffer; pageCount: number; blockPages: number[] }> {
   const doc = new PDFDocument({
     size: "LETTER",
     margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
@@ -133,15 +151,32 @@ class Writer {
     switch (b.t) {
       case "heading": {
         if (b.level === 1) {
-          parent.add(doc.struct("H1", () => doc.font("bold").fontSize(18).fillColor(INK).text(b.text, MARGIN, doc.y, { width: this.width })));
-          if (this.model.subtitle) parent.add(doc.struct("P", () => doc.font("regular").fontSize(BODY).fillColor(MUTED).text(this.model.subtitle, { width: this.width })));
+          parent.add(
+            doc.struct("H1", () =>
+              doc.font("bold").fontSize(18).fillColor(INK).text(b.text, MARGIN, doc.y, { width: this.width }),
+            ),
+          );
+          if (this.model.subtitle)
+            parent.add(
+              doc.struct("P", () =>
+                doc.font("regular").fontSize(BODY).fillColor(MUTED).text(this.model.subtitle, { width: this.width }),
+              ),
+            );
           doc.moveDown(0.8);
           return;
         }
         this.ensure(60);
         doc.moveDown(0.6);
         const text = b.number ? `${b.number}. ${b.text}` : b.text;
-        parent.add(doc.struct(b.level === 2 ? "H2" : "H3", () => doc.font("bold").fontSize(b.level === 2 ? 13 : 11).fillColor(INK).text(text, MARGIN, doc.y, { width: this.width })));
+        parent.add(
+          doc.struct(b.level === 2 ? "H2" : "H3", () =>
+            doc
+              .font("bold")
+              .fontSize(b.level === 2 ? 13 : 11)
+              .fillColor(INK)
+              .text(text, MARGIN, doc.y, { width: this.width }),
+          ),
+        );
         doc.moveDown(0.3);
         return;
       }
@@ -156,7 +191,11 @@ class Writer {
         this.ensure(50);
         const sect = doc.struct("Sect", { title: `${b.number} ${b.title}` });
         parent.add(sect);
-        sect.add(doc.struct("H3", () => doc.font("bold").fontSize(11).fillColor(INK).text(`${b.number}  ${b.title}`, MARGIN, doc.y, { width: this.width })));
+        sect.add(
+          doc.struct("H3", () =>
+            doc.font("bold").fontSize(11).fillColor(INK).text(`${b.number}  ${b.title}`, MARGIN, doc.y, { width: this.width }),
+          ),
+        );
         doc.moveDown(0.3);
         this.blocks(sect, b.blocks);
         sect.end();
@@ -203,7 +242,15 @@ class Writer {
       this.ensure(BODY * 2);
       const y = doc.y;
       const label = ordered ? (item.label.match(/\([^)]*\)$/)?.[0] ?? item.label) : "•";
-      li.add(doc.struct("Lbl", () => doc.font("regular").fontSize(BODY).fillColor(INK).text(label, MARGIN + indent - 22, y, { width: 22, lineGap: 2 })));
+      li.add(
+        doc.struct("Lbl", () =>
+          doc
+            .font("regular")
+            .fontSize(BODY)
+            .fillColor(INK)
+            .text(label, MARGIN + indent - 22, y, { width: 22, lineGap: 2 }),
+        ),
+      );
       doc.y = y;
       li.add(doc.struct("LBody", () => this.inlines(item.inlines, MARGIN + indent, this.width - indent)));
       li.end();
@@ -216,7 +263,11 @@ class Writer {
 
   private caption(parent: Struct, text: string) {
     this.ensure(60);
-    parent.add(this.doc.struct("P", () => this.doc.font("bold").fontSize(BODY).fillColor(INK).text(text, MARGIN, this.doc.y, { width: this.width })));
+    parent.add(
+      this.doc.struct("P", () =>
+        this.doc.font("bold").fontSize(BODY).fillColor(INK).text(text, MARGIN, this.doc.y, { width: this.width }),
+      ),
+    );
     this.doc.moveDown(0.3);
   }
 
@@ -224,7 +275,11 @@ class Writer {
     const doc = this.doc;
     this.caption(parent, b.caption);
     if (b.rows.length === 0) {
-      parent.add(doc.struct("P", () => doc.font("italic").fontSize(BODY).fillColor(MUTED).text(b.empty, MARGIN, doc.y, { width: this.width })));
+      parent.add(
+        doc.struct("P", () =>
+          doc.font("italic").fontSize(BODY).fillColor(MUTED).text(b.empty, MARGIN, doc.y, { width: this.width }),
+        ),
+      );
       doc.moveDown(0.8);
       return;
     }
@@ -236,7 +291,8 @@ class Writer {
       columnStyles: (i: number) => ({ width: widths[i] }),
       structParent: parent,
       defaultStyle: { border: 0.5, borderColor: "#a9aeb1", padding: 3 },
-      rowStyles: (i: number) => (i === 0 ? { type: "TH", scope: "column", font: { src: "bold" }, backgroundColor: "#e7ecf2" } : {}),
+      rowStyles: (i: number) =>
+        i === 0 ? { type: "TH", scope: "column", font: { src: "bold" }, backgroundColor: "#e7ecf2" } : {},
       data: [b.columns, ...b.rows],
     });
     doc.x = MARGIN;
@@ -257,7 +313,10 @@ class Writer {
     };
     const columns = b.columns.map((heading, i) => {
       const cells = [measure(heading, "bold"), ...b.rows.map((r) => measure(r[i] ?? "", "regular"))];
-      return { min: Math.min(this.width * 0.2, Math.max(...cells.map((c) => c.longest)) + padding), text: cells.reduce((n, c) => n + c.total, 0) / cells.length };
+      return {
+        min: Math.min(this.width * 0.2, Math.max(...cells.map((c) => c.longest)) + padding),
+        text: cells.reduce((n, c) => n + c.total, 0) / cells.length,
+      };
     });
     const minimum = columns.reduce((n, c) => n + c.min, 0);
     if (minimum >= this.width) return columns.map((c) => (c.min * this.width) / minimum);
@@ -278,10 +337,18 @@ class Writer {
     parent.add(
       doc.struct("Figure", { alt: b.alt, bbox: [MARGIN, top, MARGIN + this.width, top + height] }, () => {
         doc.save().lineWidth(0.5).strokeColor("#71767a");
-        doc.moveTo(plot.x, plot.y).lineTo(plot.x, plot.y + plot.h).lineTo(plot.x + plot.w, plot.y + plot.h).stroke();
+        doc
+          .moveTo(plot.x, plot.y)
+          .lineTo(plot.x, plot.y + plot.h)
+          .lineTo(plot.x + plot.w, plot.y + plot.h)
+          .stroke();
         for (let step = 0; step <= 4; step += 1) {
           const y = plot.y + plot.h - (plot.h * step) / 4;
-          doc.font("regular").fontSize(7).fillColor(MUTED).text(formatUsd((max * step) / 4), MARGIN, y - 4, { width: 66, align: "right" });
+          doc
+            .font("regular")
+            .fontSize(7)
+            .fillColor(MUTED)
+            .text(formatUsd((max * step) / 4), MARGIN, y - 4, { width: 66, align: "right" });
         }
         const group = plot.w / Math.max(1, b.categories.length);
         const bar = Math.min(18, (group * 0.7) / Math.max(1, b.series.length));
@@ -289,14 +356,24 @@ class Writer {
           b.series.forEach((s, si) => {
             const value = s.values[ci] ?? 0;
             const h = (value / max) * plot.h;
-            doc.rect(plot.x + ci * group + group * 0.15 + si * bar, plot.y + plot.h - h, bar - 1, h).fill(colours[si % colours.length]!);
+            doc
+              .rect(plot.x + ci * group + group * 0.15 + si * bar, plot.y + plot.h - h, bar - 1, h)
+              .fill(colours[si % colours.length]!);
           });
-          doc.font("regular").fontSize(7).fillColor(INK).text(category, plot.x + ci * group, plot.y + plot.h + 4, { width: group, align: "center" });
+          doc
+            .font("regular")
+            .fontSize(7)
+            .fillColor(INK)
+            .text(category, plot.x + ci * group, plot.y + plot.h + 4, { width: group, align: "center" });
         });
         b.series.forEach((s, si) => {
           const x = plot.x + si * 150;
           doc.rect(x, top + height - 18, 8, 8).fill(colours[si % colours.length]!);
-          doc.font("regular").fontSize(8).fillColor(INK).text(s.name, x + 12, top + height - 19, { width: 136 });
+          doc
+            .font("regular")
+            .fontSize(8)
+            .fillColor(INK)
+            .text(s.name, x + 12, top + height - 19, { width: 136 });
         });
         doc.restore();
       }),
@@ -313,7 +390,11 @@ class Writer {
     this.ensure(height);
     const sect = doc.struct("Sect", { title: "Signatures" });
     parent.add(sect);
-    sect.add(doc.struct("H3", () => doc.font("bold").fontSize(11).fillColor(INK).text("Signatures", MARGIN, doc.y, { width: this.width })));
+    sect.add(
+      doc.struct("H3", () =>
+        doc.font("bold").fontSize(11).fillColor(INK).text("Signatures", MARGIN, doc.y, { width: this.width }),
+      ),
+    );
     doc.moveDown(0.5);
     const top = doc.y;
     const column = this.width / Math.max(1, parties.length);
@@ -322,14 +403,40 @@ class Writer {
       const div = doc.struct("Div");
       sect.add(div);
       doc.y = top;
-      div.add(doc.struct("P", () => doc.font("bold").fontSize(BODY).fillColor(INK).text(party.role, x, top, { width: column - 16 })));
-      div.add(doc.struct("P", () => doc.font("regular").fontSize(BODY).text(party.organisation, x, doc.y, { width: column - 16 })));
+      div.add(
+        doc.struct("P", () =>
+          doc
+            .font("bold")
+            .fontSize(BODY)
+            .fillColor(INK)
+            .text(party.role, x, top, { width: column - 16 }),
+        ),
+      );
+      div.add(
+        doc.struct("P", () =>
+          doc
+            .font("regular")
+            .fontSize(BODY)
+            .text(party.organisation, x, doc.y, { width: column - 16 }),
+        ),
+      );
       let y = doc.y + 14;
       for (const label of lines) {
-        div.add(doc.struct("P", () => doc.font("regular").fontSize(BODY).fillColor(INK).text(`${label}:`, x, y + 10, { width: 60 })));
+        div.add(
+          doc.struct("P", () =>
+            doc
+              .font("regular")
+              .fontSize(BODY)
+              .fillColor(INK)
+              .text(`${label}:`, x, y + 10, { width: 60 }),
+          ),
+        );
         doc.save().lineWidth(0.5).strokeColor(INK);
         doc.markContent("Artifact", { type: "Layout" });
-        doc.moveTo(x + 62, y + 20).lineTo(x + column - 20, y + 20).stroke();
+        doc
+          .moveTo(x + 62, y + 20)
+          .lineTo(x + column - 20, y + 20)
+          .stroke();
         doc.endMarkedContent();
         doc.restore();
         y += 30;
@@ -353,7 +460,11 @@ class Writer {
       doc.markContent("Artifact", { type: "Pagination" });
       doc.font("regular").fontSize(7.5).fillColor(MUTED);
       doc.text(mark, MARGIN, MARGIN / 2, { width: this.width, align: "right", lineBreak: false });
-      doc.text(`${this.model.title} — page ${i + 1} of ${totalPages}`, MARGIN, doc.page.height - MARGIN / 2 - 6, { width: this.width, align: "center", lineBreak: false });
+      doc.text(`${this.model.title} — page ${i + 1} of ${totalPages}`, MARGIN, doc.page.height - MARGIN / 2 - 6, {
+        width: this.width,
+        align: "center",
+        lineBreak: false,
+      });
       doc.endMarkedContent();
       doc.page.margins.bottom = bottom;
     }

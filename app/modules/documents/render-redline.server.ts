@@ -1,5 +1,15 @@
 import { diffWords } from "diff";
-import { Bookmark, DeletedTextRun, HeadingLevel, InsertedTextRun, Packer, Paragraph, type ParagraphChild, type Table, TextRun } from "docx";
+import {
+  Bookmark,
+  DeletedTextRun,
+  HeadingLevel,
+  InsertedTextRun,
+  Packer,
+  Paragraph,
+  type ParagraphChild,
+  type Table,
+  TextRun,
+} from "docx";
 import { type Block, type DocumentModel, inlineText } from "./model.ts";
 import { blocks, bookmarkOf, NUMBERING, wordDocument } from "./render-docx.server.ts";
 
@@ -17,17 +27,21 @@ const inserted = (r: Revisions, text: string) => new InsertedTextRun({ text, id:
 const deleted = (r: Revisions, text: string) => new DeletedTextRun({ text, id: r.id++, author: r.author, date: r.date });
 
 function diffRuns(r: Revisions, before: string, after: string): ParagraphChild[] {
-  return diffWords(before, after).map((part) => (part.added ? inserted(r, part.value) : part.removed ? deleted(r, part.value) : new TextRun(part.value)));
+  return diffWords(before, after).map((part) =>
+    part.added ? inserted(r, part.value) : part.removed ? deleted(r, part.value) : new TextRun(part.value),
+  );
 }
 
 /** A block's text as lines: a paragraph is one, a list one per item (with its label). */
 function linesOf(block: Block): { text: string; item: boolean }[] {
   if (block.t === "para") return [{ text: inlineText(block.inlines), item: false }];
-  if (block.t === "list") return block.items.map((i) => ({ text: inlineText(i.inlines), item: block.ordered && /^\([a-z]+\)$/.test(i.label) }));
+  if (block.t === "list")
+    return block.items.map((i) => ({ text: inlineText(i.inlines), item: block.ordered && /^\([a-z]+\)$/.test(i.label) }));
   return [];
 }
 
-const line = (children: ParagraphChild[], item: boolean) => new Paragraph({ children, numbering: item ? { reference: NUMBERING, level: 2 } : undefined });
+const line = (children: ParagraphChild[], item: boolean) =>
+  new Paragraph({ children, numbering: item ? { reference: NUMBERING, level: 2 } : undefined });
 
 /** The body of a clause that exists in both generations, paragraph by paragraph and list item by list item. */
 function changedBody(r: Revisions, before: Clause, after: Clause) {
@@ -45,7 +59,12 @@ function changedBody(r: Revisions, before: Clause, after: Clause) {
 }
 
 function clauseHeading(children: ParagraphChild[], id: string) {
-  return new Paragraph({ heading: HeadingLevel.HEADING_2, numbering: { reference: NUMBERING, level: 1 }, keepNext: true, children: [new Bookmark({ id: bookmarkOf(id), children })] });
+  return new Paragraph({
+    heading: HeadingLevel.HEADING_2,
+    numbering: { reference: NUMBERING, level: 1 },
+    keepNext: true,
+    children: [new Bookmark({ id: bookmarkOf(id), children })],
+  });
 }
 
 function removedClause(r: Revisions, clause: Clause) {
@@ -89,13 +108,21 @@ export async function renderRedlineDocx(previous: DocumentModel, current: Docume
     children.push(...(removedBefore.get(block.id) ?? []).flatMap((c) => removedClause(r, c)));
     const was = before.get(block.id);
     if (!was) {
-      children.push(clauseHeading([inserted(r, block.title)], block.id), ...block.blocks.flatMap(linesOf).map((l) => line([inserted(r, l.text)], l.item)));
+      children.push(
+        clauseHeading([inserted(r, block.title)], block.id),
+        ...block.blocks.flatMap(linesOf).map((l) => line([inserted(r, l.text)], l.item)),
+      );
     } else if (was.title === block.title && JSON.stringify(was.blocks) === JSON.stringify(block.blocks)) {
       children.push(...blocks([block]));
     } else {
-      children.push(clauseHeading(was.title === block.title ? [new TextRun(block.title)] : diffRuns(r, was.title, block.title), block.id), ...changedBody(r, was, block));
+      children.push(
+        clauseHeading(was.title === block.title ? [new TextRun(block.title)] : diffRuns(r, was.title, block.title), block.id),
+        ...changedBody(r, was, block),
+      );
     }
   }
   children.push(...removedAtEnd.flatMap((c) => removedClause(r, c)));
-  return Packer.toBuffer(wordDocument(current, children, { trackRevisions: true, note: "changes since the previous generation" }));
+  return Packer.toBuffer(
+    wordDocument(current, children, { trackRevisions: true, note: "changes since the previous generation" }),
+  );
 }

@@ -5,7 +5,12 @@ import { library, type Library, type TemplateDef } from "./library.server.ts";
 import { accessGovernanceSource } from "./sources/access.server.ts";
 import { addendumSource, slaSource } from "./sources/agreements.server.ts";
 import { binderSource } from "./sources/binder.server.ts";
-import { complianceReportSource, gapMemoSource, requestLetterSource, rosterCertificationSource } from "./sources/compliance.server.ts";
+import {
+  complianceReportSource,
+  gapMemoSource,
+  requestLetterSource,
+  rosterCertificationSource,
+} from "./sources/compliance.server.ts";
 import { tcoSource } from "./sources/tco.server.ts";
 import type { TemplateSource } from "./sources/types.ts";
 
@@ -34,7 +39,8 @@ export function checkedLibrary(lib: Library = library()) {
   if (checked?.lib === lib) return checked;
   const { byTemplate } = checkAll(lib);
   const problems = new Map<string, string[]>();
-  for (const [id, list] of byTemplate) problems.set(id, [...(SOURCES[id] ? [] : ["the documents module has no data source for it"]), ...list.map((p) => p.message)]);
+  for (const [id, list] of byTemplate)
+    problems.set(id, [...(SOURCES[id] ? [] : ["the documents module has no data source for it"]), ...list.map((p) => p.message)]);
   checked = { lib, problems };
   return checked;
 }
@@ -45,7 +51,19 @@ function permitted(ctx: ModuleContext, template: TemplateDef) {
 
 function summaryOf(template: TemplateDef, problems: string[]) {
   const m = template.manifest;
-  return { id: m.id, title: m.title, kind: m.kind, version: m.version, owner: m.owner, approved: m.approved, subject: m.subject, description: m.description, formats: m.formats, problems, usable: problems.length === 0 };
+  return {
+    id: m.id,
+    title: m.title,
+    kind: m.kind,
+    version: m.version,
+    owner: m.owner,
+    approved: m.approved,
+    subject: m.subject,
+    description: m.description,
+    formats: m.formats,
+    problems,
+    usable: problems.length === 0,
+  };
 }
 
 export function listTemplates(ctx: ModuleContext) {

@@ -39,14 +39,28 @@ const demoActor = (account: ProvisionedAccount): Actor => ({
   permissions: permissionsOf(account.role),
 });
 
-export async function seedDemoEvidence(db: Database, secrets: Secrets, now: Date, input: { officer: ProvisionedAccount; contractId: string }) {
+export async function seedDemoEvidence(
+  db: Database,
+  secrets: Secrets,
+  now: Date,
+  input: { officer: ProvisionedAccount; contractId: string },
+) {
   const actor = demoActor(input.officer);
   const today = todayOf(now);
   await inTransaction(db, { actor, now, secrets }, async (ctx) => {
-    const ask = async (kind: string, fields: { dueOn: string; recurrence: string; instructions: string; internalNotes?: string }) => {
+    const ask = async (
+      kind: string,
+      fields: { dueOn: string; recurrence: string; instructions: string; internalNotes?: string },
+    ) => {
       const form = await requestFormOptions(ctx, { contractId: input.contractId, kind });
       if (form.step !== "details") return;
-      await requestEvidence(ctx, { contractId: input.contractId, kind, requirementIds: form.requirements.filter((r) => r.supported).map((r) => r.id), otherContractIds: [], ...fields });
+      await requestEvidence(ctx, {
+        contractId: input.contractId,
+        kind,
+        requirementIds: form.requirements.filter((r) => r.supported).map((r) => r.id),
+        otherContractIds: [],
+        ...fields,
+      });
     };
     await ask("cyber-insurance-certificate", {
       dueOn: addDays(today, 21),
@@ -54,8 +68,16 @@ export async function seedDemoEvidence(db: Database, secrets: Secrets, now: Date
       instructions: "Upload the certificate of insurance for the current policy year, showing per-claim and aggregate limits.",
       internalNotes: "The contract requires at least $5,000,000.",
     });
-    await ask("third-party-audit-report", { dueOn: addDays(today, 45), recurrence: "audit-interval", instructions: "The independent auditor's report for the last twelve months, with management's responses to any exceptions." });
-    await ask("fips-validation-certificate", { dueOn: addDays(today, 7), recurrence: "once", instructions: "The CMVP certificate of each module encrypting our video at rest and in transit." });
+    await ask("third-party-audit-report", {
+      dueOn: addDays(today, 45),
+      recurrence: "audit-interval",
+      instructions: "The independent auditor's report for the last twelve months, with management's responses to any exceptions.",
+    });
+    await ask("fips-validation-certificate", {
+      dueOn: addDays(today, 7),
+      recurrence: "once",
+      instructions: "The CMVP certificate of each module encrypting our video at rest and in transit.",
+    });
   });
 }
 
@@ -65,20 +87,48 @@ export async function seedDemoEvidence(db: Database, secrets: Secrets, now: Date
  * approved (one whose training has lapsed), one addition waiting for approval,
  * and a legal-process notice filed in the portal.
  */
-export async function seedDemoVendorRecords(db: Database, secrets: Secrets, now: Date, input: { officer: ProvisionedAccount; representative: ProvisionedAccount; blobs: BlobStore }) {
+export async function seedDemoVendorRecords(
+  db: Database,
+  secrets: Secrets,
+  now: Date,
+  input: { officer: ProvisionedAccount; representative: ProvisionedAccount; blobs: BlobStore },
+) {
   const today = todayOf(now);
   const vendorSide = { actor: demoActor(input.representative), now, secrets };
   const agencySide = { actor: demoActor(input.officer), now, secrets };
   const people = [
-    { fullName: "Dana Whitfield", jobRole: "Storage administrator", unescortedAccess: "yes", fingerprintCheckedOn: addDays(today, -300), fingerprintAgency: "Virginia State Police", addendumSignedOn: addDays(today, -295), trainedOn: addDays(today, -290) },
-    { fullName: "Marcus Bell", jobRole: "Support engineer", unescortedAccess: "no", fingerprintCheckedOn: addDays(today, -700), fingerprintAgency: "Maryland State Police", addendumSignedOn: addDays(today, -700), trainedOn: addDays(today, -400) },
+    {
+      fullName: "Dana Whitfield",
+      jobRole: "Storage administrator",
+      unescortedAccess: "yes",
+      fingerprintCheckedOn: addDays(today, -300),
+      fingerprintAgency: "Virginia State Police",
+      addendumSignedOn: addDays(today, -295),
+      trainedOn: addDays(today, -290),
+    },
+    {
+      fullName: "Marcus Bell",
+      jobRole: "Support engineer",
+      unescortedAccess: "no",
+      fingerprintCheckedOn: addDays(today, -700),
+      fingerprintAgency: "Maryland State Police",
+      addendumSignedOn: addDays(today, -700),
+      trainedOn: addDays(today, -400),
+    },
   ];
   for (const person of people) {
     const { change } = await inTransaction(db, vendorSide, (ctx) => proposeRosterChange(ctx, input.blobs, null, null, person));
     await inTransaction(db, agencySide, (ctx) => decideRosterChange(ctx, change.id, { decision: "approve", reason: "" }));
   }
   await inTransaction(db, vendorSide, (ctx) =>
-    proposeRosterChange(ctx, input.blobs, null, null, { fullName: "Priya Natarajan", jobRole: "Database reliability engineer", unescortedAccess: "yes", fingerprintCheckedOn: addDays(today, -10), fingerprintAgency: "Virginia State Police", note: "Joins the on-call rotation next month." }),
+    proposeRosterChange(ctx, input.blobs, null, null, {
+      fullName: "Priya Natarajan",
+      jobRole: "Database reliability engineer",
+      unescortedAccess: "yes",
+      fingerprintCheckedOn: addDays(today, -10),
+      fingerprintAgency: "Virginia State Police",
+      note: "Joins the on-call rotation next month.",
+    }),
   );
   const served = new Date(now.getTime() - 30 * 3_600_000);
   await inTransaction(db, vendorSide, async (ctx) => {
@@ -93,7 +143,8 @@ export async function seedDemoVendorRecords(db: Database, secrets: Secrets, now:
       "detail.authority": "Circuit Court for Riverside County",
       "detail.processKind": "subpoena",
       "detail.respondBy": addDays(today, 14),
-      "detail.description": "Access logs for the records system between March and May; we will not respond before you have had the chance to object.",
+      "detail.description":
+        "Access logs for the records system between March and May; we will not respond before you have had the chance to object.",
     });
   });
 }
@@ -104,7 +155,12 @@ export async function seedDemoVendorRecords(db: Database, secrets: Secrets, now:
  * its FIPS 140-3 certificate (a one-page PDF marked as demo material) and
  * Riverside's CJIS officer accepts it.
  */
-export async function seedDemoAcceptedEvidence(db: Database, secrets: Secrets, now: Date, input: { officer: ProvisionedAccount; representative: ProvisionedAccount; blobs: BlobStore }) {
+export async function seedDemoAcceptedEvidence(
+  db: Database,
+  secrets: Secrets,
+  now: Date,
+  input: { officer: ProvisionedAccount; representative: ProvisionedAccount; blobs: BlobStore },
+) {
   const [item] = await db
     .select({ id: evidenceItems.id })
     .from(evidenceItems)
@@ -115,13 +171,25 @@ export async function seedDemoAcceptedEvidence(db: Database, secrets: Secrets, n
   pdf.setTitle("FIPS 140-3 validation certificate (demo)");
   const font = await pdf.embedFont(StandardFonts.Helvetica);
   const page = pdf.addPage([612, 792]);
-  const lines = ["EvidenceCloud Inc.", "Cryptographic module validation - FIPS 140-3", "Module: EvidenceCloud Storage Crypto Core 3.2", "Certificate number: 4821 (demonstration data, not a real certificate)", `Issued: ${addDays(todayOf(now), -60)}`];
+  const lines = [
+    "EvidenceCloud Inc.",
+    "Cryptographic module validation - FIPS 140-3",
+    "Module: EvidenceCloud Storage Crypto Core 3.2",
+    "Certificate number: 4821 (demonstration data, not a real certificate)",
+    `Issued: ${addDays(todayOf(now), -60)}`,
+  ];
   lines.forEach((text, i) => page.drawText(text, { x: 72, y: 700 - i * 24, size: i === 0 ? 18 : 12, font }));
   const bytes = Buffer.from(await pdf.save());
   const spoolPath = path.join(input.blobs.spoolDir, `demo-${randomUUID()}`);
   await mkdir(input.blobs.spoolDir, { recursive: true });
   await writeFile(spoolPath, bytes);
-  const upload = { spoolPath, filename: "evidencecloud-fips-140-3-certificate.pdf", size: bytes.length, sha256: createHash("sha256").update(bytes).digest("hex"), declaredType: "application/pdf" };
+  const upload = {
+    spoolPath,
+    filename: "evidencecloud-fips-140-3-certificate.pdf",
+    size: bytes.length,
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+    declaredType: "application/pdf",
+  };
   await inTransaction(db, { actor: demoActor(input.representative), now, secrets }, (ctx) =>
     submitEvidence(ctx, input.blobs, item.id, upload, {
       issuedOn: addDays(todayOf(now), -60),

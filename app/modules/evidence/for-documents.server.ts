@@ -25,7 +25,10 @@ export async function evidenceOfVendor(ctx: ModuleContext, vendorId: string, opt
       expiresOn: evidenceItems.expiresOn,
       version: evidenceItems.currentVersion,
       flags: evidenceItems.flags,
-      acceptedAt: sql<Date | null>`(select v.decided_at from evidence_versions v where v.item_id = ${evidenceItems.id} and v.version = ${evidenceItems.currentVersion} and v.status = 'accepted')`.mapWith((v) => (v ? new Date(v) : null)),
+      acceptedAt:
+        sql<Date | null>`(select v.decided_at from evidence_versions v where v.item_id = ${evidenceItems.id} and v.version = ${evidenceItems.currentVersion} and v.status = 'accepted')`.mapWith(
+          (v) => (v ? new Date(v) : null),
+        ),
     })
     .from(evidenceItems)
     .innerJoin(evidenceKinds, eq(evidenceKinds.id, evidenceItems.kindId))
@@ -34,7 +37,9 @@ export async function evidenceOfVendor(ctx: ModuleContext, vendorId: string, opt
         eq(evidenceItems.vendorId, vendorId),
         visibleToAgency(ctx),
         sql`${evidenceItems.status} not in ('superseded', 'cancelled')`,
-        options.contractId ? sql`${evidenceItems.id} in (select ic.item_id from evidence_item_contracts ic where ic.contract_id = ${options.contractId})` : undefined,
+        options.contractId
+          ? sql`${evidenceItems.id} in (select ic.item_id from evidence_item_contracts ic where ic.contract_id = ${options.contractId})`
+          : undefined,
       ),
     )
     .orderBy(asc(evidenceKinds.name), asc(evidenceItems.title));
@@ -64,7 +69,10 @@ export async function acceptedFilesOf(ctx: ModuleContext, itemIds: string[]) {
     })
     .from(evidenceFiles)
     .innerJoin(evidenceVersions, eq(evidenceVersions.id, evidenceFiles.versionId))
-    .innerJoin(evidenceItems, and(eq(evidenceItems.id, evidenceVersions.itemId), eq(evidenceItems.currentVersion, evidenceVersions.version)))
+    .innerJoin(
+      evidenceItems,
+      and(eq(evidenceItems.id, evidenceVersions.itemId), eq(evidenceItems.currentVersion, evidenceVersions.version)),
+    )
     .where(and(inArray(evidenceVersions.itemId, itemIds), eq(evidenceVersions.status, "accepted"), visibleToAgency(ctx)))
     .orderBy(asc(evidenceFiles.filename));
 }

@@ -1,7 +1,13 @@
 import { asc, eq, inArray } from "drizzle-orm";
 import { organisations } from "../../../db/schema/access.ts";
 import { evidenceKinds } from "../../../db/schema/catalog.ts";
-import { type EvidenceItem, evidenceFiles, evidenceItemContracts, evidenceItemRequirements, evidenceVersions } from "../../../db/schema/evidence.ts";
+import {
+  type EvidenceItem,
+  evidenceFiles,
+  evidenceItemContracts,
+  evidenceItemRequirements,
+  evidenceVersions,
+} from "../../../db/schema/evidence.ts";
 import { vendors } from "../../../db/schema/vendors.ts";
 import { requirementTexts } from "../catalog/catalog.server.ts";
 import type { ModuleContext } from "../context.server.ts";
@@ -17,8 +23,18 @@ import { shownStatus } from "./vocabulary.ts";
  */
 /** The contracts and requirements an item supports. */
 export async function itemLinks(ctx: Pick<ModuleContext, "db">, itemId: string) {
-  const contractIds = (await ctx.db.select({ id: evidenceItemContracts.contractId }).from(evidenceItemContracts).where(eq(evidenceItemContracts.itemId, itemId))).map((r) => r.id);
-  const requirementIds = (await ctx.db.select({ id: evidenceItemRequirements.requirementId }).from(evidenceItemRequirements).where(eq(evidenceItemRequirements.itemId, itemId))).map((r) => r.id);
+  const contractIds = (
+    await ctx.db
+      .select({ id: evidenceItemContracts.contractId })
+      .from(evidenceItemContracts)
+      .where(eq(evidenceItemContracts.itemId, itemId))
+  ).map((r) => r.id);
+  const requirementIds = (
+    await ctx.db
+      .select({ id: evidenceItemRequirements.requirementId })
+      .from(evidenceItemRequirements)
+      .where(eq(evidenceItemRequirements.itemId, itemId))
+  ).map((r) => r.id);
   return { contractIds, requirementIds };
 }
 
@@ -30,11 +46,34 @@ export async function itemDetails(ctx: ModuleContext, item: EvidenceItem, view: 
     .innerJoin(organisations, eq(organisations.id, item.agencyId))
     .where(eq(vendors.id, item.vendorId));
   const { contractIds, requirementIds } = await itemLinks(ctx, item.id);
-  const contracts = (await contractsByIds(ctx, contractIds)).map((c) => ({ id: c.id, title: c.title, reference: c.reference, terms: c.terms }));
+  const contracts = (await contractsByIds(ctx, contractIds)).map((c) => ({
+    id: c.id,
+    title: c.title,
+    reference: c.reference,
+    terms: c.terms,
+  }));
   const requirements = await requirementTexts(ctx, requirementIds);
-  const versions = await ctx.db.select().from(evidenceVersions).where(eq(evidenceVersions.itemId, item.id)).orderBy(asc(evidenceVersions.version));
-  const files = versions.length ? await ctx.db.select().from(evidenceFiles).where(inArray(evidenceFiles.versionId, versions.map((v) => v.id))).orderBy(asc(evidenceFiles.uploadedAt)) : [];
-  const who = await peopleNames(ctx, versions.flatMap((v) => [v.submittedBy, v.decidedBy, v.reviewStartedBy]).concat(item.requestedBy));
+  const versions = await ctx.db
+    .select()
+    .from(evidenceVersions)
+    .where(eq(evidenceVersions.itemId, item.id))
+    .orderBy(asc(evidenceVersions.version));
+  const files = versions.length
+    ? await ctx.db
+        .select()
+        .from(evidenceFiles)
+        .where(
+          inArray(
+            evidenceFiles.versionId,
+            versions.map((v) => v.id),
+          ),
+        )
+        .orderBy(asc(evidenceFiles.uploadedAt))
+    : [];
+  const who = await peopleNames(
+    ctx,
+    versions.flatMap((v) => [v.submittedBy, v.decidedBy, v.reviewStartedBy]).concat(item.requestedBy),
+  );
   const today = todayOf(ctx.now);
   return {
     item: {
@@ -74,12 +113,16 @@ export async function itemDetails(ctx: ModuleContext, item: EvidenceItem, view: 
         submittedByName: v.submittedBy ? (who.get(v.submittedBy) ?? "—") : "—",
         submittedFrom: view === "agency" ? v.submittedFrom : null,
         submittedByKind: v.submittedByOrganisationKind,
-        attestation: v.attestationName ? { name: v.attestationName, title: v.attestationTitle ?? "", statement: v.attestationStatement ?? "" } : null,
+        attestation: v.attestationName
+          ? { name: v.attestationName, title: v.attestationTitle ?? "", statement: v.attestationStatement ?? "" }
+          : null,
         reviewStartedAt: v.reviewStartedAt,
         decidedAt: v.decidedAt,
         decidedByName: view === "agency" && v.decidedBy ? (who.get(v.decidedBy) ?? "—") : null,
         decisionReason: v.decisionReason,
-        files: files.filter((f) => f.versionId === v.id).map((f) => ({ id: f.id, filename: f.filename, mediaType: f.mediaType, sizeBytes: f.sizeBytes, sha256: f.sha256 })),
+        files: files
+          .filter((f) => f.versionId === v.id)
+          .map((f) => ({ id: f.id, filename: f.filename, mediaType: f.mediaType, sizeBytes: f.sizeBytes, sha256: f.sha256 })),
       }))
       .reverse(),
   };

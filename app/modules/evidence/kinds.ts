@@ -28,10 +28,19 @@ export const AUDIT_FRAMEWORKS = {
 } as const;
 export const OPINIONS = { unqualified: "Unqualified (clean)", qualified: "Qualified", adverse: "Adverse" } as const;
 export const FIPS_STANDARDS = { "140-3": "FIPS 140-3", "140-2": "FIPS 140-2" } as const;
-export const CRITICALITIES = { critical: "Critical (e.g. CAD)", essential: "Essential", standard: "Standard", archive: "Archive" } as const;
+export const CRITICALITIES = {
+  critical: "Critical (e.g. CAD)",
+  essential: "Essential",
+  standard: "Standard",
+  archive: "Archive",
+} as const;
 const KEY_HOLDERS = { agency: "The agency alone", provider: "The provider", shared: "Shared (split knowledge)" } as const;
 const YES_NO = { no: "No", yes: "Yes" } as const;
-const SANITISATION = { clear: "Clear (overwrite)", purge: "Purge (cryptographic erase or degauss)", destroy: "Destroy (shred, disintegrate)" } as const;
+const SANITISATION = {
+  clear: "Clear (overwrite)",
+  purge: "Purge (cryptographic erase or degauss)",
+  destroy: "Destroy (shred, disintegrate)",
+} as const;
 
 const auditFields: KindField[] = [
   { name: "auditor", label: "Auditor or assessor", type: "text" },
@@ -46,7 +55,12 @@ export const KIND_FIELDS: Record<string, KindField[]> = {
   "cyber-insurance-certificate": [
     { name: "carrier", label: "Insurance carrier", type: "text" },
     { name: "policyNumber", label: "Policy number", type: "text" },
-    { name: "coverage", label: "Coverage", type: "text", hint: "What the policy covers, e.g. cyber liability, first and third party." },
+    {
+      name: "coverage",
+      label: "Coverage",
+      type: "text",
+      hint: "What the policy covers, e.g. cyber liability, first and third party.",
+    },
     { name: "perClaimCents", label: "Per-claim limit", type: "money", hint: "In dollars, like 5,000,000." },
     { name: "aggregateCents", label: "Aggregate limit", type: "money", hint: "In dollars." },
   ],
@@ -99,10 +113,20 @@ export const KIND_FIELDS: Record<string, KindField[]> = {
 };
 
 /** Notices are filed on the notices page, not requested as evidence. */
-export const NOTICE_KIND_KEYS = ["breach-notice", "legal-process-notice", "data-location-change-notice", "business-change-notice"] as const;
+export const NOTICE_KIND_KEYS = [
+  "breach-notice",
+  "legal-process-notice",
+  "data-location-change-notice",
+  "business-change-notice",
+] as const;
 
 const text = (label: string) =>
-  z.preprocess(blank, z.string({ message: `Enter the ${label.toLowerCase()}.` }).max(500, { message: `Keep the ${label.toLowerCase()} under 500 characters.` }));
+  z.preprocess(
+    blank,
+    z
+      .string({ message: `Enter the ${label.toLowerCase()}.` })
+      .max(500, { message: `Keep the ${label.toLowerCase()} under 500 characters.` }),
+  );
 
 function fieldSchema(f: KindField): z.ZodType {
   const label = f.label.toLowerCase();
@@ -124,7 +148,9 @@ function fieldSchema(f: KindField): z.ZodType {
   })();
   if (f.optional) return schema.optional();
   // The helpers above accept an empty field; a required one must be filled.
-  return schema.refine((v: unknown) => v !== undefined && v !== null, { message: f.type === "choice" ? `Choose the ${label}.` : `Enter the ${label}.` });
+  return schema.refine((v: unknown) => v !== undefined && v !== null, {
+    message: f.type === "choice" ? `Choose the ${label}.` : `Enter the ${label}.`,
+  });
 }
 
 export type KindValues = Record<string, string | number>;
@@ -132,14 +158,20 @@ export type KindValues = Record<string, string | number>;
 /** The zod schema of a kind's fields, with the rules between them. */
 export function kindSchema(kindKey: string) {
   const fields = KIND_FIELDS[kindKey] ?? [];
-  return z.object(Object.fromEntries(fields.map((f) => [f.name, fieldSchema(f)]))).superRefine((v: Record<string, unknown>, issue) => {
-    if (typeof v.periodStart === "string" && typeof v.periodEnd === "string" && v.periodEnd < v.periodStart) {
-      issue.addIssue({ code: "custom", path: ["periodEnd"], message: "The period must end on or after the day it starts." });
-    }
-    if (typeof v.perClaimCents === "number" && typeof v.aggregateCents === "number" && v.aggregateCents < v.perClaimCents) {
-      issue.addIssue({ code: "custom", path: ["aggregateCents"], message: "The aggregate limit cannot be lower than the per-claim limit." });
-    }
-  });
+  return z
+    .object(Object.fromEntries(fields.map((f) => [f.name, fieldSchema(f)])))
+    .superRefine((v: Record<string, unknown>, issue) => {
+      if (typeof v.periodStart === "string" && typeof v.periodEnd === "string" && v.periodEnd < v.periodStart) {
+        issue.addIssue({ code: "custom", path: ["periodEnd"], message: "The period must end on or after the day it starts." });
+      }
+      if (typeof v.perClaimCents === "number" && typeof v.aggregateCents === "number" && v.aggregateCents < v.perClaimCents) {
+        issue.addIssue({
+          code: "custom",
+          path: ["aggregateCents"],
+          message: "The aggregate limit cannot be lower than the per-claim limit.",
+        });
+      }
+    });
 }
 
 /** The dates every version carries, and the attestation a vendor signs. */
@@ -150,28 +182,41 @@ export const VersionDates = z
     expiresOn: day("expiry date"),
   })
   .superRefine((v, issue) => {
-    if (v.validFrom && v.expiresOn && v.expiresOn < v.validFrom) issue.addIssue({ code: "custom", path: ["expiresOn"], message: "It cannot expire before it becomes valid." });
-    if (v.issuedOn && v.expiresOn && v.expiresOn < v.issuedOn) issue.addIssue({ code: "custom", path: ["expiresOn"], message: "It cannot expire before it was issued." });
+    if (v.validFrom && v.expiresOn && v.expiresOn < v.validFrom)
+      issue.addIssue({ code: "custom", path: ["expiresOn"], message: "It cannot expire before it becomes valid." });
+    if (v.issuedOn && v.expiresOn && v.expiresOn < v.issuedOn)
+      issue.addIssue({ code: "custom", path: ["expiresOn"], message: "It cannot expire before it was issued." });
   });
 
 export const ATTESTATION_STATEMENT =
   "I attest that the files and information submitted here are true, complete and unaltered copies of what they represent, and that I am authorised to submit them on behalf of the vendor.";
 
 export const Attestation = z.object({
-  attestationName: z.preprocess(blank, z.string({ message: "Type your full name to sign the attestation." }).min(2, { message: "Type your full name to sign the attestation." }).max(200)),
-  attestationTitle: z.preprocess(blank, z.string({ message: "Type your job title." }).min(2, { message: "Type your job title." }).max(200)),
+  attestationName: z.preprocess(
+    blank,
+    z
+      .string({ message: "Type your full name to sign the attestation." })
+      .min(2, { message: "Type your full name to sign the attestation." })
+      .max(200),
+  ),
+  attestationTitle: z.preprocess(
+    blank,
+    z.string({ message: "Type your job title." }).min(2, { message: "Type your job title." }).max(200),
+  ),
   attest: z.literal("yes", { message: "Tick the box to make the attestation; nothing is submitted without it." }),
 });
 
 /** The money amounts of a kind are shown as dollars. */
-export const isMoneyField = (kindKey: string, name: string) => (KIND_FIELDS[kindKey] ?? []).some((f) => f.name === name && f.type === "money");
+export const isMoneyField = (kindKey: string, name: string) =>
+  (KIND_FIELDS[kindKey] ?? []).some((f) => f.name === name && f.type === "money");
 
 /** How a stored field value reads on a page. */
 export function displayValue(kindKey: string, name: string, value: unknown): string {
   const field = (KIND_FIELDS[kindKey] ?? []).find((f) => f.name === name);
   if (value === undefined || value === null || value === "") return "—";
   if (!field) return String(value);
-  if (field.type === "money") return `$${(Number(value) / 100).toLocaleString("en-US", { minimumFractionDigits: 0, maximumFractionDigits: 2 })}`;
+  if (field.type === "money")
+    return `$${(Number(value) / 100).toLocaleString("en-US", { minimumFractionDigits: 0, maximumFractionDigits: 2 })}`;
   if (field.type === "percent") return `${value}%`;
   if (field.type === "choice") return field.options[String(value)] ?? String(value);
   if (field.type === "whole") return Number(value).toLocaleString("en-US");
@@ -202,12 +247,19 @@ export const FLAG_LABELS: Record<string, string> = {
 export function flagsOf(kindKey: string, values: KindValues, context: FlagContext): string[] {
   const flags: string[] = [];
   const min = context.minInsuranceCents;
-  if (kindKey === "cyber-insurance-certificate" && min !== null && (Number(values.perClaimCents) < min || Number(values.aggregateCents) < min)) flags.push("below-insurance-minimum");
-  if (kindKey === "fips-validation-certificate" && values.standard === "140-2" && context.asOf > FIPS_140_2_SUNSET) flags.push("fips-140-2-after-sunset");
+  if (
+    kindKey === "cyber-insurance-certificate" &&
+    min !== null &&
+    (Number(values.perClaimCents) < min || Number(values.aggregateCents) < min)
+  )
+    flags.push("below-insurance-minimum");
+  if (kindKey === "fips-validation-certificate" && values.standard === "140-2" && context.asOf > FIPS_140_2_SUNSET)
+    flags.push("fips-140-2-after-sunset");
   if (values.opinion === "qualified") flags.push("qualified-opinion");
   if (values.opinion === "adverse") flags.push("adverse-opinion");
   if (Number(values.exceptions) > 0) flags.push("audit-exceptions");
-  if (kindKey === "key-custody-attestation" && (values.providerStaffAccess === "yes" || values.keyHolder === "provider")) flags.push("provider-key-access");
+  if (kindKey === "key-custody-attestation" && (values.providerStaffAccess === "yes" || values.keyHolder === "provider"))
+    flags.push("provider-key-access");
   if (kindKey === "availability-report") {
     const target = context.availability[values.criticality as keyof typeof CRITICALITIES];
     if (target !== undefined && Number(values.measured) < target) flags.push("below-availability-target");

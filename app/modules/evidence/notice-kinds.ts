@@ -12,10 +12,12 @@ export const NOTICE_KIND_LABELS = {
 export type NoticeKindKey = keyof typeof NOTICE_KIND_LABELS;
 
 export const NOTICE_KIND_HINTS: Record<NoticeKindKey, string> = {
-  breach: "Any attempted or completed access to the agency's data that was not authorised (IACP principle 4; CJIS Security Policy v6.0 IR-6).",
+  breach:
+    "Any attempted or completed access to the agency's data that was not authorised (IACP principle 4; CJIS Security Policy v6.0 IR-6).",
   "legal-process": "A subpoena, warrant or other order served on the vendor about the agency's data (IACP principle 4).",
   "location-change": "A change of the physical place where chosen categories of data are stored (IACP principle 8).",
-  "business-change": "A merger, acquisition, restructuring or other change that could affect the service or the data (IACP principle 9).",
+  "business-change":
+    "A merger, acquisition, restructuring or other change that could affect the service or the data (IACP principle 9).",
 };
 
 /** What the event time means for each kind. */
@@ -25,7 +27,12 @@ export const OCCURRED_LABELS: Record<NoticeKindKey, string> = {
   "location-change": "time the change takes effect",
   "business-change": "time the change takes effect",
 };
-export const OCCURRED_HEADINGS: Record<NoticeKindKey, string> = { breach: "Discovered", "legal-process": "Served", "location-change": "Takes effect", "business-change": "Takes effect" };
+export const OCCURRED_HEADINGS: Record<NoticeKindKey, string> = {
+  breach: "Discovered",
+  "legal-process": "Served",
+  "location-change": "Takes effect",
+  "business-change": "Takes effect",
+};
 
 export const PROCESS_KINDS = {
   subpoena: "Subpoena",
@@ -51,12 +58,28 @@ export const BUSINESS_CHANGES = {
   other: "Other",
 } as const;
 
-export type NoticeField = { name: string; label: string; hint?: string; input: "text" | "textarea" | "date" | "select"; options?: Record<string, string> };
+export type NoticeField = {
+  name: string;
+  label: string;
+  hint?: string;
+  input: "text" | "textarea" | "date" | "select";
+  options?: Record<string, string>;
+};
 
 export const NOTICE_FIELDS: Record<NoticeKindKey, NoticeField[]> = {
   breach: [
-    { name: "whatHappened", label: "What happened", input: "textarea", hint: "What was reached or taken, how, and what has been done since." },
-    { name: "dataCategories", label: "Data categories affected", input: "text", hint: "For example: RMS records, body-worn camera video, licence plate reads." },
+    {
+      name: "whatHappened",
+      label: "What happened",
+      input: "textarea",
+      hint: "What was reached or taken, how, and what has been done since.",
+    },
+    {
+      name: "dataCategories",
+      label: "Data categories affected",
+      input: "text",
+      hint: "For example: RMS records, body-worn camera video, licence plate reads.",
+    },
   ],
   "legal-process": [
     { name: "authority", label: "Court or issuing authority", input: "text" },
@@ -72,7 +95,12 @@ export const NOTICE_FIELDS: Record<NoticeKindKey, NoticeField[]> = {
   ],
   "business-change": [
     { name: "changeKind", label: "Kind of change", input: "select", options: BUSINESS_CHANGES },
-    { name: "counterparty", label: "Other party (optional)", input: "text", hint: "The acquirer, the merged company or the new owner." },
+    {
+      name: "counterparty",
+      label: "Other party (optional)",
+      input: "text",
+      hint: "The acquirer, the merged company or the new owner.",
+    },
     { name: "whatChanges", label: "What changes for the service and the data", input: "textarea" },
   ],
 };
@@ -85,14 +113,20 @@ const text = (label: string, min: number, max: number) =>
       .min(min, { message: min > 1 ? `Describe the ${label} in at least ${min} characters.` : `Enter the ${label}.` })
       .max(max, { message: `Keep the ${label} under ${max} characters.` }),
   );
-const choice = <T extends Record<string, string>>(label: string, options: T) => z.enum(keys(options), { message: `Choose the ${label}.` });
+const choice = <T extends Record<string, string>>(label: string, options: T) =>
+  z.enum(keys(options), { message: `Choose the ${label}.` });
 
 export const NOTICE_DETAIL_SCHEMAS = {
-  breach: z.object({ whatHappened: text("account of what happened", 10, 5000), dataCategories: text("data categories", 1, 1000) }),
+  breach: z.object({
+    whatHappened: text("account of what happened", 10, 5000),
+    dataCategories: text("data categories", 1, 1000),
+  }),
   "legal-process": z.object({
     authority: text("court or issuing authority", 2, 300),
     processKind: choice("kind of process", PROCESS_KINDS),
-    respondBy: day("deadline to respond").refine((v) => v !== undefined, { message: "Enter the deadline to respond as a date, like 2026-07-01." }),
+    respondBy: day("deadline to respond").refine((v) => v !== undefined, {
+      message: "Enter the deadline to respond as a date, like 2026-07-01.",
+    }),
     description: z.preprocess(blank, z.string().max(3000, { message: "Keep the description under 3000 characters." }).optional()),
   }),
   "location-change": z.object({
@@ -103,7 +137,10 @@ export const NOTICE_DETAIL_SCHEMAS = {
   }),
   "business-change": z.object({
     changeKind: choice("kind of change", BUSINESS_CHANGES),
-    counterparty: z.preprocess(blank, z.string().max(300, { message: "Keep the other party's name under 300 characters." }).optional()),
+    counterparty: z.preprocess(
+      blank,
+      z.string().max(300, { message: "Keep the other party's name under 300 characters." }).optional(),
+    ),
     whatChanges: text("account of what changes", 10, 5000),
   }),
 } satisfies Record<NoticeKindKey, z.ZodType>;
@@ -119,7 +156,9 @@ export function noticeDetailValue(field: NoticeField, value: unknown) {
 /** Concerns a reviewer should see at once. */
 export function noticeConcerns(kind: NoticeKindKey, details: Record<string, unknown>): string[] {
   if (kind === "location-change" && details.destination === "other") {
-    return ["The new location is outside the countries the CJIS Security Policy allows for CJI storage (APB member countries: the United States and its territories, tribal lands, Canada)."];
+    return [
+      "The new location is outside the countries the CJIS Security Policy allows for CJI storage (APB member countries: the United States and its territories, tribal lands, Canada).",
+    ];
   }
   return [];
 }

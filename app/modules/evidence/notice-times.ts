@@ -29,17 +29,24 @@ export type ParsedTime = { ok: true; at: Date } | { ok: false; message: string }
 /** A wall-clock time ("2026-03-08T01:30") in an IANA zone, as an instant. */
 export function parseLocalTime(local: string, zone: string, label: string): ParsedTime {
   const text = local.trim();
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(text)) return { ok: false, message: `Enter the ${label} as a date and time, like 2026-03-08 01:30.` };
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(text))
+    return { ok: false, message: `Enter the ${label} as a date and time, like 2026-03-08 01:30.` };
   if (!zone || !DateTime.now().setZone(zone).isValid) return { ok: false, message: `Choose the time zone the ${label} is in.` };
   const dt = DateTime.fromISO(text, { zone });
   if (!dt.isValid) return { ok: false, message: `The ${label} is not a real date and time.` };
   const typed = text.slice(0, 16);
   const [day, time] = [typed.slice(0, 10), typed.slice(11)];
   if (dt.toFormat("yyyy-MM-dd'T'HH:mm") !== typed) {
-    return { ok: false, message: `There was no ${time} on ${day} in ${zone}: the clocks went forward that night. Check the ${label}, or give it in UTC.` };
+    return {
+      ok: false,
+      message: `There was no ${time} on ${day} in ${zone}: the clocks went forward that night. Check the ${label}, or give it in UTC.`,
+    };
   }
   if (dt.getPossibleOffsets().length > 1) {
-    return { ok: false, message: `${time} on ${day} happened twice in ${zone} (the clocks went back that night). Give the ${label} in UTC so it is exact.` };
+    return {
+      ok: false,
+      message: `${time} on ${day} happened twice in ${zone} (the clocks went back that night). Give the ${label} in UTC so it is exact.`,
+    };
   }
   return { ok: true, at: dt.toJSDate() };
 }
@@ -72,6 +79,8 @@ export function describeMinutes(total: number) {
   const hours = Math.floor((m % 1440) / 60);
   const minutes = m % 60;
   const part = (n: number, unit: string) => (n ? `${n} ${unit}${n === 1 ? "" : "s"}` : "");
-  const text = (days ? [part(days, "day"), part(hours, "hour")] : [part(hours, "hour"), part(minutes, "minute")]).filter(Boolean).join(" ");
+  const text = (days ? [part(days, "day"), part(hours, "hour")] : [part(hours, "hour"), part(minutes, "minute")])
+    .filter(Boolean)
+    .join(" ");
   return text || "0 minutes";
 }

@@ -5,7 +5,16 @@ import { vendors } from "../../../db/schema/vendors.ts";
 import { InvalidInput, isUuid, type ModuleContext, NotFound, requirePermission } from "../context.server.ts";
 import { liveContractsWithVendor, vendorsUnderContract } from "../contracts/contracts.server.ts";
 import { cjisOfficersOf, notify, toEach } from "../notifications/notify.server.ts";
-import { NOTICE_DETAIL_SCHEMAS, NOTICE_KIND_LABELS, type NoticeKindKey, noticePaths, NoticeSummary, OCCURRED_HEADINGS, OCCURRED_LABELS, type Timeliness } from "./notice-kinds.ts";
+import {
+  NOTICE_DETAIL_SCHEMAS,
+  NOTICE_KIND_LABELS,
+  type NoticeKindKey,
+  noticePaths,
+  NoticeSummary,
+  OCCURRED_HEADINGS,
+  OCCURRED_LABELS,
+  type Timeliness,
+} from "./notice-kinds.ts";
 import { deadlineFor, describeMinutes, minutesBetween, parseLocalTime, type Window, wallClock } from "./notice-times.ts";
 import { orgOf, ownVendor } from "./scope.server.ts";
 
@@ -16,7 +25,6 @@ import { orgOf, ownVendor } from "./scope.server.ts";
  * strictest live contract with the vendor, and its CJIS officers are told at
  * once, in the same transaction as the notice.
  */
-
 
 type Terms = Awaited<ReturnType<typeof liveContractsWithVendor>>[number]["terms"];
 
@@ -39,8 +47,10 @@ function strictest(kind: NoticeKindKey, contracts: { contractId: string; terms: 
   for (const c of contracts) {
     const w = windowOf(kind, c.terms);
     if (!best) best = { contractId: c.contractId, window: w };
-    else if ("hoursAfter" in w && "hoursAfter" in best.window && w.hoursAfter < best.window.hoursAfter) best = { contractId: c.contractId, window: w };
-    else if ("daysBefore" in w && "daysBefore" in best.window && w.daysBefore > best.window.daysBefore) best = { contractId: c.contractId, window: w };
+    else if ("hoursAfter" in w && "hoursAfter" in best.window && w.hoursAfter < best.window.hoursAfter)
+      best = { contractId: c.contractId, window: w };
+    else if ("daysBefore" in w && "daysBefore" in best.window && w.daysBefore > best.window.daysBefore)
+      best = { contractId: c.contractId, window: w };
   }
   return best;
 }
@@ -51,7 +61,9 @@ export function timelinessOf(row: { deadlineAt: Date | null; late: boolean }): T
 
 export function describeTimeliness(row: { deadlineAt: Date | null; late: boolean; minutesPastDeadline: number | null }) {
   if (row.deadlineAt === null || row.minutesPastDeadline === null) return "No live contract sets a window for this notice.";
-  return row.late ? `Late by ${describeMinutes(row.minutesPastDeadline)}.` : `On time, ${describeMinutes(-row.minutesPastDeadline)} before the deadline.`;
+  return row.late
+    ? `Late by ${describeMinutes(row.minutesPastDeadline)}.`
+    : `On time, ${describeMinutes(-row.minutesPastDeadline)} before the deadline.`;
 }
 
 type RawForm = Record<string, string | string[]>;
@@ -70,7 +82,11 @@ export async function noticeFormOptions(ctx: ModuleContext, side: "vendor" | "ag
     const agencies = [...new Map(live.map((c) => [c.agencyId, { id: c.agencyId, name: c.agencyName }])).values()];
     return { vendor, agencies, vendors: [] as { id: string; name: string }[] };
   }
-  return { vendor: null, agencies: [] as { id: string; name: string }[], vendors: await vendorsUnderContract(ctx, { live: true }) };
+  return {
+    vendor: null,
+    agencies: [] as { id: string; name: string }[],
+    vendors: await vendorsUnderContract(ctx, { live: true }),
+  };
 }
 
 /** File (vendor) or record (agency) a notice; returns it with the people told, for immediate e-mail. */
@@ -90,7 +106,10 @@ export async function createNotice(ctx: ModuleContext, side: "vendor" | "agency"
     const served = new Set((await liveContractsWithVendor(ctx, vendorId)).map((c) => c.agencyId));
     const chosen = [raw.agencies ?? []].flat().filter((a) => served.has(a));
     agencyIds = [...new Set(chosen)];
-    if (agencyIds.length === 0) errors.agencies = served.size ? "Tick each agency the notice concerns." : "No agency has a live contract with you, so there is no one to notify here.";
+    if (agencyIds.length === 0)
+      errors.agencies = served.size
+        ? "Tick each agency the notice concerns."
+        : "No agency has a live contract with you, so there is no one to notify here.";
   } else {
     vendorId = one(raw, "vendorId");
     const options = await noticeFormOptions(ctx, "agency");
@@ -100,7 +119,13 @@ export async function createNotice(ctx: ModuleContext, side: "vendor" | "agency"
 
   const summary = NoticeSummary.safeParse(raw.summary);
   if (!summary.success) errors.summary = summary.error.issues[0]!.message;
-  const details = NOTICE_DETAIL_SCHEMAS[kind].safeParse(Object.fromEntries(Object.entries(raw).filter(([k]) => k.startsWith("detail.")).map(([k, v]) => [k.slice(7), Array.isArray(v) ? v[0] : v])));
+  const details = NOTICE_DETAIL_SCHEMAS[kind].safeParse(
+    Object.fromEntries(
+      Object.entries(raw)
+        .filter(([k]) => k.startsWith("detail."))
+        .map(([k, v]) => [k.slice(7), Array.isArray(v) ? v[0] : v]),
+    ),
+  );
   if (!details.success) for (const issue of details.error.issues) errors[`detail.${String(issue.path[0])}`] ??= issue.message;
 
   const occurredZone = one(raw, "occurredZone");
@@ -112,12 +137,15 @@ export async function createNotice(ctx: ModuleContext, side: "vendor" | "agency"
     notifiedZone = one(raw, "notifiedZone");
     const notified = parseLocalTime(one(raw, "notifiedLocal"), notifiedZone, "time the agency was told");
     if (!notified.ok) errors.notifiedLocal = notified.message;
-    else if (notified.at.getTime() > ctx.now.getTime() + 60_000) errors.notifiedLocal = "The time the agency was told cannot be in the future.";
+    else if (notified.at.getTime() > ctx.now.getTime() + 60_000)
+      errors.notifiedLocal = "The time the agency was told cannot be in the future.";
     else notifiedAt = notified.at;
   }
   if (occurred.ok && (kind === "breach" || kind === "legal-process")) {
-    if (occurred.at.getTime() > ctx.now.getTime() + 60_000) errors.occurredLocal = `The ${OCCURRED_LABELS[kind]} cannot be in the future.`;
-    else if (!errors.notifiedLocal && notifiedAt < occurred.at) errors.notifiedLocal = `The agency cannot have been told before the ${OCCURRED_LABELS[kind]}.`;
+    if (occurred.at.getTime() > ctx.now.getTime() + 60_000)
+      errors.occurredLocal = `The ${OCCURRED_LABELS[kind]} cannot be in the future.`;
+    else if (!errors.notifiedLocal && notifiedAt < occurred.at)
+      errors.notifiedLocal = `The agency cannot have been told before the ${OCCURRED_LABELS[kind]}.`;
   }
   if (Object.keys(errors).length > 0 || !occurred.ok || !summary.success || !details.success) throw new InvalidInput(errors);
 
@@ -142,8 +170,21 @@ export async function createNotice(ctx: ModuleContext, side: "vendor" | "agency"
 
   const live = await liveContractsWithVendor(ctx, vendorId, agencyIds);
   const judged = agencyIds.map((agencyId) => {
-    const best = strictest(kind, live.filter((c) => c.agencyId === agencyId));
-    if (!best) return { noticeId: notice!.id, agencyId, contractId: null, windowHours: null, windowDays: null, deadlineAt: null, late: false, minutesPastDeadline: null };
+    const best = strictest(
+      kind,
+      live.filter((c) => c.agencyId === agencyId),
+    );
+    if (!best)
+      return {
+        noticeId: notice!.id,
+        agencyId,
+        contractId: null,
+        windowHours: null,
+        windowDays: null,
+        deadlineAt: null,
+        late: false,
+        minutesPastDeadline: null,
+      };
     const deadlineAt = deadlineFor(occurred.at, occurredZone, best.window);
     const past = minutesBetween(deadlineAt, notifiedAt);
     return {
@@ -179,7 +220,17 @@ export async function createNotice(ctx: ModuleContext, side: "vendor" | "agency"
     objectType: "notice",
     objectId: notice!.id,
     organisationId: side === "agency" ? orgOf(ctx) : ctx.actor.organisationId,
-    details: { kind, vendorId, agencies: judged.map((j) => ({ agencyId: j.agencyId, contractId: j.contractId, late: j.late, minutesPastDeadline: j.minutesPastDeadline })), told: toTell.length },
+    details: {
+      kind,
+      vendorId,
+      agencies: judged.map((j) => ({
+        agencyId: j.agencyId,
+        contractId: j.contractId,
+        late: j.late,
+        minutesPastDeadline: j.minutesPastDeadline,
+      })),
+      told: toTell.length,
+    },
   });
   return { notice: notice!, judged, told: [...new Set(toTell.map((t) => t.personId))] };
 }
@@ -196,10 +247,13 @@ export type NoticeFilter = { kind?: string; timeliness?: string; vendorId?: stri
 
 export async function listNotices(ctx: ModuleContext, side: "vendor" | "agency", filter: NoticeFilter = {}) {
   const conditions = [visible(ctx, side)];
-  if (filter.kind && Object.hasOwn(NOTICE_KIND_LABELS, filter.kind)) conditions.push(eq(notices.kind, filter.kind as NoticeKindKey));
+  if (filter.kind && Object.hasOwn(NOTICE_KIND_LABELS, filter.kind))
+    conditions.push(eq(notices.kind, filter.kind as NoticeKindKey));
   if (filter.vendorId && isUuid(filter.vendorId)) conditions.push(eq(notices.vendorId, filter.vendorId));
   if (side === "agency" && (filter.timeliness === "late" || filter.timeliness === "on-time")) {
-    conditions.push(sql`${notices.id} in (select na.notice_id from notice_agencies na where na.agency_id = ${orgOf(ctx)} and na.late = ${filter.timeliness === "late"} and na.deadline_at is not null)`);
+    conditions.push(
+      sql`${notices.id} in (select na.notice_id from notice_agencies na where na.agency_id = ${orgOf(ctx)} and na.late = ${filter.timeliness === "late"} and na.deadline_at is not null)`,
+    );
   }
   const rows = await ctx.db
     .select({ notice: notices, vendorName: vendors.legalName })
@@ -208,7 +262,11 @@ export async function listNotices(ctx: ModuleContext, side: "vendor" | "agency",
     .where(and(...conditions))
     .orderBy(desc(notices.occurredAt))
     .limit(500);
-  const judgements = await judgementsOf(ctx, side, rows.map((r) => r.notice.id));
+  const judgements = await judgementsOf(
+    ctx,
+    side,
+    rows.map((r) => r.notice.id),
+  );
   ctx.audit.record({ action: "notice.list", objectType: "notice", details: { side, filter, shown: rows.length } });
   return rows.map((r) => ({ ...r.notice, vendorName: r.vendorName, agencies: judgements.get(r.notice.id) ?? [] }));
 }
@@ -223,7 +281,11 @@ async function judgementsOf(ctx: ModuleContext, side: "vendor" | "agency", ids: 
     .where(and(inArray(noticeAgencies.noticeId, ids), side === "agency" ? eq(noticeAgencies.agencyId, orgOf(ctx)) : undefined))
     .orderBy(organisations.name);
   const map = new Map<string, JudgedAgency[]>();
-  for (const r of rows) map.set(r.j.noticeId, [...(map.get(r.j.noticeId) ?? []), { ...r.j, agencyName: r.agencyName, timeliness: timelinessOf(r.j) }]);
+  for (const r of rows)
+    map.set(r.j.noticeId, [
+      ...(map.get(r.j.noticeId) ?? []),
+      { ...r.j, agencyName: r.agencyName, timeliness: timelinessOf(r.j) },
+    ]);
   return map;
 }
 export type JudgedAgency = typeof noticeAgencies.$inferSelect & { agencyName: string; timeliness: Timeliness };
@@ -239,17 +301,25 @@ export async function getNotice(ctx: ModuleContext, side: "vendor" | "agency", n
   if (!row) throw new NotFound("notice", noticeId);
   const agencies = (await judgementsOf(ctx, side, [noticeId])).get(noticeId) ?? [];
   const contractTitles = new Map(
-    (await liveContractsWithVendor(ctx, row.notice.vendorId, agencies.map((a) => a.agencyId))).map((c) => [c.contractId, c.title]),
+    (
+      await liveContractsWithVendor(
+        ctx,
+        row.notice.vendorId,
+        agencies.map((a) => a.agencyId),
+      )
+    ).map((c) => [c.contractId, c.title]),
   );
   ctx.audit.record({ action: "notice.view", objectType: "notice", objectId: noticeId, details: { side } });
   return {
     ...row.notice,
     vendorName: row.vendorName,
     filedByName: row.filedByName,
-    agencies: agencies.map((a) => ({ ...a, contractTitle: a.contractId ? (contractTitles.get(a.contractId) ?? "a contract no longer live") : null })),
+    agencies: agencies.map((a) => ({
+      ...a,
+      contractTitle: a.contractId ? (contractTitles.get(a.contractId) ?? "a contract no longer live") : null,
+    })),
   };
 }
-
 
 /** For the dashboard: notices concerning the agency judged late in the last 90 days (the dashboard records its own read). */
 export async function lateNoticeCount(ctx: ModuleContext) {
@@ -258,6 +328,12 @@ export async function lateNoticeCount(ctx: ModuleContext) {
     .select({ n: sql<number>`count(*)::int` })
     .from(noticeAgencies)
     .innerJoin(notices, eq(notices.id, noticeAgencies.noticeId))
-    .where(and(eq(noticeAgencies.agencyId, orgOf(ctx)), eq(noticeAgencies.late, true), sql`${notices.filedAt} >= ${since.toISOString()}::timestamptz`));
+    .where(
+      and(
+        eq(noticeAgencies.agencyId, orgOf(ctx)),
+        eq(noticeAgencies.late, true),
+        sql`${notices.filedAt} >= ${since.toISOString()}::timestamptz`,
+      ),
+    );
   return row?.n ?? 0;
 }

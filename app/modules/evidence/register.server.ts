@@ -58,7 +58,9 @@ export async function listRegister(ctx: ModuleContext, raw: RegisterFilter) {
     filter.vendorId ? eq(evidenceItems.vendorId, filter.vendorId) : undefined,
     filter.kind ? eq(evidenceItems.kindId, kinds.find((k) => k.key === filter.kind)!.id) : undefined,
     filter.status ? shownStatusIs(filter.status, today) : undefined,
-    filter.expiringBefore ? sql`(${evidenceItems.status} = 'accepted' and ${evidenceItems.expiresOn} < ${filter.expiringBefore})` : undefined,
+    filter.expiringBefore
+      ? sql`(${evidenceItems.status} = 'accepted' and ${evidenceItems.expiresOn} < ${filter.expiringBefore})`
+      : undefined,
   ];
   // The agency's own items and those on contracts shared with it, each read in order from its own
   // index (ids and sort keys only), merged here, and the page's fifty then read in full: one OR
@@ -74,11 +76,16 @@ export async function listRegister(ctx: ModuleContext, raw: RegisterFilter) {
       .select({ id: evidenceItems.id, updatedAt: evidenceItems.updatedAt, expiresOn: evidenceItems.expiresOn })
       .from(evidenceItems)
       .where(and(scope, ...filters))
-      .orderBy(...(byExpiry ? [asc(evidenceItems.expiresOn), asc(evidenceItems.id)] : [desc(evidenceItems.updatedAt), asc(evidenceItems.id)]))
+      .orderBy(
+        ...(byExpiry
+          ? [asc(evidenceItems.expiresOn), asc(evidenceItems.id)]
+          : [desc(evidenceItems.updatedAt), asc(evidenceItems.id)]),
+      )
       .limit(upTo);
   type Key = { id: string; updatedAt: Date; expiresOn: string | null };
   const inOrder = (a: Key, b: Key) =>
-    (byExpiry ? (a.expiresOn ?? "").localeCompare(b.expiresOn ?? "") : b.updatedAt.getTime() - a.updatedAt.getTime()) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    (byExpiry ? (a.expiresOn ?? "").localeCompare(b.expiresOn ?? "") : b.updatedAt.getTime() - a.updatedAt.getTime()) ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   const keys = [...(await keysOf(eq(evidenceItems.agencyId, org))), ...(await keysOf(sharedWithUs))]
     .sort(inOrder)
     .slice(upTo - REGISTER_PAGE_SIZE, upTo);
@@ -101,15 +108,30 @@ export async function listRegister(ctx: ModuleContext, raw: RegisterFilter) {
         .from(evidenceItems)
         .innerJoin(vendors, eq(vendors.id, evidenceItems.vendorId))
         .innerJoin(evidenceKinds, eq(evidenceKinds.id, evidenceItems.kindId))
-        .where(inArray(evidenceItems.id, keys.map((k) => k.id)))
+        .where(
+          inArray(
+            evidenceItems.id,
+            keys.map((k) => k.id),
+          ),
+        )
     : [];
   const position = new Map(keys.map((k, i) => [k.id, i]));
   const rows = found.sort((a, b) => position.get(a.id)! - position.get(b.id)!);
-  const countOf = async (scope: SQL) => (await ctx.db.select({ n: sql<number>`count(*)::int` }).from(evidenceItems).where(and(scope, ...filters)))[0]?.n ?? 0;
+  const countOf = async (scope: SQL) =>
+    (
+      await ctx.db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(evidenceItems)
+        .where(and(scope, ...filters))
+    )[0]?.n ?? 0;
   const total = (await countOf(eq(evidenceItems.agencyId, org))) + (await countOf(sharedWithUs));
   // The filter offers the vendors the agency holds live or past contracts with (owned or shared).
   const vendorOptions = await vendorsUnderContract(ctx, { live: false });
-  ctx.audit.record({ action: "evidence.register.read", objectType: "evidence-item", details: { filter, page, count: rows.length, total } });
+  ctx.audit.record({
+    action: "evidence.register.read",
+    objectType: "evidence-item",
+    details: { filter, page, count: rows.length, total },
+  });
   return {
     filter,
     page,
@@ -139,7 +161,10 @@ async function registerCharts(ctx: ModuleContext, today: string) {
         join vendors v on v.id = c.vendor_id
         order by 2`,
   );
-  const vendorsSeen = new Map<string, { vendorId: string; vendorName: string; counts: Partial<Record<ShownStatus, number>>; total: number }>();
+  const vendorsSeen = new Map<
+    string,
+    { vendorId: string; vendorName: string; counts: Partial<Record<ShownStatus, number>>; total: number }
+  >();
   for (const r of byVendor) {
     const v = vendorsSeen.get(r.vendor_id) ?? { vendorId: r.vendor_id, vendorName: r.vendor_name, counts: {}, total: 0 };
     v.counts[r.shown] = (v.counts[r.shown] ?? 0) + r.n;
@@ -157,7 +182,10 @@ async function registerCharts(ctx: ModuleContext, today: string) {
   );
   const months = Array.from({ length: 13 }, (_, i) => addMonths(firstOfMonth, i).slice(0, 7));
   const perMonth = new Map(expiring.map((e) => [e.month, e.n]));
-  return { byVendor: [...vendorsSeen.values()].slice(0, 20), expiries: months.map((m) => ({ month: m, count: perMonth.get(m) ?? 0 })) };
+  return {
+    byVendor: [...vendorsSeen.values()].slice(0, 20),
+    expiries: months.map((m) => ({ month: m, count: perMonth.get(m) ?? 0 })),
+  };
 }
 
 /** One item for the agency side: details, what the actor may do, and the kind's field labels. */
@@ -198,10 +226,20 @@ const ACTION_LABELS: Record<string, string> = {
 async function custodyRows(ctx: ModuleContext, item: EvidenceItem) {
   const events = await eventsAbout(ctx.db, "evidence-item", item.id);
   const orgIds = [...new Set(events.map((e) => e.organisationId).filter((o): o is string => Boolean(o)))];
-  const orgNames = new Map((orgIds.length ? await ctx.db.select({ id: organisations.id, name: organisations.name }).from(organisations).where(inArray(organisations.id, orgIds)) : []).map((o) => [o.id, o.name]));
+  const orgNames = new Map(
+    (orgIds.length
+      ? await ctx.db
+          .select({ id: organisations.id, name: organisations.name })
+          .from(organisations)
+          .where(inArray(organisations.id, orgIds))
+      : []
+    ).map((o) => [o.id, o.name]),
+  );
   return events.map((e) => {
     const d = e.details as Record<string, unknown>;
-    const files = (d.files as { filename: string; sha256: string; bytes: number }[] | undefined) ?? (d.sha256 ? [{ filename: String(d.filename ?? ""), sha256: String(d.sha256), bytes: Number(d.bytes ?? 0) }] : []);
+    const files =
+      (d.files as { filename: string; sha256: string; bytes: number }[] | undefined) ??
+      (d.sha256 ? [{ filename: String(d.filename ?? ""), sha256: String(d.sha256), bytes: Number(d.bytes ?? 0) }] : []);
     const attestation = d.attestation as { name: string; title: string } | undefined;
     return {
       seq: e.seq,
@@ -225,16 +263,49 @@ export async function custodyReport(ctx: ModuleContext, itemId: string) {
   requirePermission(ctx, "evidence:read");
   const { item } = await agencyItem(ctx, itemId);
   const rows = await custodyRows(ctx, item);
-  ctx.audit.record({ action: "evidence.custody.export", objectType: "evidence-item", objectId: item.id, organisationId: item.agencyId });
+  ctx.audit.record({
+    action: "evidence.custody.export",
+    objectType: "evidence-item",
+    objectId: item.id,
+    organisationId: item.agencyId,
+  });
   return { item: { id: item.id, title: item.title }, rows };
 }
 
-export const CUSTODY_CSV_COLUMNS = ["seq", "time_utc", "who", "organisation", "source_address", "action", "outcome", "version", "file", "sha256", "bytes", "note", "event_hash"] as const;
+export const CUSTODY_CSV_COLUMNS = [
+  "seq",
+  "time_utc",
+  "who",
+  "organisation",
+  "source_address",
+  "action",
+  "outcome",
+  "version",
+  "file",
+  "sha256",
+  "bytes",
+  "note",
+  "event_hash",
+] as const;
 
 /** The CSV rows of a custody report: one per file an event names (or one for the event). */
 export function custodyCsvRows(report: Awaited<ReturnType<typeof custodyReport>>) {
   return report.rows.flatMap((r) =>
-    (r.files.length ? r.files : [null]).map((f) => [r.seq, r.at.toISOString(), r.who, r.organisation, r.from, r.label, r.outcome, r.version ?? "", f?.filename ?? "", f?.sha256 ?? "", f?.bytes ?? "", r.note, r.hash]),
+    (r.files.length ? r.files : [null]).map((f) => [
+      r.seq,
+      r.at.toISOString(),
+      r.who,
+      r.organisation,
+      r.from,
+      r.label,
+      r.outcome,
+      r.version ?? "",
+      f?.filename ?? "",
+      f?.sha256 ?? "",
+      f?.bytes ?? "",
+      r.note,
+      r.hash,
+    ]),
   );
 }
 
@@ -256,7 +327,15 @@ export async function evidenceByRequirement(ctx: Pick<ModuleContext, "db" | "now
   const result = new Map<string, { state: EvidenceState; itemId: string }>();
   for (const r of rows) {
     const state: EvidenceState =
-      r.status === "accepted" ? (r.expires_on !== null && r.expires_on < today ? "expired" : "evidenced") : r.status === "rejected" ? "rejected" : r.status === "requested" ? "requested" : "pending";
+      r.status === "accepted"
+        ? r.expires_on !== null && r.expires_on < today
+          ? "expired"
+          : "evidenced"
+        : r.status === "rejected"
+          ? "rejected"
+          : r.status === "requested"
+            ? "requested"
+            : "pending";
     const current = result.get(r.requirement_id);
     if (!current || rank[state] > rank[current.state]) result.set(r.requirement_id, { state, itemId: r.item_id });
   }
@@ -287,7 +366,16 @@ export async function evidenceAttention(ctx: ModuleContext) {
   );
   const count = (reason: string) => rows.filter((r) => r.reason === reason).length;
   return {
-    counts: { expired: count("expired"), expiring: count("expiring"), rejected: count("rejected"), toReview: count("to-review"), overdue: count("overdue") },
-    items: rows.filter((r) => r.reason !== "to-review").slice(0, 10).map((r) => ({ id: r.id, title: r.title, vendorName: r.vendor_name, reason: r.reason, on: r.on })),
+    counts: {
+      expired: count("expired"),
+      expiring: count("expiring"),
+      rejected: count("rejected"),
+      toReview: count("to-review"),
+      overdue: count("overdue"),
+    },
+    items: rows
+      .filter((r) => r.reason !== "to-review")
+      .slice(0, 10)
+      .map((r) => ({ id: r.id, title: r.title, vendorName: r.vendor_name, reason: r.reason, on: r.on })),
   };
 }

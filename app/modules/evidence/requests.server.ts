@@ -27,30 +27,57 @@ export async function requestableKinds(ctx: Pick<ModuleContext, "db">) {
  * kinds (step one). With them: the requirements, the other contracts with that vendor and the
  * ways the request may recur.
  */
-export async function requestFormOptions(ctx: ModuleContext, chosen: { contractId?: string; kind?: string }, options: { audit?: boolean } = {}) {
+export async function requestFormOptions(
+  ctx: ModuleContext,
+  chosen: { contractId?: string; kind?: string },
+  options: { audit?: boolean } = {},
+) {
   requirePermission(ctx, "evidence:request");
   const contracts = (await listContracts(ctx, {}, { audit: false })).filter((c) => c.owned && c.stage !== "terminated");
   const kinds = await requestableKinds(ctx);
   const kind = kinds.find((k) => k.key === chosen.kind) ?? null;
   const contract = chosen.contractId && isUuid(chosen.contractId) ? contracts.find((c) => c.id === chosen.contractId) : undefined;
   if (!kind || !contract) {
-    if (options.audit !== false) ctx.audit.record({ action: "evidence.request.form", objectType: "evidence-item", details: { step: "choose" } });
+    if (options.audit !== false)
+      ctx.audit.record({ action: "evidence.request.form", objectType: "evidence-item", details: { step: "choose" } });
     return { step: "choose" as const, contracts, kinds, chosen };
   }
   const view = await getContract(ctx, contract.id, { audit: false });
-  const requirements = await requirementsForEvidence(ctx, kind.id, view.frameworks.map((f) => f.id));
+  const requirements = await requirementsForEvidence(
+    ctx,
+    kind.id,
+    view.frameworks.map((f) => f.id),
+  );
   const sameVendor = (await ownedContractsWithVendor(ctx, view.contract.vendorId)).filter((c) => c.id !== contract.id);
-  const recurrence: { value: keyof typeof RECURRENCE_LABELS; label: string }[] = [{ value: "once", label: RECURRENCE_LABELS.once }];
-  if (kind.renewalMonths) recurrence.push({ value: "kind", label: `Every ${kind.renewalMonths} months (how often this kind of evidence is renewed)` });
-  recurrence.push({ value: "audit-interval", label: `Every ${view.terms.auditIntervalMonths} months (the contract's audit interval)` });
-  if (options.audit !== false) ctx.audit.record({ action: "evidence.request.form", objectType: "contract", objectId: contract.id, details: { step: "details", kind: kind.key } });
+  const recurrence: { value: keyof typeof RECURRENCE_LABELS; label: string }[] = [
+    { value: "once", label: RECURRENCE_LABELS.once },
+  ];
+  if (kind.renewalMonths)
+    recurrence.push({ value: "kind", label: `Every ${kind.renewalMonths} months (how often this kind of evidence is renewed)` });
+  recurrence.push({
+    value: "audit-interval",
+    label: `Every ${view.terms.auditIntervalMonths} months (the contract's audit interval)`,
+  });
+  if (options.audit !== false)
+    ctx.audit.record({
+      action: "evidence.request.form",
+      objectType: "contract",
+      objectId: contract.id,
+      details: { step: "details", kind: kind.key },
+    });
   return {
     step: "details" as const,
     contracts,
     kinds,
     chosen,
     kind,
-    contract: { id: view.contract.id, title: view.contract.title, vendorId: view.contract.vendorId, vendorName: view.vendorName, auditIntervalMonths: view.terms.auditIntervalMonths },
+    contract: {
+      id: view.contract.id,
+      title: view.contract.title,
+      vendorId: view.contract.vendorId,
+      vendorName: view.vendorName,
+      auditIntervalMonths: view.terms.auditIntervalMonths,
+    },
     sameVendor,
     requirements,
     recurrence,
@@ -65,10 +92,15 @@ export const RequestSchema = z.object({
   contractId: z.string({ message: "Choose the contract." }).refine(isUuid, { message: "Choose the contract." }),
   kind: z.string({ message: "Choose the kind of evidence." }).min(1, { message: "Choose the kind of evidence." }),
   otherContractIds: ids("Choose contracts from the list."),
-  requirementIds: ids("Choose requirements from the list.").refine((v) => v.length > 0, { message: "Tick at least one requirement this evidence should support." }),
+  requirementIds: ids("Choose requirements from the list.").refine((v) => v.length > 0, {
+    message: "Tick at least one requirement this evidence should support.",
+  }),
   title: z.preprocess(blank, z.string().max(200, { message: "Keep the title under 200 characters." }).optional()),
   dueOn: day("due date").refine((v) => v !== undefined, { message: "Enter the date the evidence is due." }),
-  instructions: z.preprocess(blank, z.string().max(4000, { message: "Keep the instructions under 4,000 characters." }).optional()),
+  instructions: z.preprocess(
+    blank,
+    z.string().max(4000, { message: "Keep the instructions under 4,000 characters." }).optional(),
+  ),
   internalNotes: z.preprocess(blank, z.string().max(4000, { message: "Keep the notes under 4,000 characters." }).optional()),
   recurrence: z.enum(keys(RECURRENCE_LABELS), { message: "Choose whether the request recurs." }),
 });
@@ -80,16 +112,28 @@ export async function requestEvidence(ctx: ModuleContext, raw: unknown) {
   // The request itself is the event; checking it against the form's options is not a second read.
   const options = await requestFormOptions(ctx, { contractId: input.contractId, kind: input.kind }, { audit: false });
   if (options.step !== "details") {
-    throw new InvalidInput(options.kinds.some((k) => k.key === input.kind) ? { contractId: "Choose one of your agency's contracts." } : { kind: "Choose the kind of evidence." });
+    throw new InvalidInput(
+      options.kinds.some((k) => k.key === input.kind)
+        ? { contractId: "Choose one of your agency's contracts." }
+        : { kind: "Choose the kind of evidence." },
+    );
   }
   const today = todayOf(ctx.now);
   if (input.dueOn! < today) throw new InvalidInput({ dueOn: "The due date cannot be in the past." });
   const allowedRequirements = new Set(options.requirements.map((r) => r.id));
-  if (!input.requirementIds.every((id) => allowedRequirements.has(id))) throw new InvalidInput({ requirementIds: "Choose requirements the contract is measured against." });
+  if (!input.requirementIds.every((id) => allowedRequirements.has(id)))
+    throw new InvalidInput({ requirementIds: "Choose requirements the contract is measured against." });
   const others = new Set(options.sameVendor.map((c) => c.id));
-  if (!input.otherContractIds.every((id) => others.has(id))) throw new InvalidInput({ otherContractIds: "Other contracts must be your agency's contracts with the same vendor." });
-  const recurrenceMonths = input.recurrence === "kind" ? options.kind.renewalMonths : input.recurrence === "audit-interval" ? options.contract.auditIntervalMonths : null;
-  if (input.recurrence === "kind" && !recurrenceMonths) throw new InvalidInput({ recurrence: "This kind of evidence has no usual renewal period; choose another." });
+  if (!input.otherContractIds.every((id) => others.has(id)))
+    throw new InvalidInput({ otherContractIds: "Other contracts must be your agency's contracts with the same vendor." });
+  const recurrenceMonths =
+    input.recurrence === "kind"
+      ? options.kind.renewalMonths
+      : input.recurrence === "audit-interval"
+        ? options.contract.auditIntervalMonths
+        : null;
+  if (input.recurrence === "kind" && !recurrenceMonths)
+    throw new InvalidInput({ recurrence: "This kind of evidence has no usual renewal period; choose another." });
 
   const [item] = await ctx.db
     .insert(evidenceItems)
@@ -110,18 +154,32 @@ export async function requestEvidence(ctx: ModuleContext, raw: unknown) {
     .returning();
   const contractIds = [input.contractId, ...input.otherContractIds];
   await ctx.db.insert(evidenceItemContracts).values(contractIds.map((contractId) => ({ itemId: item!.id, contractId })));
-  await ctx.db.insert(evidenceItemRequirements).values(input.requirementIds.map((requirementId) => ({ itemId: item!.id, requirementId })));
+  await ctx.db
+    .insert(evidenceItemRequirements)
+    .values(input.requirementIds.map((requirementId) => ({ itemId: item!.id, requirementId })));
   ctx.audit.record({
     action: "evidence.request",
     objectType: "evidence-item",
     objectId: item!.id,
-    details: { kind: options.kind.key, vendorId: options.contract.vendorId, contractIds, requirementIds: input.requirementIds, dueOn: input.dueOn, recurrenceMonths },
+    details: {
+      kind: options.kind.key,
+      vendorId: options.contract.vendorId,
+      contractIds,
+      requirementIds: input.requirementIds,
+      dueOn: input.dueOn,
+      recurrenceMonths,
+    },
   });
   return item!;
 }
 
 /** The next request of a recurring series, created when the last one is accepted. */
-export async function createNextInSeries(ctx: ModuleContext, previous: typeof evidenceItems.$inferSelect, contractIds: string[], requirementIds: string[]) {
+export async function createNextInSeries(
+  ctx: ModuleContext,
+  previous: typeof evidenceItems.$inferSelect,
+  contractIds: string[],
+  requirementIds: string[],
+) {
   if (!previous.recurrenceMonths) return null;
   const base = previous.dueOn ?? todayOf(ctx.now);
   const [next] = await ctx.db
@@ -142,8 +200,17 @@ export async function createNextInSeries(ctx: ModuleContext, previous: typeof ev
       updatedAt: ctx.now,
     })
     .returning();
-  if (contractIds.length) await ctx.db.insert(evidenceItemContracts).values(contractIds.map((contractId) => ({ itemId: next!.id, contractId })));
-  if (requirementIds.length) await ctx.db.insert(evidenceItemRequirements).values(requirementIds.map((requirementId) => ({ itemId: next!.id, requirementId })));
-  ctx.audit.record({ action: "evidence.request.recur", objectType: "evidence-item", objectId: next!.id, details: { previousId: previous.id, dueOn: next!.dueOn, recurrenceMonths: previous.recurrenceMonths } });
+  if (contractIds.length)
+    await ctx.db.insert(evidenceItemContracts).values(contractIds.map((contractId) => ({ itemId: next!.id, contractId })));
+  if (requirementIds.length)
+    await ctx.db
+      .insert(evidenceItemRequirements)
+      .values(requirementIds.map((requirementId) => ({ itemId: next!.id, requirementId })));
+  ctx.audit.record({
+    action: "evidence.request.recur",
+    objectType: "evidence-item",
+    objectId: next!.id,
+    details: { previousId: previous.id, dueOn: next!.dueOn, recurrenceMonths: previous.recurrenceMonths },
+  });
   return next!;
 }

@@ -59,9 +59,17 @@ async function reviewable(ctx: ModuleContext, itemId: string) {
 export async function startReview(ctx: ModuleContext, itemId: string) {
   const { item, version } = await reviewable(ctx, itemId);
   if (!version || version.status !== "submitted") throw new InvalidInput({ form: "There is no new submission to review." });
-  await ctx.db.update(evidenceVersions).set({ status: "under-review", reviewStartedBy: ctx.actor.personId, reviewStartedAt: ctx.now }).where(eq(evidenceVersions.id, version.id));
+  await ctx.db
+    .update(evidenceVersions)
+    .set({ status: "under-review", reviewStartedBy: ctx.actor.personId, reviewStartedAt: ctx.now })
+    .where(eq(evidenceVersions.id, version.id));
   await ctx.db.update(evidenceItems).set({ status: "under-review", updatedAt: ctx.now }).where(eq(evidenceItems.id, item.id));
-  ctx.audit.record({ action: "evidence.review.start", objectType: "evidence-item", objectId: item.id, details: { version: version.version, versionId: version.id } });
+  ctx.audit.record({
+    action: "evidence.review.start",
+    objectType: "evidence-item",
+    objectId: item.id,
+    details: { version: version.version, versionId: version.id },
+  });
 }
 
 export const DecisionSchema = z
@@ -71,7 +79,11 @@ export const DecisionSchema = z
   })
   .superRefine((v, issue) => {
     if (v.decision === "reject" && (!v.reason || v.reason.length < 5)) {
-      issue.addIssue({ code: "custom", path: ["reason"], message: "Say why it is rejected; the vendor sees this reason and needs it to resubmit." });
+      issue.addIssue({
+        code: "custom",
+        path: ["reason"],
+        message: "Say why it is rejected; the vendor sees this reason and needs it to resubmit.",
+      });
     }
   });
 
@@ -83,17 +95,33 @@ export async function decide(ctx: ModuleContext, itemId: string, raw: unknown) {
   const accepted = input.decision === "accept";
   await ctx.db
     .update(evidenceVersions)
-    .set({ status: accepted ? "accepted" : "rejected", decidedBy: ctx.actor.personId, decidedAt: ctx.now, decisionReason: input.reason ?? null })
+    .set({
+      status: accepted ? "accepted" : "rejected",
+      decidedBy: ctx.actor.personId,
+      decidedAt: ctx.now,
+      decisionReason: input.reason ?? null,
+    })
     .where(eq(evidenceVersions.id, version.id));
   await ctx.db
     .update(evidenceItems)
-    .set({ status: accepted ? "accepted" : "rejected", expiresOn: accepted ? version.expiresOn : item.expiresOn, flags: version.flags, updatedAt: ctx.now })
+    .set({
+      status: accepted ? "accepted" : "rejected",
+      expiresOn: accepted ? version.expiresOn : item.expiresOn,
+      flags: version.flags,
+      updatedAt: ctx.now,
+    })
     .where(eq(evidenceItems.id, item.id));
   ctx.audit.record({
     action: accepted ? "evidence.accept" : "evidence.reject",
     objectType: "evidence-item",
     objectId: item.id,
-    details: { version: version.version, versionId: version.id, reason: input.reason ?? null, expiresOn: version.expiresOn, flags: version.flags },
+    details: {
+      version: version.version,
+      versionId: version.id,
+      reason: input.reason ?? null,
+      expiresOn: version.expiresOn,
+      flags: version.flags,
+    },
   });
   let next = null;
   if (accepted) {
@@ -106,8 +134,15 @@ export async function decide(ctx: ModuleContext, itemId: string, raw: unknown) {
 
 /** The item a newly accepted one replaces stops counting as evidence. */
 async function supersede(ctx: ModuleContext, itemId: string, byItemId: string) {
-  const [previous] = await ctx.db.update(evidenceItems).set({ status: "superseded", updatedAt: ctx.now }).where(and(eq(evidenceItems.id, itemId), eq(evidenceItems.status, "accepted"))).returning({ id: evidenceItems.id });
+  const [previous] = await ctx.db
+    .update(evidenceItems)
+    .set({ status: "superseded", updatedAt: ctx.now })
+    .where(and(eq(evidenceItems.id, itemId), eq(evidenceItems.status, "accepted")))
+    .returning({ id: evidenceItems.id });
   if (!previous) return;
-  await ctx.db.update(evidenceVersions).set({ status: "superseded" }).where(and(eq(evidenceVersions.itemId, itemId), eq(evidenceVersions.status, "accepted")));
+  await ctx.db
+    .update(evidenceVersions)
+    .set({ status: "superseded" })
+    .where(and(eq(evidenceVersions.itemId, itemId), eq(evidenceVersions.status, "accepted")));
   ctx.audit.record({ action: "evidence.supersede", objectType: "evidence-item", objectId: itemId, details: { by: byItemId } });
 }

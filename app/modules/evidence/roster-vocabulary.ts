@@ -18,7 +18,12 @@ export const ROSTER_FLAG_LABELS = {
 } as const;
 export type RosterFlag = keyof typeof ROSTER_FLAG_LABELS;
 
-export const ROSTER_CHANGE_LABELS = { pending: "Waiting for approval", approved: "Approved", rejected: "Rejected", withdrawn: "Withdrawn" } as const;
+export const ROSTER_CHANGE_LABELS = {
+  pending: "Waiting for approval",
+  approved: "Approved",
+  rejected: "Rejected",
+  withdrawn: "Withdrawn",
+} as const;
 
 export const ROSTER_FILE_ACCEPT = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg";
 export const ROSTER_FILE_NAMES = "PDF, PNG or JPEG";
@@ -48,44 +53,56 @@ export const ROSTER_FIELD_LABELS: Record<keyof RosterRecord, string> = {
 };
 
 const name = (label: string) =>
-  z.preprocess(blank, z.string({ message: `Enter the ${label}.` }).min(2, { message: `Enter the ${label}.` }).max(200, { message: `Keep the ${label} under 200 characters.` }));
+  z.preprocess(
+    blank,
+    z
+      .string({ message: `Enter the ${label}.` })
+      .min(2, { message: `Enter the ${label}.` })
+      .max(200, { message: `Keep the ${label} under 200 characters.` }),
+  );
 
 /** One schema for the proposal form and the module; dates cannot be in the future (as of `today`). */
 function rosterSchema(today: string) {
-  const past = (label: string) => day(label).refine((v) => v === undefined || v <= today, { message: `The ${label} cannot be in the future.` });
+  const past = (label: string) =>
+    day(label).refine((v) => v === undefined || v <= today, { message: `The ${label} cannot be in the future.` });
   return z
     .object({
       fullName: name("person's full name"),
       jobRole: name("person's role"),
       unescortedAccess: z.enum(["yes", "no"], { message: "Say whether the person has unescorted access." }),
       fingerprintCheckedOn: past("fingerprint check date"),
-      fingerprintAgency: z.preprocess(blank, z.string().max(200, { message: "Keep the checking agency under 200 characters." }).optional()),
+      fingerprintAgency: z.preprocess(
+        blank,
+        z.string().max(200, { message: "Keep the checking agency under 200 characters." }).optional(),
+      ),
       addendumSignedOn: past("Security Addendum signature date"),
       trainedOn: past("training date"),
       leftOn: past("date the person left"),
       accessEndedOn: past("date access ended"),
     })
-    .transform(
-      (v): RosterRecord => ({
-        fullName: v.fullName,
-        jobRole: v.jobRole,
-        unescortedAccess: v.unescortedAccess === "yes",
-        fingerprintCheckedOn: v.fingerprintCheckedOn ?? null,
-        fingerprintAgency: v.fingerprintAgency ?? null,
-        addendumSignedOn: v.addendumSignedOn ?? null,
-        trainedOn: v.trainedOn ?? null,
-        leftOn: v.leftOn ?? null,
-        accessEndedOn: v.accessEndedOn ?? null,
-      }),
-    );
+    .transform((v): RosterRecord => ({
+      fullName: v.fullName,
+      jobRole: v.jobRole,
+      unescortedAccess: v.unescortedAccess === "yes",
+      fingerprintCheckedOn: v.fingerprintCheckedOn ?? null,
+      fingerprintAgency: v.fingerprintAgency ?? null,
+      addendumSignedOn: v.addendumSignedOn ?? null,
+      trainedOn: v.trainedOn ?? null,
+      leftOn: v.leftOn ?? null,
+      accessEndedOn: v.accessEndedOn ?? null,
+    }));
 }
 
 /** Parse a proposal; every problem comes back at once, the cross-field ones too. */
-export function parseRoster(raw: Record<string, string>, today: string): { ok: true; data: RosterRecord } | { ok: false; errors: Record<string, string> } {
+export function parseRoster(
+  raw: Record<string, string>,
+  today: string,
+): { ok: true; data: RosterRecord } | { ok: false; errors: Record<string, string> } {
   const result = rosterSchema(today).safeParse(raw);
   const errors: Record<string, string> = {};
   if (!result.success) for (const issue of result.error.issues) errors[String(issue.path[0])] ??= issue.message;
-  if (blank(raw.fingerprintCheckedOn) !== undefined && blank(raw.fingerprintAgency) === undefined) errors.fingerprintAgency ??= "Name the agency that ran the fingerprint check.";
+  if (blank(raw.fingerprintCheckedOn) !== undefined && blank(raw.fingerprintAgency) === undefined)
+    errors.fingerprintAgency ??= "Name the agency that ran the fingerprint check.";
   return result.success && Object.keys(errors).length === 0 ? { ok: true, data: result.data } : { ok: false, errors };
 }
 

@@ -38,7 +38,10 @@ async function agencyVendor(ctx: ModuleContext, vendorId: string) {
   if (!isUuid(vendorId)) throw new NotFound("vendor", vendorId);
   const live = await liveContractsWithVendor(ctx, vendorId, [orgOf(ctx)]);
   if (live.length === 0) throw new NotFound("vendor", vendorId);
-  const [vendor] = await ctx.db.select({ id: vendors.id, legalName: vendors.legalName }).from(vendors).where(eq(vendors.id, vendorId));
+  const [vendor] = await ctx.db
+    .select({ id: vendors.id, legalName: vendors.legalName })
+    .from(vendors)
+    .where(eq(vendors.id, vendorId));
   return { ...vendor!, rosterRequired: live.some((c) => c.terms.personnelRosterRequired), contracts: live };
 }
 
@@ -51,7 +54,11 @@ async function vendorSelf(ctx: ModuleContext) {
 /** The roster with each person's flags, and the changes waiting and decided. */
 async function rosterOf(ctx: ModuleContext, vendorId: string) {
   const today = todayOf(ctx.now);
-  const rows = await ctx.db.select().from(rosterPeople).where(eq(rosterPeople.vendorId, vendorId)).orderBy(asc(rosterPeople.fullName));
+  const rows = await ctx.db
+    .select()
+    .from(rosterPeople)
+    .where(eq(rosterPeople.vendorId, vendorId))
+    .orderBy(asc(rosterPeople.fullName));
   const changes = await ctx.db
     .select({ change: rosterChanges, proposedByName: people.name })
     .from(rosterChanges)
@@ -60,16 +67,34 @@ async function rosterOf(ctx: ModuleContext, vendorId: string) {
     .orderBy(desc(rosterChanges.proposedAt))
     .limit(200);
   const fileIds = rows.map((r) => r.addendumFileId).filter((x): x is string => Boolean(x));
-  const files = fileIds.length ? await ctx.db.select({ id: rosterFiles.id, filename: rosterFiles.filename, sha256: rosterFiles.sha256 }).from(rosterFiles).where(inArray(rosterFiles.id, fileIds)) : [];
+  const files = fileIds.length
+    ? await ctx.db
+        .select({ id: rosterFiles.id, filename: rosterFiles.filename, sha256: rosterFiles.sha256 })
+        .from(rosterFiles)
+        .where(inArray(rosterFiles.id, fileIds))
+    : [];
   const fileById = new Map(files.map((f) => [f.id, f]));
-  const peopleRows = rows.map((p) => ({ ...p, flags: rosterFlags(recordOf(p), today), addendumFile: p.addendumFileId ? (fileById.get(p.addendumFileId) ?? null) : null }));
+  const peopleRows = rows.map((p) => ({
+    ...p,
+    flags: rosterFlags(recordOf(p), today),
+    addendumFile: p.addendumFileId ? (fileById.get(p.addendumFileId) ?? null) : null,
+  }));
   const names = new Map(rows.map((r) => [r.id, r.fullName]));
   return {
     people: peopleRows,
     active: peopleRows.filter((p) => !p.accessEndedOn || p.accessEndedOn > today),
     flagged: peopleRows.filter((p) => p.flags.length > 0).length,
-    pending: changes.filter((c) => c.change.status === "pending").map((c) => ({ ...c.change, proposedByName: c.proposedByName, personName: (c.change.proposed as RosterRecord).fullName, currentName: c.change.personId ? (names.get(c.change.personId) ?? null) : null })),
-    decided: changes.filter((c) => c.change.status !== "pending").map((c) => ({ ...c.change, proposedByName: c.proposedByName, personName: (c.change.proposed as RosterRecord).fullName })),
+    pending: changes
+      .filter((c) => c.change.status === "pending")
+      .map((c) => ({
+        ...c.change,
+        proposedByName: c.proposedByName,
+        personName: (c.change.proposed as RosterRecord).fullName,
+        currentName: c.change.personId ? (names.get(c.change.personId) ?? null) : null,
+      })),
+    decided: changes
+      .filter((c) => c.change.status !== "pending")
+      .map((c) => ({ ...c.change, proposedByName: c.proposedByName, personName: (c.change.proposed as RosterRecord).fullName })),
   };
 }
 
@@ -88,7 +113,11 @@ export async function rosterSummaries(ctx: ModuleContext) {
   const ids = rows.map((r) => r.id);
   const everyone = ids.length ? await ctx.db.select().from(rosterPeople).where(inArray(rosterPeople.vendorId, ids)) : [];
   const pending = ids.length
-    ? await ctx.db.select({ vendorId: rosterChanges.vendorId, n: sql<number>`count(*)::int` }).from(rosterChanges).where(and(inArray(rosterChanges.vendorId, ids), eq(rosterChanges.status, "pending"))).groupBy(rosterChanges.vendorId)
+    ? await ctx.db
+        .select({ vendorId: rosterChanges.vendorId, n: sql<number>`count(*)::int` })
+        .from(rosterChanges)
+        .where(and(inArray(rosterChanges.vendorId, ids), eq(rosterChanges.status, "pending")))
+        .groupBy(rosterChanges.vendorId)
     : [];
   return rows.map((v) => {
     const mine = everyone.filter((p) => p.vendorId === v.id);
@@ -106,7 +135,12 @@ export async function agencyRoster(ctx: ModuleContext, vendorId: string) {
   requirePermission(ctx, "evidence:read");
   const vendor = await agencyVendor(ctx, vendorId);
   const roster = await rosterOf(ctx, vendor.id);
-  ctx.audit.record({ action: "roster.view", objectType: "roster", objectId: vendor.id, details: { people: roster.people.length, pending: roster.pending.length } });
+  ctx.audit.record({
+    action: "roster.view",
+    objectType: "roster",
+    objectId: vendor.id,
+    details: { people: roster.people.length, pending: roster.pending.length },
+  });
   return { vendor, ...roster, canApprove: ctx.actor.permissions.has("roster:approve") };
 }
 
@@ -115,7 +149,12 @@ export async function portalRoster(ctx: ModuleContext) {
   requirePermission(ctx, "roster:propose:own-vendor");
   const vendor = await vendorSelf(ctx);
   const roster = await rosterOf(ctx, vendor.id);
-  ctx.audit.record({ action: "roster.view", objectType: "roster", objectId: vendor.id, details: { people: roster.people.length, side: "vendor" } });
+  ctx.audit.record({
+    action: "roster.view",
+    objectType: "roster",
+    objectId: vendor.id,
+    details: { people: roster.people.length, side: "vendor" },
+  });
   return { vendor, ...roster };
 }
 
@@ -125,44 +164,87 @@ export async function proposalForm(ctx: ModuleContext, personId: string | null, 
   const vendor = await vendorSelf(ctx);
   if (!personId) return { vendor, person: null };
   if (!isUuid(personId)) throw new NotFound("roster-person", personId);
-  const [person] = await ctx.db.select().from(rosterPeople).where(and(eq(rosterPeople.id, personId), eq(rosterPeople.vendorId, vendor.id)));
+  const [person] = await ctx.db
+    .select()
+    .from(rosterPeople)
+    .where(and(eq(rosterPeople.id, personId), eq(rosterPeople.vendorId, vendor.id)));
   if (!person) throw new NotFound("roster-person", personId);
-  if (options.audit) ctx.audit.record({ action: "roster.person.view", objectType: "roster", objectId: vendor.id, details: { personId, side: "vendor" } });
+  if (options.audit)
+    ctx.audit.record({
+      action: "roster.person.view",
+      objectType: "roster",
+      objectId: vendor.id,
+      details: { personId, side: "vendor" },
+    });
   return { vendor, person };
 }
 
 /** Vendor: propose adding a person, or a change to one (the whole record as it should read). */
-export async function proposeRosterChange(ctx: ModuleContext, blobs: BlobStore, personId: string | null, upload: SpooledUpload | null, raw: Record<string, string>) {
+export async function proposeRosterChange(
+  ctx: ModuleContext,
+  blobs: BlobStore,
+  personId: string | null,
+  upload: SpooledUpload | null,
+  raw: Record<string, string>,
+) {
   requirePermission(ctx, "roster:propose:own-vendor");
   const { vendor, person } = await proposalForm(ctx, personId, { audit: false });
   const parsed = parseRoster(raw, todayOf(ctx.now));
   const note = (raw.note ?? "").trim();
   const errors: Record<string, string> = parsed.ok ? {} : { ...parsed.errors };
   if (note.length > 2000) errors.note = "Keep the note under 2000 characters.";
-  if (parsed.ok && person && rosterDiff(recordOf(person), parsed.data).length === 0 && !upload) errors.form = "Nothing would change: edit a field or attach the signed page.";
+  if (parsed.ok && person && rosterDiff(recordOf(person), parsed.data).length === 0 && !upload)
+    errors.form = "Nothing would change: edit a field or attach the signed page.";
   if (person) {
-    const [waiting] = await ctx.db.select({ id: rosterChanges.id }).from(rosterChanges).where(and(eq(rosterChanges.personId, person.id), eq(rosterChanges.status, "pending")));
+    const [waiting] = await ctx.db
+      .select({ id: rosterChanges.id })
+      .from(rosterChanges)
+      .where(and(eq(rosterChanges.personId, person.id), eq(rosterChanges.status, "pending")));
     if (waiting) errors.form = "A change for this person is already waiting for approval; wait for the decision.";
   }
   if (Object.keys(errors).length > 0 || !parsed.ok) throw new InvalidInput(errors);
   let fileId: string | null = null;
   if (upload) {
-    const { mediaType, sealed } = await checkAndSeal(blobs, ctx.secrets, upload, ["pdf", "png", "jpg"], { names: ROSTER_FILE_NAMES, what: "the signed page" });
+    const { mediaType, sealed } = await checkAndSeal(blobs, ctx.secrets, upload, ["pdf", "png", "jpg"], {
+      names: ROSTER_FILE_NAMES,
+      what: "the signed page",
+    });
     const [file] = await ctx.db
       .insert(rosterFiles)
-      .values({ vendorId: vendor.id, filename: upload.filename, mediaType, sizeBytes: upload.size, sha256: upload.sha256, ...sealed, uploadedBy: ctx.actor.personId, uploadedAt: ctx.now })
+      .values({
+        vendorId: vendor.id,
+        filename: upload.filename,
+        mediaType,
+        sizeBytes: upload.size,
+        sha256: upload.sha256,
+        ...sealed,
+        uploadedBy: ctx.actor.personId,
+        uploadedAt: ctx.now,
+      })
       .returning({ id: rosterFiles.id });
     fileId = file!.id;
   }
   const [change] = await ctx.db
     .insert(rosterChanges)
-    .values({ vendorId: vendor.id, personId: person?.id ?? null, kind: person ? "update" : "add", proposed: parsed.data, addendumFileId: fileId, note, proposedBy: ctx.actor.personId, proposedFrom: ctx.actor.ip, proposedAt: ctx.now })
+    .values({
+      vendorId: vendor.id,
+      personId: person?.id ?? null,
+      kind: person ? "update" : "add",
+      proposed: parsed.data,
+      addendumFileId: fileId,
+      note,
+      proposedBy: ctx.actor.personId,
+      proposedFrom: ctx.actor.ip,
+      proposedAt: ctx.now,
+    })
     .returning();
   const agencies = [...new Set((await liveContractsWithVendor(ctx, vendor.id)).map((c) => c.agencyId))];
   const told = toEach(await cjisOfficersOf(ctx.db, agencies), {
     kind: "roster-proposed",
     subject: `${vendor.legalName} proposes a roster change: ${parsed.data.fullName}`,
-    body: person ? `A change to ${person.fullName}'s record waits for a CJIS officer's approval.` : `Adding ${parsed.data.fullName} (${parsed.data.jobRole}) waits for a CJIS officer's approval.`,
+    body: person
+      ? `A change to ${person.fullName}'s record waits for a CJIS officer's approval.`
+      : `Adding ${parsed.data.fullName} (${parsed.data.jobRole}) waits for a CJIS officer's approval.`,
     link: rosterPaths.change(change!.id),
     dedupeKey: `roster-change:${change!.id}`,
   });
@@ -171,7 +253,13 @@ export async function proposeRosterChange(ctx: ModuleContext, blobs: BlobStore, 
     action: "roster.propose",
     objectType: "roster",
     objectId: vendor.id,
-    details: { changeId: change!.id, kind: change!.kind, personId: person?.id ?? null, changes: rosterDiff(person ? recordOf(person) : null, parsed.data).map((d) => d.field), file: upload ? { fileId, filename: upload.filename, sha256: upload.sha256, bytes: upload.size } : null },
+    details: {
+      changeId: change!.id,
+      kind: change!.kind,
+      personId: person?.id ?? null,
+      changes: rosterDiff(person ? recordOf(person) : null, parsed.data).map((d) => d.field),
+      file: upload ? { fileId, filename: upload.filename, sha256: upload.sha256, bytes: upload.size } : null,
+    },
   });
   return { change: change!, told: told.map((t) => t.personId) };
 }
@@ -192,9 +280,21 @@ export async function getRosterChange(ctx: ModuleContext, changeId: string) {
   requirePermission(ctx, "evidence:read");
   const { change, vendor } = await changeFor(ctx, changeId);
   const [current] = change.personId ? await ctx.db.select().from(rosterPeople).where(eq(rosterPeople.id, change.personId)) : [];
-  const [file] = change.addendumFileId ? await ctx.db.select({ id: rosterFiles.id, filename: rosterFiles.filename, sha256: rosterFiles.sha256, sizeBytes: rosterFiles.sizeBytes }).from(rosterFiles).where(eq(rosterFiles.id, change.addendumFileId)) : [];
+  const [file] = change.addendumFileId
+    ? await ctx.db
+        .select({
+          id: rosterFiles.id,
+          filename: rosterFiles.filename,
+          sha256: rosterFiles.sha256,
+          sizeBytes: rosterFiles.sizeBytes,
+        })
+        .from(rosterFiles)
+        .where(eq(rosterFiles.id, change.addendumFileId))
+    : [];
   const names = await peopleNames(ctx, [change.proposedBy, change.decidedBy]);
-  const [decidedBy] = change.decidedByAgencyId ? await ctx.db.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, change.decidedByAgencyId)) : [];
+  const [decidedBy] = change.decidedByAgencyId
+    ? await ctx.db.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, change.decidedByAgencyId))
+    : [];
   const proposed = change.proposed as RosterRecord;
   ctx.audit.record({ action: "roster.change.view", objectType: "roster", objectId: vendor.id, details: { changeId } });
   return {
@@ -218,18 +318,36 @@ export async function decideRosterChange(ctx: ModuleContext, changeId: string, r
   if (change.status !== "pending") throw new InvalidInput({ form: `This change was already ${change.status}.` });
   const reason = raw.reason.trim();
   if (raw.decision !== "approve" && raw.decision !== "reject") throw new InvalidInput({ decision: "Choose approve or reject." });
-  if (raw.decision === "reject" && reason.length < 3) throw new InvalidInput({ reason: "Give the reason for rejecting; the vendor sees it." });
+  if (raw.decision === "reject" && reason.length < 3)
+    throw new InvalidInput({ reason: "Give the reason for rejecting; the vendor sees it." });
   if (reason.length > 2000) throw new InvalidInput({ reason: "Keep the reason under 2000 characters." });
   const proposed = change.proposed as RosterRecord;
   let personId = change.personId;
   if (raw.decision === "approve") {
-    const values = { ...proposed, ...(change.addendumFileId ? { addendumFileId: change.addendumFileId } : {}), updatedAt: ctx.now };
+    const values = {
+      ...proposed,
+      ...(change.addendumFileId ? { addendumFileId: change.addendumFileId } : {}),
+      updatedAt: ctx.now,
+    };
     if (personId) await ctx.db.update(rosterPeople).set(values).where(eq(rosterPeople.id, personId));
-    else personId = (await ctx.db.insert(rosterPeople).values({ ...values, vendorId: vendor.id, createdAt: ctx.now }).returning({ id: rosterPeople.id }))[0]!.id;
+    else
+      personId = (
+        await ctx.db
+          .insert(rosterPeople)
+          .values({ ...values, vendorId: vendor.id, createdAt: ctx.now })
+          .returning({ id: rosterPeople.id })
+      )[0]!.id;
   }
   await ctx.db
     .update(rosterChanges)
-    .set({ status: raw.decision === "approve" ? "approved" : "rejected", personId, decidedBy: ctx.actor.personId, decidedByAgencyId: orgOf(ctx), decidedAt: ctx.now, decisionReason: reason || null })
+    .set({
+      status: raw.decision === "approve" ? "approved" : "rejected",
+      personId,
+      decidedBy: ctx.actor.personId,
+      decidedByAgencyId: orgOf(ctx),
+      decidedAt: ctx.now,
+      decisionReason: reason || null,
+    })
     .where(eq(rosterChanges.id, change.id));
   const told = toEach(await vendorRepresentativesOf(ctx.db, vendor.id), {
     kind: "roster-decided",
@@ -239,21 +357,43 @@ export async function decideRosterChange(ctx: ModuleContext, changeId: string, r
     dedupeKey: `roster-decided:${change.id}`,
   });
   await notify(ctx.db, told, ctx.now);
-  ctx.audit.record({ action: `roster.${raw.decision}`, objectType: "roster", objectId: vendor.id, details: { changeId: change.id, personId, reason: reason || null } });
+  ctx.audit.record({
+    action: `roster.${raw.decision}`,
+    objectType: "roster",
+    objectId: vendor.id,
+    details: { changeId: change.id, personId, reason: reason || null },
+  });
   return { personId, told: told.map((t) => t.personId) };
 }
 
 /** A signed Security Addendum page, decrypted on the way out; the read is audited with its bytes. */
-export async function openRosterFile(ctx: ModuleContext, blobs: BlobStore, fileId: string, side: "agency" | "vendor"): Promise<{ stream: Readable; filename: string; mediaType: string; size: number; sha256: string }> {
+export async function openRosterFile(
+  ctx: ModuleContext,
+  blobs: BlobStore,
+  fileId: string,
+  side: "agency" | "vendor",
+): Promise<{ stream: Readable; filename: string; mediaType: string; size: number; sha256: string }> {
   requirePermission(ctx, side === "agency" ? "evidence:read" : "roster:propose:own-vendor");
   if (!isUuid(fileId)) throw new NotFound("roster-file", fileId);
   const [file] = await ctx.db.select().from(rosterFiles).where(eq(rosterFiles.id, fileId));
   if (!file) throw new NotFound("roster-file", fileId);
-  if (side === "agency") await agencyVendor(ctx, file.vendorId).catch(() => {
-    throw new NotFound("roster-file", fileId);
-  });
+  if (side === "agency")
+    await agencyVendor(ctx, file.vendorId).catch(() => {
+      throw new NotFound("roster-file", fileId);
+    });
   else if ((await vendorSelf(ctx)).id !== file.vendorId) throw new NotFound("roster-file", fileId);
-  const stream = await openSealedForDownload(blobs, ctx.secrets, file, "", { action: "roster.file.download", objectType: "roster", objectId: file.vendorId, outcome: "failed", details: { fileId, reason: "blob missing" } });
-  ctx.audit.record({ action: "roster.file.download", objectType: "roster", objectId: file.vendorId, details: { fileId, filename: file.filename, sha256: file.sha256, bytes: file.sizeBytes, side } });
+  const stream = await openSealedForDownload(blobs, ctx.secrets, file, "", {
+    action: "roster.file.download",
+    objectType: "roster",
+    objectId: file.vendorId,
+    outcome: "failed",
+    details: { fileId, reason: "blob missing" },
+  });
+  ctx.audit.record({
+    action: "roster.file.download",
+    objectType: "roster",
+    objectId: file.vendorId,
+    details: { fileId, filename: file.filename, sha256: file.sha256, bytes: file.sizeBytes, side },
+  });
   return { stream, filename: file.filename, mediaType: file.mediaType, size: file.sizeBytes, sha256: file.sha256 };
 }

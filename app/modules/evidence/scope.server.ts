@@ -25,14 +25,20 @@ export function visibleToVendor(ctx: ModuleContext) {
 /** The actor's own vendor (for a vendor representative), or null. */
 export async function ownVendor(ctx: ModuleContext) {
   if (ctx.actor.organisationKind !== "vendor") return null;
-  const [vendor] = await ctx.db.select({ id: vendors.id, legalName: vendors.legalName }).from(vendors).where(eq(vendors.organisationId, orgOf(ctx)));
+  const [vendor] = await ctx.db
+    .select({ id: vendors.id, legalName: vendors.legalName })
+    .from(vendors)
+    .where(eq(vendors.organisationId, orgOf(ctx)));
   return vendor ?? null;
 }
 
 /** One item as the agency side may see it; NotFound otherwise. */
 export async function agencyItem(ctx: ModuleContext, itemId: string, options: { forUpdate?: boolean } = {}) {
   if (!isUuid(itemId)) throw new NotFound("evidence-item", itemId);
-  const query = ctx.db.select().from(evidenceItems).where(and(eq(evidenceItems.id, itemId), visibleToAgency(ctx)));
+  const query = ctx.db
+    .select()
+    .from(evidenceItems)
+    .where(and(eq(evidenceItems.id, itemId), visibleToAgency(ctx)));
   const [item] = options.forUpdate ? await query.for("update") : await query;
   if (!item) throw new NotFound("evidence-item", itemId);
   return { item, owned: item.agencyId === ctx.actor.organisationId };
@@ -41,7 +47,10 @@ export async function agencyItem(ctx: ModuleContext, itemId: string, options: { 
 /** One item as its vendor may see it; NotFound otherwise. */
 export async function vendorItem(ctx: ModuleContext, itemId: string, options: { forUpdate?: boolean } = {}) {
   if (!isUuid(itemId)) throw new NotFound("evidence-item", itemId);
-  const query = ctx.db.select().from(evidenceItems).where(and(eq(evidenceItems.id, itemId), visibleToVendor(ctx)));
+  const query = ctx.db
+    .select()
+    .from(evidenceItems)
+    .where(and(eq(evidenceItems.id, itemId), visibleToVendor(ctx)));
   const [item] = options.forUpdate ? await query.for("update") : await query;
   if (!item) throw new NotFound("evidence-item", itemId);
   return item;

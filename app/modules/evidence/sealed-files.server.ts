@@ -20,7 +20,9 @@ export const EVIDENCE_KEY_ID = "evidence-v1";
 
 function fileKey(secrets: Secrets, keyId: string) {
   if (keyId !== EVIDENCE_KEY_ID) throw new Error(`unknown evidence key ${keyId}`);
-  return Buffer.from(hkdfSync("sha256", Buffer.from(secrets.encryptionKey, "hex"), Buffer.alloc(0), "custody evidence files v1", 32));
+  return Buffer.from(
+    hkdfSync("sha256", Buffer.from(secrets.encryptionKey, "hex"), Buffer.alloc(0), "custody evidence files v1", 32),
+  );
 }
 
 export type SealedFile = { blobSha256: string; keyId: string; nonce: string; authTag: string };
@@ -47,7 +49,12 @@ export async function sealUpload(blobs: BlobStore, secrets: Secrets, upload: Spo
     );
     const blobSha256 = hash.digest("hex");
     await blobs.putFile(blobSha256, sealedPath, size, "application/octet-stream");
-    return { blobSha256, keyId: EVIDENCE_KEY_ID, nonce: nonce.toString("base64url"), authTag: cipher.getAuthTag().toString("base64url") };
+    return {
+      blobSha256,
+      keyId: EVIDENCE_KEY_ID,
+      nonce: nonce.toString("base64url"),
+      authTag: cipher.getAuthTag().toString("base64url"),
+    };
   } finally {
     await rm(sealedPath, { force: true });
     await rm(upload.spoolPath, { force: true });
@@ -70,7 +77,13 @@ export async function openSealed(blobs: BlobStore, secrets: Secrets, file: Seale
  * Check an upload is one of the accepted kinds by its bytes (and not a zip bomb), then seal it
  * into the store. A refusal is a message for the file field; nothing is stored.
  */
-export async function checkAndSeal(blobs: BlobStore, secrets: Secrets, upload: SpooledUpload, accept: readonly ContentKind[], accepted: { names: string; what: string }) {
+export async function checkAndSeal(
+  blobs: BlobStore,
+  secrets: Secrets,
+  upload: SpooledUpload,
+  accept: readonly ContentKind[],
+  accepted: { names: string; what: string },
+) {
   let checked;
   try {
     checked = await checkContent(upload, accept);
@@ -79,7 +92,9 @@ export async function checkAndSeal(blobs: BlobStore, secrets: Secrets, upload: S
     throw error;
   }
   if (!checked) {
-    throw new InvalidInput({ file: `“${upload.filename}” is not a ${accepted.names} file, whatever its name says. Upload ${accepted.what} in one of those formats.` });
+    throw new InvalidInput({
+      file: `“${upload.filename}” is not a ${accepted.names} file, whatever its name says. Upload ${accepted.what} in one of those formats.`,
+    });
   }
   return { mediaType: checked.mediaType, sealed: await sealUpload(blobs, secrets, upload) };
 }
@@ -88,11 +103,22 @@ export async function checkAndSeal(blobs: BlobStore, secrets: Secrets, upload: S
  * Open a sealed file for download. Bytes gone from the store are an answer for the person
  * (410, with what is missing), and the failed attempt is recorded although nothing is sent.
  */
-export async function openSealedForDownload(blobs: BlobStore, secrets: Secrets, file: SealedFile & { filename: string; sha256: string }, what: string, failed: AuditInput) {
+export async function openSealedForDownload(
+  blobs: BlobStore,
+  secrets: Secrets,
+  file: SealedFile & { filename: string; sha256: string },
+  what: string,
+  failed: AuditInput,
+) {
   try {
     return await openSealed(blobs, secrets, file);
   } catch (error) {
     if (!(error instanceof BlobMissing)) throw error;
-    throw new InvalidInput({ file: `The file “${file.filename}” (${what}SHA-256 ${file.sha256}) is missing from the file store. An administrator must restore it from backup.` }, failed);
+    throw new InvalidInput(
+      {
+        file: `The file “${file.filename}” (${what}SHA-256 ${file.sha256}) is missing from the file store. An administrator must restore it from backup.`,
+      },
+      failed,
+    );
   }
 }

@@ -10,7 +10,16 @@ import { todayOf } from "../contracts/lifecycle.ts";
 import type { z } from "zod";
 import { parseInput } from "../validation.server.ts";
 import { itemDetails } from "./items.server.ts";
-import { Attestation, ATTESTATION_STATEMENT, type FlagContext, flagsOf, KIND_FIELDS, kindSchema, type KindValues, VersionDates } from "./kinds.ts";
+import {
+  Attestation,
+  ATTESTATION_STATEMENT,
+  type FlagContext,
+  flagsOf,
+  KIND_FIELDS,
+  kindSchema,
+  type KindValues,
+  VersionDates,
+} from "./kinds.ts";
 import { agencyItem, ownVendor, vendorItem, visibleToVendor } from "./scope.server.ts";
 import { checkAndSeal, openSealedForDownload } from "./sealed-files.server.ts";
 import { ACCEPTED_EVIDENCE_FILES, shownStatus } from "./vocabulary.ts";
@@ -63,9 +72,20 @@ export async function getPortalItem(ctx: ModuleContext, itemId: string) {
   requirePermission(ctx, "evidence:upload:own-vendor");
   const item = await vendorItem(ctx, itemId);
   const details = await itemDetails(ctx, item, "vendor");
-  ctx.audit.record({ action: "portal.evidence.read", objectType: "evidence-item", objectId: item.id, organisationId: item.agencyId });
+  ctx.audit.record({
+    action: "portal.evidence.read",
+    objectType: "evidence-item",
+    objectId: item.id,
+    organisationId: item.agencyId,
+  });
   const { terms: _terms, ...visible } = details;
-  return { ...visible, canSubmit: SUBMITTABLE.includes(item.status), fields: KIND_FIELDS[details.kind.key] ?? [], statement: ATTESTATION_STATEMENT, renewable: details.kind.renewalMonths !== null };
+  return {
+    ...visible,
+    canSubmit: SUBMITTABLE.includes(item.status),
+    fields: KIND_FIELDS[details.kind.key] ?? [],
+    statement: ATTESTATION_STATEMENT,
+    renewable: details.kind.renewalMonths !== null,
+  };
 }
 
 /** Whether the vendor may answer this item at all (404 otherwise), before an upload is read; not a view, so not audited. */
@@ -75,7 +95,16 @@ export async function checkPortalItem(ctx: ModuleContext, itemId: string) {
 }
 
 /** The strictest figures of the contracts an item supports, for its flags. */
-export function flagContext(terms: { minCyberInsuranceCents: number | null; availabilityCritical: string | null; availabilityEssential: string | null; availabilityStandard: string | null; availabilityArchive: string | null }[], asOf: string): FlagContext {
+export function flagContext(
+  terms: {
+    minCyberInsuranceCents: number | null;
+    availabilityCritical: string | null;
+    availabilityEssential: string | null;
+    availabilityStandard: string | null;
+    availabilityArchive: string | null;
+  }[],
+  asOf: string,
+): FlagContext {
   const max = (values: (number | null)[]) => {
     const present = values.filter((v): v is number => v !== null && !Number.isNaN(v));
     return present.length ? Math.max(...present) : undefined;
@@ -106,9 +135,21 @@ function parseSubmission(kindKey: string, renewable: boolean, raw: Record<string
   let dates: { issuedOn?: string; validFrom?: string; expiresOn?: string } = {};
   let values: KindValues = {};
   collect(() => (dates = parseInput(VersionDates, raw)));
-  collect(() => (values = parseInput(kindSchema(kindKey) as z.ZodType<KindValues>, Object.fromEntries(Object.entries(raw).filter(([k]) => k.startsWith("field.")).map(([k, v]) => [k.slice(6), v])))), "field.");
+  collect(
+    () =>
+      (values = parseInput(
+        kindSchema(kindKey) as z.ZodType<KindValues>,
+        Object.fromEntries(
+          Object.entries(raw)
+            .filter(([k]) => k.startsWith("field."))
+            .map(([k, v]) => [k.slice(6), v]),
+        ),
+      )),
+    "field.",
+  );
   collect(() => parseInput(Attestation, raw));
-  if (renewable && !dates.expiresOn && !errors.expiresOn) errors.expiresOn = "Enter the expiry date: this kind of evidence is renewed, so it must say until when it holds.";
+  if (renewable && !dates.expiresOn && !errors.expiresOn)
+    errors.expiresOn = "Enter the expiry date: this kind of evidence is renewed, so it must say until when it holds.";
   if (Object.keys(errors).length) throw new InvalidInput(errors);
   return { dates, values, attestation: { name: raw.attestationName!.trim(), title: raw.attestationTitle!.trim() } };
 }
@@ -119,21 +160,41 @@ function parseSubmission(kindKey: string, renewable: boolean, raw: Record<string
  * are written in this transaction. Any refusal leaves no record; a stored blob without a
  * record is swept as an orphan.
  */
-export async function submitEvidence(ctx: ModuleContext, blobs: BlobStore, itemId: string, upload: SpooledUpload | null, raw: Record<string, string>) {
+export async function submitEvidence(
+  ctx: ModuleContext,
+  blobs: BlobStore,
+  itemId: string,
+  upload: SpooledUpload | null,
+  raw: Record<string, string>,
+) {
   requirePermission(ctx, "evidence:upload:own-vendor");
   const item = await vendorItem(ctx, itemId, { forUpdate: true });
   if (!SUBMITTABLE.includes(item.status)) {
-    throw new InvalidInput({ form: item.status === "under-review" ? "The agency is reviewing your last submission; wait for its decision." : "This request is closed; nothing more can be submitted to it." });
+    throw new InvalidInput({
+      form:
+        item.status === "under-review"
+          ? "The agency is reviewing your last submission; wait for its decision."
+          : "This request is closed; nothing more can be submitted to it.",
+    });
   }
   const details = await itemDetails(ctx, item, "vendor");
   const parsed = parseSubmission(details.kind.key, details.kind.renewalMonths !== null, raw);
   if (!upload) throw new InvalidInput({ file: "Choose the file to upload." });
-  const { mediaType, sealed } = await checkAndSeal(blobs, ctx.secrets, upload, EVIDENCE_FILE_KINDS, { names: ACCEPTED_EVIDENCE_FILES, what: "the evidence" });
+  const { mediaType, sealed } = await checkAndSeal(blobs, ctx.secrets, upload, EVIDENCE_FILE_KINDS, {
+    names: ACCEPTED_EVIDENCE_FILES,
+    what: "the evidence",
+  });
 
   const flags = flagsOf(details.kind.key, parsed.values, flagContext(details.terms, todayOf(ctx.now)));
-  const [last] = await ctx.db.select({ version: sql<number>`coalesce(max(${evidenceVersions.version}), 0)::int` }).from(evidenceVersions).where(eq(evidenceVersions.itemId, item.id));
+  const [last] = await ctx.db
+    .select({ version: sql<number>`coalesce(max(${evidenceVersions.version}), 0)::int` })
+    .from(evidenceVersions)
+    .where(eq(evidenceVersions.itemId, item.id));
   // A submission not yet reviewed is replaced by the new one, but kept.
-  await ctx.db.update(evidenceVersions).set({ status: "superseded" }).where(and(eq(evidenceVersions.itemId, item.id), eq(evidenceVersions.status, "submitted")));
+  await ctx.db
+    .update(evidenceVersions)
+    .set({ status: "superseded" })
+    .where(and(eq(evidenceVersions.itemId, item.id), eq(evidenceVersions.status, "submitted")));
   const [version] = await ctx.db
     .insert(evidenceVersions)
     .values({
@@ -156,9 +217,20 @@ export async function submitEvidence(ctx: ModuleContext, blobs: BlobStore, itemI
     .returning();
   const [file] = await ctx.db
     .insert(evidenceFiles)
-    .values({ versionId: version!.id, filename: upload.filename, mediaType, sizeBytes: upload.size, sha256: upload.sha256, ...sealed, uploadedAt: ctx.now })
+    .values({
+      versionId: version!.id,
+      filename: upload.filename,
+      mediaType,
+      sizeBytes: upload.size,
+      sha256: upload.sha256,
+      ...sealed,
+      uploadedAt: ctx.now,
+    })
     .returning();
-  await ctx.db.update(evidenceItems).set({ status: "submitted", currentVersion: version!.version, flags, updatedAt: ctx.now }).where(eq(evidenceItems.id, item.id));
+  await ctx.db
+    .update(evidenceItems)
+    .set({ status: "submitted", currentVersion: version!.version, flags, updatedAt: ctx.now })
+    .where(eq(evidenceItems.id, item.id));
   ctx.audit.record({
     action: "evidence.submit",
     objectType: "evidence-item",
@@ -167,7 +239,16 @@ export async function submitEvidence(ctx: ModuleContext, blobs: BlobStore, itemI
     details: {
       version: version!.version,
       versionId: version!.id,
-      files: [{ fileId: file!.id, filename: upload.filename, sha256: upload.sha256, bytes: upload.size, mediaType, declaredType: upload.declaredType }],
+      files: [
+        {
+          fileId: file!.id,
+          filename: upload.filename,
+          sha256: upload.sha256,
+          bytes: upload.size,
+          mediaType,
+          declaredType: upload.declaredType,
+        },
+      ],
       attestation: { name: parsed.attestation.name, title: parsed.attestation.title, statement: ATTESTATION_STATEMENT },
       flags,
     },
@@ -176,7 +257,13 @@ export async function submitEvidence(ctx: ModuleContext, blobs: BlobStore, itemI
 }
 
 /** Open an evidence file: decrypted on the way out, the read audited with the bytes sent. */
-export async function openEvidenceFile(ctx: ModuleContext, blobs: BlobStore, itemId: string, fileId: string, side: "agency" | "vendor"): Promise<{ stream: Readable; filename: string; mediaType: string; size: number; sha256: string }> {
+export async function openEvidenceFile(
+  ctx: ModuleContext,
+  blobs: BlobStore,
+  itemId: string,
+  fileId: string,
+  side: "agency" | "vendor",
+): Promise<{ stream: Readable; filename: string; mediaType: string; size: number; sha256: string }> {
   requirePermission(ctx, side === "agency" ? "evidence:read" : "evidence:upload:own-vendor");
   const item = side === "agency" ? (await agencyItem(ctx, itemId)).item : await vendorItem(ctx, itemId);
   if (!isUuid(fileId)) throw new NotFound("evidence-file", fileId);
@@ -204,4 +291,3 @@ export async function openEvidenceFile(ctx: ModuleContext, blobs: BlobStore, ite
   });
   return { stream, filename: file.filename, mediaType: file.mediaType, size: file.sizeBytes, sha256: file.sha256 };
 }
-

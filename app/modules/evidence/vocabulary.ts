@@ -20,7 +20,10 @@ export type ShownStatus = keyof typeof EVIDENCE_STATUS_LABELS;
 /** The statuses a vendor still has to act on. */
 export const OPEN_FOR_VENDOR = ["requested", "rejected"] as const;
 
-export function shownStatus(item: { status: string; expiresOn: string | null; dueOn: string | null }, today: string): ShownStatus {
+export function shownStatus(
+  item: { status: string; expiresOn: string | null; dueOn: string | null },
+  today: string,
+): ShownStatus {
   if (item.status === "accepted" && item.expiresOn !== null && item.expiresOn < today) return "expired";
   if ((item.status === "requested" || item.status === "rejected") && item.dueOn !== null && item.dueOn < today) return "overdue";
   return item.status as ShownStatus;

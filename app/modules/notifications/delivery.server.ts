@@ -33,7 +33,13 @@ export async function deliverNotifications(
   const waiting = await db
     .selectDistinct({ personId: notifications.personId })
     .from(notifications)
-    .where(and(isNull(notifications.emailedAt), gt(notifications.createdAt, since), options.personIds ? inArray(notifications.personId, options.personIds) : undefined));
+    .where(
+      and(
+        isNull(notifications.emailedAt),
+        gt(notifications.createdAt, since),
+        options.personIds ? inArray(notifications.personId, options.personIds) : undefined,
+      ),
+    );
   for (const { personId } of waiting) {
     try {
       const sent = await db.transaction((tx) => deliverTo(tx, mailer, personId, since, options));
@@ -47,15 +53,29 @@ export async function deliverNotifications(
   return result;
 }
 
-async function deliverTo(tx: Queryable, mailer: Mailer, personId: string, since: Date, options: { publicUrl: string; now: Date }) {
+async function deliverTo(
+  tx: Queryable,
+  mailer: Mailer,
+  personId: string,
+  since: Date,
+  options: { publicUrl: string; now: Date },
+) {
   const none = { messages: 0, notifications: 0 };
-  const [person] = await tx.select({ email: people.email, name: people.name, disabledAt: people.disabledAt }).from(people).where(eq(people.id, personId));
+  const [person] = await tx
+    .select({ email: people.email, name: people.name, disabledAt: people.disabledAt })
+    .from(people)
+    .where(eq(people.id, personId));
   if (!person || person.disabledAt) return none;
   await tx.insert(notificationPreferences).values({ personId, updatedAt: options.now }).onConflictDoNothing();
-  const [preference] = await tx.select().from(notificationPreferences).where(eq(notificationPreferences.personId, personId)).for("update", { skipLocked: true });
+  const [preference] = await tx
+    .select()
+    .from(notificationPreferences)
+    .where(eq(notificationPreferences.personId, personId))
+    .for("update", { skipLocked: true });
   if (!preference) return none; // another copy is delivering to this person right now
   const digest = preference.delivery === "daily-digest";
-  if (digest && preference.lastDigestAt && options.now.getTime() - preference.lastDigestAt.getTime() < DIGEST_EVERY_MS) return none;
+  if (digest && preference.lastDigestAt && options.now.getTime() - preference.lastDigestAt.getTime() < DIGEST_EVERY_MS)
+    return none;
 
   const claimed = await tx
     .select()
@@ -65,25 +85,43 @@ async function deliverTo(tx: Queryable, mailer: Mailer, personId: string, since:
     .for("update", { skipLocked: true });
   if (claimed.length === 0) return none;
 
-  const messages = digest ? [digestMessage(person, claimed, options.publicUrl)] : claimed.map((n) => singleMessage(person, n, options.publicUrl));
+  const messages = digest
+    ? [digestMessage(person, claimed, options.publicUrl)]
+    : claimed.map((n) => singleMessage(person, n, options.publicUrl));
   for (const message of messages) await mailer.send(message);
   await tx
     .update(notifications)
     .set({ emailedAt: options.now })
-    .where(inArray(notifications.id, claimed.map((n) => n.id)));
-  if (digest) await tx.update(notificationPreferences).set({ lastDigestAt: options.now }).where(eq(notificationPreferences.personId, personId));
+    .where(
+      inArray(
+        notifications.id,
+        claimed.map((n) => n.id),
+      ),
+    );
+  if (digest)
+    await tx
+      .update(notificationPreferences)
+      .set({ lastDigestAt: options.now })
+      .where(eq(notificationPreferences.personId, personId));
   const audit = new AuditRecorder(systemActor("notification e-mail"), () => options.now);
   audit.record({
     action: "notification.email",
     objectType: "person",
     objectId: personId,
-    details: { to: person.email, digest, messages: messages.length, notifications: claimed.map((n) => n.id), kinds: [...new Set(claimed.map((n) => n.kind))] },
+    details: {
+      to: person.email,
+      digest,
+      messages: messages.length,
+      notifications: claimed.map((n) => n.id),
+      kinds: [...new Set(claimed.map((n) => n.kind))],
+    },
   });
   await audit.flush(tx);
   return { messages: messages.length, notifications: claimed.length };
 }
 
-const FOOTER = "Custody sends links only; sign in to read the record. Choose e-mail at once or a daily digest under Notifications.";
+const FOOTER =
+  "Custody sends links only; sign in to read the record. Choose e-mail at once or a daily digest under Notifications.";
 
 function singleMessage(person: { email: string; name: string }, n: Notification, publicUrl: string) {
   const link = `${publicUrl}${n.link}`;

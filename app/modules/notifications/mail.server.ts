@@ -19,9 +19,17 @@ export function createMailer(smtpUrl: string | undefined, from: string): Mailer 
 }
 
 /** Text made safe to put in an HTML e-mail body. */
-export const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+export const escape = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
-export function invitationMessage(input: { to: string; link: string; organisationName: string; roleLabel: string; expiresAt: Date; invitedBy: string | null }) {
+export function invitationMessage(input: {
+  to: string;
+  link: string;
+  organisationName: string;
+  roleLabel: string;
+  expiresAt: Date;
+  invitedBy: string | null;
+}) {
   const who = input.invitedBy ? `${input.invitedBy} has invited you` : "You are invited";
   const expires = input.expiresAt.toUTCString();
   const text = [

@@ -1,7 +1,13 @@
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Queryable } from "../../../db/client.ts";
 import { memberships, people } from "../../../db/schema/access.ts";
-import { type DeliveryChoice, DELIVERY_CHOICES, notificationPreferences, notifications, type NotificationKind } from "../../../db/schema/notifications.ts";
+import {
+  type DeliveryChoice,
+  DELIVERY_CHOICES,
+  notificationPreferences,
+  notifications,
+  type NotificationKind,
+} from "../../../db/schema/notifications.ts";
 import { vendors } from "../../../db/schema/vendors.ts";
 import type { Role } from "../access/permissions.ts";
 import { InvalidInput, isUuid, type ModuleContext, NotFound } from "../context.server.ts";
@@ -35,7 +41,14 @@ export async function peopleWithRoles(db: Queryable, organisationIds: string[], 
     .selectDistinct({ personId: memberships.personId, organisationId: memberships.organisationId })
     .from(memberships)
     .innerJoin(people, eq(people.id, memberships.personId))
-    .where(and(inArray(memberships.organisationId, organisationIds), inArray(memberships.role, roles), isNull(memberships.endedAt), isNull(people.disabledAt)));
+    .where(
+      and(
+        inArray(memberships.organisationId, organisationIds),
+        inArray(memberships.role, roles),
+        isNull(memberships.endedAt),
+        isNull(people.disabledAt),
+      ),
+    );
   return rows;
 }
 
@@ -63,9 +76,14 @@ export async function notify(db: Queryable, rows: NewNotification[], now: Date):
 }
 
 /** The same message to several recipients. */
-export function toEach(recipients: Recipient[], message: Omit<NewNotification, "personId" | "organisationId">): NewNotification[] {
+export function toEach(
+  recipients: Recipient[],
+  message: Omit<NewNotification, "personId" | "organisationId">,
+): NewNotification[] {
   const seen = new Set<string>();
-  return recipients.filter((r) => !seen.has(r.personId) && seen.add(r.personId)).map((r) => ({ ...message, personId: r.personId, organisationId: r.organisationId }));
+  return recipients
+    .filter((r) => !seen.has(r.personId) && seen.add(r.personId))
+    .map((r) => ({ ...message, personId: r.personId, organisationId: r.organisationId }));
 }
 
 const me = (ctx: ModuleContext) => {
@@ -86,18 +104,29 @@ export async function myNotifications(ctx: ModuleContext, options: { limit?: num
     .select({ unread: sql<number>`count(*)::int` })
     .from(notifications)
     .where(and(eq(notifications.personId, personId), isNull(notifications.readAt)));
-  ctx.audit.record({ action: "notification.list", objectType: "person", objectId: personId, details: { shown: rows.length, unread } });
+  ctx.audit.record({
+    action: "notification.list",
+    objectType: "person",
+    objectId: personId,
+    details: { shown: rows.length, unread },
+  });
   return { notifications: rows, unread, delivery: await deliveryOf(ctx.db, personId) };
 }
 
 /** How many the person has not read (for the header); not audited, it reads no content. */
 export async function unreadCount(db: Queryable, personId: string) {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(notifications).where(and(eq(notifications.personId, personId), isNull(notifications.readAt)));
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(notifications)
+    .where(and(eq(notifications.personId, personId), isNull(notifications.readAt)));
   return row?.n ?? 0;
 }
 
 export async function deliveryOf(db: Queryable, personId: string): Promise<DeliveryChoice> {
-  const [row] = await db.select({ delivery: notificationPreferences.delivery }).from(notificationPreferences).where(eq(notificationPreferences.personId, personId));
+  const [row] = await db
+    .select({ delivery: notificationPreferences.delivery })
+    .from(notificationPreferences)
+    .where(eq(notificationPreferences.personId, personId));
   return row?.delivery ?? "immediate";
 }
 
@@ -108,20 +137,35 @@ export async function markRead(ctx: ModuleContext, which: "all" | string) {
   const updated = await ctx.db
     .update(notifications)
     .set({ readAt: ctx.now })
-    .where(and(eq(notifications.personId, personId), isNull(notifications.readAt), which === "all" ? undefined : eq(notifications.id, which)))
+    .where(
+      and(
+        eq(notifications.personId, personId),
+        isNull(notifications.readAt),
+        which === "all" ? undefined : eq(notifications.id, which),
+      ),
+    )
     .returning({ id: notifications.id, link: notifications.link });
   if (which !== "all" && updated.length === 0) {
-    const [row] = await ctx.db.select({ link: notifications.link }).from(notifications).where(and(eq(notifications.id, which), eq(notifications.personId, personId)));
+    const [row] = await ctx.db
+      .select({ link: notifications.link })
+      .from(notifications)
+      .where(and(eq(notifications.id, which), eq(notifications.personId, personId)));
     if (!row) throw new NotFound("notification", which);
     return { marked: 0, link: row.link };
   }
-  ctx.audit.record({ action: "notification.read", objectType: "person", objectId: personId, details: { which, marked: updated.length } });
+  ctx.audit.record({
+    action: "notification.read",
+    objectType: "person",
+    objectId: personId,
+    details: { which, marked: updated.length },
+  });
   return { marked: updated.length, link: updated[0]?.link ?? null };
 }
 
 export async function setDelivery(ctx: ModuleContext, choice: string) {
   const personId = me(ctx);
-  if (!(DELIVERY_CHOICES as readonly string[]).includes(choice)) throw new InvalidInput({ delivery: "Choose e-mail at once or one daily digest." });
+  if (!(DELIVERY_CHOICES as readonly string[]).includes(choice))
+    throw new InvalidInput({ delivery: "Choose e-mail at once or one daily digest." });
   const delivery = choice as DeliveryChoice;
   await ctx.db
     .insert(notificationPreferences)

@@ -4,13 +4,19 @@ import { ALLOWED_STORAGE_COUNTRIES, countryName, DATA_CATEGORIES, type DataCateg
  * What an agency's record of a vendor says is wrong, in plain words with the
  * rule it breaks. Computed, never stored, so a fixed record stops being flagged.
  */
-export type VendorFlag = { code: "storage-location" | "key-custody-provider" | "no-encryption" | "key-custody-unknown" | "no-legal-notice-address"; message: string; cites: string };
+export type VendorFlag = {
+  code: "storage-location" | "key-custody-provider" | "no-encryption" | "key-custody-unknown" | "no-legal-notice-address";
+  message: string;
+  cites: string;
+};
 
-export function vendorFlags(profile: {
-  keyCustody: string | null;
-  legalNoticeAddress: string | null;
-  locations: { dataCategory: string; country: string; region: string }[];
-} | null): VendorFlag[] {
+export function vendorFlags(
+  profile: {
+    keyCustody: string | null;
+    legalNoticeAddress: string | null;
+    locations: { dataCategory: string; country: string; region: string }[];
+  } | null,
+): VendorFlag[] {
   if (!profile) return [];
   const flags: VendorFlag[] = [];
   for (const l of profile.locations) {
@@ -25,13 +31,22 @@ export function vendorFlags(profile: {
   if (profile.keyCustody === "provider") {
     flags.push({
       code: "key-custody-provider",
-      message: "The provider holds the encryption keys: its staff who can reach them count as having access to CJI and need fingerprint checks and the Security Addendum.",
+      message:
+        "The provider holds the encryption keys: its staff who can reach them count as having access to CJI and need fingerprint checks and the Security Addendum.",
       cites: "CJIS Security Policy v6.0 SC-12, Appendix G.3",
     });
   } else if (profile.keyCustody === "none") {
-    flags.push({ code: "no-encryption", message: "Data at rest is not encrypted.", cites: "CJIS Security Policy v6.0 SC-28; IACP principle 10" });
+    flags.push({
+      code: "no-encryption",
+      message: "Data at rest is not encrypted.",
+      cites: "CJIS Security Policy v6.0 SC-28; IACP principle 10",
+    });
   } else if (profile.keyCustody === null) {
-    flags.push({ code: "key-custody-unknown", message: "Who holds the encryption keys is not recorded.", cites: "CJIS Security Policy v6.0 SC-12" });
+    flags.push({
+      code: "key-custody-unknown",
+      message: "Who holds the encryption keys is not recorded.",
+      cites: "CJIS Security Policy v6.0 SC-12",
+    });
   }
   if (!profile.legalNoticeAddress?.trim()) {
     flags.push({

@@ -1,17 +1,40 @@
 import { z } from "zod";
 import { blank, keys } from "../form-fields.ts";
-import { countryList, DATA_CATEGORIES, FEDRAMP_LABELS, KEY_CUSTODY_LABELS, SERVICE_KINDS, SOC2_LABELS, STATERAMP_LABELS } from "./vocabulary.ts";
+import {
+  countryList,
+  DATA_CATEGORIES,
+  FEDRAMP_LABELS,
+  KEY_CUSTODY_LABELS,
+  SERVICE_KINDS,
+  SOC2_LABELS,
+  STATERAMP_LABELS,
+} from "./vocabulary.ts";
 
 /** One schema for the vendor form and the module that saves it. */
 
-const optionalText = (max: number, label: string) => z.preprocess(blank, z.string().max(max, { message: `${label} is too long (at most ${max} characters).` }).optional());
-const optionalEmail = (label: string) => z.preprocess(blank, z.email({ message: `Enter ${label} as an e-mail address, like security@vendor.example.` }).max(254).optional());
+const optionalText = (max: number, label: string) =>
+  z.preprocess(
+    blank,
+    z
+      .string()
+      .max(max, { message: `${label} is too long (at most ${max} characters).` })
+      .optional(),
+  );
+const optionalEmail = (label: string) =>
+  z.preprocess(
+    blank,
+    z
+      .email({ message: `Enter ${label} as an e-mail address, like security@vendor.example.` })
+      .max(254)
+      .optional(),
+  );
 const country = (label: string) =>
   z.preprocess(
     (v) => (typeof v === "string" ? v.trim().toUpperCase() : v),
-    z.string({ message: `Choose ${label}.` }).refine((code) => countryList().some((c) => c.code === code), { message: `Choose ${label} from the list.` }),
+    z
+      .string({ message: `Choose ${label}.` })
+      .refine((code) => countryList().some((c) => c.code === code), { message: `Choose ${label} from the list.` }),
   );
-
 
 export const StorageLocationSchema = z.object({
   dataCategory: z.enum(keys(DATA_CATEGORIES), { message: "Choose the data category stored here." }),
@@ -20,22 +43,41 @@ export const StorageLocationSchema = z.object({
 });
 
 export const VendorIdentitySchema = z.object({
-  legalName: z.preprocess(blank, z.string({ message: "Enter the vendor's legal name." }).min(2, { message: "Enter the vendor's legal name." }).max(200, { message: "The legal name is too long (at most 200 characters)." })),
+  legalName: z.preprocess(
+    blank,
+    z
+      .string({ message: "Enter the vendor's legal name." })
+      .min(2, { message: "Enter the vendor's legal name." })
+      .max(200, { message: "The legal name is too long (at most 200 characters)." }),
+  ),
   tradeName: optionalText(200, "The trade name"),
-  headquarters: z.preprocess(blank, z.string({ message: "Enter the city and state or province of the headquarters." }).max(200, { message: "The headquarters is too long (at most 200 characters)." })),
+  headquarters: z.preprocess(
+    blank,
+    z
+      .string({ message: "Enter the city and state or province of the headquarters." })
+      .max(200, { message: "The headquarters is too long (at most 200 characters)." }),
+  ),
   headquartersCountry: country("the country of the headquarters"),
 });
 
 export const VendorProfileSchema = z.object({
   serviceKinds: z.array(z.enum(keys(SERVICE_KINDS))).min(1, { message: "Choose at least one kind of service." }),
-  dataCategories: z.array(z.enum(keys(DATA_CATEGORIES))).min(1, { message: "Choose at least one category of data the vendor will hold." }),
+  dataCategories: z
+    .array(z.enum(keys(DATA_CATEGORIES)))
+    .min(1, { message: "Choose at least one category of data the vendor will hold." }),
   keyCustody: z.enum(keys(KEY_CUSTODY_LABELS), { message: "Say who holds the encryption keys for data at rest." }),
   fedramp: z.enum(keys(FEDRAMP_LABELS), { message: "Choose a FedRAMP level." }).default("none"),
   stateramp: z.enum(keys(STATERAMP_LABELS), { message: "Choose a StateRAMP level." }).default("none"),
   soc2: z.enum(keys(SOC2_LABELS), { message: "Choose a SOC 2 report type." }).default("none"),
   securityContactName: optionalText(200, "The security contact's name"),
   securityContactEmail: optionalEmail("the security contact"),
-  securityContactPhone: z.preprocess(blank, z.string().regex(/^[0-9+()\-. x]{7,30}$/, { message: "Enter a telephone number, like +1 555 010 0100." }).optional()),
+  securityContactPhone: z.preprocess(
+    blank,
+    z
+      .string()
+      .regex(/^[0-9+()\-. x]{7,30}$/, { message: "Enter a telephone number, like +1 555 010 0100." })
+      .optional(),
+  ),
   legalNoticeAddress: optionalText(1000, "The legal-notice address"),
   legalNoticeEmail: optionalEmail("the legal-notice address"),
   notes: optionalText(4000, "The notes"),
@@ -54,7 +96,11 @@ export function vendorFormInput(form: FormData) {
   const text = (name: string) => (form.get(name) === null ? undefined : String(form.get(name)));
   const locations: { dataCategory?: string; country?: string; region?: string }[] = [];
   for (let i = 0; i < LOCATION_ROWS; i++) {
-    const row = { dataCategory: text(`locations.${i}.dataCategory`) ?? "", country: text(`locations.${i}.country`) ?? "", region: text(`locations.${i}.region`) ?? "" };
+    const row = {
+      dataCategory: text(`locations.${i}.dataCategory`) ?? "",
+      country: text(`locations.${i}.country`) ?? "",
+      region: text(`locations.${i}.region`) ?? "",
+    };
     if (row.dataCategory || row.country || row.region.trim()) locations.push(row);
   }
   return {

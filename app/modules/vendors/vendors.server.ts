@@ -17,7 +17,12 @@ const agencyOf = (ctx: ModuleContext) => (ctx.actor.organisationKind === "agency
 async function locationsOf(ctx: ModuleContext, profileIds: string[]) {
   if (profileIds.length === 0) return [];
   return ctx.db
-    .select({ profileId: vendorStorageLocations.profileId, dataCategory: vendorStorageLocations.dataCategory, country: vendorStorageLocations.country, region: vendorStorageLocations.region })
+    .select({
+      profileId: vendorStorageLocations.profileId,
+      dataCategory: vendorStorageLocations.dataCategory,
+      country: vendorStorageLocations.country,
+      region: vendorStorageLocations.region,
+    })
     .from(vendorStorageLocations)
     .where(inArray(vendorStorageLocations.profileId, profileIds))
     .orderBy(asc(vendorStorageLocations.position));
@@ -43,7 +48,10 @@ export async function listVendors(ctx: ModuleContext, filter: { q?: string } = {
     .leftJoin(vendorProfiles, and(eq(vendorProfiles.vendorId, vendors.id), eq(vendorProfiles.agencyId, agencyOf(ctx))))
     .where(q ? or(ilike(vendors.legalName, `%${q}%`), ilike(vendors.tradeName, `%${q}%`)) : undefined)
     .orderBy(asc(vendors.legalName));
-  const locations = await locationsOf(ctx, rows.flatMap((r) => (r.profileId ? [r.profileId] : [])));
+  const locations = await locationsOf(
+    ctx,
+    rows.flatMap((r) => (r.profileId ? [r.profileId] : [])),
+  );
   ctx.audit.record({ action: "vendor.list.read", objectType: "vendor", details: { q: q ?? null, count: rows.length } });
   return rows.map((r) => ({
     ...r,
@@ -52,20 +60,38 @@ export async function listVendors(ctx: ModuleContext, filter: { q?: string } = {
   }));
 }
 
-const flagsFor = (profile: { id: string; keyCustody: string | null; legalNoticeAddress: string | null }, locations: Awaited<ReturnType<typeof locationsOf>>) =>
-  vendorFlags({ keyCustody: profile.keyCustody, legalNoticeAddress: profile.legalNoticeAddress, locations: locations.filter((l) => l.profileId === profile.id) });
+const flagsFor = (
+  profile: { id: string; keyCustody: string | null; legalNoticeAddress: string | null },
+  locations: Awaited<ReturnType<typeof locationsOf>>,
+) =>
+  vendorFlags({
+    keyCustody: profile.keyCustody,
+    legalNoticeAddress: profile.legalNoticeAddress,
+    locations: locations.filter((l) => l.profileId === profile.id),
+  });
 
 /** The vendors the actor's agency has recorded that carry at least one flag (for the dashboard; it records its own read). */
 export async function flaggedVendors(ctx: ModuleContext) {
   requirePermission(ctx, "vendor:read");
   const profiles = await ctx.db
-    .select({ id: vendorProfiles.id, vendorId: vendorProfiles.vendorId, name: vendors.legalName, keyCustody: vendorProfiles.keyCustody, legalNoticeAddress: vendorProfiles.legalNoticeAddress })
+    .select({
+      id: vendorProfiles.id,
+      vendorId: vendorProfiles.vendorId,
+      name: vendors.legalName,
+      keyCustody: vendorProfiles.keyCustody,
+      legalNoticeAddress: vendorProfiles.legalNoticeAddress,
+    })
     .from(vendorProfiles)
     .innerJoin(vendors, eq(vendors.id, vendorProfiles.vendorId))
     .where(eq(vendorProfiles.agencyId, agencyOf(ctx)))
     .orderBy(asc(vendors.legalName));
-  const locations = await locationsOf(ctx, profiles.map((p) => p.id));
-  return profiles.map((p) => ({ vendorId: p.vendorId, name: p.name, flags: flagsFor(p, locations) })).filter((p) => p.flags.length > 0);
+  const locations = await locationsOf(
+    ctx,
+    profiles.map((p) => p.id),
+  );
+  return profiles
+    .map((p) => ({ vendorId: p.vendorId, name: p.name, flags: flagsFor(p, locations) }))
+    .filter((p) => p.flags.length > 0);
 }
 
 /** One vendor: the shared identity and the actor's agency's own profile (null when it has none yet). */
@@ -90,10 +116,17 @@ export async function getVendor(ctx: ModuleContext, vendorId: string, options: {
 
 /** An agency's profile of a vendor with its storage locations, or null. Used by contracts for conflicts. */
 export async function profileOf(ctx: Pick<ModuleContext, "db">, vendorId: string, agencyId: string) {
-  const [profile] = await ctx.db.select().from(vendorProfiles).where(and(eq(vendorProfiles.vendorId, vendorId), eq(vendorProfiles.agencyId, agencyId)));
+  const [profile] = await ctx.db
+    .select()
+    .from(vendorProfiles)
+    .where(and(eq(vendorProfiles.vendorId, vendorId), eq(vendorProfiles.agencyId, agencyId)));
   if (!profile) return null;
   const locations = await ctx.db
-    .select({ dataCategory: vendorStorageLocations.dataCategory, country: vendorStorageLocations.country, region: vendorStorageLocations.region })
+    .select({
+      dataCategory: vendorStorageLocations.dataCategory,
+      country: vendorStorageLocations.country,
+      region: vendorStorageLocations.region,
+    })
     .from(vendorStorageLocations)
     .where(eq(vendorStorageLocations.profileId, profile.id))
     .orderBy(asc(vendorStorageLocations.position));
@@ -117,16 +150,26 @@ export async function registerVendor(ctx: ModuleContext, raw: unknown) {
   requirePermission(ctx, "vendor:edit");
   const input = parseInput(VendorSchema, raw);
   if (await legalNameTaken(ctx, input.legalName)) {
-    throw new InvalidInput({ legalName: "A vendor with this legal name is already registered; open it from the vendor list and add your agency's record there." });
+    throw new InvalidInput({
+      legalName:
+        "A vendor with this legal name is already registered; open it from the vendor list and add your agency's record there.",
+    });
   }
   const [existingOrganisation] = await ctx.db
     .select({ id: organisations.id })
     .from(organisations)
     .leftJoin(vendors, eq(vendors.organisationId, organisations.id))
-    .where(and(eq(organisations.kind, "vendor"), sql`lower(${organisations.name}) = lower(${input.legalName})`, sql`${vendors.id} is null`));
+    .where(
+      and(
+        eq(organisations.kind, "vendor"),
+        sql`lower(${organisations.name}) = lower(${input.legalName})`,
+        sql`${vendors.id} is null`,
+      ),
+    );
   const organisationId =
     existingOrganisation?.id ??
-    (await ctx.db.insert(organisations).values({ kind: "vendor", name: input.legalName }).returning({ id: organisations.id }))[0]!.id;
+    (await ctx.db.insert(organisations).values({ kind: "vendor", name: input.legalName }).returning({ id: organisations.id }))[0]!
+      .id;
   const [vendor] = await ctx.db
     .insert(vendors)
     .values({
@@ -158,7 +201,8 @@ export async function updateVendor(ctx: ModuleContext, vendorId: string, raw: un
   const changes: Record<string, { from: unknown; to: unknown }> = {};
   if (current.canEditIdentity) {
     const identity = parseInput(VendorIdentitySchema, raw);
-    if (await legalNameTaken(ctx, identity.legalName, vendorId)) throw new InvalidInput({ legalName: "Another vendor already has this legal name." });
+    if (await legalNameTaken(ctx, identity.legalName, vendorId))
+      throw new InvalidInput({ legalName: "Another vendor already has this legal name." });
     for (const key of ["legalName", "tradeName", "headquarters", "headquartersCountry"] as const) {
       const before = current.vendor[key] ?? null;
       const after = identity[key] ?? null;
@@ -166,14 +210,38 @@ export async function updateVendor(ctx: ModuleContext, vendorId: string, raw: un
     }
     await ctx.db
       .update(vendors)
-      .set({ legalName: identity.legalName, tradeName: identity.tradeName ?? null, headquarters: identity.headquarters, headquartersCountry: identity.headquartersCountry, updatedAt: ctx.now })
+      .set({
+        legalName: identity.legalName,
+        tradeName: identity.tradeName ?? null,
+        headquarters: identity.headquarters,
+        headquartersCountry: identity.headquartersCountry,
+        updatedAt: ctx.now,
+      })
       .where(eq(vendors.id, vendorId));
-    if (changes.legalName) await ctx.db.update(organisations).set({ name: identity.legalName }).where(eq(organisations.id, current.vendor.organisationId));
+    if (changes.legalName)
+      await ctx.db
+        .update(organisations)
+        .set({ name: identity.legalName })
+        .where(eq(organisations.id, current.vendor.organisationId));
   }
   const before = current.profile;
   await writeProfile(ctx, vendorId, profileInput);
   const after = await profileOf(ctx, vendorId, agencyOf(ctx));
-  for (const key of ["serviceKinds", "dataCategories", "keyCustody", "fedramp", "stateramp", "soc2", "securityContactName", "securityContactEmail", "securityContactPhone", "legalNoticeAddress", "legalNoticeEmail", "notes", "locations"] as const) {
+  for (const key of [
+    "serviceKinds",
+    "dataCategories",
+    "keyCustody",
+    "fedramp",
+    "stateramp",
+    "soc2",
+    "securityContactName",
+    "securityContactEmail",
+    "securityContactPhone",
+    "legalNoticeAddress",
+    "legalNoticeEmail",
+    "notes",
+    "locations",
+  ] as const) {
     const from = before ? before[key] : null;
     const to = after![key];
     if (JSON.stringify(from) !== JSON.stringify(to)) changes[key] = { from, to };
@@ -183,7 +251,8 @@ export async function updateVendor(ctx: ModuleContext, vendorId: string, raw: un
 }
 
 async function writeProfile(ctx: ModuleContext, vendorId: string, input: ReturnType<typeof VendorProfileSchema.parse>) {
-  if (ctx.actor.organisationKind !== "agency" || !ctx.actor.organisationId) throw new Error("only an agency keeps a vendor profile");
+  if (ctx.actor.organisationKind !== "agency" || !ctx.actor.organisationId)
+    throw new Error("only an agency keeps a vendor profile");
   const values = {
     serviceKinds: input.serviceKinds,
     dataCategories: input.dataCategories,
@@ -208,7 +277,13 @@ async function writeProfile(ctx: ModuleContext, vendorId: string, input: ReturnT
   await ctx.db.delete(vendorStorageLocations).where(eq(vendorStorageLocations.profileId, profile!.id));
   if (input.locations.length > 0) {
     await ctx.db.insert(vendorStorageLocations).values(
-      input.locations.map((l, position) => ({ profileId: profile!.id, dataCategory: l.dataCategory, country: l.country, region: l.region ?? "", position })),
+      input.locations.map((l, position) => ({
+        profileId: profile!.id,
+        dataCategory: l.dataCategory,
+        country: l.country,
+        region: l.region ?? "",
+        position,
+      })),
     );
   }
 }

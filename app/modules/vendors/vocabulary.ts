@@ -32,8 +32,20 @@ export const KEY_CUSTODY_LABELS = {
   none: "No encryption at rest",
 } as const;
 
-export const FEDRAMP_LABELS = { none: "None claimed", "li-saas": "FedRAMP Tailored (LI-SaaS)", low: "FedRAMP Low", moderate: "FedRAMP Moderate", high: "FedRAMP High" } as const;
-export const STATERAMP_LABELS = { none: "None claimed", low: "StateRAMP Low", "low-plus": "StateRAMP Low+", moderate: "StateRAMP Moderate", high: "StateRAMP High" } as const;
+export const FEDRAMP_LABELS = {
+  none: "None claimed",
+  "li-saas": "FedRAMP Tailored (LI-SaaS)",
+  low: "FedRAMP Low",
+  moderate: "FedRAMP Moderate",
+  high: "FedRAMP High",
+} as const;
+export const STATERAMP_LABELS = {
+  none: "None claimed",
+  low: "StateRAMP Low",
+  "low-plus": "StateRAMP Low+",
+  moderate: "StateRAMP Moderate",
+  high: "StateRAMP High",
+} as const;
 export const SOC2_LABELS = { none: "None claimed", "type-1": "SOC 2 Type I", "type-2": "SOC 2 Type II" } as const;
 
 /**

@@ -20,7 +20,10 @@ export async function action(args: Route.ActionArgs) {
   const [organisationId = "", role = ""] = text("organisationAndRole").split("|");
   const endsOn = text("membershipEndsOn");
   if (endsOn && !/^\d{4}-\d{2}-\d{2}$/.test(endsOn)) {
-    return data({ errors: { membershipEndsOn: "Enter the end date as YYYY-MM-DD." } as Record<string, string>, link: null }, { status: 400 });
+    return data(
+      { errors: { membershipEndsOn: "Enter the end date as YYYY-MM-DD." } as Record<string, string>, link: null },
+      { status: 400 },
+    );
   }
   try {
     const { token, invitation, organisationName, roleLabel } = await auth.run((ctx) =>
@@ -36,7 +39,15 @@ export async function action(args: Route.ActionArgs) {
       args.context.db,
       args.context.mailer,
       auth.actor,
-      { to: invitation.email, link, organisationName, roleLabel, expiresAt: invitation.expiresAt, invitedBy: auth.person.name, invitationId: invitation.id },
+      {
+        to: invitation.email,
+        link,
+        organisationName,
+        roleLabel,
+        expiresAt: invitation.expiresAt,
+        invitedBy: auth.person.name,
+        invitationId: invitation.id,
+      },
       args.context.now(),
     );
     return {
@@ -49,7 +60,10 @@ export async function action(args: Route.ActionArgs) {
     };
   } catch (error) {
     if (error instanceof InvalidInput) {
-      const errors = { ...error.fieldErrors, ...(error.fieldErrors.membershipEndsAt ? { membershipEndsOn: error.fieldErrors.membershipEndsAt } : {}) };
+      const errors = {
+        ...error.fieldErrors,
+        ...(error.fieldErrors.membershipEndsAt ? { membershipEndsOn: error.fieldErrors.membershipEndsAt } : {}),
+      };
       return data({ errors, link: null }, { status: 400 });
     }
     throw error;
@@ -63,12 +77,18 @@ export default function InviteSomeone({ loaderData, actionData }: Route.Componen
       <div className="padding-y-4 maxw-tablet">
         <h1>Invitation created</h1>
         {actionData.emailed ? (
-          <p className="usa-intro">We e-mailed the invitation link to {actionData.email}. It works once and expires {new Date(actionData.expiresAt!).toUTCString()}.</p>
+          <p className="usa-intro">
+            We e-mailed the invitation link to {actionData.email}. It works once and expires{" "}
+            {new Date(actionData.expiresAt!).toUTCString()}.
+          </p>
         ) : (
           <>
             <p className="usa-intro">
-              {actionData.mailConfigured ? "The e-mail could not be sent. " : "E-mail is not set up for this installation (SMTP_URL). "}
-              Give {actionData.email} this link yourself. It works once and expires {new Date(actionData.expiresAt!).toUTCString()}.
+              {actionData.mailConfigured
+                ? "The e-mail could not be sent. "
+                : "E-mail is not set up for this installation (SMTP_URL). "}
+              Give {actionData.email} this link yourself. It works once and expires{" "}
+              {new Date(actionData.expiresAt!).toUTCString()}.
             </p>
             <p>
               <code className="font-mono-xs text-wrap" data-testid="invitation-link">

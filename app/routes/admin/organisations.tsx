@@ -21,12 +21,18 @@ export async function action(args: Route.ActionArgs) {
   const intent = text("intent");
   try {
     if (intent === "create") {
-      const created = await auth.run((ctx) => createOrganisation(ctx, { kind: text("kind"), name: text("name"), state: text("state"), ori: text("ori") }));
+      const created = await auth.run((ctx) =>
+        createOrganisation(ctx, { kind: text("kind"), name: text("name"), state: text("state"), ori: text("ori") }),
+      );
       return { intent, errors: {} as Record<string, string>, done: `${created.name} was added.` };
     }
     if (intent === "decommission") {
       const result = await auth.run((ctx) => decommissionAgency(ctx, text("organisationId"), text("reason")));
-      return { intent, errors: {} as Record<string, string>, done: `The agency is decommissioned; ${result.membershipsEnded} role(s) ended. Its data stays, owned and exportable.` };
+      return {
+        intent,
+        errors: {} as Record<string, string>,
+        done: `The agency is decommissioned; ${result.membershipsEnded} role(s) ended. Its data stays, owned and exportable.`,
+      };
     }
   } catch (error) {
     if (error instanceof InvalidInput) return data({ intent, errors: error.fieldErrors, done: null }, { status: 400 });
@@ -56,7 +62,9 @@ export default function Organisations({ loaderData, actionData }: Route.Componen
         <tbody>
           {loaderData.organisations.map((o) => (
             <tr key={o.id}>
-              <th scope="row" data-label="Name">{o.name}</th>
+              <th scope="row" data-label="Name">
+                {o.name}
+              </th>
               <td data-label="Kind">{o.kind}</td>
               <td data-label="ORI">{o.ori ?? "—"}</td>
               <td data-label="People with a role">{o.members}</td>
@@ -64,7 +72,13 @@ export default function Organisations({ loaderData, actionData }: Route.Componen
                 {o.status === "decommissioned" ? (
                   `Decommissioned ${new Date(o.decommissionedAt!).toISOString().slice(0, 10)}`
                 ) : o.kind === "agency" ? (
-                  <ReasonForm intent="decommission" hidden={{ organisationId: o.id }} label={`Reason to decommission ${o.name}`} button="Decommission" danger />
+                  <ReasonForm
+                    intent="decommission"
+                    hidden={{ organisationId: o.id }}
+                    label={`Reason to decommission ${o.name}`}
+                    button="Decommission"
+                    danger
+                  />
                 ) : (
                   "Active"
                 )}
@@ -78,19 +92,41 @@ export default function Organisations({ loaderData, actionData }: Route.Componen
         <input type="hidden" name="intent" value="create" />
         <fieldset className="usa-fieldset">
           <legend className="usa-legend">Kind</legend>
-          {errors.kind ? <span className="usa-error-message" role="alert">{errors.kind}</span> : null}
+          {errors.kind ? (
+            <span className="usa-error-message" role="alert">
+              {errors.kind}
+            </span>
+          ) : null}
           <div className="usa-radio">
             <input className="usa-radio__input" id="kind-agency" type="radio" name="kind" value="agency" defaultChecked />
-            <label className="usa-radio__label" htmlFor="kind-agency">Agency</label>
+            <label className="usa-radio__label" htmlFor="kind-agency">
+              Agency
+            </label>
           </div>
           <div className="usa-radio">
             <input className="usa-radio__input" id="kind-vendor" type="radio" name="kind" value="vendor" />
-            <label className="usa-radio__label" htmlFor="kind-vendor">Vendor (cloud service provider)</label>
+            <label className="usa-radio__label" htmlFor="kind-vendor">
+              Vendor (cloud service provider)
+            </label>
           </div>
         </fieldset>
         <Field name="name" label="Name" required error={errors.name} />
-        <Field name="state" label="State (agencies)" hint="Two letters, like VA." maxLength={2} className="maxw-card" error={errors.state} />
-        <Field name="ori" label="ORI (agencies)" hint="9 characters, like VA0990100." maxLength={9} className="maxw-card-lg" error={errors.ori} />
+        <Field
+          name="state"
+          label="State (agencies)"
+          hint="Two letters, like VA."
+          maxLength={2}
+          className="maxw-card"
+          error={errors.state}
+        />
+        <Field
+          name="ori"
+          label="ORI (agencies)"
+          hint="9 characters, like VA0990100."
+          maxLength={9}
+          className="maxw-card-lg"
+          error={errors.ori}
+        />
         <button className="usa-button margin-top-3" type="submit">
           Add
         </button>

@@ -48,7 +48,9 @@ export default function People({ loaderData }: Route.ComponentProps) {
               </th>
               <td data-label="Roles now">{p.roles.length ? p.roles.join("; ") : <span className="custody-muted">None</span>}</td>
               <td data-label="Status">{statusLabel[p.status]}</td>
-              <td data-label="Last activity">{p.lastActivityAt ? new Date(p.lastActivityAt).toISOString().slice(0, 16).replace("T", " ") : "Never"}</td>
+              <td data-label="Last activity">
+                {p.lastActivityAt ? new Date(p.lastActivityAt).toISOString().slice(0, 16).replace("T", " ") : "Never"}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -23,7 +23,12 @@ export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
   const person = await auth.run((ctx) => getPerson(ctx, args.params.personId));
   const can = (p: Permission) => auth.actor.permissions.has(p);
-  return { person, canManage: can("user:manage"), canDeprovision: can("platform:deprovision"), self: auth.person.id === person.id };
+  return {
+    person,
+    canManage: can("user:manage"),
+    canDeprovision: can("platform:deprovision"),
+    self: auth.person.id === person.id,
+  };
 }
 
 export async function action(args: Route.ActionArgs) {
@@ -44,7 +49,12 @@ export async function action(args: Route.ActionArgs) {
     if (error instanceof InvalidInput) return data({ intent, errors: error.fieldErrors, done: null }, { status: 400 });
     throw error;
   }
-  const done = { unlock: "The account is unlocked.", disable: "Disabled everywhere: every session and API token of theirs has stopped working.", enable: "The person is enabled again.", "end-membership": "The role has ended." }[intent];
+  const done = {
+    unlock: "The account is unlocked.",
+    disable: "Disabled everywhere: every session and API token of theirs has stopped working.",
+    enable: "The person is enabled again.",
+    "end-membership": "The role has ended.",
+  }[intent];
   return { intent, errors: {} as Record<string, string>, done };
 }
 
@@ -65,7 +75,11 @@ export default function PersonPage({ loaderData, actionData }: Route.ComponentPr
       <dl className="grid-row grid-gap">
         <dt className="grid-col-4 text-bold">Status</dt>
         <dd className="grid-col-8 margin-0" data-testid="person-status">
-          {person.status === "disabled" ? `Disabled ${fmt(person.disabledAt)} — ${person.disabledReason}` : person.status === "locked" ? `Locked ${fmt(person.lockedAt)} after failed sign-ins` : "Active"}
+          {person.status === "disabled"
+            ? `Disabled ${fmt(person.disabledAt)} — ${person.disabledReason}`
+            : person.status === "locked"
+              ? `Locked ${fmt(person.lockedAt)} after failed sign-ins`
+              : "Active"}
         </dd>
         <dt className="grid-col-4 text-bold">Last activity (UTC)</dt>
         <dd className="grid-col-8 margin-0">{fmt(person.lastActivityAt)}</dd>
@@ -96,7 +110,9 @@ export default function PersonPage({ loaderData, actionData }: Route.ComponentPr
         <tbody>
           {person.memberships.map((m) => (
             <tr key={m.id}>
-              <th scope="row" data-label="Organisation">{m.organisationName}</th>
+              <th scope="row" data-label="Organisation">
+                {m.organisationName}
+              </th>
               <td data-label="Role">{m.roleLabel}</td>
               <td data-label="From">{fmt(m.startsAt)}</td>
               <td data-label="Until">{m.endsAt ? fmt(m.endsAt) : "No end date"}</td>
@@ -104,7 +120,13 @@ export default function PersonPage({ loaderData, actionData }: Route.ComponentPr
                 {m.endedAt ? (
                   `${fmt(m.endedAt)} — ${m.endedReason}`
                 ) : canManage && !self ? (
-                  <ReasonForm intent="end-membership" hidden={{ membershipId: m.id }} label="Reason to end this role" button="End this role" error={actionData?.intent === "end-membership" ? errors.reason : undefined} />
+                  <ReasonForm
+                    intent="end-membership"
+                    hidden={{ membershipId: m.id }}
+                    label="Reason to end this role"
+                    button="End this role"
+                    error={actionData?.intent === "end-membership" ? errors.reason : undefined}
+                  />
                 ) : (
                   "Current"
                 )}
@@ -117,11 +139,25 @@ export default function PersonPage({ loaderData, actionData }: Route.ComponentPr
         <section className="margin-top-4 border-top border-base-lighter padding-top-2">
           <h2>Central deprovisioning</h2>
           {person.status === "disabled" ? (
-            <ReasonForm intent="enable" label="Reason to enable again" button="Enable again" error={actionData?.intent === "enable" ? errors.reason : undefined} />
+            <ReasonForm
+              intent="enable"
+              label="Reason to enable again"
+              button="Enable again"
+              error={actionData?.intent === "enable" ? errors.reason : undefined}
+            />
           ) : (
             <>
-              <p>Disabling stops this person everywhere at once: in every organisation, every session and every API token they created. The reason is kept in the deprovisioning record.</p>
-              <ReasonForm intent="disable" label="Reason to disable" button="Disable everywhere" danger error={actionData?.intent === "disable" ? errors.reason : undefined} />
+              <p>
+                Disabling stops this person everywhere at once: in every organisation, every session and every API token they
+                created. The reason is kept in the deprovisioning record.
+              </p>
+              <ReasonForm
+                intent="disable"
+                label="Reason to disable"
+                button="Disable everywhere"
+                danger
+                error={actionData?.intent === "disable" ? errors.reason : undefined}
+              />
             </>
           )}
         </section>

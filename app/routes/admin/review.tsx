@@ -20,7 +20,9 @@ export async function action(args: Route.ActionArgs) {
   const field = (k: string) => String(form.get(k) ?? "").slice(0, 600);
   try {
     await auth.run((ctx) =>
-      field("intent") === "complete" ? completeReview(ctx, args.params.reviewId) : decide(ctx, args.params.reviewId, field("itemId"), field("decision"), field("note")),
+      field("intent") === "complete"
+        ? completeReview(ctx, args.params.reviewId)
+        : decide(ctx, args.params.reviewId, field("itemId"), field("decision"), field("note")),
     );
     return { error: null, itemId: null };
   } catch (error) {
@@ -36,9 +38,13 @@ export default function Review({ loaderData, actionData }: Route.ComponentProps)
   const open = !review.completedAt;
   return (
     <div className="padding-y-4">
-      <p><Link to="/admin/reviews">Access reviews</Link></p>
+      <p>
+        <Link to="/admin/reviews">Access reviews</Link>
+      </p>
       <h1>Access review of {day(review.startedAt).slice(0, 10)}</h1>
-      <p className="usa-intro">{open ? "Certify or revoke each role, then complete the review." : `Completed ${day(review.completedAt)} (UTC).`}</p>
+      <p className="usa-intro">
+        {open ? "Certify or revoke each role, then complete the review." : `Completed ${day(review.completedAt)} (UTC).`}
+      </p>
       <FormAlert message={actionData?.error} />
       <table className="usa-table usa-table--borderless usa-table--stacked width-full">
         <caption className="usa-sr-only">Roles under review</caption>
@@ -53,8 +59,14 @@ export default function Review({ loaderData, actionData }: Route.ComponentProps)
         <tbody>
           {items.map((i) => (
             <tr key={i.id}>
-              <th scope="row" data-label="Person">{i.name}<div className="font-body-3xs custody-muted">{i.email}</div></th>
-              <td data-label="Role">{i.roleLabel}{i.endsAt ? ` (until ${day(i.endsAt).slice(0, 10)})` : ""}</td>
+              <th scope="row" data-label="Person">
+                {i.name}
+                <div className="font-body-3xs custody-muted">{i.email}</div>
+              </th>
+              <td data-label="Role">
+                {i.roleLabel}
+                {i.endsAt ? ` (until ${day(i.endsAt).slice(0, 10)})` : ""}
+              </td>
               <td data-label="Last activity">{day(i.lastActivityAt) || "never"}</td>
               <td data-label="Decision">
                 {i.decision ? (
@@ -66,11 +78,22 @@ export default function Review({ loaderData, actionData }: Route.ComponentProps)
                 ) : (
                   <Form method="post" className="usa-form maxw-none">
                     <input type="hidden" name="itemId" value={i.id} />
-                    <label className="usa-label margin-top-0" htmlFor={`note-${i.id}`}>Note (needed to revoke)</label>
+                    <label className="usa-label margin-top-0" htmlFor={`note-${i.id}`}>
+                      Note (needed to revoke)
+                    </label>
                     <input className="usa-input" id={`note-${i.id}`} name="note" maxLength={500} />
                     <div className="margin-top-1">
-                      <button className="usa-button usa-button--small" type="submit" name="decision" value="certify">Certify</button>
-                      <button className="usa-button usa-button--small usa-button--secondary" type="submit" name="decision" value="revoke">Revoke</button>
+                      <button className="usa-button usa-button--small" type="submit" name="decision" value="certify">
+                        Certify
+                      </button>
+                      <button
+                        className="usa-button usa-button--small usa-button--secondary"
+                        type="submit"
+                        name="decision"
+                        value="revoke"
+                      >
+                        Revoke
+                      </button>
                     </div>
                   </Form>
                 )}
@@ -81,7 +104,9 @@ export default function Review({ loaderData, actionData }: Route.ComponentProps)
       </table>
       {open ? (
         <Form method="post">
-          <button className="usa-button" type="submit" name="intent" value="complete">Complete the review</button>
+          <button className="usa-button" type="submit" name="intent" value="complete">
+            Complete the review
+          </button>
         </Form>
       ) : null}
     </div>

@@ -31,10 +31,14 @@ export default function Reviews({ loaderData, actionData }: Route.ComponentProps
   return (
     <div className="padding-y-4">
       <h1>Access reviews</h1>
-      <p className="usa-intro">At least once a year, confirm that everyone with a role in the agency still needs it (CJIS Security Policy AC-2 j).</p>
+      <p className="usa-intro">
+        At least once a year, confirm that everyone with a role in the agency still needs it (CJIS Security Policy AC-2 j).
+      </p>
       <FormAlert message={actionData?.error} />
       <Form method="post">
-        <button className="usa-button" type="submit">Start a review</button>
+        <button className="usa-button" type="submit">
+          Start a review
+        </button>
       </Form>
       <table className="usa-table usa-table--borderless usa-table--stacked width-full">
         <caption className="usa-sr-only">Access reviews</caption>
@@ -50,9 +54,15 @@ export default function Reviews({ loaderData, actionData }: Route.ComponentProps
         <tbody>
           {loaderData.reviews.map((r) => (
             <tr key={r.id}>
-              <th scope="row" data-label="Started"><Link to={`/admin/reviews/${r.id}`}>{day(r.startedAt)} · {r.organisationName}</Link></th>
+              <th scope="row" data-label="Started">
+                <Link to={`/admin/reviews/${r.id}`}>
+                  {day(r.startedAt)} · {r.organisationName}
+                </Link>
+              </th>
               <td data-label="By">{r.startedBy}</td>
-              <td data-label="Decided">{r.decided} of {r.items}</td>
+              <td data-label="Decided">
+                {r.decided} of {r.items}
+              </td>
               <td data-label="Revoked">{r.revoked}</td>
               <td data-label="Completed">{day(r.completedAt) || "In progress"}</td>
             </tr>

@@ -12,7 +12,9 @@ export const meta: Route.MetaFunction = () => [{ title: "API tokens — Custody"
 
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
-  const grantable = [...auth.actor.permissions].filter((p) => !p.startsWith("platform:")).map((p) => ({ value: p, label: PERMISSIONS[p as Permission] }));
+  const grantable = [...auth.actor.permissions]
+    .filter((p) => !p.startsWith("platform:"))
+    .map((p) => ({ value: p, label: PERMISSIONS[p as Permission] }));
   return { tokens: await auth.run((ctx) => listApiTokens(ctx)), grantable, maxDays: TOKEN_MAX_DAYS };
 }
 
@@ -45,14 +47,19 @@ export default function Tokens({ loaderData, actionData }: Route.ComponentProps)
   return (
     <div className="padding-y-4">
       <h1>API tokens</h1>
-      <p className="usa-intro">For integrations: each token acts for this organisation with only the permissions listed, expires within {loaderData.maxDays} days, and every use is recorded.</p>
+      <p className="usa-intro">
+        For integrations: each token acts for this organisation with only the permissions listed, expires within{" "}
+        {loaderData.maxDays} days, and every use is recorded.
+      </p>
       {actionData?.token ? (
         <div className="usa-alert usa-alert--warning" role="status">
           <div className="usa-alert__body">
             <h2 className="usa-alert__heading">Copy this token now</h2>
             <p className="usa-alert__text">It is shown only once; Custody keeps only a hash of it.</p>
             <p>
-              <code data-testid="new-token" className="font-mono-xs">{actionData.token}</code>
+              <code data-testid="new-token" className="font-mono-xs">
+                {actionData.token}
+              </code>
             </p>
           </div>
         </div>
@@ -76,7 +83,9 @@ export default function Tokens({ loaderData, actionData }: Route.ComponentProps)
             <tr key={t.id}>
               <th scope="row" data-label="Name">
                 {t.name}
-                <div className="font-body-3xs custody-muted">{t.prefix}… · {t.organisationName} · by {t.createdBy}</div>
+                <div className="font-body-3xs custody-muted">
+                  {t.prefix}… · {t.organisationName} · by {t.createdBy}
+                </div>
               </th>
               <td data-label="Permissions">{t.permissions.join(", ")}</td>
               <td data-label="Created">{day(t.createdAt)}</td>
@@ -90,7 +99,12 @@ export default function Tokens({ loaderData, actionData }: Route.ComponentProps)
                 ) : (
                   <Form method="post">
                     <input type="hidden" name="tokenId" value={t.id} />
-                    <button className="usa-button usa-button--secondary usa-button--small" type="submit" name="intent" value="revoke">
+                    <button
+                      className="usa-button usa-button--secondary usa-button--small"
+                      type="submit"
+                      name="intent"
+                      value="revoke"
+                    >
                       Revoke
                     </button>
                   </Form>
@@ -103,10 +117,20 @@ export default function Tokens({ loaderData, actionData }: Route.ComponentProps)
       <h2>Create a token</h2>
       <Form method="post" className="usa-form usa-form--large" noValidate>
         <input type="hidden" name="intent" value="create" />
-        <Field name="name" label="Integration name" hint="What will use it, e.g. “County SIEM export”." required error={errors.name} />
+        <Field
+          name="name"
+          label="Integration name"
+          hint="What will use it, e.g. “County SIEM export”."
+          required
+          error={errors.name}
+        />
         <fieldset className="usa-fieldset margin-top-3">
           <legend className="usa-legend">Permissions</legend>
-          {errors.permissions ? <span className="usa-error-message" role="alert">{errors.permissions}</span> : null}
+          {errors.permissions ? (
+            <span className="usa-error-message" role="alert">
+              {errors.permissions}
+            </span>
+          ) : null}
           {loaderData.grantable.map((p) => (
             <div className="usa-checkbox" key={p.value}>
               <input className="usa-checkbox__input" id={`perm-${p.value}`} type="checkbox" name="permissions" value={p.value} />
@@ -116,8 +140,20 @@ export default function Tokens({ loaderData, actionData }: Route.ComponentProps)
             </div>
           ))}
         </fieldset>
-        <Field name="days" label="Valid for (days)" hint={`1 to ${loaderData.maxDays}.`} type="number" min={1} max={loaderData.maxDays} defaultValue="30" className="maxw-card" error={errors.days} />
-        <button className="usa-button margin-top-3" type="submit">Create token</button>
+        <Field
+          name="days"
+          label="Valid for (days)"
+          hint={`1 to ${loaderData.maxDays}.`}
+          type="number"
+          min={1}
+          max={loaderData.maxDays}
+          defaultValue="30"
+          className="maxw-card"
+          error={errors.days}
+        />
+        <button className="usa-button margin-top-3" type="submit">
+          Create token
+        </button>
       </Form>
     </div>
   );

@@ -22,7 +22,13 @@ export const accessGovernanceSource: TemplateSource = {
     const tables: Record<string, TableBlock> = {};
     for (const name of ["access-list", "accounts", "deprovisioning", "access-reviews"] as const) {
       const report = await buildReport(ctx, name);
-      tables[name] = { t: "table", caption: report.title, columns: report.columns, rows: report.rows.map((r) => r.map(String)), empty: "Nothing to report." };
+      tables[name] = {
+        t: "table",
+        caption: report.title,
+        columns: report.columns,
+        rows: report.rows.map((r) => r.map(String)),
+        empty: "Nothing to report.",
+      };
     }
     return tables;
   },

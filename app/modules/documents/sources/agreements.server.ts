@@ -18,7 +18,13 @@ export async function contractBasics(ctx: ModuleContext, contractId: string) {
   const view = await getContract(ctx, contractId);
   const c = view.contract;
   const t = view.terms;
-  const subject: Subject = { type: "contract", id: c.id, label: `${c.title} (${view.vendorName})`, contractId: c.id, vendorId: c.vendorId };
+  const subject: Subject = {
+    type: "contract",
+    id: c.id,
+    label: `${c.title} (${view.vendorName})`,
+    contractId: c.id,
+    vendorId: c.vendorId,
+  };
   return {
     view,
     subject,
@@ -52,7 +58,9 @@ export const addendumSource: TemplateSource = {
         auditIntervalMonths: t.auditIntervalMonths,
         insuranceMinimum: t.minCyberInsuranceCents === null ? undefined : Math.round(t.minCyberInsuranceCents / 100),
         dataCategories: (profile?.dataCategories ?? []).map(categoryLabel),
-        storageLocations: (profile?.locations ?? []).map((l) => `${countryName(l.country)}${l.region ? ` — ${l.region}` : ""} (${categoryLabel(l.dataCategory)})`),
+        storageLocations: (profile?.locations ?? []).map(
+          (l) => `${countryName(l.country)}${l.region ? ` — ${l.region}` : ""} (${categoryLabel(l.dataCategory)})`,
+        ),
         keyCustody: profile?.keyCustody === "agency" ? "agency" : "provider",
         personnelRoster: t.personnelRosterRequired,
         locationChangeNoticeDays: t.locationChangeNoticeDays,
@@ -70,15 +78,39 @@ export const addendumSource: TemplateSource = {
 /** The targets table of the service-level schedule, from the values on the form. */
 function targetsTable(v: Record<string, unknown>): TableBlock {
   const count = (n: unknown, unit: string) => `${Number(n).toLocaleString("en-US")} ${Number(n) === 1 ? unit : `${unit}s`}`;
-  const row = (tier: string, examples: string, key: string, respond: string, restore: string) => [tier, examples, `${Number(v[key]).toLocaleString("en-US", { maximumFractionDigits: 3 })}%`, count(v[respond], "minute"), count(v[restore], "hour")];
+  const row = (tier: string, examples: string, key: string, respond: string, restore: string) => [
+    tier,
+    examples,
+    `${Number(v[key]).toLocaleString("en-US", { maximumFractionDigits: 3 })}%`,
+    count(v[respond], "minute"),
+    count(v[restore], "hour"),
+  ];
   return {
     t: "table",
     caption: "Table 1. Service-level targets by criticality",
     columns: ["Criticality", "Examples", "Monthly availability", "Response to an incident", "Service restored within"],
     rows: [
-      row("Critical", "Computer-aided dispatch, mobile data to patrol", "availabilityCritical", "responseCriticalMinutes", "restoreCriticalHours"),
-      row("Essential", "Records management, evidence intake", "availabilityEssential", "responseEssentialMinutes", "restoreEssentialHours"),
-      row("Standard", "E-mail, office tools, reporting", "availabilityStandard", "responseStandardMinutes", "restoreStandardHours"),
+      row(
+        "Critical",
+        "Computer-aided dispatch, mobile data to patrol",
+        "availabilityCritical",
+        "responseCriticalMinutes",
+        "restoreCriticalHours",
+      ),
+      row(
+        "Essential",
+        "Records management, evidence intake",
+        "availabilityEssential",
+        "responseEssentialMinutes",
+        "restoreEssentialHours",
+      ),
+      row(
+        "Standard",
+        "E-mail, office tools, reporting",
+        "availabilityStandard",
+        "responseStandardMinutes",
+        "restoreStandardHours",
+      ),
       row("Archive", "Retained video and closed records", "availabilityArchive", "responseArchiveMinutes", "restoreArchiveHours"),
     ],
     empty: "",

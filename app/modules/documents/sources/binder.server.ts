@@ -10,10 +10,12 @@ import type { Attachment, TemplateSource } from "./types.ts";
  * renderer numbers their pages and stamps each with its hash and date).
  */
 
-
 async function accepted(ctx: Parameters<NonNullable<TemplateSource["data"]>>[0], vendorId: string) {
   const items = (await evidenceOfVendor(ctx, vendorId)).filter((e) => e.status === "accepted");
-  const files = await acceptedFilesOf(ctx, items.map((i) => i.id));
+  const files = await acceptedFilesOf(
+    ctx,
+    items.map((i) => i.id),
+  );
   return { items, files };
 }
 
@@ -26,7 +28,12 @@ export const binderSource: TemplateSource = {
     const subject = await vendorSubject(ctx, vendorId);
     return {
       subject,
-      values: { agencyName: await agencyName(ctx), providerName: subject.label, asOf: todayOf(ctx.now), preparedBy: await actorName(ctx) },
+      values: {
+        agencyName: await agencyName(ctx),
+        providerName: subject.label,
+        asOf: todayOf(ctx.now),
+        preparedBy: await actorName(ctx),
+      },
       suggested: { preparedFor: "State CJIS Systems Agency audit" },
     };
   },
@@ -39,13 +46,28 @@ export const binderSource: TemplateSource = {
       columns: ["Exhibit", "Item", "Kind", "Accepted on", "Expires", "File", "SHA-256"],
       rows: items.flatMap((item) => {
         const mine = files.filter((f) => f.itemId === item.id);
-        if (mine.length === 0) return [["—", item.title, item.kind, item.acceptedOn ?? "", item.expiresOn ?? "no expiry", "no file", ""]];
-        return mine.map((f) => [f.mediaType === "application/pdf" ? String(++exhibit) : "not a PDF: held in Custody", item.title, item.kind, item.acceptedOn ?? "", item.expiresOn ?? "no expiry", f.filename, f.sha256]);
+        if (mine.length === 0)
+          return [["—", item.title, item.kind, item.acceptedOn ?? "", item.expiresOn ?? "no expiry", "no file", ""]];
+        return mine.map((f) => [
+          f.mediaType === "application/pdf" ? String(++exhibit) : "not a PDF: held in Custody",
+          item.title,
+          item.kind,
+          item.acceptedOn ?? "",
+          item.expiresOn ?? "no expiry",
+          f.filename,
+          f.sha256,
+        ]);
       }),
       empty: "The vendor has no accepted evidence.",
     };
     // The page numbers are filled in as the binder is assembled (binder.server.ts).
-    const contents: TableBlock = { t: "table", caption: CONTENTS_CAPTION, columns: ["Part", "Page"], rows: [[REGISTER_CAPTION, ""]], empty: "" };
+    const contents: TableBlock = {
+      t: "table",
+      caption: CONTENTS_CAPTION,
+      columns: ["Part", "Page"],
+      rows: [[REGISTER_CAPTION, ""]],
+      empty: "",
+    };
     return { contents, register };
   },
   async attachments(ctx, subject): Promise<Attachment[]> {
@@ -53,7 +75,15 @@ export const binderSource: TemplateSource = {
     return items.flatMap((item) =>
       files
         .filter((f) => f.itemId === item.id && f.mediaType === "application/pdf")
-        .map((f) => ({ itemId: item.id, title: item.title, kind: item.kind, acceptedOn: item.acceptedOn ?? "", filename: f.filename, sha256: f.sha256, sealed: { blobSha256: f.blobSha256, keyId: f.keyId, nonce: f.nonce, authTag: f.authTag } })),
+        .map((f) => ({
+          itemId: item.id,
+          title: item.title,
+          kind: item.kind,
+          acceptedOn: item.acceptedOn ?? "",
+          filename: f.filename,
+          sha256: f.sha256,
+          sealed: { blobSha256: f.blobSha256, keyId: f.keyId, nonce: f.nonce, authTag: f.authTag },
+        })),
     );
   },
 };

@@ -23,12 +23,27 @@ import type { TemplateSource } from "./types.ts";
  * modules that own the data, which scope it to the actor's agency.
  */
 
-const table = (caption: string, columns: string[], rows: string[][], empty: string): TableBlock => ({ t: "table", caption, columns, rows, empty });
+const table = (caption: string, columns: string[], rows: string[][], empty: string): TableBlock => ({
+  t: "table",
+  caption,
+  columns,
+  rows,
+  empty,
+});
 
 export const complianceReportSource: TemplateSource = {
   async prefill(ctx, contractId) {
     const { subject, values } = await contractBasics(ctx, contractId);
-    return { subject, values: { agencyName: values.agencyName, providerName: values.providerName, contractTitle: values.contractTitle, asOf: todayOf(ctx.now), preparedBy: await actorName(ctx) } };
+    return {
+      subject,
+      values: {
+        agencyName: values.agencyName,
+        providerName: values.providerName,
+        contractTitle: values.contractTitle,
+        asOf: todayOf(ctx.now),
+        preparedBy: await actorName(ctx),
+      },
+    };
   },
   async data(ctx, subject, values) {
     const asOf = String(values.asOf);
@@ -41,13 +56,29 @@ export const complianceReportSource: TemplateSource = {
       summary: table(
         "Coverage by framework",
         ["Framework", "Addressed", "Partial", "Missing", "Not applicable", "Not yet assessed"],
-        matrix.sections.map((s) => [s.framework.shortTitle, s.counts.addressed, s.counts.partial, s.counts.missing, s.counts["not-applicable"], s.counts.unassessed].map(String)),
+        matrix.sections.map((s) =>
+          [
+            s.framework.shortTitle,
+            s.counts.addressed,
+            s.counts.partial,
+            s.counts.missing,
+            s.counts["not-applicable"],
+            s.counts.unassessed,
+          ].map(String),
+        ),
         "The contract is not measured against any framework yet.",
       ),
       coverage: table(
         "Coverage matrix",
         ["Requirement", "Title", "Status", "Where the contract addresses it"],
-        matrix.sections.flatMap((s) => s.rows.map((r) => [r.label, r.title, COVERAGE_LABELS[r.status as keyof typeof COVERAGE_LABELS] ?? r.status, r.section || (r.reason ?? "")])),
+        matrix.sections.flatMap((s) =>
+          s.rows.map((r) => [
+            r.label,
+            r.title,
+            COVERAGE_LABELS[r.status as keyof typeof COVERAGE_LABELS] ?? r.status,
+            r.section || (r.reason ?? ""),
+          ]),
+        ),
         "No requirements to show.",
       ),
       evidence: table(
@@ -59,13 +90,24 @@ export const complianceReportSource: TemplateSource = {
       expiring: table(
         `Evidence expired or expiring before ${soon}`,
         ["Item", "Kind", "Expires", "Days from the report date"],
-        expiring.map((e) => [e.title, e.kind, e.expiresOn!, String(Math.round((Date.parse(e.expiresOn!) - Date.parse(asOf)) / 86_400_000))]),
+        expiring.map((e) => [
+          e.title,
+          e.kind,
+          e.expiresOn!,
+          String(Math.round((Date.parse(e.expiresOn!) - Date.parse(asOf)) / 86_400_000)),
+        ]),
         "Nothing expires within 90 days of the report date.",
       ),
       late: table(
         "Notices the vendor gave late",
         ["Notice", "Summary", "Occurred (UTC)", "Deadline (UTC)", "Notified (UTC)"],
-        late.map((n) => [NOTICE_KIND_LABELS[n.kind], n.summary, iso(n.occurredAt), iso(n.agencies[0]?.deadlineAt ?? null), iso(n.notifiedAt)]),
+        late.map((n) => [
+          NOTICE_KIND_LABELS[n.kind],
+          n.summary,
+          iso(n.occurredAt),
+          iso(n.agencies[0]?.deadlineAt ?? null),
+          iso(n.notifiedAt),
+        ]),
         "No notice from this vendor was late.",
       ),
     };
@@ -85,8 +127,19 @@ async function proposedClauses(ctx: ModuleContext, contractId: string) {
   const prefilled = await addendumSource.prefill(ctx, contractId, { publicUrl: "" });
   const values: Record<string, unknown> = { ...prefilled.suggested, ...prefilled.values };
   const shape = template.module!.variables.shape as Record<string, z.ZodType>;
-  const filled = Object.fromEntries(Object.entries(shape).map(([name, schema]) => [name, values[name] ?? `[${fieldMeta(schema).label}]`]));
-  const model = assemble({ library: lib, template, values: filled, choices: { excluded: [], wordings: {}, agencyClauses: [] }, sources: {}, final: false, inputsSha256: "", generatedAt: ctx.now });
+  const filled = Object.fromEntries(
+    Object.entries(shape).map(([name, schema]) => [name, values[name] ?? `[${fieldMeta(schema).label}]`]),
+  );
+  const model = assemble({
+    library: lib,
+    template,
+    values: filled,
+    choices: { excluded: [], wordings: {}, agencyClauses: [] },
+    sources: {},
+    final: false,
+    inputsSha256: "",
+    generatedAt: ctx.now,
+  });
   const clauses = clausesOf(model);
   const byRequirement = new Map<string, typeof clauses>();
   for (const block of model.blocks) {
@@ -112,7 +165,9 @@ export const gapMemoSource: TemplateSource = {
         replyBy: addDays(todayOf(ctx.now), 30),
       },
       suggested: {
-        recipient: profile?.legalNoticeAddress ? `Counsel for ${view.vendorName}, ${profile.legalNoticeAddress}` : `Counsel for ${view.vendorName}`,
+        recipient: profile?.legalNoticeAddress
+          ? `Counsel for ${view.vendorName}, ${profile.legalNoticeAddress}`
+          : `Counsel for ${view.vendorName}`,
         senderTitle: "Counsel for the Agency",
       },
     };
@@ -127,15 +182,28 @@ export const gapMemoSource: TemplateSource = {
     };
     const rows = report.gaps.map((g) => {
       const clauses = closing(g);
-      return [g.label, g.title, COVERAGE_LABELS[g.status as keyof typeof COVERAGE_LABELS] ?? g.status, g.notes || "—", clauses.length ? clauses.map((c) => `${c.number} ${c.title}`).join("; ") : "No library clause; to be negotiated"];
+      return [
+        g.label,
+        g.title,
+        COVERAGE_LABELS[g.status as keyof typeof COVERAGE_LABELS] ?? g.status,
+        g.notes || "—",
+        clauses.length ? clauses.map((c) => `${c.number} ${c.title}`).join("; ") : "No library clause; to be negotiated",
+      ];
     });
     const quoted = new Map(report.gaps.flatMap(closing).map((c) => [c.id, c]));
     return {
-      gaps: table("Requirements the contract does not yet meet", ["Requirement", "Title", "Status", "Our notes", "Clause that would close it"], rows, "The contract has no missing or partially addressed requirement."),
+      gaps: table(
+        "Requirements the contract does not yet meet",
+        ["Requirement", "Title", "Status", "Our notes", "Clause that would close it"],
+        rows,
+        "The contract has no missing or partially addressed requirement.",
+      ),
       proposals: table(
         "Proposed wording (numbers refer to the Cloud Services CJIS Addendum)",
         ["Clause", "Proposed wording"],
-        [...quoted.values()].sort((a, b) => a.number.localeCompare(b.number, "en", { numeric: true })).map((c) => [`${c.number} ${c.title}`, c.text]),
+        [...quoted.values()]
+          .sort((a, b) => a.number.localeCompare(b.number, "en", { numeric: true }))
+          .map((c) => [`${c.number} ${c.title}`, c.text]),
         "No wording to propose.",
       ),
     };
@@ -159,12 +227,21 @@ export const requestLetterSource: TemplateSource = {
     };
   },
   async data(ctx, subject) {
-    const open = (await evidenceOfVendor(ctx, subject.vendorId!)).filter((e) => e.status === "requested" || e.status === "rejected");
+    const open = (await evidenceOfVendor(ctx, subject.vendorId!)).filter(
+      (e) => e.status === "requested" || e.status === "rejected",
+    );
     return {
       due: table(
         "What is due",
         ["Item", "Kind", "Due by", "Status"],
-        open.sort((a, b) => (a.dueOn ?? "9999").localeCompare(b.dueOn ?? "9999")).map((e) => [e.title, e.kind, e.dueOn ?? "as soon as possible", e.status === "rejected" ? `${e.shownLabel}: a corrected version is needed` : e.shownLabel]),
+        open
+          .sort((a, b) => (a.dueOn ?? "9999").localeCompare(b.dueOn ?? "9999"))
+          .map((e) => [
+            e.title,
+            e.kind,
+            e.dueOn ?? "as soon as possible",
+            e.status === "rejected" ? `${e.shownLabel}: a corrected version is needed` : e.shownLabel,
+          ]),
         "Nothing is outstanding at the date of this letter.",
       ),
     };
@@ -176,21 +253,47 @@ export const rosterCertificationSource: TemplateSource = {
     const subject = await vendorSubject(ctx, vendorId);
     return {
       subject,
-      values: { agencyName: await agencyName(ctx), providerName: subject.label, asOf: todayOf(ctx.now), certifier: await actorName(ctx) },
+      values: {
+        agencyName: await agencyName(ctx),
+        providerName: subject.label,
+        asOf: todayOf(ctx.now),
+        certifier: await actorName(ctx),
+      },
       suggested: { certifierTitle: "CJIS officer" },
     };
   },
   async data(ctx, subject) {
     // An agency sees a vendor's roster only while it holds a contract with it that is not terminated.
     const roster = await agencyRoster(ctx, subject.vendorId!).catch((error: unknown) => {
-      if (error instanceof NotFound) throw new InvalidInput({ subject: `${subject.label} has no contract with your agency that is not terminated, so its personnel roster is not yours to certify.` });
+      if (error instanceof NotFound)
+        throw new InvalidInput({
+          subject: `${subject.label} has no contract with your agency that is not terminated, so its personnel roster is not yours to certify.`,
+        });
       throw error;
     });
     return {
       roster: table(
         "Vendor personnel with access to criminal justice information",
-        ["Name", "Role", "Unescorted access", "Fingerprint check", "Security Addendum signed", "Security training", "Access ended", "Flags"],
-        roster.people.map((p) => [p.fullName, p.jobRole, p.unescortedAccess ? "yes" : "no", p.fingerprintCheckedOn ?? "not recorded", p.addendumSignedOn ?? "not recorded", p.trainedOn ?? "not recorded", p.accessEndedOn ?? "—", p.flags.map((f) => ROSTER_FLAG_LABELS[f]).join("; ") || "none"]),
+        [
+          "Name",
+          "Role",
+          "Unescorted access",
+          "Fingerprint check",
+          "Security Addendum signed",
+          "Security training",
+          "Access ended",
+          "Flags",
+        ],
+        roster.people.map((p) => [
+          p.fullName,
+          p.jobRole,
+          p.unescortedAccess ? "yes" : "no",
+          p.fingerprintCheckedOn ?? "not recorded",
+          p.addendumSignedOn ?? "not recorded",
+          p.trainedOn ?? "not recorded",
+          p.accessEndedOn ?? "—",
+          p.flags.map((f) => ROSTER_FLAG_LABELS[f]).join("; ") || "none",
+        ]),
         "The vendor has no one on its roster.",
       ),
     };

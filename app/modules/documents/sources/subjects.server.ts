@@ -12,13 +12,19 @@ export async function actorName(ctx: ModuleContext) {
 }
 
 export async function agencyName(ctx: ModuleContext) {
-  const [row] = await ctx.db.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, ctx.actor.organisationId ?? ""));
+  const [row] = await ctx.db
+    .select({ name: organisations.name })
+    .from(organisations)
+    .where(eq(organisations.id, ctx.actor.organisationId ?? ""));
   return row?.name ?? "";
 }
 
 /** A vendor the agency holds (or held) a contract with: the subject of vendor documents. */
 export async function vendorSubject(ctx: ModuleContext, vendorId: string): Promise<Subject> {
-  const [vendor] = await ctx.db.select({ id: vendors.id, legalName: vendors.legalName }).from(vendors).where(eq(vendors.id, vendorId));
+  const [vendor] = await ctx.db
+    .select({ id: vendors.id, legalName: vendors.legalName })
+    .from(vendors)
+    .where(eq(vendors.id, vendorId));
   if (!vendor) throw new NotFound("vendor", vendorId);
   return { type: "vendor", id: vendor.id, label: vendor.legalName, contractId: null, vendorId: vendor.id };
 }

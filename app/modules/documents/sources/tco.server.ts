@@ -17,8 +17,12 @@ export function tcoYears(v: Record<string, unknown>) {
   const rows: { year: number; cloud: number; onPremises: number }[] = [];
   for (let year = 1; year <= years; year += 1) {
     const cloud = (year === 1 ? n("cloudSetup") : 0) + escalate(n("cloudAnnual") + n("cloudComplianceAnnual"), year);
-    const refresh = n("onPremRefreshYear") > 0 && year > 1 && (year - 1) % n("onPremRefreshYear") === 0 ? n("onPremRefreshCost") : 0;
-    const onPremises = (year === 1 ? n("onPremCapital") : 0) + refresh + escalate(n("onPremAnnualUpkeep") + n("onPremStaffAnnual") + n("onPremComplianceAnnual"), year);
+    const refresh =
+      n("onPremRefreshYear") > 0 && year > 1 && (year - 1) % n("onPremRefreshYear") === 0 ? n("onPremRefreshCost") : 0;
+    const onPremises =
+      (year === 1 ? n("onPremCapital") : 0) +
+      refresh +
+      escalate(n("onPremAnnualUpkeep") + n("onPremStaffAnnual") + n("onPremComplianceAnnual"), year);
     rows.push({ year, cloud: Math.round(cloud), onPremises: Math.round(onPremises) });
   }
   return rows;
@@ -59,12 +63,23 @@ export const tcoSource: TemplateSource = {
       return { ...y, cloudTotal, onPremTotal };
     });
     const last = cumulative.at(-1) ?? { cloudTotal: 0, onPremTotal: 0 };
-    const cheaper = last.cloudTotal === last.onPremTotal ? "Both options cost the same" : last.cloudTotal < last.onPremTotal ? `Cloud costs ${formatUsd(last.onPremTotal - last.cloudTotal)} less` : `On-premises costs ${formatUsd(last.cloudTotal - last.onPremTotal)} less`;
+    const cheaper =
+      last.cloudTotal === last.onPremTotal
+        ? "Both options cost the same"
+        : last.cloudTotal < last.onPremTotal
+          ? `Cloud costs ${formatUsd(last.onPremTotal - last.cloudTotal)} less`
+          : `On-premises costs ${formatUsd(last.cloudTotal - last.onPremTotal)} less`;
     const yearly: TableBlock = {
       t: "table",
       caption: "Cost by year",
       columns: ["Year", "Cloud", "On-premises", "Cloud, cumulative", "On-premises, cumulative"],
-      rows: cumulative.map((y) => [String(y.year), formatUsd(y.cloud), formatUsd(y.onPremises), formatUsd(y.cloudTotal), formatUsd(y.onPremTotal)]),
+      rows: cumulative.map((y) => [
+        String(y.year),
+        formatUsd(y.cloud),
+        formatUsd(y.onPremises),
+        formatUsd(y.cloudTotal),
+        formatUsd(y.onPremTotal),
+      ]),
       empty: "",
     };
     const totals: TableBlock = {

@@ -23,7 +23,11 @@ export type TemplateSource = {
    * is regenerated), `suggested` are starting points a person may change (an
    * earlier generation's choice wins over them).
    */
-  prefill(ctx: ModuleContext, subjectId: string, env: SourceEnv): Promise<{ subject: Subject; values: Record<string, unknown>; suggested?: Record<string, unknown> }>;
+  prefill(
+    ctx: ModuleContext,
+    subjectId: string,
+    env: SourceEnv,
+  ): Promise<{ subject: Subject; values: Record<string, unknown>; suggested?: Record<string, unknown> }>;
   /** Tables and charts, from the records and the validated values. */
   data?(ctx: ModuleContext, subject: Subject, values: Record<string, unknown>, env: SourceEnv): Promise<SourceData>;
   /** Existing PDFs appended after the generated pages (the audit binder). */
