@@ -1,6 +1,6 @@
 import { Fragment } from "react";
 import { Form, Link } from "react-router";
-import { describeMinutes, NOTICE_ZONES, wallClock } from "~/modules/evidence/notice-times.ts";
+import { describeMinutes, NOTICE_ZONES, wallClock } from "~/modules/notices/times.ts";
 import {
   NOTICE_FIELDS,
   NOTICE_KIND_HINTS,
@@ -12,7 +12,7 @@ import {
   OCCURRED_LABELS,
   type Timeliness,
   TIMELINESS_LABELS,
-} from "~/modules/evidence/notice-kinds.ts";
+} from "~/modules/notices/kinds.ts";
 import { Field, FormAlert } from "./field.tsx";
 import { ChoiceGroup, SelectField, TextareaField } from "./inputs.tsx";
 

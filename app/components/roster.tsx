@@ -6,7 +6,7 @@ import {
   type RosterFlag,
   type RosterRecord,
   trainingDueOn,
-} from "~/modules/evidence/roster-vocabulary.ts";
+} from "~/modules/roster/vocabulary.ts";
 
 /** The roster table and change lists both sides of the roster show. */
 

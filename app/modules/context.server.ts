@@ -56,6 +56,9 @@ export function isUuid(value: string) {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }
 
+/** The actor's organisation, or one that matches nothing when they act for none. */
+export const orgOf = (ctx: { actor: Actor }) => ctx.actor.organisationId ?? NO_ORGANISATION;
+
 /** Rows of the actor's own organisation. */
 export function ownOrganisation(ctx: { actor: Actor }, column: AnyPgColumn) {
   return eq(column, ctx.actor.organisationId ?? NO_ORGANISATION);

@@ -2,7 +2,7 @@ import { Link } from "react-router";
 import { Dashboard } from "~/components/dashboard.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { listFrameworks } from "~/modules/catalog/catalog.server.ts";
-import { getDashboard } from "~/modules/contracts/dashboard.server.ts";
+import { getDashboard } from "~/modules/dashboard/dashboard.server.ts";
 import { catalogPaths, kindLabel } from "~/modules/catalog/paths.ts";
 import type { Route } from "./+types/home";
 

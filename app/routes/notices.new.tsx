@@ -4,8 +4,8 @@ import { KindChooser, NoticeForm } from "~/components/notices.tsx";
 import { formRecord } from "~/http/form.server.ts";
 import { authorize } from "~/http/guard.server.ts";
 import { InvalidInput } from "~/modules/context.server.ts";
-import { NOTICE_KIND_LABELS, type NoticeKindKey, noticePaths } from "~/modules/evidence/notice-kinds.ts";
-import { createNotice, noticeFormOptions } from "~/modules/evidence/notices.server.ts";
+import { NOTICE_KIND_LABELS, type NoticeKindKey, noticePaths } from "~/modules/notices/kinds.ts";
+import { createNotice, noticeFormOptions } from "~/modules/notices/notices.server.ts";
 import { deliverNotifications } from "~/modules/notifications/delivery.server.ts";
 import type { Route } from "./+types/notices.new";
 

@@ -3,8 +3,8 @@ import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { SelectField, optionsOf } from "~/components/inputs.tsx";
 import { NoticeTable } from "~/components/notices.tsx";
 import { authorize } from "~/http/guard.server.ts";
-import { NOTICE_KIND_LABELS, noticePaths } from "~/modules/evidence/notice-kinds.ts";
-import { listNotices, noticeFormOptions } from "~/modules/evidence/notices.server.ts";
+import { NOTICE_KIND_LABELS, noticePaths } from "~/modules/notices/kinds.ts";
+import { listNotices, noticeFormOptions } from "~/modules/notices/notices.server.ts";
 import type { Route } from "./+types/notices";
 
 /** The notices that concern the agency, each with whether it met the contract's window. */

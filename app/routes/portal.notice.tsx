@@ -3,8 +3,8 @@ import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { SuccessAlert } from "~/components/field.tsx";
 import { NoticeDetail } from "~/components/notices.tsx";
 import { authorize } from "~/http/guard.server.ts";
-import { noticePaths } from "~/modules/evidence/notice-kinds.ts";
-import { getNotice } from "~/modules/evidence/notices.server.ts";
+import { noticePaths } from "~/modules/notices/kinds.ts";
+import { getNotice } from "~/modules/notices/notices.server.ts";
 import { evidencePaths } from "~/modules/evidence/vocabulary.ts";
 import type { Route } from "./+types/portal.notice";
 

@@ -2,8 +2,8 @@ import { Link } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { NoticeTable } from "~/components/notices.tsx";
 import { authorize } from "~/http/guard.server.ts";
-import { noticePaths } from "~/modules/evidence/notice-kinds.ts";
-import { listNotices } from "~/modules/evidence/notices.server.ts";
+import { noticePaths } from "~/modules/notices/kinds.ts";
+import { listNotices } from "~/modules/notices/notices.server.ts";
 import { evidencePaths } from "~/modules/evidence/vocabulary.ts";
 import type { Route } from "./+types/portal.notices";
 

@@ -1,6 +1,6 @@
 import { download } from "~/http/download.server.ts";
 import { authorize } from "~/http/guard.server.ts";
-import { openRosterFile } from "~/modules/evidence/roster.server.ts";
+import { openRosterFile } from "~/modules/roster/roster.server.ts";
 import type { Route } from "./+types/portal.roster-file";
 
 /** The vendor's own signed Security Addendum page, as it was uploaded. */

@@ -3,8 +3,8 @@ import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { SuccessAlert } from "~/components/field.tsx";
 import { RosterChanges, RosterTable } from "~/components/roster.tsx";
 import { authorize } from "~/http/guard.server.ts";
-import { portalRoster } from "~/modules/evidence/roster.server.ts";
-import { rosterPaths } from "~/modules/evidence/roster-vocabulary.ts";
+import { portalRoster } from "~/modules/roster/roster.server.ts";
+import { rosterPaths } from "~/modules/roster/vocabulary.ts";
 import { evidencePaths } from "~/modules/evidence/vocabulary.ts";
 import type { Route } from "./+types/portal.roster";
 

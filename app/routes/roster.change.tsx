@@ -5,8 +5,8 @@ import { ChoiceGroup, TextareaField } from "~/components/inputs.tsx";
 import { RosterFlags } from "~/components/roster.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { InvalidInput } from "~/modules/context.server.ts";
-import { decideRosterChange, getRosterChange } from "~/modules/evidence/roster.server.ts";
-import { ROSTER_CHANGE_LABELS, rosterPaths } from "~/modules/evidence/roster-vocabulary.ts";
+import { decideRosterChange, getRosterChange } from "~/modules/roster/roster.server.ts";
+import { ROSTER_CHANGE_LABELS, rosterPaths } from "~/modules/roster/vocabulary.ts";
 import { deliverNotifications } from "~/modules/notifications/delivery.server.ts";
 import type { Route } from "./+types/roster.change";
 

@@ -1,8 +1,8 @@
 import { Link } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { authorize } from "~/http/guard.server.ts";
-import { rosterVendors } from "~/modules/evidence/roster.server.ts";
-import { rosterPaths } from "~/modules/evidence/roster-vocabulary.ts";
+import { rosterVendors } from "~/modules/roster/roster.server.ts";
+import { rosterPaths } from "~/modules/roster/vocabulary.ts";
 import type { Route } from "./+types/roster";
 
 /** The personnel rosters of the vendors the agency contracts with: who is flagged, what waits for approval. */

@@ -2,8 +2,8 @@ import { Link } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { RosterChanges, RosterTable } from "~/components/roster.tsx";
 import { authorize } from "~/http/guard.server.ts";
-import { agencyRoster } from "~/modules/evidence/roster.server.ts";
-import { rosterPaths } from "~/modules/evidence/roster-vocabulary.ts";
+import { agencyRoster } from "~/modules/roster/roster.server.ts";
+import { rosterPaths } from "~/modules/roster/vocabulary.ts";
 import { documentPaths } from "~/modules/documents/paths.ts";
 import type { Route } from "./+types/roster.vendor";
 

@@ -11,7 +11,7 @@ import { renderPdf } from "../../app/modules/documents/render-pdf.server.ts";
 import { loadLibrary } from "../../app/modules/documents/library.server.ts";
 import type { TableBlock } from "../../app/modules/documents/model.ts";
 import type { Attachment } from "../../app/modules/documents/sources/types.ts";
-import { sealUpload } from "../../app/modules/evidence/sealed-files.server.ts";
+import { sealUpload } from "../../app/modules/blobs/sealed-files.server.ts";
 import { testSecrets } from "../support/accounts.ts";
 import { memoryOf } from "./measure.ts";
 

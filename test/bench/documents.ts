@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { seedDemo } from "../../app/modules/access/demo.server.ts";
+import { seedDemo } from "../../app/demo/seed.server.ts";
 import { FileSystemBlobStore } from "../../app/modules/blobs/store.server.ts";
 import { listContracts } from "../../app/modules/contracts/contracts.server.ts";
 import { inTransaction, type ModuleContext } from "../../app/modules/context.server.ts";

@@ -12,12 +12,13 @@ import { randomUUID } from "node:crypto";
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
-import { describeDemoAccounts, seedDemo } from "../../app/modules/access/demo.server.ts";
+import { describeDemoAccounts } from "../../app/demo/accounts.server.ts";
+import { seedDemo } from "../../app/demo/seed.server.ts";
 import { appendEvents } from "../../app/modules/audit/audit.server.ts";
 import { loadOrCreateSecrets } from "../../app/env.server.ts";
 import { openDatabase, queryRows } from "../../db/client.ts";
 import { refreshStatistics } from "../../db/maintenance.ts";
-import { prepareDatabase } from "../../db/seed.ts";
+import { prepareDatabase } from "../../db/prepare.ts";
 import { projectRoot } from "../support/server.ts";
 
 export const BENCH_DATA_DIR = process.env.BENCH_DATA_DIR ?? path.join(projectRoot, "data-bench");

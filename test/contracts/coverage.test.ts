@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ProvisionedAccount } from "../../app/modules/access/demo.server.ts";
+import type { ProvisionedAccount } from "../../app/demo/accounts.server.ts";
 import { InvalidInput, NotFound } from "../../app/modules/context.server.ts";
 import { createContract, updateContract } from "../../app/modules/contracts/contracts.server.ts";
 import {

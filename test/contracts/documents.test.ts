@@ -5,7 +5,7 @@ import { Document, Packer, Paragraph } from "docx";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../../app/context.ts";
-import type { ProvisionedAccount } from "../../app/modules/access/demo.server.ts";
+import type { ProvisionedAccount } from "../../app/demo/accounts.server.ts";
 import { sweepOrphanBlobs } from "../../app/modules/blobs/sweep.server.ts";
 import type { FileSystemBlobStore } from "../../app/modules/blobs/store.server.ts";
 import { createContract } from "../../app/modules/contracts/contracts.server.ts";

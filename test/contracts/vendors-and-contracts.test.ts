@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createOrganisationRecord, type ProvisionedAccount } from "../../app/modules/access/demo.server.ts";
+import type { ProvisionedAccount } from "../../app/demo/accounts.server.ts";
 import { InvalidInput, NotFound } from "../../app/modules/context.server.ts";
 import {
   createContract,
@@ -9,7 +9,7 @@ import {
   listContracts,
   updateContract,
 } from "../../app/modules/contracts/contracts.server.ts";
-import { getDashboard } from "../../app/modules/contracts/dashboard.server.ts";
+import { getDashboard } from "../../app/modules/dashboard/dashboard.server.ts";
 import { lifecycleOf } from "../../app/modules/contracts/lifecycle.ts";
 import { getVendor, listVendors, registerVendor, updateVendor } from "../../app/modules/vendors/vendors.server.ts";
 import { catalogData } from "../../db/catalog/index.ts";
@@ -19,7 +19,7 @@ import { auditEvents } from "../../db/schema/audit.ts";
 import { frameworks } from "../../db/schema/catalog.ts";
 import { contracts, contractShares } from "../../db/schema/contracts.ts";
 import { vendorProfiles, vendors } from "../../db/schema/vendors.ts";
-import { makeAccount, seedOrganisations } from "../support/accounts.ts";
+import { addOrganisation, makeAccount, seedOrganisations } from "../support/accounts.ts";
 import { as, contractInput, vendorInput } from "../support/contracts.ts";
 import { createTestDatabase } from "../support/database.ts";
 
@@ -36,7 +36,7 @@ beforeAll(async () => {
   handle = await createTestDatabase();
   await loadCatalog(handle.db, catalogData);
   const orgs = await seedOrganisations(handle.db);
-  const agencyC = await createOrganisationRecord(handle.db, { kind: "agency", name: "Agency C", state: "DC", ori: "DC0990300" });
+  const agencyC = await addOrganisation(handle.db, { kind: "agency", name: "Agency C", state: "DC", ori: "DC0990300" });
   buyerA = await makeAccount(handle.db, orgs.agencyA.id, "procurement-officer", now);
   cjisA = await makeAccount(handle.db, orgs.agencyA.id, "cjis-officer", now);
   auditorA = await makeAccount(handle.db, orgs.agencyA.id, "auditor", now);

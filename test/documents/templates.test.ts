@@ -116,10 +116,10 @@ describe("templates:check", () => {
 
   it("runs as npm run templates:check, exiting 1 with the problem when a template is broken and 0 when none is", async () => {
     const run = promisify(execFile);
-    const ok = await run("npx", ["tsx", "templates/check.ts"], { cwd: projectRoot });
+    const ok = await run("npx", ["tsx", "scripts/templates-check.ts"], { cwd: projectRoot });
     expect(ok.stdout).toContain("9 templates, 34 clauses: no problems");
     const dir = libraryWith("clauses/portability.md", (t) => t.replace(":var[exportFormats]", ":var[formats]"));
-    const failed = await run("npx", ["tsx", "templates/check.ts", "--dir", dir], { cwd: projectRoot }).then(
+    const failed = await run("npx", ["tsx", "scripts/templates-check.ts", "--dir", dir], { cwd: projectRoot }).then(
       () => null,
       (error: { code: number; stdout: string }) => error,
     );

@@ -6,7 +6,7 @@ import { and, eq, sql } from "drizzle-orm";
 import JSZip from "jszip";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { AppContext } from "../../app/context.ts";
-import type { ProvisionedAccount } from "../../app/modules/access/demo.server.ts";
+import type { ProvisionedAccount } from "../../app/demo/accounts.server.ts";
 import type { FileSystemBlobStore } from "../../app/modules/blobs/store.server.ts";
 import { sweepOrphanBlobs } from "../../app/modules/blobs/sweep.server.ts";
 import { getMatrix } from "../../app/modules/contracts/coverage.server.ts";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ProvisionedAccount } from "../../app/modules/access/demo.server.ts";
+import type { ProvisionedAccount } from "../../app/demo/accounts.server.ts";
 import { createContract } from "../../app/modules/contracts/contracts.server.ts";
 import { listRegister, REGISTER_PAGE_SIZE } from "../../app/modules/evidence/register.server.ts";
 import { registerVendor } from "../../app/modules/vendors/vendors.server.ts";

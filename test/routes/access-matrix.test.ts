@@ -4,7 +4,6 @@ import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../../app/context.ts";
-import { createOrganisationRecord } from "../../app/modules/access/demo.server.ts";
 import { ALL_ROLES, permissionsOf, ROLES, type Permission, type Role } from "../../app/modules/access/permissions.ts";
 import routeConfig from "../../app/routes.ts";
 import { catalogData } from "../../db/catalog/index.ts";
@@ -14,7 +13,7 @@ import { accessReviews } from "../../db/schema/access.ts";
 import { contractDocuments } from "../../db/schema/contracts.ts";
 import { evidenceKinds } from "../../db/schema/catalog.ts";
 import { evidenceFiles, evidenceItemContracts, evidenceItems, evidenceVersions } from "../../db/schema/evidence.ts";
-import { sealUpload } from "../../app/modules/evidence/sealed-files.server.ts";
+import { sealUpload } from "../../app/modules/blobs/sealed-files.server.ts";
 import { noticeAgencies, notices } from "../../db/schema/notices.ts";
 import { rosterChanges, rosterFiles } from "../../db/schema/roster.ts";
 import { documentGenerations, documentOutputs } from "../../db/schema/documents.ts";
@@ -23,7 +22,7 @@ import { getMatrix } from "../../app/modules/contracts/coverage.server.ts";
 import { registerVendor } from "../../app/modules/vendors/vendors.server.ts";
 import { as, contractInput, pdfBytes, vendorInput } from "../support/contracts.ts";
 import { auditEvents } from "../../db/schema/audit.ts";
-import { appContext, makeAccount, seedOrganisations, signIn, testSecrets } from "../support/accounts.ts";
+import { addOrganisation, appContext, makeAccount, seedOrganisations, signIn, testSecrets } from "../support/accounts.ts";
 import { createTestDatabase } from "../support/database.ts";
 import { loaderArgs } from "../support/routes.ts";
 
@@ -77,7 +76,7 @@ beforeAll(async () => {
   handle = await createTestDatabase();
   await loadCatalog(handle.db, catalogData);
   const orgs = await seedOrganisations(handle.db);
-  const vendorW = await createOrganisationRecord(handle.db, {
+  const vendorW = await addOrganisation(handle.db, {
     kind: "vendor",
     name: "Vendor W",
   });

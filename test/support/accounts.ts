@@ -5,7 +5,7 @@ import { FileSystemBlobStore } from "../../app/modules/blobs/store.server.ts";
 import type { AppContext } from "../../app/context.ts";
 import { setSessionCookie } from "../../app/http/cookies.server.ts";
 import { platformOrganisation } from "../../app/modules/access/accounts.server.ts";
-import { createOrganisationRecord, provisionAccount, type ProvisionedAccount } from "../../app/modules/access/demo.server.ts";
+import { createDemoOrganisation, provisionAccount, type ProvisionedAccount } from "../../app/demo/accounts.server.ts";
 import type { Role } from "../../app/modules/access/permissions.ts";
 import { signInWithPassword, verifySecondFactor } from "../../app/modules/access/sign-in.server.ts";
 import { totpCode } from "../../app/modules/access/totp.server.ts";
@@ -14,23 +14,27 @@ import type { Database } from "../../db/client.ts";
 export const testSecrets = { sessionSecret: "test-session-secret-".repeat(3), encryptionKey: "1f".repeat(32) };
 export const testClient = { ip: "192.0.2.10", userAgent: "vitest" };
 
+/** An agency or vendor, created as a platform administrator creates one. */
+export const addOrganisation = (db: Database, input: Parameters<typeof createDemoOrganisation>[3]) =>
+  createDemoOrganisation(db, testSecrets, new Date(), input);
+
 /** The platform, two agencies and a vendor. */
 export async function seedOrganisations(db: Database) {
   return {
     platform: await platformOrganisation(db),
-    agencyA: await createOrganisationRecord(db, {
+    agencyA: await addOrganisation(db, {
       kind: "agency",
       name: "Agency A",
       state: "VA",
       ori: `VA${Math.random().toString().slice(2, 9)}`,
     }),
-    agencyB: await createOrganisationRecord(db, {
+    agencyB: await addOrganisation(db, {
       kind: "agency",
       name: "Agency B",
       state: "MD",
       ori: `MD${Math.random().toString().slice(2, 9)}`,
     }),
-    vendor: await createOrganisationRecord(db, { kind: "vendor", name: "Vendor V" }),
+    vendor: await addOrganisation(db, { kind: "vendor", name: "Vendor V" }),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { ProvisionedAccount } from "../../app/modules/access/demo.server.ts";
+import type { ProvisionedAccount } from "../../app/demo/accounts.server.ts";
 import { permissionsOf, ROLES } from "../../app/modules/access/permissions.ts";
 import { type Actor, inTransaction, type ModuleContext } from "../../app/modules/context.server.ts";
 import type { Database } from "../../db/client.ts";

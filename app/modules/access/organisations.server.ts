@@ -1,5 +1,6 @@
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { apiTokens, deprovisioningRecords, memberships, organisations } from "../../../db/schema/access.ts";
+import { vendors } from "../../../db/schema/vendors.ts";
 import {
   InvalidInput,
   NotFound,
@@ -106,4 +107,40 @@ export async function listOrganisations(ctx: ModuleContext) {
     .orderBy(asc(organisations.kind), asc(organisations.name));
   ctx.audit.record({ action: "organisation.list", objectType: "organisation", details: { count: rows.length } });
   return rows;
+}
+
+/**
+ * The organisation a newly registered vendor's portal accounts belong to: a vendor organisation
+ * of the same name that no vendor record uses yet (a platform administrator may have created it
+ * for the portal first), or a new one. Called by the vendors module when an agency registers a vendor.
+ */
+export async function organisationForNewVendor(ctx: ModuleContext, legalName: string) {
+  const [existing] = await ctx.db
+    .select({ id: organisations.id })
+    .from(organisations)
+    .leftJoin(vendors, eq(vendors.organisationId, organisations.id))
+    .where(
+      and(eq(organisations.kind, "vendor"), sql`lower(${organisations.name}) = lower(${legalName})`, sql`${vendors.id} is null`),
+    );
+  if (existing) return { id: existing.id, linkedExisting: true };
+  const [row] = await ctx.db
+    .insert(organisations)
+    .values({ kind: "vendor", name: legalName })
+    .returning({ id: organisations.id });
+  ctx.audit.record({
+    action: "organisation.create",
+    objectType: "organisation",
+    objectId: row!.id,
+    organisationId: row!.id,
+    details: { kind: "vendor", name: legalName, for: "vendor registration" },
+  });
+  return { id: row!.id, linkedExisting: false };
+}
+
+/** A vendor's organisation follows the vendor's legal name when the registering agency changes it. */
+export async function renameVendorOrganisation(ctx: ModuleContext, organisationId: string, name: string) {
+  await ctx.db
+    .update(organisations)
+    .set({ name })
+    .where(and(eq(organisations.id, organisationId), eq(organisations.kind, "vendor")));
 }

@@ -1,7 +1,7 @@
 import { PDFDocument, rgb, StandardFonts } from "pdf-lib";
 import type { BlobStore } from "../blobs/store.server.ts";
 import type { ModuleContext } from "../context.server.ts";
-import { openSealed } from "../evidence/sealed-files.server.ts";
+import { openSealed } from "../blobs/sealed-files.server.ts";
 import type { DocumentModel, TableBlock } from "./model.ts";
 import { renderPdfWithLayout } from "./render-pdf.server.ts";
 import { CONTENTS_CAPTION, REGISTER_CAPTION } from "./sources/binder.server.ts";

@@ -8,7 +8,7 @@ import { documentGenerations, documentOutputs, type OutputFormat } from "../../.
 import type { BlobStore } from "../blobs/store.server.ts";
 import { listContracts, peopleNames, vendorsUnderContract } from "../contracts/contracts.server.ts";
 import { InvalidInput, isUuid, type ModuleContext, NotFound, ownOrganisation, requirePermission } from "../context.server.ts";
-import { openSealedForDownload, sealUpload } from "../evidence/sealed-files.server.ts";
+import { openSealedForDownload, sealUpload } from "../blobs/sealed-files.server.ts";
 import { assemble, AssemblyProblem, type Choices } from "./assemble.server.ts";
 import { renderBinder } from "./binder.server.ts";
 import { clauseDiff } from "./diff.server.ts";

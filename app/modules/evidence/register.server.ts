@@ -6,12 +6,12 @@ import { type EvidenceItem, evidenceItems } from "../../../db/schema/evidence.ts
 import { vendors } from "../../../db/schema/vendors.ts";
 import { eventsAbout } from "../audit/viewer.server.ts";
 import { evidenceKindList } from "../catalog/catalog.server.ts";
-import { isUuid, type ModuleContext, NO_ORGANISATION, requirePermission } from "../context.server.ts";
+import { isUuid, type ModuleContext, NO_ORGANISATION, orgOf, requirePermission } from "../context.server.ts";
 import { vendorsUnderContract } from "../contracts/contracts.server.ts";
 import { addMonths, todayOf } from "../contracts/lifecycle.ts";
 import { itemDetails } from "./items.server.ts";
 import { KIND_FIELDS } from "./kinds.ts";
-import { agencyItem, orgOf } from "./scope.server.ts";
+import { agencyItem } from "./scope.server.ts";
 import { type EvidenceState, EVIDENCE_STATUS_LABELS, type ShownStatus, shownStatus } from "./vocabulary.ts";
 
 /**

@@ -3,12 +3,12 @@ import { z } from "zod";
 import { evidenceKinds } from "../../../db/schema/catalog.ts";
 import { evidenceItems, evidenceVersions } from "../../../db/schema/evidence.ts";
 import { vendors } from "../../../db/schema/vendors.ts";
-import { InvalidInput, type ModuleContext, NotFound, requirePermission } from "../context.server.ts";
+import { InvalidInput, type ModuleContext, NotFound, orgOf, requirePermission } from "../context.server.ts";
 import { blank } from "../form-fields.ts";
 import { parseInput } from "../validation.server.ts";
 import { itemLinks } from "./items.server.ts";
 import { createNextInSeries } from "./requests.server.ts";
-import { agencyItem, orgOf } from "./scope.server.ts";
+import { agencyItem } from "./scope.server.ts";
 
 /**
  * Review: the owning agency's CJIS officer takes a submission under review,

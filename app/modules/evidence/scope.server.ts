@@ -1,7 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { evidenceItems } from "../../../db/schema/evidence.ts";
-import { vendors } from "../../../db/schema/vendors.ts";
-import { isUuid, type ModuleContext, NO_ORGANISATION, NotFound } from "../context.server.ts";
+import { isUuid, type ModuleContext, NO_ORGANISATION, NotFound, orgOf } from "../context.server.ts";
 
 /**
  * Who sees which evidence. An agency sees the items it asked for or recorded,
@@ -9,8 +8,6 @@ import { isUuid, type ModuleContext, NO_ORGANISATION, NotFound } from "../contex
  * without the owner's internal notes). A vendor representative sees only the
  * items asked of their own vendor, through the portal. Anything else is 404.
  */
-export const orgOf = (ctx: ModuleContext) => ctx.actor.organisationId ?? NO_ORGANISATION;
-
 export function visibleToAgency(ctx: ModuleContext) {
   const org = ctx.actor.organisationKind === "agency" ? orgOf(ctx) : NO_ORGANISATION;
   return sql`(${evidenceItems.agencyId} = ${org} or ${evidenceItems.id} in (
@@ -20,16 +17,6 @@ export function visibleToAgency(ctx: ModuleContext) {
 export function visibleToVendor(ctx: ModuleContext) {
   const org = ctx.actor.organisationKind === "vendor" ? orgOf(ctx) : NO_ORGANISATION;
   return sql`${evidenceItems.vendorId} in (select v.id from vendors v where v.organisation_id = ${org})`;
-}
-
-/** The actor's own vendor (for a vendor representative), or null. */
-export async function ownVendor(ctx: ModuleContext) {
-  if (ctx.actor.organisationKind !== "vendor") return null;
-  const [vendor] = await ctx.db
-    .select({ id: vendors.id, legalName: vendors.legalName })
-    .from(vendors)
-    .where(eq(vendors.organisationId, orgOf(ctx)));
-  return vendor ?? null;
 }
 
 /** One item as the agency side may see it; NotFound otherwise. */

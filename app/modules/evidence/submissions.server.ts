@@ -20,8 +20,9 @@ import {
   type KindValues,
   VersionDates,
 } from "./kinds.ts";
-import { agencyItem, ownVendor, vendorItem, visibleToVendor } from "./scope.server.ts";
-import { checkAndSeal, openSealedForDownload } from "./sealed-files.server.ts";
+import { ownVendor } from "../vendors/vendors.server.ts";
+import { agencyItem, vendorItem, visibleToVendor } from "./scope.server.ts";
+import { checkAndSeal, openSealedForDownload } from "../blobs/sealed-files.server.ts";
 import { ACCEPTED_EVIDENCE_FILES, shownStatus } from "./vocabulary.ts";
 
 /**

@@ -1,8 +1,17 @@
 import { and, asc, eq, ilike, inArray, or, sql } from "drizzle-orm";
 import { organisations } from "../../../db/schema/access.ts";
 import { vendorProfiles, vendors, vendorStorageLocations } from "../../../db/schema/vendors.ts";
-import { InvalidInput, isUuid, type ModuleContext, NO_ORGANISATION, NotFound, requirePermission } from "../context.server.ts";
+import {
+  InvalidInput,
+  isUuid,
+  type ModuleContext,
+  NO_ORGANISATION,
+  NotFound,
+  orgOf,
+  requirePermission,
+} from "../context.server.ts";
 import { parseInput } from "../validation.server.ts";
+import { organisationForNewVendor, renameVendorOrganisation } from "../access/organisations.server.ts";
 import { vendorFlags } from "./flags.ts";
 import { VendorIdentitySchema, VendorProfileSchema, VendorSchema } from "./schema.ts";
 
@@ -155,21 +164,8 @@ export async function registerVendor(ctx: ModuleContext, raw: unknown) {
         "A vendor with this legal name is already registered; open it from the vendor list and add your agency's record there.",
     });
   }
-  const [existingOrganisation] = await ctx.db
-    .select({ id: organisations.id })
-    .from(organisations)
-    .leftJoin(vendors, eq(vendors.organisationId, organisations.id))
-    .where(
-      and(
-        eq(organisations.kind, "vendor"),
-        sql`lower(${organisations.name}) = lower(${input.legalName})`,
-        sql`${vendors.id} is null`,
-      ),
-    );
-  const organisationId =
-    existingOrganisation?.id ??
-    (await ctx.db.insert(organisations).values({ kind: "vendor", name: input.legalName }).returning({ id: organisations.id }))[0]!
-      .id;
+  const organisation = await organisationForNewVendor(ctx, input.legalName);
+  const organisationId = organisation.id;
   const [vendor] = await ctx.db
     .insert(vendors)
     .values({
@@ -188,7 +184,7 @@ export async function registerVendor(ctx: ModuleContext, raw: unknown) {
     action: "vendor.register",
     objectType: "vendor",
     objectId: vendor!.id,
-    details: { legalName: input.legalName, organisationId, linkedExistingOrganisation: Boolean(existingOrganisation) },
+    details: { legalName: input.legalName, organisationId, linkedExistingOrganisation: organisation.linkedExisting },
   });
   return vendor!;
 }
@@ -218,11 +214,7 @@ export async function updateVendor(ctx: ModuleContext, vendorId: string, raw: un
         updatedAt: ctx.now,
       })
       .where(eq(vendors.id, vendorId));
-    if (changes.legalName)
-      await ctx.db
-        .update(organisations)
-        .set({ name: identity.legalName })
-        .where(eq(organisations.id, current.vendor.organisationId));
+    if (changes.legalName) await renameVendorOrganisation(ctx, current.vendor.organisationId, identity.legalName);
   }
   const before = current.profile;
   await writeProfile(ctx, vendorId, profileInput);
@@ -286,4 +278,14 @@ async function writeProfile(ctx: ModuleContext, vendorId: string, input: ReturnT
       })),
     );
   }
+}
+
+/** The actor's own vendor (for a vendor representative), or null. */
+export async function ownVendor(ctx: ModuleContext) {
+  if (ctx.actor.organisationKind !== "vendor") return null;
+  const [vendor] = await ctx.db
+    .select({ id: vendors.id, legalName: vendors.legalName })
+    .from(vendors)
+    .where(eq(vendors.organisationId, orgOf(ctx)));
+  return vendor ?? null;
 }

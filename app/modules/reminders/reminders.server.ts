@@ -10,9 +10,9 @@ import { addDays, addMonths, daysBetween, todayOf } from "../contracts/lifecycle
 import { deliverNotifications, type DeliveryResult } from "../notifications/delivery.server.ts";
 import type { Mailer } from "../notifications/mail.server.ts";
 import { type NewNotification, notify, peopleWithRoles, type Recipient, toEach } from "../notifications/notify.server.ts";
-import { NOTICE_KIND_LABELS, type NoticeKindKey, noticePaths } from "./notice-kinds.ts";
-import { rosterPaths, trainingDueOn } from "./roster-vocabulary.ts";
-import { evidencePaths } from "./vocabulary.ts";
+import { NOTICE_KIND_LABELS, type NoticeKindKey, noticePaths } from "../notices/kinds.ts";
+import { rosterPaths, trainingDueOn } from "../roster/vocabulary.ts";
+import { evidencePaths } from "../evidence/vocabulary.ts";
 
 /**
  * The reminder sweep: evidence expiring in 60, 30 and 7 days, requests past

@@ -1,18 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ProvisionedAccount } from "../../app/modules/access/demo.server.ts";
+import type { ProvisionedAccount } from "../../app/demo/accounts.server.ts";
 import { createContract } from "../../app/modules/contracts/contracts.server.ts";
-import { getDashboard } from "../../app/modules/contracts/dashboard.server.ts";
+import { getDashboard } from "../../app/modules/dashboard/dashboard.server.ts";
 import { InvalidInput, NotFound } from "../../app/modules/context.server.ts";
-import { createNotice, getNotice, listNotices } from "../../app/modules/evidence/notices.server.ts";
-import {
-  deadlineFor,
-  describeMinutes,
-  minutesBetween,
-  parseLocalTime,
-  wallClock,
-} from "../../app/modules/evidence/notice-times.ts";
+import { createNotice, getNotice, listNotices } from "../../app/modules/notices/notices.server.ts";
+import { deadlineFor, describeMinutes, minutesBetween, parseLocalTime, wallClock } from "../../app/modules/notices/times.ts";
 import { registerVendor } from "../../app/modules/vendors/vendors.server.ts";
 import type { DatabaseHandle } from "../../db/client.ts";
 import { catalogData } from "../../db/catalog/index.ts";

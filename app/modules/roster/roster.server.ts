@@ -5,13 +5,13 @@ import { rosterChanges, rosterFiles, rosterPeople, type RosterPerson } from "../
 import { vendors } from "../../../db/schema/vendors.ts";
 import type { SpooledUpload } from "../blobs/content.server.ts";
 import type { BlobStore } from "../blobs/store.server.ts";
-import { InvalidInput, isUuid, type ModuleContext, NotFound, requirePermission } from "../context.server.ts";
+import { InvalidInput, isUuid, type ModuleContext, NotFound, orgOf, requirePermission } from "../context.server.ts";
 import { liveContractsWithVendor, peopleNames, vendorsUnderContract } from "../contracts/contracts.server.ts";
 import { todayOf } from "../contracts/lifecycle.ts";
 import { cjisOfficersOf, notify, toEach, vendorRepresentativesOf } from "../notifications/notify.server.ts";
-import { ROSTER_FILE_NAMES, type RosterRecord, rosterDiff, parseRoster, rosterFlags, rosterPaths } from "./roster-vocabulary.ts";
-import { orgOf, ownVendor } from "./scope.server.ts";
-import { checkAndSeal, openSealedForDownload } from "./sealed-files.server.ts";
+import { ROSTER_FILE_NAMES, type RosterRecord, rosterDiff, parseRoster, rosterFlags, rosterPaths } from "./vocabulary.ts";
+import { ownVendor } from "../vendors/vendors.server.ts";
+import { checkAndSeal, openSealedForDownload } from "../blobs/sealed-files.server.ts";
 
 /**
  * The vendor personnel roster. One per vendor; the vendor proposes each

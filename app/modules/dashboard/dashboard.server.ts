@@ -1,12 +1,12 @@
 import { type ModuleContext, requirePermission } from "../context.server.ts";
-import { lateNoticeCount } from "../evidence/notices.server.ts";
+import { lateNoticeCount } from "../notices/notices.server.ts";
 import { evidenceAttention } from "../evidence/register.server.ts";
-import { rosterSummaries } from "../evidence/roster.server.ts";
+import { rosterSummaries } from "../roster/roster.server.ts";
 import { flaggedVendors } from "../vendors/vendors.server.ts";
-import { listContracts } from "./contracts.server.ts";
-import { coverageOf } from "./coverage.server.ts";
-import { percentAddressed } from "./figures.ts";
-import { addDays, type ContractStatus, daysBetween, STATUS_ORDER, todayOf } from "./lifecycle.ts";
+import { listContracts } from "../contracts/contracts.server.ts";
+import { coverageOf } from "../contracts/coverage.server.ts";
+import { percentAddressed } from "../contracts/figures.ts";
+import { addDays, type ContractStatus, daysBetween, STATUS_ORDER, todayOf } from "../contracts/lifecycle.ts";
 
 /**
  * The agency's home page: contracts by status, coverage per contract, the

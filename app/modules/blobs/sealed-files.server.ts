@@ -4,9 +4,9 @@ import { rm } from "node:fs/promises";
 import { pipeline, type Readable, Transform } from "node:stream";
 import { pipeline as pipelineAsync } from "node:stream/promises";
 import type { Secrets } from "../access/secrets.server.ts";
-import { checkContent, ContentRefused, type ContentKind, type SpooledUpload } from "../blobs/content.server.ts";
+import { checkContent, ContentRefused, type ContentKind, type SpooledUpload } from "./content.server.ts";
 import { InvalidInput } from "../context.server.ts";
-import { BlobMissing, type BlobStore } from "../blobs/store.server.ts";
+import { BlobMissing, type BlobStore } from "./store.server.ts";
 import type { AuditInput } from "../audit/audit.server.ts";
 
 /**

@@ -2,7 +2,7 @@ import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { organisations, people } from "../../../db/schema/access.ts";
 import { noticeAgencies, notices } from "../../../db/schema/notices.ts";
 import { vendors } from "../../../db/schema/vendors.ts";
-import { InvalidInput, isUuid, type ModuleContext, NotFound, requirePermission } from "../context.server.ts";
+import { InvalidInput, isUuid, type ModuleContext, NotFound, orgOf, requirePermission } from "../context.server.ts";
 import { liveContractsWithVendor, vendorsUnderContract } from "../contracts/contracts.server.ts";
 import { cjisOfficersOf, notify, toEach } from "../notifications/notify.server.ts";
 import {
@@ -14,9 +14,9 @@ import {
   OCCURRED_HEADINGS,
   OCCURRED_LABELS,
   type Timeliness,
-} from "./notice-kinds.ts";
-import { deadlineFor, describeMinutes, minutesBetween, parseLocalTime, type Window, wallClock } from "./notice-times.ts";
-import { orgOf, ownVendor } from "./scope.server.ts";
+} from "./kinds.ts";
+import { deadlineFor, describeMinutes, minutesBetween, parseLocalTime, type Window, wallClock } from "./times.ts";
+import { ownVendor } from "../vendors/vendors.server.ts";
 
 /**
  * Notices: a vendor files one in the portal (it is notified the moment it is

@@ -1,7 +1,5 @@
-import { loadConfig } from "../app/env.server.ts";
 import { catalogData } from "./catalog/index.ts";
 import { loadCatalog, totalChanges, type SeedReport } from "./catalog/load.ts";
-import { runCli } from "./cli.ts";
 import type { DatabaseHandle } from "./client.ts";
 
 /** Migrate, then load the catalog; one start-up lock around both so server copies never race. */
@@ -20,11 +18,4 @@ export function describeSeed(report: SeedReport): string {
     `crosswalk ${report.crosswalk.added} added, ${report.crosswalk.updated} updated, ${report.crosswalk.removed} removed; ` +
     `evidence kinds ${report.evidenceKinds.added} added, ${report.evidenceKinds.updated} updated.`
   );
-}
-
-// `npm run db:seed`
-if (import.meta.url === `file://${process.argv[1]}`) {
-  await runCli(loadConfig, async (handle) => {
-    console.log(describeSeed(await prepareDatabase(handle)));
-  });
 }

@@ -3,21 +3,20 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { PDFDocument, StandardFonts } from "pdf-lib";
-import type { Database } from "../../../db/client.ts";
-import { evidenceKinds } from "../../../db/schema/catalog.ts";
-import { evidenceItems } from "../../../db/schema/evidence.ts";
-import type { ProvisionedAccount } from "../access/demo.server.ts";
-import { permissionsOf, ROLES } from "../access/permissions.ts";
-import type { BlobStore } from "../blobs/store.server.ts";
-import type { Secrets } from "../access/secrets.server.ts";
-import { type Actor, inTransaction } from "../context.server.ts";
-import { addDays, todayOf } from "../contracts/lifecycle.ts";
-import { localInput } from "./notice-times.ts";
-import { createNotice, noticeFormOptions } from "./notices.server.ts";
-import { requestEvidence, requestFormOptions } from "./requests.server.ts";
-import { decide, startReview } from "./review.server.ts";
-import { decideRosterChange, proposeRosterChange } from "./roster.server.ts";
-import { submitEvidence } from "./submissions.server.ts";
+import type { Database } from "../../db/client.ts";
+import { evidenceKinds } from "../../db/schema/catalog.ts";
+import { evidenceItems } from "../../db/schema/evidence.ts";
+import { actorFor, type ProvisionedAccount } from "./accounts.server.ts";
+import type { BlobStore } from "../modules/blobs/store.server.ts";
+import type { Secrets } from "../modules/access/secrets.server.ts";
+import { inTransaction } from "../modules/context.server.ts";
+import { addDays, todayOf } from "../modules/contracts/lifecycle.ts";
+import { localInput } from "../modules/notices/times.ts";
+import { createNotice, noticeFormOptions } from "../modules/notices/notices.server.ts";
+import { requestEvidence, requestFormOptions } from "../modules/evidence/requests.server.ts";
+import { decide, startReview } from "../modules/evidence/review.server.ts";
+import { decideRosterChange, proposeRosterChange } from "../modules/roster/roster.server.ts";
+import { submitEvidence } from "../modules/evidence/submissions.server.ts";
 
 /**
  * Demo evidence requests from Riverside's CJIS officer to EvidenceCloud, made
@@ -25,19 +24,6 @@ import { submitEvidence } from "./submissions.server.ts";
  * audit report on the contract's audit interval, and the FIPS certificate, so
  * the vendor portal has something to answer.
  */
-const demoActor = (account: ProvisionedAccount): Actor => ({
-  kind: "person",
-  personId: account.personId,
-  sessionId: null,
-  tokenId: null,
-  label: `${account.email} (demo seeding)`,
-  organisationId: account.organisationId,
-  ip: null,
-  userAgent: "custody demo seeding",
-  role: account.role,
-  organisationKind: ROLES[account.role].organisationKind,
-  permissions: permissionsOf(account.role),
-});
 
 export async function seedDemoEvidence(
   db: Database,
@@ -45,7 +31,7 @@ export async function seedDemoEvidence(
   now: Date,
   input: { officer: ProvisionedAccount; contractId: string },
 ) {
-  const actor = demoActor(input.officer);
+  const actor = actorFor(input.officer);
   const today = todayOf(now);
   await inTransaction(db, { actor, now, secrets }, async (ctx) => {
     const ask = async (
@@ -94,8 +80,8 @@ export async function seedDemoVendorRecords(
   input: { officer: ProvisionedAccount; representative: ProvisionedAccount; blobs: BlobStore },
 ) {
   const today = todayOf(now);
-  const vendorSide = { actor: demoActor(input.representative), now, secrets };
-  const agencySide = { actor: demoActor(input.officer), now, secrets };
+  const vendorSide = { actor: actorFor(input.representative), now, secrets };
+  const agencySide = { actor: actorFor(input.officer), now, secrets };
   const people = [
     {
       fullName: "Dana Whitfield",
@@ -190,7 +176,7 @@ export async function seedDemoAcceptedEvidence(
     sha256: createHash("sha256").update(bytes).digest("hex"),
     declaredType: "application/pdf",
   };
-  await inTransaction(db, { actor: demoActor(input.representative), now, secrets }, (ctx) =>
+  await inTransaction(db, { actor: actorFor(input.representative), now, secrets }, (ctx) =>
     submitEvidence(ctx, input.blobs, item.id, upload, {
       issuedOn: addDays(todayOf(now), -60),
       expiresOn: addDays(todayOf(now), 60),
@@ -202,7 +188,7 @@ export async function seedDemoAcceptedEvidence(
       attest: "yes",
     }),
   );
-  await inTransaction(db, { actor: demoActor(input.officer), now, secrets }, async (ctx) => {
+  await inTransaction(db, { actor: actorFor(input.officer), now, secrets }, async (ctx) => {
     await startReview(ctx, item.id);
     await decide(ctx, item.id, { decision: "accept" });
   });

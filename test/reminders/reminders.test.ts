@@ -1,9 +1,9 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ProvisionedAccount } from "../../app/modules/access/demo.server.ts";
+import type { ProvisionedAccount } from "../../app/demo/accounts.server.ts";
 import { createContract } from "../../app/modules/contracts/contracts.server.ts";
-import { createNotice } from "../../app/modules/evidence/notices.server.ts";
-import { runReminderSweep } from "../../app/modules/evidence/reminders.server.ts";
+import { createNotice } from "../../app/modules/notices/notices.server.ts";
+import { runReminderSweep } from "../../app/modules/reminders/reminders.server.ts";
 import { deliverNotifications } from "../../app/modules/notifications/delivery.server.ts";
 import { createMailer, type Mailer } from "../../app/modules/notifications/mail.server.ts";
 import { setDelivery } from "../../app/modules/notifications/notify.server.ts";

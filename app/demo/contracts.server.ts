@@ -1,12 +1,11 @@
-import type { Database } from "../../../db/client.ts";
-import type { ProvisionedAccount } from "../access/demo.server.ts";
-import { permissionsOf } from "../access/permissions.ts";
-import type { Secrets } from "../access/secrets.server.ts";
-import { type Actor, inTransaction } from "../context.server.ts";
-import { registerVendor } from "../vendors/vendors.server.ts";
-import { createContract } from "./contracts.server.ts";
-import { setCoverage, getMatrix } from "./coverage.server.ts";
-import { addDays, addMonths, todayOf } from "./lifecycle.ts";
+import type { Database } from "../../db/client.ts";
+import { actorFor, type ProvisionedAccount } from "./accounts.server.ts";
+import type { Secrets } from "../modules/access/secrets.server.ts";
+import { inTransaction } from "../modules/context.server.ts";
+import { registerVendor } from "../modules/vendors/vendors.server.ts";
+import { createContract } from "../modules/contracts/contracts.server.ts";
+import { setCoverage, getMatrix } from "../modules/contracts/coverage.server.ts";
+import { addDays, addMonths, todayOf } from "../modules/contracts/lifecycle.ts";
 
 /**
  * Demo vendors and contracts for the demo agency, entered through the same
@@ -21,19 +20,7 @@ export async function seedDemoContracts(
   now: Date,
   input: { procurement: ProvisionedAccount; shareWith: string },
 ) {
-  const actor: Actor = {
-    kind: "person",
-    personId: input.procurement.personId,
-    sessionId: null,
-    tokenId: null,
-    label: `${input.procurement.email} (demo seeding)`,
-    organisationId: input.procurement.organisationId,
-    ip: null,
-    userAgent: "custody demo seeding",
-    role: "procurement-officer",
-    organisationKind: "agency",
-    permissions: permissionsOf("procurement-officer"),
-  };
+  const actor = actorFor(input.procurement);
   const today = todayOf(now);
   return inTransaction(db, { actor, now, secrets }, async (ctx) => {
     const evidence = await registerVendor(ctx, {

@@ -1,6 +1,6 @@
 import { ConfigError, type Config } from "../app/env.server.ts";
-import { DatabaseInUseError, DatabaseUnavailableError, openDatabase, type DatabaseHandle } from "./client.ts";
-import { CatalogDataError } from "./catalog/load.ts";
+import { DatabaseInUseError, DatabaseUnavailableError, openDatabase, type DatabaseHandle } from "../db/client.ts";
+import { CatalogDataError } from "../db/catalog/load.ts";
 
 /** Open the configured database, run fn, close; known failures print one clear line and exit 1. */
 export async function runCli(loadConfig: () => Config, fn: (handle: DatabaseHandle) => Promise<void>) {

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../../app/context.ts";
-import type { ProvisionedAccount } from "../../app/modules/access/demo.server.ts";
+import type { ProvisionedAccount } from "../../app/demo/accounts.server.ts";
 import { createContract } from "../../app/modules/contracts/contracts.server.ts";
 import { NotFound } from "../../app/modules/context.server.ts";
 import {
@@ -10,8 +10,8 @@ import {
   getRosterChange,
   portalRoster,
   proposeRosterChange,
-} from "../../app/modules/evidence/roster.server.ts";
-import { rosterFlags, trainingDueOn } from "../../app/modules/evidence/roster-vocabulary.ts";
+} from "../../app/modules/roster/roster.server.ts";
+import { rosterFlags, trainingDueOn } from "../../app/modules/roster/vocabulary.ts";
 import { registerVendor } from "../../app/modules/vendors/vendors.server.ts";
 import { action as proposeAction } from "../../app/routes/portal.roster-propose.tsx";
 import { loader as agencyFileLoader } from "../../app/routes/roster.file.tsx";
