@@ -27,8 +27,11 @@ export default [
   route("contracts/new", "routes/contracts.new.tsx"),
   route("contracts/:contractId", "routes/contracts.contract.tsx"),
   route("contracts/:contractId/edit", "routes/contracts.edit.tsx"),
-  route("contracts/:contractId/documents", "routes/contracts.documents.tsx"),
-  route("contracts/:contractId/documents/:documentId", "routes/contracts.document.tsx"),
+  route("contracts/:contractId/files", "routes/contracts.files.tsx"),
+  route("contracts/:contractId/files/:contractFileId", "routes/contracts.file.tsx"),
+  // Contract files were once called documents; old links and bookmarks still arrive.
+  route("contracts/:contractId/documents", "routes/contracts.files-moved.tsx", { id: "contract-files-moved" }),
+  route("contracts/:contractId/documents/:documentId", "routes/contracts.files-moved.tsx", { id: "contract-file-moved" }),
   route("contracts/:contractId/coverage", "routes/contracts.coverage.tsx"),
   route("contracts/:contractId/coverage/:requirementId", "routes/contracts.requirement.tsx"),
   route("contracts/:contractId/gaps", "routes/contracts.gaps.tsx"),

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { COVERAGE_LABELS, COVERAGE_ORDER, type CoverageKey } from "~/modules/contracts/schema.ts";
+import { COVERAGE_LABELS, COVERAGE_ORDER, type CoverageKey } from "~/modules/contracts/contract-form.ts";
 
 /** Coverage as a stacked bar a CJIS officer reads at a glance, with the figures in text beside it. */
 

@@ -1,7 +1,7 @@
 import { Form } from "react-router";
 import { Field, FormAlert } from "~/components/field.tsx";
 import { ChoiceGroup, optionsOf, SelectField, TextareaField } from "~/components/inputs.tsx";
-import { LOCATION_ROWS } from "~/modules/vendors/schema.ts";
+import { LOCATION_ROWS } from "~/modules/vendors/vendor-form.ts";
 import {
   countryList,
   DATA_CATEGORIES,

@@ -8,8 +8,8 @@ import { utcMinute } from "~/components/format.ts";
 import { authorize } from "~/http/guard.server.ts";
 import { getContract } from "~/modules/contracts/contracts.server.ts";
 import { getCoverageSummary } from "~/modules/contracts/coverage.server.ts";
-import { listDocuments } from "~/modules/contracts/documents.server.ts";
-import { DOCUMENT_STAGE_LABELS } from "~/modules/contracts/figures.ts";
+import { listContractFiles } from "~/modules/contracts/files.server.ts";
+import { CONTRACT_FILE_STAGE_LABELS } from "~/modules/contracts/figures.ts";
 import { KIND_LABELS, STATUS_LABELS } from "~/modules/contracts/lifecycle.ts";
 import { contractPaths, vendorPaths } from "~/modules/contracts/paths.ts";
 import { documentPaths } from "~/modules/documents/paths.ts";
@@ -26,7 +26,7 @@ export async function loader(args: Route.LoaderArgs) {
     return {
       view,
       coverage: await getCoverageSummary(ctx, view),
-      documents: (await listDocuments(ctx, view.contract.id)).slice(0, 5),
+      files: (await listContractFiles(ctx, view.contract.id)).slice(0, 5),
       canRequestEvidence: view.owned && ctx.actor.permissions.has("evidence:request"),
       canGenerate: ctx.actor.permissions.has("document:generate"),
       canReadEvidence: ctx.actor.permissions.has("evidence:read"),
@@ -42,7 +42,7 @@ const hours = (n: number) => `${n} hour${n === 1 ? "" : "s"}`;
 const pct = (v: string | null) => (v === null ? "—" : `${Number(v)}%`);
 
 export default function ContractPage({ loaderData }: Route.ComponentProps) {
-  const { view, coverage, documents } = loaderData;
+  const { view, coverage, files } = loaderData;
   const { contract: c, terms: t, lifecycle } = view;
   const [params] = useSearchParams();
   return (
@@ -72,7 +72,7 @@ export default function ContractPage({ loaderData }: Route.ComponentProps) {
           </Link>
         </li>
         <li className="usa-button-group__item">
-          <Link className="usa-button usa-button--outline" to={contractPaths.documents(c.id)}>
+          <Link className="usa-button usa-button--outline" to={contractPaths.files(c.id)}>
             Contract files
           </Link>
         </li>
@@ -225,22 +225,22 @@ export default function ContractPage({ loaderData }: Route.ComponentProps) {
       </dl>
 
       <h2>Latest contract files</h2>
-      {documents.length === 0 ? (
-        <p>No document uploaded yet.</p>
+      {files.length === 0 ? (
+        <p>No file uploaded yet.</p>
       ) : (
         <ul className="usa-list">
-          {documents.map((d) => (
+          {files.map((d) => (
             <li key={d.id}>
-              <a href={contractPaths.document(c.id, d.id)}>
+              <a href={contractPaths.file(c.id, d.id)}>
                 Version {d.version}: {d.filename}
               </a>{" "}
-              — {DOCUMENT_STAGE_LABELS[d.stage]}, uploaded {utcMinute(d.uploadedAt)} by {d.uploadedByName}
+              — {CONTRACT_FILE_STAGE_LABELS[d.stage]}, uploaded {utcMinute(d.uploadedAt)} by {d.uploadedByName}
             </li>
           ))}
         </ul>
       )}
       <p>
-        <Link to={contractPaths.documents(c.id)}>All versions{view.canEdit ? " and upload" : ""}</Link>
+        <Link to={contractPaths.files(c.id)}>All versions{view.canEdit ? " and upload" : ""}</Link>
       </p>
     </div>
   );

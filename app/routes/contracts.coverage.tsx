@@ -9,7 +9,7 @@ import { authorize } from "~/http/guard.server.ts";
 import { InvalidInput } from "~/modules/context.server.ts";
 import { getMatrix, setCoverage } from "~/modules/contracts/coverage.server.ts";
 import { contractPaths } from "~/modules/contracts/paths.ts";
-import { COVERAGE_LABELS, COVERAGE_ORDER } from "~/modules/contracts/schema.ts";
+import { COVERAGE_LABELS, COVERAGE_ORDER } from "~/modules/contracts/contract-form.ts";
 import type { Route } from "./+types/contracts.coverage";
 
 export const permission = "contract:read";

@@ -5,7 +5,7 @@ import { authorize } from "~/http/guard.server.ts";
 import { InvalidInput } from "~/modules/context.server.ts";
 import { contractFormOptions, getEditableContract, updateContract } from "~/modules/contracts/contracts.server.ts";
 import { contractPaths } from "~/modules/contracts/paths.ts";
-import { contractFormInput } from "~/modules/contracts/schema.ts";
+import { contractFormInput } from "~/modules/contracts/contract-form.ts";
 import type { Route } from "./+types/contracts.edit";
 
 export const permission = "contract:edit";

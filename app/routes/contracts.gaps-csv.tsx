@@ -1,7 +1,7 @@
 import { csvResponse, once } from "~/http/csv.server.ts";
 import { authorize } from "~/http/guard.server.ts";
 import { getGapReport } from "~/modules/contracts/coverage.server.ts";
-import { COVERAGE_LABELS } from "~/modules/contracts/schema.ts";
+import { COVERAGE_LABELS } from "~/modules/contracts/contract-form.ts";
 import type { Route } from "./+types/contracts.gaps-csv";
 
 /** The gap report as CSV, for the vendor's counsel or a spreadsheet. */

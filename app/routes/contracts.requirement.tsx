@@ -9,7 +9,7 @@ import { catalogPaths } from "~/modules/catalog/paths.ts";
 import { InvalidInput } from "~/modules/context.server.ts";
 import { getCoverageEntry, setCoverage } from "~/modules/contracts/coverage.server.ts";
 import { contractPaths } from "~/modules/contracts/paths.ts";
-import { COVERAGE_LABELS, type CoverageKey } from "~/modules/contracts/schema.ts";
+import { COVERAGE_LABELS, type CoverageKey } from "~/modules/contracts/contract-form.ts";
 import type { Route } from "./+types/contracts.requirement";
 
 export const permission = "contract:read";

@@ -4,7 +4,7 @@ import { VendorForm, type VendorFormValues } from "~/components/vendor-form.tsx"
 import { authorize } from "~/http/guard.server.ts";
 import { InvalidInput } from "~/modules/context.server.ts";
 import { vendorPaths } from "~/modules/contracts/paths.ts";
-import { vendorFormInput } from "~/modules/vendors/schema.ts";
+import { vendorFormInput } from "~/modules/vendors/vendor-form.ts";
 import { getVendor, updateVendor } from "~/modules/vendors/vendors.server.ts";
 import type { Route } from "./+types/vendors.edit";
 

@@ -23,7 +23,7 @@ import { vendors } from "./vendors.ts";
 /**
  * Contracts with cloud vendors: owned by one agency, shareable with others;
  * their lifecycle dates (status is computed from them), the terms that drive
- * every later deadline, their documents (immutable versions in the blob
+ * every later deadline, their files (immutable versions in the blob
  * store), and the coverage matrix that maps each catalog requirement to the
  * contract, with the history of every change.
  */
@@ -34,7 +34,7 @@ const day = (name: string) => date(name, { mode: "string" });
 export const CONTRACT_KINDS = ["master-agreement", "sla", "addendum", "amendment", "renewal"] as const;
 /** The stage people move a contract through; "active" and "expired" are computed from the dates. */
 export const CONTRACT_STAGES = ["draft", "negotiation", "signed", "terminated"] as const;
-export const DOCUMENT_STAGES = ["draft", "signed", "other"] as const;
+export const CONTRACT_FILE_STAGES = ["draft", "signed", "other"] as const;
 export const COVERAGE_STATUSES = ["addressed", "partial", "missing", "not-applicable"] as const;
 
 export const contracts = pgTable(
@@ -143,16 +143,16 @@ export const contractFrameworks = pgTable(
   (t) => [primaryKey({ columns: [t.contractId, t.frameworkId] })],
 );
 
-/** Immutable document versions; the bytes live in the blob store under their SHA-256. */
-export const contractDocuments = pgTable(
-  "contract_documents",
+/** Immutable versions of uploaded contract files; the bytes live in the blob store under their SHA-256. */
+export const contractFiles = pgTable(
+  "contract_files",
   {
     id: uuid("id").primaryKey().defaultRandom(),
     contractId: uuid("contract_id")
       .notNull()
       .references(() => contracts.id),
     version: integer("version").notNull(),
-    stage: text("stage", { enum: DOCUMENT_STAGES }).notNull(),
+    stage: text("stage", { enum: CONTRACT_FILE_STAGES }).notNull(),
     filename: text("filename").notNull(),
     mediaType: text("media_type").notNull(),
     sizeBytes: bigint("size_bytes", { mode: "number" }).notNull(),
@@ -161,7 +161,7 @@ export const contractDocuments = pgTable(
     uploadedBy: uuid("uploaded_by").references(() => people.id),
     uploadedAt: ts("uploaded_at").notNull(),
   },
-  (t) => [unique("contract_documents_version").on(t.contractId, t.version), index("contract_documents_sha256").on(t.sha256)],
+  (t) => [unique("contract_files_version").on(t.contractId, t.version), index("contract_files_sha256").on(t.sha256)],
 );
 
 /** One row per assessed requirement; a requirement without a row is "not yet assessed". */
@@ -210,7 +210,7 @@ export const coverageChanges = pgTable(
 
 export type Contract = typeof contracts.$inferSelect;
 export type ContractTerms = typeof contractTerms.$inferSelect;
-export type ContractDocument = typeof contractDocuments.$inferSelect;
+export type ContractFile = typeof contractFiles.$inferSelect;
 export type CoverageEntry = typeof coverageEntries.$inferSelect;
 export type CoverageStatus = (typeof COVERAGE_STATUSES)[number];
 export type ContractKind = (typeof CONTRACT_KINDS)[number];

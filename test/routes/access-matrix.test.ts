@@ -10,7 +10,7 @@ import { catalogData } from "../../db/catalog/index.ts";
 import { loadCatalog } from "../../db/catalog/load.ts";
 import type { DatabaseHandle } from "../../db/client.ts";
 import { accessReviews } from "../../db/schema/access.ts";
-import { contractDocuments } from "../../db/schema/contracts.ts";
+import { contractFiles } from "../../db/schema/contracts.ts";
 import { evidenceKinds } from "../../db/schema/catalog.ts";
 import { evidenceFiles, evidenceItemContracts, evidenceItems, evidenceVersions } from "../../db/schema/evidence.ts";
 import { sealUpload } from "../../app/modules/blobs/sealed-files.server.ts";
@@ -60,7 +60,7 @@ const clock = { now: new Date("2026-11-23T11:00:00.000Z") };
 const cookies = new Map<Role, { cookie: string; personId: string }>();
 let subjects: Record<string, Partial<Record<Tenant, string>>>;
 let reviews: Record<string, Partial<Record<Tenant, string>>>;
-let contractsByTenant: Record<string, { contractId: string; documentId: string }>;
+let contractsByTenant: Record<string, { contractId: string; contractFileId: string }>;
 let vendorId: string;
 let requirementId: string;
 /** Evidence: A's item asked of vendor V, B's item on the contract B shares with A (also V's), and B's own item asked of vendor W. */
@@ -140,7 +140,7 @@ beforeAll(async () => {
     const sha256 = createHash("sha256").update(bytes).digest("hex");
     await context.blobs.putFile(sha256, spool, bytes.length, "application/pdf");
     const [doc] = await handle.db
-      .insert(contractDocuments)
+      .insert(contractFiles)
       .values({
         contractId: id,
         version: 1,
@@ -153,7 +153,7 @@ beforeAll(async () => {
         uploadedAt: clock.now,
       })
       .returning();
-    return { contractId: id, documentId: doc!.id };
+    return { contractId: id, contractFileId: doc!.id };
   };
   contractsByTenant = {
     own: await contract(buyerA, []),
@@ -360,7 +360,7 @@ function fill(path: string, role: Role, tenant: Tenant) {
       const name = segment.replace(/^:/, "").replace(/\?$/, "");
       if (!segment.startsWith(":")) return segment === "*" ? "anything" : segment;
       const value =
-        name === "contractId" || name === "documentId"
+        name === "contractId" || name === "contractFileId"
           ? (contractsByTenant[tenant] ?? contractsByTenant.own!)[name]
           : name === "itemId" || name === "fileId"
             ? (evidenceByTenant[tenant] ?? evidenceByTenant.own!)[name]

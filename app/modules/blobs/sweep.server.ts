@@ -15,8 +15,8 @@ export const BLOB_GRACE_MS = 60 * 60 * 1000;
 const BLOB_SWEEP_LOCK_KEY = 72_122_004;
 
 /** Every column that names a blob by its SHA-256. Later capabilities add theirs here. */
-/** Every hash a record points to: contract documents by their plaintext hash, evidence files by their ciphertext hash. */
-const REFERENCES = sql`select sha256 from contract_documents union all select blob_sha256 from evidence_files union all select blob_sha256 from roster_files union all select blob_sha256 from document_outputs`;
+/** Every hash a record points to: contract files by their plaintext hash, evidence files by their ciphertext hash. */
+const REFERENCES = sql`select sha256 from contract_files union all select blob_sha256 from evidence_files union all select blob_sha256 from roster_files union all select blob_sha256 from document_outputs`;
 
 export async function sweepOrphanBlobs(db: Database, blobs: BlobStore, now: Date, graceMs = BLOB_GRACE_MS) {
   return db.transaction(async (tx) => {

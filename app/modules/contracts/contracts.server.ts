@@ -7,7 +7,7 @@ import { vendors } from "../../../db/schema/vendors.ts";
 import { freezeFrameworkRevision } from "../catalog/catalog.server.ts";
 import { InvalidInput, isUuid, type ModuleContext, NO_ORGANISATION, NotFound, requirePermission } from "../context.server.ts";
 import { lifecycleOf, todayOf } from "./lifecycle.ts";
-import { checkContract, type ContractValues } from "./schema.ts";
+import { checkContract, type ContractValues } from "./contract-form.ts";
 
 /**
  * Contracts: owned by one agency, visible to the agencies it is shared with,

@@ -12,7 +12,7 @@ import { profileOf } from "../vendors/vendors.server.ts";
 import { getContract, getEditableContract, peopleNames } from "./contracts.server.ts";
 import { type Counts, percentAddressed } from "./figures.ts";
 import { contractPaths, vendorPaths } from "./paths.ts";
-import { type CoverageKey, CoverageSchema } from "./schema.ts";
+import { type CoverageKey, CoverageSchema } from "./contract-form.ts";
 
 /**
  * The coverage matrix: for each requirement of the frameworks a contract is

@@ -1,6 +1,6 @@
-import type { CoverageKey } from "./schema.ts";
+import type { CoverageKey } from "./contract-form.ts";
 
-/** Coverage counts and the words for documents, shared by pages and modules. */
+/** Coverage counts and the words for contract files, shared by pages and modules. */
 
 export type Counts = Record<CoverageKey, number> & { total: number };
 
@@ -10,5 +10,5 @@ export function percentAddressed(c: Counts) {
   return applicable === 0 ? null : Math.round((c.addressed * 100) / applicable);
 }
 
-export const DOCUMENT_STAGE_LABELS = { draft: "Draft", signed: "Signed version", other: "Other" } as const;
+export const CONTRACT_FILE_STAGE_LABELS = { draft: "Draft", signed: "Signed version", other: "Other" } as const;
 export const ACCEPTED_CONTRACT_FILES = "PDF or Word document (DOCX)";

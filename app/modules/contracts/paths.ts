@@ -14,8 +14,8 @@ export const contractPaths = {
   create: () => "/contracts/new",
   contract: (id: string) => `/contracts/${id}`,
   edit: (id: string, section?: string) => `/contracts/${id}/edit${section ? `#${section}` : ""}`,
-  documents: (id: string) => `/contracts/${id}/documents`,
-  document: (id: string, documentId: string) => `/contracts/${id}/documents/${documentId}`,
+  files: (id: string) => `/contracts/${id}/files`,
+  file: (id: string, fileId: string) => `/contracts/${id}/files/${fileId}`,
   matrix: (id: string, filter: { status?: string } = {}) =>
     `/contracts/${id}/coverage${filter.status ? `?status=${encodeURIComponent(filter.status)}` : ""}`,
   requirement: (id: string, requirementId: string) => `/contracts/${id}/coverage/${requirementId}`,

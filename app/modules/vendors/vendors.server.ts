@@ -13,7 +13,7 @@ import {
 import { parseInput } from "../validation.server.ts";
 import { organisationForNewVendor, renameVendorOrganisation } from "../access/organisations.server.ts";
 import { vendorFlags } from "./flags.ts";
-import { VendorIdentitySchema, VendorProfileSchema, VendorSchema } from "./schema.ts";
+import { VendorIdentitySchema, VendorProfileSchema, VendorSchema } from "./vendor-form.ts";
 
 /**
  * Vendors: the shared identity (any agency sees it; the registering agency

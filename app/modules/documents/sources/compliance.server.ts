@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { getGapReport, getMatrix } from "../../contracts/coverage.server.ts";
 import { addDays, todayOf } from "../../contracts/lifecycle.ts";
-import { COVERAGE_LABELS } from "../../contracts/schema.ts";
+import { COVERAGE_LABELS } from "../../contracts/contract-form.ts";
 import { InvalidInput, type ModuleContext, NotFound } from "../../context.server.ts";
 import { evidenceOfVendor } from "../../evidence/for-documents.server.ts";
 import { listNotices } from "../../notices/notices.server.ts";

@@ -6,10 +6,10 @@ import { utcMinute } from "~/components/format.ts";
 import { authorize } from "~/http/guard.server.ts";
 import { withUpload } from "~/http/upload.server.ts";
 import { getEditableContract } from "~/modules/contracts/contracts.server.ts";
-import { addContractDocument, getContractDocuments } from "~/modules/contracts/documents.server.ts";
-import { ACCEPTED_CONTRACT_FILES, DOCUMENT_STAGE_LABELS } from "~/modules/contracts/figures.ts";
+import { addContractFile, getContractFiles } from "~/modules/contracts/files.server.ts";
+import { ACCEPTED_CONTRACT_FILES, CONTRACT_FILE_STAGE_LABELS } from "~/modules/contracts/figures.ts";
 import { contractPaths } from "~/modules/contracts/paths.ts";
-import type { Route } from "./+types/contracts.documents";
+import type { Route } from "./+types/contracts.files";
 
 export const permission = "contract:read";
 /** Uploading a version changes the contract's record. */
@@ -20,7 +20,7 @@ export const meta: Route.MetaFunction = ({ data }) => [
 
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
-  const page = await auth.run((ctx) => getContractDocuments(ctx, args.params.contractId));
+  const page = await auth.run((ctx) => getContractFiles(ctx, args.params.contractId));
   return { ...page, maxMegabytes: Math.round(args.context.uploadMaxBytes / (1024 * 1024)) };
 }
 
@@ -32,14 +32,14 @@ export async function action(args: Route.ActionArgs) {
     args.request,
     { spoolDir: args.context.blobs.spoolDir, maxBytes: args.context.uploadMaxBytes, fileField: "file" },
     (received) =>
-      auth.run((ctx) => addContractDocument(ctx, args.context.blobs, args.params.contractId, received.file!, received.fields)),
+      auth.run((ctx) => addContractFile(ctx, args.context.blobs, args.params.contractId, received.file!, received.fields)),
   );
   if (!result.ok) return data({ errors: result.errors }, { status: 400 });
-  return redirect(`${contractPaths.documents(args.params.contractId)}?uploaded=${result.value.version}`);
+  return redirect(`${contractPaths.files(args.params.contractId)}?uploaded=${result.value.version}`);
 }
 
-export default function ContractDocuments({ loaderData, actionData }: Route.ComponentProps) {
-  const { view, documents, maxMegabytes } = loaderData;
+export default function ContractFiles({ loaderData, actionData }: Route.ComponentProps) {
+  const { view, files, maxMegabytes } = loaderData;
   const errors = actionData?.errors ?? {};
   const [params] = useSearchParams();
   const c = view.contract;
@@ -59,7 +59,7 @@ export default function ContractDocuments({ loaderData, actionData }: Route.Comp
         the audit trail.
       </p>
       <table className="usa-table usa-table--borderless usa-table--stacked width-full">
-        <caption className="usa-sr-only">Document versions</caption>
+        <caption className="usa-sr-only">Versions of the contract files</caption>
         <thead>
           <tr>
             <th scope="col">Version</th>
@@ -70,22 +70,22 @@ export default function ContractDocuments({ loaderData, actionData }: Route.Comp
           </tr>
         </thead>
         <tbody>
-          {documents.length === 0 ? (
+          {files.length === 0 ? (
             <tr>
-              <td colSpan={5}>No document uploaded yet.</td>
+              <td colSpan={5}>No file uploaded yet.</td>
             </tr>
           ) : null}
-          {documents.map((d) => (
+          {files.map((d) => (
             <tr key={d.id}>
               <th scope="row" data-label="Version">
                 {d.version}
               </th>
               <td data-label="File">
-                <a href={contractPaths.document(c.id, d.id)}>{d.filename}</a> (
+                <a href={contractPaths.file(c.id, d.id)}>{d.filename}</a> (
                 {Math.max(1, Math.round(d.sizeBytes / 1024)).toLocaleString("en-US")} KB)
                 {d.note ? <div className="custody-muted">{d.note}</div> : null}
               </td>
-              <td data-label="Kind">{DOCUMENT_STAGE_LABELS[d.stage]}</td>
+              <td data-label="Kind">{CONTRACT_FILE_STAGE_LABELS[d.stage]}</td>
               <td data-label="Uploaded">
                 {utcMinute(d.uploadedAt)} UTC by {d.uploadedByName}
               </td>
@@ -122,7 +122,7 @@ export default function ContractDocuments({ loaderData, actionData }: Route.Comp
             type="radio"
             name="stage"
             legend="This file is"
-            options={optionsOf(DOCUMENT_STAGE_LABELS)}
+            options={optionsOf(CONTRACT_FILE_STAGE_LABELS)}
             checked={["draft"]}
             error={errors.stage}
           />

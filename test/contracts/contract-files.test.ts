@@ -10,13 +10,14 @@ import { sweepOrphanBlobs } from "../../app/modules/blobs/sweep.server.ts";
 import type { FileSystemBlobStore } from "../../app/modules/blobs/store.server.ts";
 import { createContract } from "../../app/modules/contracts/contracts.server.ts";
 import { registerVendor } from "../../app/modules/vendors/vendors.server.ts";
-import { action as uploadAction } from "../../app/routes/contracts.documents.tsx";
-import { loader as downloadLoader } from "../../app/routes/contracts.document.tsx";
+import { action as uploadAction } from "../../app/routes/contracts.files.tsx";
+import { loader as downloadLoader } from "../../app/routes/contracts.file.tsx";
+import { loader as movedLoader } from "../../app/routes/contracts.files-moved.tsx";
 import { catalogData } from "../../db/catalog/index.ts";
 import { loadCatalog } from "../../db/catalog/load.ts";
 import type { DatabaseHandle } from "../../db/client.ts";
 import { auditEvents } from "../../db/schema/audit.ts";
-import { contractDocuments } from "../../db/schema/contracts.ts";
+import { contractFiles } from "../../db/schema/contracts.ts";
 import { appContext, makeAccount, seedOrganisations, signIn } from "../support/accounts.ts";
 import { as, contractInput, pdfBytes, uploadRequest, vendorInput } from "../support/contracts.ts";
 import { createTestDatabase } from "../support/database.ts";
@@ -63,18 +64,14 @@ afterAll(async () => {
 
 const upload = (cookie: string, file: { name: string; type: string; bytes: Uint8Array }, fields?: Record<string, string>) =>
   uploadAction({
-    request: uploadRequest(`/contracts/${contractId}/documents`, cookie, file, fields),
+    request: uploadRequest(`/contracts/${contractId}/files`, cookie, file, fields),
     params: { contractId },
     context,
   } as never);
-const documents = () =>
-  handle.db
-    .select()
-    .from(contractDocuments)
-    .where(eq(contractDocuments.contractId, contractId))
-    .orderBy(contractDocuments.version);
+const contractFileRows = () =>
+  handle.db.select().from(contractFiles).where(eq(contractFiles.contractId, contractId)).orderBy(contractFiles.version);
 
-describe("contract documents", () => {
+describe("contract files", () => {
   it("keep each upload as a new version with its SHA-256, size and uploader, in the content-addressed store", async () => {
     const pdf = pdfBytes("draft one");
     const first = (await upload(buyerCookie, { name: "Draft agreement.pdf", type: "application/pdf", bytes: pdf })) as Response;
@@ -88,7 +85,7 @@ describe("contract documents", () => {
       { stage: "signed", note: "Countersigned copy" },
     )) as Response;
     expect(second.status).toBe(302);
-    const rows = await documents();
+    const rows = await contractFileRows();
     expect(rows.map((r) => [r.version, r.stage, r.filename, r.mediaType, r.sizeBytes, r.sha256, r.uploadedBy])).toEqual([
       [1, "draft", "Draft agreement.pdf", "application/pdf", pdf.length, sha256(pdf), buyer.personId],
       [
@@ -106,7 +103,7 @@ describe("contract documents", () => {
   });
 
   it("refuse a text file renamed .pdf, by its content, and keep nothing of it", async () => {
-    const before = await documents();
+    const before = await contractFileRows();
     const blobsBefore = await stored();
     const text = new TextEncoder().encode("This is not a PDF, whatever its name says.\n");
     const result = (await upload(buyerCookie, { name: "contract.pdf", type: "application/pdf", bytes: text })) as {
@@ -117,13 +114,13 @@ describe("contract documents", () => {
     expect(result.data.errors.file).toBe(
       "“contract.pdf” is not a PDF or a Word document (DOCX), whatever its name says. Upload the contract as PDF or DOCX.",
     );
-    expect(await documents()).toEqual(before);
+    expect(await contractFileRows()).toEqual(before);
     expect(await stored()).toEqual(blobsBefore);
     expect(await readdir(blobs().spoolDir)).toEqual([]);
   });
 
   it("refuse a 60 MB upload while it streams in, with the limit in the message, and keep nothing of it", async () => {
-    const before = await documents();
+    const before = await contractFileRows();
     const big = new Uint8Array(60 * 1024 * 1024);
     big.set(pdfBytes());
     const result = (await upload(buyerCookie, { name: "huge.pdf", type: "application/pdf", bytes: big })) as {
@@ -132,7 +129,7 @@ describe("contract documents", () => {
     };
     expect(result.init.status).toBe(400);
     expect(result.data.errors.file).toBe("The file is larger than the 50 MB limit.");
-    expect(await documents()).toEqual(before);
+    expect(await contractFileRows()).toEqual(before);
     expect(await readdir(blobs().spoolDir)).toEqual([]);
   });
 
@@ -145,22 +142,22 @@ describe("contract documents", () => {
       data: { errors: Record<string, string> };
     };
     expect(empty.data.errors.file).toBe("The file is empty.");
-    expect((await documents()).length).toBe(2);
+    expect((await contractFileRows()).length).toBe(2);
   });
 
   it("can be added only by the owning agency: a participating agency's procurement officer gets 404", async () => {
     const outcome = await thrownStatus(upload(otherBuyerCookie, { name: "x.pdf", type: "application/pdf", bytes: pdfBytes() }));
     expect(outcome.status).toBe(404);
-    expect((await documents()).length).toBe(2);
+    expect((await contractFileRows()).length).toBe(2);
   });
 
   it("download whole to a participating agency, and each download is audited with the bytes sent", async () => {
-    const [first] = await documents();
+    const [first] = await contractFileRows();
     const response = (await downloadLoader(
       loaderArgs(
         context,
-        `/contracts/${contractId}/documents/${first!.id}`,
-        { contractId, documentId: first!.id },
+        `/contracts/${contractId}/files/${first!.id}`,
+        { contractId, contractFileId: first!.id },
         { cookie: sharedCjisCookie },
       ),
     )) as Response;
@@ -171,17 +168,25 @@ describe("contract documents", () => {
     const [event] = await handle.db
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.action, "contract.document.download"), eq(auditEvents.objectId, first!.id)));
+      .where(and(eq(auditEvents.action, "contract.file.download"), eq(auditEvents.objectId, first!.id)));
     expect(event).toMatchObject({
       actorPersonId: sharedCjis.personId,
       details: expect.objectContaining({ bytes: first!.sizeBytes, sha256: first!.sha256 }),
     });
   });
 
+  it("are found from an old link to the contract's documents, which now leads to its files", () => {
+    const list = movedLoader({ params: { contractId } } as never) as Response;
+    expect(list.status).toBe(301);
+    expect(list.headers.get("Location")).toBe(`/contracts/${contractId}/files`);
+    const one = movedLoader({ params: { contractId, documentId: "f0e1d2c3-0000-4000-8000-000000000000" } } as never) as Response;
+    expect(one.headers.get("Location")).toBe(`/contracts/${contractId}/files/f0e1d2c3-0000-4000-8000-000000000000`);
+  });
+
   it("cannot be altered or deleted once recorded", async () => {
-    await expect(handle.db.execute(sql`update contract_documents set filename = 'forged.pdf'`)).rejects.toThrow();
-    await expect(handle.db.execute(sql`delete from contract_documents`)).rejects.toThrow();
-    expect((await documents()).length).toBe(2);
+    await expect(handle.db.execute(sql`update contract_files set filename = 'forged.pdf'`)).rejects.toThrow();
+    await expect(handle.db.execute(sql`delete from contract_files`)).rejects.toThrow();
+    expect((await contractFileRows()).length).toBe(2);
   });
 });
 
@@ -193,7 +198,7 @@ describe("the orphan-blob sweep", () => {
     await mkdir(blobs().spoolDir, { recursive: true });
     await writeFile(spooled, orphan);
     await blobs().putFile(sha256(orphan), spooled, orphan.length, "text/plain");
-    const referenced = (await documents()).map((d) => d.sha256).sort();
+    const referenced = (await contractFileRows()).map((d) => d.sha256).sort();
 
     const young = await sweepOrphanBlobs(handle.db, blobs(), new Date());
     expect(young).toMatchObject({ ran: true, removed: 0 });
@@ -214,7 +219,7 @@ describe("the orphan-blob sweep", () => {
   });
 });
 
-describe("a document whose file has vanished from the store", () => {
+describe("a contract file whose bytes have vanished from the store", () => {
   it("answers 410 with a message naming the version and its hash, and the failed download is audited", async () => {
     const response = (await upload(buyerCookie, {
       name: "Lost.pdf",
@@ -222,14 +227,14 @@ describe("a document whose file has vanished from the store", () => {
       bytes: pdfBytes("soon lost"),
     })) as Response;
     expect(response.status).toBe(302);
-    const lost = (await documents()).at(-1)!;
+    const lost = (await contractFileRows()).at(-1)!;
     await blobs().delete(lost.sha256);
     const outcome = await thrownStatus(
       downloadLoader(
         loaderArgs(
           context,
-          `/contracts/${contractId}/documents/${lost.id}`,
-          { contractId, documentId: lost.id },
+          `/contracts/${contractId}/files/${lost.id}`,
+          { contractId, contractFileId: lost.id },
           { cookie: sharedCjisCookie },
         ),
       ),
@@ -240,7 +245,7 @@ describe("a document whose file has vanished from the store", () => {
     const events = await handle.db
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.objectId, lost.id), eq(auditEvents.action, "contract.document.download")));
+      .where(and(eq(auditEvents.objectId, lost.id), eq(auditEvents.action, "contract.file.download")));
     expect(events.map((e) => [e.outcome, e.actorPersonId])).toEqual([["failed", sharedCjis.personId]]);
   });
 });
