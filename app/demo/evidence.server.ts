@@ -120,7 +120,7 @@ export async function seedDemoVendorRecords(
   await inTransaction(db, vendorSide, async (ctx) => {
     const { agencies } = await noticeFormOptions(ctx, "vendor");
     await createNotice(ctx, "vendor", {
-      kind: "legal-process",
+      kind: "legal-process-notice",
       agencies: agencies.map((a) => a.id),
       summary: "Subpoena for account access logs",
       // Served on the vendor's office in Arizona, which keeps no daylight-saving time: the demo's clock time always exists once.

@@ -55,6 +55,8 @@ export const EvidenceKindData = z.object({
   description: text(40),
   renewalMonths: z.number().int().positive().optional(),
   eventDriven: z.boolean().default(false),
+  /** Filed by the vendor as a notice (breach, legal process …) rather than requested as evidence. */
+  notice: z.boolean().default(false),
   supports: z.array(RequirementRef).min(1),
 });
 export type EvidenceKindData = z.input<typeof EvidenceKindData>;

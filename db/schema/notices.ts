@@ -1,3 +1,4 @@
+import type { NoticeKindKey } from "../catalog/evidence-kinds.ts";
 import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { organisations, people } from "./access.ts";
 import { contracts } from "./contracts.ts";
@@ -15,8 +16,6 @@ import { vendors } from "./vendors.ts";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
 
-export const NOTICE_KINDS = ["breach", "legal-process", "location-change", "business-change"] as const;
-
 export const notices = pgTable(
   "notices",
   {
@@ -24,7 +23,8 @@ export const notices = pgTable(
     vendorId: uuid("vendor_id")
       .notNull()
       .references(() => vendors.id),
-    kind: text("kind", { enum: NOTICE_KINDS }).notNull(),
+    /** One of the catalog's notice kinds (db/catalog/evidence-kinds.ts). */
+    kind: text("kind").$type<NoticeKindKey>().notNull(),
     summary: text("summary").notNull(),
     /** Discovered (breach), served (legal process), or takes effect (location and business changes). */
     occurredAt: ts("occurred_at").notNull(),
@@ -69,4 +69,3 @@ export const noticeAgencies = pgTable(
 );
 
 export type Notice = typeof notices.$inferSelect;
-export type NoticeKind = (typeof NOTICE_KINDS)[number];

@@ -1,14 +1,17 @@
 import { randomUUID } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ProvisionedAccount } from "../../app/demo/accounts.server.ts";
 import { createContract } from "../../app/modules/contracts/contracts.server.ts";
 import { getDashboard } from "../../app/modules/dashboard/dashboard.server.ts";
 import { InvalidInput, NotFound } from "../../app/modules/context.server.ts";
+import { NOTICE_KIND_KEYS, NOTICE_KIND_LABELS } from "../../app/modules/notices/kinds.ts";
 import { createNotice, getNotice, listNotices } from "../../app/modules/notices/notices.server.ts";
 import { deadlineFor, describeMinutes, minutesBetween, parseLocalTime, wallClock } from "../../app/modules/notices/times.ts";
 import { registerVendor } from "../../app/modules/vendors/vendors.server.ts";
-import type { DatabaseHandle } from "../../db/client.ts";
+import { migrationsFolder, type DatabaseHandle } from "../../db/client.ts";
 import { catalogData } from "../../db/catalog/index.ts";
 import { loadCatalog } from "../../db/catalog/load.ts";
 import { auditEvents } from "../../db/schema/audit.ts";
@@ -129,7 +132,7 @@ afterAll(async () => {
 });
 
 const breach = (overrides: Record<string, string | string[]> = {}) => ({
-  kind: "breach",
+  kind: "breach-notice",
   vendorId,
   summary: "Stolen administrator credentials used against the storage console",
   occurredLocal: "2026-03-08T01:30",
@@ -179,7 +182,7 @@ describe("notices and whether they came in time", () => {
     const filedAt = new Date("2026-11-23T15:00:00.000Z");
     const created = await as(handle.db, rep, filedAt, (ctx) =>
       createNotice(ctx, "vendor", {
-        kind: "legal-process",
+        kind: "legal-process-notice",
         agencies: [orgs.agencyA.id, orgs.agencyB.id],
         summary: "Grand jury subpoena for account records",
         occurredLocal: "2026-11-22T08:00", // 08:00 Central = 14:00Z, 25 h before filing
@@ -209,7 +212,7 @@ describe("notices and whether they came in time", () => {
     );
     expect(await as(handle.db, officerC, clock.now, (ctx) => listNotices(ctx, "agency"))).toEqual([]);
     const lateForA = await as(handle.db, officerA, clock.now, (ctx) =>
-      listNotices(ctx, "agency", { timeliness: "late", kind: "legal-process" }),
+      listNotices(ctx, "agency", { timeliness: "late", kind: "legal-process-notice" }),
     );
     expect(lateForA.map((n) => n.id)).toEqual([created.notice.id]);
   });
@@ -217,7 +220,7 @@ describe("notices and whether they came in time", () => {
   it("judge a data-location change given 20 days ahead late against a 30-day window, and flag a move outside the APB countries", async () => {
     const created = await as(handle.db, rep, clock.now, (ctx) =>
       createNotice(ctx, "vendor", {
-        kind: "location-change",
+        kind: "data-location-change-notice",
         agencies: [orgs.agencyA.id],
         summary: "Moving the archive tier to a new region",
         occurredLocal: "2026-12-13T15:00",
@@ -284,5 +287,28 @@ describe("notices and whether they came in time", () => {
     const [any] = await handle.db.select().from(notices).limit(1);
     await expect(handle.db.update(notices).set({ summary: "changed" }).where(eq(notices.id, any!.id))).rejects.toThrow();
     await expect(handle.db.delete(notices).where(eq(notices.id, any!.id))).rejects.toThrow();
+  });
+
+  it("carry a notice filed under an older kind name to the catalog's key, and stay unchangeable afterwards", async () => {
+    const [old] = await handle.db
+      .insert(notices)
+      .values({ ...(await handle.db.select().from(notices).limit(1))[0]!, id: randomUUID(), kind: "legal-process" as never })
+      .returning();
+    const migration = readFileSync(path.join(migrationsFolder, "0014_notice_kinds_are_catalog_keys.sql"), "utf8");
+    await handle.db.transaction(async (tx) => {
+      for (const statement of migration.split("--> statement-breakpoint")) await tx.execute(sql.raw(statement));
+    });
+    const [now] = await handle.db.select().from(notices).where(eq(notices.id, old!.id));
+    expect(now!.kind).toBe("legal-process-notice");
+    expect(Object.keys(NOTICE_KIND_LABELS)).toContain(now!.kind);
+    await expect(handle.db.update(notices).set({ kind: "breach-notice" }).where(eq(notices.id, old!.id))).rejects.toThrow();
+  });
+});
+
+describe("notice kinds", () => {
+  it("are exactly the catalog's evidence kinds filed as notices, under the catalog's own keys", () => {
+    const catalogNotices = catalogData.evidenceKinds.filter((k) => k.notice).map((k) => k.key);
+    expect([...NOTICE_KIND_KEYS].sort()).toEqual(catalogNotices.sort());
+    expect(catalogNotices).toHaveLength(4);
   });
 });

@@ -99,7 +99,7 @@ beforeAll(async () => {
   });
   await as(handle.db, officer, start, (ctx) =>
     createNotice(ctx, "agency", {
-      kind: "breach",
+      kind: "breach-notice",
       vendorId,
       summary: "Misdirected export of case files",
       occurredLocal: "2026-11-20T08:00",

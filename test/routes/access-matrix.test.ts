@@ -228,7 +228,7 @@ beforeAll(async () => {
       .insert(notices)
       .values({
         vendorId: vendor,
-        kind: "breach",
+        kind: "breach-notice",
         summary: "Notice",
         occurredAt: clock.now,
         occurredZone: "UTC",

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { EvidenceKindKey } from "../../../db/catalog/evidence-kinds.ts";
 import { blank, day, money, percent, whole } from "../form-fields.ts";
 
 /**
@@ -51,7 +52,7 @@ const auditFields: KindField[] = [
   { name: "exceptions", label: "Number of exceptions noted", type: "whole", min: 0, max: 10_000 },
 ];
 
-export const KIND_FIELDS: Record<string, KindField[]> = {
+export const KIND_FIELDS: { readonly [K in EvidenceKindKey]?: KindField[] } = {
   "cyber-insurance-certificate": [
     { name: "carrier", label: "Insurance carrier", type: "text" },
     { name: "policyNumber", label: "Policy number", type: "text" },
@@ -112,13 +113,8 @@ export const KIND_FIELDS: Record<string, KindField[]> = {
   ],
 };
 
-/** Notices are filed on the notices page, not requested as evidence. */
-export const NOTICE_KIND_KEYS = [
-  "breach-notice",
-  "legal-process-notice",
-  "data-location-change-notice",
-  "business-change-notice",
-] as const;
+/** The fields of a kind, by its key as stored (a kind without fields of its own has none). */
+export const fieldsOf = (kindKey: string): KindField[] => (KIND_FIELDS as Record<string, KindField[] | undefined>)[kindKey] ?? [];
 
 const text = (label: string) =>
   z.preprocess(
@@ -157,7 +153,7 @@ export type KindValues = Record<string, string | number>;
 
 /** The zod schema of a kind's fields, with the rules between them. */
 export function kindSchema(kindKey: string) {
-  const fields = KIND_FIELDS[kindKey] ?? [];
+  const fields = fieldsOf(kindKey) ?? [];
   return z
     .object(Object.fromEntries(fields.map((f) => [f.name, fieldSchema(f)])))
     .superRefine((v: Record<string, unknown>, issue) => {
@@ -208,11 +204,11 @@ export const Attestation = z.object({
 
 /** The money amounts of a kind are shown as dollars. */
 export const isMoneyField = (kindKey: string, name: string) =>
-  (KIND_FIELDS[kindKey] ?? []).some((f) => f.name === name && f.type === "money");
+  (fieldsOf(kindKey) ?? []).some((f) => f.name === name && f.type === "money");
 
 /** How a stored field value reads on a page. */
 export function displayValue(kindKey: string, name: string, value: unknown): string {
-  const field = (KIND_FIELDS[kindKey] ?? []).find((f) => f.name === name);
+  const field = (fieldsOf(kindKey) ?? []).find((f) => f.name === name);
   if (value === undefined || value === null || value === "") return "—";
   if (!field) return String(value);
   if (field.type === "money")

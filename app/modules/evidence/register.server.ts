@@ -10,7 +10,7 @@ import { isUuid, type ModuleContext, NO_ORGANISATION, orgOf, requirePermission }
 import { vendorsUnderContract } from "../contracts/contracts.server.ts";
 import { addMonths, todayOf } from "../contracts/lifecycle.ts";
 import { itemDetails } from "./items.server.ts";
-import { KIND_FIELDS } from "./kinds.ts";
+import { fieldsOf } from "./kinds.ts";
 import { agencyItem } from "./scope.server.ts";
 import { type EvidenceState, EVIDENCE_STATUS_LABELS, type ShownStatus, shownStatus } from "./vocabulary.ts";
 
@@ -203,7 +203,7 @@ export async function getEvidenceItem(ctx: ModuleContext, itemId: string) {
     owned,
     canStartReview: canReview && item.status === "submitted",
     canDecide: canReview && (item.status === "submitted" || item.status === "under-review"),
-    fields: KIND_FIELDS[details.kind.key] ?? [],
+    fields: fieldsOf(details.kind.key),
   };
 }
 

@@ -6,7 +6,7 @@ import { getContract, listContracts, ownedContractsWithVendor } from "../contrac
 import { addMonths, todayOf } from "../contracts/lifecycle.ts";
 import { blank, day, keys } from "../form-fields.ts";
 import { parseInput } from "../validation.server.ts";
-import { NOTICE_KIND_KEYS } from "./kinds.ts";
+import { NOTICE_KIND_KEYS } from "../notices/kinds.ts";
 import { RECURRENCE_LABELS } from "./vocabulary.ts";
 
 /**

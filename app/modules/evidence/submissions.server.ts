@@ -15,7 +15,7 @@ import {
   ATTESTATION_STATEMENT,
   type FlagContext,
   flagsOf,
-  KIND_FIELDS,
+  fieldsOf,
   kindSchema,
   type KindValues,
   VersionDates,
@@ -83,7 +83,7 @@ export async function getPortalItem(ctx: ModuleContext, itemId: string) {
   return {
     ...visible,
     canSubmit: SUBMITTABLE.includes(item.status),
-    fields: KIND_FIELDS[details.kind.key] ?? [],
+    fields: fieldsOf(details.kind.key),
     statement: ATTESTATION_STATEMENT,
     renewable: details.kind.renewalMonths !== null,
   };

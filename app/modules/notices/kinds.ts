@@ -1,37 +1,40 @@
 import { z } from "zod";
+import type { NoticeKindKey } from "../../../db/catalog/evidence-kinds.ts";
 import { blank, day, keys } from "../form-fields.ts";
 
 /** The four kinds of notice, their own fields, and the words the pages use (client and server share this). */
 
-export const NOTICE_KIND_LABELS = {
-  breach: "Breach or incident",
-  "legal-process": "Legal process",
-  "location-change": "Data-location change",
-  "business-change": "Business change",
-} as const;
-export type NoticeKindKey = keyof typeof NOTICE_KIND_LABELS;
+/** Short names of the catalog's notice kinds (db/catalog/evidence-kinds.ts), as the notice pages use them. */
+export const NOTICE_KIND_LABELS: Record<NoticeKindKey, string> = {
+  "breach-notice": "Breach or incident",
+  "legal-process-notice": "Legal process",
+  "data-location-change-notice": "Data-location change",
+  "business-change-notice": "Business change",
+};
+export type { NoticeKindKey };
+export const NOTICE_KIND_KEYS = Object.keys(NOTICE_KIND_LABELS) as NoticeKindKey[];
 
 export const NOTICE_KIND_HINTS: Record<NoticeKindKey, string> = {
-  breach:
+  "breach-notice":
     "Any attempted or completed access to the agency's data that was not authorised (IACP principle 4; CJIS Security Policy v6.0 IR-6).",
-  "legal-process": "A subpoena, warrant or other order served on the vendor about the agency's data (IACP principle 4).",
-  "location-change": "A change of the physical place where chosen categories of data are stored (IACP principle 8).",
-  "business-change":
+  "legal-process-notice": "A subpoena, warrant or other order served on the vendor about the agency's data (IACP principle 4).",
+  "data-location-change-notice": "A change of the physical place where chosen categories of data are stored (IACP principle 8).",
+  "business-change-notice":
     "A merger, acquisition, restructuring or other change that could affect the service or the data (IACP principle 9).",
 };
 
 /** What the event time means for each kind. */
 export const OCCURRED_LABELS: Record<NoticeKindKey, string> = {
-  breach: "time it was discovered",
-  "legal-process": "time it was served",
-  "location-change": "time the change takes effect",
-  "business-change": "time the change takes effect",
+  "breach-notice": "time it was discovered",
+  "legal-process-notice": "time it was served",
+  "data-location-change-notice": "time the change takes effect",
+  "business-change-notice": "time the change takes effect",
 };
 export const OCCURRED_HEADINGS: Record<NoticeKindKey, string> = {
-  breach: "Discovered",
-  "legal-process": "Served",
-  "location-change": "Takes effect",
-  "business-change": "Takes effect",
+  "breach-notice": "Discovered",
+  "legal-process-notice": "Served",
+  "data-location-change-notice": "Takes effect",
+  "business-change-notice": "Takes effect",
 };
 
 export const PROCESS_KINDS = {
@@ -67,7 +70,7 @@ export type NoticeField = {
 };
 
 export const NOTICE_FIELDS: Record<NoticeKindKey, NoticeField[]> = {
-  breach: [
+  "breach-notice": [
     {
       name: "whatHappened",
       label: "What happened",
@@ -81,19 +84,19 @@ export const NOTICE_FIELDS: Record<NoticeKindKey, NoticeField[]> = {
       hint: "For example: RMS records, body-worn camera video, licence plate reads.",
     },
   ],
-  "legal-process": [
+  "legal-process-notice": [
     { name: "authority", label: "Court or issuing authority", input: "text" },
     { name: "processKind", label: "Kind of process", input: "select", options: PROCESS_KINDS },
     { name: "respondBy", label: "Deadline to respond", input: "date" },
     { name: "description", label: "What it asks for", input: "textarea" },
   ],
-  "location-change": [
+  "data-location-change-notice": [
     { name: "fromLocation", label: "Where the data is kept now", input: "text", hint: "Region or data centre, city and state." },
     { name: "toLocation", label: "Where it will be kept", input: "text" },
     { name: "destination", label: "Country of the new location", input: "select", options: DESTINATIONS },
     { name: "dataCategories", label: "Data categories moving", input: "text" },
   ],
-  "business-change": [
+  "business-change-notice": [
     { name: "changeKind", label: "Kind of change", input: "select", options: BUSINESS_CHANGES },
     {
       name: "counterparty",
@@ -117,11 +120,11 @@ const choice = <T extends Record<string, string>>(label: string, options: T) =>
   z.enum(keys(options), { message: `Choose the ${label}.` });
 
 export const NOTICE_DETAIL_SCHEMAS = {
-  breach: z.object({
+  "breach-notice": z.object({
     whatHappened: text("account of what happened", 10, 5000),
     dataCategories: text("data categories", 1, 1000),
   }),
-  "legal-process": z.object({
+  "legal-process-notice": z.object({
     authority: text("court or issuing authority", 2, 300),
     processKind: choice("kind of process", PROCESS_KINDS),
     respondBy: day("deadline to respond").refine((v) => v !== undefined, {
@@ -129,13 +132,13 @@ export const NOTICE_DETAIL_SCHEMAS = {
     }),
     description: z.preprocess(blank, z.string().max(3000, { message: "Keep the description under 3000 characters." }).optional()),
   }),
-  "location-change": z.object({
+  "data-location-change-notice": z.object({
     fromLocation: text("current location", 2, 300),
     toLocation: text("new location", 2, 300),
     destination: choice("country of the new location", DESTINATIONS),
     dataCategories: text("data categories", 1, 1000),
   }),
-  "business-change": z.object({
+  "business-change-notice": z.object({
     changeKind: choice("kind of change", BUSINESS_CHANGES),
     counterparty: z.preprocess(
       blank,
@@ -155,7 +158,7 @@ export function noticeDetailValue(field: NoticeField, value: unknown) {
 
 /** Concerns a reviewer should see at once. */
 export function noticeConcerns(kind: NoticeKindKey, details: Record<string, unknown>): string[] {
-  if (kind === "location-change" && details.destination === "other") {
+  if (kind === "data-location-change-notice" && details.destination === "other") {
     return [
       "The new location is outside the countries the CJIS Security Policy allows for CJI storage (APB member countries: the United States and its territories, tribal lands, Canada).",
     ];

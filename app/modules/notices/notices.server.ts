@@ -30,13 +30,13 @@ type Terms = Awaited<ReturnType<typeof liveContractsWithVendor>>[number]["terms"
 
 function windowOf(kind: NoticeKindKey, terms: Terms): Window {
   switch (kind) {
-    case "breach":
+    case "breach-notice":
       return { hoursAfter: terms.breachNoticeHours };
-    case "legal-process":
+    case "legal-process-notice":
       return { hoursAfter: terms.legalProcessNoticeHours };
-    case "location-change":
+    case "data-location-change-notice":
       return { daysBefore: terms.locationChangeNoticeDays };
-    case "business-change":
+    case "business-change-notice":
       return { daysBefore: terms.businessChangeNoticeDays };
   }
 }
@@ -141,7 +141,7 @@ export async function createNotice(ctx: ModuleContext, side: "vendor" | "agency"
       errors.notifiedLocal = "The time the agency was told cannot be in the future.";
     else notifiedAt = notified.at;
   }
-  if (occurred.ok && (kind === "breach" || kind === "legal-process")) {
+  if (occurred.ok && (kind === "breach-notice" || kind === "legal-process-notice")) {
     if (occurred.at.getTime() > ctx.now.getTime() + 60_000)
       errors.occurredLocal = `The ${OCCURRED_LABELS[kind]} cannot be in the future.`;
     else if (!errors.notifiedLocal && notifiedAt < occurred.at)
