@@ -51,7 +51,7 @@ async function runApi<T>(
   fn: (ctx: ModuleContext) => Promise<T>,
 ): Promise<T> {
   try {
-    return await runAs(context, actor, now, fn, path, () => jsonError(404, "Not found."));
+    return await runAs(context, actor, now, fn, path, () => jsonError(404, "Not found."), { rethrowInvalid: true });
   } catch (error) {
     if (error instanceof InvalidInput)
       throw Response.json({ error: { status: 400, message: error.message, fields: error.fieldErrors } }, { status: 400 });

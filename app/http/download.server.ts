@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import { createReadableStreamFromReadable } from "@react-router/node";
 import { data } from "react-router";
-import { InvalidInput } from "../modules/context.server.ts";
+import type { Submitted } from "./guard.server.ts";
 
 /**
  * A stored file as a download: its name (ASCII fallback and UTF-8), length, and a
@@ -23,11 +23,12 @@ export function fileResponse(file: { stream: Readable; filename: string; mediaTy
 
 type StoredFile = Parameters<typeof fileResponse>[0];
 
-/** Open a file through a module and answer it as a download; a record whose bytes are gone from the store answers 410 Gone. */
-export async function download(open: Promise<StoredFile>) {
-  const file = await open.catch((error: unknown) => {
-    if (error instanceof InvalidInput) throw data(error.message, { status: 410 });
-    throw error;
-  });
-  return fileResponse(file);
+/**
+ * Open a file through a module (auth.submit) and answer it as a download; a record whose bytes
+ * are gone from the store comes back refused, and answers 410 Gone with the module's message.
+ */
+export async function download(open: Promise<Submitted<StoredFile>>) {
+  const result = await open;
+  if (!result.ok) throw data(result.message, { status: 410 });
+  return fileResponse(result.value);
 }

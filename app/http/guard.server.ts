@@ -11,8 +11,15 @@ import { readSessionToken } from "./cookies.server.ts";
  *   const auth = await authorize(args, "user:read");
  *   return auth.run((ctx) => listPeople(ctx));
  *
+ * An action that changes something submits instead, and gets input the module refused back as
+ * field errors, never as a thrown error a route must remember to catch:
+ *
+ *   const result = await auth.submit((ctx) => createContract(ctx, input));
+ *   if (!result.ok) return data({ errors: result.errors, values: input }, { status: 400 });
+ *
  * No valid session → sign-in (returning here afterwards). Missing permission → 403.
  * An object that does not exist or belongs to someone else → 404. Denials are audited.
+ * E-mail for the notifications a change writes leaves after it commits (ModuleContext.afterCommit).
  */
 export type RouteArgs = { request: Request; context: AppLoadContext };
 
@@ -26,7 +33,22 @@ export type Authorized = {
   memberships: LiveMembership[];
   /** Run module code in one transaction with this actor; its audit events commit with it. */
   run<T>(fn: (ctx: ModuleContext) => Promise<T>): Promise<T>;
+  /** Run a change; input the module refuses (InvalidInput) comes back as field errors, and nothing was changed. */
+  submit<T>(fn: (ctx: ModuleContext) => Promise<T>): Promise<Submitted<T>>;
 };
+
+/** The outcome of a submitted change: its value, or one message per field (keyed as the form names it) and a summary. */
+export type Submitted<T> = { ok: true; value: T } | { ok: false; errors: Record<string, string>; message: string };
+
+/** Turn input a module refused into a result; anything else still throws. For work outside authorize (invitations). */
+export async function submitted<T>(work: () => Promise<T>): Promise<Submitted<T>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (error) {
+    if (error instanceof InvalidInput) return { ok: false, errors: error.fieldErrors, message: error.message };
+    throw error;
+  }
+}
 
 const returnPath = (request: Request) => {
   const url = new URL(request.url);
@@ -108,10 +130,15 @@ export async function authorize(args: RouteArgs, requirement: Requirement): Prom
     membership: state.membership,
     memberships: state.memberships,
     run: (fn) => runAs(context, actor, now, fn, path),
+    submit: (fn) => submitted(() => runAs(context, actor, now, fn, path, undefined, { rethrowInvalid: true })),
   };
 }
 
-/** Run fn for an actor; turn NotFound into an audited 404, answered as `notFound` builds it (HTML page or JSON). */
+/**
+ * Run fn for an actor; turn NotFound into an audited 404, answered as `notFound` builds it (HTML
+ * page or JSON). Input a module refuses is a 400 with its message (never a 500), unless the
+ * caller takes it as a result (submit).
+ */
 export async function runAs<T>(
   context: AppLoadContext,
   actor: Actor,
@@ -119,12 +146,16 @@ export async function runAs<T>(
   fn: (ctx: ModuleContext) => Promise<T>,
   path: string,
   notFound: () => unknown = () => data("Not found", { status: 404 }),
+  options: { rethrowInvalid?: boolean } = {},
 ): Promise<T> {
   try {
-    return await inTransaction(context.db, { actor, now, secrets: context.secrets }, fn);
+    const mail = { mailer: context.mailer, publicUrl: context.publicUrl };
+    return await inTransaction(context.db, { actor, now, secrets: context.secrets, mail }, fn);
   } catch (error) {
-    if (error instanceof InvalidInput && error.auditEvent) {
-      await recordNow(context.db, actor, [error.auditEvent], now);
+    if (error instanceof InvalidInput) {
+      if (error.auditEvent) await recordNow(context.db, actor, [error.auditEvent], now);
+      if (!options.rethrowInvalid) throw data(error.message, { status: 400 });
+      throw error;
     }
     if (error instanceof NotFound) {
       await recordNow(

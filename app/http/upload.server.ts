@@ -7,7 +7,7 @@ import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import busboy from "busboy";
 import type { SpooledUpload } from "../modules/blobs/content.server.ts";
-import { InvalidInput } from "../modules/context.server.ts";
+import type { Submitted } from "./guard.server.ts";
 
 /**
  * Reads a multipart form as it arrives: text fields into memory (small, limited),
@@ -146,13 +146,14 @@ export async function discardUpload(file: SpooledUpload | null | undefined) {
 }
 
 /**
- * Receive an upload, hand it to fn, and always remove the spool file. A refused upload or
- * input the module rejects comes back as field errors (with the text fields, to refill the form).
+ * Receive an upload, hand it to fn (which submits it through auth.submit), and always remove the
+ * spool file. A refused upload or input the module rejects comes back as field errors (with the
+ * text fields, to refill the form).
  */
 export async function withUpload<T>(
   request: Request,
   options: Parameters<typeof receiveUpload>[1],
-  fn: (received: ReceivedForm) => Promise<T>,
+  fn: (received: ReceivedForm) => Promise<Submitted<T>>,
 ): Promise<{ ok: true; value: T } | { ok: false; errors: Record<string, string>; fields: Record<string, string> }> {
   let received: ReceivedForm;
   try {
@@ -162,10 +163,8 @@ export async function withUpload<T>(
     throw error;
   }
   try {
-    return { ok: true, value: await fn(received) };
-  } catch (error) {
-    if (error instanceof InvalidInput) return { ok: false, errors: error.fieldErrors, fields: received.fields };
-    throw error;
+    const result = await fn(received);
+    return result.ok ? result : { ok: false, errors: result.errors, fields: received.fields };
   } finally {
     await discardUpload(received.file);
   }

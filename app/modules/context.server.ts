@@ -3,6 +3,7 @@ import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Database, Queryable } from "../../db/client.ts";
 import type { Permission, Role } from "./access/permissions.ts";
 import type { Secrets } from "./access/secrets.server.ts";
+import type { Mailer } from "./notifications/mail.server.ts";
 import { AuditRecorder, type AuditActor, type AuditInput } from "./audit/audit.server.ts";
 
 /**
@@ -17,12 +18,22 @@ export type Actor = AuditActor & {
   permissions: ReadonlySet<Permission>;
 };
 
+/** Outgoing e-mail for the notifications a transaction writes: the mailer (null without SMTP) and the public address for links. */
+export type MailOutbox = { mailer: Mailer | null; publicUrl: string };
+
 export type ModuleContext = {
   db: Queryable;
   actor: Actor;
   audit: AuditRecorder;
   now: Date;
   secrets: Secrets;
+  /** Where e-mail for this transaction's notifications goes once it commits; null when nothing is sent (tests, commands). */
+  mail: MailOutbox | null;
+  /**
+   * Work to do once the transaction has committed, never if it rolls back: e-mail for the
+   * notifications it wrote. A failing task is logged; the commit stands and the hourly outbox retries.
+   */
+  afterCommit(task: (db: Database) => Promise<unknown>): void;
 };
 
 /** Thrown by a module when an object does not exist or belongs to someone else: both answer 404. */
@@ -83,18 +94,35 @@ export function requireReason(reason: string) {
   return trimmed;
 }
 
-/** Run fn in one transaction; its audit events are written in that transaction before it commits. */
+/**
+ * Run fn in one transaction; its audit events are written in that transaction before it commits.
+ * Tasks fn leaves with afterCommit run once the commit has succeeded.
+ */
 export async function inTransaction<T>(
   db: Database,
-  base: { actor: Actor; now: Date; secrets: Secrets },
+  base: { actor: Actor; now: Date; secrets: Secrets; mail?: MailOutbox | null },
   fn: (ctx: ModuleContext) => Promise<T>,
 ): Promise<T> {
-  return db.transaction(async (tx) => {
+  const tasks: ((db: Database) => Promise<unknown>)[] = [];
+  const result = await db.transaction(async (tx) => {
     const audit = new AuditRecorder(base.actor, () => base.now);
-    const result = await fn({ db: tx, actor: base.actor, audit, now: base.now, secrets: base.secrets });
+    const ctx: ModuleContext = {
+      db: tx,
+      actor: base.actor,
+      audit,
+      now: base.now,
+      secrets: base.secrets,
+      mail: base.mail ?? null,
+      afterCommit: (task) => void tasks.push(task),
+    };
+    const value = await fn(ctx);
     await audit.flush(tx);
-    return result;
+    return value;
   });
+  for (const task of tasks) {
+    await task(db).catch((error: unknown) => console.error("After-commit work failed (the change itself is saved):", error));
+  }
+  return result;
 }
 
 export function systemActorContext(label = "system"): Actor {

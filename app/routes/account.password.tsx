@@ -4,7 +4,6 @@ import { safeRedirect } from "~/http/cookies.server.ts";
 import { authorize } from "~/http/guard.server.ts";
 import { changeOwnPassword } from "~/modules/access/accounts.server.ts";
 import { PASSWORD_MIN } from "~/modules/access/password-rules.ts";
-import { InvalidInput } from "~/modules/context.server.ts";
 import type { Route } from "./+types/account.password";
 
 export const permission = "signed-in";
@@ -22,17 +21,13 @@ export async function loader(args: Route.LoaderArgs) {
 export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, permission);
   const form = await args.request.formData();
-  try {
-    await auth.run((ctx) =>
-      changeOwnPassword(ctx, {
-        current: String(form.get("current") ?? "").slice(0, 1024),
-        next: String(form.get("next") ?? "").slice(0, 1024),
-      }),
-    );
-  } catch (error) {
-    if (error instanceof InvalidInput) return data({ errors: error.fieldErrors }, { status: 400 });
-    throw error;
-  }
+  const result = await auth.submit((ctx) =>
+    changeOwnPassword(ctx, {
+      current: String(form.get("current") ?? "").slice(0, 1024),
+      next: String(form.get("next") ?? "").slice(0, 1024),
+    }),
+  );
+  if (!result.ok) return data({ errors: result.errors }, { status: 400 });
   throw redirect(safeRedirect(form.get("redirectTo"), "/account"));
 }
 

@@ -6,7 +6,6 @@ import { EvidenceStateTag } from "~/components/evidence.tsx";
 import { Field, FormAlert, SuccessAlert } from "~/components/field.tsx";
 import { SelectField } from "~/components/inputs.tsx";
 import { authorize } from "~/http/guard.server.ts";
-import { InvalidInput } from "~/modules/context.server.ts";
 import { getMatrix, setCoverage } from "~/modules/contracts/coverage.server.ts";
 import { contractPaths } from "~/modules/contracts/paths.ts";
 import { COVERAGE_LABELS, COVERAGE_ORDER } from "~/modules/contracts/contract-form.ts";
@@ -29,25 +28,22 @@ export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, actionPermission);
   const form = await args.request.formData();
   const text = (name: string) => (form.get(name) === null ? undefined : String(form.get(name)));
-  try {
-    const result = await auth.run((ctx) =>
-      setCoverage(ctx, args.params.contractId, form.getAll("requirementIds").map(String), {
-        status: text("status"),
-        section: text("section"),
-        notes: text("notes"),
-        reason: text("reason"),
-      }),
-    );
-    // A new key per saved change resets the ticks, so the next bulk change starts from none.
-    return {
-      errors: {} as Record<string, string>,
-      saved: crypto.randomUUID(),
-      done: `${result.changed} requirement(s) marked ${COVERAGE_LABELS[text("status") as keyof typeof COVERAGE_LABELS].toLowerCase()}${result.unchanged ? `; ${result.unchanged} already were` : ""}.`,
-    };
-  } catch (error) {
-    if (error instanceof InvalidInput) return data({ errors: error.fieldErrors, saved: null, done: null }, { status: 400 });
-    throw error;
-  }
+  const result = await auth.submit((ctx) =>
+    setCoverage(ctx, args.params.contractId, form.getAll("requirementIds").map(String), {
+      status: text("status"),
+      section: text("section"),
+      notes: text("notes"),
+      reason: text("reason"),
+    }),
+  );
+  if (!result.ok) return data({ errors: result.errors, saved: null, done: null }, { status: 400 });
+  const { changed, unchanged } = result.value;
+  // A new key per saved change resets the ticks, so the next bulk change starts from none.
+  return {
+    errors: {} as Record<string, string>,
+    saved: crypto.randomUUID(),
+    done: `${changed} requirement(s) marked ${COVERAGE_LABELS[text("status") as keyof typeof COVERAGE_LABELS].toLowerCase()}${unchanged ? `; ${unchanged} already were` : ""}.`,
+  };
 }
 
 export default function CoverageMatrix({ loaderData, actionData }: Route.ComponentProps) {

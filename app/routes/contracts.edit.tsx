@@ -2,7 +2,6 @@ import { data, redirect } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { ContractForm, dollars, type ContractFormValues } from "~/components/contract-form.tsx";
 import { authorize } from "~/http/guard.server.ts";
-import { InvalidInput } from "~/modules/context.server.ts";
 import { contractFormOptions, getEditableContract, updateContract } from "~/modules/contracts/contracts.server.ts";
 import { contractPaths } from "~/modules/contracts/paths.ts";
 import { contractFormInput } from "~/modules/contracts/contract-form.ts";
@@ -43,14 +42,9 @@ export async function loader(args: Route.LoaderArgs) {
 export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, permission);
   const input = contractFormInput(await args.request.formData());
-  try {
-    await auth.run((ctx) => updateContract(ctx, args.params.contractId, input));
-    return redirect(`${contractPaths.contract(args.params.contractId)}?saved=updated`);
-  } catch (error) {
-    if (error instanceof InvalidInput)
-      return data({ errors: error.fieldErrors, values: input as ContractFormValues }, { status: 400 });
-    throw error;
-  }
+  const result = await auth.submit((ctx) => updateContract(ctx, args.params.contractId, input));
+  if (!result.ok) return data({ errors: result.errors, values: input as ContractFormValues }, { status: 400 });
+  return redirect(`${contractPaths.contract(args.params.contractId)}?saved=updated`);
 }
 
 export default function EditContract({ loaderData, actionData }: Route.ComponentProps) {

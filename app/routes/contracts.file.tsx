@@ -9,6 +9,6 @@ export const permission = "contract:read";
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
   return download(
-    auth.run((ctx) => openContractFile(ctx, args.context.blobs, args.params.contractId, args.params.contractFileId)),
+    auth.submit((ctx) => openContractFile(ctx, args.context.blobs, args.params.contractId, args.params.contractFileId)),
   );
 }

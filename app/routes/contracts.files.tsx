@@ -32,7 +32,7 @@ export async function action(args: Route.ActionArgs) {
     args.request,
     { spoolDir: args.context.blobs.spoolDir, maxBytes: args.context.uploadMaxBytes, fileField: "file" },
     (received) =>
-      auth.run((ctx) => addContractFile(ctx, args.context.blobs, args.params.contractId, received.file!, received.fields)),
+      auth.submit((ctx) => addContractFile(ctx, args.context.blobs, args.params.contractId, received.file!, received.fields)),
   );
   if (!result.ok) return data({ errors: result.errors }, { status: 400 });
   return redirect(`${contractPaths.files(args.params.contractId)}?uploaded=${result.value.version}`);

@@ -2,7 +2,6 @@ import { data, redirect } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { ContractForm, type ContractFormValues } from "~/components/contract-form.tsx";
 import { authorize } from "~/http/guard.server.ts";
-import { InvalidInput } from "~/modules/context.server.ts";
 import { contractFormOptions, createContract } from "~/modules/contracts/contracts.server.ts";
 import { contractPaths } from "~/modules/contracts/paths.ts";
 import { contractFormInput } from "~/modules/contracts/contract-form.ts";
@@ -37,14 +36,10 @@ export async function loader(args: Route.LoaderArgs) {
 export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, permission);
   const input = contractFormInput(await args.request.formData());
-  try {
-    const contract = await auth.run((ctx) => createContract(ctx, input));
-    return redirect(`${contractPaths.contract(contract.id)}?saved=created`);
-  } catch (error) {
-    if (error instanceof InvalidInput)
-      return data({ errors: error.fieldErrors, values: input as ContractFormValues }, { status: 400 });
-    throw error;
-  }
+  const result = await auth.submit((ctx) => createContract(ctx, input));
+  if (!result.ok) return data({ errors: result.errors, values: input as ContractFormValues }, { status: 400 });
+  const contract = result.value;
+  return redirect(`${contractPaths.contract(contract.id)}?saved=created`);
 }
 
 export default function NewContract({ loaderData, actionData }: Route.ComponentProps) {

@@ -6,7 +6,6 @@ import { utcMinute } from "~/components/format.ts";
 import { ChoiceGroup, TextareaField } from "~/components/inputs.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { catalogPaths } from "~/modules/catalog/paths.ts";
-import { InvalidInput } from "~/modules/context.server.ts";
 import { getCoverageEntry, setCoverage } from "~/modules/contracts/coverage.server.ts";
 import { contractPaths } from "~/modules/contracts/paths.ts";
 import { COVERAGE_LABELS, type CoverageKey } from "~/modules/contracts/contract-form.ts";
@@ -33,19 +32,14 @@ export async function action(args: Route.ActionArgs) {
     notes: String(form.get("notes") ?? ""),
     reason: String(form.get("reason") ?? ""),
   };
-  try {
-    const result = await auth.run((ctx) => setCoverage(ctx, args.params.contractId, [args.params.requirementId], input));
-    return {
-      errors: {} as Record<string, string>,
-      values: null,
-      done: result.changed ? "Saved." : "Nothing changed.",
-      contributes: result.contributes,
-    };
-  } catch (error) {
-    if (error instanceof InvalidInput)
-      return data({ errors: error.fieldErrors, values: input, done: null, contributes: [] as string[] }, { status: 400 });
-    throw error;
-  }
+  const result = await auth.submit((ctx) => setCoverage(ctx, args.params.contractId, [args.params.requirementId], input));
+  if (!result.ok) return data({ errors: result.errors, values: input, done: null, contributes: [] as string[] }, { status: 400 });
+  return {
+    errors: {} as Record<string, string>,
+    values: null,
+    done: result.value.changed ? "Saved." : "Nothing changed.",
+    contributes: result.value.contributes,
+  };
 }
 
 const describe = (state: unknown) => {

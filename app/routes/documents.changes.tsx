@@ -8,5 +8,5 @@ export const permission = "document:read";
 
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
-  return download(auth.run((ctx) => openRedline(ctx, args.params.generationId)));
+  return download(auth.submit((ctx) => openRedline(ctx, args.params.generationId)));
 }

@@ -8,5 +8,7 @@ export const permission = "document:read";
 
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
-  return download(auth.run((ctx) => openGenerationOutput(ctx, args.context.blobs, args.params.generationId, args.params.format)));
+  return download(
+    auth.submit((ctx) => openGenerationOutput(ctx, args.context.blobs, args.params.generationId, args.params.format)),
+  );
 }

@@ -5,7 +5,6 @@ import { FormAlert } from "~/components/field.tsx";
 import { SelectField } from "~/components/inputs.tsx";
 import { formRecord } from "~/http/form.server.ts";
 import { authorize } from "~/http/guard.server.ts";
-import { InvalidInput } from "~/modules/context.server.ts";
 import { generateDocument, generationForm } from "~/modules/documents/generations.server.ts";
 import { documentPaths, SUBJECT_LABELS } from "~/modules/documents/paths.ts";
 import type { Route } from "./+types/documents.new";
@@ -31,17 +30,14 @@ export async function loader(args: Route.LoaderArgs) {
 export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, permission);
   const form = formRecord(await args.request.formData(), ["include", "agencyTitle", "agencyText"]);
-  try {
-    const created = await auth.run((ctx) =>
-      generateDocument(ctx, args.context.blobs, args.params.templateId, String(form.subject ?? ""), form, {
-        publicUrl: args.context.publicUrl,
-      }),
-    );
-    return redirect(`${documentPaths.document(created.id)}?generated=1`);
-  } catch (error) {
-    if (error instanceof InvalidInput) return data({ errors: error.fieldErrors, values: form }, { status: 400 });
-    throw error;
-  }
+  const result = await auth.submit((ctx) =>
+    generateDocument(ctx, args.context.blobs, args.params.templateId, String(form.subject ?? ""), form, {
+      publicUrl: args.context.publicUrl,
+    }),
+  );
+  if (!result.ok) return data({ errors: result.errors, values: form }, { status: 400 });
+  const created = result.value;
+  return redirect(`${documentPaths.document(created.id)}?generated=1`);
 }
 
 export default function GenerateDocument({ loaderData: d, actionData }: Route.ComponentProps) {

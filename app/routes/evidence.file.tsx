@@ -8,5 +8,7 @@ export const permission = "evidence:read";
 
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
-  return download(auth.run((ctx) => openEvidenceFile(ctx, args.context.blobs, args.params.itemId, args.params.fileId, "agency")));
+  return download(
+    auth.submit((ctx) => openEvidenceFile(ctx, args.context.blobs, args.params.itemId, args.params.fileId, "agency")),
+  );
 }

@@ -5,7 +5,6 @@ import { EvidenceStatusTag, FlagList } from "~/components/evidence.tsx";
 import { FormAlert, SuccessAlert } from "~/components/field.tsx";
 import { ChoiceGroup, TextareaField } from "~/components/inputs.tsx";
 import { authorize } from "~/http/guard.server.ts";
-import { InvalidInput } from "~/modules/context.server.ts";
 import { contractPaths } from "~/modules/contracts/paths.ts";
 import { getEvidenceItem } from "~/modules/evidence/register.server.ts";
 import { decide, startReview } from "~/modules/evidence/review.server.ts";
@@ -26,21 +25,19 @@ export async function loader(args: Route.LoaderArgs) {
 export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, actionPermission);
   const form = await args.request.formData();
-  try {
-    if (form.get("intent") === "start-review") {
-      await auth.run((ctx) => startReview(ctx, args.params.itemId));
-      return redirect(evidencePaths.item(args.params.itemId));
-    }
-    const result = await auth.run((ctx) =>
-      decide(ctx, args.params.itemId, { decision: form.get("decision") ?? undefined, reason: form.get("reason") ?? undefined }),
-    );
-    return redirect(
-      `${evidencePaths.item(args.params.itemId)}?decided=${result.accepted ? "accepted" : "rejected"}${result.next ? `&next=${result.next.id}` : ""}`,
-    );
-  } catch (error) {
-    if (error instanceof InvalidInput) return data({ errors: error.fieldErrors }, { status: 400 });
-    throw error;
+  if (form.get("intent") === "start-review") {
+    const started = await auth.submit((ctx) => startReview(ctx, args.params.itemId));
+    if (!started.ok) return data({ errors: started.errors }, { status: 400 });
+    return redirect(evidencePaths.item(args.params.itemId));
   }
+  const decided = await auth.submit((ctx) =>
+    decide(ctx, args.params.itemId, { decision: form.get("decision") ?? undefined, reason: form.get("reason") ?? undefined }),
+  );
+  if (!decided.ok) return data({ errors: decided.errors }, { status: 400 });
+  const { accepted, next } = decided.value;
+  return redirect(
+    `${evidencePaths.item(args.params.itemId)}?decided=${accepted ? "accepted" : "rejected"}${next ? `&next=${next.id}` : ""}`,
+  );
 }
 
 export default function EvidenceItemPage({ loaderData, actionData }: Route.ComponentProps) {

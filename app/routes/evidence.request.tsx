@@ -3,7 +3,6 @@ import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { Field, FormAlert } from "~/components/field.tsx";
 import { ChoiceGroup, SelectField, TextareaField } from "~/components/inputs.tsx";
 import { authorize } from "~/http/guard.server.ts";
-import { InvalidInput } from "~/modules/context.server.ts";
 import { requestEvidence, requestFormOptions } from "~/modules/evidence/requests.server.ts";
 import { evidencePaths } from "~/modules/evidence/vocabulary.ts";
 import type { Route } from "./+types/evidence.request";
@@ -38,13 +37,10 @@ export async function action(args: Route.ActionArgs) {
     otherContractIds: form.getAll("otherContractIds").map(String),
     requirementIds: form.getAll("requirementIds").map(String),
   };
-  try {
-    const item = await auth.run((ctx) => requestEvidence(ctx, raw));
-    return redirect(`${evidencePaths.item(item.id)}?requested=1`);
-  } catch (error) {
-    if (error instanceof InvalidInput) return data({ errors: error.fieldErrors, values: raw }, { status: 400 });
-    throw error;
-  }
+  const result = await auth.submit((ctx) => requestEvidence(ctx, raw));
+  if (!result.ok) return data({ errors: result.errors, values: raw }, { status: 400 });
+  const item = result.value;
+  return redirect(`${evidencePaths.item(item.id)}?requested=1`);
 }
 
 export default function RequestEvidence({ loaderData, actionData }: Route.ComponentProps) {

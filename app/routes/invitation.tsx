@@ -2,7 +2,7 @@ import { data, Form, Link } from "react-router";
 import { Field, FormAlert } from "~/components/field.tsx";
 import { acceptInvitation, openInvitation } from "~/modules/access/accounts.server.ts";
 import { PASSWORD_MIN } from "~/modules/access/password-rules.ts";
-import { InvalidInput } from "~/modules/context.server.ts";
+import { submitted } from "~/http/guard.server.ts";
 import type { Route } from "./+types/invitation";
 
 /** The single-use link an invitee (or the first administrator) opens to create their account. */
@@ -25,20 +25,18 @@ export async function loader({ params, context }: Route.LoaderArgs) {
 export async function action({ params, request, context }: Route.ActionArgs) {
   const form = await request.formData();
   const field = (name: string) => String(form.get(name) ?? "").slice(0, 1024);
-  try {
-    const result = await acceptInvitation(
+  const result = await submitted(() =>
+    acceptInvitation(
       context.db,
       context.secrets,
       params.token,
       { email: field("email"), name: field("name"), password: field("password"), code: field("code") },
       context.client,
       context.now(),
-    );
-    return { done: true as const, email: result.email, recoveryCodes: result.recoveryCodes };
-  } catch (error) {
-    if (error instanceof InvalidInput) return data({ done: false as const, errors: error.fieldErrors }, { status: 400 });
-    throw error;
-  }
+    ),
+  );
+  if (!result.ok) return data({ done: false as const, errors: result.errors }, { status: 400 });
+  return { done: true as const, email: result.value.email, recoveryCodes: result.value.recoveryCodes };
 }
 
 export default function Invitation({ loaderData, actionData }: Route.ComponentProps) {

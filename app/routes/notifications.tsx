@@ -4,7 +4,6 @@ import { SuccessAlert } from "~/components/field.tsx";
 import { ChoiceGroup } from "~/components/inputs.tsx";
 import { utcMinute } from "~/components/format.ts";
 import { authorize } from "~/http/guard.server.ts";
-import { InvalidInput } from "~/modules/context.server.ts";
 import { markRead, myNotifications, setDelivery } from "~/modules/notifications/notify.server.ts";
 import { safeRedirect } from "~/http/cookies.server.ts";
 import type { Route } from "./+types/notifications";
@@ -23,12 +22,8 @@ export async function action(args: Route.ActionArgs) {
   const form = await args.request.formData();
   const intent = String(form.get("intent") ?? "");
   if (intent === "delivery") {
-    try {
-      await auth.run((ctx) => setDelivery(ctx, String(form.get("delivery") ?? "")));
-    } catch (error) {
-      if (error instanceof InvalidInput) return data({ errors: error.fieldErrors }, { status: 400 });
-      throw error;
-    }
+    const result = await auth.submit((ctx) => setDelivery(ctx, String(form.get("delivery") ?? "")));
+    if (!result.ok) return data({ errors: result.errors }, { status: 400 });
     return redirect("/notifications?saved=1");
   }
   const which = intent === "read-all" ? "all" : String(form.get("id") ?? "");

@@ -27,7 +27,8 @@ export async function action(args: Route.ActionArgs) {
   const result = await withUpload(
     args.request,
     { spoolDir: args.context.blobs.spoolDir, maxBytes: args.context.uploadMaxBytes, fileField: "file", requireFile: false },
-    (received) => auth.run((ctx) => submitEvidence(ctx, args.context.blobs, args.params.itemId, received.file, received.fields)),
+    (received) =>
+      auth.submit((ctx) => submitEvidence(ctx, args.context.blobs, args.params.itemId, received.file, received.fields)),
   );
   if (!result.ok) return data({ errors: result.errors, values: result.fields }, { status: 400 });
   return redirect(`${evidencePaths.portalItem(args.params.itemId)}?submitted=${result.value.version.version}`);

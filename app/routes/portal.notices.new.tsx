@@ -3,11 +3,9 @@ import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { KindChooser, NoticeForm } from "~/components/notices.tsx";
 import { formRecord } from "~/http/form.server.ts";
 import { authorize } from "~/http/guard.server.ts";
-import { InvalidInput } from "~/modules/context.server.ts";
 import { NOTICE_KIND_LABELS, type NoticeKindKey, noticePaths } from "~/modules/notices/kinds.ts";
 import { createNotice, noticeFormOptions } from "~/modules/notices/notices.server.ts";
 import { evidencePaths } from "~/modules/evidence/vocabulary.ts";
-import { deliverNotifications } from "~/modules/notifications/delivery.server.ts";
 import type { Route } from "./+types/portal.notices.new";
 
 /** File a notice with the agencies it concerns; filing is the notice, timed when it is submitted. */
@@ -25,18 +23,10 @@ export async function loader(args: Route.LoaderArgs) {
 export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, permission);
   const raw = formRecord(await args.request.formData(), ["agencies"]);
-  try {
-    const created = await auth.run((ctx) => createNotice(ctx, "vendor", raw));
-    await deliverNotifications(args.context.db, args.context.mailer, {
-      publicUrl: args.context.publicUrl,
-      now: args.context.now(),
-      personIds: created.told,
-    });
-    return redirect(`${noticePaths.portalNotice(created.notice.id)}?filed=1`);
-  } catch (error) {
-    if (error instanceof InvalidInput) return data({ errors: error.fieldErrors, values: raw }, { status: 400 });
-    throw error;
-  }
+  const result = await auth.submit((ctx) => createNotice(ctx, "vendor", raw));
+  if (!result.ok) return data({ errors: result.errors, values: raw }, { status: 400 });
+  const created = result.value;
+  return redirect(`${noticePaths.portalNotice(created.notice.id)}?filed=1`);
 }
 
 export default function FileNotice({ loaderData: d, actionData }: Route.ComponentProps) {

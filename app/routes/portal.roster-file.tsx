@@ -8,5 +8,5 @@ export const permission = "roster:propose:own-vendor";
 
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
-  return download(auth.run((ctx) => openRosterFile(ctx, args.context.blobs, args.params.rosterFileId, "vendor")));
+  return download(auth.submit((ctx) => openRosterFile(ctx, args.context.blobs, args.params.rosterFileId, "vendor")));
 }

@@ -7,7 +7,6 @@ import { withUpload } from "~/http/upload.server.ts";
 import { proposalForm, proposeRosterChange } from "~/modules/roster/roster.server.ts";
 import { ROSTER_FILE_ACCEPT, ROSTER_FILE_NAMES, rosterPaths } from "~/modules/roster/vocabulary.ts";
 import { evidencePaths } from "~/modules/evidence/vocabulary.ts";
-import { deliverNotifications } from "~/modules/notifications/delivery.server.ts";
 import type { Route } from "./+types/portal.roster-propose";
 
 /** Propose adding a person to the roster, or a change to one, with the signed Security Addendum page. */
@@ -32,14 +31,9 @@ export async function action(args: Route.ActionArgs) {
   const result = await withUpload(
     args.request,
     { spoolDir: args.context.blobs.spoolDir, maxBytes: args.context.uploadMaxBytes, fileField: "file", requireFile: false },
-    (received) => auth.run((ctx) => proposeRosterChange(ctx, args.context.blobs, personId, received.file, received.fields)),
+    (received) => auth.submit((ctx) => proposeRosterChange(ctx, args.context.blobs, personId, received.file, received.fields)),
   );
   if (!result.ok) return data({ errors: result.errors, values: result.fields }, { status: 400 });
-  await deliverNotifications(args.context.db, args.context.mailer, {
-    publicUrl: args.context.publicUrl,
-    now: args.context.now(),
-    personIds: result.value.told,
-  });
   return redirect(`${rosterPaths.portal()}?proposed=1`);
 }
 

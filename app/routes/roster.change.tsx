@@ -4,10 +4,8 @@ import { FormAlert } from "~/components/field.tsx";
 import { ChoiceGroup, TextareaField } from "~/components/inputs.tsx";
 import { RosterFlags } from "~/components/roster.tsx";
 import { authorize } from "~/http/guard.server.ts";
-import { InvalidInput } from "~/modules/context.server.ts";
 import { decideRosterChange, getRosterChange } from "~/modules/roster/roster.server.ts";
 import { ROSTER_CHANGE_LABELS, rosterPaths } from "~/modules/roster/vocabulary.ts";
-import { deliverNotifications } from "~/modules/notifications/delivery.server.ts";
 import type { Route } from "./+types/roster.change";
 
 /** A proposed roster change beside the record as it stands; a CJIS officer approves or rejects it. */
@@ -24,18 +22,9 @@ export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, actionPermission);
   const form = await args.request.formData();
   const raw = { decision: String(form.get("decision") ?? ""), reason: String(form.get("reason") ?? "").slice(0, 5000) };
-  try {
-    const decided = await auth.run((ctx) => decideRosterChange(ctx, args.params.changeId, raw));
-    await deliverNotifications(args.context.db, args.context.mailer, {
-      publicUrl: args.context.publicUrl,
-      now: args.context.now(),
-      personIds: decided.told,
-    });
-    return redirect(rosterPaths.change(args.params.changeId));
-  } catch (error) {
-    if (error instanceof InvalidInput) return data({ errors: error.fieldErrors, values: raw }, { status: 400 });
-    throw error;
-  }
+  const result = await auth.submit((ctx) => decideRosterChange(ctx, args.params.changeId, raw));
+  if (!result.ok) return data({ errors: result.errors, values: raw }, { status: 400 });
+  return redirect(rosterPaths.change(args.params.changeId));
 }
 
 const shown = (v: string | boolean | null) => (v === null ? "—" : v === true ? "Yes" : v === false ? "No" : v);

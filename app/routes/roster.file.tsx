@@ -8,5 +8,5 @@ export const permission = "evidence:read";
 
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
-  return download(auth.run((ctx) => openRosterFile(ctx, args.context.blobs, args.params.rosterFileId, "agency")));
+  return download(auth.submit((ctx) => openRosterFile(ctx, args.context.blobs, args.params.rosterFileId, "agency")));
 }

@@ -2,7 +2,6 @@ import { data, redirect } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { VendorForm, type VendorFormValues } from "~/components/vendor-form.tsx";
 import { authorize } from "~/http/guard.server.ts";
-import { InvalidInput } from "~/modules/context.server.ts";
 import { vendorPaths } from "~/modules/contracts/paths.ts";
 import { vendorFormInput } from "~/modules/vendors/vendor-form.ts";
 import { getVendor, updateVendor } from "~/modules/vendors/vendors.server.ts";
@@ -25,14 +24,9 @@ export async function loader(args: Route.LoaderArgs) {
 export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, permission);
   const input = vendorFormInput(await args.request.formData());
-  try {
-    await auth.run((ctx) => updateVendor(ctx, args.params.vendorId, input));
-    return redirect(`${vendorPaths.vendor(args.params.vendorId)}?saved=updated`);
-  } catch (error) {
-    if (error instanceof InvalidInput)
-      return data({ errors: error.fieldErrors, values: input as VendorFormValues }, { status: 400 });
-    throw error;
-  }
+  const result = await auth.submit((ctx) => updateVendor(ctx, args.params.vendorId, input));
+  if (!result.ok) return data({ errors: result.errors, values: input as VendorFormValues }, { status: 400 });
+  return redirect(`${vendorPaths.vendor(args.params.vendorId)}?saved=updated`);
 }
 
 export default function EditVendor({ loaderData, actionData }: Route.ComponentProps) {

@@ -4,7 +4,7 @@ import { noticeAgencies, notices } from "../../../db/schema/notices.ts";
 import { vendors } from "../../../db/schema/vendors.ts";
 import { InvalidInput, isUuid, type ModuleContext, NotFound, orgOf, requirePermission } from "../context.server.ts";
 import { liveContractsWithVendor, vendorsUnderContract } from "../contracts/contracts.server.ts";
-import { cjisOfficersOf, notify, toEach } from "../notifications/notify.server.ts";
+import { cjisOfficersOf, tell, toEach } from "../notifications/notify.server.ts";
 import {
   NOTICE_DETAIL_SCHEMAS,
   NOTICE_KIND_LABELS,
@@ -214,7 +214,7 @@ export async function createNotice(ctx: ModuleContext, side: "vendor" | "agency"
       },
     ),
   );
-  await notify(ctx.db, toTell, ctx.now);
+  await tell(ctx, toTell);
   ctx.audit.record({
     action: side === "vendor" ? "notice.file" : "notice.record",
     objectType: "notice",

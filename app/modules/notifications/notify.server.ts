@@ -11,6 +11,7 @@ import {
 import { vendors } from "../../../db/schema/vendors.ts";
 import type { Role } from "../access/permissions.ts";
 import { InvalidInput, isUuid, type ModuleContext, NotFound } from "../context.server.ts";
+import { deliverNotifications } from "./delivery.server.ts";
 
 /**
  * Telling people: who is told of what (the CJIS officers of an agency, the
@@ -71,6 +72,21 @@ export async function notify(db: Queryable, rows: NewNotification[], now: Date):
       .onConflictDoNothing({ target: [notifications.personId, notifications.dedupeKey] })
       .returning({ id: notifications.id });
     created += inserted.length;
+  }
+  return created;
+}
+
+/**
+ * Tell people, in the actor's transaction: the notifications are written with the change they
+ * report, and their e-mail (for those who chose it at once) leaves when the transaction commits,
+ * so no caller can forget to send it and a rolled-back change tells no one.
+ */
+export async function tell(ctx: ModuleContext, rows: NewNotification[]): Promise<number> {
+  const created = await notify(ctx.db, rows, ctx.now);
+  const personIds = [...new Set(rows.map((r) => r.personId))];
+  const mail = ctx.mail;
+  if (mail?.mailer && personIds.length > 0) {
+    ctx.afterCommit((db) => deliverNotifications(db, mail.mailer, { publicUrl: mail.publicUrl, now: ctx.now, personIds }));
   }
   return created;
 }

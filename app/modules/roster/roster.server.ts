@@ -8,7 +8,7 @@ import type { BlobStore } from "../blobs/store.server.ts";
 import { InvalidInput, isUuid, type ModuleContext, NotFound, orgOf, requirePermission } from "../context.server.ts";
 import { liveContractsWithVendor, peopleNames, vendorsUnderContract } from "../contracts/contracts.server.ts";
 import { todayOf } from "../contracts/lifecycle.ts";
-import { cjisOfficersOf, notify, toEach, vendorRepresentativesOf } from "../notifications/notify.server.ts";
+import { cjisOfficersOf, tell, toEach, vendorRepresentativesOf } from "../notifications/notify.server.ts";
 import { ROSTER_FILE_NAMES, type RosterRecord, rosterDiff, parseRoster, rosterFlags, rosterPaths } from "./vocabulary.ts";
 import { ownVendor } from "../vendors/vendors.server.ts";
 import { checkAndSeal, openSealedForDownload } from "../blobs/sealed-files.server.ts";
@@ -248,7 +248,7 @@ export async function proposeRosterChange(
     link: rosterPaths.change(change!.id),
     dedupeKey: `roster-change:${change!.id}`,
   });
-  await notify(ctx.db, told, ctx.now);
+  await tell(ctx, told);
   ctx.audit.record({
     action: "roster.propose",
     objectType: "roster",
@@ -356,7 +356,7 @@ export async function decideRosterChange(ctx: ModuleContext, changeId: string, r
     link: rosterPaths.portal(),
     dedupeKey: `roster-decided:${change.id}`,
   });
-  await notify(ctx.db, told, ctx.now);
+  await tell(ctx, told);
   ctx.audit.record({
     action: `roster.${raw.decision}`,
     objectType: "roster",

@@ -2,7 +2,6 @@ import { data, Form } from "react-router";
 import { Field, FormAlert } from "~/components/field.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { createInvitation, emailInvitation, invitationTargets } from "~/modules/access/accounts.server.ts";
-import { InvalidInput } from "~/modules/context.server.ts";
 import type { Route } from "./+types/invitation-new";
 
 export const permission = "user:invite";
@@ -25,51 +24,48 @@ export async function action(args: Route.ActionArgs) {
       { status: 400 },
     );
   }
-  try {
-    const { token, invitation, organisationName, roleLabel } = await auth.run((ctx) =>
-      createInvitation(ctx, {
-        email: text("email"),
-        organisationId,
-        role,
-        membershipEndsAt: endsOn ? new Date(`${endsOn}T23:59:59.999Z`) : null,
-      }),
+  const created = await auth.submit((ctx) =>
+    createInvitation(ctx, {
+      email: text("email"),
+      organisationId,
+      role,
+      membershipEndsAt: endsOn ? new Date(`${endsOn}T23:59:59.999Z`) : null,
+    }),
+  );
+  if (!created.ok) {
+    // The module names the end as membershipEndsAt; the form's field is the day.
+    const { membershipEndsAt } = created.errors;
+    return data(
+      { errors: { ...created.errors, ...(membershipEndsAt ? { membershipEndsOn: membershipEndsAt } : {}) }, link: null },
+      { status: 400 },
     );
-    const link = `${new URL(args.request.url).origin}/invitations/${token}`;
-    const emailed = await emailInvitation(
-      args.context.db,
-      args.context.mailer,
-      auth.actor,
-      {
-        to: invitation.email,
-        link,
-        organisationName,
-        roleLabel,
-        expiresAt: invitation.expiresAt,
-        invitedBy: auth.person.name,
-        invitationId: invitation.id,
-      },
-      args.context.now(),
-    );
-    return {
-      errors: {} as Record<string, string>,
-      link: emailed ? null : link,
-      emailed,
-      mailConfigured: Boolean(args.context.mailer),
-      email: invitation.email,
-      expiresAt: invitation.expiresAt.toISOString(),
-    };
-  } catch (error) {
-    if (error instanceof InvalidInput) {
-      const errors = {
-        ...error.fieldErrors,
-        ...(error.fieldErrors.membershipEndsAt ? { membershipEndsOn: error.fieldErrors.membershipEndsAt } : {}),
-      };
-      return data({ errors, link: null }, { status: 400 });
-    }
-    throw error;
   }
+  const { token, invitation, organisationName, roleLabel } = created.value;
+  const link = `${new URL(args.request.url).origin}/invitations/${token}`;
+  const emailed = await emailInvitation(
+    args.context.db,
+    args.context.mailer,
+    auth.actor,
+    {
+      to: invitation.email,
+      link,
+      organisationName,
+      roleLabel,
+      expiresAt: invitation.expiresAt,
+      invitedBy: auth.person.name,
+      invitationId: invitation.id,
+    },
+    args.context.now(),
+  );
+  return {
+    errors: {} as Record<string, string>,
+    link: emailed ? null : link,
+    emailed,
+    mailConfigured: Boolean(args.context.mailer),
+    email: invitation.email,
+    expiresAt: invitation.expiresAt.toISOString(),
+  };
 }
-
 export default function InviteSomeone({ loaderData, actionData }: Route.ComponentProps) {
   const errors: Record<string, string | undefined> = actionData?.errors ?? {};
   if (actionData && "emailed" in actionData) {

@@ -3,7 +3,6 @@ import { Field, FormAlert, SuccessAlert } from "~/components/field.tsx";
 import { ReasonForm } from "~/components/reason-form.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { createOrganisation, decommissionAgency, listOrganisations } from "~/modules/access/organisations.server.ts";
-import { InvalidInput } from "~/modules/context.server.ts";
 import type { Route } from "./+types/organisations";
 
 export const permission = "platform:organisations";
@@ -19,24 +18,21 @@ export async function action(args: Route.ActionArgs) {
   const form = await args.request.formData();
   const text = (name: string) => String(form.get(name) ?? "").slice(0, 300);
   const intent = text("intent");
-  try {
-    if (intent === "create") {
-      const created = await auth.run((ctx) =>
-        createOrganisation(ctx, { kind: text("kind"), name: text("name"), state: text("state"), ori: text("ori") }),
-      );
-      return { intent, errors: {} as Record<string, string>, done: `${created.name} was added.` };
-    }
-    if (intent === "decommission") {
-      const result = await auth.run((ctx) => decommissionAgency(ctx, text("organisationId"), text("reason")));
-      return {
-        intent,
-        errors: {} as Record<string, string>,
-        done: `The agency is decommissioned; ${result.membershipsEnded} role(s) ended. Its data stays, owned and exportable.`,
-      };
-    }
-  } catch (error) {
-    if (error instanceof InvalidInput) return data({ intent, errors: error.fieldErrors, done: null }, { status: 400 });
-    throw error;
+  if (intent === "create") {
+    const created = await auth.submit((ctx) =>
+      createOrganisation(ctx, { kind: text("kind"), name: text("name"), state: text("state"), ori: text("ori") }),
+    );
+    if (!created.ok) return data({ intent, errors: created.errors, done: null }, { status: 400 });
+    return { intent, errors: {} as Record<string, string>, done: `${created.value.name} was added.` };
+  }
+  if (intent === "decommission") {
+    const result = await auth.submit((ctx) => decommissionAgency(ctx, text("organisationId"), text("reason")));
+    if (!result.ok) return data({ intent, errors: result.errors, done: null }, { status: 400 });
+    return {
+      intent,
+      errors: {} as Record<string, string>,
+      done: `The agency is decommissioned; ${result.value.membershipsEnded} role(s) ended. Its data stays, owned and exportable.`,
+    };
   }
   throw data("Unknown action", { status: 400 });
 }

@@ -4,7 +4,6 @@ import { ReasonForm } from "~/components/reason-form.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import type { Permission } from "~/modules/access/permissions.ts";
 import { disableEverywhere, enablePerson, endMembership, getPerson, releaseLockout } from "~/modules/access/people.server.ts";
-import { InvalidInput } from "~/modules/context.server.ts";
 import { utcMinute } from "~/components/format.ts";
 import type { Route } from "./+types/person";
 
@@ -38,17 +37,13 @@ export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, actions[intent]);
   const reason = String(form.get("reason") ?? "");
   const personId = args.params.personId;
-  try {
-    await auth.run(async (ctx) => {
-      if (intent === "unlock") await releaseLockout(ctx, personId);
-      if (intent === "disable") await disableEverywhere(ctx, personId, reason);
-      if (intent === "enable") await enablePerson(ctx, personId, reason);
-      if (intent === "end-membership") await endMembership(ctx, String(form.get("membershipId") ?? ""), reason);
-    });
-  } catch (error) {
-    if (error instanceof InvalidInput) return data({ intent, errors: error.fieldErrors, done: null }, { status: 400 });
-    throw error;
-  }
+  const result = await auth.submit(async (ctx) => {
+    if (intent === "unlock") await releaseLockout(ctx, personId);
+    if (intent === "disable") await disableEverywhere(ctx, personId, reason);
+    if (intent === "enable") await enablePerson(ctx, personId, reason);
+    if (intent === "end-membership") await endMembership(ctx, String(form.get("membershipId") ?? ""), reason);
+  });
+  if (!result.ok) return data({ intent, errors: result.errors, done: null }, { status: 400 });
   const done = {
     unlock: "The account is unlocked.",
     disable: "Disabled everywhere: every session and API token of theirs has stopped working.",

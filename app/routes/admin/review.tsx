@@ -2,7 +2,6 @@ import { data, Form, Link } from "react-router";
 import { FormAlert } from "~/components/field.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { completeReview, decide, getReview } from "~/modules/access/reviews.server.ts";
-import { InvalidInput } from "~/modules/context.server.ts";
 import { utcMinute } from "~/components/format.ts";
 import type { Route } from "./+types/review";
 
@@ -18,17 +17,13 @@ export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, permission);
   const form = await args.request.formData();
   const field = (k: string) => String(form.get(k) ?? "").slice(0, 600);
-  try {
-    await auth.run((ctx) =>
-      field("intent") === "complete"
-        ? completeReview(ctx, args.params.reviewId)
-        : decide(ctx, args.params.reviewId, field("itemId"), field("decision"), field("note")),
-    );
-    return { error: null, itemId: null };
-  } catch (error) {
-    if (error instanceof InvalidInput) return data({ error: error.message, itemId: field("itemId") || null }, { status: 400 });
-    throw error;
-  }
+  const result = await auth.submit((ctx) =>
+    field("intent") === "complete"
+      ? completeReview(ctx, args.params.reviewId)
+      : decide(ctx, args.params.reviewId, field("itemId"), field("decision"), field("note")),
+  );
+  if (!result.ok) return data({ error: result.message, itemId: field("itemId") || null }, { status: 400 });
+  return { error: null, itemId: null };
 }
 
 const day = utcMinute;

@@ -2,7 +2,6 @@ import { data, Form, Link, redirect } from "react-router";
 import { FormAlert } from "~/components/field.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { listReviews, startReview } from "~/modules/access/reviews.server.ts";
-import { InvalidInput } from "~/modules/context.server.ts";
 import { utcDay } from "~/components/format.ts";
 import type { Route } from "./+types/reviews";
 
@@ -16,13 +15,9 @@ export async function loader(args: Route.LoaderArgs) {
 
 export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, permission);
-  try {
-    const review = await auth.run((ctx) => startReview(ctx));
-    throw redirect(`/admin/reviews/${review.id}`);
-  } catch (error) {
-    if (error instanceof InvalidInput) return data({ error: error.message }, { status: 400 });
-    throw error;
-  }
+  const started = await auth.submit((ctx) => startReview(ctx));
+  if (!started.ok) return data({ error: started.message }, { status: 400 });
+  throw redirect(`/admin/reviews/${started.value.id}`);
 }
 
 const day = utcDay;

@@ -3,7 +3,6 @@ import { Field, FormAlert, SuccessAlert } from "~/components/field.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { PERMISSIONS, type Permission } from "~/modules/access/permissions.ts";
 import { createApiToken, listApiTokens, revokeApiToken, TOKEN_MAX_DAYS } from "~/modules/access/tokens.server.ts";
-import { InvalidInput } from "~/modules/context.server.ts";
 import { utcDay } from "~/components/format.ts";
 import type { Route } from "./+types/tokens";
 
@@ -21,23 +20,20 @@ export async function loader(args: Route.LoaderArgs) {
 export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, permission);
   const form = await args.request.formData();
-  try {
-    if (form.get("intent") === "revoke") {
-      await auth.run((ctx) => revokeApiToken(ctx, String(form.get("tokenId") ?? "")));
-      return { errors: {} as Record<string, string>, token: null, done: "The token is revoked; it stops working at once." };
-    }
-    const created = await auth.run((ctx) =>
-      createApiToken(ctx, {
-        name: String(form.get("name") ?? "").slice(0, 200),
-        permissions: form.getAll("permissions").map(String),
-        days: Number(form.get("days")),
-      }),
-    );
-    return { errors: {} as Record<string, string>, token: created.token, done: null };
-  } catch (error) {
-    if (error instanceof InvalidInput) return data({ errors: error.fieldErrors, token: null, done: null }, { status: 400 });
-    throw error;
+  if (form.get("intent") === "revoke") {
+    const revoked = await auth.submit((ctx) => revokeApiToken(ctx, String(form.get("tokenId") ?? "")));
+    if (!revoked.ok) return data({ errors: revoked.errors, token: null, done: null }, { status: 400 });
+    return { errors: {} as Record<string, string>, token: null, done: "The token is revoked; it stops working at once." };
   }
+  const created = await auth.submit((ctx) =>
+    createApiToken(ctx, {
+      name: String(form.get("name") ?? "").slice(0, 200),
+      permissions: form.getAll("permissions").map(String),
+      days: Number(form.get("days")),
+    }),
+  );
+  if (!created.ok) return data({ errors: created.errors, token: null, done: null }, { status: 400 });
+  return { errors: {} as Record<string, string>, token: created.value.token, done: null };
 }
 
 const day = (d: Date | string | null) => utcDay(d) || "—";
