@@ -13,7 +13,8 @@ import {
 import uswdsScript from "@uswds/uswds?url";
 import type { Route } from "./+types/root";
 import { sessionOf } from "./http/guard.server.ts";
-import { ROLES, type Permission } from "./modules/access/permissions.ts";
+import type { Permission } from "./modules/access/permissions.ts";
+import { roleLabel } from "./modules/format.ts";
 import { unreadCount } from "./modules/notifications/notify.server.ts";
 import { SiteFooter } from "./components/site-footer.tsx";
 import { SiteHeader } from "./components/site-header.tsx";
@@ -43,6 +44,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
     can("platform:organisations") && { to: "/admin/organisations", label: "Organisations" },
     can("access-review:run") && { to: "/admin/reviews", label: "Reviews" },
     can("token:manage") && { to: "/admin/tokens", label: "API tokens" },
+    can("organisation:settings") && { to: "/admin/settings", label: "Settings" },
     can("report:read") && { to: "/reports", label: "Reports" },
     can("audit:read") && { to: "/audit", label: "Audit trail" },
     { to: "/notifications", label: unread > 0 ? `Notifications (${unread})` : "Notifications" },
@@ -52,7 +54,8 @@ export async function loader({ request, context }: Route.LoaderArgs) {
       nav,
       name: state.person.name,
       organisation: state.membership?.organisationName ?? null,
-      role: state.membership ? ROLES[state.membership.role].label : null,
+      role: state.membership ? roleLabel(state.membership.role) : null,
+      timeZone: state.membership?.timeZone ?? "UTC",
     },
   };
 }

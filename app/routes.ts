@@ -13,6 +13,7 @@ export default [
   route("admin/invitations/new", "routes/admin/invitation-new.tsx"),
   route("admin/organisations", "routes/admin/organisations.tsx"),
   route("admin/tokens", "routes/admin/tokens.tsx"),
+  route("admin/settings", "routes/admin/settings.tsx"),
   route("admin/reviews", "routes/admin/reviews.tsx"),
   route("admin/reviews/:reviewId", "routes/admin/review.tsx"),
   route("reports/:report/export.csv", "routes/reports.export.tsx"),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { formatNumber } from "../app/modules/format.ts";
 
 /**
  * The building blocks of a template's variable schema. Each carries what the
@@ -40,16 +41,16 @@ export const field = {
     z
       .number({ message: `Enter ${said(label)} as a whole number.` })
       .int({ message: `Enter ${said(label)} as a whole number.` })
-      .min(min, { message: `${label} must be at least ${min.toLocaleString("en-US")}.` })
-      .max(max, { message: `${label} must be at most ${max.toLocaleString("en-US")}.` })
+      .min(min, { message: `${label} must be at least ${formatNumber(min)}.` })
+      .max(max, { message: `${label} must be at most ${formatNumber(max)}.` })
       .meta({ label, hint, input: "number" } satisfies FieldMeta),
   /** A whole number of minutes, hours, days, months or years, written with its unit. */
   count: (label: string, min: number, max: number, unit: NonNullable<FieldMeta["unit"]>, hint?: string) =>
     z
       .number({ message: `Enter ${said(label)} as a whole number.` })
       .int({ message: `Enter ${said(label)} as a whole number.` })
-      .min(min, { message: `${label} must be at least ${min.toLocaleString("en-US")}.` })
-      .max(max, { message: `${label} must be at most ${max.toLocaleString("en-US")}.` })
+      .min(min, { message: `${label} must be at least ${formatNumber(min)}.` })
+      .max(max, { message: `${label} must be at most ${formatNumber(max)}.` })
       .meta({ label, hint, input: "number", unit } satisfies FieldMeta),
   money: (label: string, hint?: string) =>
     z

@@ -12,11 +12,6 @@ export type ContractFormOptions = {
   cjisVersions: { id: string; version: string; revision: number; title: string }[];
 };
 
-export const dollars = (cents: number | null | undefined) =>
-  cents === null || cents === undefined
-    ? ""
-    : (cents / 100).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-
 /** The contract form: details, lifecycle dates, the terms that drive deadlines, sharing and frameworks. */
 export function ContractForm({
   values,

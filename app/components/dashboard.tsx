@@ -3,9 +3,11 @@ import { CoverageLegend, CoverageTable, type CoverageCounts } from "~/components
 import { STATUS_LABELS, STATUS_ORDER, type ContractStatus } from "~/modules/contracts/lifecycle.ts";
 import { contractPaths, vendorPaths } from "~/modules/contracts/paths.ts";
 import { evidencePaths } from "~/modules/evidence/vocabulary.ts";
+import { formatPercent } from "~/modules/format.ts";
 
 type DashboardData = {
   today: string;
+  timeZone: string;
   horizon: string;
   byStatus: Record<ContractStatus, number>;
   total: number;
@@ -31,7 +33,9 @@ export function Dashboard({ data, canCreate }: { data: DashboardData; canCreate:
   return (
     <div className="padding-y-4">
       <h1>Dashboard</h1>
-      <p className="custody-muted">As of {data.today} (UTC).</p>
+      <p className="custody-muted">
+        As of {data.today}, on your agency's calendar ({data.timeZone}).
+      </p>
       {canCreate ? (
         <p>
           <Link className="usa-button" to={contractPaths.create()}>
@@ -85,7 +89,7 @@ export function Dashboard({ data, canCreate }: { data: DashboardData; canCreate:
                 </>
               ),
               counts: c.counts,
-              note: `${c.percent ?? 0}% addressed`,
+              note: `${formatPercent(c.percent ?? 0)} addressed`,
             }))}
           />
         )}

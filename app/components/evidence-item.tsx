@@ -1,4 +1,5 @@
-import { utcMinute } from "~/components/format.ts";
+import { When } from "~/components/when.tsx";
+import { formatCount, formatFileSize } from "~/modules/format.ts";
 import type { KindField } from "~/modules/evidence/kinds.ts";
 import { FlagList, VersionFields } from "./evidence.tsx";
 
@@ -56,12 +57,12 @@ export function EvidenceVersions({
             Version {v.version}: {VERSION_STATUS[v.status] ?? v.status}
           </h3>
           <p className="custody-muted">
-            Submitted {utcMinute(v.submittedAt)} UTC by {v.submittedByName}
+            Submitted <When at={v.submittedAt} /> by {v.submittedByName}
             {v.submittedFrom ? ` from ${v.submittedFrom}` : ""}
           </p>
           {v.decidedAt ? (
             <p>
-              {v.status === "rejected" ? "Rejected" : "Decided"} {utcMinute(v.decidedAt)} UTC
+              {v.status === "rejected" ? "Rejected" : "Decided"} <When at={v.decidedAt} />
               {v.decidedByName ? ` by ${v.decidedByName}` : ""}
               {v.decisionReason ? (
                 <>
@@ -80,8 +81,8 @@ export function EvidenceVersions({
           <ul>
             {v.files.map((f) => (
               <li key={f.id}>
-                <a href={fileHref(f.id)}>{f.filename}</a> ({Math.max(1, Math.round(f.sizeBytes / 1024)).toLocaleString("en-US")}{" "}
-                KB) · SHA-256 <code className="custody-hash">{f.sha256}</code>
+                <a href={fileHref(f.id)}>{f.filename}</a> ({formatFileSize(f.sizeBytes)}) · SHA-256{" "}
+                <code className="custody-hash">{f.sha256}</code>
               </li>
             ))}
           </ul>
@@ -120,7 +121,9 @@ export function CustodyTable({ rows }: { rows: CustodyRow[] }) {
       <tbody>
         {rows.map((r) => (
           <tr key={r.seq}>
-            <td data-label="When (UTC)">{utcMinute(r.at)}</td>
+            <td data-label="When (UTC)">
+              <When at={r.at} utc />
+            </td>
             <td data-label="Who">
               {r.who}
               {r.organisation ? <div className="custody-muted">{r.organisation}</div> : null}
@@ -134,7 +137,7 @@ export function CustodyTable({ rows }: { rows: CustodyRow[] }) {
             <td data-label="Detail">
               {r.files.map((f) => (
                 <div key={f.sha256 + f.filename}>
-                  {f.filename} ({f.bytes.toLocaleString("en-US")} bytes) <code className="custody-hash">{f.sha256}</code>
+                  {f.filename} ({formatCount(f.bytes, "byte")}) <code className="custody-hash">{f.sha256}</code>
                 </div>
               ))}
               {r.note}

@@ -1,6 +1,7 @@
 import { Fragment } from "react";
 import { Form, Link } from "react-router";
-import { describeMinutes, NOTICE_ZONES, wallClock } from "~/modules/notices/times.ts";
+import { formatDuration, formatMinute, formatUtcMinute } from "~/modules/format.ts";
+import { ENTRY_TIME_ZONES } from "~/modules/time-zones.ts";
 import {
   NOTICE_FIELDS,
   NOTICE_KIND_HINTS,
@@ -38,11 +39,11 @@ export function timelinessLine(j: Judged) {
   if (j.deadlineAt === null || j.minutesPastDeadline === null) return "No live contract sets a window.";
   const window = j.windowHours !== null ? `${j.windowHours} h after` : `${j.windowDays} days before`;
   return j.minutesPastDeadline > 0
-    ? `Late by ${describeMinutes(j.minutesPastDeadline)} (window: ${window})`
-    : `${describeMinutes(-j.minutesPastDeadline)} to spare (window: ${window})`;
+    ? `Late by ${formatDuration(j.minutesPastDeadline)} (window: ${window})`
+    : `${formatDuration(-j.minutesPastDeadline)} to spare (window: ${window})`;
 }
 
-const zoneOptions = NOTICE_ZONES.map(([value, label]) => ({ value, label }));
+const zoneOptions = ENTRY_TIME_ZONES.map(([value, label]) => ({ value, label }));
 
 export function NoticeForm(props: {
   side: "vendor" | "agency";
@@ -202,9 +203,9 @@ export function NoticeTable({ rows, href, showVendor }: { rows: Row[]; href: (id
             </th>
             {showVendor ? <td data-label="Vendor">{r.vendorName}</td> : null}
             <td data-label="Event">
-              {OCCURRED_HEADINGS[r.kind as NoticeKindKey]} {wallClock(r.occurredAt, r.occurredZone)}
+              {OCCURRED_HEADINGS[r.kind as NoticeKindKey]} {formatMinute(r.occurredAt, r.occurredZone)}
             </td>
-            <td data-label="Notified">{wallClock(r.notifiedAt, r.notifiedZone)}</td>
+            <td data-label="Notified">{formatMinute(r.notifiedAt, r.notifiedZone)}</td>
             <td data-label="Timeliness">
               {r.agencies.map((a) => (
                 <div key={a.agencyId}>
@@ -249,16 +250,15 @@ export function NoticeDetail({ notice: n }: { notice: Detail }) {
         <dd>{n.vendorName}</dd>
         <dt>{OCCURRED_HEADINGS[kind]}</dt>
         <dd>
-          {wallClock(n.occurredAt, n.occurredZone)} ({n.occurredZone};{" "}
-          {new Date(n.occurredAt).toISOString().slice(0, 16).replace("T", " ")} UTC)
+          {formatMinute(n.occurredAt, n.occurredZone)} ({n.occurredZone}; {formatUtcMinute(n.occurredAt)})
         </dd>
         <dt>Notified</dt>
         <dd>
-          {wallClock(n.notifiedAt, n.notifiedZone)} ({new Date(n.notifiedAt).toISOString().slice(0, 16).replace("T", " ")} UTC)
+          {formatMinute(n.notifiedAt, n.notifiedZone)} ({formatUtcMinute(n.notifiedAt)})
         </dd>
         <dt>{n.filedByKind === "vendor" ? "Filed in the portal by" : "Recorded by"}</dt>
         <dd>
-          {n.filedByName ?? "—"}, {new Date(n.filedAt).toISOString().slice(0, 16).replace("T", " ")} UTC
+          {n.filedByName ?? "—"}, {formatUtcMinute(n.filedAt)}
           {n.filedFrom ? ` from ${n.filedFrom}` : ""}
         </dd>
         {NOTICE_FIELDS[kind].map((f) => (
@@ -293,7 +293,7 @@ export function NoticeDetail({ notice: n }: { notice: Detail }) {
                     ? `: ${a.windowDays} days ahead`
                     : ""}
               </td>
-              <td data-label="Deadline">{a.deadlineAt ? wallClock(a.deadlineAt, n.occurredZone) : "—"}</td>
+              <td data-label="Deadline">{a.deadlineAt ? formatMinute(a.deadlineAt, n.occurredZone) : "—"}</td>
               <td data-label="Result">
                 <TimelinessTag timeliness={a.timeliness} /> <span className="custody-muted">{timelinessLine(a)}</span>
               </td>

@@ -1,3 +1,4 @@
+import { When } from "~/components/when.tsx";
 import { Fragment } from "react";
 import { Link } from "react-router";
 import {
@@ -108,7 +109,7 @@ export function RosterChanges({ changes, href, caption }: { changes: Change[]; h
       <thead>
         <tr>
           <th scope="col">Change</th>
-          <th scope="col">Proposed (UTC)</th>
+          <th scope="col">Proposed</th>
           <th scope="col">Status</th>
         </tr>
       </thead>
@@ -125,8 +126,8 @@ export function RosterChanges({ changes, href, caption }: { changes: Change[]; h
                   `Change ${c.personName}`
                 )}
               </th>
-              <td data-label="Proposed (UTC)">
-                {new Date(c.proposedAt).toISOString().slice(0, 16).replace("T", " ")}
+              <td data-label="Proposed">
+                <When at={c.proposedAt} />
                 {c.proposedByName ? ` by ${c.proposedByName}` : ""}
               </td>
               <td data-label="Status">

@@ -8,6 +8,7 @@ import { permissionsOf, ROLES, type Role } from "../modules/access/permissions.t
 import type { Secrets } from "../modules/access/secrets.server.ts";
 import { totpCode } from "../modules/access/totp.server.ts";
 import { type Actor, inTransaction, systemActorContext } from "../modules/context.server.ts";
+import { todayIn } from "../modules/dates.ts";
 
 /**
  * Demo accounts, made as real ones are: a platform administrator's invitation,
@@ -25,6 +26,10 @@ export type ProvisionedAccount = {
   password: string;
   totpSecret: string;
 };
+
+/** The demo agencies are in Virginia: their days are Eastern days. */
+export const DEMO_TIME_ZONE = "America/New_York";
+export const demoToday = (now: Date) => todayIn(DEMO_TIME_ZONE, now);
 
 /** The installation itself, acting as a platform administrator would (creating organisations, inviting people). */
 const platformActor = (): Actor => ({

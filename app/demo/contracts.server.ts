@@ -1,11 +1,11 @@
 import type { Database } from "../../db/client.ts";
-import { actorFor, type ProvisionedAccount } from "./accounts.server.ts";
+import { actorFor, demoToday, type ProvisionedAccount } from "./accounts.server.ts";
 import type { Secrets } from "../modules/access/secrets.server.ts";
 import { inTransaction } from "../modules/context.server.ts";
 import { registerVendor } from "../modules/vendors/vendors.server.ts";
 import { createContract } from "../modules/contracts/contracts.server.ts";
 import { setCoverage, getMatrix } from "../modules/contracts/coverage.server.ts";
-import { addDays, addMonths, todayOf } from "../modules/contracts/lifecycle.ts";
+import { addDays, addMonths } from "../modules/dates.ts";
 
 /**
  * Demo vendors and contracts for the demo agency, entered through the same
@@ -21,7 +21,7 @@ export async function seedDemoContracts(
   input: { procurement: ProvisionedAccount; shareWith: string },
 ) {
   const actor = actorFor(input.procurement);
-  const today = todayOf(now);
+  const today = demoToday(now);
   return inTransaction(db, { actor, now, secrets }, async (ctx) => {
     const evidence = await registerVendor(ctx, {
       legalName: "EvidenceCloud Inc.",

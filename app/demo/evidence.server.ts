@@ -6,12 +6,12 @@ import { PDFDocument, StandardFonts } from "pdf-lib";
 import type { Database } from "../../db/client.ts";
 import { evidenceKinds } from "../../db/schema/catalog.ts";
 import { evidenceItems } from "../../db/schema/evidence.ts";
-import { actorFor, type ProvisionedAccount } from "./accounts.server.ts";
+import { actorFor, demoToday, type ProvisionedAccount } from "./accounts.server.ts";
 import type { BlobStore } from "../modules/blobs/store.server.ts";
 import type { Secrets } from "../modules/access/secrets.server.ts";
 import { inTransaction } from "../modules/context.server.ts";
-import { addDays, todayOf } from "../modules/contracts/lifecycle.ts";
-import { localInput } from "../modules/notices/times.ts";
+import { addDays } from "../modules/dates.ts";
+import { localInput } from "../modules/dates.ts";
 import { createNotice, noticeFormOptions } from "../modules/notices/notices.server.ts";
 import { requestEvidence, requestFormOptions } from "../modules/evidence/requests.server.ts";
 import { decide, startReview } from "../modules/evidence/review.server.ts";
@@ -32,7 +32,7 @@ export async function seedDemoEvidence(
   input: { officer: ProvisionedAccount; contractId: string },
 ) {
   const actor = actorFor(input.officer);
-  const today = todayOf(now);
+  const today = demoToday(now);
   await inTransaction(db, { actor, now, secrets }, async (ctx) => {
     const ask = async (
       kind: string,
@@ -79,7 +79,7 @@ export async function seedDemoVendorRecords(
   now: Date,
   input: { officer: ProvisionedAccount; representative: ProvisionedAccount; blobs: BlobStore },
 ) {
-  const today = todayOf(now);
+  const today = demoToday(now);
   const vendorSide = { actor: actorFor(input.representative), now, secrets };
   const agencySide = { actor: actorFor(input.officer), now, secrets };
   const people = [
@@ -162,7 +162,7 @@ export async function seedDemoAcceptedEvidence(
     "Cryptographic module validation - FIPS 140-3",
     "Module: EvidenceCloud Storage Crypto Core 3.2",
     "Certificate number: 4821 (demonstration data, not a real certificate)",
-    `Issued: ${addDays(todayOf(now), -60)}`,
+    `Issued: ${addDays(demoToday(now), -60)}`,
   ];
   lines.forEach((text, i) => page.drawText(text, { x: 72, y: 700 - i * 24, size: i === 0 ? 18 : 12, font }));
   const bytes = Buffer.from(await pdf.save());
@@ -178,8 +178,8 @@ export async function seedDemoAcceptedEvidence(
   };
   await inTransaction(db, { actor: actorFor(input.representative), now, secrets }, (ctx) =>
     submitEvidence(ctx, input.blobs, item.id, upload, {
-      issuedOn: addDays(todayOf(now), -60),
-      expiresOn: addDays(todayOf(now), 60),
+      issuedOn: addDays(demoToday(now), -60),
+      expiresOn: addDays(demoToday(now), 60),
       "field.module": "EvidenceCloud Storage Crypto Core 3.2",
       "field.certificateNumber": "4821",
       "field.standard": "140-3",

@@ -3,6 +3,7 @@ import type { Permission } from "../modules/access/permissions.ts";
 import { resolveSession, type LiveMembership, type SessionState } from "../modules/access/sessions.server.ts";
 import { anonymousActor, recordNow } from "../modules/audit/audit.server.ts";
 import { type Actor, inTransaction, InvalidInput, type ModuleContext, NotFound } from "../modules/context.server.ts";
+import { type Day, todayIn } from "../modules/dates.ts";
 import { readSessionToken } from "./cookies.server.ts";
 
 /**
@@ -31,6 +32,8 @@ export type Authorized = {
   person: Extract<SessionState, { status: "valid" }>["person"];
   membership: LiveMembership | null;
   memberships: LiveMembership[];
+  /** Today on the calendar of the organisation the person acts for (UTC for none), e.g. for a download's file name. */
+  today: Day;
   /** Run module code in one transaction with this actor; its audit events commit with it. */
   run<T>(fn: (ctx: ModuleContext) => Promise<T>): Promise<T>;
   /** Run a change; input the module refuses (InvalidInput) comes back as field errors, and nothing was changed. */
@@ -107,6 +110,7 @@ export async function authorize(args: RouteArgs, requirement: Requirement): Prom
     userAgent: context.client.userAgent,
     role: state.membership?.role ?? null,
     organisationKind: state.membership?.organisationKind ?? null,
+    timeZone: state.membership?.timeZone ?? null,
     permissions: state.permissions,
   };
 
@@ -129,6 +133,7 @@ export async function authorize(args: RouteArgs, requirement: Requirement): Prom
     person: state.person,
     membership: state.membership,
     memberships: state.memberships,
+    today: todayIn(actor.timeZone ?? "UTC", now),
     run: (fn) => runAs(context, actor, now, fn, path),
     submit: (fn) => submitted(() => runAs(context, actor, now, fn, path, undefined, { rethrowInvalid: true })),
   };

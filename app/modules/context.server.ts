@@ -1,6 +1,8 @@
 import { eq } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Database, Queryable } from "../../db/client.ts";
+import { organisations } from "../../db/schema/access.ts";
+import { type Day, todayIn } from "./dates.ts";
 import type { Permission, Role } from "./access/permissions.ts";
 import type { Secrets } from "./access/secrets.server.ts";
 import type { Mailer } from "./notifications/mail.server.ts";
@@ -16,6 +18,8 @@ export type Actor = AuditActor & {
   role: Role | null;
   organisationKind: "platform" | "agency" | "vendor" | null;
   permissions: ReadonlySet<Permission>;
+  /** The IANA zone of the organisation the actor acts for, when the caller knows it (else looked up). */
+  timeZone?: string | null;
 };
 
 /** Outgoing e-mail for the notifications a transaction writes: the mailer (null without SMTP) and the public address for links. */
@@ -26,6 +30,10 @@ export type ModuleContext = {
   actor: Actor;
   audit: AuditRecorder;
   now: Date;
+  /** The zone of the actor's organisation ("UTC" for one who acts for none): whose "today" counts. */
+  timeZone: string;
+  /** The actor's today, on their organisation's calendar. */
+  today: Day;
   secrets: Secrets;
   /** Where e-mail for this transaction's notifications goes once it commits; null when nothing is sent (tests, commands). */
   mail: MailOutbox | null;
@@ -106,11 +114,14 @@ export async function inTransaction<T>(
   const tasks: ((db: Database) => Promise<unknown>)[] = [];
   const result = await db.transaction(async (tx) => {
     const audit = new AuditRecorder(base.actor, () => base.now);
+    const timeZone = base.actor.timeZone ?? (await zoneOf(tx, base.actor.organisationId));
     const ctx: ModuleContext = {
       db: tx,
       actor: base.actor,
       audit,
       now: base.now,
+      timeZone,
+      today: todayIn(timeZone, base.now),
       secrets: base.secrets,
       mail: base.mail ?? null,
       afterCommit: (task) => void tasks.push(task),
@@ -123,6 +134,16 @@ export async function inTransaction<T>(
     await task(db).catch((error: unknown) => console.error("After-commit work failed (the change itself is saved):", error));
   }
   return result;
+}
+
+/** The zone an organisation keeps time in; UTC for no organisation. */
+async function zoneOf(db: Queryable, organisationId: string | null) {
+  if (!organisationId) return "UTC";
+  const [row] = await db
+    .select({ timeZone: organisations.timeZone })
+    .from(organisations)
+    .where(eq(organisations.id, organisationId));
+  return row?.timeZone ?? "UTC";
 }
 
 export function systemActorContext(label = "system"): Actor {

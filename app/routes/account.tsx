@@ -3,6 +3,7 @@ import { authorize } from "~/http/guard.server.ts";
 import { readOwnAccount, switchActiveOrganisation } from "~/modules/access/accounts.server.ts";
 import { ROLES } from "~/modules/access/permissions.ts";
 import type { Route } from "./+types/account";
+import { When } from "~/components/when.tsx";
 
 export const permission = "signed-in";
 export const meta: Route.MetaFunction = () => [{ title: "Your account — Custody" }];
@@ -51,7 +52,9 @@ export default function Account({ loaderData }: Route.ComponentProps) {
               <tr key={m.id}>
                 <th scope="row">{m.organisationName}</th>
                 <td>{m.roleLabel}</td>
-                <td>{m.endsAt ? new Date(m.endsAt).toISOString().slice(0, 10) : "No end date"}</td>
+                <td>
+                  <When at={m.endsAt} day none="No end date" />
+                </td>
                 <td>
                   {m.organisationId === active ? (
                     <strong>Now</strong>
@@ -71,8 +74,8 @@ export default function Account({ loaderData }: Route.ComponentProps) {
       )}
       <h2>Security</h2>
       <p>
-        Password last changed {person.passwordChangedAt ? new Date(person.passwordChangedAt).toISOString().slice(0, 10) : "never"}
-        ; it must be changed at least once a year. <Link to="/account/password">Change your password</Link>
+        Password last changed <When at={person.passwordChangedAt} day none="never" />; it must be changed at least once a year.{" "}
+        <Link to="/account/password">Change your password</Link>
       </p>
     </div>
   );

@@ -15,5 +15,5 @@ export async function loader(args: Route.LoaderArgs) {
   async function* rows() {
     for await (const batch of auditBatches(args.context.db, where)) yield batch.map(csvRow);
   }
-  return csvResponse(`custody-audit-${new Date().toISOString().slice(0, 10)}.csv`, CSV_COLUMNS, rows());
+  return csvResponse(`custody-audit-${auth.today}.csv`, CSV_COLUMNS, rows());
 }

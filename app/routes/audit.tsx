@@ -3,6 +3,7 @@ import { Field } from "~/components/field.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { auditOrganisations, listAuditEvents, parseAuditFilter } from "~/modules/audit/viewer.server.ts";
 import type { Route } from "./+types/audit";
+import { formatUtcMillisecond } from "~/modules/format.ts";
 
 export const permission = "audit:read";
 export const meta: Route.MetaFunction = () => [{ title: "Audit trail — Custody" }];
@@ -108,7 +109,7 @@ export default function AuditTrail({ loaderData }: Route.ComponentProps) {
             <tr key={e.seq}>
               <td data-label="#">{e.seq}</td>
               <td data-label="When" className="text-no-wrap">
-                {new Date(e.occurredAt).toISOString().replace("T", " ").slice(0, 23)}
+                {formatUtcMillisecond(e.occurredAt)}
               </td>
               <td data-label="Who">{e.actorLabel ?? "anonymous"}</td>
               <td data-label="From">{e.ip ?? "—"}</td>

@@ -1,10 +1,8 @@
 import { Link, useSearchParams } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { ConflictList } from "~/components/conflicts.tsx";
-import { dollars } from "~/components/contract-form.tsx";
 import { CoverageLegend, CoverageTable, coverageText } from "~/components/coverage.tsx";
 import { SuccessAlert } from "~/components/field.tsx";
-import { utcMinute } from "~/components/format.ts";
 import { authorize } from "~/http/guard.server.ts";
 import { getContract } from "~/modules/contracts/contracts.server.ts";
 import { getCoverageSummary } from "~/modules/contracts/coverage.server.ts";
@@ -15,6 +13,8 @@ import { contractPaths, vendorPaths } from "~/modules/contracts/paths.ts";
 import { documentPaths } from "~/modules/documents/paths.ts";
 import { evidencePaths } from "~/modules/evidence/vocabulary.ts";
 import type { Route } from "./+types/contracts.contract";
+import { When } from "~/components/when.tsx";
+import { formatCents, formatPercent } from "~/modules/format.ts";
 
 export const permission = "contract:read";
 export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.view.contract.title ?? "Contract"} — Custody` }];
@@ -39,7 +39,6 @@ const SAVED: Record<string, string> = {
   updated: "The contract is saved.",
 };
 const hours = (n: number) => `${n} hour${n === 1 ? "" : "s"}`;
-const pct = (v: string | null) => (v === null ? "—" : `${Number(v)}%`);
 
 export default function ContractPage({ loaderData }: Route.ComponentProps) {
   const { view, coverage, files } = loaderData;
@@ -173,7 +172,7 @@ export default function ContractPage({ loaderData }: Route.ComponentProps) {
           </>
         ) : null}
         <dt>Value</dt>
-        <dd>{c.valueCents === null ? "Not recorded" : `$${dollars(c.valueCents)}`}</dd>
+        <dd>{formatCents(c.valueCents)}</dd>
         <dt>Services</dt>
         <dd className="custody-pre">{c.services || "Not described"}</dd>
         {view.parent ? (
@@ -208,11 +207,11 @@ export default function ContractPage({ loaderData }: Route.ComponentProps) {
         <dt>Audit interval</dt>
         <dd>{t.auditIntervalMonths} months</dd>
         <dt>Minimum cyber-liability insurance</dt>
-        <dd>{t.minCyberInsuranceCents === null ? "Not set" : `$${dollars(t.minCyberInsuranceCents)}`}</dd>
+        <dd>{formatCents(t.minCyberInsuranceCents, "Not set")}</dd>
         <dt>Availability targets</dt>
         <dd>
-          Critical {pct(t.availabilityCritical)} · Essential {pct(t.availabilityEssential)} · Standard{" "}
-          {pct(t.availabilityStandard)} · Archive {pct(t.availabilityArchive)}
+          Critical {formatPercent(t.availabilityCritical)} · Essential {formatPercent(t.availabilityEssential)} · Standard{" "}
+          {formatPercent(t.availabilityStandard)} · Archive {formatPercent(t.availabilityArchive)}
         </dd>
         <dt>Notice of a change of data location</dt>
         <dd>{t.locationChangeNoticeDays} days</dd>
@@ -234,7 +233,7 @@ export default function ContractPage({ loaderData }: Route.ComponentProps) {
               <a href={contractPaths.file(c.id, d.id)}>
                 Version {d.version}: {d.filename}
               </a>{" "}
-              — {CONTRACT_FILE_STAGE_LABELS[d.stage]}, uploaded {utcMinute(d.uploadedAt)} by {d.uploadedByName}
+              — {CONTRACT_FILE_STAGE_LABELS[d.stage]}, uploaded <When at={d.uploadedAt} /> by {d.uploadedByName}
             </li>
           ))}
         </ul>

@@ -1,6 +1,7 @@
 import { data, redirect } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
-import { ContractForm, dollars, type ContractFormValues } from "~/components/contract-form.tsx";
+import { ContractForm, type ContractFormValues } from "~/components/contract-form.tsx";
+import { centsForInput } from "~/modules/format.ts";
 import { authorize } from "~/http/guard.server.ts";
 import { contractFormOptions, getEditableContract, updateContract } from "~/modules/contracts/contracts.server.ts";
 import { contractPaths } from "~/modules/contracts/paths.ts";
@@ -17,13 +18,13 @@ export async function loader(args: Route.LoaderArgs) {
     const text = (n: number | string | null) => (n === null ? "" : String(n));
     const values: ContractFormValues = {
       ...Object.fromEntries(Object.entries(c).map(([k, v]) => [k, typeof v === "string" ? v : v === null ? "" : v])),
-      valueCents: dollars(c.valueCents),
+      valueCents: centsForInput(c.valueCents),
       renewalTermMonths: text(c.renewalTermMonths),
       noticePeriodDays: text(c.noticePeriodDays),
       breachNoticeHours: text(t.breachNoticeHours),
       legalProcessNoticeHours: text(t.legalProcessNoticeHours),
       auditIntervalMonths: text(t.auditIntervalMonths),
-      minCyberInsuranceCents: dollars(t.minCyberInsuranceCents),
+      minCyberInsuranceCents: centsForInput(t.minCyberInsuranceCents),
       availabilityCritical: text(t.availabilityCritical === null ? null : Number(t.availabilityCritical)),
       availabilityEssential: text(t.availabilityEssential === null ? null : Number(t.availabilityEssential)),
       availabilityStandard: text(t.availabilityStandard === null ? null : Number(t.availabilityStandard)),

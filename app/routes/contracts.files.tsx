@@ -2,7 +2,6 @@ import { data, Form, Link, redirect, useSearchParams } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { FormAlert, SuccessAlert } from "~/components/field.tsx";
 import { ChoiceGroup, optionsOf, TextareaField } from "~/components/inputs.tsx";
-import { utcMinute } from "~/components/format.ts";
 import { authorize } from "~/http/guard.server.ts";
 import { withUpload } from "~/http/upload.server.ts";
 import { getEditableContract } from "~/modules/contracts/contracts.server.ts";
@@ -10,6 +9,8 @@ import { addContractFile, getContractFiles } from "~/modules/contracts/files.ser
 import { ACCEPTED_CONTRACT_FILES, CONTRACT_FILE_STAGE_LABELS } from "~/modules/contracts/figures.ts";
 import { contractPaths } from "~/modules/contracts/paths.ts";
 import type { Route } from "./+types/contracts.files";
+import { When } from "~/components/when.tsx";
+import { formatFileSize } from "~/modules/format.ts";
 
 export const permission = "contract:read";
 /** Uploading a version changes the contract's record. */
@@ -81,13 +82,12 @@ export default function ContractFiles({ loaderData, actionData }: Route.Componen
                 {d.version}
               </th>
               <td data-label="File">
-                <a href={contractPaths.file(c.id, d.id)}>{d.filename}</a> (
-                {Math.max(1, Math.round(d.sizeBytes / 1024)).toLocaleString("en-US")} KB)
+                <a href={contractPaths.file(c.id, d.id)}>{d.filename}</a> ({formatFileSize(d.sizeBytes)})
                 {d.note ? <div className="custody-muted">{d.note}</div> : null}
               </td>
               <td data-label="Kind">{CONTRACT_FILE_STAGE_LABELS[d.stage]}</td>
               <td data-label="Uploaded">
-                {utcMinute(d.uploadedAt)} UTC by {d.uploadedByName}
+                <When at={d.uploadedAt} /> by {d.uploadedByName}
               </td>
               <td data-label="SHA-256">
                 <code className="custody-hash">{d.sha256}</code>

@@ -19,9 +19,8 @@ export async function loader(args: Route.LoaderArgs) {
     g.notes,
     g.closing.map((p) => `Provision ${p.code}: ${p.title}`).join("; "),
   ]);
-  const date = args.context.now().toISOString().slice(0, 10);
   return csvResponse(
-    `custody-gaps-${report.view.contract.id.slice(0, 8)}-${date}.csv`,
+    `custody-gaps-${report.view.contract.id.slice(0, 8)}-${auth.today}.csv`,
     ["Framework", "Requirement", "Title", "Status", "Contract section", "Notes", "Provision that would close it"],
     once(rows),
   );

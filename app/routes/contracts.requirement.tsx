@@ -2,7 +2,6 @@ import { data, Form, Link } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { CoverageTag } from "~/components/coverage.tsx";
 import { Field, SuccessAlert } from "~/components/field.tsx";
-import { utcMinute } from "~/components/format.ts";
 import { ChoiceGroup, TextareaField } from "~/components/inputs.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { catalogPaths } from "~/modules/catalog/paths.ts";
@@ -10,6 +9,7 @@ import { getCoverageEntry, setCoverage } from "~/modules/contracts/coverage.serv
 import { contractPaths } from "~/modules/contracts/paths.ts";
 import { COVERAGE_LABELS, type CoverageKey } from "~/modules/contracts/contract-form.ts";
 import type { Route } from "./+types/contracts.requirement";
+import { When } from "~/components/when.tsx";
 
 export const permission = "contract:read";
 /** Marking the requirement changes the contract's record. */
@@ -150,7 +150,7 @@ export default function RequirementCoverage({ loaderData, actionData }: Route.Co
           <caption className="usa-sr-only">Changes to this requirement's coverage</caption>
           <thead>
             <tr>
-              <th scope="col">When (UTC)</th>
+              <th scope="col">When</th>
               <th scope="col">Who</th>
               <th scope="col">From</th>
               <th scope="col">To</th>
@@ -159,7 +159,9 @@ export default function RequirementCoverage({ loaderData, actionData }: Route.Co
           <tbody>
             {history.map((h) => (
               <tr key={h.id}>
-                <td data-label="When (UTC)">{utcMinute(h.changedAt)}</td>
+                <td data-label="When">
+                  <When at={h.changedAt} />
+                </td>
                 <td data-label="Who">{h.changedByName}</td>
                 <td data-label="From">{describe(h.before)}</td>
                 <td data-label="To">{describe(h.after)}</td>

@@ -8,6 +8,7 @@ import { percentAddressed } from "~/modules/contracts/figures.ts";
 import { type ContractStatus, KIND_LABELS, STATUS_LABELS, STATUS_ORDER } from "~/modules/contracts/lifecycle.ts";
 import { contractPaths, vendorPaths } from "~/modules/contracts/paths.ts";
 import type { Route } from "./+types/contracts";
+import { formatPercent } from "~/modules/format.ts";
 
 export const permission = "contract:read";
 export const meta: Route.MetaFunction = () => [{ title: "Contracts — Custody" }];
@@ -92,7 +93,7 @@ export default function Contracts({ loaderData }: Route.ComponentProps) {
                 {c.coverage ? (
                   <Link to={contractPaths.matrix(c.id)} aria-label={`Coverage of ${c.title}: ${coverageText(c.coverage)}`}>
                     <CoverageBar counts={c.coverage} label={`Coverage of ${c.title}`} />
-                    <span className="custody-muted">{percentAddressed(c.coverage) ?? 0}% addressed</span>
+                    <span className="custody-muted">{formatPercent(percentAddressed(c.coverage) ?? 0)} addressed</span>
                   </Link>
                 ) : (
                   "—"

@@ -3,11 +3,11 @@ import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { ClauseDiff } from "~/components/clause-diff.tsx";
 import { SuccessAlert } from "~/components/field.tsx";
 import { DocumentPreview } from "~/components/document-preview.tsx";
-import { utcMinute } from "~/components/format.ts";
 import { authorize } from "~/http/guard.server.ts";
 import { getGeneration } from "~/modules/documents/generations.server.ts";
 import { documentPaths, FORMAT_LABELS } from "~/modules/documents/paths.ts";
 import type { Route } from "./+types/documents.document";
+import { When } from "~/components/when.tsx";
 
 /** One generated document: its record, its files, its preview, and what changed since the one before. */
 export const permission = "document:read";
@@ -41,7 +41,7 @@ export default function GeneratedDocument({ loaderData: d }: Route.ComponentProp
         ) : null}
         <dt>Generated</dt>
         <dd>
-          {utcMinute(g.generatedAt)} UTC by {g.generatedByName}
+          <When at={g.generatedAt} /> by {g.generatedByName}
         </dd>
         <dt>SHA-256 of the inputs</dt>
         <dd className="font-mono-2xs text-wrap">{g.inputsSha256}</dd>
@@ -75,8 +75,10 @@ export default function GeneratedDocument({ loaderData: d }: Route.ComponentProp
           <h2>Changes since the previous generation</h2>
           <p>
             Compared with{" "}
-            <Link to={documentPaths.document(d.previous.id)}>the generation of {utcMinute(d.previous.generatedAt)} UTC</Link> by{" "}
-            {d.previous.generatedByName} (template version {d.previous.templateVersion}).
+            <Link to={documentPaths.document(d.previous.id)}>
+              the generation of <When at={d.previous.generatedAt} />
+            </Link>{" "}
+            by {d.previous.generatedByName} (template version {d.previous.templateVersion}).
             {d.diff.inputsChanged ? " The inputs changed." : " The inputs are the same."}
           </p>
           <p>

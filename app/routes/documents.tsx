@@ -1,10 +1,10 @@
 import { Link, useSearchParams } from "react-router";
-import { utcMinute } from "~/components/format.ts";
 import { authorize } from "~/http/guard.server.ts";
 import { listGenerations } from "~/modules/documents/generations.server.ts";
 import { documentPaths, SUBJECT_LABELS } from "~/modules/documents/paths.ts";
 import { listTemplates } from "~/modules/documents/templates.server.ts";
 import type { Route } from "./+types/documents";
+import { When } from "~/components/when.tsx";
 
 /** The templates one may generate from, and the documents the agency has generated. */
 export const permission = "document:read";
@@ -87,7 +87,7 @@ export default function Documents({ loaderData }: Route.ComponentProps) {
             <th scope="col">Document</th>
             <th scope="col">For</th>
             <th scope="col">Template version</th>
-            <th scope="col">Generated (UTC)</th>
+            <th scope="col">Generated</th>
             <th scope="col">By</th>
           </tr>
         </thead>
@@ -107,7 +107,9 @@ export default function Documents({ loaderData }: Route.ComponentProps) {
               <td data-label="Template version">
                 {g.templateId} v{g.templateVersion}
               </td>
-              <td data-label="Generated (UTC)">{utcMinute(g.generatedAt)}</td>
+              <td data-label="Generated">
+                <When at={g.generatedAt} />
+              </td>
               <td data-label="By">{g.generatedByName}</td>
             </tr>
           ))}

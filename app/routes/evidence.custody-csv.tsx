@@ -10,7 +10,7 @@ export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
   const report = await auth.run((ctx) => custodyReport(ctx, args.params.itemId));
   return csvResponse(
-    `custody-${report.item.id.slice(0, 8)}-${args.context.now().toISOString().slice(0, 10)}.csv`,
+    `custody-${report.item.id.slice(0, 8)}-${auth.today}.csv`,
     CUSTODY_CSV_COLUMNS,
     once(custodyCsvRows(report)),
   );

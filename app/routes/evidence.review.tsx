@@ -1,11 +1,11 @@
 import { Link } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { EvidenceStatusTag, FlagList } from "~/components/evidence.tsx";
-import { utcMinute } from "~/components/format.ts";
 import { authorize } from "~/http/guard.server.ts";
 import { reviewQueue } from "~/modules/evidence/review.server.ts";
 import { evidencePaths } from "~/modules/evidence/vocabulary.ts";
 import type { Route } from "./+types/evidence.review";
+import { When } from "~/components/when.tsx";
 
 /** Submissions waiting for the agency's decision, the longest waiting first. */
 export const permission = "evidence:review";
@@ -31,7 +31,7 @@ export default function ReviewQueue({ loaderData }: Route.ComponentProps) {
               <th scope="col">Evidence</th>
               <th scope="col">Vendor</th>
               <th scope="col">Status</th>
-              <th scope="col">Waiting since (UTC)</th>
+              <th scope="col">Waiting since</th>
             </tr>
           </thead>
           <tbody>
@@ -48,7 +48,9 @@ export default function ReviewQueue({ loaderData }: Route.ComponentProps) {
                 <td data-label="Status">
                   <EvidenceStatusTag status={r.status as "submitted" | "under-review"} />
                 </td>
-                <td data-label="Waiting since (UTC)">{utcMinute(r.updatedAt)}</td>
+                <td data-label="Waiting since">
+                  <When at={r.updatedAt} />
+                </td>
               </tr>
             ))}
           </tbody>

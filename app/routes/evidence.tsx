@@ -7,6 +7,7 @@ import { authorize } from "~/http/guard.server.ts";
 import { listRegister } from "~/modules/evidence/register.server.ts";
 import { EVIDENCE_STATUS_LABELS, evidencePaths } from "~/modules/evidence/vocabulary.ts";
 import type { Route } from "./+types/evidence";
+import { formatCount } from "~/modules/format.ts";
 
 /** The agency's evidence register: every item, filtered by vendor, kind, status or expiry, with charts. */
 export const permission = "evidence:read";
@@ -90,7 +91,8 @@ export default function EvidenceRegister({ loaderData }: Route.ComponentProps) {
         </button>
       </Form>
       <p className="custody-muted" role="status">
-        {total.toLocaleString("en-US")} item(s){pages > 1 ? `, page ${page} of ${pages}` : ""}.
+        {formatCount(total, "item")}
+        {pages > 1 ? `, page ${page} of ${pages}` : ""}.
       </p>
       <table className="usa-table usa-table--borderless usa-table--stacked width-full">
         <caption className="usa-sr-only">Evidence items</caption>

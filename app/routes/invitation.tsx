@@ -4,6 +4,7 @@ import { acceptInvitation, openInvitation } from "~/modules/access/accounts.serv
 import { PASSWORD_MIN } from "~/modules/access/password-rules.ts";
 import { submitted } from "~/http/guard.server.ts";
 import type { Route } from "./+types/invitation";
+import { formatMinute } from "~/modules/format.ts";
 
 /** The single-use link an invitee (or the first administrator) opens to create their account. */
 export const permission = "public";
@@ -19,7 +20,7 @@ const problems = {
 export async function loader({ params, context }: Route.LoaderArgs) {
   const view = await openInvitation(context.db, context.secrets, params.token, context.now(), context.client);
   if (!view.usable) return { usable: false as const, message: problems[view.problem] };
-  return { ...view, expiresAt: view.expiresAt.toISOString() };
+  return { ...view, expires: formatMinute(view.expiresAt, view.timeZone) };
 }
 
 export async function action({ params, request, context }: Route.ActionArgs) {
@@ -89,7 +90,7 @@ export default function Invitation({ loaderData, actionData }: Route.ComponentPr
         {view.bootstrap
           ? "This installation has no administrator yet. The account you create here can invite everyone else."
           : `You are invited to ${view.organisationName} as ${view.roleLabel.toLowerCase()}.`}{" "}
-        This link works once and expires {new Date(view.expiresAt).toUTCString()}.
+        This link works once and expires {view.expires}.
       </p>
       <Form method="post" className="usa-form usa-form--large maxw-tablet" noValidate>
         <FormAlert message={errors.form} />

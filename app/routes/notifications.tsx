@@ -2,11 +2,11 @@ import { data, Form, Link, redirect, useSearchParams } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { SuccessAlert } from "~/components/field.tsx";
 import { ChoiceGroup } from "~/components/inputs.tsx";
-import { utcMinute } from "~/components/format.ts";
 import { authorize } from "~/http/guard.server.ts";
 import { markRead, myNotifications, setDelivery } from "~/modules/notifications/notify.server.ts";
 import { safeRedirect } from "~/http/cookies.server.ts";
 import type { Route } from "./+types/notifications";
+import { When } from "~/components/when.tsx";
 
 /** What Custody has told you, newest first; open one to mark it read; choose e-mail at once or a daily digest. */
 export const permission = "signed-in";
@@ -59,8 +59,14 @@ export default function Notifications({ loaderData: d, actionData }: Route.Compo
             {n.readAt ? null : <span className="usa-tag margin-left-1">New</span>}
             <div>{n.body}</div>
             <div className="custody-muted">
-              {utcMinute(n.createdAt)} UTC{n.emailedAt ? ` · e-mailed ${utcMinute(n.emailedAt)} UTC` : ""} ·{" "}
-              <Link to={n.link}>open without marking read</Link>
+              <When at={n.createdAt} />
+              {n.emailedAt ? (
+                <>
+                  {" "}
+                  · e-mailed <When at={n.emailedAt} />
+                </>
+              ) : null}{" "}
+              · <Link to={n.link}>open without marking read</Link>
             </div>
           </li>
         ))}

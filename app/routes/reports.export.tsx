@@ -12,5 +12,5 @@ export async function loader(args: Route.LoaderArgs) {
   const name = args.params.report as ReportName;
   if (!REPORTS.includes(name)) throw data("Not found", { status: 404 });
   const report = await auth.run((ctx) => exportReport(ctx, name));
-  return csvResponse(`custody-${name}-${new Date().toISOString().slice(0, 10)}.csv`, report.columns, once(report.rows));
+  return csvResponse(`custody-${name}-${auth.today}.csv`, report.columns, once(report.rows));
 }

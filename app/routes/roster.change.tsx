@@ -7,6 +7,7 @@ import { authorize } from "~/http/guard.server.ts";
 import { decideRosterChange, getRosterChange } from "~/modules/roster/roster.server.ts";
 import { ROSTER_CHANGE_LABELS, rosterPaths } from "~/modules/roster/vocabulary.ts";
 import type { Route } from "./+types/roster.change";
+import { When } from "~/components/when.tsx";
 
 /** A proposed roster change beside the record as it stands; a CJIS officer approves or rejects it. */
 export const permission = "evidence:read";
@@ -45,8 +46,7 @@ export default function RosterChange({ loaderData: d, actionData }: Route.Compon
         {c.kind === "add" ? "Add" : "Change"} {d.proposed.fullName}
       </h1>
       <p className="usa-intro">
-        {ROSTER_CHANGE_LABELS[c.status]}. Proposed by {d.proposedByName ?? "the vendor"} on{" "}
-        {c.proposedAt.toISOString().slice(0, 16).replace("T", " ")} UTC
+        {ROSTER_CHANGE_LABELS[c.status]}. Proposed by {d.proposedByName ?? "the vendor"} on <When at={c.proposedAt} />
         {c.proposedFrom ? ` from ${c.proposedFrom}` : ""}.
       </p>
       {c.note ? <p className="custody-pre">Note from the vendor: {c.note}</p> : null}
@@ -79,8 +79,7 @@ export default function RosterChange({ loaderData: d, actionData }: Route.Compon
       <RosterFlags flags={d.flagsAfter} />
       {c.status !== "pending" ? (
         <p>
-          {ROSTER_CHANGE_LABELS[c.status]} by {d.decidedByName ?? "—"} ({d.decidedByAgency ?? "—"}) on{" "}
-          {c.decidedAt?.toISOString().slice(0, 16).replace("T", " ")} UTC.
+          {ROSTER_CHANGE_LABELS[c.status]} by {d.decidedByName ?? "—"} ({d.decidedByAgency ?? "—"}) on <When at={c.decidedAt} />.
           {c.decisionReason ? ` Reason: ${c.decisionReason}` : ""}
         </p>
       ) : null}

@@ -36,6 +36,8 @@ export const organisations = pgTable(
     state: text("state"),
     /** ORI-style identifier of an agency (e.g. "VA0010000"). */
     ori: text("ori"),
+    /** The IANA zone the organisation keeps time in: its "today" for due, expiry and renewal days. */
+    timeZone: text("time_zone").notNull().default("America/New_York"),
     status: text("status", { enum: ORGANISATION_STATUSES }).notNull().default("active"),
     decommissionedAt: ts("decommissioned_at"),
     createdAt: ts("created_at").notNull().defaultNow(),

@@ -9,7 +9,9 @@ import { getDashboard } from "../../app/modules/dashboard/dashboard.server.ts";
 import { InvalidInput, NotFound } from "../../app/modules/context.server.ts";
 import { NOTICE_KIND_KEYS, NOTICE_KIND_LABELS } from "../../app/modules/notices/kinds.ts";
 import { createNotice, getNotice, listNotices } from "../../app/modules/notices/notices.server.ts";
-import { deadlineFor, describeMinutes, minutesBetween, parseLocalTime, wallClock } from "../../app/modules/notices/times.ts";
+import { minutesBetween, parseLocalTime } from "../../app/modules/dates.ts";
+import { formatDuration, formatMinute } from "../../app/modules/format.ts";
+import { deadlineFor } from "../../app/modules/notices/times.ts";
 import { registerVendor } from "../../app/modules/vendors/vendors.server.ts";
 import { migrationsFolder, type DatabaseHandle } from "../../db/client.ts";
 import { catalogData } from "../../db/catalog/index.ts";
@@ -41,7 +43,7 @@ describe("notice times across time zones and daylight saving", () => {
     const discovered = at("2026-11-01T00:50", "America/New_York"); // EDT, 04:50Z
     const notified = at("2026-11-01T06:10", "UTC"); // 01:10 EST
     expect(minutesBetween(discovered, notified)).toBe(80);
-    expect(wallClock(notified, "America/New_York")).toBe("2026-11-01 01:10 EST");
+    expect(formatMinute(notified, "America/New_York")).toBe("2026-11-01 01:10 EST");
   });
 
   it("compare times typed in different zones as instants: 23:30 in Los Angeles to 03:00 next day in New York is 30 minutes", () => {
@@ -67,10 +69,10 @@ describe("notice times across time zones and daylight saving", () => {
   it("count a days-before window in calendar days of the event's zone, so 30 days before 09:00 EDT is 09:00 EST", () => {
     const effective = at("2026-03-20T09:00", "America/New_York");
     const deadline = deadlineFor(effective, "America/New_York", { daysBefore: 30 });
-    expect(wallClock(deadline, "America/New_York")).toBe("2026-02-18 09:00 EST");
+    expect(formatMinute(deadline, "America/New_York")).toBe("2026-02-18 09:00 EST");
     expect(effective.getTime() - deadline.getTime()).toBe(30 * 86_400_000 - 3_600_000);
-    expect(describeMinutes(50)).toBe("50 minutes");
-    expect(describeMinutes(3 * 1440 + 125)).toBe("3 days 2 hours");
+    expect(formatDuration(50)).toBe("50 minutes");
+    expect(formatDuration(3 * 1440 + 125)).toBe("3 days 2 hours");
   });
 });
 

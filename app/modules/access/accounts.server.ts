@@ -9,6 +9,8 @@ import { hashPassword, passwordProblem, verifyPassword } from "./passwords.serve
 import { isRole, ROLES, type Role } from "./permissions.ts";
 import { decrypt, encrypt, newToken, tokenHash, type Secrets } from "./secrets.server.ts";
 import { enrolmentDetails, matchTotp, newTotpSecret } from "./totp.server.ts";
+import { endOfDayIn, isDay } from "../dates.ts";
+import { roleLabel } from "../format.ts";
 
 /**
  * Accounts come into being only through invitations: an administrator invites
@@ -29,23 +31,37 @@ export async function platformOrganisation(db: Queryable) {
   return created!;
 }
 
-/** Invite someone. The caller's own organisation only, unless they administer the platform. */
+/**
+ * Invite someone. The caller's own organisation only, unless they administer the platform. A
+ * temporary role ends at the end of its last day (membershipEndsOn) on the calendar of the
+ * organisation it is in, or at an exact instant (membershipEndsAt).
+ */
 export async function createInvitation(
   ctx: ModuleContext,
-  input: { email: string; organisationId: string; role: string; membershipEndsAt: Date | null },
+  input: {
+    email: string;
+    organisationId: string;
+    role: string;
+    membershipEndsAt?: Date | null;
+    membershipEndsOn?: string | null;
+  },
 ) {
   const email = input.email.trim().toLowerCase();
   const errors: Record<string, string> = {};
   if (!emailPattern.test(email) || email.length > 254) errors.email = "Enter an e-mail address like name@agency.gov.";
   if (!isRole(input.role)) errors.role = "Choose a role.";
-  if (input.membershipEndsAt && input.membershipEndsAt.getTime() <= ctx.now.getTime()) {
-    errors.membershipEndsAt = "The end date must be in the future.";
-  }
   const crossOrganisation = ctx.actor.organisationKind === "platform";
   if (!crossOrganisation && input.organisationId !== ctx.actor.organisationId)
     throw new NotFound("organisation", input.organisationId);
   const [organisation] = await ctx.db.select().from(organisations).where(eq(organisations.id, input.organisationId));
   if (!organisation) throw new NotFound("organisation", input.organisationId);
+  const endsOn = input.membershipEndsOn?.trim() || null;
+  let membershipEndsAt = input.membershipEndsAt ?? null;
+  if (endsOn && !isDay(endsOn)) errors.membershipEndsOn = "Enter the end date as YYYY-MM-DD, like 2027-06-30.";
+  else if (endsOn) membershipEndsAt = endOfDayIn(endsOn, organisation.timeZone);
+  if (membershipEndsAt && membershipEndsAt.getTime() <= ctx.now.getTime()) {
+    errors[endsOn ? "membershipEndsOn" : "membershipEndsAt"] = "The end date must be in the future.";
+  }
   if (organisation.status !== "active") errors.organisationId = "This organisation is decommissioned.";
   if (isRole(input.role) && ROLES[input.role].organisationKind !== organisation.kind) {
     errors.role = `A ${ROLES[input.role].label.toLowerCase()} cannot belong to ${organisation.kind === "vendor" ? "a vendor" : `an ${organisation.kind}`}.`;
@@ -62,7 +78,7 @@ export async function createInvitation(
       email,
       organisationId: organisation.id,
       role: input.role,
-      membershipEndsAt: input.membershipEndsAt,
+      membershipEndsAt,
       invitedBy: ctx.actor.personId,
       createdAt: ctx.now,
       expiresAt: new Date(ctx.now.getTime() + INVITATION_LIFETIME_MS),
@@ -73,9 +89,15 @@ export async function createInvitation(
     objectType: "invitation",
     objectId: invitation!.id,
     organisationId: organisation.id,
-    details: { email, role: input.role, membershipEndsAt: input.membershipEndsAt?.toISOString() ?? null },
+    details: { email, role: input.role, membershipEndsAt: membershipEndsAt?.toISOString() ?? null },
   });
-  return { token, invitation: invitation!, organisationName: organisation.name, roleLabel: ROLES[input.role as Role].label };
+  return {
+    token,
+    invitation: invitation!,
+    organisationName: organisation.name,
+    roleLabel: ROLES[input.role as Role].label,
+    timeZone: organisation.timeZone,
+  };
 }
 
 /**
@@ -156,6 +178,7 @@ export type InvitationView =
       roleLabel: string;
       existingAccount: boolean;
       expiresAt: Date;
+      timeZone: string;
       enrolment: { qrDataUrl: string; manualKey: string; uri: string };
     };
 
@@ -205,9 +228,11 @@ export async function openInvitation(
       bootstrap: invitation.invitedBy === null,
       email: invitation.email,
       organisationName: organisation.name,
-      roleLabel: isRole(invitation.role) ? ROLES[invitation.role].label : invitation.role,
+      roleLabel: roleLabel(invitation.role),
       existingAccount: Boolean(existing),
       expiresAt: invitation.expiresAt,
+      /** The inviting organisation's zone, to say when the link expires on its clock. */
+      timeZone: organisation.timeZone,
       enrolment: await enrolmentDetails(secret, invitation.email || "administrator"),
     };
   });

@@ -1,13 +1,16 @@
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { Queryable } from "../../../db/client.ts";
 import { apiTokens, deprovisioningRecords, memberships, organisations } from "../../../db/schema/access.ts";
 import { vendors } from "../../../db/schema/vendors.ts";
 import {
   InvalidInput,
+  NO_ORGANISATION,
   NotFound,
   requirePermission as assertPermission,
   requireReason,
   type ModuleContext,
 } from "../context.server.ts";
+import { DEFAULT_TIME_ZONE, isUsTimeZone, zoneForState } from "../time-zones.ts";
 
 /**
  * The organisations of an installation: agencies (tenants that own data) and
@@ -20,15 +23,30 @@ const STATES = new Set(
   ),
 );
 
-export async function createOrganisation(ctx: ModuleContext, input: { kind: string; name: string; state: string; ori: string }) {
+/**
+ * Add an agency or a vendor. An agency keeps time in its state's zone unless one is chosen; a state
+ * on two zones (Florida, Texas, Michigan …) needs the choice made. A vendor starts on Eastern time
+ * unless one is chosen; its administrator can change it.
+ */
+export async function createOrganisation(
+  ctx: ModuleContext,
+  input: { kind: string; name: string; state: string; ori: string; timeZone?: string },
+) {
   assertPermission(ctx, "platform:organisations");
   const kind = input.kind === "vendor" ? "vendor" : input.kind === "agency" ? "agency" : null;
   const name = input.name.trim();
   const state = input.state.trim().toUpperCase();
   const ori = input.ori.trim().toUpperCase();
+  const chosenZone = input.timeZone?.trim() ?? "";
   const errors: Record<string, string> = {};
   if (!kind) errors.kind = "Choose agency or vendor.";
   if (name.length < 2 || name.length > 200) errors.name = "Enter the organisation's name.";
+  if (chosenZone && !isUsTimeZone(chosenZone)) errors.timeZone = "Choose one of the listed time zones.";
+  const suggested = kind === "agency" ? zoneForState(state) : null;
+  if (kind === "agency" && !chosenZone && suggested && !suggested.certain) {
+    errors.timeZone = `${state} spans two time zones: choose the one the agency keeps.`;
+  }
+  const timeZone = chosenZone || suggested?.zone || DEFAULT_TIME_ZONE;
   if (kind === "agency") {
     if (!STATES.has(state)) errors.state = "Enter the two-letter code of a state or territory, like VA.";
     if (!/^[A-Z]{2}[0-9A-Z]{7}$/.test(ori)) errors.ori = "Enter the 9-character ORI, like VA0990100.";
@@ -41,14 +59,14 @@ export async function createOrganisation(ctx: ModuleContext, input: { kind: stri
   if (Object.keys(errors).length > 0) throw new InvalidInput(errors);
   const [row] = await ctx.db
     .insert(organisations)
-    .values({ kind: kind!, name, state: kind === "agency" ? state : null, ori: kind === "agency" ? ori : null })
+    .values({ kind: kind!, name, state: kind === "agency" ? state : null, ori: kind === "agency" ? ori : null, timeZone })
     .returning();
   ctx.audit.record({
     action: "organisation.create",
     objectType: "organisation",
     objectId: row!.id,
     organisationId: row!.id,
-    details: { kind, name, state: row!.state, ori: row!.ori },
+    details: { kind, name, state: row!.state, ori: row!.ori, timeZone },
   });
   return row!;
 }
@@ -109,6 +127,17 @@ export async function listOrganisations(ctx: ModuleContext) {
   return rows;
 }
 
+/** The zone each organisation keeps time in, for work done across organisations (the reminder sweep). */
+export async function timeZonesOf(db: Queryable, organisationIds: string[]) {
+  const ids = [...new Set(organisationIds)];
+  if (ids.length === 0) return new Map<string, string>();
+  const rows = await db
+    .select({ id: organisations.id, timeZone: organisations.timeZone })
+    .from(organisations)
+    .where(inArray(organisations.id, ids));
+  return new Map(rows.map((r) => [r.id, r.timeZone]));
+}
+
 /**
  * The organisation a newly registered vendor's portal accounts belong to: a vendor organisation
  * of the same name that no vendor record uses yet (a platform administrator may have created it
@@ -143,4 +172,44 @@ export async function renameVendorOrganisation(ctx: ModuleContext, organisationI
     .update(organisations)
     .set({ name })
     .where(and(eq(organisations.id, organisationId), eq(organisations.kind, "vendor")));
+}
+
+/** The actor's own organisation, for its settings page. */
+export async function ownOrganisationSettings(ctx: ModuleContext) {
+  assertPermission(ctx, "organisation:settings");
+  const [row] = await ctx.db
+    .select({
+      id: organisations.id,
+      name: organisations.name,
+      kind: organisations.kind,
+      state: organisations.state,
+      timeZone: organisations.timeZone,
+    })
+    .from(organisations)
+    .where(eq(organisations.id, ctx.actor.organisationId ?? NO_ORGANISATION));
+  if (!row) throw new NotFound("organisation", ctx.actor.organisationId ?? "none");
+  ctx.audit.record({
+    action: "organisation.settings.read",
+    objectType: "organisation",
+    objectId: row.id,
+    organisationId: row.id,
+  });
+  return { ...row, suggested: row.kind === "agency" ? zoneForState(row.state) : null };
+}
+
+/** Change the zone the actor's own organisation keeps time in: its due, expiry and renewal days follow. */
+export async function setOwnTimeZone(ctx: ModuleContext, timeZone: string) {
+  assertPermission(ctx, "organisation:settings");
+  const current = await ownOrganisationSettings(ctx);
+  if (!isUsTimeZone(timeZone)) throw new InvalidInput({ timeZone: "Choose one of the listed time zones." });
+  if (timeZone === current.timeZone) return { changed: false, timeZone };
+  await ctx.db.update(organisations).set({ timeZone }).where(eq(organisations.id, current.id));
+  ctx.audit.record({
+    action: "organisation.time-zone",
+    objectType: "organisation",
+    objectId: current.id,
+    organisationId: current.id,
+    details: { from: current.timeZone, to: timeZone },
+  });
+  return { changed: true, timeZone };
 }

@@ -10,6 +10,7 @@ import {
 } from "../context.server.ts";
 import { isRole, ROLES } from "./permissions.ts";
 import { revokeAllSessions } from "./sessions.server.ts";
+import { roleLabel } from "../format.ts";
 
 /**
  * Administering people. An agency or vendor administrator sees the people who
@@ -112,7 +113,7 @@ export async function getPerson(ctx: ModuleContext, personId: string) {
     lastActivityAt: person.lastActivityAt,
     passwordChangedAt: person.passwordChangedAt,
     mfaEnrolledAt: person.mfaEnrolledAt,
-    memberships: held.map((m) => ({ ...m, roleLabel: isRole(m.role) ? ROLES[m.role].label : m.role })),
+    memberships: held.map((m) => ({ ...m, roleLabel: roleLabel(m.role) })),
   };
 }
 

@@ -8,9 +8,10 @@ import {
   people,
 } from "../../../db/schema/access.ts";
 import { organisationScope, ownOrganisation, type ModuleContext } from "../context.server.ts";
-import { ALL_PERMISSIONS, ALL_ROLES, isRole, PERMISSIONS, ROLES } from "./permissions.ts";
+import { ALL_PERMISSIONS, ALL_ROLES, PERMISSIONS, ROLES } from "./permissions.ts";
 import type { ReportName } from "./report-names.ts";
 import { STALE_AFTER_DAYS } from "./sweep.server.ts";
+import { formatUtcMinute, roleLabel } from "../format.ts";
 
 /**
  * What an auditor asks for (access lists, stale and expiring accounts,
@@ -20,9 +21,9 @@ import { STALE_AFTER_DAYS } from "./sweep.server.ts";
  */
 export type Report = { title: string; description: string; columns: string[]; rows: (string | number)[][] };
 
-const iso = (d: Date | null | undefined) => (d ? d.toISOString().slice(0, 16).replace("T", " ") : "");
+/** Access reports are audit records: their times stay in UTC, as the column headings say. */
+const iso = (d: Date | null | undefined) => formatUtcMinute(d, { suffix: false });
 const platformWide = (ctx: ModuleContext) => ctx.actor.organisationKind === "platform";
-const roleLabel = (r: string) => (isRole(r) ? ROLES[r].label : r);
 const personStatus = (p: { disabledAt: Date | null; lockedAt: Date | null }) =>
   p.disabledAt ? "disabled" : p.lockedAt ? "locked" : "active";
 

@@ -8,7 +8,7 @@ import {
   people,
 } from "../../../db/schema/access.ts";
 import { InvalidInput, isUuid, NotFound, organisationScope, ownOrganisation, type ModuleContext } from "../context.server.ts";
-import { isRole, ROLES } from "./permissions.ts";
+import { roleLabel } from "../format.ts";
 
 /**
  * Access reviews (CJIS Security Policy v6.0 AC-2 j: review accounts at least
@@ -101,7 +101,7 @@ export async function getReview(ctx: ModuleContext, reviewId: string) {
     .where(eq(accessReviewItems.reviewId, review.id))
     .orderBy(asc(people.name));
   ctx.audit.record({ action: "access-review.read", objectType: "access-review", objectId: review.id });
-  return { review, items: items.map((i) => ({ ...i, roleLabel: isRole(i.role) ? ROLES[i.role].label : i.role })) };
+  return { review, items: items.map((i) => ({ ...i, roleLabel: roleLabel(i.role) })) };
 }
 
 export async function decide(ctx: ModuleContext, reviewId: string, itemId: string, decision: string, noteInput: string) {

@@ -24,6 +24,8 @@ export type LiveMembership = {
   organisationId: string;
   organisationName: string;
   organisationKind: "platform" | "agency" | "vendor";
+  /** The organisation's IANA time zone: the person's "today" while they act for it. */
+  timeZone: string;
   role: Role;
   endsAt: Date | null;
 };
@@ -69,6 +71,7 @@ export async function liveMemberships(db: Queryable, personId: string, now: Date
       organisationId: memberships.organisationId,
       organisationName: organisations.name,
       organisationKind: organisations.kind,
+      timeZone: organisations.timeZone,
       role: memberships.role,
       endsAt: memberships.endsAt,
     })

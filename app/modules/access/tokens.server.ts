@@ -157,6 +157,7 @@ export async function resolveApiToken(
       userAgent: client.userAgent,
       role: null,
       organisationKind: organisation.kind,
+      timeZone: organisation.timeZone,
       permissions: new Set(token.permissions.filter((p): p is Permission => ALL_PERMISSIONS.includes(p as Permission))),
     },
   };

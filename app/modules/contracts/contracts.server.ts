@@ -6,7 +6,8 @@ import { contractFrameworks, contracts, contractShares, contractTerms, type Cont
 import { vendors } from "../../../db/schema/vendors.ts";
 import { freezeFrameworkRevision } from "../catalog/catalog.server.ts";
 import { InvalidInput, isUuid, type ModuleContext, NO_ORGANISATION, NotFound, requirePermission } from "../context.server.ts";
-import { lifecycleOf, todayOf } from "./lifecycle.ts";
+import { lifecycleOf } from "./lifecycle.ts";
+
 import { checkContract, type ContractValues } from "./contract-form.ts";
 
 /**
@@ -81,7 +82,7 @@ export async function listContracts(
       and(visibleToActor(ctx), filter.vendorId && isUuid(filter.vendorId) ? eq(contracts.vendorId, filter.vendorId) : undefined),
     )
     .orderBy(asc(contracts.title));
-  const today = todayOf(ctx.now);
+  const today = ctx.today;
   const result = rows
     .map((r) => ({ ...r, owned: r.agencyId === ctx.actor.organisationId, lifecycle: lifecycleOf(r, today) }))
     .filter((r) => !filter.status || r.lifecycle.status === filter.status);
@@ -162,7 +163,7 @@ export async function getContract(ctx: ModuleContext, contractId: string, option
     frameworks: measuredAgainst,
     parent: related.find((r) => r.id === row.contract.parentId) ?? null,
     children: related.filter((r) => r.parentId === contractId),
-    lifecycle: lifecycleOf(row.contract, todayOf(ctx.now)),
+    lifecycle: lifecycleOf(row.contract, ctx.today),
     owned,
     canEdit: owned && ctx.actor.permissions.has("contract:edit"),
   };

@@ -1,8 +1,10 @@
+import { addDays, addMonths, type Day } from "../dates.ts";
+
 /**
  * Contract status from its dates. The stage a person sets is draft, in
  * negotiation, signed or terminated; whether a signed contract is active or
  * expired follows from today's date, its term and auto-renewal, so it is never
- * typed twice. Days are calendar dates (YYYY-MM-DD) compared in UTC.
+ * typed twice. Days are calendar dates (YYYY-MM-DD); "today" is the agency's own (dates.ts).
  */
 
 export type ContractStatus = "draft" | "negotiation" | "signed" | "active" | "expired" | "terminated";
@@ -31,27 +33,6 @@ export const STAGE_LABELS = {
   terminated: "Terminated",
 } as const;
 
-export const todayOf = (now: Date) => now.toISOString().slice(0, 10);
-
-/** Add whole months to a date, keeping the day or the month's last day (Jan 31 + 1 month = Feb 28/29). */
-export function addMonths(day: string, months: number): string {
-  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
-  const first = new Date(Date.UTC(y, m - 1 + months, 1));
-  const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
-  first.setUTCDate(Math.min(d, last));
-  return first.toISOString().slice(0, 10);
-}
-
-export function addDays(day: string, days: number): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
-
-export function daysBetween(from: string, to: string) {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
-
 export type LifecycleDates = {
   stage: "draft" | "negotiation" | "signed" | "terminated";
   effectiveOn: string | null;
@@ -71,7 +52,7 @@ export type Lifecycle = {
   renewals: number;
 };
 
-export function lifecycleOf(c: LifecycleDates, today: string): Lifecycle {
+export function lifecycleOf(c: LifecycleDates, today: Day): Lifecycle {
   let currentEnd = c.endsOn;
   let renewals = 0;
   if (currentEnd && c.stage === "signed" && c.autoRenew && c.renewalTermMonths && c.renewalTermMonths > 0) {

@@ -6,7 +6,9 @@ import { flaggedVendors } from "../vendors/vendors.server.ts";
 import { listContracts } from "../contracts/contracts.server.ts";
 import { coverageOf } from "../contracts/coverage.server.ts";
 import { percentAddressed } from "../contracts/figures.ts";
-import { addDays, type ContractStatus, daysBetween, STATUS_ORDER, todayOf } from "../contracts/lifecycle.ts";
+import { type ContractStatus, STATUS_ORDER } from "../contracts/lifecycle.ts";
+import { addDays, daysBetween } from "../dates.ts";
+import { timeZoneLabel } from "../time-zones.ts";
 
 /**
  * The agency's home page: contracts by status, coverage per contract, the
@@ -17,7 +19,7 @@ export const DEADLINE_HORIZON_DAYS = 90;
 
 export async function getDashboard(ctx: ModuleContext) {
   requirePermission(ctx, "contract:read");
-  const today = todayOf(ctx.now);
+  const today = ctx.today;
   const horizon = addDays(today, DEADLINE_HORIZON_DAYS);
   const withLifecycle = await listContracts(ctx, {}, { audit: false });
   const byStatus = Object.fromEntries(STATUS_ORDER.map((s) => [s, 0])) as Record<ContractStatus, number>;
@@ -79,6 +81,7 @@ export async function getDashboard(ctx: ModuleContext) {
   });
   return {
     today,
+    timeZone: timeZoneLabel(ctx.timeZone),
     horizon,
     byStatus,
     total: withLifecycle.length,

@@ -1,17 +1,9 @@
 import type { ListItem as MdListItem, PhrasingContent, RootContent } from "mdast";
-import { DateTime } from "luxon";
 import type { z } from "zod";
 import type { FieldMeta } from "../../../templates/index.ts";
 import type { Library, TemplateDef } from "./library.server.ts";
-import {
-  type Block,
-  type ChartBlock,
-  type DocumentModel,
-  formatUsd,
-  type Inline,
-  type ListItem,
-  type TableBlock,
-} from "./model.ts";
+import { formatCount, formatLongDay, formatNumber, formatPercent, formatUsd } from "../format.ts";
+import { type Block, type ChartBlock, type DocumentModel, type Inline, type ListItem, type TableBlock } from "./model.ts";
 
 /**
  * Template + clause library + validated inputs → one document model. Numbers
@@ -49,16 +41,15 @@ export function formatValue(meta: FieldMeta, value: unknown): string {
     case "money":
       return formatUsd(Number(value));
     case "date":
-      return DateTime.fromISO(String(value), { zone: "utc" }).toFormat("LLLL d, yyyy");
+      return formatLongDay(String(value));
     case "percent":
-      return `${Number(value).toLocaleString("en-US", { maximumFractionDigits: 3 })}%`;
+      return formatPercent(Number(value));
     case "list":
       return listFormat.format((value as string[]).map(String));
   }
-  if (meta.unit && typeof value === "number")
-    return `${value.toLocaleString("en-US")} ${value === 1 ? meta.unit : `${meta.unit}s`}`;
+  if (meta.unit && typeof value === "number") return formatCount(value, meta.unit);
   if (typeof value === "boolean") return value ? "yes" : "no";
-  if (typeof value === "number") return value.toLocaleString("en-US");
+  if (typeof value === "number") return formatNumber(value);
   // A value sits inside a sentence: line breaks (an address typed on several lines) become spaces.
   return String(value)
     .replace(/\s*\n\s*/g, ", ")

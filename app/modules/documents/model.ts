@@ -116,11 +116,6 @@ export function blocksText(blocks: Block[]): string {
     .join("\n");
 }
 
-/** Dollar figures as agencies write them in agreements. */
-export function formatUsd(value: number) {
-  return value.toLocaleString("en-US", { style: "currency", currency: "USD", maximumFractionDigits: 0 });
-}
-
 /** A variable of the generation form, as the form shows it. */
 export type FormField = {
   name: string;

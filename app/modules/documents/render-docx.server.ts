@@ -20,7 +20,8 @@ import {
   TextRun,
   WidthType,
 } from "docx";
-import { type Block, type ChartBlock, type DocumentModel, formatUsd, type Inline, type TableBlock } from "./model.ts";
+import { type Block, type ChartBlock, type DocumentModel, type Inline, type TableBlock } from "./model.ts";
+import { formatUsd } from "../format.ts";
 
 /**
  * The document model as a Word file for redlining: Word's own heading styles

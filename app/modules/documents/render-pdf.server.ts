@@ -3,11 +3,11 @@ import path from "node:path";
 import { readFileSync } from "node:fs";
 import * as fontkit from "fontkit";
 import PDFDocument from "pdfkit";
+import { formatUsd } from "../format.ts";
 import {
   type Block,
   type ChartBlock,
   type DocumentModel,
-  formatUsd,
   type Inline,
   type ListItem,
   type SignatureParty,

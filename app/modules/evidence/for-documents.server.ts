@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { evidenceKinds } from "../../../db/schema/catalog.ts";
 import { evidenceFiles, evidenceItems, evidenceVersions } from "../../../db/schema/evidence.ts";
-import { todayOf } from "../contracts/lifecycle.ts";
+import { dayIn } from "../dates.ts";
 import { type ModuleContext, requirePermission } from "../context.server.ts";
 import { visibleToAgency } from "./scope.server.ts";
 import { EVIDENCE_STATUS_LABELS, shownStatus } from "./vocabulary.ts";
@@ -14,7 +14,7 @@ import { EVIDENCE_STATUS_LABELS, shownStatus } from "./vocabulary.ts";
  */
 export async function evidenceOfVendor(ctx: ModuleContext, vendorId: string, options: { contractId?: string } = {}) {
   requirePermission(ctx, "evidence:read");
-  const today = todayOf(ctx.now);
+  const today = ctx.today;
   const rows = await ctx.db
     .select({
       id: evidenceItems.id,
@@ -45,7 +45,12 @@ export async function evidenceOfVendor(ctx: ModuleContext, vendorId: string, opt
     .orderBy(asc(evidenceKinds.name), asc(evidenceItems.title));
   return rows.map((r) => {
     const shown = shownStatus(r, today);
-    return { ...r, acceptedOn: r.acceptedAt ? todayOf(r.acceptedAt) : null, shown, shownLabel: EVIDENCE_STATUS_LABELS[shown] };
+    return {
+      ...r,
+      acceptedOn: r.acceptedAt ? dayIn(ctx.timeZone, r.acceptedAt) : null,
+      shown,
+      shownLabel: EVIDENCE_STATUS_LABELS[shown],
+    };
   });
 }
 

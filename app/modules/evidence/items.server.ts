@@ -12,7 +12,7 @@ import { vendors } from "../../../db/schema/vendors.ts";
 import { requirementTexts } from "../catalog/catalog.server.ts";
 import type { ModuleContext } from "../context.server.ts";
 import { contractsByIds, peopleNames } from "../contracts/contracts.server.ts";
-import { todayOf } from "../contracts/lifecycle.ts";
+
 import { shownStatus } from "./vocabulary.ts";
 
 /**
@@ -74,7 +74,7 @@ export async function itemDetails(ctx: ModuleContext, item: EvidenceItem, view: 
     ctx,
     versions.flatMap((v) => [v.submittedBy, v.decidedBy, v.reviewStartedBy]).concat(item.requestedBy),
   );
-  const today = todayOf(ctx.now);
+  const today = ctx.today;
   return {
     item: {
       id: item.id,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { EvidenceKindKey } from "../../../db/catalog/evidence-kinds.ts";
 import { blank, day, money, percent, whole } from "../form-fields.ts";
+import { formatCents, formatNumber, formatPercent } from "../format.ts";
 
 /**
  * The fields each kind of evidence carries beyond its dates, declared once:
@@ -204,18 +205,17 @@ export const Attestation = z.object({
 
 /** The money amounts of a kind are shown as dollars. */
 export const isMoneyField = (kindKey: string, name: string) =>
-  (fieldsOf(kindKey) ?? []).some((f) => f.name === name && f.type === "money");
+  fieldsOf(kindKey).some((f) => f.name === name && f.type === "money");
 
 /** How a stored field value reads on a page. */
 export function displayValue(kindKey: string, name: string, value: unknown): string {
-  const field = (fieldsOf(kindKey) ?? []).find((f) => f.name === name);
+  const field = fieldsOf(kindKey).find((f) => f.name === name);
   if (value === undefined || value === null || value === "") return "—";
   if (!field) return String(value);
-  if (field.type === "money")
-    return `$${(Number(value) / 100).toLocaleString("en-US", { minimumFractionDigits: 0, maximumFractionDigits: 2 })}`;
-  if (field.type === "percent") return `${value}%`;
+  if (field.type === "money") return formatCents(Number(value));
+  if (field.type === "percent") return formatPercent(Number(value));
   if (field.type === "choice") return field.options[String(value)] ?? String(value);
-  if (field.type === "whole") return Number(value).toLocaleString("en-US");
+  if (field.type === "whole") return formatNumber(Number(value));
   return String(value);
 }
 

@@ -8,7 +8,7 @@ import { eventsAbout } from "../audit/viewer.server.ts";
 import { evidenceKindList } from "../catalog/catalog.server.ts";
 import { isUuid, type ModuleContext, NO_ORGANISATION, orgOf, requirePermission } from "../context.server.ts";
 import { vendorsUnderContract } from "../contracts/contracts.server.ts";
-import { addMonths, todayOf } from "../contracts/lifecycle.ts";
+import { addMonths } from "../dates.ts";
 import { itemDetails } from "./items.server.ts";
 import { fieldsOf } from "./kinds.ts";
 import { agencyItem } from "./scope.server.ts";
@@ -45,7 +45,7 @@ const validDay = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) 
 
 export async function listRegister(ctx: ModuleContext, raw: RegisterFilter) {
   requirePermission(ctx, "evidence:read");
-  const today = todayOf(ctx.now);
+  const today = ctx.today;
   const kinds = await evidenceKindList(ctx);
   const filter = {
     vendorId: raw.vendorId && isUuid(raw.vendorId) ? raw.vendorId : undefined,
@@ -313,8 +313,8 @@ export function custodyCsvRows(report: Awaited<ReturnType<typeof custodyReport>>
  * The evidence state of each requirement of a contract: evidenced only by accepted evidence
  * that has not expired; otherwise the gap (expired, rejected) or what is under way.
  */
-export async function evidenceByRequirement(ctx: Pick<ModuleContext, "db" | "now">, contractId: string) {
-  const today = todayOf(ctx.now);
+export async function evidenceByRequirement(ctx: Pick<ModuleContext, "db" | "today">, contractId: string) {
+  const today = ctx.today;
   const rows = await queryRows<{ requirement_id: string; item_id: string; status: string; expires_on: string | null }>(
     ctx.db,
     sql`select r.requirement_id, i.id as item_id, i.status, i.expires_on::text as expires_on
@@ -344,7 +344,7 @@ export async function evidenceByRequirement(ctx: Pick<ModuleContext, "db" | "now
 
 /** What the dashboard shows of evidence: counts that need attention and the items behind them. */
 export async function evidenceAttention(ctx: ModuleContext) {
-  const today = todayOf(ctx.now);
+  const today = ctx.today;
   const soon = addMonths(today, 2);
   const org = orgOf(ctx);
   const rows = await queryRows<{ id: string; title: string; vendor_name: string; reason: string; on: string | null }>(

@@ -3,7 +3,7 @@ import { evidenceItemContracts, evidenceItemRequirements, evidenceItems } from "
 import { evidenceKindList, requirementsForEvidence } from "../catalog/catalog.server.ts";
 import { InvalidInput, isUuid, type ModuleContext, requirePermission } from "../context.server.ts";
 import { getContract, listContracts, ownedContractsWithVendor } from "../contracts/contracts.server.ts";
-import { addMonths, todayOf } from "../contracts/lifecycle.ts";
+import { addMonths } from "../dates.ts";
 import { blank, day, keys } from "../form-fields.ts";
 import { parseInput } from "../validation.server.ts";
 import { NOTICE_KIND_KEYS } from "../notices/kinds.ts";
@@ -81,7 +81,7 @@ export async function requestFormOptions(
     sameVendor,
     requirements,
     recurrence,
-    suggestedDue: addMonths(todayOf(ctx.now), 1),
+    suggestedDue: addMonths(ctx.today, 1),
   };
 }
 
@@ -118,7 +118,7 @@ export async function requestEvidence(ctx: ModuleContext, raw: unknown) {
         : { kind: "Choose the kind of evidence." },
     );
   }
-  const today = todayOf(ctx.now);
+  const today = ctx.today;
   if (input.dueOn! < today) throw new InvalidInput({ dueOn: "The due date cannot be in the past." });
   const allowedRequirements = new Set(options.requirements.map((r) => r.id));
   if (!input.requirementIds.every((id) => allowedRequirements.has(id)))
@@ -181,7 +181,7 @@ export async function createNextInSeries(
   requirementIds: string[],
 ) {
   if (!previous.recurrenceMonths) return null;
-  const base = previous.dueOn ?? todayOf(ctx.now);
+  const base = previous.dueOn ?? ctx.today;
   const [next] = await ctx.db
     .insert(evidenceItems)
     .values({

@@ -6,7 +6,7 @@ import { evidenceFiles, evidenceItems, evidenceVersions } from "../../../db/sche
 import { type ContentKind, type SpooledUpload } from "../blobs/content.server.ts";
 import type { BlobStore } from "../blobs/store.server.ts";
 import { InvalidInput, isUuid, type ModuleContext, NotFound, requirePermission } from "../context.server.ts";
-import { todayOf } from "../contracts/lifecycle.ts";
+
 import type { z } from "zod";
 import { parseInput } from "../validation.server.ts";
 import { itemDetails } from "./items.server.ts";
@@ -57,7 +57,7 @@ export async function portalHome(ctx: ModuleContext) {
     .where(and(visibleToVendor(ctx), ne(evidenceItems.status, "cancelled")))
     .orderBy(asc(evidenceItems.dueOn), desc(evidenceItems.updatedAt))
     .limit(500);
-  const today = todayOf(ctx.now);
+  const today = ctx.today;
   const items = rows.map((r) => ({ ...r, shown: shownStatus(r, today) }));
   ctx.audit.record({ action: "portal.home.read", objectType: "vendor", objectId: vendor?.id, details: { items: items.length } });
   return {
@@ -186,7 +186,7 @@ export async function submitEvidence(
     what: "the evidence",
   });
 
-  const flags = flagsOf(details.kind.key, parsed.values, flagContext(details.terms, todayOf(ctx.now)));
+  const flags = flagsOf(details.kind.key, parsed.values, flagContext(details.terms, ctx.today));
   const [last] = await ctx.db
     .select({ version: sql<number>`coalesce(max(${evidenceVersions.version}), 0)::int` })
     .from(evidenceVersions)

@@ -15,7 +15,9 @@ import {
   OCCURRED_LABELS,
   type Timeliness,
 } from "./kinds.ts";
-import { deadlineFor, describeMinutes, minutesBetween, parseLocalTime, type Window, wallClock } from "./times.ts";
+import { minutesBetween, parseLocalTime } from "../dates.ts";
+import { formatDuration, formatMinute } from "../format.ts";
+import { deadlineFor, type Window } from "./times.ts";
 import { ownVendor } from "../vendors/vendors.server.ts";
 
 /**
@@ -62,8 +64,8 @@ export function timelinessOf(row: { deadlineAt: Date | null; late: boolean }): T
 export function describeTimeliness(row: { deadlineAt: Date | null; late: boolean; minutesPastDeadline: number | null }) {
   if (row.deadlineAt === null || row.minutesPastDeadline === null) return "No live contract sets a window for this notice.";
   return row.late
-    ? `Late by ${describeMinutes(row.minutesPastDeadline)}.`
-    : `On time, ${describeMinutes(-row.minutesPastDeadline)} before the deadline.`;
+    ? `Late by ${formatDuration(row.minutesPastDeadline)}.`
+    : `On time, ${formatDuration(-row.minutesPastDeadline)} before the deadline.`;
 }
 
 type RawForm = Record<string, string | string[]>;
@@ -208,7 +210,7 @@ export async function createNotice(ctx: ModuleContext, side: "vendor" | "agency"
       {
         kind: "notice-filed",
         subject: `${NOTICE_KIND_LABELS[kind]} notice from ${vendor!.name}${j.late ? " (late)" : ""}`,
-        body: `${summary.data}. ${OCCURRED_HEADINGS[kind]} ${wallClock(occurred.at, occurredZone)}; notified ${wallClock(notifiedAt, notifiedZone)}. ${describeTimeliness(j)}`,
+        body: `${summary.data}. ${OCCURRED_HEADINGS[kind]} ${formatMinute(occurred.at, occurredZone)}; notified ${formatMinute(notifiedAt, notifiedZone)}. ${describeTimeliness(j)}`,
         link: noticePaths.notice(notice!.id),
         dedupeKey: `notice:${notice!.id}`,
       },

@@ -1,4 +1,5 @@
 import nodemailer, { type Transporter } from "nodemailer";
+import { formatMinute } from "../format.ts";
 
 /**
  * Outgoing e-mail over SMTP. Messages carry a link into Custody and never an
@@ -28,10 +29,12 @@ export function invitationMessage(input: {
   organisationName: string;
   roleLabel: string;
   expiresAt: Date;
+  /** The organisation's zone: the expiry is said on its clock. */
+  timeZone: string;
   invitedBy: string | null;
 }) {
   const who = input.invitedBy ? `${input.invitedBy} has invited you` : "You are invited";
-  const expires = input.expiresAt.toUTCString();
+  const expires = formatMinute(input.expiresAt, input.timeZone);
   const text = [
     `${who} to use Custody for ${input.organisationName}, as ${input.roleLabel.toLowerCase()}.`,
     "",

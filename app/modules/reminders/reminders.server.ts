@@ -6,7 +6,8 @@ import { rosterPeople } from "../../../db/schema/roster.ts";
 import { vendors } from "../../../db/schema/vendors.ts";
 import { AuditRecorder, systemActor } from "../audit/audit.server.ts";
 import { liveContractsWithVendor } from "../contracts/contracts.server.ts";
-import { addDays, addMonths, daysBetween, todayOf } from "../contracts/lifecycle.ts";
+import { addDays, addMonths, type Day, daysBetween, todayIn } from "../dates.ts";
+import { timeZonesOf } from "../access/organisations.server.ts";
 import { deliverNotifications, type DeliveryResult } from "../notifications/delivery.server.ts";
 import type { Mailer } from "../notifications/mail.server.ts";
 import { type NewNotification, notify, peopleWithRoles, type Recipient, toEach } from "../notifications/notify.server.ts";
@@ -21,7 +22,9 @@ import { evidencePaths } from "../evidence/vocabulary.ts";
  * per person and fact), so running it again, hourly or from a second server
  * copy, adds nothing; a PostgreSQL advisory lock keeps copies from doing the
  * work twice. E-mail then leaves through the outbox (at once, or in the daily
- * digest), never twice for one notification.
+ * digest), never twice for one notification. Days are counted on the calendar of
+ * the organisation whose deadline it is: the requesting agency's for evidence, the
+ * vendor's for its roster.
  */
 const REMINDER_LOCK_KEY = 72_122_005;
 export const EXPIRY_THRESHOLDS = [7, 30, 60] as const;
@@ -54,11 +57,21 @@ export async function runReminderSweep(db: Database, now: Date): Promise<Reminde
       sql`select pg_try_advisory_xact_lock(${REMINDER_LOCK_KEY}) as locked`,
     );
     if (!lock?.locked) return { ran: false, created: {} };
-    const today = todayOf(now);
+    // Every organisation's today lies within a day of UTC's (Guam is ahead, American Samoa behind):
+    // the queries take that span, and each fact is then judged on its own organisation's calendar.
+    const utcToday = todayIn("UTC", now);
+    const earliest = addDays(utcToday, -1);
+    const latest = addDays(utcToday, 1);
+    const zones = new Map<string, string>();
+    const learnZones = async (organisationIds: (string | null | undefined)[]) => {
+      const unknown = organisationIds.filter((id): id is string => Boolean(id) && !zones.has(id!));
+      for (const [id, zone] of await timeZonesOf(tx, unknown)) zones.set(id, zone);
+    };
+    const todayOf = (organisationId: string | null | undefined): Day => todayIn(zones.get(organisationId ?? "") ?? "UTC", now);
     const pending: NewNotification[] = [];
 
-    // Evidence expiring, and requests overdue.
-    const expiring = await tx
+    // Evidence expiring, and requests overdue, each on the requesting agency's calendar.
+    const mayExpire = await tx
       .select({
         id: evidenceItems.id,
         title: evidenceItems.title,
@@ -70,11 +83,11 @@ export async function runReminderSweep(db: Database, now: Date): Promise<Reminde
       .where(
         and(
           eq(evidenceItems.status, "accepted"),
-          gte(evidenceItems.expiresOn, today),
-          lte(evidenceItems.expiresOn, addDays(today, 60)),
+          gte(evidenceItems.expiresOn, earliest),
+          lte(evidenceItems.expiresOn, addDays(latest, 60)),
         ),
       );
-    const overdue = await tx
+    const mayBeOverdue = await tx
       .select({
         id: evidenceItems.id,
         title: evidenceItems.title,
@@ -83,7 +96,12 @@ export async function runReminderSweep(db: Database, now: Date): Promise<Reminde
         dueOn: evidenceItems.dueOn,
       })
       .from(evidenceItems)
-      .where(and(inArray(evidenceItems.status, ["requested", "rejected"]), lt(evidenceItems.dueOn, today)));
+      .where(and(inArray(evidenceItems.status, ["requested", "rejected"]), lt(evidenceItems.dueOn, latest)));
+    await learnZones([...mayExpire, ...mayBeOverdue].map((i) => i.agencyId));
+    const expiring = mayExpire.filter(
+      (i) => i.expiresOn! >= todayOf(i.agencyId) && i.expiresOn! <= addDays(todayOf(i.agencyId), 60),
+    );
+    const overdue = mayBeOverdue.filter((i) => i.dueOn! < todayOf(i.agencyId));
     const items = [...expiring, ...overdue];
     const vendorOrgs = await vendorOrganisations(
       tx,
@@ -97,7 +115,7 @@ export async function runReminderSweep(db: Database, now: Date): Promise<Reminde
     const reps = await byOrganisation(tx, [...vendorOrgs.values()], ["vendor-representative", "vendor-admin"]);
     const repsOf = (vendorId: string) => reps.get(vendorOrgs.get(vendorId) ?? "") ?? [];
     for (const item of expiring) {
-      const days = daysBetween(today, item.expiresOn!);
+      const days = daysBetween(todayOf(item.agencyId), item.expiresOn!);
       const threshold = EXPIRY_THRESHOLDS.find((t) => days <= t)!;
       const subject = `${item.title} expires in ${days} ${days === 1 ? "day" : "days"}`;
       const body = `It expires on ${item.expiresOn}. ${days <= 7 ? "Renewed evidence is needed now." : "Plan the renewal."}`;
@@ -145,28 +163,36 @@ export async function runReminderSweep(db: Database, now: Date): Promise<Reminde
       );
     }
 
-    // Training due within 30 days, or overdue, for anyone whose access has not ended.
-    const trainingCutoff = addMonths(addDays(today, TRAINING_WARNING_DAYS), -12);
-    const untrained = await tx
+    // Training due within 30 days, or overdue, for anyone whose access has not ended (on the vendor's calendar).
+    const trainingCutoff = addMonths(addDays(latest, TRAINING_WARNING_DAYS), -12);
+    const candidates = await tx
       .select({
         id: rosterPeople.id,
         vendorId: rosterPeople.vendorId,
         fullName: rosterPeople.fullName,
         trainedOn: rosterPeople.trainedOn,
+        accessEndedOn: rosterPeople.accessEndedOn,
         vendorName: vendors.legalName,
       })
       .from(rosterPeople)
       .innerJoin(vendors, eq(vendors.id, rosterPeople.vendorId))
       .where(
         and(
-          or(isNull(rosterPeople.accessEndedOn), sql`${rosterPeople.accessEndedOn} > ${today}`),
+          or(isNull(rosterPeople.accessEndedOn), sql`${rosterPeople.accessEndedOn} > ${earliest}`),
           or(isNull(rosterPeople.trainedOn), lte(rosterPeople.trainedOn, trainingCutoff)),
         ),
       );
     const trainingVendorOrgs = await vendorOrganisations(
       tx,
-      untrained.map((p) => p.vendorId),
+      candidates.map((p) => p.vendorId),
     );
+    await learnZones([...trainingVendorOrgs.values()]);
+    const vendorToday = (vendorId: string) => todayOf(trainingVendorOrgs.get(vendorId));
+    const untrained = candidates.filter((p) => {
+      const today = vendorToday(p.vendorId);
+      const stillHasAccess = !p.accessEndedOn || p.accessEndedOn > today;
+      return stillHasAccess && (!p.trainedOn || p.trainedOn <= addMonths(addDays(today, TRAINING_WARNING_DAYS), -12));
+    });
     const trainingReps = await byOrganisation(tx, [...trainingVendorOrgs.values()], ["vendor-representative", "vendor-admin"]);
     const agenciesOf = new Map<string, string[]>();
     for (const vendorId of new Set(untrained.map((p) => p.vendorId)))
@@ -175,7 +201,7 @@ export async function runReminderSweep(db: Database, now: Date): Promise<Reminde
     for (const p of untrained) {
       const due = trainingDueOn(p.trainedOn);
       const subject =
-        due && due >= today
+        due && due >= vendorToday(p.vendorId)
           ? `Security awareness training due ${due}: ${p.fullName} (${p.vendorName})`
           : `Security awareness training overdue: ${p.fullName} (${p.vendorName})`;
       const body = p.trainedOn

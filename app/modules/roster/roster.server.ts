@@ -7,7 +7,7 @@ import type { SpooledUpload } from "../blobs/content.server.ts";
 import type { BlobStore } from "../blobs/store.server.ts";
 import { InvalidInput, isUuid, type ModuleContext, NotFound, orgOf, requirePermission } from "../context.server.ts";
 import { liveContractsWithVendor, peopleNames, vendorsUnderContract } from "../contracts/contracts.server.ts";
-import { todayOf } from "../contracts/lifecycle.ts";
+
 import { cjisOfficersOf, tell, toEach, vendorRepresentativesOf } from "../notifications/notify.server.ts";
 import { ROSTER_FILE_NAMES, type RosterRecord, rosterDiff, parseRoster, rosterFlags, rosterPaths } from "./vocabulary.ts";
 import { ownVendor } from "../vendors/vendors.server.ts";
@@ -53,7 +53,7 @@ async function vendorSelf(ctx: ModuleContext) {
 
 /** The roster with each person's flags, and the changes waiting and decided. */
 async function rosterOf(ctx: ModuleContext, vendorId: string) {
-  const today = todayOf(ctx.now);
+  const today = ctx.today;
   const rows = await ctx.db
     .select()
     .from(rosterPeople)
@@ -109,7 +109,7 @@ export async function rosterVendors(ctx: ModuleContext) {
 /** The same counts, for a caller that records its own read (the dashboard). */
 export async function rosterSummaries(ctx: ModuleContext) {
   const rows = await vendorsUnderContract(ctx, { live: true });
-  const today = todayOf(ctx.now);
+  const today = ctx.today;
   const ids = rows.map((r) => r.id);
   const everyone = ids.length ? await ctx.db.select().from(rosterPeople).where(inArray(rosterPeople.vendorId, ids)) : [];
   const pending = ids.length
@@ -189,7 +189,7 @@ export async function proposeRosterChange(
 ) {
   requirePermission(ctx, "roster:propose:own-vendor");
   const { vendor, person } = await proposalForm(ctx, personId, { audit: false });
-  const parsed = parseRoster(raw, todayOf(ctx.now));
+  const parsed = parseRoster(raw, ctx.today);
   const note = (raw.note ?? "").trim();
   const errors: Record<string, string> = parsed.ok ? {} : { ...parsed.errors };
   if (note.length > 2000) errors.note = "Keep the note under 2000 characters.";
@@ -302,7 +302,7 @@ export async function getRosterChange(ctx: ModuleContext, changeId: string) {
     vendor: { id: vendor.id, legalName: vendor.legalName },
     proposed,
     diff: rosterDiff(current ? recordOf(current) : null, proposed),
-    flagsAfter: rosterFlags(proposed, todayOf(ctx.now)),
+    flagsAfter: rosterFlags(proposed, ctx.today),
     file: file ?? null,
     proposedByName: change.proposedBy ? (names.get(change.proposedBy) ?? null) : null,
     decidedByName: change.decidedBy ? (names.get(change.decidedBy) ?? null) : null,

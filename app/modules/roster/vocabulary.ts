@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { addDays, addMonths } from "../contracts/lifecycle.ts";
+import { addDays, addMonths } from "../dates.ts";
 import { blank, day } from "../form-fields.ts";
 
 /**

@@ -3,6 +3,7 @@ import { Field, FormAlert } from "~/components/field.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { createInvitation, emailInvitation, invitationTargets } from "~/modules/access/accounts.server.ts";
 import type { Route } from "./+types/invitation-new";
+import { formatMinute } from "~/modules/format.ts";
 
 export const permission = "user:invite";
 export const meta: Route.MetaFunction = () => [{ title: "Invite someone — Custody" }];
@@ -17,30 +18,16 @@ export async function action(args: Route.ActionArgs) {
   const form = await args.request.formData();
   const text = (name: string) => String(form.get(name) ?? "").slice(0, 300);
   const [organisationId = "", role = ""] = text("organisationAndRole").split("|");
-  const endsOn = text("membershipEndsOn");
-  if (endsOn && !/^\d{4}-\d{2}-\d{2}$/.test(endsOn)) {
-    return data(
-      { errors: { membershipEndsOn: "Enter the end date as YYYY-MM-DD." } as Record<string, string>, link: null },
-      { status: 400 },
-    );
-  }
   const created = await auth.submit((ctx) =>
     createInvitation(ctx, {
       email: text("email"),
       organisationId,
       role,
-      membershipEndsAt: endsOn ? new Date(`${endsOn}T23:59:59.999Z`) : null,
+      membershipEndsOn: text("membershipEndsOn"),
     }),
   );
-  if (!created.ok) {
-    // The module names the end as membershipEndsAt; the form's field is the day.
-    const { membershipEndsAt } = created.errors;
-    return data(
-      { errors: { ...created.errors, ...(membershipEndsAt ? { membershipEndsOn: membershipEndsAt } : {}) }, link: null },
-      { status: 400 },
-    );
-  }
-  const { token, invitation, organisationName, roleLabel } = created.value;
+  if (!created.ok) return data({ errors: created.errors, link: null }, { status: 400 });
+  const { token, invitation, organisationName, roleLabel, timeZone } = created.value;
   const link = `${new URL(args.request.url).origin}/invitations/${token}`;
   const emailed = await emailInvitation(
     args.context.db,
@@ -52,6 +39,7 @@ export async function action(args: Route.ActionArgs) {
       organisationName,
       roleLabel,
       expiresAt: invitation.expiresAt,
+      timeZone,
       invitedBy: auth.person.name,
       invitationId: invitation.id,
     },
@@ -63,7 +51,7 @@ export async function action(args: Route.ActionArgs) {
     emailed,
     mailConfigured: Boolean(args.context.mailer),
     email: invitation.email,
-    expiresAt: invitation.expiresAt.toISOString(),
+    expires: formatMinute(invitation.expiresAt, timeZone),
   };
 }
 export default function InviteSomeone({ loaderData, actionData }: Route.ComponentProps) {
@@ -74,8 +62,7 @@ export default function InviteSomeone({ loaderData, actionData }: Route.Componen
         <h1>Invitation created</h1>
         {actionData.emailed ? (
           <p className="usa-intro">
-            We e-mailed the invitation link to {actionData.email}. It works once and expires{" "}
-            {new Date(actionData.expiresAt!).toUTCString()}.
+            We e-mailed the invitation link to {actionData.email}. It works once and expires {actionData.expires}.
           </p>
         ) : (
           <>
@@ -83,8 +70,7 @@ export default function InviteSomeone({ loaderData, actionData }: Route.Componen
               {actionData.mailConfigured
                 ? "The e-mail could not be sent. "
                 : "E-mail is not set up for this installation (SMTP_URL). "}
-              Give {actionData.email} this link yourself. It works once and expires{" "}
-              {new Date(actionData.expiresAt!).toUTCString()}.
+              Give {actionData.email} this link yourself. It works once and expires {actionData.expires}.
             </p>
             <p>
               <code className="font-mono-xs text-wrap" data-testid="invitation-link">
@@ -127,7 +113,7 @@ export default function InviteSomeone({ loaderData, actionData }: Route.Componen
         <Field
           name="membershipEndsOn"
           label="Role ends on (optional)"
-          hint="For a task-force or temporary assignment. YYYY-MM-DD; the role ends at the end of that day (UTC)."
+          hint="For a task-force or temporary assignment. YYYY-MM-DD; the role ends at the end of that day in the organisation's time zone."
           type="date"
           error={errors.membershipEndsOn}
         />

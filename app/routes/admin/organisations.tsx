@@ -4,6 +4,9 @@ import { ReasonForm } from "~/components/reason-form.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { createOrganisation, decommissionAgency, listOrganisations } from "~/modules/access/organisations.server.ts";
 import type { Route } from "./+types/organisations";
+import { When } from "~/components/when.tsx";
+import { SelectField } from "~/components/inputs.tsx";
+import { US_TIME_ZONES } from "~/modules/time-zones.ts";
 
 export const permission = "platform:organisations";
 export const meta: Route.MetaFunction = () => [{ title: "Organisations — Custody" }];
@@ -20,7 +23,13 @@ export async function action(args: Route.ActionArgs) {
   const intent = text("intent");
   if (intent === "create") {
     const created = await auth.submit((ctx) =>
-      createOrganisation(ctx, { kind: text("kind"), name: text("name"), state: text("state"), ori: text("ori") }),
+      createOrganisation(ctx, {
+        kind: text("kind"),
+        name: text("name"),
+        state: text("state"),
+        ori: text("ori"),
+        timeZone: text("timeZone"),
+      }),
     );
     if (!created.ok) return data({ intent, errors: created.errors, done: null }, { status: 400 });
     return { intent, errors: {} as Record<string, string>, done: `${created.value.name} was added.` };
@@ -66,7 +75,9 @@ export default function Organisations({ loaderData, actionData }: Route.Componen
               <td data-label="People with a role">{o.members}</td>
               <td data-label="Status">
                 {o.status === "decommissioned" ? (
-                  `Decommissioned ${new Date(o.decommissionedAt!).toISOString().slice(0, 10)}`
+                  <>
+                    Decommissioned <When at={o.decommissionedAt} day />
+                  </>
                 ) : o.kind === "agency" ? (
                   <ReasonForm
                     intent="decommission"
@@ -122,6 +133,14 @@ export default function Organisations({ loaderData, actionData }: Route.Componen
           maxLength={9}
           className="maxw-card-lg"
           error={errors.ori}
+        />
+        <SelectField
+          name="timeZone"
+          label="Time zone"
+          hint="Due, expiry and renewal days are counted on this zone's calendar. Leave it to follow the agency's state; a state on two zones (like Florida or Texas) needs a choice. A vendor starts on Eastern time until its administrator changes it."
+          empty="Follow the state"
+          options={US_TIME_ZONES.map(([value, label]) => ({ value, label }))}
+          error={errors.timeZone}
         />
         <button className="usa-button margin-top-3" type="submit">
           Add

@@ -2,6 +2,7 @@ import { Link } from "react-router";
 import { authorize } from "~/http/guard.server.ts";
 import { listPeople } from "~/modules/access/people.server.ts";
 import type { Route } from "./+types/people";
+import { When } from "~/components/when.tsx";
 
 export const permission = "user:read";
 export const meta: Route.MetaFunction = () => [{ title: "People — Custody" }];
@@ -36,7 +37,7 @@ export default function People({ loaderData }: Route.ComponentProps) {
             <th scope="col">Name</th>
             <th scope="col">Roles now</th>
             <th scope="col">Status</th>
-            <th scope="col">Last activity (UTC)</th>
+            <th scope="col">Last activity</th>
           </tr>
         </thead>
         <tbody>
@@ -49,7 +50,7 @@ export default function People({ loaderData }: Route.ComponentProps) {
               <td data-label="Roles now">{p.roles.length ? p.roles.join("; ") : <span className="custody-muted">None</span>}</td>
               <td data-label="Status">{statusLabel[p.status]}</td>
               <td data-label="Last activity">
-                {p.lastActivityAt ? new Date(p.lastActivityAt).toISOString().slice(0, 16).replace("T", " ") : "Never"}
+                <When at={p.lastActivityAt} none="Never" />
               </td>
             </tr>
           ))}

@@ -4,7 +4,8 @@ import { ReasonForm } from "~/components/reason-form.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import type { Permission } from "~/modules/access/permissions.ts";
 import { disableEverywhere, enablePerson, endMembership, getPerson, releaseLockout } from "~/modules/access/people.server.ts";
-import { utcMinute } from "~/components/format.ts";
+import { useTimeZone } from "~/components/when.tsx";
+import { formatMinute } from "~/modules/format.ts";
 import type { Route } from "./+types/person";
 
 export const permission = "user:read";
@@ -53,9 +54,9 @@ export async function action(args: Route.ActionArgs) {
   return { intent, errors: {} as Record<string, string>, done };
 }
 
-const fmt = (d: Date | string | null) => utcMinute(d) || "—";
-
 export default function PersonPage({ loaderData, actionData }: Route.ComponentProps) {
+  const zone = useTimeZone();
+  const fmt = (d: Date | string | null) => formatMinute(d, zone) || "—";
   const { person, canManage, canDeprovision, self } = loaderData;
   const errors = actionData?.errors ?? {};
   return (
@@ -76,7 +77,7 @@ export default function PersonPage({ loaderData, actionData }: Route.ComponentPr
               ? `Locked ${fmt(person.lockedAt)} after failed sign-ins`
               : "Active"}
         </dd>
-        <dt className="grid-col-4 text-bold">Last activity (UTC)</dt>
+        <dt className="grid-col-4 text-bold">Last activity</dt>
         <dd className="grid-col-8 margin-0">{fmt(person.lastActivityAt)}</dd>
         <dt className="grid-col-4 text-bold">Password changed</dt>
         <dd className="grid-col-8 margin-0">{fmt(person.passwordChangedAt)}</dd>

@@ -2,7 +2,8 @@ import { data, Form, Link } from "react-router";
 import { FormAlert } from "~/components/field.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { completeReview, decide, getReview } from "~/modules/access/reviews.server.ts";
-import { utcMinute } from "~/components/format.ts";
+import { useTimeZone } from "~/components/when.tsx";
+import { formatDay, formatMinute } from "~/modules/format.ts";
 import type { Route } from "./+types/review";
 
 export const permission = "access-review:run";
@@ -26,9 +27,9 @@ export async function action(args: Route.ActionArgs) {
   return { error: null, itemId: null };
 }
 
-const day = utcMinute;
-
 export default function Review({ loaderData, actionData }: Route.ComponentProps) {
+  const zone = useTimeZone();
+  const day = (d: Date | string | null) => formatMinute(d, zone);
   const { review, items, me } = loaderData;
   const open = !review.completedAt;
   return (
@@ -36,9 +37,9 @@ export default function Review({ loaderData, actionData }: Route.ComponentProps)
       <p>
         <Link to="/admin/reviews">Access reviews</Link>
       </p>
-      <h1>Access review of {day(review.startedAt).slice(0, 10)}</h1>
+      <h1>Access review of {formatDay(review.startedAt, zone)}</h1>
       <p className="usa-intro">
-        {open ? "Certify or revoke each role, then complete the review." : `Completed ${day(review.completedAt)} (UTC).`}
+        {open ? "Certify or revoke each role, then complete the review." : `Completed ${day(review.completedAt)}.`}
       </p>
       <FormAlert message={actionData?.error} />
       <table className="usa-table usa-table--borderless usa-table--stacked width-full">
@@ -60,7 +61,7 @@ export default function Review({ loaderData, actionData }: Route.ComponentProps)
               </th>
               <td data-label="Role">
                 {i.roleLabel}
-                {i.endsAt ? ` (until ${day(i.endsAt).slice(0, 10)})` : ""}
+                {i.endsAt ? ` (until ${formatDay(i.endsAt, zone)})` : ""}
               </td>
               <td data-label="Last activity">{day(i.lastActivityAt) || "never"}</td>
               <td data-label="Decision">

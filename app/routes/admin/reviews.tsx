@@ -2,7 +2,8 @@ import { data, Form, Link, redirect } from "react-router";
 import { FormAlert } from "~/components/field.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { listReviews, startReview } from "~/modules/access/reviews.server.ts";
-import { utcDay } from "~/components/format.ts";
+import { useTimeZone } from "~/components/when.tsx";
+import { formatDay } from "~/modules/format.ts";
 import type { Route } from "./+types/reviews";
 
 export const permission = "access-review:run";
@@ -20,9 +21,9 @@ export async function action(args: Route.ActionArgs) {
   throw redirect(`/admin/reviews/${started.value.id}`);
 }
 
-const day = utcDay;
-
 export default function Reviews({ loaderData, actionData }: Route.ComponentProps) {
+  const zone = useTimeZone();
+  const day = (d: Date | string | null) => formatDay(d, zone);
   return (
     <div className="padding-y-4">
       <h1>Access reviews</h1>

@@ -3,7 +3,8 @@ import { Field, FormAlert, SuccessAlert } from "~/components/field.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { PERMISSIONS, type Permission } from "~/modules/access/permissions.ts";
 import { createApiToken, listApiTokens, revokeApiToken, TOKEN_MAX_DAYS } from "~/modules/access/tokens.server.ts";
-import { utcDay } from "~/components/format.ts";
+import { useTimeZone } from "~/components/when.tsx";
+import { formatDay } from "~/modules/format.ts";
 import type { Route } from "./+types/tokens";
 
 export const permission = "token:manage";
@@ -36,9 +37,9 @@ export async function action(args: Route.ActionArgs) {
   return { errors: {} as Record<string, string>, token: created.value.token, done: null };
 }
 
-const day = (d: Date | string | null) => utcDay(d) || "—";
-
 export default function Tokens({ loaderData, actionData }: Route.ComponentProps) {
+  const zone = useTimeZone();
+  const day = (d: Date | string | null) => formatDay(d, zone) || "—";
   const errors = actionData?.errors ?? {};
   return (
     <div className="padding-y-4">

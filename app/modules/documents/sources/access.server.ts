@@ -1,5 +1,5 @@
 import { buildReport } from "../../access/reports.server.ts";
-import { todayOf } from "../../contracts/lifecycle.ts";
+
 import type { TableBlock } from "../model.ts";
 import { actorName, agencyName } from "./subjects.server.ts";
 import type { TemplateSource } from "./types.ts";
@@ -14,7 +14,7 @@ export const accessGovernanceSource: TemplateSource = {
     const name = await agencyName(ctx);
     return {
       subject: { type: "agency", id: ctx.actor.organisationId!, label: name, contractId: null, vendorId: null },
-      values: { agencyName: name, asOf: todayOf(ctx.now), preparedBy: await actorName(ctx) },
+      values: { agencyName: name, asOf: ctx.today, preparedBy: await actorName(ctx) },
       suggested: { preparedFor: "State CJIS Systems Agency audit" },
     };
   },

@@ -4,6 +4,7 @@ import { profileOf } from "../../vendors/vendors.server.ts";
 import { countryName, DATA_CATEGORIES } from "../../vendors/vocabulary.ts";
 import type { TableBlock } from "../model.ts";
 import type { Subject, TemplateSource } from "./types.ts";
+import { formatCount, formatPercent } from "../../format.ts";
 
 /**
  * The agreements (CJIS addendum, service-level schedule) start from the
@@ -77,11 +78,11 @@ export const addendumSource: TemplateSource = {
 
 /** The targets table of the service-level schedule, from the values on the form. */
 function targetsTable(v: Record<string, unknown>): TableBlock {
-  const count = (n: unknown, unit: string) => `${Number(n).toLocaleString("en-US")} ${Number(n) === 1 ? unit : `${unit}s`}`;
+  const count = (n: unknown, unit: string) => formatCount(Number(n), unit);
   const row = (tier: string, examples: string, key: string, respond: string, restore: string) => [
     tier,
     examples,
-    `${Number(v[key]).toLocaleString("en-US", { maximumFractionDigits: 3 })}%`,
+    formatPercent(Number(v[key])),
     count(v[respond], "minute"),
     count(v[restore], "hour"),
   ];

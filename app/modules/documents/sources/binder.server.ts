@@ -1,4 +1,3 @@
-import { todayOf } from "../../contracts/lifecycle.ts";
 import { acceptedFilesOf, evidenceOfVendor } from "../../evidence/for-documents.server.ts";
 import type { TableBlock } from "../model.ts";
 import { actorName, agencyName, vendorSubject } from "./subjects.server.ts";
@@ -31,7 +30,7 @@ export const binderSource: TemplateSource = {
       values: {
         agencyName: await agencyName(ctx),
         providerName: subject.label,
-        asOf: todayOf(ctx.now),
+        asOf: ctx.today,
         preparedBy: await actorName(ctx),
       },
       suggested: { preparedFor: "State CJIS Systems Agency audit" },

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { getGapReport, getMatrix } from "../../contracts/coverage.server.ts";
-import { addDays, todayOf } from "../../contracts/lifecycle.ts";
+import { addDays, daysBetween } from "../../dates.ts";
 import { COVERAGE_LABELS } from "../../contracts/contract-form.ts";
 import { InvalidInput, type ModuleContext, NotFound } from "../../context.server.ts";
 import { evidenceOfVendor } from "../../evidence/for-documents.server.ts";
@@ -15,6 +15,7 @@ import { clausesOf, type TableBlock } from "../model.ts";
 import { addendumSource, contractBasics } from "./agreements.server.ts";
 import { actorName, agencyName, vendorSubject } from "./subjects.server.ts";
 import type { TemplateSource } from "./types.ts";
+import { formatMinute } from "../../format.ts";
 
 /**
  * The compliance documents a CJIS officer or counsel produces from the
@@ -40,7 +41,7 @@ export const complianceReportSource: TemplateSource = {
         agencyName: values.agencyName,
         providerName: values.providerName,
         contractTitle: values.contractTitle,
-        asOf: todayOf(ctx.now),
+        asOf: ctx.today,
         preparedBy: await actorName(ctx),
       },
     };
@@ -90,31 +91,24 @@ export const complianceReportSource: TemplateSource = {
       expiring: table(
         `Evidence expired or expiring before ${soon}`,
         ["Item", "Kind", "Expires", "Days from the report date"],
-        expiring.map((e) => [
-          e.title,
-          e.kind,
-          e.expiresOn!,
-          String(Math.round((Date.parse(e.expiresOn!) - Date.parse(asOf)) / 86_400_000)),
-        ]),
+        expiring.map((e) => [e.title, e.kind, e.expiresOn!, String(daysBetween(asOf, e.expiresOn!))]),
         "Nothing expires within 90 days of the report date.",
       ),
       late: table(
         "Notices the vendor gave late",
-        ["Notice", "Summary", "Occurred (UTC)", "Deadline (UTC)", "Notified (UTC)"],
+        ["Notice", "Summary", "Occurred", "Deadline", "Notified"],
         late.map((n) => [
           NOTICE_KIND_LABELS[n.kind],
           n.summary,
-          iso(n.occurredAt),
-          iso(n.agencies[0]?.deadlineAt ?? null),
-          iso(n.notifiedAt),
+          formatMinute(n.occurredAt, ctx.timeZone),
+          formatMinute(n.agencies[0]?.deadlineAt ?? null, ctx.timeZone),
+          formatMinute(n.notifiedAt, ctx.timeZone),
         ]),
         "No notice from this vendor was late.",
       ),
     };
   },
 };
-
-const iso = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace("T", " ") : "");
 
 /**
  * The addendum as it would read for this contract today, to quote the clause
@@ -160,9 +154,9 @@ export const gapMemoSource: TemplateSource = {
         agencyName: values.agencyName,
         providerName: values.providerName,
         contractTitle: values.contractTitle,
-        memoDate: todayOf(ctx.now),
+        memoDate: ctx.today,
         sender: await actorName(ctx),
-        replyBy: addDays(todayOf(ctx.now), 30),
+        replyBy: addDays(ctx.today, 30),
       },
       suggested: {
         recipient: profile?.legalNoticeAddress
@@ -219,7 +213,7 @@ export const requestLetterSource: TemplateSource = {
       values: {
         agencyName: await agencyName(ctx),
         providerName: subject.label,
-        letterDate: todayOf(ctx.now),
+        letterDate: ctx.today,
         signatory: await actorName(ctx),
         portalUrl: `${env.publicUrl.replace(/\/$/, "")}/portal`,
       },
@@ -256,7 +250,7 @@ export const rosterCertificationSource: TemplateSource = {
       values: {
         agencyName: await agencyName(ctx),
         providerName: subject.label,
-        asOf: todayOf(ctx.now),
+        asOf: ctx.today,
         certifier: await actorName(ctx),
       },
       suggested: { certifierTitle: "CJIS officer" },

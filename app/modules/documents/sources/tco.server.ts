@@ -1,7 +1,7 @@
-import { todayOf } from "../../contracts/lifecycle.ts";
-import { formatUsd, type ChartBlock, type TableBlock } from "../model.ts";
+import { type ChartBlock, type TableBlock } from "../model.ts";
 import { actorName, agencyName } from "./subjects.server.ts";
 import type { TemplateSource } from "./types.ts";
+import { formatUsd } from "../../format.ts";
 
 /**
  * Total cost of ownership over the system's life (IACP principle 12): cloud
@@ -36,7 +36,7 @@ export const tcoSource: TemplateSource = {
       values: {
         agencyName: name,
         preparedBy: await actorName(ctx),
-        worksheetDate: todayOf(ctx.now),
+        worksheetDate: ctx.today,
       },
       suggested: {
         lifeYears: 7,
