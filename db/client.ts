@@ -1,14 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import type { SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
-import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
-import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
-import postgres from "postgres";
 import lockfile from "proper-lockfile";
 import * as schema from "./schema/index.ts";
 
@@ -25,9 +21,21 @@ export type DatabaseHandle = {
   /** Run fn while holding the installation-wide start-up lock (one server copy at a time). */
   withStartupLock<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** For the embedded database on disk: whether this start found it, unpacked it from a prepared image, or created it. */
+  origin?: "existing" | "image" | "created";
 };
 
-export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");
+/**
+ * The project's folder: the nearest one above this file holding package.json. Found, not assumed,
+ * because this file also runs bundled from build/ (decision 0021).
+ */
+export const projectRoot = (() => {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, "package.json")) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+})();
+
+export const migrationsFolder = path.join(projectRoot, "db", "migrations");
 
 /** Raised when another process holds the embedded database. */
 export class DatabaseInUseError extends Error {
@@ -42,15 +50,28 @@ export class DatabaseUnavailableError extends Error {
 // An arbitrary constant naming Custody's start-up lock among PostgreSQL advisory locks.
 const STARTUP_LOCK_KEY = 72_122_001;
 
-export type OpenOptions = { databaseUrl: string; maxConnections?: number } | { dataDir: string } | { inMemory: true };
+export type OpenOptions =
+  | { databaseUrl: string; maxConnections?: number }
+  /** image: the folder of a prepared database (db/image.ts) to copy when the directory holds none yet (looked for only then). */
+  | { dataDir: string; image?: () => string | null }
+  | { inMemory: true };
 
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
   if ("databaseUrl" in options) return openPostgres(options.databaseUrl, options.maxConnections ?? 10);
-  if ("dataDir" in options) return openPgliteOnDisk(options.dataDir);
+  if ("dataDir" in options) return openPgliteOnDisk(options.dataDir, options.image ?? (() => null));
+  const { PGlite } = await import("@electric-sql/pglite");
   return openPglite(await PGlite.create(), async () => {});
 }
 
+// Each driver is loaded only when it is used: PGlite (its WebAssembly) is not loaded by a server on
+// PostgreSQL, nor postgres.js by one on the embedded database (decision 0021).
+
 async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
+  const [{ default: postgres }, { drizzle: drizzlePostgres }, { migrate: migratePostgres }] = await Promise.all([
+    import("postgres"),
+    import("drizzle-orm/postgres-js"),
+    import("drizzle-orm/postgres-js/migrator"),
+  ]);
   const client = postgres(url, { max, onnotice: () => {}, connect_timeout: 10 });
   const describe = () => {
     const u = new URL(url);
@@ -84,7 +105,7 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
   };
 }
 
-async function openPgliteOnDisk(dataDir: string): Promise<DatabaseHandle> {
+async function openPgliteOnDisk(dataDir: string, prepared: () => string | null): Promise<DatabaseHandle> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const dbDir = path.join(dataDir, "pglite");
   mkdirSync(dbDir, { recursive: true, mode: 0o700 });
@@ -113,20 +134,31 @@ async function openPgliteOnDisk(dataDir: string): Promise<DatabaseHandle> {
     throw error;
   }
   writeFileSync(ownerFile, String(process.pid), { mode: 0o600 });
+  const fresh = !existsSync(path.join(dbDir, "PG_VERSION"));
+  const image = fresh ? prepared() : null;
+  const origin = !fresh ? "existing" : image ? "image" : "created";
   let client: PGlite;
   try {
+    const { PGlite } = await import("@electric-sql/pglite");
+    if (image) await copyTree(image, dbDir);
     client = await PGlite.create(dbDir);
   } catch (error) {
     await release();
     throw error;
   }
-  return openPglite(client, async () => {
+  const handle = await openPglite(client, async () => {
     rmSync(ownerFile, { force: true });
     await release();
   });
+  return { ...handle, origin };
 }
 
 async function openPglite(client: PGlite, afterClose: () => Promise<void>): Promise<DatabaseHandle> {
+  const [{ drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+    import("drizzle-orm/pglite"),
+    import("drizzle-orm/pglite/migrator"),
+  ]);
+  yieldBeforeEachStatement(client);
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   // PGlite is single-connection and in-process: the file lock already makes this process the only one.
   const withStartupLock = <T>(fn: () => Promise<T>) => fn();
@@ -143,6 +175,50 @@ async function openPglite(client: PGlite, afterClose: () => Promise<void>): Prom
       await afterClose();
     },
   };
+}
+
+/**
+ * PGlite runs each statement synchronously on the main thread and resolves its promise at once, so
+ * a long run of statements (the demo being seeded, a big report) chains through microtasks and
+ * never lets the event loop take a new HTTP request: the server would stand still for seconds.
+ * Each statement and transaction outside a transaction first yields to the event loop, so requests
+ * interleave with long work. (A server on PostgreSQL has real connections and needs nothing.)
+ */
+function yieldBeforeEachStatement(client: PGlite) {
+  const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+  for (const name of ["query", "exec", "transaction"] as const) {
+    const original = client[name].bind(client) as (...args: unknown[]) => Promise<unknown>;
+    (client as unknown as Record<string, unknown>)[name] = async (...args: unknown[]) => {
+      await turn();
+      return original(...args);
+    };
+  }
+}
+
+/**
+ * Copy a folder's files into another: the folders first, then the files sixteen at a time on
+ * libuv's threads, so the main thread goes on loading the server meanwhile (PGlite's data folder
+ * is 1,200 small files; one after another that took a second on these machines).
+ */
+async function copyTree(from: string, to: string) {
+  const files: string[] = [];
+  const walk = (relative: string) => {
+    mkdirSync(path.join(to, relative), { recursive: true, mode: 0o700 });
+    for (const entry of readdirSync(path.join(from, relative), { withFileTypes: true })) {
+      const inner = path.join(relative, entry.name);
+      if (entry.isDirectory()) walk(inner);
+      else files.push(inner);
+    }
+  };
+  walk("");
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const file = files[next++]!;
+      await copyFile(path.join(from, file), path.join(to, file));
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
 }
 
 /** Rows of a raw SQL query: PGlite answers { rows }, postgres.js an array; this gives the rows either way. */

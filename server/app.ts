@@ -11,9 +11,9 @@ import type { Secrets } from "../app/modules/access/secrets.server.ts";
 import type { Mailer } from "../app/modules/notifications/mail.server.ts";
 import type { BlobStore } from "../app/modules/blobs/store.server.ts";
 import { anonymousActor, recordNow } from "../app/modules/audit/audit.server.ts";
-import type { DatabaseHandle } from "../db/client.ts";
+import { type DatabaseHandle, projectRoot } from "../db/client.ts";
 
-export const projectRoot = path.resolve(import.meta.dirname, "..");
+export { projectRoot };
 
 type Options = {
   database: DatabaseHandle;
@@ -27,6 +27,8 @@ type Options = {
   trustProxy?: boolean;
   blobs: BlobStore;
   uploadMaxBytes?: number;
+  /** The built pages, when the caller has started loading them already (production). */
+  serverBuild?: Promise<ServerBuild>;
 };
 
 // req.ip is the socket address, or with `trust proxy` the client named by X-Forwarded-For.
@@ -105,6 +107,10 @@ export function securityHeaders({ dev }: { dev: boolean }) {
   ];
 }
 
+/** The built pages (build/server/index.js); main starts loading them while it opens the database. */
+export const loadServerBuild = () =>
+  import(pathToFileURL(path.join(projectRoot, "build", "server", "index.js")).href) as Promise<ServerBuild>;
+
 export async function createApp({
   database,
   mode,
@@ -115,6 +121,7 @@ export async function createApp({
   trustProxy = false,
   blobs,
   uploadMaxBytes = 50 * 1024 * 1024,
+  serverBuild,
 }: Options) {
   const app = express();
   app.disable("x-powered-by");
@@ -166,7 +173,7 @@ export async function createApp({
     );
   } else {
     const clientDir = path.join(projectRoot, "build", "client");
-    const build = (await import(pathToFileURL(path.join(projectRoot, "build", "server", "index.js")).href)) as ServerBuild;
+    const build = await (serverBuild ?? loadServerBuild());
     // Fingerprinted assets never change under the same name.
     app.use("/assets", express.static(path.join(clientDir, "assets"), { immutable: true, maxAge: "1y", fallthrough: false }));
     app.use(express.static(clientDir, { maxAge: "1h", index: false }));

@@ -1,31 +1,47 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
 import type { Express } from "express";
 import { ConfigError, loadConfig } from "../app/env.server.ts";
 import { ensureBootstrapInvitation } from "../app/modules/access/accounts.server.ts";
-import { describeDemoAccounts } from "../app/demo/accounts.server.ts";
-import { seedDemo } from "../app/demo/seed.server.ts";
+import { DEMO_PEOPLE, demoPasswords, describeDemoAccounts } from "../app/demo/accounts.server.ts";
 import { runStaleSweep, SWEEP_EVERY_MS } from "../app/modules/access/sweep.server.ts";
 import { createMailer } from "../app/modules/notifications/mail.server.ts";
 import { runReminders } from "../app/modules/reminders/reminders.server.ts";
 import { CatalogDataError } from "../db/catalog/load.ts";
 import { DatabaseInUseError, DatabaseUnavailableError, openDatabase } from "../db/client.ts";
 import { describeSeed, prepareDatabase } from "../db/prepare.ts";
-import { createApp } from "./app.ts";
-import { openBlobStore } from "../app/modules/blobs/store.server.ts";
+import { createApp, loadServerBuild, projectRoot } from "./app.ts";
+import { usableImage } from "../db/image.ts";
+import { openBlobStore } from "../app/modules/blobs/open.server.ts";
 import { refreshStatistics } from "../db/maintenance.ts";
 import { sweepOrphanBlobs } from "../app/modules/blobs/sweep.server.ts";
 
 /**
  * Start-up: validate configuration, open the database (embedded unless
- * DATABASE_URL is set), apply migrations, load the catalog, serve.
+ * DATABASE_URL is set; a new embedded one is unpacked from the image `npm run
+ * build` prepares), apply migrations, load the catalog, serve; then, while
+ * serving, refresh planner statistics, seed the demo and run the sweeps.
  * Any known failure prints one line naming the cause and exits with status 1.
  */
 async function main() {
   const config = loadConfig();
-  const database = await openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir });
+  // A new embedded installation gets the demo: hash its passwords on the spare core meanwhile.
+  const demoPasswordsUnderWay =
+    config.seedDemo && !config.databaseUrl && !existsSync(path.join(config.dataDir, "pglite", "PG_VERSION"))
+      ? demoPasswords(DEMO_PEOPLE.length)
+      : undefined;
+  // Load the built pages while the database opens: the two overlap where either waits on the disk.
+  const serverBuild = config.nodeEnv === "development" ? undefined : loadServerBuild();
+  serverBuild?.catch(() => {}); // a failure is reported where it is awaited
+  const buildDir = path.join(projectRoot, "build");
+  const prepared: { image: ReturnType<typeof usableImage> } = { image: null };
+  const database = await openDatabase(
+    config.databaseUrl
+      ? { databaseUrl: config.databaseUrl }
+      : { dataDir: config.dataDir, image: () => (prepared.image = usableImage(buildDir))?.dataDir ?? null },
+  );
   let server: Server | undefined;
   let stopping = false;
   const stop = async () => {
@@ -40,15 +56,21 @@ async function main() {
   process.once("SIGTERM", () => void stop());
 
   try {
-    console.log(describeSeed(await prepareDatabase(database)));
-    await refreshStatistics(database);
+    if (database.origin === "image" && prepared.image) {
+      // The image's stamp is the migrations and the catalog of this copy: nothing is left to apply or load.
+      console.log(
+        `Embedded database created from the image prepared by npm run build. ${describeSeed(prepared.image.meta.catalog)} Migrations up to date.`,
+      );
+    } else {
+      console.log(describeSeed(await prepareDatabase(database)));
+    }
     const secrets = { sessionSecret: config.sessionSecret, encryptionKey: config.encryptionKey };
     const mode = config.nodeEnv === "development" ? "development" : "production";
     if (config.testClockFile) console.log(`Test clock: offsets are read from ${config.testClockFile}.`);
     const clockFile = config.testClockFile;
     const now = clockFile ? () => new Date(Date.now() + (Number(readFileSync(clockFile, "utf8")) || 0)) : () => new Date();
     const mailer = createMailer(config.smtpUrl, config.mailFrom);
-    const blobs = openBlobStore(config.blobStore, config.dataDir);
+    const blobs = await openBlobStore(config.blobStore, config.dataDir);
     server = await listen(
       await createApp({
         database,
@@ -60,6 +82,7 @@ async function main() {
         trustProxy: config.trustProxy,
         blobs,
         uploadMaxBytes: config.uploadMaxBytes,
+        serverBuild,
       }),
       config.port,
       config.host,
@@ -67,8 +90,12 @@ async function main() {
     const { port } = server.address() as AddressInfo;
     const where = config.databaseUrl ? "PostgreSQL from DATABASE_URL" : `embedded database in ${config.dataDir}`;
     const url = `http://localhost:${port}`;
+    // Serving from here on; what follows needs no one waiting for the first page. A database just
+    // unpacked from the image was vacuumed when the image was made; the hourly loop keeps it so.
+    if (database.origin !== "image") await refreshStatistics(database);
     if (config.seedDemo) {
-      const accounts = await seedDemo(database.db, secrets, new Date(), blobs);
+      const { seedDemo } = await import("../app/demo/seed.server.ts");
+      const accounts = await seedDemo(database.db, secrets, new Date(), blobs, demoPasswordsUnderWay);
       if (accounts.length > 0) {
         const text = describeDemoAccounts(accounts, url);
         const file = path.join(config.dataDir, "demo-accounts.txt");
@@ -119,6 +146,8 @@ async function main() {
     setInterval(() => void sweep().then(blobSweep).then(reminders).then(statistics), SWEEP_EVERY_MS).unref();
     console.log(`Custody is ready on ${url} (${mode}, ${where}; uploads kept as ${blobs.description}).`);
   } catch (error) {
+    // Stopped (Ctrl-C, SIGTERM) while still starting: the database closed under the start-up work; not a failure.
+    if (stopping) return;
     await database.close().catch(() => {});
     throw error;
   }

@@ -9,6 +9,7 @@ import type { Secrets } from "../modules/access/secrets.server.ts";
 import { totpCode } from "../modules/access/totp.server.ts";
 import { type Actor, inTransaction, systemActorContext } from "../modules/context.server.ts";
 import { todayIn } from "../modules/dates.ts";
+import { hashPassword } from "../modules/access/passwords.server.ts";
 
 /**
  * Demo accounts, made as real ones are: a platform administrator's invitation,
@@ -78,11 +79,52 @@ function passphrase() {
   return `${[0, 1, 2, 3].map((i) => words[bytes[i]! % words.length]).join("-")}-${100 + (bytes[4]! % 900)}`;
 }
 
+/** The demo's people: one in each role, across three agencies, the platform and a vendor. */
+export const DEMO_PEOPLE: { org: "platform" | "a" | "b" | "c" | "v"; role: Role; name: string; email: string }[] = [
+  { org: "platform", role: "platform-admin", name: "Pat Morales", email: "platform.admin@custody.example" },
+  { org: "a", role: "agency-admin", name: "Alex Rivera", email: "admin@riverside-pd.example" },
+  { org: "a", role: "procurement-officer", name: "Jordan Lee", email: "procurement@riverside-pd.example" },
+  { org: "a", role: "cjis-officer", name: "Sam Okafor", email: "cjis@riverside-pd.example" },
+  { org: "a", role: "legal", name: "Dana Whitfield", email: "legal@riverside-pd.example" },
+  { org: "a", role: "auditor", name: "Chris Nakamura", email: "auditor@riverside-pd.example" },
+  { org: "b", role: "agency-admin", name: "Morgan Price", email: "admin@lakecounty-so.example" },
+  { org: "b", role: "cjis-officer", name: "Taylor Brooks", email: "cjis@lakecounty-so.example" },
+  { org: "b", role: "procurement-officer", name: "Avery Santos", email: "procurement@lakecounty-so.example" },
+  { org: "c", role: "cjis-officer", name: "Riley Chen", email: "cjis@harborcity-pd.example" },
+  { org: "v", role: "vendor-admin", name: "Robin Castillo", email: "admin@evidencecloud.example" },
+  { org: "v", role: "vendor-representative", name: "Casey Duncan", email: "rep@evidencecloud.example" },
+];
+
+/**
+ * Passwords for demo accounts, hashed one after another in the background from the moment they are
+ * asked for: at start-up the hashing (argon2, off the main thread) runs on the second core while the
+ * server opens its database and loads its pages, instead of after, one account at a time.
+ */
+export function demoPasswords(count: number): { password: string; passwordHash: Promise<string> }[] {
+  let previous: Promise<unknown> = Promise.resolve();
+  return Array.from({ length: count }, () => {
+    const password = passphrase();
+    const passwordHash = previous.then(() => hashPassword(password));
+    passwordHash.catch(() => {});
+    previous = passwordHash.catch(() => {});
+    return { password, passwordHash };
+  });
+}
+
 /** Create an account by inviting it and accepting the invitation, as a person would. */
 export async function provisionAccount(
   db: Database,
   secrets: Secrets,
-  input: { organisationId: string; role: Role; email: string; name: string; now: Date; membershipEndsAt?: Date | null },
+  input: {
+    organisationId: string;
+    role: Role;
+    email: string;
+    name: string;
+    now: Date;
+    membershipEndsAt?: Date | null;
+    /** A password from demoPasswords, its hash under way; otherwise one is made here. */
+    password?: { password: string; passwordHash: Promise<string> };
+  },
 ): Promise<ProvisionedAccount> {
   const { token } = await inTransaction(db, { actor: platformActor(), now: input.now, secrets }, (ctx) =>
     createInvitation(ctx, {
@@ -95,7 +137,7 @@ export async function provisionAccount(
   const view = await openInvitation(db, secrets, token, input.now);
   if (!view.usable) throw new Error(`invitation for ${input.email} is not usable: ${view.problem}`);
   const totpSecret = view.enrolment.manualKey.replace(/\s+/g, "");
-  const password = passphrase();
+  const password = input.password?.password ?? passphrase();
   const accepted = await acceptInvitation(
     db,
     secrets,
@@ -103,6 +145,7 @@ export async function provisionAccount(
     { name: input.name, password, code: totpCode(totpSecret, input.now) },
     { ip: null, userAgent: "custody demo seeding" },
     input.now,
+    input.password ? { passwordHash: input.password.passwordHash } : undefined,
   );
   const [organisation] = await db
     .select({ name: organisations.name })

@@ -2,10 +2,15 @@ import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
 import { people } from "../../db/schema/access.ts";
 import { platformOrganisation } from "../modules/access/accounts.server.ts";
-import type { Role } from "../modules/access/permissions.ts";
 import type { Secrets } from "../modules/access/secrets.server.ts";
 import type { BlobStore } from "../modules/blobs/store.server.ts";
-import { createDemoOrganisation, type ProvisionedAccount, provisionAccount } from "./accounts.server.ts";
+import {
+  createDemoOrganisation,
+  DEMO_PEOPLE,
+  demoPasswords,
+  type ProvisionedAccount,
+  provisionAccount,
+} from "./accounts.server.ts";
 import { seedDemoContracts } from "./contracts.server.ts";
 import { seedDemoAcceptedEvidence, seedDemoEvidence, seedDemoVendorRecords } from "./evidence.server.ts";
 
@@ -15,25 +20,18 @@ import { seedDemoAcceptedEvidence, seedDemoEvidence, seedDemoVendorRecords } fro
  * the modules' own functions as the people would enter them.
  */
 
-const demoPeople: { org: "platform" | "a" | "b" | "c" | "v"; role: Role; name: string; email: string }[] = [
-  { org: "platform", role: "platform-admin", name: "Pat Morales", email: "platform.admin@custody.example" },
-  { org: "a", role: "agency-admin", name: "Alex Rivera", email: "admin@riverside-pd.example" },
-  { org: "a", role: "procurement-officer", name: "Jordan Lee", email: "procurement@riverside-pd.example" },
-  { org: "a", role: "cjis-officer", name: "Sam Okafor", email: "cjis@riverside-pd.example" },
-  { org: "a", role: "legal", name: "Dana Whitfield", email: "legal@riverside-pd.example" },
-  { org: "a", role: "auditor", name: "Chris Nakamura", email: "auditor@riverside-pd.example" },
-  { org: "b", role: "agency-admin", name: "Morgan Price", email: "admin@lakecounty-so.example" },
-  { org: "b", role: "cjis-officer", name: "Taylor Brooks", email: "cjis@lakecounty-so.example" },
-  { org: "b", role: "procurement-officer", name: "Avery Santos", email: "procurement@lakecounty-so.example" },
-  { org: "c", role: "cjis-officer", name: "Riley Chen", email: "cjis@harborcity-pd.example" },
-  { org: "v", role: "vendor-admin", name: "Robin Castillo", email: "admin@evidencecloud.example" },
-  { org: "v", role: "vendor-representative", name: "Casey Duncan", email: "rep@evidencecloud.example" },
-];
-
 /** Seed the demo, unless anyone already has an account. Returns the accounts created. */
-export async function seedDemo(db: Database, secrets: Secrets, now: Date, blobs: BlobStore): Promise<ProvisionedAccount[]> {
+export async function seedDemo(
+  db: Database,
+  secrets: Secrets,
+  now: Date,
+  blobs: BlobStore,
+  /** Passwords whose hashing the caller started early (server start-up); made here otherwise. */
+  prepared?: ReturnType<typeof demoPasswords>,
+): Promise<ProvisionedAccount[]> {
   const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(people);
   if ((count?.n ?? 0) > 0) return [];
+  const passwords = prepared ?? demoPasswords(DEMO_PEOPLE.length);
   const platform = await platformOrganisation(db);
   const a = await createDemoOrganisation(db, secrets, now, {
     kind: "agency",
@@ -56,9 +54,17 @@ export async function seedDemo(db: Database, secrets: Secrets, now: Date, blobs:
   const v = await createDemoOrganisation(db, secrets, now, { kind: "vendor", name: "EvidenceCloud Inc." });
   const ids = { platform: platform.id, a: a.id, b: b.id, c: c.id, v: v.id };
   const accounts: ProvisionedAccount[] = [];
-  for (const p of demoPeople) {
+  for (const [i, p] of DEMO_PEOPLE.entries()) {
+    const password = passwords[i];
     accounts.push(
-      await provisionAccount(db, secrets, { organisationId: ids[p.org], role: p.role, email: p.email, name: p.name, now }),
+      await provisionAccount(db, secrets, {
+        organisationId: ids[p.org],
+        role: p.role,
+        email: p.email,
+        name: p.name,
+        now,
+        password,
+      }),
     );
   }
   const procurement = accounts.find((x) => x.role === "procurement-officer" && x.organisationId === a.id)!;

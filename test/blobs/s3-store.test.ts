@@ -6,7 +6,8 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BlobMissing, S3BlobStore } from "../../app/modules/blobs/store.server.ts";
+import { S3BlobStore } from "../../app/modules/blobs/s3-store.server.ts";
+import { BlobMissing } from "../../app/modules/blobs/store.server.ts";
 
 /**
  * The S3-compatible blob store against an S3 endpoint played by msw (third-party

@@ -6,6 +6,7 @@ import path from "node:path";
 import { createPostgresDatabase } from "./database.ts";
 
 export const projectRoot = path.resolve(import.meta.dirname, "..", "..");
+export const SERVER_ENTRY = "build/server-main/main.js";
 
 export function tempDataDir() {
   return mkdtempSync(path.join(tmpdir(), "custody-data-"));
@@ -25,7 +26,8 @@ export async function freePort(): Promise<number> {
 type Output = { stdout: string; stderr: string };
 
 function spawnServer(env: NodeJS.ProcessEnv): { child: ChildProcess; output: Output } {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+  // The server as `npm start` runs it: built by `npm run build` (test:e2e runs after it).
+  const child = spawn(process.execPath, [SERVER_ENTRY], {
     cwd: projectRoot,
     env,
     stdio: ["ignore", "pipe", "pipe"],
