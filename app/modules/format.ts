@@ -100,5 +100,9 @@ export function formatFileSize(bytes: number): string {
   return `${(bytes / (1024 * 1024 * 1024)).toLocaleString("en-US", { maximumFractionDigits: 1 })} GB`;
 }
 
+/** The kind of an organisation as people call it. */
+export const organisationKindLabel = (kind: string) =>
+  ({ agency: "Agency", vendor: "Vendor (cloud service provider)", platform: "This installation" })[kind] ?? kind;
+
 /** A role as people call it ("Legal", "CJIS officer"), never its internal key. */
 export const roleLabel = (role: string | null | undefined) => (!role ? "" : isRole(role) ? ROLES[role].label : role);

@@ -23,6 +23,7 @@ import {
   formatUsd,
   formatUtcMillisecond,
   formatUtcMinute,
+  organisationKindLabel,
   roleLabel,
 } from "../../app/modules/format.ts";
 import { US_TIME_ZONES, zoneForState } from "../../app/modules/time-zones.ts";
@@ -127,5 +128,6 @@ describe("what people read", () => {
     expect(roleLabel("cjis-officer")).toBe("CJIS officer");
     expect(roleLabel("vendor-admin")).toBe("Vendor administrator");
     expect(roleLabel(null)).toBe("");
+    expect(organisationKindLabel("agency")).toBe("Agency");
   });
 });

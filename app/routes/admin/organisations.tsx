@@ -7,6 +7,7 @@ import type { Route } from "./+types/organisations";
 import { When } from "~/components/when.tsx";
 import { SelectField } from "~/components/inputs.tsx";
 import { US_TIME_ZONES } from "~/modules/time-zones.ts";
+import { organisationKindLabel } from "~/modules/format.ts";
 
 export const permission = "platform:organisations";
 export const meta: Route.MetaFunction = () => [{ title: "Organisations — Custody" }];
@@ -70,7 +71,7 @@ export default function Organisations({ loaderData, actionData }: Route.Componen
               <th scope="row" data-label="Name">
                 {o.name}
               </th>
-              <td data-label="Kind">{o.kind}</td>
+              <td data-label="Kind">{organisationKindLabel(o.kind)}</td>
               <td data-label="ORI">{o.ori ?? "—"}</td>
               <td data-label="People with a role">{o.members}</td>
               <td data-label="Status">
