@@ -12,6 +12,7 @@ export default [
   route("admin/people/:personId", "routes/admin/person.tsx"),
   route("admin/invitations/new", "routes/admin/invitation-new.tsx"),
   route("admin/organisations", "routes/admin/organisations.tsx"),
+  route("admin/organisations/:organisationId/decommission", "routes/admin/decommission.tsx"),
   route("admin/tokens", "routes/admin/tokens.tsx"),
   route("admin/settings", "routes/admin/settings.tsx"),
   route("admin/reviews", "routes/admin/reviews.tsx"),

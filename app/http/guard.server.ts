@@ -1,6 +1,7 @@
 import { type AppLoadContext, data, redirect } from "react-router";
 import type { Permission } from "../modules/access/permissions.ts";
 import { resolveSession, type LiveMembership, type SessionState } from "../modules/access/sessions.server.ts";
+import { audienceOf } from "../modules/access/audience.server.ts";
 import { anonymousActor, recordNow } from "../modules/audit/audit.server.ts";
 import { type Actor, inTransaction, InvalidInput, type ModuleContext, NotFound } from "../modules/context.server.ts";
 import { type Day, todayIn } from "../modules/dates.ts";
@@ -78,11 +79,12 @@ export async function authorize(args: RouteArgs, requirement: Requirement): Prom
   const state = await sessionOf(request, context);
   if (state.status !== "valid") {
     const reason = state.status === "idle" ? "idle" : state.status === "expired" ? "expired" : null;
+    const personId = "personId" in state ? state.personId : null;
     await recordNow(
       context.db,
       {
         ...anonymousActor(context.client),
-        personId: "personId" in state ? state.personId : null,
+        personId,
         sessionId: "sessionId" in state ? state.sessionId : null,
       },
       [
@@ -90,6 +92,8 @@ export async function authorize(args: RouteArgs, requirement: Requirement): Prom
           action: reason ? `auth.session.${reason === "idle" ? "idle-timeout" : "expired"}` : "access.unauthenticated",
           outcome: "denied",
           details: { path: new URL(request.url).pathname, method: request.method },
+          // An agency's auditor sees its own people's timed-out sessions (AU-2).
+          audience: await audienceOf(context.db, personId, now),
         },
       ],
       now,

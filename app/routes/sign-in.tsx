@@ -20,6 +20,13 @@ const reasons: Record<string, string> = {
 const GENERIC_FAILURE =
   "The e-mail address or password is not right, or the account is locked or disabled. After 5 failed attempts an account is locked until an administrator releases it.";
 
+/** How long to wait, and that the right password and code still work (the limit never locks an agency out). */
+function throttledMessage(scope: "account" | "address", minutes: number) {
+  const wait = `${minutes} minute${minutes === 1 ? "" : "s"}`;
+  const who = scope === "account" ? "for this e-mail address from your network" : "from your network";
+  return `Too many failed sign-ins ${who}. Wait ${wait} before trying again; the right password and authenticator code still sign you in now.`;
+}
+
 const PasswordForm = z.object({
   email: z.string().trim().min(1, "Enter your e-mail address.").max(254, "Enter your e-mail address."),
   password: z.string().min(1, "Enter your password.").max(1024, "Enter your password."),
@@ -64,10 +71,7 @@ export async function action({ request, context }: Route.ActionArgs) {
       headers: { "Set-Cookie": await setSessionCookie(request, result.token) },
     });
   }
-  const message =
-    result.reason === "throttled"
-      ? `Too many failed sign-ins from your network. Try again in ${result.retryAfterMinutes} minute${result.retryAfterMinutes === 1 ? "" : "s"}.`
-      : GENERIC_FAILURE;
+  const message = result.reason === "throttled" ? throttledMessage(result.scope, result.retryAfterMinutes) : GENERIC_FAILURE;
   return data({ errors: {} as Record<string, string>, form: message }, { status: result.reason === "throttled" ? 429 : 401 });
 }
 

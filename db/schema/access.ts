@@ -40,6 +40,8 @@ export const organisations = pgTable(
     timeZone: text("time_zone").notNull().default("America/New_York"),
     status: text("status", { enum: ORGANISATION_STATUSES }).notNull().default("active"),
     decommissionedAt: ts("decommissioned_at"),
+    decommissionedBy: uuid("decommissioned_by"),
+    decommissionedReason: text("decommissioned_reason"),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
   (t) => [
@@ -148,9 +150,11 @@ export const loginAttempts = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     at: ts("at").notNull(),
     ip: text("ip").notNull(),
+    /** The address typed, lower-cased (null on attempts recorded before migration 0016). */
+    email: text("email"),
     succeeded: boolean("succeeded").notNull(),
   },
-  (t) => [index("login_attempts_ip_at").on(t.ip, t.at)],
+  (t) => [index("login_attempts_ip_at").on(t.ip, t.at), index("login_attempts_email_at").on(t.email, t.at)],
 );
 
 export const invitations = pgTable(

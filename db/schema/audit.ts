@@ -21,6 +21,13 @@ export const auditEvents = pgTable(
     /** Who, as they were known at the time (e-mail, or token name). */
     actorLabel: text("actor_label"),
     organisationId: uuid("organisation_id"),
+    /** The organisation the actor acted for (a vendor representative's vendor), when it differs or is known. */
+    actorOrganisationId: uuid("actor_organisation_id"),
+    /**
+     * Further organisations whose auditors may read the event: for a sign-in, every organisation
+     * the person held a role in at that moment, and the agencies a vendor's person serves.
+     */
+    audience: uuid("audience").array(),
     ip: text("ip"),
     userAgent: text("user_agent"),
     action: text("action").notNull(),
@@ -37,6 +44,7 @@ export const auditEvents = pgTable(
     index("audit_events_organisation").on(t.organisationId, t.occurredAt),
     index("audit_events_action").on(t.action, t.occurredAt),
     index("audit_events_object").on(t.objectType, t.objectId),
+    index("audit_events_audience").using("gin", t.audience),
   ],
 );
 

@@ -50,11 +50,13 @@ describe("an access review", () => {
 
     const [ended] = await handle.db.select().from(memberships).where(eq(memberships.personId, leaver.personId));
     expect(ended).toMatchObject({ endedReason: "Revoked in access review: Moved to the finance department" });
-    const state = await resolveSession(handle.db, testSecrets, leaverSession.token, clock.now);
-    expect(state.status === "valid" && state.permissions.size).toBe(0);
-    expect(
-      await handle.db.select().from(deprovisioningRecords).where(eq(deprovisioningRecords.personId, leaver.personId)),
-    ).toHaveLength(1);
+    // Revoking the leaver's only role disables them (AC-2(3)): two records, the role and the account.
+    expect((await resolveSession(handle.db, testSecrets, leaverSession.token, clock.now)).status).toBe("revoked");
+    const kinds = await handle.db
+      .select({ kind: deprovisioningRecords.kind })
+      .from(deprovisioningRecords)
+      .where(eq(deprovisioningRecords.personId, leaver.personId));
+    expect(kinds.map((k) => k.kind).sort()).toEqual(["membership-ended", "person-disabled"]);
 
     // A second administrator reviews the first, then the review can be completed and kept.
     const second = await makeAccount(handle.db, orgs.agencyA.id, "agency-admin", clock.now);

@@ -181,13 +181,48 @@ describe("signing in", () => {
     expect(person!.lockedAt).toBeNull();
   });
 
-  it("throttles a source address after 20 failures in 15 minutes, whichever accounts it tries", async () => {
+  it("tells an address spraying many accounts to wait, yet an administrator behind the same address still signs in with the right password and code", async () => {
     const ip = "203.0.113.9";
-    for (let i = 0; i < 20; i++) await password(`someone${i}@example.test`, "not it at all", at(200), ip);
-    const result = await password("someone@example.test", "not it at all", at(201), ip);
-    expect(result).toEqual({ ok: false, reason: "throttled", retryAfterMinutes: 14 });
-    expect((await password("someone@example.test", "not it at all", at(201), "203.0.113.10")).ok).toBe(false);
+    for (let i = 0; i < 50; i++) await password(`someone${i % 12}@example.test`, `not it ${i}`, at(200), ip);
+    expect(await password("someone@example.test", "not it at all", at(201), ip)).toEqual({
+      ok: false,
+      reason: "throttled",
+      scope: "address",
+      retryAfterMinutes: 14,
+    });
+    // Another network is not affected; the limit lifts once the window has passed.
+    expect(await password("someone@example.test", "not it at all", at(201), "203.0.113.10")).toEqual({
+      ok: false,
+      reason: "invalid",
+    });
     expect(await password("x@example.test", "y", at(216), ip)).toEqual({ ok: false, reason: "invalid" });
+
+    const admin = await makeAccount(handle.db, orgs.agencyA.id, "agency-admin", t0);
+    const first = await password(admin.email, admin.password, at(202), ip);
+    expect(first.ok).toBe(true);
+    const second = await verifySecondFactor(handle.db, testSecrets, {
+      token: first.ok ? first.token : null,
+      code: totpCode(admin.totpSecret, new Date(at(202).getTime() + 30_000)),
+      client: { ...testClient, ip },
+      now: at(202),
+    });
+    expect(second.ok).toBe(true);
+    const throttled = (await events("auth.login.throttled")).filter((e) => e.ip === ip);
+    expect(throttled[0]!.details).toMatchObject({ scope: "address", accounts: 12 });
+  });
+
+  it("throttles one e-mail address from one address after 10 failures, whether or not the account exists, and nobody else", async () => {
+    const ip = "203.0.113.20";
+    const target = "not-a-person@example.test";
+    for (let i = 0; i < 10; i++) await password(target, `guess ${i}`, at(400 + i), ip);
+    expect(await password(target, "guess 11", at(410), ip)).toEqual({
+      ok: false,
+      reason: "throttled",
+      scope: "account",
+      retryAfterMinutes: 5,
+    });
+    expect(await password(target, "guess 12", at(410), "203.0.113.21")).toEqual({ ok: false, reason: "invalid" });
+    expect(await password("colleague@example.test", "guess", at(410), ip)).toEqual({ ok: false, reason: "invalid" });
   });
 });
 

@@ -156,8 +156,8 @@ describe("central deprovisioning", () => {
     const platform = await as("platform-admin", orgs.platform.id, "platform:organisations");
     const result = await platform.auth.run((ctx) => decommissionAgency(ctx, agency.id, "Merged into the county police"));
     expect(result.membershipsEnded).toBe(2);
-    const state = await resolveSession(handle.db, testSecrets, member.token, clock.now);
-    expect(state.status === "valid" && state.permissions.size).toBe(0);
+    // Both held no other role: they are disabled (AC-2(3)) and their sessions end.
+    expect((await resolveSession(handle.db, testSecrets, member.token, clock.now)).status).toBe("revoked");
     expect((await callApi(meApi, "/api/v1/me", token)).status).toBe(401);
     const ended = await handle.db.select().from(memberships).where(eq(memberships.organisationId, agency.id));
     expect(ended.every((m) => m.endedReason === "agency decommissioned: Merged into the county police")).toBe(true);

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Queryable } from "../../../db/client.ts";
-import { apiTokens, deprovisioningRecords, memberships, organisations } from "../../../db/schema/access.ts";
+import { apiTokens, deprovisioningRecords, memberships, organisations, people } from "../../../db/schema/access.ts";
 import { vendors } from "../../../db/schema/vendors.ts";
 import {
   InvalidInput,
@@ -10,6 +10,7 @@ import {
   requireReason,
   type ModuleContext,
 } from "../context.server.ts";
+import { assignmentCounts, disableUnassigned, liveRole } from "./deprovision.server.ts";
 import { DEFAULT_TIME_ZONE, isUsTimeZone, zoneForState } from "../time-zones.ts";
 
 /**
@@ -81,7 +82,12 @@ export async function decommissionAgency(ctx: ModuleContext, organisationId: str
   if (organisation.status === "decommissioned") throw new InvalidInput({ form: "This agency is already decommissioned." });
   await ctx.db
     .update(organisations)
-    .set({ status: "decommissioned", decommissionedAt: ctx.now })
+    .set({
+      status: "decommissioned",
+      decommissionedAt: ctx.now,
+      decommissionedBy: ctx.actor.personId,
+      decommissionedReason: reason,
+    })
     .where(eq(organisations.id, organisationId));
   const ended = await ctx.db
     .update(memberships)
@@ -93,7 +99,14 @@ export async function decommissionAgency(ctx: ModuleContext, organisationId: str
     .set({ revokedAt: ctx.now, revokedReason: `agency decommissioned: ${reason}` })
     .where(and(eq(apiTokens.organisationId, organisationId), isNull(apiTokens.revokedAt)))
     .returning({ id: apiTokens.id });
-  const details = { membershipsEnded: ended.map((m) => m.id), tokensRevoked: tokens.map((t) => t.id) };
+  const peopleDisabled = await disableUnassigned(ctx.db, ctx.audit, {
+    personIds: ended.map((m) => m.personId),
+    because: `${organisation.name} decommissioned: ${reason}`,
+    organisationId,
+    actorId: ctx.actor.personId,
+    now: ctx.now,
+  });
+  const details = { membershipsEnded: ended.map((m) => m.id), tokensRevoked: tokens.map((t) => t.id), peopleDisabled };
   await ctx.db
     .insert(deprovisioningRecords)
     .values({ kind: "agency-decommissioned", organisationId, reason, actorId: ctx.actor.personId, at: ctx.now, details });
@@ -104,10 +117,13 @@ export async function decommissionAgency(ctx: ModuleContext, organisationId: str
     organisationId,
     details: { reason, ...details },
   });
-  return { membershipsEnded: ended.length };
+  return { name: organisation.name, membershipsEnded: ended.length, peopleDisabled: peopleDisabled.length };
 }
 
-/** Organisations a platform administrator manages, with their live member counts. */
+/**
+ * Organisations a platform administrator manages: each one's status (since when, by whom, why)
+ * and the number of people who hold a live role in it (not disabled, role started and not ended).
+ */
 export async function listOrganisations(ctx: ModuleContext) {
   assertPermission(ctx, "platform:organisations");
   const rows = await ctx.db
@@ -119,12 +135,42 @@ export async function listOrganisations(ctx: ModuleContext) {
       ori: organisations.ori,
       status: organisations.status,
       decommissionedAt: organisations.decommissionedAt,
-      members: sql<number>`(select count(*)::int from ${memberships} m where m.organisation_id = ${organisations.id} and m.ended_at is null)`,
+      decommissionedReason: organisations.decommissionedReason,
+      decommissionedByName: people.name,
+      decommissionedByEmail: people.email,
     })
     .from(organisations)
+    .leftJoin(people, eq(people.id, organisations.decommissionedBy))
     .orderBy(asc(organisations.kind), asc(organisations.name));
+  const counted = await ctx.db
+    .select({ organisationId: memberships.organisationId, n: sql<number>`count(distinct ${memberships.personId})::int` })
+    .from(memberships)
+    .innerJoin(people, eq(people.id, memberships.personId))
+    .where(and(liveRole(ctx.now), isNull(people.disabledAt)))
+    .groupBy(memberships.organisationId);
+  const members = new Map(counted.map((c) => [c.organisationId, c.n]));
   ctx.audit.record({ action: "organisation.list", objectType: "organisation", details: { count: rows.length } });
-  return rows;
+  return rows.map((r) => ({ ...r, members: members.get(r.id) ?? 0 }));
+}
+
+/** What decommissioning an agency would do, for the confirmation page: roles ending, people disabled. */
+export async function decommissionPreview(ctx: ModuleContext, organisationId: string) {
+  assertPermission(ctx, "platform:organisations");
+  if (!/^[0-9a-f-]{36}$/i.test(organisationId)) throw new NotFound("organisation", organisationId);
+  const [organisation] = await ctx.db
+    .select({ id: organisations.id, name: organisations.name, kind: organisations.kind, status: organisations.status })
+    .from(organisations)
+    .where(eq(organisations.id, organisationId));
+  if (!organisation || organisation.kind !== "agency") throw new NotFound("organisation", organisationId);
+  const counts = await assignmentCounts(ctx.db, organisationId, ctx.now);
+  ctx.audit.record({
+    action: "organisation.decommission.preview",
+    objectType: "organisation",
+    objectId: organisationId,
+    organisationId,
+    details: counts,
+  });
+  return { ...organisation, ...counts };
 }
 
 /** The zone each organisation keeps time in, for work done across organisations (the reminder sweep). */

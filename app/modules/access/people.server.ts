@@ -1,5 +1,5 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
-import { apiTokens, deprovisioningRecords, memberships, organisations, people } from "../../../db/schema/access.ts";
+import { and, asc, eq } from "drizzle-orm";
+import { deprovisioningRecords, memberships, organisations, people } from "../../../db/schema/access.ts";
 import {
   InvalidInput,
   NotFound,
@@ -9,7 +9,7 @@ import {
   type ModuleContext,
 } from "../context.server.ts";
 import { isRole, ROLES } from "./permissions.ts";
-import { revokeAllSessions } from "./sessions.server.ts";
+import { cutAccess, disableUnassigned } from "./deprovision.server.ts";
 import { roleLabel } from "../format.ts";
 
 /**
@@ -145,13 +145,7 @@ export async function disableEverywhere(ctx: ModuleContext, personId: string, re
     .update(people)
     .set({ disabledAt: ctx.now, disabledReason: reason, disabledBy: ctx.actor.personId })
     .where(eq(people.id, personId));
-  const sessionsCut = await revokeAllSessions(ctx.db, personId, ctx.now, `disabled: ${reason}`);
-  const tokensCut = await ctx.db
-    .update(apiTokens)
-    .set({ revokedAt: ctx.now, revokedReason: `creator disabled: ${reason}` })
-    .where(and(eq(apiTokens.createdBy, personId), isNull(apiTokens.revokedAt)))
-    .returning({ id: apiTokens.id });
-  const details = { sessionsRevoked: sessionsCut, tokensRevoked: tokensCut.map((t) => t.id) };
+  const details = await cutAccess(ctx.db, personId, ctx.now, `disabled: ${reason}`);
   await ctx.db
     .insert(deprovisioningRecords)
     .values({ kind: "person-disabled", personId, reason, actorId: ctx.actor.personId, at: ctx.now, details });
@@ -206,4 +200,12 @@ export async function endMembership(ctx: ModuleContext, membershipId: string, re
     organisationId: membership.organisationId,
     details: { reason, personId: membership.personId, role: membership.role },
   });
+  const disabled = await disableUnassigned(ctx.db, ctx.audit, {
+    personIds: [membership.personId],
+    because: `role ${roleLabel(membership.role)} ended by an administrator: ${reason}`,
+    organisationId: membership.organisationId,
+    actorId: ctx.actor.personId,
+    now: ctx.now,
+  });
+  return { personDisabled: disabled.length > 0 };
 }

@@ -9,6 +9,7 @@ import {
 } from "../../../db/schema/access.ts";
 import { InvalidInput, isUuid, NotFound, organisationScope, ownOrganisation, type ModuleContext } from "../context.server.ts";
 import { roleLabel } from "../format.ts";
+import { disableUnassigned } from "./deprovision.server.ts";
 
 /**
  * Access reviews (CJIS Security Policy v6.0 AC-2 j: review accounts at least
@@ -135,6 +136,13 @@ export async function decide(ctx: ModuleContext, reviewId: string, itemId: strin
       actorId: ctx.actor.personId,
       at: ctx.now,
       details: { membershipId: item.membership.id, role: item.membership.role, accessReviewId: review.id },
+    });
+    await disableUnassigned(ctx.db, ctx.audit, {
+      personIds: [item.membership.personId],
+      because: `role ${roleLabel(item.membership.role)} revoked in an access review: ${note}`,
+      organisationId: item.membership.organisationId,
+      actorId: ctx.actor.personId,
+      now: ctx.now,
     });
   }
   ctx.audit.record({

@@ -1,21 +1,32 @@
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
-import type { Database } from "../../../db/client.ts";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { type Database, type Queryable, queryRows } from "../../../db/client.ts";
 import { loginAttempts, people, recoveryCodes, sessions } from "../../../db/schema/access.ts";
 import { anonymousActor, AuditRecorder, recordNow, type AuditActor } from "../audit/audit.server.ts";
 import { verifyAgainstDecoy, verifyPassword } from "./passwords.server.ts";
 import { decrypt, sameHash, sessionId, tokenHash, type Secrets } from "./secrets.server.ts";
-import { createSession, MFA_STEP_LIMIT_MS, revokeSession } from "./sessions.server.ts";
+import { audienceOf } from "./audience.server.ts";
+import { createSession, liveMemberships, MFA_STEP_LIMIT_MS, revokeSession } from "./sessions.server.ts";
 import { matchTotp } from "./totp.server.ts";
 
 /**
  * Signing in: password, then a second factor (CJIS Security Policy v6.0 IA-2).
  * AC-7: 5 consecutive failures within 15 minutes lock the account until an
- * administrator releases it. Failures are also throttled per source address.
- * Every answer to a person is the same whether or not the account exists.
+ * administrator releases it; that lock is what stops guessing. Agencies sit behind one
+ * address (NAT), so the limits by address never stand between a person and their account:
+ * - one address failing 10 times within 15 minutes for one e-mail address is throttled for that
+ *   address only (the same limit whether or not the account exists);
+ * - one address failing 50 times within 15 minutes across at least 10 different e-mail addresses
+ *   (password spraying) is throttled for every address it tries;
+ * a throttled attempt with the right password for a usable account still goes on to the second
+ * factor; a wrong one is told how long to wait. Every answer to a person is the same whether or
+ * not the account exists, and a disabled account, or one with no live role, answers like a wrong
+ * password; the audit trail keeps the real reason, readable by the person's organisations.
  */
 export const LOCKOUT_THRESHOLD = 5;
 export const LOCKOUT_WINDOW_MS = 15 * 60 * 1000;
-export const ADDRESS_FAILURE_LIMIT = 20;
+export const ACCOUNT_ADDRESS_FAILURE_LIMIT = 10;
+export const SPRAY_FAILURE_LIMIT = 50;
+export const SPRAY_DISTINCT_ACCOUNTS = 10;
 
 export type Client = { ip: string | null; userAgent: string | null };
 
@@ -30,7 +41,9 @@ export async function acknowledgeNotice(db: Db, client: Client, now: Date) {
 }
 
 export type PasswordResult =
-  { ok: true; token: string } | { ok: false; reason: "invalid" } | { ok: false; reason: "throttled"; retryAfterMinutes: number };
+  | { ok: true; token: string }
+  | { ok: false; reason: "invalid" }
+  | { ok: false; reason: "throttled"; scope: "account" | "address"; retryAfterMinutes: number };
 
 type Db = Database;
 
@@ -57,6 +70,28 @@ function afterFailure(person: { failedLogins: number; firstFailedLoginAt: Date |
   };
 }
 
+/** Whether failures from this address call for a wait, and how long: for this e-mail address, or for all. */
+async function throttleFor(db: Queryable, ip: string, email: string, now: Date) {
+  const since = new Date(now.getTime() - LOCKOUT_WINDOW_MS);
+  const [row] = await queryRows<{ pair: number; pair_oldest: Date | null; total: number; accounts: number; oldest: Date | null }>(
+    db,
+    sql`select count(*) filter (where ${loginAttempts.email} = ${email})::int as pair,
+               min(${loginAttempts.at}) filter (where ${loginAttempts.email} = ${email}) as pair_oldest,
+               count(*)::int as total,
+               count(distinct ${loginAttempts.email})::int as accounts,
+               min(${loginAttempts.at}) as oldest
+          from ${loginAttempts}
+         where ${loginAttempts.ip} = ${ip} and ${loginAttempts.succeeded} = false and ${loginAttempts.at} > ${since.toISOString()}::timestamptz`,
+  );
+  const wait = (oldest: Date | string | null) =>
+    Math.max(1, Math.ceil((new Date(oldest ?? now).getTime() + LOCKOUT_WINDOW_MS - now.getTime()) / 60_000));
+  if (row && row.pair >= ACCOUNT_ADDRESS_FAILURE_LIMIT)
+    return { scope: "account" as const, retryAfterMinutes: wait(row.pair_oldest), failures: row.pair };
+  if (row && row.total >= SPRAY_FAILURE_LIMIT && row.accounts >= SPRAY_DISTINCT_ACCOUNTS)
+    return { scope: "address" as const, retryAfterMinutes: wait(row.oldest), failures: row.total, accounts: row.accounts };
+  return null;
+}
+
 export async function signInWithPassword(
   db: Db,
   secrets: Secrets,
@@ -65,27 +100,6 @@ export async function signInWithPassword(
   const email = input.email.trim().toLowerCase();
   const { client, now } = input;
   const ip = client.ip ?? "unknown";
-  const [recent] = await db
-    .select({ n: sql<number>`count(*)::int`, oldest: sql<Date | null>`min(${loginAttempts.at})` })
-    .from(loginAttempts)
-    .where(
-      and(
-        eq(loginAttempts.ip, ip),
-        eq(loginAttempts.succeeded, false),
-        gt(loginAttempts.at, new Date(now.getTime() - LOCKOUT_WINDOW_MS)),
-      ),
-    );
-  if ((recent?.n ?? 0) >= ADDRESS_FAILURE_LIMIT) {
-    const oldest = recent?.oldest ? new Date(recent.oldest) : now;
-    const retryAfterMinutes = Math.max(1, Math.ceil((oldest.getTime() + LOCKOUT_WINDOW_MS - now.getTime()) / 60_000));
-    await db.transaction(async (tx) => {
-      const audit = new AuditRecorder(actorFor(client), () => now);
-      audit.record({ action: "auth.login.throttled", outcome: "denied", details: { email, failuresFromAddress: recent?.n } });
-      await audit.flush(tx);
-    });
-    return { ok: false, reason: "throttled", retryAfterMinutes };
-  }
-
   const [person] = await db.select().from(people).where(eq(people.email, email)).limit(1);
   const passwordOk = person?.passwordHash
     ? await verifyPassword(person.passwordHash, input.password)
@@ -93,8 +107,12 @@ export async function signInWithPassword(
 
   return db.transaction(async (tx) => {
     const audit = new AuditRecorder(actorFor(client, person), () => now);
+    audit.audience = await audienceOf(tx, person?.id, now);
+    const live = person ? await liveMemberships(tx, person.id, now) : [];
+    const usable = !!person && !person.disabledAt && !person.lockedAt && !!person.mfaEnrolledAt && live.length > 0;
+    const throttle = passwordOk && usable ? null : await throttleFor(tx, ip, email, now);
     const fail = async (why: string) => {
-      await tx.insert(loginAttempts).values({ at: now, ip, succeeded: false });
+      await tx.insert(loginAttempts).values({ at: now, ip, email, succeeded: false });
       audit.record({
         action: "auth.login.failed",
         outcome: "failed",
@@ -102,8 +120,24 @@ export async function signInWithPassword(
         objectId: person?.id,
         details: { email, why },
       });
+      if (throttle) {
+        audit.record({
+          action: "auth.login.throttled",
+          outcome: "denied",
+          objectType: person ? "person" : undefined,
+          objectId: person?.id,
+          details: { email, ...throttle },
+        });
+      }
       await audit.flush(tx);
-      return { ok: false as const, reason: "invalid" as const };
+      return throttle
+        ? {
+            ok: false as const,
+            reason: "throttled" as const,
+            scope: throttle.scope,
+            retryAfterMinutes: throttle.retryAfterMinutes,
+          }
+        : { ok: false as const, reason: "invalid" as const };
     };
     if (!person) return fail("no such account");
     if (person.disabledAt) return fail("account disabled");
@@ -123,7 +157,8 @@ export async function signInWithPassword(
       }
       return fail("wrong password");
     }
-    await tx.insert(loginAttempts).values({ at: now, ip, succeeded: true });
+    if (live.length === 0) return fail("no live role");
+    await tx.insert(loginAttempts).values({ at: now, ip, email, succeeded: true });
     const { token, id } = await createSession(tx, secrets, {
       personId: person.id,
       now,
@@ -131,13 +166,19 @@ export async function signInWithPassword(
       userAgent: client.userAgent,
       mfaAt: null,
     });
+    audit.actor.sessionId = id;
+    audit.record({
+      action: "auth.notice.acknowledged",
+      objectType: "person",
+      objectId: person.id,
+      details: { notice: "system use (AC-8)", acknowledgedBefore: "password" },
+    });
     audit.record({
       action: "auth.login.password-accepted",
       objectType: "person",
       objectId: person.id,
       details: { awaiting: "second factor" },
     });
-    audit.actor.sessionId = id;
     await audit.flush(tx);
     return { ok: true as const, token };
   });
@@ -174,14 +215,24 @@ export async function verifySecondFactor(
     }
     const { person } = row;
     const audit = new AuditRecorder(actorFor(client, person, pendingId), () => now);
-    if (person.disabledAt || person.lockedAt || !person.totpSecret) {
+    audit.audience = await audienceOf(tx, person.id, now);
+    const live = await liveMemberships(tx, person.id, now);
+    if (person.disabledAt || person.lockedAt || !person.totpSecret || live.length === 0) {
       await revokeSession(tx, pendingId, now, "account not usable");
       audit.record({
         action: "auth.mfa.failed",
         outcome: "failed",
         objectType: "person",
         objectId: person.id,
-        details: { why: "account disabled or locked" },
+        details: {
+          why: person.disabledAt
+            ? "account disabled"
+            : person.lockedAt
+              ? "account locked"
+              : live.length === 0
+                ? "no live role"
+                : "no authenticator",
+        },
       });
       await audit.flush(tx);
       return { ok: false as const, reason: "expired" as const };
@@ -209,7 +260,7 @@ export async function verifySecondFactor(
     if (!method) {
       const next = afterFailure(person, now);
       await tx.update(people).set(next).where(eq(people.id, person.id));
-      await tx.insert(loginAttempts).values({ at: now, ip: client.ip ?? "unknown", succeeded: false });
+      await tx.insert(loginAttempts).values({ at: now, ip: client.ip ?? "unknown", email: person.email, succeeded: false });
       audit.record({ action: "auth.mfa.failed", outcome: "failed", objectType: "person", objectId: person.id });
       if (next.lockedAt) {
         await revokeSession(tx, pendingId, now, "account locked");
@@ -254,6 +305,7 @@ export async function signOut(db: Db, secrets: Secrets, input: { token: string |
     if (!row || row.revokedAt) return;
     await revokeSession(tx, id, input.now, "signed out");
     const audit = new AuditRecorder(actorFor(input.client, { id: row.personId, email: row.email }, id), () => input.now);
+    audit.audience = await audienceOf(tx, row.personId, input.now);
     audit.record({ action: "auth.logout", objectType: "session", objectId: id });
     await audit.flush(tx);
   });

@@ -2,6 +2,8 @@ import { and, isNotNull, isNull, lte, sql } from "drizzle-orm";
 import { type Database, queryRows } from "../../../db/client.ts";
 import { deprovisioningRecords, memberships, people } from "../../../db/schema/access.ts";
 import { AuditRecorder, systemActor } from "../audit/audit.server.ts";
+import { roleLabel } from "../format.ts";
+import { disableUnassigned } from "./deprovision.server.ts";
 import { revokeAllSessions } from "./sessions.server.ts";
 
 /**
@@ -82,8 +84,23 @@ export async function runStaleSweep(db: Database, now: Date): Promise<SweepResul
         details: { reason: "End date reached", personId: m.personId, by: "sweep" },
       });
     }
-    audit.record({ action: "sweep.stale-accounts", details: { disabled: stale.length, membershipsEnded: ended.length } });
+    const unassigned: string[] = [];
+    for (const m of ended) {
+      unassigned.push(
+        ...(await disableUnassigned(tx, audit, {
+          personIds: [m.personId],
+          because: `role ${roleLabel(m.role)} reached its end date`,
+          organisationId: m.organisationId,
+          actorId: null,
+          now,
+        })),
+      );
+    }
+    audit.record({
+      action: "sweep.stale-accounts",
+      details: { disabled: stale.length, membershipsEnded: ended.length, disabledWithoutRole: unassigned.length },
+    });
     await audit.flush(tx);
-    return { ran: true, disabled: stale.map((p) => p.id), membershipsEnded: ended.map((m) => m.id) };
+    return { ran: true, disabled: [...stale.map((p) => p.id), ...unassigned], membershipsEnded: ended.map((m) => m.id) };
   });
 }

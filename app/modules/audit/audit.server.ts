@@ -49,6 +49,8 @@ export type AuditInput = {
   organisationId?: string | null;
   /** Override who acted (e.g. a failed sign-in names the account tried). */
   actor?: Partial<AuditActor>;
+  /** Further organisations whose auditors may read the event (a sign-in: every organisation the person belongs to). */
+  audience?: string[];
 };
 
 type Pending = AuditInput & { id: string; occurredAt: Date };
@@ -59,6 +61,8 @@ const AUDIT_LOCK_KEY = 72_122_002;
 
 export class AuditRecorder {
   private pending: Pending[] = [];
+  /** Organisations that may read every event this recorder writes, besides each event's own (see AuditInput.audience). */
+  audience: string[] = [];
   constructor(
     readonly actor: AuditActor,
     private readonly clock: () => Date = () => new Date(),
@@ -87,6 +91,8 @@ export class AuditRecorder {
         actorTokenId: e.actor?.tokenId ?? this.actor.tokenId,
         actorLabel: e.actor?.label ?? this.actor.label,
         organisationId: e.organisationId === undefined ? this.actor.organisationId : e.organisationId,
+        actorOrganisationId: e.actor?.organisationId ?? this.actor.organisationId,
+        audience: audienceList([...(e.audience ?? []), ...this.audience]),
         ip: this.actor.ip,
         userAgent: this.actor.userAgent,
         action: e.action,
@@ -99,14 +105,20 @@ export class AuditRecorder {
   }
 }
 
-type NewEvent = Omit<AuditEvent, "seq" | "prevHash" | "hash">;
+const audienceList = (ids: string[]) => (ids.length > 0 ? [...new Set(ids)].sort() : null);
+
+type NewEvent = Omit<AuditEvent, "seq" | "prevHash" | "hash" | "actorOrganisationId" | "audience"> &
+  Partial<Pick<AuditEvent, "actorOrganisationId" | "audience">>;
 
 function jsonOnly(value: Record<string, unknown>): Record<string, unknown> {
   return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
 }
 
-/** What the hash covers: every field of the event except the hash itself. */
-export function hashEvent(event: Omit<AuditEvent, "hash">): string {
+/**
+ * What the hash covers: every field of the event except the hash itself. The actor's organisation
+ * and the audience (added in migration 0016) count only when present, so earlier events verify as written.
+ */
+export function hashEvent(event: Omit<AuditEvent, "hash" | "actorOrganisationId" | "audience"> & Partial<AuditEvent>): string {
   const content = canonicalize({
     seq: event.seq,
     id: event.id,
@@ -124,6 +136,8 @@ export function hashEvent(event: Omit<AuditEvent, "hash">): string {
     outcome: event.outcome,
     details: event.details,
     prevHash: event.prevHash,
+    ...(event.actorOrganisationId ? { actorOrganisationId: event.actorOrganisationId } : {}),
+    ...(event.audience && event.audience.length > 0 ? { audience: event.audience } : {}),
   });
   return createHash("sha256").update(content!).digest("hex");
 }
@@ -141,7 +155,13 @@ export async function appendEvents(tx: Queryable, events: NewEvent[]) {
   const rows: AuditEvent[] = [];
   for (const event of events) {
     seq += 1;
-    const withChain = { ...event, seq, prevHash };
+    const withChain = {
+      ...event,
+      actorOrganisationId: event.actorOrganisationId ?? null,
+      audience: event.audience ?? null,
+      seq,
+      prevHash,
+    };
     const hash = hashEvent(withChain);
     rows.push({ ...withChain, hash });
     prevHash = hash;

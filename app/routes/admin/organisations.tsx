@@ -1,8 +1,7 @@
-import { data, Form } from "react-router";
+import { data, Form, Link, useSearchParams } from "react-router";
 import { Field, FormAlert, SuccessAlert } from "~/components/field.tsx";
-import { ReasonForm } from "~/components/reason-form.tsx";
 import { authorize } from "~/http/guard.server.ts";
-import { createOrganisation, decommissionAgency, listOrganisations } from "~/modules/access/organisations.server.ts";
+import { createOrganisation, listOrganisations } from "~/modules/access/organisations.server.ts";
 import type { Route } from "./+types/organisations";
 import { When } from "~/components/when.tsx";
 import { SelectField } from "~/components/inputs.tsx";
@@ -35,25 +34,23 @@ export async function action(args: Route.ActionArgs) {
     if (!created.ok) return data({ intent, errors: created.errors, done: null }, { status: 400 });
     return { intent, errors: {} as Record<string, string>, done: `${created.value.name} was added.` };
   }
-  if (intent === "decommission") {
-    const result = await auth.submit((ctx) => decommissionAgency(ctx, text("organisationId"), text("reason")));
-    if (!result.ok) return data({ intent, errors: result.errors, done: null }, { status: 400 });
-    return {
-      intent,
-      errors: {} as Record<string, string>,
-      done: `The agency is decommissioned; ${result.value.membershipsEnded} role(s) ended. Its data stays, owned and exportable.`,
-    };
-  }
   throw data("Unknown action", { status: 400 });
 }
 
 export default function Organisations({ loaderData, actionData }: Route.ComponentProps) {
   const errors = actionData?.intent === "create" ? actionData.errors : {};
+  const [params] = useSearchParams();
+  const decommissioned = params.get("decommissioned");
   return (
     <div className="padding-y-4">
       <h1>Organisations</h1>
-      <SuccessAlert message={actionData?.done} />
-      {actionData?.intent === "decommission" ? <FormAlert message={actionData.errors.form ?? actionData.errors.reason} /> : null}
+      <SuccessAlert
+        message={
+          actionData?.done ??
+          (decommissioned ? `${decommissioned} is decommissioned. Its data stays, owned and exportable.` : null)
+        }
+      />
+      <FormAlert message={errors.form} />
       <table className="usa-table usa-table--borderless usa-table--stacked width-full">
         <caption className="usa-sr-only">Organisations</caption>
         <thead>
@@ -63,6 +60,9 @@ export default function Organisations({ loaderData, actionData }: Route.Componen
             <th scope="col">ORI</th>
             <th scope="col">People with a role</th>
             <th scope="col">Status</th>
+            <th scope="col">
+              <span className="usa-sr-only">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -77,19 +77,25 @@ export default function Organisations({ loaderData, actionData }: Route.Componen
               <td data-label="Status">
                 {o.status === "decommissioned" ? (
                   <>
-                    Decommissioned <When at={o.decommissionedAt} day />
+                    <strong>Decommissioned</strong> on <When at={o.decommissionedAt} day />
+                    {o.decommissionedByName ? (
+                      <>
+                        {" "}
+                        by {o.decommissionedByName} ({o.decommissionedByEmail})
+                      </>
+                    ) : null}
+                    {o.decommissionedReason ? <div className="text-base-dark">Reason: {o.decommissionedReason}</div> : null}
                   </>
-                ) : o.kind === "agency" ? (
-                  <ReasonForm
-                    intent="decommission"
-                    hidden={{ organisationId: o.id }}
-                    label={`Reason to decommission ${o.name}`}
-                    button="Decommission"
-                    danger
-                  />
                 ) : (
                   "Active"
                 )}
+              </td>
+              <td data-label="Actions">
+                {o.kind === "agency" && o.status === "active" ? (
+                  <Link className="usa-link" to={`/admin/organisations/${o.id}/decommission`}>
+                    Decommission<span className="usa-sr-only"> {o.name}</span>…
+                  </Link>
+                ) : null}
               </td>
             </tr>
           ))}
