@@ -63,6 +63,8 @@ let reviews: Record<string, Partial<Record<Tenant, string>>>;
 let contractsByTenant: Record<string, { contractId: string; contractFileId: string }>;
 let vendorId: string;
 let requirementId: string;
+/** An agency a platform administrator may decommission. */
+let agencyId: string;
 /** Evidence: A's item asked of vendor V, B's item on the contract B shares with A (also V's), and B's own item asked of vendor W. */
 let evidenceByTenant: Record<string, { itemId: string; fileId: string }>;
 /** Notices and roster records: vendor V's, concerning agency A (which contracts with V), and vendor W's, concerning agency B only. */
@@ -76,6 +78,7 @@ beforeAll(async () => {
   handle = await createTestDatabase();
   await loadCatalog(handle.db, catalogData);
   const orgs = await seedOrganisations(handle.db);
+  agencyId = orgs.agencyB.id;
   const vendorW = await addOrganisation(handle.db, {
     kind: "vendor",
     name: "Vendor W",
@@ -370,8 +373,10 @@ function fill(path: string, role: Role, tenant: Tenant) {
                 ? (generationsByTenant[tenant] ?? generationsByTenant.own!)
                 : name === "changeId" || name === "rosterFileId"
                   ? (rosterByTenant[tenant] ?? rosterByTenant.own!)[name]
-                  : name === "vendorId"
-                    ? vendorId
+                  : name === "vendorId" || name === "organisationId"
+                    ? name === "vendorId"
+                      ? vendorId
+                      : agencyId
                     : name === "requirementId"
                       ? requirementId
                       : name === "personId"
