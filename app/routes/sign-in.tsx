@@ -24,7 +24,7 @@ const GENERIC_FAILURE =
 function throttledMessage(scope: "account" | "address", minutes: number) {
   const wait = `${minutes} minute${minutes === 1 ? "" : "s"}`;
   const who = scope === "account" ? "for this e-mail address from your network" : "from your network";
-  return `Too many failed sign-ins ${who}. Wait ${wait} before trying again; the right password and authenticator code still sign you in now.`;
+  return `Too many failed sign-ins ${who}. Wait ${wait} before trying again. The right password and authenticator code still sign in an account that is not locked or disabled.`;
 }
 
 const PasswordForm = z.object({

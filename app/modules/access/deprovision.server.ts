@@ -1,8 +1,8 @@
-import { and, eq, gt, inArray, isNull, lte, ne, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, ne } from "drizzle-orm";
 import type { Queryable } from "../../../db/client.ts";
-import { apiTokens, deprovisioningRecords, memberships, organisations, people } from "../../../db/schema/access.ts";
+import { apiTokens, deprovisioningRecords, memberships, people } from "../../../db/schema/access.ts";
 import type { AuditRecorder } from "../audit/audit.server.ts";
-import { revokeAllSessions } from "./sessions.server.ts";
+import { liveRole, revokeAllSessions } from "./sessions.server.ts";
 
 /**
  * No account without an assignment (CJIS Security Policy v6.0 AC-2(3)). Whenever roles end —
@@ -11,15 +11,6 @@ import { revokeAllSessions } from "./sessions.server.ts";
  * disabled in the same transaction, with a deprovisioning record naming why. A person who still
  * holds a role elsewhere keeps that one and nothing else changes for them.
  */
-
-/** A role that gives access right now: not ended, started, not past its end date, in a live organisation. */
-export const liveRole = (now: Date) =>
-  and(
-    isNull(memberships.endedAt),
-    lte(memberships.startsAt, now),
-    or(isNull(memberships.endsAt), gt(memberships.endsAt, now)),
-    sql`exists (select 1 from ${organisations} o where o.id = ${memberships.organisationId} and o.status = 'active')`,
-  );
 
 /** Cut what lets a person in: every session, and the API tokens they created. */
 export async function cutAccess(db: Queryable, personId: string, now: Date, reason: string) {

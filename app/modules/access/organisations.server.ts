@@ -10,7 +10,8 @@ import {
   requireReason,
   type ModuleContext,
 } from "../context.server.ts";
-import { assignmentCounts, disableUnassigned, liveRole } from "./deprovision.server.ts";
+import { assignmentCounts, disableUnassigned } from "./deprovision.server.ts";
+import { liveRole } from "./sessions.server.ts";
 import { DEFAULT_TIME_ZONE, isUsTimeZone, zoneForState } from "../time-zones.ts";
 
 /**

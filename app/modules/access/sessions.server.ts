@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNull, lte, or } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, lte, or, sql } from "drizzle-orm";
 import type { Queryable } from "../../../db/client.ts";
 import { memberships, organisations, people, sessions, type Person } from "../../../db/schema/access.ts";
 import { PASSWORD_MAX_AGE_DAYS } from "./password-rules.ts";
@@ -63,6 +63,15 @@ export async function createSession(
   return { token, id };
 }
 
+/** A role that gives access right now: not ended, started, not past its end date, in a live organisation. */
+export const liveRole = (now: Date) =>
+  and(
+    isNull(memberships.endedAt),
+    lte(memberships.startsAt, now),
+    or(isNull(memberships.endsAt), gt(memberships.endsAt, now)),
+    sql`exists (select 1 from ${organisations} o where o.id = ${memberships.organisationId} and o.status = 'active')`,
+  );
+
 /** The memberships that give a person access right now, in live organisations. */
 export async function liveMemberships(db: Queryable, personId: string, now: Date): Promise<LiveMembership[]> {
   const rows = await db
@@ -77,15 +86,7 @@ export async function liveMemberships(db: Queryable, personId: string, now: Date
     })
     .from(memberships)
     .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
-    .where(
-      and(
-        eq(memberships.personId, personId),
-        isNull(memberships.endedAt),
-        lte(memberships.startsAt, now),
-        or(isNull(memberships.endsAt), gt(memberships.endsAt, now)),
-        eq(organisations.status, "active"),
-      ),
-    )
+    .where(and(eq(memberships.personId, personId), liveRole(now)))
     .orderBy(asc(organisations.kind), asc(organisations.name));
   return rows.flatMap((r) => (isRole(r.role) ? [{ ...r, role: r.role }] : []));
 }

@@ -22,7 +22,7 @@ export async function action(args: Route.ActionArgs) {
     decommissionAgency(ctx, args.params.organisationId, String(form.get("reason") ?? "").slice(0, 600)),
   );
   if (!result.ok) return data({ errors: result.errors }, { status: 400 });
-  throw redirect(`/admin/organisations?decommissioned=${encodeURIComponent(result.value.name)}`);
+  throw redirect(`/admin/organisations?decommissioned=${encodeURIComponent(args.params.organisationId)}`);
 }
 
 export default function Decommission({ loaderData, actionData }: Route.ComponentProps) {

@@ -40,14 +40,19 @@ export async function action(args: Route.ActionArgs) {
 export default function Organisations({ loaderData, actionData }: Route.ComponentProps) {
   const errors = actionData?.intent === "create" ? actionData.errors : {};
   const [params] = useSearchParams();
-  const decommissioned = params.get("decommissioned");
+  // Confirmed from the agency's own row, never from the address: a link cannot make the page claim it.
+  const decommissioned = loaderData.organisations.find(
+    (o) => o.id === params.get("decommissioned") && o.status === "decommissioned",
+  );
   return (
     <div className="padding-y-4">
       <h1>Organisations</h1>
       <SuccessAlert
         message={
           actionData?.done ??
-          (decommissioned ? `${decommissioned} is decommissioned. Its data stays, owned and exportable.` : null)
+          (decommissioned
+            ? `${decommissioned.name} is decommissioned: its roles ended and the people left with no other role are disabled. Its data stays, owned and exportable.`
+            : null)
         }
       />
       <FormAlert message={errors.form} />
