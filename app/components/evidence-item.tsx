@@ -96,6 +96,7 @@ type CustodyRow = {
   seq: number;
   at: Date | string;
   who: string;
+  actorOrganisation: string;
   organisation: string;
   from: string;
   label: string;
@@ -107,13 +108,15 @@ type CustodyRow = {
 
 export function CustodyTable({ rows }: { rows: CustodyRow[] }) {
   return (
-    <table className="usa-table usa-table--borderless usa-table--stacked width-full">
+    <table className="usa-table usa-table--borderless usa-table--stacked width-full custody-audit-table">
       <caption className="usa-sr-only">Chain of custody</caption>
       <thead>
         <tr>
           <th scope="col">When (UTC)</th>
           <th scope="col">Who</th>
+          <th scope="col">Acting for</th>
           <th scope="col">What</th>
+          <th scope="col">Concerning</th>
           <th scope="col">From</th>
           <th scope="col">Detail</th>
         </tr>
@@ -124,15 +127,14 @@ export function CustodyTable({ rows }: { rows: CustodyRow[] }) {
             <td data-label="When (UTC)">
               <When at={r.at} utc />
             </td>
-            <td data-label="Who">
-              {r.who}
-              {r.organisation ? <div className="custody-muted">{r.organisation}</div> : null}
-            </td>
+            <td data-label="Who">{r.who}</td>
+            <td data-label="Acting for">{r.actorOrganisation || "—"}</td>
             <th scope="row" data-label="What">
               {r.label}
               {r.outcome !== "success" ? ` (${r.outcome})` : ""}
               {r.version !== null ? ` · version ${r.version}` : ""}
             </th>
+            <td data-label="Concerning">{r.organisation || "—"}</td>
             <td data-label="From">{r.from || "—"}</td>
             <td data-label="Detail">
               {r.files.map((f) => (

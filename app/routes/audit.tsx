@@ -91,16 +91,16 @@ export default function AuditTrail({ loaderData }: Route.ComponentProps) {
           Export these events as CSV
         </a>
       </Form>
-      <table className="usa-table usa-table--borderless usa-table--stacked usa-table--compact width-full margin-top-3">
+      <table className="usa-table usa-table--borderless usa-table--stacked usa-table--compact width-full margin-top-3 custody-audit-table">
         <caption className="usa-sr-only">Audit events</caption>
         <thead>
           <tr>
             <th scope="col">#</th>
             <th scope="col">When (UTC)</th>
             <th scope="col">Who</th>
-            <th scope="col">From</th>
             <th scope="col">Action</th>
             <th scope="col">Object</th>
+            <th scope="col">Concerning</th>
             <th scope="col">Outcome</th>
           </tr>
         </thead>
@@ -108,15 +108,17 @@ export default function AuditTrail({ loaderData }: Route.ComponentProps) {
           {events.map((e) => (
             <tr key={e.seq}>
               <td data-label="#">{e.seq}</td>
-              <td data-label="When" className="text-no-wrap">
-                {formatUtcMillisecond(e.occurredAt)}
+              <td data-label="When">{formatUtcMillisecond(e.occurredAt)}</td>
+              <td data-label="Who">
+                <Who event={e} />
               </td>
-              <td data-label="Who">{e.actorLabel ?? "anonymous"}</td>
-              <td data-label="From">{e.ip ?? "—"}</td>
               <th scope="row" data-label="Action">
                 {e.action}
               </th>
-              <td data-label="Object">{e.objectType ? `${e.objectType} ${e.objectId ?? ""}` : "—"}</td>
+              <td data-label="Object">
+                <ObjectCell event={e} />
+              </td>
+              <td data-label="Concerning">{e.labels.organisation ?? "—"}</td>
               <td data-label="Outcome">{e.outcome}</td>
             </tr>
           ))}
@@ -129,5 +131,51 @@ export default function AuditTrail({ loaderData }: Route.ComponentProps) {
         </p>
       ) : null}
     </div>
+  );
+}
+
+type Row = Route.ComponentProps["loaderData"]["events"][number];
+
+/** The person (name, e-mail, the organisation they acted for) or token, and the address they came from. */
+function Who({ event: e }: { event: Row }) {
+  const { actor, actorOrganisation } = e.labels;
+  return (
+    <>
+      {actor ? (
+        <>
+          <strong>{actor.name}</strong>
+          <br />
+          {actor.email}
+        </>
+      ) : (
+        (e.actorLabel ?? "Nobody signed in")
+      )}
+      {actorOrganisation ? (
+        <>
+          <br />
+          <span className="text-base-dark">{actorOrganisation}</span>
+        </>
+      ) : null}
+      {e.ip ? (
+        <>
+          <br />
+          <span className="text-base-dark">from {e.ip}</span>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+/** What the event was about: its title, linked when the reader may open it, and its type. */
+function ObjectCell({ event: e }: { event: Row }) {
+  if (!e.objectType) return <>—</>;
+  const object = e.labels.object;
+  if (!object) return <>{e.objectId ? `${e.objectType} ${e.objectId}` : e.objectType}</>;
+  return (
+    <>
+      {object.href ? <Link to={object.href}>{object.label}</Link> : object.label}
+      <br />
+      <span className="text-base-dark">{e.objectType}</span>
+    </>
   );
 }

@@ -9,7 +9,11 @@ import { loadCatalog } from "../../db/catalog/load.ts";
 import type { DatabaseHandle } from "../../db/client.ts";
 import { people } from "../../db/schema/access.ts";
 import { auditEvents } from "../../db/schema/audit.ts";
-import { appContext, makeAccount, seedOrganisations, signIn } from "../support/accounts.ts";
+import { LOCKOUT_THRESHOLD, signInWithPassword, signOut, verifySecondFactor } from "../../app/modules/access/sign-in.server.ts";
+import { totpCode } from "../../app/modules/access/totp.server.ts";
+import { registerVendor } from "../../app/modules/vendors/vendors.server.ts";
+import { appContext, makeAccount, seedOrganisations, signIn, testClient, testSecrets } from "../support/accounts.ts";
+import { as, vendorInput } from "../support/contracts.ts";
 import { createTestDatabase } from "../support/database.ts";
 import { loaderArgs, thrownStatus } from "../support/routes.ts";
 
@@ -74,12 +78,159 @@ describe("the audit trail viewer", () => {
     )) as Response;
     const lines = (await response.text()).trim().split("\n");
     expect(lines[0]).toBe(
-      "seq,occurred_at_utc,actor,actor_person_id,actor_token_id,organisation_id,ip,user_agent,action,object_type,object_id,outcome,details,hash",
+      "seq,occurred_at_utc,actor,actor_name,actor_email,actor_person_id,actor_token_id,actor_organisation,organisation,organisation_id,ip,user_agent,action,object_type,object_id,object,outcome,details,hash",
     );
     const seqs = lines.slice(1).map((l) => Number(l.split(",")[0]));
     expect(seqs.length).toBeGreaterThan(3);
     expect([...seqs].sort((x, y) => x - y)).toEqual(seqs);
     expect(lines.slice(1).every((l) => /,auth\.login\.[a-z-]+,/.test(l) && /,[0-9a-f]{64}$/.test(l))).toBe(true);
+  });
+});
+
+describe("each organisation's own people's sign-ins (AU-2, AU-3)", () => {
+  const t0 = new Date("2026-11-25T14:00:00.000Z");
+  const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
+  const wrong = (email: string, now: Date) =>
+    signInWithPassword(handle.db, testSecrets, { email, password: "not the password at all", client: testClient, now });
+
+  /** The auth events a reader's viewer shows about one person, by action. */
+  async function authActionsSeenBy(cookie: string, email: string) {
+    const page = pageOf(
+      await auditPage.loader(loaderArgs(context, `/audit?action=auth&person=${encodeURIComponent(email)}`, {}, { cookie })),
+    );
+    return new Set(page.events.map((e) => e.action));
+  }
+  async function csvSeenBy(cookie: string, email: string) {
+    const response = (await auditExport.loader(
+      loaderArgs(context, `/audit/export.csv?action=auth&person=${encodeURIComponent(email)}`, {}, { cookie }),
+    )) as Response;
+    return (await response.text()).trim().split("\n").slice(1);
+  }
+
+  it("shows an agency's auditor its people's sign-ins, failures, lockouts, refused replays, notices, idle timeouts and sign-outs, in the page and the CSV", async () => {
+    const saved = clock.now;
+    try {
+      const officer = await makeAccount(handle.db, orgs.agencyA.id, "cjis-officer", t0);
+      await wrong(officer.email, at(1));
+      const session = await signIn(handle.db, officer, at(2));
+      // The same code again, in the same window: refused as a replay.
+      const again = await signInWithPassword(handle.db, testSecrets, {
+        email: officer.email,
+        password: officer.password,
+        client: testClient,
+        now: at(2.2),
+      });
+      if (!again.ok) throw new Error("the password step should pass");
+      const used = totpCode(officer.totpSecret, new Date(at(2).getTime() + 30_000));
+      expect(
+        await verifySecondFactor(handle.db, testSecrets, { token: again.token, code: used, client: testClient, now: at(2.3) }),
+      ).toMatchObject({
+        ok: false,
+      });
+      // Thirty-one quiet minutes later the next page finds the session idle.
+      clock.now = at(40);
+      await thrownStatus(catalogPage.loader(loaderArgs(context, "/catalog", {}, { cookie: session.cookie })));
+      const later = await signIn(handle.db, officer, at(41));
+      await signOut(handle.db, testSecrets, { token: later.token, client: testClient, now: at(42) });
+      const locked = await makeAccount(handle.db, orgs.agencyA.id, "legal", t0);
+      for (let i = 0; i < LOCKOUT_THRESHOLD; i++) await wrong(locked.email, at(50 + i));
+      clock.now = at(60);
+
+      const auditor = await cookieFor(orgs.agencyA.id, "auditor");
+      const seen = await authActionsSeenBy(auditor.cookie, officer.email);
+      for (const action of [
+        "auth.login.failed",
+        "auth.login.password-accepted",
+        "auth.notice.acknowledged",
+        "auth.login.succeeded",
+        "auth.mfa.replay-refused",
+        "auth.session.idle-timeout",
+        "auth.logout",
+      ])
+        expect(seen, action).toContain(action);
+      expect(await authActionsSeenBy(auditor.cookie, locked.email)).toContain("auth.account.locked");
+      const csv = await csvSeenBy(auditor.cookie, officer.email);
+      expect(csv.some((l) => l.includes(",auth.mfa.replay-refused,"))).toBe(true);
+      expect(csv.every((l) => l.includes(officer.email))).toBe(true);
+
+      // Another agency's auditor sees none of it.
+      const other = await cookieFor(orgs.agencyB.id, "auditor");
+      expect(await authActionsSeenBy(other.cookie, officer.email)).toEqual(new Set());
+      expect(await csvSeenBy(other.cookie, officer.email)).toEqual([]);
+    } finally {
+      clock.now = saved;
+    }
+  });
+
+  it("shows a vendor's portal users' sign-ins to the vendor's administrator and to the agencies the vendor serves, and to no other agency", async () => {
+    const saved = clock.now;
+    try {
+      clock.now = at(100);
+      const buyer = await makeAccount(handle.db, orgs.agencyA.id, "procurement-officer", at(100));
+      const vendor = await as(handle.db, buyer, at(100), (ctx) => registerVendor(ctx, vendorInput()));
+      const rep = await makeAccount(handle.db, vendor.organisationId, "vendor-representative", at(100));
+      await wrong(rep.email, at(101));
+      await signIn(handle.db, rep, at(102));
+
+      const vendorAdmin = await cookieFor(vendor.organisationId, "vendor-admin");
+      const agencyAuditor = await cookieFor(orgs.agencyA.id, "auditor");
+      const otherAuditor = await cookieFor(orgs.agencyB.id, "auditor");
+      for (const reader of [vendorAdmin, agencyAuditor]) {
+        const seen = await authActionsSeenBy(reader.cookie, rep.email);
+        expect(seen).toContain("auth.login.failed");
+        expect(seen).toContain("auth.login.succeeded");
+      }
+      expect(await authActionsSeenBy(otherAuditor.cookie, rep.email)).toEqual(new Set());
+    } finally {
+      clock.now = saved;
+    }
+  });
+
+  it("names the person, their organisation and the object in words, with a link the reader may open", async () => {
+    const saved = clock.now;
+    try {
+      clock.now = at(200);
+      const buyer = await makeAccount(handle.db, orgs.agencyA.id, "procurement-officer", at(200));
+      const vendor = await as(handle.db, buyer, at(200), (ctx) =>
+        registerVendor(ctx, vendorInput({ legalName: "Named Vendor Inc." })),
+      );
+      await signIn(handle.db, buyer, at(201));
+      const admin = await cookieFor(orgs.agencyA.id, "auditor");
+      const page = pageOf(
+        await auditPage.loader(
+          loaderArgs(context, `/audit?objectType=vendor&objectId=${vendor.id}`, {}, { cookie: admin.cookie }),
+        ),
+      );
+      const created = page.events.find((e) => e.actorPersonId === buyer.personId);
+      expect(created?.labels).toMatchObject({
+        actor: { name: expect.any(String), email: buyer.email },
+        actorOrganisation: "Agency A",
+        organisation: "Agency A",
+        object: { label: "Named Vendor Inc.", href: `/vendors/${vendor.id}` },
+      });
+      const signIns = pageOf(
+        await auditPage.loader(
+          loaderArgs(
+            context,
+            `/audit?action=auth.login.succeeded&person=${encodeURIComponent(buyer.email)}`,
+            {},
+            { cookie: admin.cookie },
+          ),
+        ),
+      );
+      expect(signIns.events[0]?.labels.object).toMatchObject({
+        label: expect.stringContaining(buyer.email),
+        href: `/admin/people/${buyer.personId}`,
+      });
+      const response = (await auditExport.loader(
+        loaderArgs(context, `/audit/export.csv?objectType=vendor&objectId=${vendor.id}`, {}, { cookie: admin.cookie }),
+      )) as Response;
+      const row = (await response.text()).split("\n").find((l) => l.includes(buyer.personId));
+      expect(row).toContain(`,${buyer.email},${buyer.personId},,Agency A,Agency A,`);
+      expect(row).toContain(",Named Vendor Inc.,");
+    } finally {
+      clock.now = saved;
+    }
   });
 });
 

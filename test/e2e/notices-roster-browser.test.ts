@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserAvailable, expectVisible, launchBrowser, noteViolations, screenshot, tick } from "../support/browser.ts";
 import { signedInOnce } from "../support/demo.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
+import { DEMO_TIME_ZONE } from "../../app/demo/accounts.server.ts";
 
 /**
  * Notices and the roster in a real browser against the demo: EvidenceCloud's
@@ -90,7 +91,9 @@ describe.runIf(browserAvailable)("notices and the personnel roster in a real bro
     const vendor = await signedIn("Vendor representative");
     await vendor.goto(`${server.url}/portal/roster`);
     await vendor.getByRole("link", { name: "Marcus Bell" }).click();
-    await vendor.getByLabel(/Security awareness training completed on/).fill(DateTime.now().toFormat("yyyy-MM-dd"));
+    await vendor
+      .getByLabel(/Security awareness training completed on/)
+      .fill(DateTime.now().setZone(DEMO_TIME_ZONE).toFormat("yyyy-MM-dd"));
     await vendor.getByRole("button", { name: "Propose" }).click();
     await expectVisible(
       vendor.getByText("Your change is proposed; a CJIS officer of one of your agencies will approve or reject it."),

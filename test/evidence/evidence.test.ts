@@ -531,9 +531,10 @@ describe("chain of custody", () => {
     ).text();
     const lines = csv.trim().split("\n");
     expect(lines[0]).toBe(
-      "seq,time_utc,who,organisation,source_address,action,outcome,version,file,sha256,bytes,note,event_hash",
+      "seq,time_utc,who,actor_organisation,concerning_organisation,source_address,action,outcome,version,file,sha256,bytes,note,event_hash",
     );
-    const actions = lines.slice(1).map((l) => l.split(",")[5]);
+    const cells = lines.slice(1).map((l) => l.split(","));
+    const actions = cells.map((c) => c[6]);
     expect(actions).toEqual([
       "Requested",
       "Submitted with attestation",
@@ -542,6 +543,13 @@ describe("chain of custody", () => {
       "Access refused (not visible to this person)",
     ]);
     expect(csv).toContain(`coi.pdf,${sha256(pdf)},${pdf.length}`);
+    // Who acted, for whom: the vendor's representative uploads for the vendor, on the agency's item.
+    const upload = cells.find((c) => c[6] === "Submitted with attestation")!;
+    expect(upload[2]).toContain(rep.email);
+    expect(upload.slice(3, 5)).toEqual(["Vendor V", "Agency A"]);
+    const decision = cells.find((c) => c[6] === "Accepted")!;
+    expect(decision[2]).toContain(officer.email);
+    expect(decision.slice(3, 5)).toEqual(["Agency A", "Agency A"]);
     expect(csv).toContain("Attested by Jordan Vance");
     expect(csv).toContain("Matches the broker's letter.");
   });

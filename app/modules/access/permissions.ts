@@ -104,7 +104,8 @@ export const ROLES = {
   "vendor-admin": {
     label: "Vendor administrator",
     organisationKind: "vendor",
-    description: "A vendor representative who also manages the vendor's own accounts and API tokens.",
+    description:
+      "A vendor representative who also manages the vendor's own accounts and API tokens, and reads the audit trail of the vendor's people.",
     permissions: [
       "catalog:read",
       "evidence:upload:own-vendor",
@@ -115,6 +116,7 @@ export const ROLES = {
       "user:manage",
       "token:manage",
       "organisation:settings",
+      "audit:read",
     ],
   },
   "platform-admin": {

@@ -1,13 +1,16 @@
-import { and, asc, desc, eq, gt, gte, ilike, lt, or, type SQL } from "drizzle-orm";
+import { and, arrayContains, asc, desc, eq, gt, gte, ilike, inArray, lt, or, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Queryable } from "../../../db/client.ts";
-import { organisations } from "../../../db/schema/access.ts";
+import { organisations, people } from "../../../db/schema/access.ts";
 import { auditEvents, type AuditEvent } from "../../../db/schema/audit.ts";
-import { organisationScope, type ModuleContext } from "../context.server.ts";
+import { orgOf, type Actor, type ModuleContext } from "../context.server.ts";
+import { labelEvents, type EventLabels } from "./labels.server.ts";
 
 /**
  * Reading the audit trail (for administrators and auditors). An agency's or
- * vendor's reader sees the events concerning their organisation; a platform
+ * vendor's reader sees the events concerning their organisation and those whose
+ * audience includes it (its people's sign-ins and sign-outs, and a vendor's
+ * people's for the agencies it serves: see access/audience.server.ts); a platform
  * administrator sees all. Every read of the trail is itself recorded.
  */
 
@@ -45,13 +48,26 @@ export function parseAuditFilter(params: URLSearchParams): { filter: AuditFilter
 
 function conditions(ctx: ModuleContext, filter: AuditFilter): SQL | undefined {
   const parts: (SQL | undefined)[] = [];
-  parts.push(organisationScope(ctx, auditEvents.organisationId));
+  parts.push(readerScope(ctx.actor));
   if (ctx.actor.organisationKind === "platform" && filter.organisationId)
     parts.push(eq(auditEvents.organisationId, filter.organisationId));
   if (filter.person) {
     const like = `%${filter.person.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    // By id, or by the label the event was written with, or by the name or e-mail of the person who acted
+    // (an idle timeout is written before the person is signed in again, under no label of theirs).
     parts.push(
-      /^[0-9a-f-]{36}$/i.test(filter.person) ? eq(auditEvents.actorPersonId, filter.person) : ilike(auditEvents.actorLabel, like),
+      /^[0-9a-f-]{36}$/i.test(filter.person)
+        ? eq(auditEvents.actorPersonId, filter.person)
+        : or(
+            ilike(auditEvents.actorLabel, like),
+            inArray(
+              auditEvents.actorPersonId,
+              ctx.db
+                .select({ id: people.id })
+                .from(people)
+                .where(or(ilike(people.email, like), ilike(people.name, like))),
+            ),
+          ),
     );
   }
   if (filter.action) parts.push(or(eq(auditEvents.action, filter.action), ilike(auditEvents.action, `${filter.action}.%`)));
@@ -60,6 +76,13 @@ function conditions(ctx: ModuleContext, filter: AuditFilter): SQL | undefined {
   if (filter.from) parts.push(gte(auditEvents.occurredAt, new Date(`${filter.from}T00:00:00.000Z`)));
   if (filter.to) parts.push(lt(auditEvents.occurredAt, new Date(Date.parse(`${filter.to}T00:00:00.000Z`) + 86_400_000)));
   return and(...parts);
+}
+
+/** What a reader may see: everything for the platform, else events concerning their organisation or addressed to it. */
+function readerScope(actor: Actor): SQL | undefined {
+  if (actor.organisationKind === "platform") return undefined;
+  const own = orgOf({ actor });
+  return or(eq(auditEvents.organisationId, own), arrayContains(auditEvents.audience, [own]));
 }
 
 /** The organisations a reader may filter by: all of them for a platform administrator, else none to choose. */
@@ -84,39 +107,54 @@ export async function listAuditEvents(ctx: ModuleContext, filter: AuditFilter, b
     objectType: "audit-trail",
     details: { filter, before: before ?? null, returned: Math.min(rows.length, AUDIT_PAGE_SIZE) },
   });
-  return { events: rows.slice(0, AUDIT_PAGE_SIZE), next: rows.length > AUDIT_PAGE_SIZE ? rows[AUDIT_PAGE_SIZE - 1]!.seq : null };
+  const events = rows.slice(0, AUDIT_PAGE_SIZE);
+  const labels = await labelEvents(ctx.db, ctx.actor, events);
+  return {
+    events: events.map((e, i) => ({ ...e, labels: labels[i]! })),
+    next: rows.length > AUDIT_PAGE_SIZE ? rows[AUDIT_PAGE_SIZE - 1]!.seq : null,
+  };
 }
 
 export const CSV_COLUMNS = [
   "seq",
   "occurred_at_utc",
   "actor",
+  "actor_name",
+  "actor_email",
   "actor_person_id",
   "actor_token_id",
+  "actor_organisation",
+  "organisation",
   "organisation_id",
   "ip",
   "user_agent",
   "action",
   "object_type",
   "object_id",
+  "object",
   "outcome",
   "details",
   "hash",
 ] as const;
 
-export function csvRow(e: AuditEvent) {
+export function csvRow(e: AuditEvent, labels: EventLabels) {
   return [
     e.seq,
     e.occurredAt.toISOString(),
     e.actorLabel ?? "",
+    labels.actor?.name ?? "",
+    labels.actor?.email ?? "",
     e.actorPersonId ?? "",
     e.actorTokenId ?? "",
+    labels.actorOrganisation ?? "",
+    labels.organisation ?? "",
     e.organisationId ?? "",
     e.ip ?? "",
     e.userAgent ?? "",
     e.action,
     e.objectType ?? "",
     e.objectId ?? "",
+    labels.object?.label ?? "",
     e.outcome,
     JSON.stringify(e.details),
     e.hash,
@@ -129,8 +167,16 @@ export async function startAuditExport(ctx: ModuleContext, filter: AuditFilter) 
   return conditions(ctx, filter);
 }
 
-/** Batches of matching events, oldest first, read outside the request transaction while streaming. */
-export async function* auditBatches(db: Queryable, where: SQL | undefined, batchSize = 2_000) {
+/** CSV rows of matching events, oldest first, named for the reader, read outside the request transaction while streaming. */
+export async function* auditCsvRows(db: Queryable, reader: Actor, where: SQL | undefined) {
+  for await (const batch of auditBatches(db, where)) {
+    const labels = await labelEvents(db, reader, batch);
+    yield batch.map((e, i) => csvRow(e, labels[i]!));
+  }
+}
+
+/** Batches of matching events, oldest first. */
+async function* auditBatches(db: Queryable, where: SQL | undefined, batchSize = 2_000) {
   let after = 0;
   for (;;) {
     const batch = await db

@@ -1,10 +1,10 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { queryRows } from "../../../db/client.ts";
-import { organisations } from "../../../db/schema/access.ts";
 import { evidenceKinds } from "../../../db/schema/catalog.ts";
 import { type EvidenceItem, evidenceItems } from "../../../db/schema/evidence.ts";
 import { vendors } from "../../../db/schema/vendors.ts";
 import { eventsAbout } from "../audit/viewer.server.ts";
+import { labelEvents } from "../audit/labels.server.ts";
 import { evidenceKindList } from "../catalog/catalog.server.ts";
 import { isUuid, type ModuleContext, NO_ORGANISATION, orgOf, requirePermission } from "../context.server.ts";
 import { vendorsUnderContract } from "../contracts/contracts.server.ts";
@@ -225,18 +225,10 @@ const ACTION_LABELS: Record<string, string> = {
 /** The chain of custody of an item: every event about it, in order, from the audit trail. */
 async function custodyRows(ctx: ModuleContext, item: EvidenceItem) {
   const events = await eventsAbout(ctx.db, "evidence-item", item.id);
-  const orgIds = [...new Set(events.map((e) => e.organisationId).filter((o): o is string => Boolean(o)))];
-  const orgNames = new Map(
-    (orgIds.length
-      ? await ctx.db
-          .select({ id: organisations.id, name: organisations.name })
-          .from(organisations)
-          .where(inArray(organisations.id, orgIds))
-      : []
-    ).map((o) => [o.id, o.name]),
-  );
-  return events.map((e) => {
+  const labels = await labelEvents(ctx.db, ctx.actor, events);
+  return events.map((e, i) => {
     const d = e.details as Record<string, unknown>;
+    const named = labels[i]!;
     const files =
       (d.files as { filename: string; sha256: string; bytes: number }[] | undefined) ??
       (d.sha256 ? [{ filename: String(d.filename ?? ""), sha256: String(d.sha256), bytes: Number(d.bytes ?? 0) }] : []);
@@ -244,8 +236,11 @@ async function custodyRows(ctx: ModuleContext, item: EvidenceItem) {
     return {
       seq: e.seq,
       at: e.occurredAt,
-      who: e.actorLabel ?? "—",
-      organisation: e.organisationId ? (orgNames.get(e.organisationId) ?? "") : "",
+      who: named.actor ? `${named.actor.name} (${named.actor.email})` : (e.actorLabel ?? "—"),
+      /** The organisation the person acted for: a vendor's upload is the vendor's, whoever's item it is. */
+      actorOrganisation: named.actorOrganisation ?? "",
+      /** The organisation the event concerns (the agency whose item it is). */
+      organisation: named.organisation ?? "",
       from: e.ip ?? "",
       action: e.action,
       label: ACTION_LABELS[e.action] ?? e.action,
@@ -276,7 +271,8 @@ export const CUSTODY_CSV_COLUMNS = [
   "seq",
   "time_utc",
   "who",
-  "organisation",
+  "actor_organisation",
+  "concerning_organisation",
   "source_address",
   "action",
   "outcome",
@@ -295,6 +291,7 @@ export function custodyCsvRows(report: Awaited<ReturnType<typeof custodyReport>>
       r.seq,
       r.at.toISOString(),
       r.who,
+      r.actorOrganisation,
       r.organisation,
       r.from,
       r.label,
