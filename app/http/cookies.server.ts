@@ -32,9 +32,26 @@ export function acknowledgeBanner(request: Request) {
   return bannerCookie.serialize("acknowledged", { secure: secure(request) });
 }
 
-/** A same-site path to return to after signing in; anything else goes home. */
+const HERE = "http://custody.invalid";
+
+/**
+ * A path on this site to return to after signing in; anything else goes to `fallback`.
+ * Browsers strip tabs and newlines from a Location and read a backslash as a slash, so
+ * "/\t/evil.example" or "/\\evil.example" would leave the site: any control character or
+ * backslash is refused outright, and what remains must, after the URL standard's own
+ * parsing, stay on this origin. The path given back is the parsed one.
+ */
 export function safeRedirect(target: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
-  if (typeof target !== "string" || !target.startsWith("/") || target.startsWith("//") || target.startsWith("/\\"))
+  if (typeof target !== "string" || target.length > 2_000) return fallback;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f\\]/.test(target)) return fallback;
+  if (!target.startsWith("/") || target.startsWith("//")) return fallback;
+  let url: URL;
+  try {
+    url = new URL(target, HERE);
+  } catch {
     return fallback;
-  return target;
+  }
+  if (url.origin !== HERE) return fallback;
+  return `${url.pathname}${url.search}${url.hash}`;
 }
