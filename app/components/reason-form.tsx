@@ -8,6 +8,8 @@ export function ReasonForm(props: {
   danger?: boolean;
   error?: string;
   hidden?: Record<string, string>;
+  /** More fields, after the reason (e.g. a typed confirmation). */
+  children?: React.ReactNode;
 }) {
   const id = `reason-${props.intent}`;
   return (
@@ -34,6 +36,7 @@ export function ReasonForm(props: {
           aria-describedby={props.error ? `${id}-error` : undefined}
         />
       </div>
+      {props.children}
       <button type="submit" className={`usa-button${props.danger ? " usa-button--secondary" : ""} margin-top-1`}>
         {props.button}
       </button>

@@ -143,6 +143,35 @@ export async function authorize(args: RouteArgs, requirement: Requirement): Prom
   };
 }
 
+/** SQLSTATE codes that mean the submitted value could not be stored as given (class 22, data exceptions; and references or checks it breaks). */
+const REFUSED_VALUE_CODES: Record<string, string> = {
+  "22P02": "One of the values is not in the form this field takes (for example, an identifier that is not one).",
+  "22021": "One of the values contains a character that cannot be stored.",
+  "22001": "One of the values is longer than this field holds.",
+  "22003": "One of the numbers is out of range.",
+  "22007": "One of the dates or times is not a real one.",
+  "22008": "One of the dates or times is out of range.",
+  "23503": "One of the choices names something that does not exist (it may have been removed). Reload the page and choose again.",
+  "23514": "One of the values is outside what this field allows.",
+};
+
+function refusedValue(error: unknown): { message: string; details: Record<string, string> } | null {
+  for (let e = error, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code !== "string") continue;
+    const known = REFUSED_VALUE_CODES[code] ?? (code.startsWith("22") ? "One of the values could not be stored as given." : null);
+    if (!known) return null;
+    const constraint =
+      (e as { constraint?: unknown; constraint_name?: unknown }).constraint ??
+      (e as { constraint_name?: unknown }).constraint_name;
+    return {
+      message: `${known} Nothing was saved.`,
+      details: { sqlstate: code, ...(typeof constraint === "string" ? { constraint } : {}) },
+    };
+  }
+  return null;
+}
+
 /**
  * Run fn for an actor; turn NotFound into an audited 404, answered as `notFound` builds it (HTML
  * page or JSON). Input a module refuses is a 400 with its message (never a 500), unless the
@@ -165,6 +194,19 @@ export async function runAs<T>(
       if (error.auditEvent) await recordNow(context.db, actor, [error.auditEvent], now);
       if (!options.rethrowInvalid) throw data(error.message, { status: 400 });
       throw error;
+    }
+    const refused = refusedValue(error);
+    if (refused) {
+      // A value the database cannot hold (a malformed id, a NUL, a date or number out of range, a row that does not
+      // exist): the person's input, not a fault. Nothing was written; the refusal is recorded.
+      await recordNow(
+        context.db,
+        actor,
+        [{ action: "input.refused", outcome: "denied", details: { path, ...refused.details } }],
+        now,
+      );
+      if (options.rethrowInvalid) throw new InvalidInput({ form: refused.message });
+      throw data(refused.message, { status: 400 });
     }
     if (error instanceof NotFound) {
       await recordNow(

@@ -7,6 +7,7 @@ import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import busboy from "busboy";
 import type { SpooledUpload } from "../modules/blobs/content.server.ts";
+import { controlCharacterProblem } from "./form.server.ts";
 import type { Submitted } from "./guard.server.ts";
 
 /**
@@ -57,6 +58,8 @@ export async function receiveUpload(
     limits: { fileSize: options.maxBytes, files: 1, fields: 50, fieldSize: 10_000, parts: 60 },
   });
   parser.on("field", (name, value) => {
+    const problem = controlCharacterProblem([[name, value]]);
+    if (problem) rejection ??= new UploadRejected(name, problem.message);
     fields[name] = value;
   });
   parser.on("file", (name, stream, info) => {

@@ -1,3 +1,4 @@
+import { readForm } from "~/http/form.server.ts";
 import { data, Form, redirect } from "react-router";
 import { Field, FormAlert } from "~/components/field.tsx";
 import { safeRedirect } from "~/http/cookies.server.ts";
@@ -20,7 +21,7 @@ export async function loader(args: Route.LoaderArgs) {
 
 export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, permission);
-  const form = await args.request.formData();
+  const form = await readForm(args.request);
   const result = await auth.submit((ctx) =>
     changeOwnPassword(ctx, {
       current: String(form.get("current") ?? "").slice(0, 1024),

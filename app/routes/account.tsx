@@ -1,3 +1,4 @@
+import { readForm } from "~/http/form.server.ts";
 import { Form, Link, redirect } from "react-router";
 import { authorize } from "~/http/guard.server.ts";
 import { readOwnAccount, switchActiveOrganisation } from "~/modules/access/accounts.server.ts";
@@ -19,7 +20,7 @@ export async function loader(args: Route.LoaderArgs) {
 
 export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, permission);
-  const form = await args.request.formData();
+  const form = await readForm(args.request);
   const organisationId = String(form.get("organisationId") ?? "");
   await auth.run((ctx) => switchActiveOrganisation(ctx, organisationId, auth.memberships));
   throw redirect("/");

@@ -1,3 +1,4 @@
+import { readForm } from "~/http/form.server.ts";
 import { data, Form, Link } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { ConflictList } from "~/components/conflicts.tsx";
@@ -26,7 +27,7 @@ export async function loader(args: Route.LoaderArgs) {
 
 export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, actionPermission);
-  const form = await args.request.formData();
+  const form = await readForm(args.request);
   const text = (name: string) => (form.get(name) === null ? undefined : String(form.get(name)));
   const result = await auth.submit((ctx) =>
     setCoverage(ctx, args.params.contractId, form.getAll("requirementIds").map(String), {

@@ -1,3 +1,4 @@
+import { readForm } from "~/http/form.server.ts";
 import { data, redirect } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { ContractForm, type ContractFormValues } from "~/components/contract-form.tsx";
@@ -35,7 +36,7 @@ export async function loader(args: Route.LoaderArgs) {
 
 export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, permission);
-  const input = contractFormInput(await args.request.formData());
+  const input = contractFormInput(await readForm(args.request));
   const result = await auth.submit((ctx) => createContract(ctx, input));
   if (!result.ok) return data({ errors: result.errors, values: input as ContractFormValues }, { status: 400 });
   const contract = result.value;

@@ -1,3 +1,4 @@
+import { readForm } from "~/http/form.server.ts";
 import { data, Form, Link } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { CoverageTag } from "~/components/coverage.tsx";
@@ -25,7 +26,7 @@ export async function loader(args: Route.LoaderArgs) {
 
 export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, actionPermission);
-  const form = await args.request.formData();
+  const form = await readForm(args.request);
   const input = {
     status: form.get("status") ?? undefined,
     section: String(form.get("section") ?? ""),

@@ -3,7 +3,7 @@ import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { DocumentForm } from "~/components/document-form.tsx";
 import { FormAlert } from "~/components/field.tsx";
 import { SelectField } from "~/components/inputs.tsx";
-import { formRecord } from "~/http/form.server.ts";
+import { formRecord, readForm } from "~/http/form.server.ts";
 import { authorize } from "~/http/guard.server.ts";
 import { generateDocument, generationForm } from "~/modules/documents/generations.server.ts";
 import { documentPaths, SUBJECT_LABELS } from "~/modules/documents/paths.ts";
@@ -29,7 +29,7 @@ export async function loader(args: Route.LoaderArgs) {
 
 export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, permission);
-  const form = formRecord(await args.request.formData(), ["include", "agencyTitle", "agencyText"]);
+  const form = formRecord(await readForm(args.request), ["include", "agencyTitle", "agencyText"]);
   const result = await auth.submit((ctx) =>
     generateDocument(ctx, args.context.blobs, args.params.templateId, String(form.subject ?? ""), form, {
       publicUrl: args.context.publicUrl,

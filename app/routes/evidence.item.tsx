@@ -1,3 +1,4 @@
+import { readForm } from "~/http/form.server.ts";
 import { data, Form, Link, redirect, useSearchParams } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { CustodyTable, EvidenceVersions } from "~/components/evidence-item.tsx";
@@ -24,7 +25,7 @@ export async function loader(args: Route.LoaderArgs) {
 
 export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, actionPermission);
-  const form = await args.request.formData();
+  const form = await readForm(args.request);
   if (form.get("intent") === "start-review") {
     const started = await auth.submit((ctx) => startReview(ctx, args.params.itemId));
     if (!started.ok) return data({ errors: started.errors }, { status: 400 });

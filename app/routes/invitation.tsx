@@ -1,3 +1,4 @@
+import { readForm } from "~/http/form.server.ts";
 import { data, Form, Link } from "react-router";
 import { Field, FormAlert } from "~/components/field.tsx";
 import { acceptInvitation, openInvitation } from "~/modules/access/accounts.server.ts";
@@ -24,7 +25,7 @@ export async function loader({ params, context }: Route.LoaderArgs) {
 }
 
 export async function action({ params, request, context }: Route.ActionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   const field = (name: string) => String(form.get(name) ?? "").slice(0, 1024);
   const result = await submitted(() =>
     acceptInvitation(

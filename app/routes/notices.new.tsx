@@ -1,7 +1,7 @@
 import { data, redirect } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { KindChooser, NoticeForm } from "~/components/notices.tsx";
-import { formRecord } from "~/http/form.server.ts";
+import { formRecord, readForm } from "~/http/form.server.ts";
 import { authorize } from "~/http/guard.server.ts";
 import { NOTICE_KIND_LABELS, type NoticeKindKey, noticePaths } from "~/modules/notices/kinds.ts";
 import { createNotice, noticeFormOptions } from "~/modules/notices/notices.server.ts";
@@ -21,7 +21,7 @@ export async function loader(args: Route.LoaderArgs) {
 
 export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, permission);
-  const raw = formRecord(await args.request.formData());
+  const raw = formRecord(await readForm(args.request));
   const result = await auth.submit((ctx) => createNotice(ctx, "agency", raw));
   if (!result.ok) return data({ errors: result.errors, values: raw }, { status: 400 });
   const created = result.value;

@@ -1,3 +1,4 @@
+import { readForm } from "~/http/form.server.ts";
 import { data, Form, redirect } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { FormAlert } from "~/components/field.tsx";
@@ -21,7 +22,7 @@ export async function loader(args: Route.LoaderArgs) {
 
 export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, actionPermission);
-  const form = await args.request.formData();
+  const form = await readForm(args.request);
   const raw = { decision: String(form.get("decision") ?? ""), reason: String(form.get("reason") ?? "").slice(0, 5000) };
   const result = await auth.submit((ctx) => decideRosterChange(ctx, args.params.changeId, raw));
   if (!result.ok) return data({ errors: result.errors, values: raw }, { status: 400 });

@@ -1,3 +1,4 @@
+import { readForm } from "~/http/form.server.ts";
 import { data, Form, redirect } from "react-router";
 import { z } from "zod";
 import { Field, FormAlert } from "~/components/field.tsx";
@@ -45,7 +46,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   const redirectTo = safeRedirect(form.get("redirectTo"));
   const now = context.now();
   if (form.get("intent") === "acknowledge") {

@@ -1,3 +1,4 @@
+import { readForm } from "~/http/form.server.ts";
 import { data, Form, redirect } from "react-router";
 import { Field, FormAlert } from "~/components/field.tsx";
 import { readSessionToken, safeRedirect, setSessionCookie } from "~/http/cookies.server.ts";
@@ -17,7 +18,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   const redirectTo = safeRedirect(form.get("redirectTo"));
   const code = String(form.get("code") ?? "").slice(0, 64);
   if (code.trim() === "") return data({ error: "Enter the 6-digit code from your authenticator app." }, { status: 400 });

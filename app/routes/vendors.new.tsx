@@ -1,3 +1,4 @@
+import { readForm } from "~/http/form.server.ts";
 import { data, redirect } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { VendorForm, type VendorFormValues } from "~/components/vendor-form.tsx";
@@ -17,7 +18,7 @@ export async function loader(args: Route.LoaderArgs) {
 
 export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, permission);
-  const input = vendorFormInput(await args.request.formData());
+  const input = vendorFormInput(await readForm(args.request));
   const result = await auth.submit((ctx) => registerVendor(ctx, input));
   if (!result.ok) return data({ errors: result.errors, values: input as VendorFormValues }, { status: 400 });
   const vendor = result.value;

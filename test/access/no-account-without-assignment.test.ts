@@ -56,7 +56,14 @@ describe("no account without an assignment (AC-2(3))", () => {
     const preview = await act(platformAdmin, at(2), (ctx) => decommissionPreview(ctx, local.agencyA.id));
     expect(preview).toMatchObject({ withRole: 2, wouldBeLeftWithout: 1 });
 
-    const result = await act(platformAdmin, at(3), (ctx) => decommissionAgency(ctx, local.agencyA.id, "Merged into the county"));
+    // It cannot be undone: without the agency's name typed to confirm, nothing happens.
+    await expect(
+      act(platformAdmin, at(2.5), (ctx) => decommissionAgency(ctx, local.agencyA.id, "Merged into the county", "Agency B")),
+    ).rejects.toMatchObject({ fieldErrors: { confirmName: "Type the agency's name, Agency A, to confirm." } });
+    expect((await personRow(officer.personId)).disabledAt).toBeNull();
+    const result = await act(platformAdmin, at(3), (ctx) =>
+      decommissionAgency(ctx, local.agencyA.id, "Merged into the county", "  agency a "),
+    );
     expect(result).toMatchObject({ membershipsEnded: 3 - 1, peopleDisabled: 1 });
 
     const disabled = await personRow(officer.personId);
@@ -142,7 +149,7 @@ describe("no account without an assignment (AC-2(3))", () => {
       .update(people)
       .set({ disabledAt: at(1) })
       .where(eq(people.id, gone.personId));
-    await act(platformAdmin, at(2), (ctx) => decommissionAgency(ctx, local.agencyA.id, "Consolidated dispatch"));
+    await act(platformAdmin, at(2), (ctx) => decommissionAgency(ctx, local.agencyA.id, "Consolidated dispatch", "Agency A"));
     const listed = await act(platformAdmin, at(3), (ctx) => listOrganisations(ctx));
     expect(listed.find((o) => o.id === local.agencyB.id)).toMatchObject({ status: "active", members: 2 });
     expect(listed.find((o) => o.id === local.agencyA.id)).toMatchObject({
@@ -152,9 +159,9 @@ describe("no account without an assignment (AC-2(3))", () => {
       decommissionedByEmail: platformAdmin.email,
       members: 0,
     });
-    await expect(act(platformAdmin, at(4), (ctx) => decommissionAgency(ctx, local.agencyA.id, "Again"))).rejects.toThrow(
-      /already decommissioned/,
-    );
+    await expect(
+      act(platformAdmin, at(4), (ctx) => decommissionAgency(ctx, local.agencyA.id, "Again", "Agency A")),
+    ).rejects.toThrow(/already decommissioned/);
     expect(permissionsOf("platform-admin").has("platform:organisations")).toBe(true);
   });
 });

@@ -154,7 +154,9 @@ describe("central deprovisioning", () => {
       createApiToken(ctx, { name: "Feed", permissions: ["catalog:read"], days: 30 }),
     );
     const platform = await as("platform-admin", orgs.platform.id, "platform:organisations");
-    const result = await platform.auth.run((ctx) => decommissionAgency(ctx, agency.id, "Merged into the county police"));
+    const result = await platform.auth.run((ctx) =>
+      decommissionAgency(ctx, agency.id, "Merged into the county police", agency.name),
+    );
     expect(result.membershipsEnded).toBe(2);
     // Both held no other role: they are disabled (AC-2(3)) and their sessions end.
     expect((await resolveSession(handle.db, testSecrets, member.token, clock.now)).status).toBe("revoked");

@@ -4,7 +4,7 @@ import type { Database, Queryable } from "../../../db/client.ts";
 import { invitations, memberships, organisations, people, recoveryCodes, sessions } from "../../../db/schema/access.ts";
 import { anonymousActor, AuditRecorder, recordNow, systemActor, type AuditActor } from "../audit/audit.server.ts";
 import { invitationMessage, type Mailer } from "../notifications/mail.server.ts";
-import { InvalidInput, NotFound, type ModuleContext } from "../context.server.ts";
+import { InvalidInput, isUuid, NotFound, type ModuleContext } from "../context.server.ts";
 import { hashPassword, passwordProblem, verifyPassword } from "./passwords.server.ts";
 import { isRole, ROLES, type Role } from "./permissions.ts";
 import { decrypt, encrypt, newToken, tokenHash, type Secrets } from "./secrets.server.ts";
@@ -51,6 +51,8 @@ export async function createInvitation(
   if (!emailPattern.test(email) || email.length > 254) errors.email = "Enter an e-mail address like name@agency.gov.";
   if (!isRole(input.role)) errors.role = "Choose a role.";
   const crossOrganisation = ctx.actor.organisationKind === "platform";
+  if (crossOrganisation && !isUuid(input.organisationId))
+    throw new InvalidInput({ ...errors, organisationId: "Choose the organisation and role from the list." });
   if (!crossOrganisation && input.organisationId !== ctx.actor.organisationId)
     throw new NotFound("organisation", input.organisationId);
   const [organisation] = await ctx.db.select().from(organisations).where(eq(organisations.id, input.organisationId));

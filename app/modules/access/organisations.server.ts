@@ -73,14 +73,28 @@ export async function createOrganisation(
   return row!;
 }
 
-/** Decommission an agency: every membership in it ends; its data stays, owned and exportable. */
-export async function decommissionAgency(ctx: ModuleContext, organisationId: string, reasonInput: string) {
+/**
+ * Decommission an agency: every membership in it ends; its data stays, owned and exportable.
+ * It cannot be undone, so the administrator types the agency's name to confirm it.
+ */
+export async function decommissionAgency(ctx: ModuleContext, organisationId: string, reasonInput: string, confirmName: string) {
   assertPermission(ctx, "platform:organisations");
-  const reason = requireReason(reasonInput);
   if (!/^[0-9a-f-]{36}$/i.test(organisationId)) throw new NotFound("organisation", organisationId);
   const [organisation] = await ctx.db.select().from(organisations).where(eq(organisations.id, organisationId));
   if (!organisation || organisation.kind !== "agency") throw new NotFound("organisation", organisationId);
   if (organisation.status === "decommissioned") throw new InvalidInput({ form: "This agency is already decommissioned." });
+  const errors: Record<string, string> = {};
+  let reason = "";
+  try {
+    reason = requireReason(reasonInput);
+  } catch (error) {
+    if (!(error instanceof InvalidInput)) throw error;
+    Object.assign(errors, error.fieldErrors);
+  }
+  const typed = (s: string) => s.trim().replace(/\s+/g, " ").toLowerCase();
+  if (typed(confirmName) !== typed(organisation.name))
+    errors.confirmName = `Type the agency's name, ${organisation.name}, to confirm.`;
+  if (Object.keys(errors).length > 0) throw new InvalidInput(errors);
   await ctx.db
     .update(organisations)
     .set({

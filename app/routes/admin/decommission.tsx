@@ -1,5 +1,6 @@
+import { readForm } from "~/http/form.server.ts";
 import { data, Link, redirect } from "react-router";
-import { FormAlert } from "~/components/field.tsx";
+import { Field, FormAlert } from "~/components/field.tsx";
 import { ReasonForm } from "~/components/reason-form.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { decommissionAgency, decommissionPreview } from "~/modules/access/organisations.server.ts";
@@ -17,9 +18,14 @@ export async function loader(args: Route.LoaderArgs) {
 
 export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, permission);
-  const form = await args.request.formData();
+  const form = await readForm(args.request);
   const result = await auth.submit((ctx) =>
-    decommissionAgency(ctx, args.params.organisationId, String(form.get("reason") ?? "").slice(0, 600)),
+    decommissionAgency(
+      ctx,
+      args.params.organisationId,
+      String(form.get("reason") ?? "").slice(0, 600),
+      String(form.get("confirmName") ?? "").slice(0, 300),
+    ),
   );
   if (!result.ok) return data({ errors: result.errors }, { status: 400 });
   throw redirect(`/admin/organisations?decommissioned=${encodeURIComponent(args.params.organisationId)}`);
@@ -65,7 +71,15 @@ export default function Decommission({ loaderData, actionData }: Route.Component
         button={`Decommission ${agency.name}`}
         danger
         error={actionData?.errors.reason}
-      />
+      >
+        <Field
+          name="confirmName"
+          label={`Type the agency's name, ${agency.name}, to confirm`}
+          autoComplete="off"
+          required
+          error={actionData?.errors.confirmName}
+        />
+      </ReasonForm>
       <p>
         <Link className="usa-link" to="/admin/organisations">
           Cancel

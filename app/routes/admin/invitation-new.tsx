@@ -1,3 +1,4 @@
+import { readForm } from "~/http/form.server.ts";
 import { data, Form } from "react-router";
 import { Field, FormAlert } from "~/components/field.tsx";
 import { authorize } from "~/http/guard.server.ts";
@@ -15,7 +16,7 @@ export async function loader(args: Route.LoaderArgs) {
 
 export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, permission);
-  const form = await args.request.formData();
+  const form = await readForm(args.request);
   const text = (name: string) => String(form.get(name) ?? "").slice(0, 300);
   const [organisationId = "", role = ""] = text("organisationAndRole").split("|");
   const created = await auth.submit((ctx) =>

@@ -1,3 +1,4 @@
+import { readForm } from "~/http/form.server.ts";
 import { data, Form, Link, useSearchParams } from "react-router";
 import { Field, FormAlert, SuccessAlert } from "~/components/field.tsx";
 import { authorize } from "~/http/guard.server.ts";
@@ -18,7 +19,7 @@ export async function loader(args: Route.LoaderArgs) {
 
 export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, permission);
-  const form = await args.request.formData();
+  const form = await readForm(args.request);
   const text = (name: string) => String(form.get(name) ?? "").slice(0, 300);
   const intent = text("intent");
   if (intent === "create") {

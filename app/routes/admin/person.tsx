@@ -1,3 +1,4 @@
+import { readForm } from "~/http/form.server.ts";
 import { data, Form, Link } from "react-router";
 import { FormAlert, SuccessAlert } from "~/components/field.tsx";
 import { ReasonForm } from "~/components/reason-form.tsx";
@@ -32,7 +33,7 @@ export async function loader(args: Route.LoaderArgs) {
 }
 
 export async function action(args: Route.ActionArgs) {
-  const form = await args.request.formData();
+  const form = await readForm(args.request);
   const intent = String(form.get("intent") ?? "") as keyof typeof actions;
   if (!Object.hasOwn(actions, intent)) throw data("Unknown action", { status: 400 });
   const auth = await authorize(args, actions[intent]);

@@ -1,3 +1,4 @@
+import { readForm } from "~/http/form.server.ts";
 import { data, Form, Link } from "react-router";
 import { FormAlert } from "~/components/field.tsx";
 import { authorize } from "~/http/guard.server.ts";
@@ -16,7 +17,7 @@ export async function loader(args: Route.LoaderArgs) {
 
 export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, permission);
-  const form = await args.request.formData();
+  const form = await readForm(args.request);
   const field = (k: string) => String(form.get(k) ?? "").slice(0, 600);
   const result = await auth.submit((ctx) =>
     field("intent") === "complete"

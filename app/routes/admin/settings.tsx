@@ -1,3 +1,4 @@
+import { readForm } from "~/http/form.server.ts";
 import { data, Form } from "react-router";
 import { SuccessAlert } from "~/components/field.tsx";
 import { SelectField } from "~/components/inputs.tsx";
@@ -17,7 +18,7 @@ export async function loader(args: Route.LoaderArgs) {
 
 export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, permission);
-  const form = await args.request.formData();
+  const form = await readForm(args.request);
   const result = await auth.submit((ctx) => setOwnTimeZone(ctx, String(form.get("timeZone") ?? "")));
   if (!result.ok) return data({ errors: result.errors, done: null }, { status: 400 });
   const done = result.value.changed

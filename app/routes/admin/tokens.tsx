@@ -1,3 +1,4 @@
+import { readForm } from "~/http/form.server.ts";
 import { data, Form } from "react-router";
 import { Field, FormAlert, SuccessAlert } from "~/components/field.tsx";
 import { authorize } from "~/http/guard.server.ts";
@@ -20,7 +21,7 @@ export async function loader(args: Route.LoaderArgs) {
 
 export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, permission);
-  const form = await args.request.formData();
+  const form = await readForm(args.request);
   if (form.get("intent") === "revoke") {
     const revoked = await auth.submit((ctx) => revokeApiToken(ctx, String(form.get("tokenId") ?? "")));
     if (!revoked.ok) return data({ errors: revoked.errors, token: null, done: null }, { status: 400 });
