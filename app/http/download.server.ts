@@ -8,17 +8,31 @@ import type { Submitted } from "./guard.server.ts";
  * Repr-Digest carrying its SHA-256 so the receiver can check what arrived.
  */
 export function fileResponse(file: { stream: Readable; filename: string; mediaType: string; size: number; sha256: string }) {
-  const ascii = file.filename.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
+  const filename = nameForType(file.filename, file.mediaType);
+  const ascii = filename.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
   return new Response(createReadableStreamFromReadable(file.stream), {
     headers: {
       "Content-Type": file.mediaType,
       "Content-Length": String(file.size),
-      "Content-Disposition": `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
+      "Content-Disposition": `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
       "Repr-Digest": `sha-256=:${Buffer.from(file.sha256, "hex").toString("base64")}:`,
       "Cache-Control": "no-store",
       "X-Content-Type-Options": "nosniff",
     },
   });
+}
+
+/**
+ * The name a file is saved under carries the extension of what its bytes are: a text file
+ * uploaded as "report.pdf" downloads as "report.pdf.txt", so no program opens it as anything else.
+ */
+const EXTENSIONS: [RegExp, string][] = [
+  [/^text\/plain\b/i, ".txt"],
+  [/^text\/csv\b/i, ".csv"],
+];
+export function nameForType(filename: string, mediaType: string) {
+  const ext = EXTENSIONS.find(([type]) => type.test(mediaType))?.[1];
+  return ext && !filename.toLowerCase().endsWith(ext) ? `${filename}${ext}` : filename;
 }
 
 type StoredFile = Parameters<typeof fileResponse>[0];

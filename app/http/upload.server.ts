@@ -40,7 +40,9 @@ export async function receiveUpload(
   }
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > options.maxBytes + 1024 * 1024) {
-    // Refuse before reading a byte when the request itself says it is too large.
+    // Refuse without storing a byte when the request itself says it is too large; but read the rest and let it go,
+    // because a server that answers while the browser is still sending is seen as a reset connection, not as this message.
+    await discardBody(request.body, DISCARD_BOUND);
     throw new UploadRejected(options.fileField, `The file is larger than the ${megabytes(options.maxBytes)} limit.`);
   }
   await mkdir(options.spoolDir, { recursive: true, mode: 0o700 });
@@ -129,6 +131,27 @@ export async function receiveUpload(
   // A form that checks its other fields first takes a missing file as one more message.
   if (!file && options.requireFile !== false) throw new UploadRejected(options.fileField, "Choose a file to upload.");
   return { fields, file };
+}
+
+/** How much of a body too large to take is read and thrown away so that its sender sees the answer; past it, the connection is cut. */
+export const DISCARD_BOUND = 1024 * 1024 * 1024;
+
+async function discardBody(body: ReadableStream<Uint8Array>, bound: number) {
+  const reader = body.getReader();
+  let read = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      read += value.byteLength;
+      if (read > bound) {
+        await reader.cancel();
+        return;
+      }
+    }
+  } catch {
+    // The sender gave up: nothing more to read.
+  }
 }
 
 /** A browser sends a bare file name; one with folder parts is an attempt to write elsewhere. */

@@ -1,3 +1,4 @@
+import JSZip from "jszip";
 import { createHash } from "node:crypto";
 import { readdir, utimes } from "node:fs/promises";
 import path from "node:path";
@@ -119,6 +120,22 @@ describe("contract files", () => {
     expect(await readdir(blobs().spoolDir)).toEqual([]);
   });
 
+  it("refuse a PDF that is also a ZIP archive, as every upload does, and keep nothing of it", async () => {
+    const before = await contractFileRows();
+    const blobsBefore = await stored();
+    const archive = new JSZip();
+    archive.file("payload.js", "alert(1)");
+    const polyglot = new Uint8Array([...pdfBytes(), ...(await archive.generateAsync({ type: "uint8array" }))]);
+    const result = (await upload(buyerCookie, { name: "contract.pdf", type: "application/pdf", bytes: polyglot })) as {
+      data: { errors: Record<string, string> };
+      init: { status: number };
+    };
+    expect(result.init.status).toBe(400);
+    expect(result.data.errors.file).toMatch(/^This PDF carries other data after its end/);
+    expect(await contractFileRows()).toEqual(before);
+    expect(await stored()).toEqual(blobsBefore);
+  });
+
   it("refuse a 60 MB upload while it streams in, with the limit in the message, and keep nothing of it", async () => {
     const before = await contractFileRows();
     const big = new Uint8Array(60 * 1024 * 1024);
@@ -131,6 +148,38 @@ describe("contract files", () => {
     expect(result.data.errors.file).toBe("The file is larger than the 50 MB limit.");
     expect(await contractFileRows()).toEqual(before);
     expect(await readdir(blobs().spoolDir)).toEqual([]);
+  });
+
+  it("refuse an upload whose declared size is over the limit only after reading the rest, so the browser sees the message, not a reset", async () => {
+    const before = await contractFileRows();
+    const chunk = new Uint8Array(1024 * 1024).fill(0x20);
+    const chunks = 60;
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulled === chunks) return controller.close();
+        pulled += 1;
+        controller.enqueue(chunk);
+      },
+    });
+    const request = new Request(`http://localhost/contracts/${contractId}/files`, {
+      method: "POST",
+      headers: {
+        Cookie: buyerCookie,
+        "Content-Type": "multipart/form-data; boundary=----declared-too-large",
+        "Content-Length": String(chunks * chunk.length),
+      },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    const result = (await uploadAction({ request, params: { contractId }, context } as never)) as {
+      data: { errors: Record<string, string> };
+      init: { status: number };
+    };
+    expect(result.init.status).toBe(400);
+    expect(result.data.errors.file).toBe("The file is larger than the 50 MB limit.");
+    expect(pulled).toBe(chunks);
+    expect(await contractFileRows()).toEqual(before);
   });
 
   it("refuse an upload without a file or without saying what it is", async () => {

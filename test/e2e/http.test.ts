@@ -81,6 +81,23 @@ describe("access without a session", () => {
     expect(await response.text()).toBe("Refused: this request did not come from a Custody page.");
   });
 
+  it("answers an upload over the size limit with the limit in words, on a connection that stays whole", async () => {
+    const buyer = await signInOverHttp(server, demoAccount(server, "Procurement officer", "Riverside"));
+    const contracts = await (await fetch(`${server.url}/contracts`, { headers: { Cookie: buyer } })).text();
+    const contractId = contracts.match(/\/contracts\/([0-9a-f-]{36})/)![1]!;
+    const form = new FormData();
+    form.set("stage", "draft");
+    form.set("file", new Blob([new Uint8Array(60 * 1024 * 1024)], { type: "application/pdf" }), "huge.pdf");
+    const response = await fetch(`${server.url}/contracts/${contractId}/files`, {
+      method: "POST",
+      headers: { Cookie: buyer, Origin: server.url },
+      body: form,
+      redirect: "manual",
+    });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain("The file is larger than the 50 MB limit.");
+  });
+
   it("behind a TLS-terminating proxy (TRUST_PROXY=1) accepts its own https pages' posts and marks cookies Secure", async () => {
     const proxied = await startServer({ env: { TRUST_PROXY: "1" } });
     try {

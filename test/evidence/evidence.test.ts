@@ -268,6 +268,29 @@ describe("submitting evidence", () => {
     ]);
   });
 
+  it("serves text evidence as text under a .txt name, whatever name it was uploaded under", async () => {
+    const item = await requestInsurance();
+    const text = new TextEncoder().encode("Policy CY-2291, limits 5,000,000 per claim.\n");
+    await submit(repCookie, item.id, { name: "certificate.pdf", type: "application/pdf", bytes: text }, insurance());
+    const [file] = await handle.db
+      .select({ id: evidenceFiles.id, mediaType: evidenceFiles.mediaType })
+      .from(evidenceFiles)
+      .innerJoin(evidenceVersions, eq(evidenceVersions.id, evidenceFiles.versionId))
+      .where(eq(evidenceVersions.itemId, item.id));
+    expect(file!.mediaType).toBe("text/plain; charset=utf-8");
+    const response = (await agencyFileLoader(
+      loaderArgs(
+        context,
+        `/evidence/${item.id}/files/${file!.id}`,
+        { itemId: item.id, fileId: file!.id },
+        { cookie: officerCookie },
+      ),
+    )) as Response;
+    expect(response.headers.get("Content-Type")).toBe("text/plain; charset=utf-8");
+    expect(response.headers.get("Content-Disposition")).toContain('filename="certificate.pdf.txt"');
+    expect(response.headers.get("X-Content-Type-Options")).toBe("nosniff");
+  });
+
   it("shows every field error together and stores nothing when the form is incomplete", async () => {
     const item = await requestInsurance();
     const before = await storedBlobs();
@@ -322,6 +345,67 @@ describe("bad uploads", () => {
     ).toBe(
       "“certificate.pdf” is not a PDF, DOCX, XLSX, PNG, JPEG, CSV or plain text file, whatever its name says. Upload the evidence in one of those formats.",
     );
+    await nothingStored();
+  });
+
+  it.each([
+    [
+      "an HTML page with script, sent as plain text",
+      "notes.txt",
+      "text/plain",
+      "<!doctype html><p>Hi</p><script>fetch('/x')</script>",
+    ],
+    [
+      "an SVG with script",
+      "logo.svg",
+      "image/svg+xml",
+      '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+    ],
+    [
+      "an HTML page renamed .pdf",
+      "certificate.pdf",
+      "application/pdf",
+      '<html><body onload="alert(1)">Certificate</body></html>',
+    ],
+    [
+      "an XML document",
+      "data.csv",
+      "text/csv",
+      '<?xml version="1.0"?><x:stylesheet xmlns:x="http://www.w3.org/1999/XSL/Transform"/>',
+    ],
+    ["a link that runs script", "readme.txt", "text/plain", 'See <a href="javascript:alert(1)">here</a> for the certificate.'],
+  ])("refuses %s as markup, by its bytes", async (_, name, type, text) => {
+    expect(
+      errorsOf(await submit(repCookie, itemId, { name, type, bytes: new TextEncoder().encode(text) }, insurance())).file,
+    ).toBe(
+      "This file is web markup (HTML, SVG or XML), which can run script when it is opened, so Custody does not store it. Print or save it as PDF and upload that.",
+    );
+    await nothingStored();
+  });
+
+  it("refuses a PDF that is also a ZIP archive, whether the archive follows the end or hides before it", async () => {
+    const archive = new JSZip();
+    archive.file("payload.js", "alert(1)");
+    const zip = await archive.generateAsync({ type: "uint8array" });
+    const pdf = pdfBytes("polyglot");
+    const appended = new Uint8Array([...pdf, ...zip]);
+    expect(
+      errorsOf(await submit(repCookie, itemId, { name: "coi.pdf", type: "application/pdf", bytes: appended }, insurance())).file,
+    ).toMatch(/^This PDF carries other data after its end/);
+    const text = new TextDecoder("latin1").decode(pdf);
+    const cut = text.lastIndexOf("%%EOF");
+    const hidden = new Uint8Array([...pdf.subarray(0, cut), ...zip, ...new TextEncoder().encode("\n%%EOF\n")]);
+    expect(
+      errorsOf(await submit(repCookie, itemId, { name: "coi.pdf", type: "application/pdf", bytes: hidden }, insurance())).file,
+    ).toMatch(/^This PDF also holds a ZIP archive's directory/);
+    await nothingStored();
+  });
+
+  it("refuses a file that starts like a PDF but does not parse as one", async () => {
+    const fake = new TextEncoder().encode("%PDF-1.7\nthis is not a PDF, only its first line\n%%EOF\n");
+    expect(
+      errorsOf(await submit(repCookie, itemId, { name: "coi.pdf", type: "application/pdf", bytes: fake }, insurance())).file,
+    ).toMatch(/^This PDF is damaged or not a PDF at all/);
     await nothingStored();
   });
 

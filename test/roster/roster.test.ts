@@ -221,6 +221,12 @@ describe("the vendor personnel roster", () => {
     expect(exe.data.errors.file).toBe(
       "“addendum.pdf” is not a PDF, PNG or JPEG file, whatever its name says. Upload the signed page in one of those formats.",
     );
+    const page = (await propose(null, person({ fullName: "Sam Ortega" }), {
+      name: "addendum.pdf",
+      type: "application/pdf",
+      bytes: new TextEncoder().encode("%PDF-1.4\n<html><script>alert(1)</script></html>\n%%EOF\n"),
+    })) as { data: { errors: Record<string, string> } };
+    expect(page.data.errors.file).toMatch(/^This PDF is damaged or not a PDF at all/);
     expect((await handle.db.select().from(rosterChanges)).length).toBe(before);
   });
 

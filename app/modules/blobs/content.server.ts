@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { rm } from "node:fs/promises";
+import { open, readFile, rm } from "node:fs/promises";
 import { fileTypeFromFile } from "file-type";
 import yauzl from "yauzl";
 import type { BlobStore } from "./store.server.ts";
@@ -33,28 +33,97 @@ const ZIP_MAX_ENTRIES = 10_000;
 export async function detectContent(file: string, accept: readonly ContentKind[], filename = ""): Promise<ContentKind | null> {
   const found = await fileTypeFromFile(file).catch(() => undefined);
   if (found) {
+    if (MARKUP_TYPES.has(found.ext)) throw new ContentRefused(MARKUP_REFUSED);
     const kind = found.ext as ContentKind;
     return accept.includes(kind) ? kind : null;
   }
   // No binary signature: it may be text. CSV and plain text differ only by their use.
   if (!accept.includes("csv") && !accept.includes("txt")) return null;
-  if (!(await isPlainText(file))) return null;
+  const text = await plainText(file);
+  if (text === "not text") return null;
+  if (text === "markup") throw new ContentRefused(MARKUP_REFUSED);
   if (/\.csv$/i.test(filename) && accept.includes("csv")) return "csv";
   return accept.includes("txt") ? "txt" : null;
 }
 
-/** UTF-8 throughout, with no control characters beyond tab, line feed, form feed and carriage return. */
-async function isPlainText(file: string) {
+/** What file-type calls the markup it recognises by signature. */
+const MARKUP_TYPES = new Set<string>(["xml", "svg", "html", "htm", "xhtml", "mathml"]);
+
+const MARKUP_REFUSED =
+  "This file is web markup (HTML, SVG or XML), which can run script when it is opened, so Custody does not store it. Print or save it as PDF and upload that.";
+
+/**
+ * Markup a browser or viewer would render (and run script in): a document type or XML
+ * declaration, or an element that carries or loads active content. Plain prose that mentions
+ * a tag in words ("the <b> element") is not caught; a tag with attributes or a script is.
+ */
+const MARKUP =
+  /<\s*(?:!doctype\s+html|\?xml\b|html\b|svg\b|script\b|iframe\b|object\b|embed\b|body\b|head\b|meta\b|link\b|style\b|form\b|img\b|base\b|math\b|foreignobject\b|xsl:)|<[a-z][a-z0-9:-]*\s[^>]*\b(?:on[a-z]+|href|src|xlink:href|formaction)\s*=/i;
+
+/**
+ * UTF-8 throughout, with no control characters beyond tab, line feed, form feed and carriage
+ * return, and no markup. Read in chunks, with each chunk's end carried into the next so a tag
+ * split across two chunks is still seen.
+ */
+async function plainText(file: string): Promise<"text" | "markup" | "not text"> {
   const decoder = new TextDecoder("utf-8", { fatal: true });
+  let carry = "";
   try {
     for await (const chunk of createReadStream(file)) {
+      const text = decoder.decode(chunk as Buffer, { stream: true });
       // eslint-disable-next-line no-control-regex
-      if (/[\u0000-\u0008\u000b\u000e-\u001f\u007f]/.test(decoder.decode(chunk as Buffer, { stream: true }))) return false;
+      if (/[\u0000-\u0008\u000b\u000e-\u001f\u007f]/.test(text)) return "not text";
+      if (MARKUP.test(carry + text)) return "markup";
+      carry = text.slice(-64);
     }
     decoder.decode();
-    return true;
+    return "text";
   } catch {
-    return false;
+    return "not text";
+  }
+}
+
+/**
+ * A PDF must be one PDF and nothing else: it has to parse (with the PDF library the documents
+ * use), end at its last %%EOF (a few bytes of white space aside), and carry no ZIP directory in
+ * its tail, where a zip reader looks for one: that is how a PDF/ZIP polyglot opens as an archive
+ * in one program and as a document in another.
+ */
+const PDF_TRAILING_ALLOWANCE = 16;
+const ZIP_EOCD_WINDOW = 65_557;
+
+async function checkPdf(file: string, size: number) {
+  const damaged = (why: string) =>
+    new ContentRefused(`This PDF is damaged or not a PDF at all (${why}). Export or print it to PDF again and upload that.`);
+  const tailLength = Math.min(size, ZIP_EOCD_WINDOW);
+  const handle = await open(file, "r");
+  const tail = Buffer.alloc(tailLength);
+  try {
+    await handle.read(tail, 0, tailLength, size - tailLength);
+  } finally {
+    await handle.close();
+  }
+  const eof = tail.lastIndexOf("%%EOF");
+  if (eof < 0) throw damaged("it has no end-of-file marker");
+  const after = tail.subarray(eof + 5);
+  if (after.length > PDF_TRAILING_ALLOWANCE || /[^\s\0]/.test(after.toString("latin1")))
+    throw new ContentRefused(
+      "This PDF carries other data after its end (such as an attached archive), so it would open as something else in another program. Print or save it to PDF again and upload that.",
+    );
+  if (tail.includes(Buffer.from([0x50, 0x4b, 0x05, 0x06])) || tail.includes(Buffer.from([0x50, 0x4b, 0x06, 0x06])))
+    throw new ContentRefused(
+      "This PDF also holds a ZIP archive's directory, so it opens as an archive in another program. Print or save it to PDF again and upload that.",
+    );
+  const { PDFDocument } = await import("pdf-lib");
+  try {
+    const pdf = await PDFDocument.load(await readFile(file), {
+      ignoreEncryption: true,
+      updateMetadata: false,
+      throwOnInvalidObject: true,
+    });
+    if (pdf.getPageCount() < 1) throw new Error("it has no pages");
+  } catch (error) {
+    throw damaged(error instanceof Error ? error.message.split("\n")[0]!.slice(0, 160) : "unreadable");
   }
 }
 
@@ -113,6 +182,7 @@ export async function checkContent(upload: SpooledUpload, accept: readonly Conte
   const kind = await detectContent(upload.spoolPath, accept, upload.filename);
   if (!kind) return null;
   if (kind === "docx" || kind === "xlsx") await checkZipContainer(upload.spoolPath, upload.size, CONTENT_KINDS[kind].label);
+  if (kind === "pdf") await checkPdf(upload.spoolPath, upload.size);
   return { kind, mediaType: CONTENT_KINDS[kind].mediaType };
 }
 
