@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { copyFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PGlite } from "@electric-sql/pglite";
@@ -110,10 +111,10 @@ async function openPgliteOnDisk(dataDir: string, prepared: () => string | null):
   const dbDir = path.join(dataDir, "pglite");
   mkdirSync(dbDir, { recursive: true, mode: 0o700 });
   const ownerFile = path.join(dataDir, "pglite.owner");
-  let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(dbDir, {
-      lockfilePath: path.join(dataDir, "pglite.lock"),
+  const lockfilePath = path.join(dataDir, "pglite.lock");
+  const lock = () =>
+    lockfile.lock(dbDir, {
+      lockfilePath,
       stale: 10_000,
       update: 2_000,
       onCompromised: (error) => {
@@ -122,18 +123,29 @@ async function openPgliteOnDisk(dataDir: string, prepared: () => string | null):
         process.exit(1);
       },
     });
+  let release: () => Promise<void>;
+  try {
+    release = await lock();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ELOCKED") {
-      const owner = existsSync(ownerFile) ? readFileSync(ownerFile, "utf8").trim() : "";
-      const who = owner ? ` by process ${owner}` : "";
+    if ((error as NodeJS.ErrnoException).code !== "ELOCKED") throw error;
+    const owner = lockOwner(ownerFile);
+    if (owner && owner.host === os.hostname() && !processAlive(owner.pid)) {
+      // The server that held it was killed (kill -9, a crash, power loss) and its lock is younger than the
+      // stale period: its process is gone from this machine, so nobody writes the database. Take it over now.
+      console.error(
+        `Custody: the embedded database's last owner (process ${owner.pid}) is no longer running; taking over its lock.`,
+      );
+      rmSync(lockfilePath, { recursive: true, force: true });
+      release = await lock();
+    } else {
+      const who = owner ? ` by process ${owner.pid}${owner.host === os.hostname() ? "" : ` on ${owner.host}`}` : "";
       throw new DatabaseInUseError(
         `Custody cannot start: the embedded database in ${dataDir} is in use${who}. ` +
           `Stop the other Custody server first, or set DATA_DIR to another directory.`,
       );
     }
-    throw error;
   }
-  writeFileSync(ownerFile, String(process.pid), { mode: 0o600 });
+  writeFileSync(ownerFile, `${process.pid}@${os.hostname()}`, { mode: 0o600 });
   const fresh = !existsSync(path.join(dbDir, "PG_VERSION"));
   const image = fresh ? prepared() : null;
   const origin = !fresh ? "existing" : image ? "image" : "created";
@@ -151,6 +163,25 @@ async function openPgliteOnDisk(dataDir: string, prepared: () => string | null):
     await release();
   });
   return { ...handle, origin };
+}
+
+/** Who holds the data directory: "pid@host" (older servers wrote the pid alone, always on this machine). */
+function lockOwner(ownerFile: string): { pid: number; host: string } | null {
+  if (!existsSync(ownerFile)) return null;
+  const [pid, host] = readFileSync(ownerFile, "utf8").trim().split("@");
+  const n = Number(pid);
+  return Number.isInteger(n) && n > 0 ? { pid: n, host: host || os.hostname() } : null;
+}
+
+/** Whether a process of this machine is running (signal 0 checks without sending anything). */
+function processAlive(pid: number) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, under another user.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 async function openPglite(client: PGlite, afterClose: () => Promise<void>): Promise<DatabaseHandle> {

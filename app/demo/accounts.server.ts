@@ -111,6 +111,8 @@ export function demoPasswords(count: number): { password: string; passwordHash: 
   });
 }
 
+const TOTP_STEP_MS = 30_000;
+
 /** Create an account by inviting it and accepting the invitation, as a person would. */
 export async function provisionAccount(
   db: Database,
@@ -142,7 +144,9 @@ export async function provisionAccount(
     db,
     secrets,
     token,
-    { name: input.name, password, code: totpCode(totpSecret, input.now) },
+    // Enrol with the previous 30-second step's code (still accepted, as for a person whose app just rolled over), so the code
+    // the authenticator shows right now stays unused: the first sign-in after a fresh demo start is never refused as a replay.
+    { name: input.name, password, code: totpCode(totpSecret, new Date(input.now.getTime() - TOTP_STEP_MS)) },
     { ip: null, userAgent: "custody demo seeding" },
     input.now,
     input.password ? { passwordHash: input.password.passwordHash } : undefined,

@@ -89,6 +89,18 @@ describe("signing in", () => {
     expect((await events("auth.mfa.replay-refused")).some((e) => e.objectId === account.personId)).toBe(true);
   });
 
+  it("lets a person sign in with the code the authenticator shows in the very window the account was set up (as right after a fresh demo start)", async () => {
+    const account = await makeAccount(handle.db, orgs.agencyA.id, "legal", at(7));
+    const first = await password(account.email, account.password, at(7));
+    const second = await verifySecondFactor(handle.db, testSecrets, {
+      token: first.ok ? first.token : null,
+      code: totpCode(account.totpSecret, at(7)),
+      client: testClient,
+      now: at(7),
+    });
+    expect(second).toMatchObject({ ok: true });
+  });
+
   it("accepts a recovery code once, in place of the authenticator", async () => {
     const { token } = await createInvitationToken("recovery@example.test");
     const view = await openInvitation(handle.db, testSecrets, token, t0);

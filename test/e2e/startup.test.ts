@@ -1,3 +1,4 @@
+import os from "node:os";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -53,7 +54,7 @@ describe("starting Custody", () => {
     );
 
     // The second process never took the lock, and the first kept serving.
-    expect(readFileSync(path.join(dataDir, "pglite.owner"), "utf8")).toBe(String(first.pid));
+    expect(readFileSync(path.join(dataDir, "pglite.owner"), "utf8")).toBe(`${first.pid}@${os.hostname()}`);
     expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
     await first.stop();
     expect(existsSync(path.join(dataDir, "pglite.owner"))).toBe(false);
@@ -65,6 +66,18 @@ describe("starting Custody", () => {
     const cookie = await signInOverHttp(again, demoAccount(again, "Procurement officer"));
     const page = await (await fetch(`${again.url}/catalog/cjis-policy/6.0/AC-7`, { headers: { Cookie: cookie } })).text();
     expect(page).toContain("Unsuccessful logon attempts");
+  });
+
+  it("starts at once after the last server on the data directory was killed (kill -9), taking over the dead process's lock", async () => {
+    const dataDir = tempDataDir();
+    const first = await start({ dataDir, database: "embedded" });
+    process.kill(first.pid, "SIGKILL");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Well inside the lock's 10-second stale period: only the owner's absence lets the restart through.
+    const again = await start({ dataDir, database: "embedded" });
+    expect(again.output.stderr).toContain(`the embedded database's last owner (process ${first.pid}) is no longer running`);
+    expect(readFileSync(path.join(dataDir, "pglite.owner"), "utf8")).toBe(`${again.pid}@${os.hostname()}`);
+    expect((await fetch(`${again.url}/healthz`)).status).toBe(200);
   });
 
   it.each([
