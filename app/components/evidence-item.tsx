@@ -127,7 +127,9 @@ export function CustodyTable({ rows }: { rows: CustodyRow[] }) {
             <td data-label="When (UTC)">
               <When at={r.at} utc />
             </td>
-            <td data-label="Who">{r.who}</td>
+            <td data-label="Who" className="custody-wrap">
+              {r.who}
+            </td>
             <td data-label="Acting for">{r.actorOrganisation || "—"}</td>
             <th scope="row" data-label="What">
               {r.label}

@@ -107,19 +107,23 @@ export default function AuditTrail({ loaderData }: Route.ComponentProps) {
         <tbody>
           {events.map((e) => (
             <tr key={e.seq}>
-              <td data-label="#">{e.seq}</td>
+              <td data-label="#" className="custody-nowrap">
+                {e.seq}
+              </td>
               <td data-label="When">{formatUtcMillisecond(e.occurredAt)}</td>
-              <td data-label="Who">
+              <td data-label="Who" className="custody-wrap">
                 <Who event={e} />
               </td>
               <th scope="row" data-label="Action">
-                {e.action}
+                <Dotted name={e.action} />
               </th>
-              <td data-label="Object">
+              <td data-label="Object" className="custody-wrap">
                 <ObjectCell event={e} />
               </td>
               <td data-label="Concerning">{e.labels.organisation ?? "—"}</td>
-              <td data-label="Outcome">{e.outcome}</td>
+              <td data-label="Outcome" className="custody-nowrap">
+                {e.outcome}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -176,6 +180,25 @@ function ObjectCell({ event: e }: { event: Row }) {
       {object.href ? <Link to={object.href}>{object.label}</Link> : object.label}
       <br />
       <span className="text-base-dark">{e.objectType}</span>
+    </>
+  );
+}
+
+/** An action's name may break after each dot (auth.login.succeeded), never inside a word. */
+function Dotted({ name }: { name: string }) {
+  const parts = name.split(".");
+  return (
+    <>
+      {parts.map((p, i) => (
+        <span key={i}>
+          {p}
+          {i < parts.length - 1 ? (
+            <>
+              .<wbr />
+            </>
+          ) : null}
+        </span>
+      ))}
     </>
   );
 }

@@ -59,7 +59,7 @@ describe("no account without an assignment (AC-2(3))", () => {
     // It cannot be undone: without the agency's name typed to confirm, nothing happens.
     await expect(
       act(platformAdmin, at(2.5), (ctx) => decommissionAgency(ctx, local.agencyA.id, "Merged into the county", "Agency B")),
-    ).rejects.toMatchObject({ fieldErrors: { confirmName: "Type the agency's name, Agency A, to confirm." } });
+    ).rejects.toMatchObject({ fieldErrors: { confirmName: "That is not the agency's name: type Agency A exactly as shown." } });
     expect((await personRow(officer.personId)).disabledAt).toBeNull();
     const result = await act(platformAdmin, at(3), (ctx) =>
       decommissionAgency(ctx, local.agencyA.id, "Merged into the county", "  agency a "),

@@ -93,7 +93,7 @@ export async function decommissionAgency(ctx: ModuleContext, organisationId: str
   }
   const typed = (s: string) => s.trim().replace(/\s+/g, " ").toLowerCase();
   if (typed(confirmName) !== typed(organisation.name))
-    errors.confirmName = `Type the agency's name, ${organisation.name}, to confirm.`;
+    errors.confirmName = `That is not the agency's name: type ${organisation.name} exactly as shown.`;
   if (Object.keys(errors).length > 0) throw new InvalidInput(errors);
   await ctx.db
     .update(organisations)

@@ -74,7 +74,7 @@ export default function Decommission({ loaderData, actionData }: Route.Component
       >
         <Field
           name="confirmName"
-          label={`Type the agency's name, ${agency.name}, to confirm`}
+          label={`To confirm, type the agency's name: ${agency.name}`}
           autoComplete="off"
           required
           error={actionData?.errors.confirmName}
