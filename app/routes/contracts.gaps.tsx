@@ -3,7 +3,7 @@ import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { CoverageTag } from "~/components/coverage.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { catalogPaths } from "~/modules/catalog/paths.ts";
-import { getGapReport } from "~/modules/contracts/coverage.server.ts";
+import { assessmentLine, getGapReport, NO_PROVISION_TEXT } from "~/modules/contracts/coverage.server.ts";
 import { contractPaths } from "~/modules/contracts/paths.ts";
 import { documentPaths } from "~/modules/documents/paths.ts";
 import type { Route } from "./+types/contracts.gaps";
@@ -22,7 +22,7 @@ export async function loader(args: Route.LoaderArgs) {
 }
 
 export default function GapReport({ loaderData }: Route.ComponentProps) {
-  const { view, gaps, unassessed, canGenerate } = loaderData;
+  const { view, gaps, unassessed, assessment, canGenerate } = loaderData;
   const c = view.contract;
   return (
     <div className="padding-y-4">
@@ -37,16 +37,25 @@ export default function GapReport({ loaderData }: Route.ComponentProps) {
       <p className="custody-muted">
         {c.title} · {view.vendorName}
       </p>
+      {unassessed > 0 ? (
+        <div className="usa-alert usa-alert--warning usa-alert--slim">
+          <div className="usa-alert__body">
+            <p className="usa-alert__text">
+              <strong>This report is incomplete.</strong> {assessmentLine(assessment)} The {unassessed} not yet assessed are not
+              listed below and may hold further gaps:{" "}
+              <Link to={contractPaths.matrix(c.id, { status: "unassessed" })}>assess them in the matrix</Link>.
+            </p>
+          </div>
+        </div>
+      ) : (
+        <p className="custody-summary">{assessmentLine(assessment)}</p>
+      )}
       <p className="custody-summary">
-        Every requirement the contract misses or only partly addresses, with the IACP sample provision whose subject would close
-        it. {gaps.length} gap(s).
-        {unassessed > 0 ? (
-          <>
-            {" "}
-            {unassessed} requirement(s) are not yet assessed and are not listed:{" "}
-            <Link to={contractPaths.matrix(c.id, { status: "unassessed" })}>assess them in the matrix</Link>.
-          </>
-        ) : null}
+        {gaps.length === 0
+          ? unassessed > 0
+            ? "Among the requirements assessed so far, none is missing or only partly addressed."
+            : "No requirement is missing or only partly addressed."
+          : `${gaps.length} ${gaps.length === 1 ? "requirement is" : "requirements are"} missing or only partly addressed, each with the IACP sample provision whose subject would close it.`}
       </p>
       <p>
         <a className="usa-button usa-button--outline" href={contractPaths.gapsCsv(c.id)} download>
@@ -71,7 +80,11 @@ export default function GapReport({ loaderData }: Route.ComponentProps) {
         <tbody>
           {gaps.length === 0 ? (
             <tr>
-              <td colSpan={4}>No requirement is missing or partly addressed.</td>
+              <td colSpan={4}>
+                {unassessed > 0
+                  ? "None found among the requirements assessed so far."
+                  : "No requirement is missing or partly addressed."}
+              </td>
             </tr>
           ) : null}
           {gaps.map((g) => (
@@ -87,7 +100,7 @@ export default function GapReport({ loaderData }: Route.ComponentProps) {
               <td data-label="Where it stands">{[g.section, g.notes].filter(Boolean).join(" — ") || "—"}</td>
               <td data-label="Provision that would close it">
                 {g.closing.length === 0
-                  ? "No sample provision covers it; draft an agency clause."
+                  ? NO_PROVISION_TEXT
                   : g.closing.map((p, i) => (
                       <span key={p.code}>
                         {i > 0 ? "; " : ""}
@@ -103,8 +116,10 @@ export default function GapReport({ loaderData }: Route.ComponentProps) {
       </table>
       <h2>Contract language</h2>
       <p className="custody-summary">
-        The provisions above name the subject of the clause each gap needs. Drafting the clause text itself, from the clause
-        library into a DOCX for redlining, is the job of the document templates; this report is where that drafting will start.
+        To put wording to the vendor, generate the gap analysis memo: for each gap it quotes the clause of the Cloud Services CJIS
+        Addendum that would close it, with the contract&rsquo;s own values filled in. Where neither a sample provision nor an
+        addendum clause covers a gap, counsel drafts the Agency&rsquo;s own clause, which the addendum carries as an additional
+        term.
       </p>
     </div>
   );

@@ -6,6 +6,7 @@ import { createContract, updateContract } from "../../app/modules/contracts/cont
 import {
   coverageOf,
   getCoverageEntry,
+  assessmentLine,
   getGapReport,
   getMatrix,
   setCoverage,
@@ -16,7 +17,9 @@ import { loadCatalog } from "../../db/catalog/load.ts";
 import type { DatabaseHandle } from "../../db/client.ts";
 import { auditEvents } from "../../db/schema/audit.ts";
 import { coverageEntries } from "../../db/schema/contracts.ts";
-import { makeAccount, seedOrganisations } from "../support/accounts.ts";
+import { appContext, makeAccount, seedOrganisations, signIn } from "../support/accounts.ts";
+import { loaderArgs } from "../support/routes.ts";
+import { loader as gapsCsvLoader } from "../../app/routes/contracts.gaps-csv.tsx";
 import { as, contractInput, vendorInput } from "../support/contracts.ts";
 import { createTestDatabase } from "../support/database.ts";
 
@@ -241,6 +244,20 @@ describe("the coverage matrix", () => {
     expect(report.gaps[0]!.closing.map((p) => p.code)).toEqual(["10"]);
     expect(report.gaps[1]!.closing.map((p) => p.code)).toContain("9");
     expect(report.unassessed).toBe(62);
+    // How much was assessed comes first, per framework, on the page and in the CSV, which lists the unassessed too.
+    expect(assessmentLine(report.assessment)).toBe(
+      "3 of 65 requirements assessed (IACP principles 2015: 0 of 12; IACP provisions 2015: 2 of 13; CJIS Security Policy 6.0: 1 of 40).",
+    );
+    const cookie = (await signIn(handle.db, buyer, now)).cookie;
+    const csv = await (
+      (await gapsCsvLoader(
+        loaderArgs(appContext(handle.db, { now }), `/contracts/${contract.id}/gaps.csv`, { contractId: contract.id }, { cookie }),
+      )) as Response
+    ).text();
+    const lines = csv.trim().split("\n");
+    expect(lines).toHaveLength(1 + 2 + 62);
+    expect(lines.filter((l) => l.includes(",Not yet assessed,"))).toHaveLength(62);
+    expect(lines.some((l) => l.endsWith(",,,") || /,$/.test(l))).toBe(false);
   });
 
   it("says where the vendor record conflicts with the contract, and stops when the contract is fixed", async () => {

@@ -531,6 +531,32 @@ describe("the documents a CJIS officer produces for an audit", () => {
     }, 30_000);
   }
 
+  it("opens the gap memo and the compliance report of each demo contract with how much was assessed, and never calls an unassessed contract clean", async () => {
+    const contracts = (await as(handle.db, officer, clock.now, (ctx) => listContracts(ctx))).filter(
+      (c) => c.kind === "master-agreement" || c.kind === "addendum",
+    );
+    const demo = contracts.filter((c) => /Northwind|EvidenceCloud/.test(c.vendorName));
+    expect(demo.length).toBeGreaterThanOrEqual(2);
+    for (const c of demo) {
+      for (const template of ["gap-memo", "compliance-report"]) {
+        const id = await generated(officer, template, await formFor(officer, template, c.id));
+        const text = (await docxText(await downloaded(officer, id, "docx"))).replace(/\s+/g, " ");
+        const opening = text.match(
+          /(No requirement of this contract has been assessed yet|The assessment is not complete|Every one of the \d+ requirements)[^.]*\./,
+        )?.[0];
+        expect(opening, `${template} for ${c.title}`).toBeDefined();
+        const first = template === "gap-memo" ? text.indexOf("Subject:") : text.indexOf("Prepared by");
+        const table = text.search(/Requirements the contract does not yet meet|Coverage by framework/);
+        expect(text.indexOf(opening!)).toBeGreaterThan(first);
+        expect(text.indexOf(opening!)).toBeLessThan(table);
+        if (!opening!.startsWith("Every one")) {
+          expect(text).not.toContain("The contract has no missing or partially addressed requirement.");
+          expect(text).toContain("Requirements not yet assessed");
+        }
+      }
+    }
+  }, 120_000);
+
   it("refuses to certify the roster of a vendor whose only contract with the agency is terminated, saying why", async () => {
     const contracts = await as(handle.db, officer, clock.now, (ctx) => listContracts(ctx));
     const dispatch = contracts.find((c) => c.title === "Computer-aided dispatch hosting")!;

@@ -55,13 +55,15 @@ describe("the DOCX", () => {
     expect(expectInOrder(text, headings)).toEqual([]);
   });
 
-  it("carries the template, its version and the inputs' SHA-256 in its properties, and DRAFT in its header until final", async () => {
+  it("carries the template, its version and the inputs' SHA-256 in its properties, and the document's title with DRAFT in its header until final", async () => {
     const draft = await renderDocx(model);
     const custom = (await docxPart(draft, "docProps/custom.xml"))!;
     expect(custom).toContain("TemplateId");
     expect(custom).toContain("cjis-addendum");
     expect(custom).toContain("0".repeat(64));
-    expect(await docxPart(draft, "word/header1.xml")).toContain("cjis-addendum v1.0.0 — DRAFT");
+    const header = (await docxPart(draft, "word/header1.xml"))!;
+    expect(header).toContain(`${model.title} — DRAFT`);
+    expect(header).not.toContain("cjis-addendum");
     const final = await renderDocx({ ...model, final: true });
     expect(await docxPart(final, "word/header1.xml")).not.toContain("DRAFT");
     // Word's own numbering and heading styles, so a lawyer's inserted clause is numbered by Word.

@@ -203,7 +203,33 @@ export async function getMatrix(ctx: ModuleContext, contractId: string, filter: 
   };
 }
 
-export type Conflict = { code: string; message: string; cites: string; fix: { label: string; href: string } | null };
+export type Conflict = {
+  code: string;
+  message: string;
+  cites: string;
+  /** Contract wording that would resolve it (our drafting), for the gap memo and the compliance report. */
+  wording: string;
+  fix: { label: string; href: string } | null;
+};
+
+/** The wording that would resolve each kind of conflict, as the agency would propose it to the provider. */
+export const CONFLICT_WORDING: Record<string, string> = {
+  "no-vendor-record":
+    "The Provider shall state, in an exhibit to this contract, every country and region where Agency Data is stored or processed, who holds the keys that encrypt it, and the address to which legal and incident notices are sent, and shall keep that exhibit current.",
+  "storage-location":
+    "The Provider shall store, process and back up Agency Data only in the United States, its territories and Canada, and shall not move it elsewhere without the Agency's prior written consent.",
+  "provider-keys-without-roster":
+    "The Provider shall keep a roster of every person of the Provider or its subcontractors who can reach unencrypted CJI or the keys that protect it, showing for each the date of the fingerprint-based background check, the date the person signed the CJIS Security Addendum certification and the date of the last security awareness training; shall give the roster to the Agency on request; and shall tell the Agency of each addition or removal within one business day.",
+  "no-encryption":
+    "The Provider shall encrypt Agency Data at rest and in transit with FIPS 140-validated cryptography, as the CJIS Security Policy requires.",
+  "key-custody-unknown":
+    "The Provider shall state who holds the keys that encrypt Agency Data; where the Provider or a subcontractor holds them, the personnel terms of this contract apply to everyone with access to them.",
+  "no-legal-notice-address":
+    "The Provider shall name an address for legal notices and a contact reachable at all hours for incident notices, and shall keep both current.",
+  "breach-window":
+    "The Provider shall notify the Agency of any Security Incident affecting Agency Data within one (1) hour of discovering it, and shall give a written report of its cause, extent and remedy within five (5) business days.",
+};
+const wordingFor = (code: string) => CONFLICT_WORDING[code] ?? "To be drafted by counsel.";
 
 /** Where the owning agency's record of the vendor, or the contract's own terms, contradict what the contract needs. */
 export async function contractConflicts(ctx: ModuleContext, view: Awaited<ReturnType<typeof getContract>>): Promise<Conflict[]> {
@@ -214,6 +240,7 @@ export async function contractConflicts(ctx: ModuleContext, view: Awaited<Return
   if (!profile) {
     conflicts.push({
       code: "no-vendor-record",
+      wording: wordingFor("no-vendor-record"),
       message:
         "The owning agency has not recorded where this vendor stores data, who holds the keys, or its legal-notice address.",
       cites: "CJIS Security Policy v6.0 SC-28, SC-12; IACP principle 4",
@@ -225,6 +252,7 @@ export async function contractConflicts(ctx: ModuleContext, view: Awaited<Return
         if (view.terms.personnelRosterRequired) continue;
         conflicts.push({
           code: "provider-keys-without-roster",
+          wording: wordingFor("provider-keys-without-roster"),
           message:
             "The provider holds the encryption keys, but the contract does not require a roster of its personnel with fingerprint checks, Security Addendum signatures and training.",
           cites: flag.cites + "; CJIS Security Policy v6.0 PS-3",
@@ -236,6 +264,7 @@ export async function contractConflicts(ctx: ModuleContext, view: Awaited<Return
       }
       conflicts.push({
         code: flag.code,
+        wording: wordingFor(flag.code),
         message: flag.message,
         cites: flag.cites,
         fix: ownerFix("Correct the vendor record", vendorPaths.edit(view.contract.vendorId)),
@@ -245,6 +274,7 @@ export async function contractConflicts(ctx: ModuleContext, view: Awaited<Return
   if (view.terms.breachNoticeHours > 1) {
     conflicts.push({
       code: "breach-window",
+      wording: wordingFor("breach-window"),
       message: `The contract allows ${view.terms.breachNoticeHours} hours to report a breach; incidents are to be reported within one hour of discovery.`,
       cites: "CJIS Security Policy v6.0 IR-6",
       fix: view.canEdit
@@ -402,7 +432,26 @@ export async function getGapReport(ctx: ModuleContext, contractId: string) {
         closing,
       };
     });
-  const unassessed = m.rows.filter((r) => r.status === "unassessed").length;
+  const notAssessed = m.rows
+    .filter((r) => r.status === "unassessed")
+    .map((r) => {
+      const framework = m.measured.find((f) => f.id === r.frameworkId)!;
+      return { id: r.id, label: qualifiedLabel(r), title: r.title, framework: framework.shortTitle };
+    });
+  const unassessed = notAssessed.length;
+  // Completeness comes first wherever gaps are summarised: no gaps among nothing assessed is not "no gaps".
+  const assessment = {
+    total: m.rows.length,
+    assessed: m.rows.length - unassessed,
+    perFramework: m.measured.map((f) => {
+      const rows = m.rows.filter((r) => r.frameworkId === f.id);
+      return {
+        name: `${f.shortTitle} ${f.version}`,
+        total: rows.length,
+        assessed: rows.filter((r) => r.status !== "unassessed").length,
+      };
+    }),
+  };
   ctx.audit.record({
     action: "contract.gaps.read",
     objectType: "contract",
@@ -410,7 +459,20 @@ export async function getGapReport(ctx: ModuleContext, contractId: string) {
     organisationId: view.contract.agencyId,
     details: { gaps: gaps.length },
   });
-  return { view, gaps, unassessed, provisionFramework: provisionFramework ?? null };
+  return { view, gaps, unassessed, notAssessed, assessment, provisionFramework: provisionFramework ?? null };
+}
+
+/** What the gap report and its CSV say where no sample provision covers a gap. */
+export const NO_PROVISION_TEXT =
+  "No IACP sample provision covers it: the Agency's own clause is needed. Draft it with counsel and add it as an additional term when generating the CJIS addendum.";
+
+/** One line on how much of a contract was assessed, per framework. */
+export function assessmentLine(a: {
+  total: number;
+  assessed: number;
+  perFramework: { name: string; total: number; assessed: number }[];
+}) {
+  return `${a.assessed} of ${a.total} requirements assessed (${a.perFramework.map((f) => `${f.name}: ${f.assessed} of ${f.total}`).join("; ")}).`;
 }
 
 type Provision = { code: string; title: string; frameworkKey: string; frameworkVersion: string };

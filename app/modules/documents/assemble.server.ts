@@ -14,7 +14,9 @@ import { type Block, type ChartBlock, type DocumentModel, type Inline, type List
 
 export type AgencyClause = { title: string; text: string };
 export type Choices = { excluded: string[]; wordings: Record<string, string>; agencyClauses: AgencyClause[] };
-export type SourceData = Record<string, TableBlock | ChartBlock>;
+/** Paragraphs a source writes from the records (a document's opening, stating what was and was not assessed). */
+export type TextBlock = { t: "paras"; paragraphs: string[] };
+export type SourceData = Record<string, TableBlock | ChartBlock | TextBlock>;
 
 /** A problem a person can fix in the form; field names the form field it belongs to. */
 export class AssemblyProblem extends Error {
@@ -117,7 +119,7 @@ export function assemble(input: Input): DocumentModel {
         inArticle = 0;
         plan.push({ p: "heading", level: 2, number: String(article), text: "Additional terms of the Agency" });
         choices.agencyClauses.forEach((_, index) => plan.push({ p: "agency", index, number: nextClauseNumber() }));
-      } else if (node.type === "leafDirective" && (node.name === "table" || node.name === "chart")) {
+      } else if (node.type === "leafDirective" && (node.name === "table" || node.name === "chart" || node.name === "text")) {
         plan.push({ p: "source", name: node.attributes?.source ?? "" });
       } else if (node.type === "leafDirective" && node.name === "signatures") {
         plan.push({ p: "signatures", vars: (node.attributes?.for ?? "").split(/\s+/).filter(Boolean) });
@@ -184,7 +186,9 @@ export function assemble(input: Input): DocumentModel {
       case "source": {
         const data = sources[item.name];
         if (!data) throw new Error(`source ${item.name} was not provided for ${template.manifest.id}`);
-        blocks.push(data);
+        if (data.t === "paras")
+          blocks.push(...data.paragraphs.map((text): Block => ({ t: "para", inlines: [{ t: "text", text }] })));
+        else blocks.push(data);
         break;
       }
       case "signatures":

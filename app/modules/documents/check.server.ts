@@ -13,7 +13,7 @@ import { directivesIn, type Library, type TemplateDef } from "./library.server.t
 
 export type Problem = { template: string | null; file: string; message: string };
 
-const LEAF = new Set(["clause", "table", "chart", "signatures", "agency-clauses"]);
+const LEAF = new Set(["clause", "table", "chart", "text", "signatures", "agency-clauses"]);
 const CONTAINER_IN_BODY = new Set(["if"]);
 const TEXT = new Set(["var", "term", "dfn", "ref"]);
 
@@ -112,11 +112,23 @@ export function checkTemplate(lib: Library, template: TemplateDef): Problem[] {
         say(`condition on unknown predicate “${attributes.when}”: schema.ts does not define it`);
     } else say(":::if needs var=<yes/no variable> or when=<predicate>");
   }
-  for (const kind of ["table", "chart"] as const) {
+  for (const kind of ["table", "chart", "text"] as const) {
     for (const { attributes } of directivesIn(template.body, "leafDirective", kind)) {
       if (!template.manifest.sources.includes(attributes.source ?? ""))
         say(`::${kind} names source “${attributes.source ?? ""}”, which the manifest does not list`);
     }
+  }
+  // A document that summarises coverage states what was assessed before it summarises anything (truth before polish).
+  const COVERAGE_SOURCES = ["summary", "coverage", "gaps"];
+  if (template.manifest.sources.some((s) => COVERAGE_SOURCES.includes(s))) {
+    const order = template.body.flatMap((node) =>
+      node.type === "leafDirective" && ["table", "text", "chart"].includes(node.name)
+        ? [`${node.name}:${node.attributes?.source ?? ""}`]
+        : [],
+    );
+    const opening = order.indexOf("text:opening");
+    if (opening < 0 || order.slice(0, opening).length > 0)
+      say("summarises coverage without first stating what was assessed: place ::text{source=opening} before every table");
   }
   for (const { attributes } of directivesIn(template.body, "leafDirective", "signatures")) {
     if (!(attributes.for ?? "").trim()) say(`a signature block must name its parties: ::signatures{for="<variable> <variable>"}`);

@@ -28,7 +28,7 @@ import { formatUsd } from "../format.ts";
  * and a multi-level list (1 / 1.1 / (a)) so Word renumbers when a lawyer adds
  * a clause; cross-references as REF fields to bookmarks on the clause headings
  * (their cached text is the number we computed); header and footer with the
- * template id and version, "DRAFT" until final, and page numbers; the template
+ * document's title, "DRAFT" until final, and page numbers; the template id, its version
  * and the SHA-256 of the inputs in the document properties.
  */
 
@@ -212,7 +212,7 @@ export function wordDocument(
   children: (Paragraph | Table)[],
   options: { trackRevisions?: boolean; note?: string } = {},
 ) {
-  const mark = `${model.templateId} v${model.templateVersion}${model.final ? "" : " — DRAFT"}${options.note ? ` — ${options.note}` : ""}`;
+  const mark = `${model.title}${model.final ? "" : " — DRAFT"}${options.note ? ` — ${options.note}` : ""}`;
   return new Document({
     features: options.trackRevisions ? { trackRevisions: true } : undefined,
     creator: "Custody",
@@ -327,7 +327,7 @@ export function wordDocument(
                   new TextRun({
                     size: 16,
                     color: "565C65",
-                    children: [`${model.title} — ${mark} — page `, PageNumber.CURRENT, " of ", PageNumber.TOTAL_PAGES],
+                    children: [`${mark} — page `, PageNumber.CURRENT, " of ", PageNumber.TOTAL_PAGES],
                   }),
                 ],
               }),

@@ -451,7 +451,7 @@ class Writer {
   /** Header and footer on every page, as pagination artifacts (not read as content). */
   runningHeads(totalPages: number) {
     const doc = this.doc;
-    const mark = `${this.model.templateId} v${this.model.templateVersion}${this.model.final ? "" : " — DRAFT"}`;
+    const mark = `${this.model.title}${this.model.final ? "" : " — DRAFT"}`;
     const range = doc.bufferedPageRange();
     for (let i = range.start; i < range.start + range.count; i += 1) {
       doc.switchToPage(i);

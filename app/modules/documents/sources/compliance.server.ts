@@ -15,7 +15,8 @@ import { clausesOf, type TableBlock } from "../model.ts";
 import { addendumSource, contractBasics } from "./agreements.server.ts";
 import { actorName, agencyName, vendorSubject } from "./subjects.server.ts";
 import type { TemplateSource } from "./types.ts";
-import { formatMinute } from "../../format.ts";
+import { formatCount, formatMinute } from "../../format.ts";
+import { completenessOf, completenessSentence, conflictsTable, paragraphs, unassessedTable } from "./coverage-facts.server.ts";
 
 /**
  * The compliance documents a CJIS officer or counsel produces from the
@@ -53,7 +54,26 @@ export const complianceReportSource: TemplateSource = {
     const soon = addDays(asOf, 90);
     const expiring = evidence.filter((e) => e.status === "accepted" && e.expiresOn !== null && e.expiresOn < soon);
     const late = (await listNotices(ctx, "agency", { vendorId: subject.vendorId!, timeliness: "late" })).slice(0, 200);
+    const complete = completenessOf(matrix);
+    const received = evidence.filter((e) => e.status !== "requested").length;
     return {
+      opening: paragraphs(
+        `${completenessSentence(complete, "report")} ${
+          matrix.conflicts.length > 0
+            ? `The contract's own terms or the vendor record conflict with a requirement in ${formatCount(matrix.conflicts.length, "place")}, set out below with the wording that would resolve each.`
+            : "The contract's terms and the vendor record show no conflict with a requirement."
+        } ${
+          evidence.length === 0
+            ? "No evidence has been requested from the vendor for this contract, so none is reported."
+            : `Of ${formatCount(evidence.length, "evidence item")} requested, ${received} ${received === 1 ? "has" : "have"} been received and ${evidence.filter((e) => e.status === "accepted").length} accepted.`
+        }`,
+      ),
+      method: paragraphs(
+        `This report compares the contract's recorded terms and its coverage matrix — each requirement marked addressed, partial, missing or not applicable by the Agency's staff, with the section of the contract that addresses it — against the catalog editions the contract cites, and the vendor's evidence and notices as recorded in Custody. It does not read the contract's text itself; a requirement is only as assessed as its matrix entry.`,
+        `Figures are as of ${asOf}, computed in the Agency's time zone (${ctx.timeZone}), and were drawn by ${String(values.preparedBy)} on ${ctx.today}. Expiry windows are counted from the report date.`,
+      ),
+      conflicts: conflictsTable(matrix.conflicts),
+      unassessed: unassessedTable(matrix),
       summary: table(
         "Coverage by framework",
         ["Framework", "Addressed", "Partial", "Missing", "Not applicable", "Not yet assessed"],
@@ -85,7 +105,17 @@ export const complianceReportSource: TemplateSource = {
       evidence: table(
         "Evidence status",
         ["Item", "Kind", "Status", "Accepted on", "Expires"],
-        evidence.map((e) => [e.title, e.kind, e.shownLabel, e.acceptedOn ?? "", e.expiresOn ?? "no expiry"]),
+        evidence.map((e) => [
+          e.title,
+          e.kind,
+          e.shownLabel,
+          e.acceptedOn ?? (e.status === "requested" ? "not received" : "not accepted"),
+          e.status === "accepted"
+            ? (e.expiresOn ?? "no expiry date set")
+            : e.status === "requested"
+              ? "not received"
+              : "not accepted",
+        ]),
         "No evidence has been requested or recorded for this contract.",
       ),
       expiring: table(
@@ -166,8 +196,10 @@ export const gapMemoSource: TemplateSource = {
       },
     };
   },
-  async data(ctx, subject) {
+  async data(ctx, subject, values) {
     const report = await getGapReport(ctx, subject.contractId!);
+    const matrix = await getMatrix(ctx, subject.contractId!);
+    const complete = completenessOf(matrix);
     const proposals = await proposedClauses(ctx, subject.contractId!);
     const closing = (g: (typeof report.gaps)[number]) => {
       const refs = [`${g.frameworkRef}:${g.code}`, ...g.closing.map((p) => `${p.frameworkKey}@${p.frameworkVersion}:${p.code}`)];
@@ -185,20 +217,47 @@ export const gapMemoSource: TemplateSource = {
       ];
     });
     const quoted = new Map(report.gaps.flatMap(closing).map((c) => [c.id, c]));
+    const partial = complete.unassessed > 0;
+    const gapsFound =
+      report.gaps.length > 0
+        ? `Of the requirements assessed, ${report.gaps.length} ${report.gaps.length === 1 ? "is" : "are"} not met or met only in part. For each we name the clause of our Cloud Services CJIS Addendum that would close the gap, and we set out its proposed wording after the tables. Bracketed text marks a value still to be agreed.`
+        : complete.assessed === 0
+          ? ""
+          : partial
+            ? "Among the requirements assessed so far, none is missing or met only in part."
+            : "The assessment found no requirement missing or met only in part.";
+    const conflictText =
+      matrix.conflicts.length > 0
+        ? `The contract's own terms and the vendor record also conflict with what the requirements ask in ${formatCount(matrix.conflicts.length, "place")}; each is set out first, with the wording that would resolve it.`
+        : "";
     return {
+      opening: paragraphs(
+        [
+          `${String(values.agencyName)} has reviewed ${String(values.contractTitle)} with ${String(values.providerName)} against the IACP Guiding Principles on Cloud Computing in Law Enforcement, the IACP sample contract provisions and the FBI CJIS Security Policy.`,
+          completenessSentence(complete, "memo"),
+          gapsFound,
+          conflictText,
+        ]
+          .filter(Boolean)
+          .join(" "),
+      ),
+      conflicts: conflictsTable(matrix.conflicts),
       gaps: table(
         "Requirements the contract does not yet meet",
         ["Requirement", "Title", "Status", "Our notes", "Clause that would close it"],
         rows,
-        "The contract has no missing or partially addressed requirement.",
+        partial
+          ? `None among the ${formatCount(complete.assessed, "requirement")} assessed so far; ${formatCount(complete.unassessed, "requirement")} not yet assessed may hold gaps.`
+          : "The contract has no missing or partially addressed requirement.",
       ),
+      unassessed: unassessedTable(matrix),
       proposals: table(
         "Proposed wording (numbers refer to the Cloud Services CJIS Addendum)",
         ["Clause", "Proposed wording"],
         [...quoted.values()]
           .sort((a, b) => a.number.localeCompare(b.number, "en", { numeric: true }))
           .map((c) => [`${c.number} ${c.title}`, c.text]),
-        "No wording to propose.",
+        partial ? "No wording to propose for the requirements assessed so far." : "No wording to propose.",
       ),
     };
   },
