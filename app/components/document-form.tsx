@@ -127,11 +127,24 @@ export function DocumentForm(props: Props) {
                     value={c.id}
                     label={c.title}
                     checked={included}
-                    description={`Optional. Addresses ${c.requirements.join(", ") || "general terms"}.`}
+                    description={`Optional. Addresses ${c.requirements.join(", ") || "general terms"}.${
+                      c.soleCover.length > 0
+                        ? ` Leaving it out means the addendum no longer covers ${c.soleCover.join(", ")}, which it promises.`
+                        : ""
+                    }`}
                   />
                 ) : (
                   <p className="margin-y-1">
-                    <strong>{c.title}</strong> <span className="usa-tag">{c.locked ? "Locked: taken whole" : "Required"}</span>
+                    <strong>{c.title}</strong>{" "}
+                    <span className="usa-tag">
+                      {c.locked
+                        ? "Locked: taken whole"
+                        : c.applies === null
+                          ? "Required"
+                          : c.applies
+                            ? "Included: the answers above call for it"
+                            : "Left out: the answers above do not call for it"}
+                    </span>
                   </p>
                 )}
                 {c.wordings.length > 1 ? (

@@ -27,7 +27,11 @@ export const variables = z.object({
   dataCategories: field.lines("Data categories covered", "One category per line, e.g. body-worn camera video."),
   storageLocations: field.lines("Storage locations", "One location per line, e.g. United States — Arizona."),
   keyCustody: field.choice("Who holds the encryption keys", KEY_CUSTODY_WORDING),
-  personnelRoster: field.flag("The Provider keeps a personnel roster in the portal"),
+  providerStaffAccess: field.flag(
+    "Provider staff can reach unencrypted Agency Data (administration, support or operations)",
+    "Leave ticked unless the Provider never sees Agency Data unencrypted. Staff with that reach, or with the keys, are screened, trained and kept on the roster (CJIS Security Policy PS-3, AT-2, PS-7).",
+  ),
+  personnelRoster: field.flag("The contract requires a personnel roster in the portal"),
   personnelChangeHours: field.count("Personnel change notice (hours)", 1, 168, "hour"),
   availabilityCritical: field.percent("Availability of critical services (%)"),
   availabilityEssential: field.percent("Availability of essential services (%)"),
@@ -40,9 +44,17 @@ export const variables = z.object({
   governingLaw: field.text("Governing law", "e.g. the State of Arizona."),
 });
 
+/** Provider staff who can reach the keys count as having access to CJI (CJIS Security Policy SC-12, Appendix G.3). */
+const providerHoldsKeys = (values: Record<string, unknown>) => values.keyCustody !== "agency";
+
 export const predicates = {
-  /** Provider staff who can reach the keys count as having access to CJI (CJIS Security Policy SC-12, Appendix G.3). */
-  providerHoldsKeys: (values: Record<string, unknown>) => values.keyCustody !== "agency",
+  providerHoldsKeys,
+  /**
+   * Whoever can reach unencrypted CJI or its keys is screened, trained and on the roster (IACP principle 10;
+   * CJIS Security Policy PS-3, AT-2, PS-7), and so is anyone a contract requiring a roster names.
+   */
+  providerStaffReachCji: (values: Record<string, unknown>) =>
+    providerHoldsKeys(values) || values.providerStaffAccess === true || values.personnelRoster === true,
 };
 
 export default { variables, predicates } satisfies TemplateModule;

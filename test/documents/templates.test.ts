@@ -117,7 +117,7 @@ describe("templates:check", () => {
   it("runs as npm run templates:check, exiting 1 with the problem when a template is broken and 0 when none is", async () => {
     const run = promisify(execFile);
     const ok = await run("npx", ["tsx", "scripts/templates-check.ts"], { cwd: projectRoot });
-    expect(ok.stdout).toContain("9 templates, 34 clauses: no problems");
+    expect(ok.stdout).toContain("9 templates, 35 clauses: no problems");
     const dir = libraryWith("clauses/portability.md", (t) => t.replace(":var[exportFormats]", ":var[formats]"));
     const failed = await run("npx", ["tsx", "scripts/templates-check.ts", "--dir", dir], { cwd: projectRoot }).then(
       () => null,
@@ -133,12 +133,13 @@ describe("numbering and cross-references", () => {
     const model = addendumModel();
     const clauses = clausesOf(model);
     const numberOf = (id: string) => clauses.find((c) => c.id === id)!.number;
-    expect(numberOf("definition-cji")).toBe("1.1");
+    expect(numberOf("definition-service")).toBe("1.1");
+    expect(numberOf("definition-cji")).toBe("1.2");
     expect(numberOf("cjis-security-addendum")).toBe("2.2");
     expect(numberOf("no-data-mining")).toBe("3.4");
     const remedies = clauses.find((c) => c.id === "remedies")!;
     expect(remedies.text).toContain(
-      `a breach of section ${numberOf("data-ownership")}, section ${numberOf("no-data-mining")} or section ${numberOf("incident-notice")}`,
+      `a breach of section ${numberOf("cjis-security-addendum")}, section ${numberOf("data-ownership")}, section ${numberOf("no-data-mining")} or section ${numberOf("incident-notice")}`,
     );
     expect(clauses.find((c) => c.id === "service-levels")!.text).toMatch(/\(a\) critical services.*99\.99%.*\n\(b\) essential/s);
   });
@@ -151,16 +152,20 @@ describe("numbering and cross-references", () => {
     expect(numberIn(whole, "no-data-mining")).toBe("3.4");
     expect(numberIn(without, "no-data-mining")).toBe("3.3");
     const remedies = without.find((c) => c.id === "remedies")!.text;
-    expect(remedies).toContain("section 3.3 or section 4.1");
+    expect(remedies).toContain("section 2.2, section 3.1, section 3.3 or section 4.1");
     const features = without.find((c) => c.id === "feature-changes")!;
     expect(features.number).toBe("3.5");
     expect(features.text).toContain("meet section 3.3 and the CJIS Security Policy");
   });
 
-  it("include a clause on a condition only when it holds: the personnel-screening clause when the provider can reach the keys", () => {
-    expect(clausesOf(addendumModel()).map((c) => c.id)).toContain("personnel-screening");
-    expect(clausesOf(addendumModel({}, { keyCustody: "agency" })).map((c) => c.id)).not.toContain("personnel-screening");
-    expect(clausesOf(addendumModel({}, { personnelRoster: false })).map((c) => c.id)).not.toContain("personnel-roster");
+  it("include the personnel clauses whenever provider staff can reach unencrypted CJI or its keys, and only then", () => {
+    const ids = (values: Record<string, unknown>) => clausesOf(addendumModel({}, values)).map((c) => c.id);
+    const none = { keyCustody: "agency", providerStaffAccess: false, personnelRoster: false };
+    expect(ids(none)).not.toContain("personnel-screening");
+    expect(ids(none)).not.toContain("personnel-roster");
+    for (const reach of [{ keyCustody: "provider" }, { providerStaffAccess: true }, { personnelRoster: true }]) {
+      expect(ids({ ...none, ...reach })).toEqual(expect.arrayContaining(["personnel-screening", "personnel-roster"]));
+    }
   });
 
   it("use the chosen alternative wording, and number the agency's own clauses after the library's", () => {

@@ -17,7 +17,10 @@ const LEAF = new Set(["clause", "table", "chart", "text", "signatures", "agency-
 const CONTAINER_IN_BODY = new Set(["if"]);
 const TEXT = new Set(["var", "term", "dfn", "ref"]);
 
-type Found = { vars: string[]; terms: string[]; dfns: string[]; refs: string[]; unknown: string[] };
+type Found = { vars: string[]; terms: string[]; dfns: string[]; refs: string[]; unknown: string[]; prose: string[] };
+
+/** Capitalised words after "the" that name something other than a defined term: the parties and proper names. */
+const PROPER_NAMES = new Set(["Agency", "Provider", "CJIS", "FBI", "IACP", "United", "SHA", "Commonwealth", "State"]);
 
 function children(node: Nodes): Nodes[] {
   return "children" in node ? (node.children as Nodes[]) : [];
@@ -32,8 +35,9 @@ function label(node: Nodes) {
 
 /** Variables, terms, references and unknown directives in some Markdown nodes. */
 function scan(nodes: RootContent[], containers: Set<string>): Found {
-  const found: Found = { vars: [], terms: [], dfns: [], refs: [], unknown: [] };
+  const found: Found = { vars: [], terms: [], dfns: [], refs: [], unknown: [], prose: [] };
   const visit = (node: Nodes) => {
+    if (node.type === "text") found.prose.push(node.value);
     if (node.type === "textDirective") {
       if (!TEXT.has(node.name)) found.unknown.push(`:${node.name}`);
       else if (node.name === "var") found.vars.push(label(node));
@@ -85,6 +89,7 @@ export function checkTemplate(lib: Library, template: TemplateDef): Problem[] {
       all.vars.push(...found.vars);
       all.terms.push(...found.terms);
       all.dfns.push(...found.dfns);
+      all.prose.push(...found.prose);
       all.refs.push(...found.refs.map((r) => `${r}\u0000${clauseId}`));
     }
   }
@@ -97,6 +102,12 @@ export function checkTemplate(lib: Library, template: TemplateDef): Problem[] {
       say(`broken cross-reference${from ? ` in clause “${from}”` : ""}: “${target}” is not a clause of this template`);
   }
   const defined = new Set(all.dfns);
+  // A capitalised "the Service" in plain text reads as a defined term: it must be one, written :term[Service].
+  for (const word of new Set(all.prose.flatMap((t) => [...t.matchAll(/\bthe ([A-Z][a-z]+)\b/g)].map((m) => m[1]!))))
+    if (!PROPER_NAMES.has(word) && !defined.has(word))
+      say(
+        `“the ${word}” is written as a defined term but no clause defines it: define it with :dfn[${word}] and write it as :term[${word}]`,
+      );
   const usedTerms = new Set(all.terms);
   for (const term of usedTerms) if (!defined.has(term)) say(`undefined term “${term}”: no clause defines it with :dfn[${term}]`);
   for (const term of defined)

@@ -24,6 +24,43 @@ export function clauseSlots(template: TemplateDef) {
   }));
 }
 
+/** The condition (:::if) each conditional clause sits in, so the form says whether the answers include it. */
+function clauseConditions(template: TemplateDef) {
+  const out = new Map<string, Record<string, string | null | undefined>>();
+  for (const node of template.body) {
+    if (node.type !== "containerDirective" || node.name !== "if") continue;
+    for (const { attributes } of directivesIn(node.children as typeof template.body, "leafDirective", "clause"))
+      out.set(attributes.id ?? "", node.attributes ?? {});
+  }
+  return out;
+}
+
+/** For each optional clause, the promised requirements (manifest `covers`) that no other clause of the template addresses. */
+function soleCovers(library: Library, template: TemplateDef) {
+  const slots = clauseSlots(template);
+  const promised = (ref: string) => template.manifest.covers.some((f) => ref.startsWith(`${f}:`));
+  const addressedBy = new Map<string, string[]>();
+  for (const slot of slots)
+    for (const ref of library.clauses.get(slot.id)?.requirements ?? [])
+      if (promised(ref)) addressedBy.set(ref, [...(addressedBy.get(ref) ?? []), slot.id]);
+  return new Map(
+    slots
+      .filter((s) => s.optional)
+      .map((s) => [s.id, [...addressedBy].filter(([, ids]) => ids.length === 1 && ids[0] === s.id).map(([ref]) => ref)]),
+  );
+}
+
+/** "iacp-provisions@2015:8" as a person reads it. */
+function requirementName(ref: string) {
+  const [framework, code] = ref.split(":");
+  const key = framework!.split("@")[0];
+  return key === "iacp-provisions"
+    ? `IACP provision ${code}`
+    : key === "iacp-principles"
+      ? `IACP principle ${code}`
+      : `CJIS ${code}`;
+}
+
 export function describeForm(library: Library, template: TemplateDef, values: Record<string, unknown>, choices: Choices) {
   const fields: FormField[] = Object.entries(shapeOf(template)).map(([name, schema]) => {
     const meta = fieldMeta(schema);
@@ -39,9 +76,20 @@ export function describeForm(library: Library, template: TemplateDef, values: Re
     };
   });
   const excluded = new Set(choices.excluded);
+  const conditions = clauseConditions(template);
+  const sole = soleCovers(library, template);
+  const predicates = template.module?.predicates ?? {};
   const clauses: ClauseChoice[] = clauseSlots(template).flatMap(({ id, optional }) => {
     const clause = library.clauses.get(id);
     if (!clause) return [];
+    const condition = conditions.get(id);
+    const applies = !condition
+      ? null
+      : condition.var
+        ? values[condition.var] === true
+        : condition.when
+          ? Boolean(predicates[condition.when]?.(values))
+          : false;
     return [
       {
         id,
@@ -52,6 +100,8 @@ export function describeForm(library: Library, template: TemplateDef, values: Re
         wording: choices.wordings[id] ?? clause.wordings[0]!.name,
         included: !excluded.has(id),
         requirements: clause.requirements,
+        applies,
+        soleCover: (sole.get(id) ?? []).map(requirementName),
       },
     ];
   });

@@ -137,6 +137,10 @@ export type ClauseChoice = {
   wording: string;
   included: boolean;
   requirements: string[];
+  /** For a clause inside a condition: whether the answers on the form include it (null when unconditional). */
+  applies: boolean | null;
+  /** Promised requirements only this optional clause addresses: leaving it out uncovers them. */
+  soleCover: string[];
 };
 
 /** One clause's change between two generations (see diff.server.ts). */

@@ -48,10 +48,13 @@ export const addendumSource: TemplateSource = {
     const t = view.terms;
     const profile = await profileOf(ctx, view.contract.vendorId, view.contract.agencyId);
     const published = view.cjisCited?.published ?? "";
+    // An addendum takes effect when it is signed, not when the master agreement began: the form starts from
+    // the day it is generated, and the person may change it (an earlier generation's choice wins).
+    const { effectiveDate: _masterStart, ...recordValues } = values;
     return {
       subject,
       values: {
-        ...values,
+        ...recordValues,
         cjisPolicyVersion: view.cjisCited?.version ?? "6.0",
         cjisPolicyDate: /^\d{4}-\d{2}-\d{2}$/.test(published) ? published : undefined,
         breachNoticeHours: t.breachNoticeHours,
@@ -68,6 +71,8 @@ export const addendumSource: TemplateSource = {
         businessChangeNoticeDays: t.businessChangeNoticeDays,
       },
       suggested: {
+        effectiveDate: ctx.today,
+        providerStaffAccess: true,
         personnelChangeHours: 24,
         exportFormats: "CSV, JSON and XML for records and metadata, and the original formats of media files",
         deletionDays: 30,
