@@ -38,7 +38,7 @@ export const cjisAddendum: FrameworkData = {
       kind: "addendum-section",
       title: "Responsibilities of the contractor",
       summary:
-        "The contractor maintains a security programme that meets applicable federal and state law and the CJIS Security Policy in force when the contract is signed and every later version, and protects the information it handles accordingly.",
+        "The contractor maintains a security program that meets applicable federal and state law and the CJIS Security Policy in force when the contract is signed and every later version, and protects the information it handles accordingly.",
       citation: cite("3.00"),
     },
     {

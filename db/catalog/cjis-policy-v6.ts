@@ -22,14 +22,14 @@ const areas: Area[] = [
     family: "AT",
     title: "Awareness and training",
     summary:
-      "Everyone with access to criminal justice information, including contractor staff, receives security and privacy awareness training suited to their role, before access and periodically after, and the organisation keeps records of it.",
+      "Everyone with access to criminal justice information, including contractor staff, receives security and privacy awareness training suited to their role, before access and periodically after, and the organization keeps records of it.",
   },
   {
     section: "5.3",
     family: "IR",
     title: "Incident response",
     summary:
-      "The organisation can detect, report, contain and recover from security incidents, with a plan, trained staff and fixed reporting lines up to the CJIS Systems Officer and the FBI CJIS Division.",
+      "The organization can detect, report, contain and recover from security incidents, with a plan, trained staff and fixed reporting lines up to the CJIS Systems Officer and the FBI CJIS Division.",
   },
   {
     section: "5.4",
@@ -43,7 +43,7 @@ const areas: Area[] = [
     family: "AC",
     title: "Access control",
     summary:
-      "Access to criminal justice information is limited to authorised users, for authorised purposes, with accounts managed through their whole life, least privilege, logon limits, a system-use notice and session controls.",
+      "Access to criminal justice information is limited to authorized users, for authorized purposes, with accounts managed through their whole life, least privilege, logon limits, a system-use notice and session controls.",
   },
   {
     section: "5.6",
@@ -85,7 +85,7 @@ const areas: Area[] = [
     family: "CA",
     title: "Assessment, authorization and monitoring",
     summary:
-      "Security controls are assessed on a fixed cycle, systems are authorised to operate by a named official, and controls are monitored continuously between assessments.",
+      "Security controls are assessed on a fixed cycle, systems are authorized to operate by a named official, and controls are monitored continuously between assessments.",
   },
   {
     section: "5.12",
@@ -99,7 +99,7 @@ const areas: Area[] = [
     family: "CP",
     title: "Contingency planning",
     summary:
-      "The organisation plans for disruption: contingency plans, backups and alternate processing keep essential services and their data available and recoverable.",
+      "The organization plans for disruption: contingency plans, backups and alternate processing keep essential services and their data available and recoverable.",
   },
   {
     section: "5.14",
@@ -113,7 +113,7 @@ const areas: Area[] = [
     family: "SI",
     title: "System and information integrity",
     summary:
-      "Flaws are fixed within set time frames, malicious code is guarded against, and systems are monitored for signs of attack or unauthorised use.",
+      "Flaws are fixed within set time frames, malicious code is guarded against, and systems are monitored for signs of attack or unauthorized use.",
   },
   {
     section: "5.16",
@@ -127,7 +127,7 @@ const areas: Area[] = [
     family: "PL",
     title: "Planning",
     summary:
-      "Each system has a security plan describing its boundary, controls and rules of behaviour, kept current and acknowledged by its users.",
+      "Each system has a security plan describing its boundary, controls and rules of behavior, kept current and acknowledged by its users.",
   },
   {
     section: "5.18",
@@ -199,13 +199,13 @@ const controls: RequirementData[] = [
   control(
     "AT-4",
     "Training records",
-    "The organisation records each person's security and privacy training and keeps those records for a minimum period so an auditor can verify it.",
+    "The organization records each person's security and privacy training and keeps those records for a minimum period so an auditor can verify it.",
     "Keep training records at least 3 years.",
   ),
   control(
     "IR-6",
     "Incident reporting",
-    "Personnel report a suspected security incident to the organisation's incident response capability without delay, and incidents involving criminal justice information are passed on to the CJIS Systems Officer and the FBI CJIS Division.",
+    "Personnel report a suspected security incident to the organization's incident response capability without delay, and incidents involving criminal justice information are passed on to the CJIS Systems Officer and the FBI CJIS Division.",
     "Report within 1 hour of discovery.",
   ),
   control(
@@ -221,7 +221,7 @@ const controls: RequirementData[] = [
   control(
     "AU-6",
     "Audit record review, analysis and reporting",
-    "Audit records are reviewed and analysed regularly for signs of inappropriate or unusual activity, and findings are reported to the people who must act on them.",
+    "Audit records are reviewed and analyzed regularly for signs of inappropriate or unusual activity, and findings are reported to the people who must act on them.",
     "Review audit records at least weekly.",
   ),
   control(
@@ -233,7 +233,7 @@ const controls: RequirementData[] = [
   control(
     "AU-9",
     "Protection of audit information",
-    "Audit records and audit tools are protected from unauthorised access, change and deletion.",
+    "Audit records and audit tools are protected from unauthorized access, change and deletion.",
   ),
   control(
     "AU-11",
@@ -244,7 +244,7 @@ const controls: RequirementData[] = [
   control(
     "AC-2",
     "Account management",
-    "Accounts are created, approved, changed, disabled and removed through a defined process, each tied to a named person and authorised role, and the list of accounts is reviewed for continued need on a fixed cycle.",
+    "Accounts are created, approved, changed, disabled and removed through a defined process, each tied to a named person and authorized role, and the list of accounts is reviewed for continued need on a fixed cycle.",
     "Review accounts at least every 12 months (AC-2 j).",
   ),
   control(
@@ -279,7 +279,7 @@ const controls: RequirementData[] = [
   control(
     "AC-8",
     "System use notification",
-    "Before access, the system shows a notice that it is a restricted system, that use is monitored and recorded, that unauthorised use is prohibited and may be punished, and that use means consent to monitoring; the user acknowledges it explicitly.",
+    "Before access, the system shows a notice that it is a restricted system, that use is monitored and recorded, that unauthorized use is prohibited and may be punished, and that use means consent to monitoring; the user acknowledges it explicitly.",
   ),
   control(
     "AC-11",
@@ -294,14 +294,14 @@ const controls: RequirementData[] = [
   ),
   control(
     "IA-2",
-    "Identification and authentication of organisational users",
+    "Identification and authentication of organizational users",
     "Users are uniquely identified and authenticated, with multi-factor authentication for both privileged and non-privileged accounts and authentication that resists replay.",
     "Multi-factor authentication for all accounts; replay-resistant.",
   ),
   control(
     "IA-4",
     "Identifier management",
-    "User identifiers are assigned only with authorisation, are unique to one person or device, and are not reused for another person.",
+    "User identifiers are assigned only with authorization, are unique to one person or device, and are not reused for another person.",
   ),
   control(
     "IA-5",
@@ -318,7 +318,7 @@ const controls: RequirementData[] = [
   control(
     "CM-12",
     "Information location",
-    "The organisation identifies and records where criminal justice information is processed and stored and which system components hold it, including at external providers.",
+    "The organization identifies and records where criminal justice information is processed and stored and which system components hold it, including at external providers.",
   ),
   control(
     "MP-6",
@@ -340,7 +340,7 @@ const controls: RequirementData[] = [
   control(
     "SC-12",
     "Cryptographic key establishment and management",
-    "Cryptographic keys are generated, distributed, stored and destroyed under the organisation's control. In a cloud service, provider staff who can reach the keys that protect criminal justice information are treated as having access to it (see Appendix G.3), so the agency should hold the keys.",
+    "Cryptographic keys are generated, distributed, stored and destroyed under the organization's control. In a cloud service, provider staff who can reach the keys that protect criminal justice information are treated as having access to it (see Appendix G.3), so the agency should hold the keys.",
     "Agency controls the keys; provider staff who can reach keys count as having CJI access.",
   ),
   control(
@@ -364,19 +364,19 @@ const controls: RequirementData[] = [
   control(
     "PS-3",
     "Personnel screening",
-    "Before anyone is granted access to unencrypted criminal justice information, they undergo a state-of-residency and national fingerprint-based record check, and the organisation keeps a list of the people cleared for unescorted access.",
+    "Before anyone is granted access to unencrypted criminal justice information, they undergo a state-of-residency and national fingerprint-based record check, and the organization keeps a list of the people cleared for unescorted access.",
     "Fingerprint-based check before access.",
   ),
   control(
     "PS-4",
     "Personnel termination",
-    "When someone leaves, their access is disabled, their credentials are revoked and organisation property is recovered, promptly.",
+    "When someone leaves, their access is disabled, their credentials are revoked and organization property is recovered, promptly.",
     "Act on termination within 24 hours.",
   ),
   control(
     "PS-7",
     "External personnel security",
-    "External providers are held to the same personnel security requirements as the organisation's own staff and must report transfers and departures of their personnel who hold credentials or access.",
+    "External providers are held to the same personnel security requirements as the organization's own staff and must report transfers and departures of their personnel who hold credentials or access.",
     "Provider reports staff changes within 24 hours.",
   ),
   control(
@@ -387,7 +387,7 @@ const controls: RequirementData[] = [
   control(
     "SA-9",
     "External system services",
-    "Providers of external services must meet the organisation's security requirements under an agreement — the CJIS Security Addendum for private contractors or a Management Control Agreement for government ones — and are audited and monitored for compliance.",
+    "Providers of external services must meet the organization's security requirements under an agreement — the CJIS Security Addendum for private contractors or a Management Control Agreement for government ones — and are audited and monitored for compliance.",
     "The CSA audits each provider at least every 3 years.",
   ),
   control(
@@ -404,13 +404,13 @@ const controls: RequirementData[] = [
   control(
     "RA-5",
     "Vulnerability monitoring and scanning",
-    "Systems are scanned for vulnerabilities on a schedule and when new threats emerge, and findings are analysed and remediated within severity-based time frames.",
+    "Systems are scanned for vulnerabilities on a schedule and when new threats emerge, and findings are analyzed and remediated within severity-based time frames.",
     "Scan at least monthly; remediate critical within 15 days, high 30, medium 60, low 90.",
   ),
   control(
     "SR-8",
     "Notification agreements",
-    "Agreements with suppliers require them to notify the organisation when the supply chain is compromised and of the results of assessments or audits of it.",
+    "Agreements with suppliers require them to notify the organization when the supply chain is compromised and of the results of assessments or audits of it.",
   ),
 ];
 

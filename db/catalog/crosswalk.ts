@@ -33,17 +33,17 @@ const provisionsToPrinciples: CrosswalkData[] = [
   ),
   link(V(4), P(4), "subset", "Ownership, return and deletion at the end of the term are part of agency ownership."),
   link(V(4), P(7), "intersects", "Extraction at the end of the term depends on the data being portable."),
-  link(V(5), P(5), "subset", "Defines the unauthorised use that the principle forbids."),
+  link(V(5), P(5), "subset", "Defines the unauthorized use that the principle forbids."),
   link(V(6), P(5), "subset", "Requires the technical measures that make the prohibition real."),
   link(V(7), P(5), "subset", "Makes the contract prevail over the provider's general privacy and use policies."),
   link(
     V(8),
     P(5),
     "subset",
-    "Obliges the provider to change or switch off features that would process data without authorisation.",
+    "Obliges the provider to change or switch off features that would process data without authorization.",
   ),
   link(V(9), P(6), "equivalent", "Gives the agency the audit right the principle asks for, by inspection or report."),
-  link(V(10), P(7), "subset", "Requires export in recognised formats; the principle also asks for interoperability."),
+  link(V(10), P(7), "subset", "Requires export in recognized formats; the principle also asks for interoperability."),
   link(
     V(11),
     P(8),
@@ -58,7 +58,7 @@ const provisionsToPrinciples: CrosswalkData[] = [
   ),
   link(V(13), P(1), "intersects", "Remedies apply when the provider breaches its CJIS obligations."),
   link(V(13), P(4), "intersects", "Return of all CJI on termination protects the agency's ownership."),
-  link(V(13), P(5), "intersects", "Remedies apply when data is used without authorisation."),
+  link(V(13), P(5), "intersects", "Remedies apply when data is used without authorization."),
 ];
 
 // Principle → CJIS Security Policy v6.0.
@@ -85,7 +85,7 @@ const principlesToCjis: CrosswalkData[] = [
     "intersects",
     "Buying storage separately from collection is an acquisition decision that must carry the security requirements.",
   ),
-  link(P(4), C("IR-6"), "intersects", "Immediate notice of unauthorised access overlaps with incident reporting duties."),
+  link(P(4), C("IR-6"), "intersects", "Immediate notice of unauthorized access overlaps with incident reporting duties."),
   link(P(4), C("SR-8"), "intersects", "Both require the provider to notify the agency of events affecting its data."),
   link(
     P(4),
@@ -136,7 +136,7 @@ const provisionsToCjis: CrosswalkData[] = [
   link(V(3), H("3.00"), "equivalent", "Both bind the provider to the CJIS Security Policy in force and to later versions."),
   link(V(3), C("SA-9"), "subset", "Incorporating the policy is how a contract meets the external-services control."),
   link(V(4), C("MP-6"), "intersects", "Deletion at the end of the term must follow media sanitisation rules."),
-  link(V(6), C("SC-28"), "intersects", "Encryption at rest is a principal measure against unauthorised use."),
+  link(V(6), C("SC-28"), "intersects", "Encryption at rest is a principal measure against unauthorized use."),
   link(
     V(9),
     C("SA-9"),

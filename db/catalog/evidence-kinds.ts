@@ -23,7 +23,7 @@ export const evidenceKindsData = [
     key: "independent-assessment",
     name: "Independent security assessment (SOC 2, FedRAMP, StateRAMP)",
     description:
-      "An attestation or authorisation from a recognised assessment programme, such as a SOC 2 Type II report or a FedRAMP or StateRAMP authorisation, with its scope and period. Useful evidence, though it does not by itself establish CJIS compliance.",
+      "An attestation or authorization from a recognized assessment program, such as a SOC 2 Type II report or a FedRAMP or StateRAMP authorization, with its scope and period. Useful evidence, though it does not by itself establish CJIS compliance.",
     renewalMonths: 12,
     supports: [P(1), P(10), C("CA-2"), C("SA-9"), C("5.1.2")],
   }),
@@ -40,7 +40,7 @@ export const evidenceKindsData = [
     notice: true,
     name: "Breach or incident notice",
     description:
-      "The provider's notice of a suspected or confirmed security incident or unauthorised access affecting agency data: when it was discovered, when the agency was told, what happened and which data and agencies are affected.",
+      "The provider's notice of a suspected or confirmed security incident or unauthorized access affecting agency data: when it was discovered, when the agency was told, what happened and which data and agencies are affected.",
     eventDriven: true,
     supports: [P(4), C("IR-6"), C("SR-8"), H("4.00")],
   }),

@@ -45,16 +45,16 @@ export const iacpPrinciples: FrameworkData = {
       kind: "principle",
       title: "Agency ownership of its data",
       summary:
-        "The agency owns all of its data in the broadest sense, including records, media, metadata, search history and location data. The provider tells the agency promptly of any subpoena, warrant or other legal process it receives concerning that data, releases nothing to a third party without the agency's written authorisation or an order from a court with jurisdiction (and then only once any challenge by the agency is resolved), and tells the agency immediately of any attempted or actual unauthorised access.",
+        "The agency owns all of its data in the broadest sense, including records, media, metadata, search history and location data. The provider tells the agency promptly of any subpoena, warrant or other legal process it receives concerning that data, releases nothing to a third party without the agency's written authorization or an order from a court with jurisdiction (and then only once any challenge by the agency is resolved), and tells the agency immediately of any attempted or actual unauthorized access.",
       citation: cite(4),
-      figure: "Legal process: notice promptly. Unauthorised access: notice immediately.",
+      figure: "Legal process: notice promptly. Unauthorized access: notice immediately.",
     },
     {
       code: "5",
       kind: "principle",
-      title: "No data mining or unauthorised processing",
+      title: "No data mining or unauthorized processing",
       summary:
-        "The provider may not scan, index, analyse or share agency data for any purpose the agency has not authorised, such as advertising or other commercial use; routine monitoring of performance and capacity is the only exception. The agreement prevails over the provider's general privacy or acceptable-use terms.",
+        "The provider may not scan, index, analyze or share agency data for any purpose the agency has not authorized, such as advertising or other commercial use; routine monitoring of performance and capacity is the only exception. The agreement prevails over the provider's general privacy or acceptable-use terms.",
       citation: cite(5),
     },
     {

@@ -53,17 +53,17 @@ export const iacpProvisions: FrameworkData = {
     {
       code: "5",
       kind: "provision",
-      title: "Definition of unauthorised use",
+      title: "Definition of unauthorized use",
       summary:
-        "Defines unauthorised use as any access to, or use, disclosure or processing of, agency data that the agreement or the agency's written instructions do not expressly permit.",
+        "Defines unauthorized use as any access to, or use, disclosure or processing of, agency data that the agreement or the agency's written instructions do not expressly permit.",
       citation: cite(5),
     },
     {
       code: "6",
       kind: "provision",
-      title: "Measures against unauthorised use",
+      title: "Measures against unauthorized use",
       summary:
-        "Obliges the provider to take measures that prevent unauthorised use, and to remove or disable any capability of the service that would mine or otherwise process agency data beyond what the agency authorised.",
+        "Obliges the provider to take measures that prevent unauthorized use, and to remove or disable any capability of the service that would mine or otherwise process agency data beyond what the agency authorized.",
       citation: cite(6),
     },
     {
@@ -95,7 +95,7 @@ export const iacpProvisions: FrameworkData = {
       kind: "provision",
       title: "Portability",
       summary:
-        "Requires that agency data can be exported at any time in widely recognised, non-proprietary formats that other systems can read.",
+        "Requires that agency data can be exported at any time in widely recognized, non-proprietary formats that other systems can read.",
       citation: cite(10),
     },
     {

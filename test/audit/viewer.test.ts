@@ -87,7 +87,7 @@ describe("the audit trail viewer", () => {
   });
 });
 
-describe("each organisation's own people's sign-ins (AU-2, AU-3)", () => {
+describe("each organization's own people's sign-ins (AU-2, AU-3)", () => {
   const t0 = new Date("2026-11-25T14:00:00.000Z");
   const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
   const wrong = (email: string, now: Date) =>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { catalogData } from "../../db/catalog/index.ts";
 import { validateCatalog } from "../../db/catalog/load.ts";
+import { britishSpellings } from "../../app/modules/us-english.ts";
 
 const data = validateCatalog(catalogData);
 const framework = (key: string) => data.frameworks.find((f) => f.key === key)!;
@@ -162,5 +163,19 @@ describe("the requirement catalog data", () => {
     expect(() => validateCatalog(broken)).toThrow(
       /cjis-policy@6\.0:XX-99 is not in the catalog[\s\S]*cjis-policy@5\.9:AC-2 is not in the catalog/,
     );
+  });
+});
+
+describe("the catalog's own drafting", () => {
+  it("is written in US English: no British spelling in any title, summary or note", () => {
+    const texts: string[] = [];
+    const walk = (value: unknown) => {
+      if (typeof value === "string") texts.push(value);
+      else if (Array.isArray(value)) value.forEach(walk);
+      else if (value && typeof value === "object") Object.values(value).forEach(walk);
+    };
+    walk(catalogData);
+    const found = texts.flatMap((t) => britishSpellings(t).map((b) => `${b.found} → ${b.use}`));
+    expect([...new Set(found)]).toEqual([]);
   });
 });

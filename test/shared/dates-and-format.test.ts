@@ -30,7 +30,7 @@ import { US_TIME_ZONES, zoneForState } from "../../app/modules/time-zones.ts";
 import { migrationsFolder } from "../../db/client.ts";
 
 describe("calendar days", () => {
-  it("count today on the organisation's own calendar: 06:30 UTC on December 2 is still December 1 in Honolulu", () => {
+  it("count today on the organization's own calendar: 06:30 UTC on December 2 is still December 1 in Honolulu", () => {
     const at = new Date("2026-12-02T06:30:00Z");
     expect(todayIn("America/New_York", at)).toBe("2026-12-02");
     expect(todayIn("America/Los_Angeles", at)).toBe("2026-12-01");

@@ -1,7 +1,11 @@
 import path from "node:path";
 import type { Nodes, RootContent } from "mdast";
 import { catalogData } from "../../../db/catalog/index.ts";
+import type { z } from "zod";
+import { britishSpellings } from "../us-english.ts";
 import { directivesIn, type Library, type TemplateDef } from "./library.server.ts";
+
+const dedupe = <T extends { found: string }>(items: T[]) => [...new Map(items.map((i) => [i.found.toLowerCase(), i])).values()];
 
 /**
  * What `npm run templates:check` enforces, and what the server checks before
@@ -101,6 +105,19 @@ export function checkTemplate(lib: Library, template: TemplateDef): Problem[] {
     if (!usedIds.has(target!))
       say(`broken cross-reference${from ? ` in clause “${from}”` : ""}: “${target}” is not a clause of this template`);
   }
+  // US English in every word a reader sees: the body, the clauses, their titles and the form's labels.
+  const readable = [
+    ...all.prose,
+    ...used.map((u) => lib.clauses.get(u.id)?.title ?? ""),
+    template.manifest.title,
+    template.manifest.description,
+    ...Object.values(shape).flatMap((field) => {
+      const meta = (field as z.ZodType).meta() as { label?: string; hint?: string } | undefined;
+      return [meta?.label ?? "", meta?.hint ?? ""];
+    }),
+  ];
+  for (const { found, use } of dedupe(readable.flatMap(britishSpellings)))
+    say(`British spelling “${found}”: write “${use}” (US English)`);
   const defined = new Set(all.dfns);
   // A capitalised "the Service" in plain text reads as a defined term: it must be one, written :term[Service].
   for (const word of new Set(all.prose.flatMap((t) => [...t.matchAll(/\bthe ([A-Z][a-z]+)\b/g)].map((m) => m[1]!))))
