@@ -5,7 +5,7 @@
  */
 const BRITISH: [RegExp, (word: string) => string][] = [
   [
-    /\b(?:un)?(?:authoris|organis|recognis|summaris|prioritis|minimis|utilis|realis|standardis|optimis|emphasis|apologis|criticis|customis)(?:e|ed|es|ing|ation|ations|ational)\b/gi,
+    /\b(?:un)?(?:authoris|organis|recognis|summaris|prioritis|minimis|utilis|realis|standardis|optimis|emphasis|apologis|criticis|customis|sanitis|memoris|characteris|finalis|normalis|categoris|itemis|maximis|centralis|visualis)(?:e|ed|es|ing|ation|ations|ational)\b/gi,
     (w) => w.replace(/is(e|ed|es|ing|ation|ations|ational)$/i, "iz$1"),
   ],
   [/\banalys(?:e|ed|ing)\b/gi, (w) => w.replace(/ys/i, "yz")],

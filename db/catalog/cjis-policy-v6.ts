@@ -64,7 +64,7 @@ const areas: Area[] = [
     family: "MP",
     title: "Media protection",
     summary:
-      "Digital and physical media holding criminal justice information are controlled in use, storage and transport, and sanitised or destroyed before disposal or reuse.",
+      "Digital and physical media holding criminal justice information are controlled in use, storage and transport, and sanitized or destroyed before disposal or reuse.",
   },
   {
     section: "5.9",
@@ -134,7 +134,7 @@ const areas: Area[] = [
     family: "RA",
     title: "Risk assessment",
     summary:
-      "Risks to systems and information are assessed and revisited, systems are categorised, and vulnerabilities are scanned for and remediated on a schedule.",
+      "Risks to systems and information are assessed and revisited, systems are categorized, and vulnerabilities are scanned for and remediated on a schedule.",
   },
   {
     section: "5.19",
@@ -189,6 +189,15 @@ const controls: RequirementData[] = [
     summary:
       "An agency that uses a service provider monitors and reviews the provider's services and security against the agreement, audits it, and manages changes to the service, so that the agency stays accountable for the criminal justice information the provider holds.",
     citation: "CJIS Security Policy v6.0, section 5.1.2",
+  },
+  {
+    code: "5.1.1.4",
+    kind: "control",
+    parent: "5.1",
+    title: "Management control agreements",
+    summary:
+      "When a government body that is not itself a criminal justice agency — a county or state IT department, a state hosting center — runs or hosts systems that hold criminal justice information, the criminal justice agency keeps authority over those systems and the people who work on them through a management control agreement, which takes the place of the CJIS Security Addendum used with private contractors.",
+    citation: "CJIS Security Policy v6.0, section 5.1.1.4",
   },
   control(
     "AT-2",
@@ -322,8 +331,8 @@ const controls: RequirementData[] = [
   ),
   control(
     "MP-6",
-    "Media sanitisation",
-    "Media that held criminal justice information is sanitised or destroyed before disposal, release or reuse, by a method that makes the data unrecoverable, and the act is recorded.",
+    "Media sanitization",
+    "Media that held criminal justice information is sanitized or destroyed before disposal, release or reuse, by a method that makes the data unrecoverable, and the act is recorded.",
     "Overwrite at least three times or degauss, or destroy.",
   ),
   control(
@@ -408,6 +417,71 @@ const controls: RequirementData[] = [
     "Scan at least monthly; remediate critical within 15 days, high 30, medium 60, low 90.",
   ),
   control(
+    "AC-3",
+    "Access enforcement",
+    "The system enforces the approved authorizations for every logical access to criminal justice information and system resources, so a person or process reaches only what the agency's policy and their role allow.",
+  ),
+  control(
+    "AC-6",
+    "Least privilege",
+    "People and processes get only the access their assigned tasks need; privileged functions and security settings are limited to the staff who must have them, and privileges are reviewed to confirm they are still needed.",
+  ),
+  control(
+    "AU-12",
+    "Audit record generation",
+    "The system can produce the audit records defined for it, lets designated staff choose which events each component logs, and writes those records with the content an audit record must carry.",
+  ),
+  control(
+    "SC-7",
+    "Boundary protection",
+    "Communications at the system's external boundary and key internal boundaries are monitored and controlled through managed interfaces; publicly reachable parts sit in separate subnetworks, and traffic is denied unless it is allowed.",
+  ),
+  control(
+    "CA-3",
+    "Information exchange",
+    "Every exchange of information between the system and another system — a state message switch, another agency's records system — is approved and documented in an agreement that sets out the interface, the security and privacy requirements and each side's responsibilities, and the agreements are reviewed and kept current.",
+  ),
+  control(
+    "CA-9",
+    "Internal system connections",
+    "Connections between components of the system, such as the feeds between dispatch, records management and message-switching components, are authorized, documented with their interface and security requirements, and reviewed, and ended when no longer needed.",
+  ),
+  control(
+    "PS-5",
+    "Personnel transfer",
+    "When a person is reassigned, the organization reviews whether the access they hold is still needed and changes or removes it within a set time of the transfer.",
+  ),
+  control(
+    "CP-9",
+    "System backup",
+    "User and system information and the system's security documentation are backed up on a schedule; the backups are protected against disclosure and change (encrypted when they leave the agency's control) and tested.",
+  ),
+  control(
+    "CP-10",
+    "System recovery and reconstitution",
+    "After a disruption, compromise or failure, the system can be restored to a known, secure state within the time the agency has set, with its security controls working again.",
+  ),
+  control(
+    "PE-2",
+    "Physical access authorizations",
+    "The facility where the system resides keeps a current list of the people allowed to enter it, issues them credentials, reviews the list and removes those who no longer need entry.",
+  ),
+  control(
+    "PE-3",
+    "Physical access control",
+    "Entry to and exit from the facility is controlled at defined points, visitors are escorted and logged, and keys, combinations and other access devices are safeguarded.",
+  ),
+  control(
+    "PE-6",
+    "Monitoring physical access",
+    "Physical access to the facility is monitored so incidents are detected and answered, and the physical access logs are reviewed.",
+  ),
+  control(
+    "SA-9(5)",
+    "Processing, storage and service location",
+    "The organization limits where its information may be processed and stored — for a cloud service, the countries or regions the contract names — and the provider keeps to those locations.",
+  ),
+  control(
     "SR-8",
     "Notification agreements",
     "Agreements with suppliers require them to notify the organization when the supply chain is compromised and of the results of assessments or audits of it.",
@@ -421,7 +495,9 @@ const sectionOfRequirement = (r: RequirementData) =>
 
 const requirementsInOrder: RequirementData[] = areas.flatMap((a) => [
   area(a),
-  ...controls.filter((c) => sectionOfRequirement(c) === a.section),
+  ...controls
+    .filter((c) => sectionOfRequirement(c) === a.section)
+    .sort((x, y) => x.code.localeCompare(y.code, "en", { numeric: true })),
 ]);
 if (requirementsInOrder.length !== areas.length + controls.length || areaOrder.size !== 20) {
   throw new Error("CJIS v6.0 catalog: a control is not filed under a policy area");
@@ -438,6 +514,8 @@ export const cjisPolicyV6: FrameworkData = {
   citation:
     "Federal Bureau of Investigation, Criminal Justice Information Services (CJIS) Security Policy, version 6.0, 27 December 2024",
   description:
-    "The security requirements every system holding criminal justice information must meet. Version 6.0 completes the move to the NIST SP 800-53 control families: Policy Area 1 (information exchange agreements), eighteen control families, and Policy Area 20 (mobile devices).",
+    "The security requirements every system holding criminal justice information must meet. Version 6.0 completes the move to the NIST SP 800-53 control families: Policy Area 1 (information exchange agreements), eighteen control families, and Policy Area 20 (mobile devices). " +
+    "Editions: this catalog holds version 6.0 as published on 2024-12-27. Version 6.1 was published on 2026-06-25 (the FBI's file cjis_security_policy_v6-1_20260625.pdf); its changes are not yet in this catalog, and none is recorded here that we could not verify from a citable source. " +
+    "Audit timeline set by the policy: Priority 1 and existing requirements are auditable since 2024-10-01; Priorities 2 to 4 become auditable after 2027-09-30. The priority of each requirement is not recorded in this catalog.",
   requirements: requirementsInOrder,
 };

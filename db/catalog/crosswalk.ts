@@ -42,13 +42,18 @@ const provisionsToPrinciples: CrosswalkData[] = [
     "subset",
     "Obliges the provider to change or switch off features that would process data without authorization.",
   ),
-  link(V(9), P(6), "equivalent", "Gives the agency the audit right the principle asks for, by inspection or report."),
+  link(
+    V(9),
+    P(6),
+    "subset",
+    "Gives the agency the audit right the principle asks for, by inspection or report; the principle also asks for audits on a schedule, which the provision does not set.",
+  ),
   link(V(10), P(7), "subset", "Requires export in recognized formats; the principle also asks for interoperability."),
   link(
     V(11),
     P(8),
-    "equivalent",
-    "Separation, chain-of-custody records and testimony are the integrity principle in contract form.",
+    "subset",
+    "Separation, chain-of-custody records and testimony are the integrity principle in contract form; the principle also asks for notice when the data's location changes, which the provision does not require.",
   ),
   link(
     V(12),
@@ -113,6 +118,25 @@ const principlesToCjis: CrosswalkData[] = [
   link(P(9), C("SA-9"), "intersects", "A successor provider inherits the agreement and its security obligations."),
   link(P(9), C("SR-8"), "intersects", "Changes in the provider's business are supply-chain events the agency should hear of."),
   link(P(10), C("PS-3"), "intersects", "Background checks of provider staff are one of the safeguards named."),
+  link(P(10), C("PS-7"), "intersects", "Provider staff are held to the agency's personnel rules, and their departures reported."),
+  link(P(10), H("CERT"), "intersects", "Provider staff with access certify that they have read the Security Addendum."),
+  link(P(10), C("AC-6"), "intersects", "Access control includes giving provider staff no more access than their tasks need."),
+  link(P(8), C("SC-28"), "intersects", "Evidence keeps its integrity at rest only if it is protected there."),
+  link(P(8), C("SA-9(5)"), "intersects", "Knowing and limiting where the data is kept is part of accounting for its custody."),
+  link(P(9), C("CP-9"), "intersects", "Surviving a provider's failure depends on backups the agency can restore."),
+  link(P(9), C("CP-10"), "intersects", "Continuity through failure means the service can be recovered to a secure state."),
+  link(
+    P(1),
+    H("3.00"),
+    "intersects",
+    "Compliance with the CJIS Security Policy is committed in the Security Addendum for private contractors.",
+  ),
+  link(
+    P(1),
+    C("5.1.1.4"),
+    "intersects",
+    "A government provider commits to the policy through a management control agreement instead.",
+  ),
   link(P(10), C("AT-2"), "intersects", "Security awareness training of provider staff is one of the safeguards named."),
   link(P(10), C("AC-2"), "intersects", "Access control begins with managed accounts."),
   link(P(10), C("IA-2"), "intersects", "Strong authentication is part of access control."),
@@ -135,7 +159,7 @@ const provisionsToCjis: CrosswalkData[] = [
   link(V(1), H("1.00"), "intersects", "Both define the scope of the information and parties the agreement covers."),
   link(V(3), H("3.00"), "equivalent", "Both bind the provider to the CJIS Security Policy in force and to later versions."),
   link(V(3), C("SA-9"), "subset", "Incorporating the policy is how a contract meets the external-services control."),
-  link(V(4), C("MP-6"), "intersects", "Deletion at the end of the term must follow media sanitisation rules."),
+  link(V(4), C("MP-6"), "intersects", "Deletion at the end of the term must follow media sanitization rules."),
   link(V(6), C("SC-28"), "intersects", "Encryption at rest is a principal measure against unauthorized use."),
   link(
     V(9),
@@ -156,7 +180,15 @@ const provisionsToCjis: CrosswalkData[] = [
   link(V(11), C("AU-11"), "intersects", "Custody records must be kept long enough to support prosecution."),
   link(V(12), C("5.1.2"), "intersects", "A change of provider ownership is a change to the service the agency must manage."),
   link(V(13), H("4.00"), "intersects", "Both provide for termination and return or deletion of records after a violation."),
-  link(V(13), C("MP-6"), "intersects", "Return of CJI on termination is followed by sanitisation of the provider's copies."),
+  link(V(13), C("MP-6"), "intersects", "Return of CJI on termination is followed by sanitization of the provider's copies."),
+  link(V(10), C("SA-4"), "intersects", "Export formats and the provider's help at transition are terms of the acquisition."),
+  link(V(11), C("AU-2"), "intersects", "Chain-of-custody records start from logging the events that touch the evidence."),
+  link(
+    V(4),
+    C("5.1.2"),
+    "intersects",
+    "Return and deletion at the end of the term are part of managing the provider's service to its end.",
+  ),
 ];
 
 // CJIS Security Policy ↔ Security Addendum.

@@ -119,9 +119,9 @@ export const evidenceKindsData = [
   }),
   kind({
     key: "deletion-certificate",
-    name: "Data deletion or sanitisation certificate",
+    name: "Data deletion or sanitization certificate",
     description:
-      "Certification that agency data was returned and then deleted or that media holding it was sanitised or destroyed, naming the method, the data or media concerned and the date.",
+      "Certification that agency data was returned and then deleted or that media holding it was sanitized or destroyed, naming the method, the data or media concerned and the date.",
     eventDriven: true,
     supports: [P(4), V(4), V(13), C("MP-6")],
   }),

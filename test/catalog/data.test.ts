@@ -179,3 +179,58 @@ describe("the catalog's own drafting", () => {
     expect([...new Set(found)]).toEqual([]);
   });
 });
+
+describe("the catalog, complete for cloud contracts", () => {
+  const cjis = catalogData.frameworks.find((f) => f.key === "cjis-policy")!;
+  const codes = new Set(cjis.requirements.map((r) => r.code));
+
+  it("holds every control a cloud contract must cite, in our own summaries with their citation", () => {
+    for (const code of [
+      "AC-3",
+      "AC-6",
+      "SC-7",
+      "CA-3",
+      "CA-9",
+      "PS-5",
+      "AU-12",
+      "CP-9",
+      "CP-10",
+      "PE-2",
+      "PE-3",
+      "PE-6",
+      "SA-9(5)",
+      "5.1.1.4",
+    ]) {
+      expect(codes, code).toContain(code);
+      const r = cjis.requirements.find((x) => x.code === code)!;
+      expect(r.citation).toContain(code);
+      expect(r.summary.length).toBeGreaterThan(80);
+    }
+    expect(cjis.requirements.find((r) => r.code === "SA-9(5)")).toMatchObject({ kind: "control-enhancement", parent: "SA-9" });
+  });
+
+  it("records provisions 9 and 11 as narrower than principles 6 and 8, and links what was missing", () => {
+    const rel = (from: string, to: string) =>
+      catalogData.crosswalk.find((l) => l.from === from && l.to === to)?.relationship ?? null;
+    expect(rel("iacp-provisions@2015:9", "iacp-principles@2015:6")).toBe("subset");
+    expect(rel("iacp-provisions@2015:11", "iacp-principles@2015:8")).toBe("subset");
+    for (const [from, to] of [
+      ["iacp-principles@2015:1", "cjis-addendum@6.0:3.00"],
+      ["iacp-principles@2015:10", "cjis-policy@6.0:PS-7"],
+      ["iacp-principles@2015:10", "cjis-addendum@6.0:CERT"],
+      ["iacp-principles@2015:8", "cjis-policy@6.0:SC-28"],
+      ["iacp-principles@2015:8", "cjis-policy@6.0:SA-9(5)"],
+      ["iacp-principles@2015:9", "cjis-policy@6.0:CP-9"],
+      ["iacp-provisions@2015:10", "cjis-policy@6.0:SA-4"],
+      ["iacp-provisions@2015:11", "cjis-policy@6.0:AU-2"],
+      ["iacp-provisions@2015:4", "cjis-policy@6.0:5.1.2"],
+    ])
+      expect(rel(from!, to!), `${from} → ${to}`).not.toBeNull();
+  });
+
+  it("says which edition it holds, that v6.1 exists, and when each priority becomes auditable", () => {
+    expect(cjis.description).toContain("version 6.0 as published on 2024-12-27");
+    expect(cjis.description).toContain("cjis_security_policy_v6-1_20260625.pdf");
+    expect(cjis.description).toContain("2027-09-30");
+  });
+});

@@ -55,9 +55,9 @@ describe("the coverage matrix", () => {
     expect(matrix.sections.map((s) => [s.framework.key, s.rows.length])).toEqual([
       ["iacp-principles", 12],
       ["iacp-provisions", 13],
-      ["cjis-policy", 40],
+      ["cjis-policy", 54],
     ]);
-    expect(matrix.figures.contract).toMatchObject({ total: 65, unassessed: 65, addressed: 0 });
+    expect(matrix.figures.contract).toMatchObject({ total: 79, unassessed: 79, addressed: 0 });
     expect(matrix.sections[2]!.rows.find((r) => r.code === "AC-7")!.area).toEqual({
       code: "5.5",
       title: expect.stringContaining("Access"),
@@ -218,7 +218,7 @@ describe("the coverage matrix", () => {
       unassessed: 9,
       total: 13,
     });
-    expect(matrix.figures.contract).toMatchObject({ addressed: 2, "not-applicable": 1, total: 65 });
+    expect(matrix.figures.contract).toMatchObject({ addressed: 2, "not-applicable": 1, total: 79 });
     expect(matrix.figures.percent).toBe(Math.round((2 * 100) / 64));
     expect(matrix.figures.perPrinciple.find((p) => p.code === "6")!.counts.addressed).toBeGreaterThanOrEqual(1);
     const counts = await coverageOf(handle.db ? { db: handle.db } : (null as never), [contract.id]);
@@ -243,10 +243,10 @@ describe("the coverage matrix", () => {
     ]);
     expect(report.gaps[0]!.closing.map((p) => p.code)).toEqual(["10"]);
     expect(report.gaps[1]!.closing.map((p) => p.code)).toContain("9");
-    expect(report.unassessed).toBe(62);
+    expect(report.unassessed).toBe(76);
     // How much was assessed comes first, per framework, on the page and in the CSV, which lists the unassessed too.
     expect(assessmentLine(report.assessment)).toBe(
-      "3 of 65 requirements assessed (IACP principles 2015: 0 of 12; IACP provisions 2015: 2 of 13; CJIS Security Policy 6.0: 1 of 40).",
+      "3 of 79 requirements assessed (IACP principles 2015: 0 of 12; IACP provisions 2015: 2 of 13; CJIS Security Policy 6.0: 1 of 54).",
     );
     const cookie = (await signIn(handle.db, buyer, now)).cookie;
     const csv = await (
@@ -255,8 +255,8 @@ describe("the coverage matrix", () => {
       )) as Response
     ).text();
     const lines = csv.trim().split("\n");
-    expect(lines).toHaveLength(1 + 2 + 62);
-    expect(lines.filter((l) => l.includes(",Not yet assessed,"))).toHaveLength(62);
+    expect(lines).toHaveLength(1 + 2 + 76);
+    expect(lines.filter((l) => l.includes(",Not yet assessed,"))).toHaveLength(76);
     expect(lines.some((l) => l.endsWith(",,,") || /,$/.test(l))).toBe(false);
   });
 
