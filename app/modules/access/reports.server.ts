@@ -7,6 +7,7 @@ import {
   organisations,
   people,
 } from "../../../db/schema/access.ts";
+import { queryRows } from "../../../db/client.ts";
 import { organisationScope, ownOrganisation, type ModuleContext } from "../context.server.ts";
 import { ALL_PERMISSIONS, ALL_ROLES, PERMISSIONS, ROLES } from "./permissions.ts";
 import type { ReportName } from "./report-names.ts";
@@ -78,6 +79,79 @@ const builders: Record<ReportName, (ctx: ModuleContext) => Promise<Report>> = {
         iso(m.endsAt) || "no end date",
         personStatus(p),
         iso(p.lastActivityAt) || "never",
+      ]),
+    };
+  },
+  "outside-access": async (ctx) => {
+    // Who else can reach the agency's records: the portal accounts of the vendors it records (they answer its evidence
+    // requests, notices and roster), and the people of partner agencies that read the contracts it shares with them.
+    const agency = platformWide(ctx) ? null : (ctx.actor.organisationId ?? "00000000-0000-0000-0000-000000000000");
+    const rows = await queryRows<{
+      agency: string;
+      name: string;
+      email: string;
+      organisation: string;
+      role: string;
+      why: string;
+      last_activity_at: Date | null;
+      disabled_at: Date | null;
+      locked_at: Date | null;
+    }>(
+      ctx.db,
+      sql`select a.name as agency, p.name, p.email, o.name as organisation, m.role,
+                 'Vendor portal: answers the agency''s evidence requests, notices and roster' as why,
+                 p.last_activity_at, p.disabled_at, p.locked_at
+            from vendor_profiles vp
+            join organisations a on a.id = vp.agency_id
+            join vendors v on v.id = vp.vendor_id
+            join memberships m on m.organisation_id = v.organisation_id and m.ended_at is null
+            join people p on p.id = m.person_id
+            join organisations o on o.id = m.organisation_id
+           where (${agency}::uuid is null or vp.agency_id = ${agency}::uuid)
+          union all
+          select a.name as agency, p.name, p.email, o.name as organisation, m.role,
+                 'Reads the shared contract ' || string_agg(distinct c.title, '; ') as why,
+                 p.last_activity_at, p.disabled_at, p.locked_at
+            from contract_shares s
+            join contracts c on c.id = s.contract_id
+            join organisations a on a.id = c.agency_id
+            join memberships m on m.organisation_id = s.agency_id and m.ended_at is null
+            join people p on p.id = m.person_id
+            join organisations o on o.id = m.organisation_id
+           where (${agency}::uuid is null or c.agency_id = ${agency}::uuid)
+             and m.role in (${sql.join(
+               ALL_ROLES.filter((r) => (ROLES[r].permissions as readonly string[]).includes("contract:read")).map(
+                 (r) => sql`${r}`,
+               ),
+               sql`, `,
+             )})
+           group by a.name, p.name, p.email, o.name, m.role, p.last_activity_at, p.disabled_at, p.locked_at
+           order by 1, 4, 2`,
+    );
+    return {
+      title: "Access from outside the agency",
+      description:
+        "Everyone outside the agency who can reach some of its records in Custody: the portal accounts of its vendors and the people of partner agencies that read its shared contracts, with their role, last activity and status.",
+      // An agency reads only its own: the column naming whose records they reach is for the platform administrator.
+      columns: [
+        ...(agency ? [] : ["Records of"]),
+        "Person",
+        "E-mail",
+        "Organization",
+        "Role",
+        "What they can reach",
+        "Last activity (UTC)",
+        "Status",
+      ],
+      rows: rows.map((r) => [
+        ...(agency ? [] : [r.agency]),
+        r.name,
+        r.email,
+        r.organisation,
+        roleLabel(r.role),
+        r.why,
+        iso(r.last_activity_at ? new Date(r.last_activity_at) : null) || "never",
+        personStatus({ disabledAt: r.disabled_at, lockedAt: r.locked_at }),
       ]),
     };
   },

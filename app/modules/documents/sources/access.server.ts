@@ -20,7 +20,7 @@ export const accessGovernanceSource: TemplateSource = {
   },
   async data(ctx) {
     const tables: Record<string, TableBlock> = {};
-    for (const name of ["access-list", "accounts", "deprovisioning", "access-reviews"] as const) {
+    for (const name of ["access-list", "outside-access", "accounts", "deprovisioning", "access-reviews"] as const) {
       const report = await buildReport(ctx, name);
       tables[name] = {
         t: "table",
