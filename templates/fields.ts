@@ -10,7 +10,7 @@ export type FieldMeta = {
   label: string;
   hint?: string;
   input: "text" | "textarea" | "date" | "number" | "checkbox" | "select" | "lines";
-  format?: "money" | "date" | "percent" | "list" | "url";
+  format?: "money" | "date" | "percent" | "list" | "url" | "address";
   /** A count of something ("hour", "day"): the document writes "1 hour", "24 hours". */
   unit?: "minute" | "hour" | "day" | "month" | "year";
   options?: Record<string, string>;
@@ -26,6 +26,14 @@ export const field = {
       .min(1, { message: `Enter ${said(label)}.` })
       .max(300, { message: "Keep it under 300 characters." })
       .meta({ label, hint, input: "text" } satisfies FieldMeta),
+  /** A postal address or a name over several lines: the document keeps its line breaks. */
+  address: (label: string, hint?: string) =>
+    z
+      .string({ message: `Enter ${said(label)}.` })
+      .trim()
+      .min(1, { message: `Enter ${said(label)}.` })
+      .max(600, { message: "Keep it under 600 characters." })
+      .meta({ label, hint, input: "textarea", format: "address" } satisfies FieldMeta),
   paragraph: (label: string, hint?: string) =>
     z
       .string({ message: `Enter ${said(label)}.` })

@@ -21,7 +21,7 @@ function Inlines({ inlines }: { inlines: Inline[] }) {
             );
           case "var":
             return (
-              <mark key={n} className="custody-var" title={`Filled from ${i.name}`}>
+              <mark key={n} className="custody-var custody-pre-line" title={`Filled from ${i.name}`}>
                 {i.text}
               </mark>
             );

@@ -6,7 +6,7 @@ export const variables = z.object({
   providerName: field.text("Vendor"),
   contractTitle: field.text("Contract"),
   memoDate: field.date("Date of the memo"),
-  recipient: field.text("To", "The vendor's counsel."),
+  recipient: field.address("To", "The vendor's counsel and their address, on as many lines as it takes."),
   sender: field.text("From"),
   senderTitle: field.text("Sender's title"),
   replyBy: field.date("Reply requested by"),

@@ -599,6 +599,15 @@ describe("the documents a CJIS officer produces for an audit", () => {
         const table = text.search(/Requirements the contract does not yet meet|Coverage by framework/);
         expect(text.indexOf(opening!)).toBeGreaterThan(first);
         expect(text.indexOf(opening!)).toBeLessThan(table);
+        if (template === "gap-memo" && c.vendorName === "EvidenceCloud Inc.") {
+          // The address keeps its lines, and the vendor's name is written once.
+          const pdfText = (await pdfPages(await downloaded(officer, id, "pdf"))).join(" ").replace(/\s+/g, " ");
+          expect(pdfText).toContain("To: Counsel for EvidenceCloud Inc. Legal Department 1800 Example Parkway Reston, VA 20190");
+          const xml = (await docxPart(await downloaded(officer, id, "docx"), "word/document.xml"))!;
+          expect(xml).toMatch(
+            /Counsel for EvidenceCloud Inc\.<\/w:t>.*?<w:br\/>.*?Legal Department<\/w:t>.*?<w:br\/>.*?1800 Example Parkway/s,
+          );
+        }
         if (!opening!.startsWith("Every one")) {
           expect(text).not.toContain("The contract has no missing or partially addressed requirement.");
           expect(text).toContain("Requirements not yet assessed");

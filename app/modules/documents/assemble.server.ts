@@ -48,6 +48,13 @@ export function formatValue(meta: FieldMeta, value: unknown): string {
       return formatPercent(Number(value));
     case "list":
       return listFormat.format((value as string[]).map(String));
+    case "address":
+      // An address keeps its lines: each renderer breaks the line where the person did.
+      return String(value)
+        .split(/\r?\n/)
+        .map((l) => l.replace(/[ \t]+/g, " ").trim())
+        .filter(Boolean)
+        .join("\n");
   }
   if (meta.unit && typeof value === "number") return formatCount(value, meta.unit);
   if (typeof value === "boolean") return value ? "yes" : "no";

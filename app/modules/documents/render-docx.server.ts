@@ -43,7 +43,8 @@ export function runs(inlines: Inline[]): ParagraphChild[] {
       case "text":
         return new TextRun({ text: i.text, bold: i.strong, italics: i.em });
       case "var":
-        return new TextRun({ text: i.text });
+        // Line breaks in a value (an address) become breaks in the line, as Word writes them.
+        return i.text.split("\n").map((line, n) => new TextRun({ text: line, break: n > 0 ? 1 : undefined }));
       case "dfn":
         return new TextRun({ text: `“${i.text}”`, bold: true });
       case "term":

@@ -174,6 +174,20 @@ async function proposedClauses(ctx: ModuleContext, contractId: string) {
   return byRequirement;
 }
 
+/** The lines of an address, without a first line that only repeats the addressee's name (so it is not written twice). */
+function addressWithoutName(address: string, name: string) {
+  const lines = address
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const first = lines[0] ?? "";
+  if (first.toLowerCase().startsWith(name.toLowerCase())) {
+    const rest = first.slice(name.length).replace(/^[\s,;:–—-]+/, "");
+    return rest ? [rest, ...lines.slice(1)] : lines.slice(1);
+  }
+  return lines;
+}
+
 export const gapMemoSource: TemplateSource = {
   async prefill(ctx, contractId) {
     const { view, subject, values } = await contractBasics(ctx, contractId);
@@ -189,9 +203,10 @@ export const gapMemoSource: TemplateSource = {
         replyBy: addDays(ctx.today, 30),
       },
       suggested: {
-        recipient: profile?.legalNoticeAddress
-          ? `Counsel for ${view.vendorName}, ${profile.legalNoticeAddress}`
-          : `Counsel for ${view.vendorName}`,
+        recipient: [
+          `Counsel for ${view.vendorName}`,
+          ...addressWithoutName(profile?.legalNoticeAddress ?? "", view.vendorName),
+        ].join("\n"),
         senderTitle: "Counsel for the Agency",
       },
     };
