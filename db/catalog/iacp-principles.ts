@@ -45,7 +45,7 @@ export const iacpPrinciples: FrameworkData = {
       kind: "principle",
       title: "Agency ownership of its data",
       summary:
-        "The agency owns all of its data in the broadest sense, including records, media, metadata, search history and location data. The provider tells the agency promptly of any subpoena, warrant or other legal process it receives concerning that data, releases nothing to a third party without the agency's written authorization or an order from a court with jurisdiction (and then only once any challenge by the agency is resolved), and tells the agency immediately of any attempted or actual unauthorized access.",
+        "The agency owns all of its data in the broadest sense, including records, media, metadata, search history and location data. The provider tells the agency promptly of any subpoena, warrant or other legal process it receives concerning that data; releases nothing to a third party without the agency's written authorization and notice to it, or an order from a court with jurisdiction (and then only once any challenge by the agency is resolved); and tells the agency immediately of any attempted or actual unauthorized access.",
       citation: cite(4),
       figure: "Legal process: notice promptly. Unauthorized access: notice immediately.",
     },
@@ -87,7 +87,7 @@ export const iacpPrinciples: FrameworkData = {
       kind: "principle",
       title: "Survivability",
       summary:
-        "The agreement binds the provider's successors and assigns, so that service continuity and data security survive a merger, acquisition, restructuring, relocation or the provider's failure.",
+        "Service continuity and the security of the agency's data survive whatever happens to the provider — a merger, acquisition, restructuring, relocation or failure — and the agreement holds whoever takes the provider's place to the same commitments.",
       citation: cite(9),
     },
     {

@@ -23,7 +23,7 @@ export const iacpProvisions: FrameworkData = {
       kind: "provision",
       title: "Definition of criminal justice information",
       summary:
-        "Defines criminal justice information broadly enough to cover everything the provider receives from the agency or can reach through the service, in any form, including derived data and metadata, so that every later obligation applies to all of it.",
+        "Defines criminal justice information broadly enough to cover everything the provider receives from the agency, or can reach through the service, in any form or medium, so that every later obligation applies to all of it.",
       citation: cite(1),
     },
     {
@@ -31,7 +31,7 @@ export const iacpProvisions: FrameworkData = {
       kind: "provision",
       title: "Definition of data mining or other processing",
       summary:
-        "Defines data mining and other processing as any scanning, indexing, parsing, analysis or aggregation of agency data, or any use of it to build profiles or for commercial purposes, so that the prohibitions elsewhere have a clear object.",
+        "Defines data mining and other processing as any capturing, maintaining, scanning, indexing, parsing, analysis or sharing with third parties of agency data, and extends the definition to the provider's related services, so that the prohibitions elsewhere have a clear object.",
       citation: cite(2),
     },
     {
@@ -39,7 +39,7 @@ export const iacpProvisions: FrameworkData = {
       kind: "provision",
       title: "CJIS Security Policy incorporated by reference",
       summary:
-        "Makes the FBI CJIS Security Policy part of the agreement as amended from time to time, obliges the provider to comply with the version in force, and has the provider warrant that it is able to do so.",
+        "Makes the FBI CJIS Security Policy part of the agreement as amended from time to time, together with the CJIS Security Addendum where it applies; obliges the provider to comply with the version in force and to accept the policy's limits on access to, use and dissemination of criminal justice information; and has the provider warrant that it is able to do so.",
       citation: cite(3),
     },
     {
@@ -55,7 +55,7 @@ export const iacpProvisions: FrameworkData = {
       kind: "provision",
       title: "Definition of unauthorized use",
       summary:
-        "Defines unauthorized use as any access to, or use, disclosure or processing of, agency data that the agreement or the agency's written instructions do not expressly permit.",
+        "Defines unauthorized use as any access to, or use, disclosure or processing of, agency data that the agreement does not expressly permit.",
       citation: cite(5),
     },
     {
@@ -87,7 +87,7 @@ export const iacpProvisions: FrameworkData = {
       kind: "provision",
       title: "Audit",
       summary:
-        "Gives the agency a right to verify compliance by one of three routes: its own inspection, a report by an independent third-party auditor, or a report by the provider, at the agency's choice and at agreed intervals or on request.",
+        "Gives the agency a right to verify compliance, at agreed intervals or on request, by one of three routes: its own inspection, a report by an independent third-party auditor, or a report by the provider.",
       citation: cite(9),
     },
     {
@@ -95,7 +95,7 @@ export const iacpProvisions: FrameworkData = {
       kind: "provision",
       title: "Portability",
       summary:
-        "Requires that agency data can be exported at any time in widely recognized, non-proprietary formats that other systems can read.",
+        "Requires that agency data be exportable, to the maximum extent practicable and without compromising its security, in widely recognized, non-proprietary formats that other systems can read.",
       citation: cite(10),
     },
     {

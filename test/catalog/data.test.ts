@@ -234,3 +234,25 @@ describe("the catalog, complete for cloud contracts", () => {
     expect(cjis.description).toContain("2027-09-30");
   });
 });
+
+describe("the IACP summaries, read against the source", () => {
+  const summary = (key: string, code: string) =>
+    catalogData.frameworks.find((f) => f.key === key)!.requirements.find((r) => r.code === code)!.summary;
+
+  it("neither add to nor drop from what each provision and principle says", () => {
+    expect(summary("iacp-provisions", "1")).not.toMatch(/derived/);
+    expect(summary("iacp-provisions", "2")).toMatch(/capturing, maintaining/);
+    expect(summary("iacp-provisions", "2")).toMatch(/sharing with third parties/);
+    expect(summary("iacp-provisions", "2")).toMatch(/related services/);
+    expect(summary("iacp-provisions", "3")).toMatch(/Security Addendum/);
+    expect(summary("iacp-provisions", "3")).toMatch(/limits/);
+    expect(summary("iacp-provisions", "5")).not.toMatch(/written instructions/);
+    expect(summary("iacp-provisions", "9")).not.toMatch(/agency's choice/);
+    expect(summary("iacp-provisions", "10")).toMatch(/maximum extent practicable/);
+    expect(summary("iacp-provisions", "10")).toMatch(/security/);
+    expect(summary("iacp-provisions", "10")).not.toMatch(/at any time/);
+    expect(summary("iacp-principles", "4")).toMatch(/authorization and notice/);
+    expect(summary("iacp-principles", "9")).toMatch(/continuity/);
+    expect(summary("iacp-principles", "9")).not.toBe(summary("iacp-provisions", "12"));
+  });
+});
