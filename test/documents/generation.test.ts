@@ -666,6 +666,9 @@ describe("the documents a CJIS officer produces for an audit", () => {
     expect(
       expectInOrder(pages.slice(0, front).join(" "), [
         "Audit Binder",
+        // What it does not hold comes first: the demo vendor has requests not yet received.
+        "This binder holds only accepted evidence",
+        "not been received",
         "Contents",
         "Evidence register",
         "1",

@@ -38,6 +38,27 @@ export const binderSource: TemplateSource = {
   },
   async data(ctx, subject) {
     const { items, files } = await accepted(ctx, subject.vendorId!);
+    // What the binder does not hold is said on its cover, before what it holds.
+    const all = await evidenceOfVendor(ctx, subject.vendorId!);
+    const count = (pred: (e: (typeof all)[number]) => boolean) => all.filter(pred).length;
+    const notReceived = count((e) => e.status === "requested");
+    const inReview = count((e) => e.status === "submitted" || e.status === "under-review");
+    const rejected = count((e) => e.status === "rejected");
+    const expired = items.filter((e) => e.expiresOn !== null && e.expiresOn < ctx.today).length;
+    const openingText =
+      all.length === 0
+        ? "No evidence has been requested from or recorded for this vendor, so this binder holds no exhibit; it does not show that the vendor's controls were checked."
+        : `This binder holds only accepted evidence: ${items.length} of the ${all.length} items requested from or recorded for this vendor. ` +
+          [
+            notReceived > 0 ? `${notReceived} requested ${notReceived === 1 ? "item has" : "items have"} not been received` : "",
+            inReview > 0 ? `${inReview} received ${inReview === 1 ? "is" : "are"} still under review` : "",
+            rejected > 0 ? `${rejected} ${rejected === 1 ? "was" : "were"} rejected and not yet replaced` : "",
+            expired > 0 ? `${expired} accepted ${expired === 1 ? "item has" : "items have"} expired` : "",
+          ]
+            .filter(Boolean)
+            .join("; ")
+            .replace(/^./, (c) => c.toUpperCase()) +
+          (notReceived + inReview + rejected + expired > 0 ? "." : "Nothing requested is outstanding.");
     let exhibit = 0;
     const register: TableBlock = {
       t: "table",
@@ -67,7 +88,7 @@ export const binderSource: TemplateSource = {
       rows: [[REGISTER_CAPTION, ""]],
       empty: "",
     };
-    return { contents, register };
+    return { opening: { t: "paras", paragraphs: [openingText] }, contents, register };
   },
   async attachments(ctx, subject): Promise<Attachment[]> {
     const { items, files } = await accepted(ctx, subject.vendorId!);
