@@ -5,6 +5,7 @@ import complianceReport from "./compliance-report/schema.ts";
 import evidenceRequestLetter from "./evidence-request-letter/schema.ts";
 import type { TemplateModule } from "./fields.ts";
 import gapMemo from "./gap-memo/schema.ts";
+import managementControlAgreement from "./management-control-agreement/schema.ts";
 import rosterCertification from "./roster-certification/schema.ts";
 import slaSchedule from "./sla-schedule/schema.ts";
 import tcoWorksheet from "./tco-worksheet/schema.ts";
@@ -17,6 +18,7 @@ export const templateModules: Record<string, TemplateModule> = {
   "compliance-report": complianceReport,
   "evidence-request-letter": evidenceRequestLetter,
   "gap-memo": gapMemo,
+  "management-control-agreement": managementControlAgreement,
   "roster-certification": rosterCertification,
   "sla-schedule": slaSchedule,
   "tco-worksheet": tcoWorksheet,

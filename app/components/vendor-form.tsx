@@ -1,6 +1,6 @@
 import { Form } from "react-router";
 import { Field, FormAlert } from "~/components/field.tsx";
-import { ChoiceGroup, optionsOf, SelectField, TextareaField } from "~/components/inputs.tsx";
+import { Checkbox, ChoiceGroup, optionsOf, SelectField, TextareaField } from "~/components/inputs.tsx";
 import { LOCATION_ROWS } from "~/modules/vendors/vendor-form.ts";
 import {
   countryList,
@@ -17,6 +17,7 @@ export type VendorFormValues = {
   tradeName?: string | null;
   headquarters?: string | null;
   headquartersCountry?: string | null;
+  governmentBody?: boolean | null;
   serviceKinds?: string[];
   dataCategories?: string[];
   keyCustody?: string | null;
@@ -84,6 +85,13 @@ export function VendorForm({
               empty="- Choose -"
               defaultValue={v("headquartersCountry") || "US"}
               error={errors.headquartersCountry}
+            />
+            <Checkbox
+              name="governmentBody"
+              value="yes"
+              label="The provider is a government body (a county or state IT department, a state hosting center)"
+              checked={values.governmentBody === true}
+              description="It signs a management control agreement instead of the CJIS Security Addendum (CJIS Security Policy 5.1.1.4)."
             />
           </>
         ) : (

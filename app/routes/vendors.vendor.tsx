@@ -48,6 +48,7 @@ export default function VendorPage({ loaderData }: Route.ComponentProps) {
       <p className="custody-muted">
         {vendor.tradeName ? `Trading as ${vendor.tradeName} · ` : ""}Headquarters: {vendor.headquarters},{" "}
         {countryName(vendor.headquartersCountry)}
+        {vendor.governmentBody ? " · A government body (management control agreement, not the Security Addendum)" : ""}
         {registeredByName ? ` · Registered by ${registeredByName}` : ""}
       </p>
       {canEdit ? (

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { organisations, people } from "./access.ts";
 
 /**
@@ -32,6 +32,11 @@ export const vendors = pgTable(
     headquarters: text("headquarters").notNull(),
     /** ISO 3166-1 alpha-2. */
     headquartersCountry: text("headquarters_country").notNull(),
+    /**
+     * A government body (a county IT department, a state hosting center) rather than a private contractor: it signs
+     * a management control agreement instead of the CJIS Security Addendum (CJIS Security Policy 5.1.1.4).
+     */
+    governmentBody: boolean("government_body").notNull().default(false),
     /** The agency that registered the vendor; only it edits the shared identity. */
     registeredBy: uuid("registered_by").references(() => organisations.id),
     createdAt: ts("created_at").notNull(),

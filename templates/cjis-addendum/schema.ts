@@ -7,10 +7,8 @@ export const KEY_CUSTODY_WORDING = {
   shared: "the keys are held in a service the Provider operates, and the Agency controls their use and revocation",
 } as const;
 
-export const variables = z.object({
-  agencyName: field.text("Agency (legal name)"),
-  providerName: field.text("Provider (legal name)"),
-  contractTitle: field.text("Agreement this addendum amends"),
+/** The dates and security terms every CJIS agreement with a provider carries (this addendum and the management control agreement). */
+export const securityTermFields = {
   effectiveDate: field.date("Effective date"),
   cjisPolicyVersion: field.text("CJIS Security Policy version", "The version in force when the agreement is signed, e.g. 6.0."),
   cjisPolicyDate: field.date("Date of that CJIS Security Policy version"),
@@ -21,6 +19,13 @@ export const variables = z.object({
     "hour",
     "CJIS Security Policy IR-6 expects suspected incidents to be reported within one hour.",
   ),
+};
+
+export const variables = z.object({
+  agencyName: field.text("Agency (legal name)"),
+  providerName: field.text("Provider (legal name)"),
+  contractTitle: field.text("Agreement this addendum amends"),
+  ...securityTermFields,
   legalProcessNoticeHours: field.count("Legal process notice (hours)", 1, 720, "hour"),
   auditIntervalMonths: field.count("Audit interval (months)", 1, 36, "month"),
   insuranceMinimum: field.money("Cyber-liability insurance minimum (US dollars)"),

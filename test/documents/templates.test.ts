@@ -36,7 +36,7 @@ const problemsOf = (dir: string) => {
 };
 
 describe("templates:check", () => {
-  it("passes the nine shipped templates and their clause library", () => {
+  it("passes the ten shipped templates and their clause library", () => {
     const library = loadLibrary(shipped);
     expect([...library.templates.keys()].sort()).toEqual([
       "access-governance-report",
@@ -45,6 +45,7 @@ describe("templates:check", () => {
       "compliance-report",
       "evidence-request-letter",
       "gap-memo",
+      "management-control-agreement",
       "roster-certification",
       "sla-schedule",
       "tco-worksheet",
@@ -117,7 +118,7 @@ describe("templates:check", () => {
   it("runs as npm run templates:check, exiting 1 with the problem when a template is broken and 0 when none is", async () => {
     const run = promisify(execFile);
     const ok = await run("npx", ["tsx", "scripts/templates-check.ts"], { cwd: projectRoot });
-    expect(ok.stdout).toContain("9 templates, 35 clauses: no problems");
+    expect(ok.stdout).toContain("10 templates, 38 clauses: no problems");
     const dir = libraryWith("clauses/portability.md", (t) => t.replace(":var[exportFormats]", ":var[formats]"));
     const failed = await run("npx", ["tsx", "scripts/templates-check.ts", "--dir", dir], { cwd: projectRoot }).then(
       () => null,

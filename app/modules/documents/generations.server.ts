@@ -14,7 +14,7 @@ import { clauseDiff } from "./diff.server.ts";
 import { describeForm, readForm, validateValues } from "./form.server.ts";
 import type { DocumentModel } from "./model.ts";
 import { agencyName } from "./sources/subjects.server.ts";
-import type { SourceEnv, Subject } from "./sources/types.ts";
+import type { SourceEnv, Subject, TemplateSource } from "./sources/types.ts";
 import { templateFor } from "./templates.server.ts";
 import { type Day, dayIn } from "../dates.ts";
 
@@ -37,7 +37,8 @@ const MEDIA: Record<OutputFormat, string> = {
 type Inputs = { subject: Subject; values: Record<string, unknown>; choices: Choices; final: boolean };
 
 /** The records a template can be generated for, for the subject chooser. */
-export async function subjectOptions(ctx: ModuleContext, type: Subject["type"]) {
+export async function subjectOptions(ctx: ModuleContext, type: Subject["type"], source?: TemplateSource) {
+  if (source?.subjects) return source.subjects(ctx);
   if (type === "contract")
     return (await listContracts(ctx, {}, { audit: false })).map((c) => ({ value: c.id, label: `${c.title} — ${c.vendorName}` }));
   if (type === "vendor") return (await vendorsUnderContract(ctx, { live: false })).map((v) => ({ value: v.id, label: v.name }));
@@ -54,7 +55,7 @@ export async function generationForm(
 ) {
   requirePermission(ctx, "document:generate");
   const { lib, template, source, summary } = templateFor(ctx, templateId);
-  const options = await subjectOptions(ctx, template.manifest.subject);
+  const options = await subjectOptions(ctx, template.manifest.subject, source);
   const chosen = template.manifest.subject === "agency" ? (ctx.actor.organisationId ?? null) : subjectId;
   ctx.audit.record({
     action: "document.form.read",
@@ -105,9 +106,13 @@ export async function generateDocument(
   if (!summary.usable)
     throw new InvalidInput({ template: `This template failed its check and cannot be used: ${summary.problems.join("; ")}` });
   const chosen = template.manifest.subject === "agency" ? (ctx.actor.organisationId ?? "") : subjectId;
-  const options = await subjectOptions(ctx, template.manifest.subject);
+  const options = await subjectOptions(ctx, template.manifest.subject, source);
   if (!options.some((o) => o.value === chosen))
-    throw new InvalidInput({ subject: `Choose the ${template.manifest.subject} this document is for.` });
+    throw new InvalidInput({
+      subject: source.subjectsFor
+        ? `This document is only for ${source.subjectsFor}; choose one from the list.`
+        : `Choose the ${template.manifest.subject} this document is for.`,
+    });
   const { subject } = await source.prefill(ctx, chosen, env);
 
   const read = readForm(lib, template, form);

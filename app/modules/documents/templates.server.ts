@@ -3,7 +3,7 @@ import { type ModuleContext, NotFound } from "../context.server.ts";
 import { checkAll } from "./check.server.ts";
 import { library, type Library, type TemplateDef } from "./library.server.ts";
 import { accessGovernanceSource } from "./sources/access.server.ts";
-import { addendumSource, slaSource } from "./sources/agreements.server.ts";
+import { addendumSource, managementControlSource, slaSource } from "./sources/agreements.server.ts";
 import { binderSource } from "./sources/binder.server.ts";
 import {
   complianceReportSource,
@@ -30,6 +30,7 @@ export const SOURCES: Record<string, TemplateSource> = {
   "access-governance-report": accessGovernanceSource,
   "tco-worksheet": tcoSource,
   "audit-binder": binderSource,
+  "management-control-agreement": managementControlSource,
 };
 
 let checked: { lib: Library; problems: Map<string, string[]> } | null = null;

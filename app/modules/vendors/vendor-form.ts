@@ -58,6 +58,8 @@ export const VendorIdentitySchema = z.object({
       .max(200, { message: "The headquarters is too long (at most 200 characters)." }),
   ),
   headquartersCountry: country("the country of the headquarters"),
+  /** A government body signs a management control agreement, not the Security Addendum (CJIS Security Policy 5.1.1.4). */
+  governmentBody: z.preprocess((v) => v === true || v === "on" || v === "yes", z.boolean()).default(false),
 });
 
 export const VendorProfileSchema = z.object({
@@ -108,6 +110,7 @@ export function vendorFormInput(form: FormData) {
     tradeName: text("tradeName"),
     headquarters: text("headquarters"),
     headquartersCountry: text("headquartersCountry"),
+    governmentBody: form.get("governmentBody") === "yes",
     serviceKinds: form.getAll("serviceKinds").map(String),
     dataCategories: form.getAll("dataCategories").map(String),
     keyCustody: text("keyCustody"),

@@ -48,6 +48,7 @@ export async function listVendors(ctx: ModuleContext, filter: { q?: string } = {
       tradeName: vendors.tradeName,
       headquarters: vendors.headquarters,
       headquartersCountry: vendors.headquartersCountry,
+      governmentBody: vendors.governmentBody,
       profileId: vendorProfiles.id,
       serviceKinds: vendorProfiles.serviceKinds,
       keyCustody: vendorProfiles.keyCustody,
@@ -174,6 +175,7 @@ export async function registerVendor(ctx: ModuleContext, raw: unknown) {
       tradeName: input.tradeName ?? null,
       headquarters: input.headquarters,
       headquartersCountry: input.headquartersCountry,
+      governmentBody: input.governmentBody,
       registeredBy: ctx.actor.organisationId,
       createdAt: ctx.now,
       updatedAt: ctx.now,
@@ -199,7 +201,7 @@ export async function updateVendor(ctx: ModuleContext, vendorId: string, raw: un
     const identity = parseInput(VendorIdentitySchema, raw);
     if (await legalNameTaken(ctx, identity.legalName, vendorId))
       throw new InvalidInput({ legalName: "Another vendor already has this legal name." });
-    for (const key of ["legalName", "tradeName", "headquarters", "headquartersCountry"] as const) {
+    for (const key of ["legalName", "tradeName", "headquarters", "headquartersCountry", "governmentBody"] as const) {
       const before = current.vendor[key] ?? null;
       const after = identity[key] ?? null;
       if (before !== after) changes[key] = { from: before, to: after };
@@ -211,6 +213,7 @@ export async function updateVendor(ctx: ModuleContext, vendorId: string, raw: un
         tradeName: identity.tradeName ?? null,
         headquarters: identity.headquarters,
         headquartersCountry: identity.headquartersCountry,
+        governmentBody: identity.governmentBody,
         updatedAt: ctx.now,
       })
       .where(eq(vendors.id, vendorId));

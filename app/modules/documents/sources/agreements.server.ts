@@ -1,5 +1,7 @@
-import { getContract } from "../../contracts/contracts.server.ts";
-import type { ModuleContext } from "../../context.server.ts";
+import { and, eq, inArray } from "drizzle-orm";
+import { vendors } from "../../../../db/schema/vendors.ts";
+import { getContract, listContracts } from "../../contracts/contracts.server.ts";
+import { NO_ORGANISATION, type ModuleContext } from "../../context.server.ts";
 import { profileOf } from "../../vendors/vendors.server.ts";
 import { countryName, DATA_CATEGORIES } from "../../vendors/vocabulary.ts";
 import type { TableBlock } from "../model.ts";
@@ -148,5 +150,48 @@ export const slaSource: TemplateSource = {
   },
   async data(_ctx, _subject, values) {
     return { targets: targetsTable(values) };
+  },
+};
+
+/**
+ * The management control agreement: for a contract whose provider is a government body, which gives the agency
+ * management control in place of the Security Addendum (CJIS Security Policy 5.1.1.4). Offered for those contracts only.
+ */
+export const managementControlSource: TemplateSource = {
+  subjectsFor: "a contract whose provider is recorded as a government body (say so in the vendor record)",
+  async subjects(ctx) {
+    const rows = await listContracts(ctx, {}, { audit: false });
+    const government = new Set(
+      (
+        await ctx.db
+          .select({ id: vendors.id })
+          .from(vendors)
+          .where(
+            and(
+              eq(vendors.governmentBody, true),
+              inArray(vendors.id, [...new Set(rows.map((r) => r.vendorId)), NO_ORGANISATION]),
+            ),
+          )
+      ).map((v) => v.id),
+    );
+    return rows.filter((c) => government.has(c.vendorId)).map((c) => ({ value: c.id, label: `${c.title} — ${c.vendorName}` }));
+  },
+  async prefill(ctx, contractId, env) {
+    const addendum = await addendumSource.prefill(ctx, contractId, env);
+    const v = addendum.values as Record<string, unknown>;
+    return {
+      subject: addendum.subject,
+      values: {
+        agencyName: v.agencyName,
+        providerName: v.providerName,
+        contractTitle: v.contractTitle,
+        cjisPolicyVersion: v.cjisPolicyVersion,
+        cjisPolicyDate: v.cjisPolicyDate,
+        breachNoticeHours: v.breachNoticeHours,
+        auditIntervalMonths: v.auditIntervalMonths,
+        keyCustody: v.keyCustody,
+      },
+      suggested: { effectiveDate: ctx.today, personnelChangeHours: 24 },
+    };
   },
 };

@@ -28,6 +28,10 @@ export type TemplateSource = {
     subjectId: string,
     env: SourceEnv,
   ): Promise<{ subject: Subject; values: Record<string, unknown>; suggested?: Record<string, unknown> }>;
+  /** The records it may be generated for, when not every record of its subject type qualifies (e.g. only government providers). */
+  subjects?(ctx: ModuleContext): Promise<{ value: string; label: string }[]>;
+  /** Those records in words, for the message when another is chosen. */
+  subjectsFor?: string;
   /** Tables and charts, from the records and the validated values. */
   data?(ctx: ModuleContext, subject: Subject, values: Record<string, unknown>, env: SourceEnv): Promise<SourceData>;
   /** Existing PDFs appended after the generated pages (the audit binder). */
