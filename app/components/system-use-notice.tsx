@@ -9,14 +9,14 @@ export function SystemUseNotice() {
         <div className="usa-alert__text">
           <p>
             This is a restricted information system of a criminal justice agency. It holds criminal justice information and may be
-            used only by people authorised to do so, and only for the purposes they are authorised for.
+            used only by people authorized to do so, and only for the purposes they are authorized for.
           </p>
           <p>
             Everything done on this system is monitored and recorded, and the records may be reviewed by the agency, its auditors
             and law enforcement.
           </p>
           <p>
-            Unauthorised use, or use beyond your authorisation, is prohibited and may be punished under criminal and civil law and
+            Unauthorized use, or use beyond your authorization, is prohibited and may be punished under criminal and civil law and
             lead to disciplinary action.
           </p>
           <p className="margin-bottom-0">By using this system you consent to this monitoring and recording.</p>

@@ -182,14 +182,14 @@ export function VendorForm({
         />
         <SelectField
           name="fedramp"
-          label="FedRAMP authorisation claimed"
+          label="FedRAMP authorization claimed"
           options={optionsOf(FEDRAMP_LABELS)}
           defaultValue={v("fedramp") || "none"}
           error={errors.fedramp}
         />
         <SelectField
           name="stateramp"
-          label="StateRAMP authorisation claimed"
+          label="StateRAMP authorization claimed"
           options={optionsOf(STATERAMP_LABELS)}
           defaultValue={v("stateramp") || "none"}
           error={errors.stateramp}

@@ -1,6 +1,7 @@
 import { csvResponse, once } from "~/http/csv.server.ts";
 import { authorize } from "~/http/guard.server.ts";
-import { getGapReport, NO_PROVISION_TEXT } from "~/modules/contracts/coverage.server.ts";
+import { getGapReport } from "~/modules/contracts/coverage.server.ts";
+import { NO_PROVISION_TEXT } from "~/modules/contracts/gap-words.ts";
 import { COVERAGE_LABELS } from "~/modules/contracts/contract-form.ts";
 import type { Route } from "./+types/contracts.gaps-csv";
 

@@ -6,7 +6,6 @@ import { createContract, updateContract } from "../../app/modules/contracts/cont
 import {
   coverageOf,
   getCoverageEntry,
-  assessmentLine,
   getGapReport,
   getMatrix,
   setCoverage,
@@ -20,6 +19,7 @@ import { coverageEntries } from "../../db/schema/contracts.ts";
 import { appContext, makeAccount, seedOrganisations, signIn } from "../support/accounts.ts";
 import { loaderArgs } from "../support/routes.ts";
 import { loader as gapsCsvLoader } from "../../app/routes/contracts.gaps-csv.tsx";
+import { assessmentLine } from "../../app/modules/contracts/gap-words.ts";
 import { as, contractInput, vendorInput } from "../support/contracts.ts";
 import { createTestDatabase } from "../support/database.ts";
 

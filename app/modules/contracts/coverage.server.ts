@@ -462,19 +462,6 @@ export async function getGapReport(ctx: ModuleContext, contractId: string) {
   return { view, gaps, unassessed, notAssessed, assessment, provisionFramework: provisionFramework ?? null };
 }
 
-/** What the gap report and its CSV say where no sample provision covers a gap. */
-export const NO_PROVISION_TEXT =
-  "No IACP sample provision covers it: the Agency's own clause is needed. Draft it with counsel and add it as an additional term when generating the CJIS addendum.";
-
-/** One line on how much of a contract was assessed, per framework. */
-export function assessmentLine(a: {
-  total: number;
-  assessed: number;
-  perFramework: { name: string; total: number; assessed: number }[];
-}) {
-  return `${a.assessed} of ${a.total} requirements assessed (${a.perFramework.map((f) => `${f.name}: ${f.assessed} of ${f.total}`).join("; ")}).`;
-}
-
 type Provision = { code: string; title: string; frameworkKey: string; frameworkVersion: string };
 
 /**
