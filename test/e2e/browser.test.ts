@@ -224,7 +224,7 @@ describe.runIf(browserAvailable)("Custody in a real browser", () => {
     await page.getByLabel("Filter requirements").fill("fingerprint");
     await page.getByRole("button", { name: "Filter" }).click();
     await page.waitForURL(/q=fingerprint/);
-    await expectVisible(page.getByText("2 of 60 entries match “fingerprint”."));
+    await expectVisible(page.getByText("2 of 74 entries match “fingerprint”."));
     expect(await page.locator("main h3").allInnerTexts()).toEqual(["PS-3 Personnel screening"]);
   });
 
