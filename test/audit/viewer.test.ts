@@ -13,7 +13,9 @@ import { LOCKOUT_THRESHOLD, signInWithPassword, signOut, verifySecondFactor } fr
 import { totpCode } from "../../app/modules/access/totp.server.ts";
 import { registerVendor } from "../../app/modules/vendors/vendors.server.ts";
 import { appContext, makeAccount, seedOrganisations, signIn, testClient, testSecrets } from "../support/accounts.ts";
-import { as, vendorInput } from "../support/contracts.ts";
+import { as, contractInput, vendorInput } from "../support/contracts.ts";
+import { createContract } from "../../app/modules/contracts/contracts.server.ts";
+import * as contractPage from "../../app/routes/contracts.contract.tsx";
 import { createTestDatabase } from "../support/database.ts";
 import { loaderArgs, thrownStatus } from "../support/routes.ts";
 
@@ -228,6 +230,36 @@ describe("each organization's own people's sign-ins (AU-2, AU-3)", () => {
       const row = (await response.text()).split("\n").find((l) => l.includes(buyer.personId));
       expect(row).toContain(`,${buyer.email},${buyer.personId},,Agency A,Agency A,`);
       expect(row).toContain(",Named Vendor Inc.,");
+    } finally {
+      clock.now = saved;
+    }
+  });
+});
+
+describe("names in the audit trail across agencies", () => {
+  it("shows an agency's auditor a refused attempt on another agency's contract by its id, never its title", async () => {
+    const at = new Date("2026-11-26T14:00:00.000Z");
+    const saved = clock.now;
+    try {
+      clock.now = at;
+      const buyerB = await makeAccount(handle.db, orgs.agencyB.id, "procurement-officer", at);
+      const vendor = await as(handle.db, buyerB, at, (ctx) => registerVendor(ctx, vendorInput()));
+      const secret = await as(handle.db, buyerB, at, (ctx) =>
+        createContract(ctx, contractInput(vendor.id, { title: "Agency B's confidential contract" })),
+      );
+      const prober = await cookieFor(orgs.agencyA.id, "cjis-officer");
+      const probe = await thrownStatus(
+        contractPage.loader(loaderArgs(context, `/contracts/${secret.id}`, { contractId: secret.id }, { cookie: prober.cookie })),
+      );
+      expect(probe.status).toBe(404);
+      const auditor = await cookieFor(orgs.agencyA.id, "auditor");
+      const page = pageOf(
+        await auditPage.loader(loaderArgs(context, `/audit?objectId=${secret.id}`, {}, { cookie: auditor.cookie })),
+      );
+      const refused = page.events.filter((e) => e.actorPersonId === prober.account.personId);
+      expect(refused.length).toBeGreaterThan(0);
+      for (const e of refused) expect(e.labels.object).toBeNull();
+      expect(JSON.stringify(page.events)).not.toContain("confidential contract");
     } finally {
       clock.now = saved;
     }

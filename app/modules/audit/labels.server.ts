@@ -247,6 +247,15 @@ async function vendorNames(db: Queryable, ids: string[]) {
   return rows.map((v) => ({ id: v.id, name: v.tradeName ?? v.legalName }));
 }
 
+/**
+ * Whether the reader may see the object's name. An attempt that was refused (a 404 for another agency's contract,
+ * a denied permission) names an object the actor could not reach, which may belong to another organization: its id
+ * is shown, never its title. Sign-in events name the person they are about, whose organizations read them.
+ */
+function mayName(reader: Pick<Actor, "organisationKind">, e: AuditEvent) {
+  return reader.organisationKind === "platform" || e.outcome === "success" || e.action.startsWith("auth.");
+}
+
 /** The labels for a page (or batch) of events, in the order given. */
 export async function labelEvents(db: Queryable, reader: Pick<Actor, "organisationKind" | "permissions">, events: AuditEvent[]) {
   const wanted = new Map<string, Set<string>>();
@@ -259,7 +268,7 @@ export async function labelEvents(db: Queryable, reader: Pick<Actor, "organisati
     want("person", e.actorPersonId);
     want("organisation", e.actorOrganisationId);
     want("organisation", e.organisationId);
-    if (e.objectType && LOOKUPS[e.objectType]) want(e.objectType, e.objectId);
+    if (e.objectType && LOOKUPS[e.objectType] && mayName(reader, e)) want(e.objectType, e.objectId);
   }
   const found = new Map<string, Map<string, Found>>();
   for (const [type, ids] of wanted) found.set(type, await LOOKUPS[type]!(db, [...ids]));
@@ -276,7 +285,7 @@ export async function labelEvents(db: Queryable, reader: Pick<Actor, "organisati
   };
   return events.map((e): EventLabels => {
     const person = e.actorPersonId ? people.get(e.actorPersonId) : undefined;
-    const object = e.objectType && e.objectId ? objectOf(e.objectType, e.objectId) : undefined;
+    const object = e.objectType && e.objectId && mayName(reader, e) ? objectOf(e.objectType, e.objectId) : undefined;
     return {
       actor: person?.person ?? null,
       actorOrganisation: e.actorOrganisationId
