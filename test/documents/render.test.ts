@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatValue } from "../../app/modules/documents/assemble.server.ts";
-import { clausesOf } from "../../app/modules/documents/model.ts";
+import { clausesOf, type DocumentModel } from "../../app/modules/documents/model.ts";
 import { renderDocx } from "../../app/modules/documents/render-docx.server.ts";
 import { renderPdf } from "../../app/modules/documents/render-pdf.server.ts";
 import { renderRedlineDocx } from "../../app/modules/documents/render-redline.server.ts";
@@ -10,6 +10,7 @@ import {
   docxText,
   expectInOrder,
   openPdf,
+  pdfLines,
   pdfPages,
   sofficePath,
 } from "../support/documents.ts";
@@ -152,6 +153,29 @@ describe("the PDF", () => {
       expect(withSignatures[0]!.match(/Date:/g)).toHaveLength(2);
     }
   }, 60_000);
+
+  it("never leaves a full stop or comma alone at the start of a line, wherever the reference before it ends", async () => {
+    const blocks: DocumentModel["blocks"] = [];
+    for (let pad = 0; pad < 60; pad += 1) {
+      for (const inline of [
+        { t: "ref", target: "x", text: "section 2.2" },
+        { t: "var", name: "agencyName", text: "Riverside Police Department" },
+        { t: "term", text: "Agency Data" },
+      ] as const)
+        blocks.push({
+          t: "para",
+          inlines: [
+            { t: "text", text: `This Addendum prevails over the agreement, subject only to ${"i".repeat(pad)} and to ` },
+            inline,
+            { t: "text", text: pad % 2 === 0 ? ". The next sentence follows." : ", and the next words follow." },
+          ],
+        });
+    }
+    const lines = await pdfLines(await renderPdf({ ...model, blocks }));
+    const alone = lines.filter((l) => /^[.,;:]/.test(l));
+    expect(alone).toEqual([]);
+    expect(lines.length).toBeGreaterThan(120);
+  }, 30_000);
 
   it("writes text outside Latin-1 with its embedded font", async () => {
     const pages = await pdfPages(

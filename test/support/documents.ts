@@ -45,6 +45,24 @@ export async function pdfPages(bytes: Buffer) {
   return pages;
 }
 
+/** The text of every line of every page, as pdf.js places it (items sharing a baseline form a line). */
+export async function pdfLines(bytes: Buffer) {
+  const doc = await openPdf(bytes);
+  const lines: string[] = [];
+  for (let i = 1; i <= doc.numPages; i += 1) {
+    const content = await (await doc.getPage(i)).getTextContent();
+    const byBaseline = new Map<number, string>();
+    for (const item of content.items) {
+      if (!("str" in item)) continue;
+      const y = Math.round(item.transform[5] as number);
+      byBaseline.set(y, (byBaseline.get(y) ?? "") + item.str);
+    }
+    lines.push(...[...byBaseline.values()].map((l) => l.trim()).filter((l) => l.length > 0));
+  }
+  await doc.destroy();
+  return lines;
+}
+
 /** Each needle found in the text, in the order given. */
 export function expectInOrder(text: string, needles: string[]) {
   let from = 0;

@@ -115,6 +115,29 @@ export function renderPdfWithLayout(
   return done.then((bytes) => ({ bytes, pageCount, blockPages }));
 }
 
+/** Punctuation that closes what comes before it ("section 2.2" then "."). */
+const CLOSING = /^[.,;:!?)\]}%\u2019\u201d'"]+/;
+
+/**
+ * pdfkit wraps each continued fragment on its own, so a fragment that begins with a
+ * full stop can start a line by itself when the one before it (a cross-reference, a
+ * filled value) ends at the margin. The closing punctuation travels with the fragment
+ * before it, so it breaks with its word.
+ */
+export function gluePunctuation(parts: Inline[]): Inline[] {
+  const out: Inline[] = [];
+  for (const part of parts) {
+    const previous = out[out.length - 1];
+    const closing = previous && /\S$/.test(previous.text) ? part.text.match(CLOSING)?.[0] : undefined;
+    if (previous && closing) {
+      out[out.length - 1] = { ...previous, text: previous.text + closing };
+      const rest = part.text.slice(closing.length);
+      if (rest.length > 0) out.push({ ...part, text: rest });
+    } else out.push(part);
+  }
+  return out;
+}
+
 class Writer {
   readonly width: number;
   constructor(
@@ -215,13 +238,17 @@ class Writer {
 
   private inlines(inlines: Inline[], x: number, width: number) {
     const doc = this.doc;
-    const parts = inlines.filter((i) => i.text.length > 0);
+    const parts = gluePunctuation(
+      inlines
+        .filter((i) => i.text.length > 0)
+        .map((i): Inline => (i.t === "dfn" ? { t: "text", strong: true, text: `“${i.text}”` } : i)),
+    );
     if (parts.length === 0) return;
     doc.fontSize(BODY).fillColor(INK);
     parts.forEach((i, index) => {
       const continued = index < parts.length - 1;
-      const font = i.t === "dfn" || (i.t === "text" && i.strong) ? "bold" : i.t === "text" && i.em ? "italic" : "regular";
-      const text = i.t === "dfn" ? `“${i.text}”` : i.text;
+      const font = i.t === "text" && i.strong ? "bold" : i.t === "text" && i.em ? "italic" : "regular";
+      const text = i.text;
       doc.font(font);
       const opts: PDFKit.Mixins.TextOptions = { width, continued, lineGap: 2 };
       if (i.t === "link") Object.assign(opts, { link: i.href, underline: true });
