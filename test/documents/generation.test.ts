@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import os from "node:os";
 import path from "node:path";
 import canonicalize from "canonicalize";
+import { PDFDict, PDFDocument, PDFName } from "pdf-lib";
 import { and, count, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../../app/context.ts";
@@ -11,6 +12,8 @@ import { seedDemo } from "../../app/demo/seed.server.ts";
 import { listContracts } from "../../app/modules/contracts/contracts.server.ts";
 import { generationForm, getGeneration } from "../../app/modules/documents/generations.server.ts";
 import { listTemplates } from "../../app/modules/documents/templates.server.ts";
+import { unembeddedFonts } from "../../app/modules/documents/binder.server.ts";
+import { renderPdf } from "../../app/modules/documents/render-pdf.server.ts";
 import { loadLibrary, replaceLibrary } from "../../app/modules/documents/library.server.ts";
 import { loader as documentLoader } from "../../app/routes/documents.document.tsx";
 import { loader as changesLoader } from "../../app/routes/documents.changes.tsx";
@@ -27,7 +30,7 @@ import { as, contractInput, vendorInput } from "../support/contracts.ts";
 import { registerVendor } from "../../app/modules/vendors/vendors.server.ts";
 import { createContract } from "../../app/modules/contracts/contracts.server.ts";
 import { createTestDatabase } from "../support/database.ts";
-import { docxPart, docxText, expectInOrder, pdfPages } from "../support/documents.ts";
+import { addendumModel, docxPart, docxText, expectInOrder, pdfPages } from "../support/documents.ts";
 import { thrownStatus } from "../support/routes.ts";
 import { projectRoot } from "../support/server.ts";
 
@@ -738,5 +741,27 @@ describe("the documents a CJIS officer produces for an audit", () => {
     ).toEqual([]);
     // The register's hash column wraps the 64 hex digits over lines; unwrapped, it is the file's SHA-256.
     expect(pages.slice(0, front).join("").replace(/\s+/g, "")).toContain(file!.sha256);
+  }, 30_000);
+
+  it("notes on the binder's contents an exhibit whose fonts are not embedded, and stamps its pages in an embedded font", async () => {
+    const id = await generated(officer, "audit-binder", await formFor(officer, "audit-binder", vendorId));
+    const bytes = await downloaded(officer, id, "pdf");
+    const pages = await pdfPages(bytes);
+    const front = pages.findIndex((p) => p.includes("Binder page") && p.includes("Exhibit 1 - accepted"));
+    // The demo's certificate was drawn in Helvetica, which a PDF may name without carrying.
+    expect(pages.slice(0, front).join(" ")).toMatch(
+      /Exhibit 1: FIPS 140-3 validation certificate .*Fonts not embedded in the file: Helvetica\. A reader draws them with a substitute/,
+    );
+    const binder = await PDFDocument.load(bytes);
+    expect(unembeddedFonts(binder)).toEqual(["Helvetica"]);
+    const exhibitFonts = binder.getPage(front).node.Resources()!.lookup(PDFName.of("Font"), PDFDict);
+    const names = exhibitFonts.keys().map((k) => {
+      const font = exhibitFonts.lookup(k, PDFDict);
+      return (font.get(PDFName.of("BaseFont")) as PDFName).decodeText();
+    });
+    expect(names.some((n) => n.includes("DejaVuSans"))).toBe(true);
+    // A file that carries its fonts gets no note.
+    const carried = await PDFDocument.load(await renderPdf(addendumModel({})));
+    expect(unembeddedFonts(carried)).toEqual([]);
   }, 30_000);
 });

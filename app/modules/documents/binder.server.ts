@@ -1,9 +1,11 @@
-import { PDFDocument, rgb, StandardFonts } from "pdf-lib";
+import { readFileSync } from "node:fs";
+import fontkit from "@pdf-lib/fontkit";
+import { PDFDict, PDFDocument, PDFName, rgb, type PDFFont } from "pdf-lib";
 import type { BlobStore } from "../blobs/store.server.ts";
 import type { ModuleContext } from "../context.server.ts";
 import { openSealed } from "../blobs/sealed-files.server.ts";
 import type { DocumentModel, TableBlock } from "./model.ts";
-import { renderPdfWithLayout } from "./render-pdf.server.ts";
+import { FONT_FILES, renderPdfWithLayout } from "./render-pdf.server.ts";
 import { CONTENTS_CAPTION, REGISTER_CAPTION } from "./sources/binder.server.ts";
 import type { Attachment } from "./sources/types.ts";
 
@@ -14,7 +16,10 @@ import type { Attachment } from "./sources/types.ts";
  * faithfully — every appended page stamped with its exhibit number, the
  * file's SHA-256, the date it was accepted and its page in the binder. The
  * front part is drawn twice: once to learn how many pages it takes, once
- * with the contents' page numbers filled in.
+ * with the contents' page numbers filled in. The contents say which exhibits
+ * rely on fonts the file does not carry (a reader draws those with a
+ * substitute), and the stamps are written in the embedded DejaVu Sans, so the
+ * binder adds no such font of its own.
  */
 
 const STAMP_HEIGHT = 22;
@@ -25,16 +30,49 @@ async function bytesOf(stream: NodeJS.ReadableStream) {
   return Buffer.concat(chunks);
 }
 
-/** The contents table, with the page each part starts on. */
+/** What an exhibit is, as the first pass found it: its page count and the fonts it uses without carrying them, or why it cannot be included. */
+type Exhibit = { pages: number; unembedded: string[] } | string;
+
+/**
+ * The fonts a PDF names but does not carry (no font file in its descriptor: the
+ * standard 14 such as Helvetica, or a font the producer left out), by name. Type 3
+ * fonts are drawn by the file itself; a composite (Type 0) font is judged by its
+ * descendant, which is listed in the file as a font of its own.
+ */
+export function unembeddedFonts(doc: PDFDocument): string[] {
+  const names = new Set<string>();
+  for (const [, object] of doc.context.enumerateIndirectObjects()) {
+    if (!(object instanceof PDFDict) || object.get(PDFName.of("Type")) !== PDFName.of("Font")) continue;
+    const subtype = object.get(PDFName.of("Subtype"));
+    if (subtype === PDFName.of("Type0") || subtype === PDFName.of("Type3")) continue;
+    const descriptor = object.lookupMaybe(PDFName.of("FontDescriptor"), PDFDict);
+    const carried = ["FontFile", "FontFile2", "FontFile3"].some((key) => descriptor?.has(PDFName.of(key)));
+    if (carried) continue;
+    const base = object.get(PDFName.of("BaseFont"));
+    names.add(base instanceof PDFName ? base.decodeText() : "unnamed font");
+  }
+  return [...names].sort();
+}
+
+/** The contents table, with the page each part starts on and what a reader should know of each exhibit. */
 function contentsWithPages(
   model: DocumentModel,
   registerPage: number,
   exhibitPages: number[],
   attachments: Attachment[],
+  exhibits: Exhibit[],
 ): DocumentModel {
+  const note = (e: Exhibit | undefined) =>
+    e === undefined
+      ? ""
+      : typeof e === "string"
+        ? `Not included: ${e}. The file is held in Custody.`
+        : e.unembedded.length > 0
+          ? `Fonts not embedded in the file: ${e.unembedded.join(", ")}. A reader draws them with a substitute, so the text may look different from the vendor's original; the SHA-256 identifies the file as received.`
+          : "";
   const rows = [
-    [REGISTER_CAPTION, String(registerPage)],
-    ...attachments.map((a, i) => [`Exhibit ${i + 1}: ${a.title} (${a.filename})`, String(exhibitPages[i])]),
+    [REGISTER_CAPTION, String(registerPage), ""],
+    ...attachments.map((a, i) => [`Exhibit ${i + 1}: ${a.title} (${a.filename})`, String(exhibitPages[i]), note(exhibits[i])]),
   ];
   return {
     ...model,
@@ -58,12 +96,12 @@ async function openExhibit(ctx: ModuleContext, blobs: BlobStore, a: Attachment):
 export async function renderBinder(ctx: ModuleContext, blobs: BlobStore, model: DocumentModel, attachments: Attachment[]) {
   // First pass: each exhibit's page count (an unreadable file becomes one explanatory page). Exhibits
   // are opened one at a time, here and when copied, so memory holds the binder and one exhibit, not all.
-  const loaded: (number | string)[] = [];
+  const loaded: Exhibit[] = [];
   for (const a of attachments) {
     const doc = await openExhibit(ctx, blobs, a);
-    loaded.push(typeof doc === "string" ? doc : doc.getPageCount());
+    loaded.push(typeof doc === "string" ? doc : { pages: doc.getPageCount(), unembedded: unembeddedFonts(doc) });
   }
-  const pagesOf = (d: number | string) => (typeof d === "string" ? 1 : d);
+  const pagesOf = (d: Exhibit) => (typeof d === "string" ? 1 : d.pages);
   const registerIndex = model.blocks.findIndex((b) => b.t === "table" && b.caption === REGISTER_CAPTION);
   const starts = (front: number) => {
     let next = front + 1;
@@ -73,29 +111,31 @@ export async function renderBinder(ctx: ModuleContext, blobs: BlobStore, model: 
       return start;
     });
   };
-  const draft = await renderPdfWithLayout(contentsWithPages(model, 0, starts(0), attachments));
+  const draft = await renderPdfWithLayout(contentsWithPages(model, 0, starts(0), attachments, loaded));
   let front = draft.pageCount;
-  let final = contentsWithPages(model, draft.blockPages[registerIndex] ?? 1, starts(front), attachments);
+  let final = contentsWithPages(model, draft.blockPages[registerIndex] ?? 1, starts(front), attachments, loaded);
   const total = () => front + loaded.reduce<number>((n, d) => n + pagesOf(d), 0);
   let rendered = await renderPdfWithLayout(final, { totalPages: total() });
   if (rendered.pageCount !== front) {
     front = rendered.pageCount;
-    final = contentsWithPages(model, rendered.blockPages[registerIndex] ?? 1, starts(front), attachments);
+    final = contentsWithPages(model, rendered.blockPages[registerIndex] ?? 1, starts(front), attachments, loaded);
     rendered = await renderPdfWithLayout(final, { totalPages: total() });
   }
 
   const binder = await PDFDocument.load(rendered.bytes, { updateMetadata: false });
-  const font = await binder.embedFont(StandardFonts.Helvetica);
+  binder.registerFontkit(fontkit);
+  const font = await binder.embedFont(readFileSync(FONT_FILES.regular), { subset: true });
   const totalPages = total();
   let pageNumber = front;
   for (const [i, a] of attachments.entries()) {
-    const doc = typeof loaded[i] === "string" ? loaded[i] : await openExhibit(ctx, blobs, a);
+    const known = loaded[i]!;
+    const doc = typeof known === "string" ? known : await openExhibit(ctx, blobs, a);
     const stamp = `Exhibit ${i + 1} - accepted ${a.acceptedOn} - SHA-256 ${a.sha256}`;
     if (typeof doc === "string") {
       const page = binder.addPage([612, 792]);
       pageNumber += 1;
       page.drawText(`Exhibit ${i + 1}: not included`, { x: 72, y: 700, size: 14, font });
-      page.drawText(`The accepted file ${ascii(a.filename)} could not be added: ${doc}.`, {
+      page.drawText(`The accepted file ${a.filename} could not be added: ${doc}.`, {
         x: 72,
         y: 676,
         size: 10,
@@ -122,19 +162,10 @@ export async function renderBinder(ctx: ModuleContext, blobs: BlobStore, model: 
   return { bytes: Buffer.from(await binder.save()), model: final };
 }
 
-/** Helvetica in pdf-lib writes Windows-1252 only; a stamp keeps to plain ASCII. */
-const ascii = (s: string) => s.replace(/[^\x20-\x7e]/g, "?");
-
-function drawStamp(
-  page: ReturnType<PDFDocument["addPage"]>,
-  font: Awaited<ReturnType<PDFDocument["embedFont"]>>,
-  text: string,
-  pageNumber: number,
-  total: number,
-) {
+function drawStamp(page: ReturnType<PDFDocument["addPage"]>, font: PDFFont, text: string, pageNumber: number, total: number) {
   const { width } = page.getSize();
   page.drawRectangle({ x: 0, y: 0, width, height: STAMP_HEIGHT, color: rgb(1, 1, 1), opacity: 0.92 });
-  page.drawText(ascii(text), { x: 18, y: 8, size: 6.5, font, color: rgb(0.1, 0.1, 0.1) });
+  page.drawText(text, { x: 18, y: 8, size: 6.5, font, color: rgb(0.1, 0.1, 0.1) });
   const label = `Binder page ${pageNumber} of ${total}`;
   page.drawText(label, { x: width - 18 - font.widthOfTextAtSize(label, 6.5), y: 8, size: 6.5, font, color: rgb(0.1, 0.1, 0.1) });
 }

@@ -32,7 +32,7 @@ type Doc = Omit<PDFKit.PDFDocument, "struct" | "table"> & {
 };
 
 const fontDir = path.join(path.dirname(createRequire(import.meta.url).resolve("dejavu-fonts-ttf/package.json")), "ttf");
-const FONT_FILES = {
+export const FONT_FILES = {
   regular: path.join(fontDir, "DejaVuSans.ttf"),
   bold: path.join(fontDir, "DejaVuSans-Bold.ttf"),
   italic: path.join(fontDir, "DejaVuSans-Oblique.ttf"),

@@ -84,8 +84,8 @@ export const binderSource: TemplateSource = {
     const contents: TableBlock = {
       t: "table",
       caption: CONTENTS_CAPTION,
-      columns: ["Part", "Page"],
-      rows: [[REGISTER_CAPTION, ""]],
+      columns: ["Part", "Page", "Note"],
+      rows: [[REGISTER_CAPTION, "", ""]],
       empty: "",
     };
     return { opening: { t: "paras", paragraphs: [openingText] }, contents, register };
