@@ -1,4 +1,5 @@
 import { data, Link } from "react-router";
+import { AuditPriority } from "~/components/audit-priority.tsx";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { getRequirement } from "~/modules/catalog/catalog.server.ts";
@@ -67,8 +68,9 @@ export default function RequirementPage({ loaderData }: Route.ComponentProps) {
         </p>
       ) : null}
       <p className="font-body-2xs custody-muted">
-        <strong>Source:</strong> {r.citation}.{r.priority ? ` Priority marking: ${r.priority}.` : null}
+        <strong>Source:</strong> {r.citation}.
       </p>
+      <AuditPriority frameworkKey={framework.key} kind={r.kind} priority={r.priority} />
 
       {parent || children.length > 0 ? (
         <section aria-labelledby="structure" className="margin-top-4">

@@ -1,3 +1,4 @@
+import { AuditPriority } from "~/components/audit-priority.tsx";
 import { readForm } from "~/http/form.server.ts";
 import { data, Form, Link } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
@@ -77,6 +78,7 @@ export default function RequirementCoverage({ loaderData, actionData }: Route.Co
       <p className="custody-muted">
         {r.citation} · <Link to={catalogPaths.requirement(r.frameworkKey, r.frameworkVersion, r.code)}>In the catalog</Link>
       </p>
+      <AuditPriority frameworkKey={r.frameworkKey} kind={r.kind} priority={r.priority} />
       <p>
         Status in this contract: <CoverageTag status={r.status} />
         {r.section ? ` · ${r.section}` : ""}

@@ -154,13 +154,20 @@ const areas: Area[] = [
 
 const sectionOf = new Map(areas.map((a) => [a.family, a.section]));
 
+/** Sections 5.11–5.19: numbered as we read the policy, not yet checked against its text (decision 0005). */
+const unverified = (section: string) => /^5\.1[1-9]$/.test(section);
+const sectionText = (section: string) =>
+  unverified(section)
+    ? `section ${section} as Custody reads the policy's numbering, not yet checked against its text`
+    : `section ${section}`;
+
 function area(a: Area): RequirementData {
   return {
     code: a.section,
     kind: "policy-area",
     title: `${a.title} (${a.family === "IEA" ? "Policy Area 1" : a.family === "MD" ? "Policy Area 20" : a.family})`,
     summary: a.summary,
-    citation: `CJIS Security Policy v6.0, section ${a.section}`,
+    citation: `CJIS Security Policy v6.0, ${a.family === "IEA" ? "Policy Area 1" : a.family === "MD" ? "Policy Area 20" : `${a.family} family`} (${sectionText(a.section)})`,
   };
 }
 
@@ -175,7 +182,7 @@ function control(code: string, title: string, summary: string, figure?: string):
     parent: enhancement ? base : section,
     title,
     summary,
-    citation: `CJIS Security Policy v6.0, section ${section}, ${code}`,
+    citation: `CJIS Security Policy v6.0, ${code} (${sectionText(section)})`,
     ...(figure ? { figure } : {}),
   };
 }
@@ -516,6 +523,7 @@ export const cjisPolicyV6: FrameworkData = {
   description:
     "The security requirements every system holding criminal justice information must meet. Version 6.0 completes the move to the NIST SP 800-53 control families: Policy Area 1 (information exchange agreements), eighteen control families, and Policy Area 20 (mobile devices). " +
     "Editions: this catalog holds version 6.0 as published on 2024-12-27. Version 6.1 was published on 2026-06-25 (the FBI's file cjis_security_policy_v6-1_20260625.pdf); its changes are not yet in this catalog, and none is recorded here that we could not verify from a citable source. " +
-    "Audit timeline set by the policy: Priority 1 and existing requirements are auditable since 2024-10-01; Priorities 2 to 4 become auditable after 2027-09-30. The priority of each requirement is not recorded in this catalog.",
+    "Audit timeline set by the policy: Priority 1 and existing requirements are auditable since 2024-10-01; Priorities 2 to 4 become auditable after 2027-09-30. The priority of each requirement is not recorded in this catalog. " +
+    "Citations: the control identifiers (such as IR-6 and AC-7) are certain and are what Custody's documents cite; the section numbers of policy areas 5.11 to 5.19 are our reading of the policy and have not been checked against its text.",
   requirements: requirementsInOrder,
 };

@@ -74,7 +74,11 @@ describe("the requirement catalog data", () => {
       const area = r.kind === "control-enhancement" ? byCode.get(byCode.get(r.parent!)!.parent!)! : byCode.get(r.parent!)!;
       expect(area.kind, code).toBe("policy-area");
       expect(area.title, code).toContain(`(${family})`);
-      expect(r.citation, code).toBe(`CJIS Security Policy v6.0, section ${area.code}, ${code}`);
+      // The control identifier, which is certain, comes before the section number, which for 5.11–5.19 is our reading.
+      expect(r.citation, code).toMatch(
+        new RegExp(`^CJIS Security Policy v6\\.0, ${code.replace(/[()]/g, "\\$&")} \\(section ${area.code.replace(".", "\\.")}`),
+      );
+      expect(r.citation.includes("not yet checked against its text"), code).toBe(/^5\.1[1-9]$/.test(area.code));
     }
   });
 

@@ -668,6 +668,9 @@ describe("the documents a CJIS officer produces for an audit", () => {
             /Counsel for EvidenceCloud Inc\.<\/w:t>.*?<w:br\/>.*?Legal Department<\/w:t>.*?<w:br\/>.*?1800 Example Parkway/s,
           );
         }
+        // The CJIS requirements are cited by control identifier, and their audit priority is not claimed.
+        expect(text).toMatch(/CJIS requirements are cited by their control identifiers/);
+        expect(text).toMatch(/The priority of none of the 54 CJIS requirements is recorded/);
         if (!opening!.startsWith("Every one")) {
           expect(text).not.toContain("The contract has no missing or partially addressed requirement.");
           expect(text).toContain("Requirements not yet assessed");

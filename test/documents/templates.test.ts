@@ -92,6 +92,21 @@ describe("templates:check", () => {
     );
   });
 
+  it("fails on a CJIS citation by a section number of 5.11–5.19, asking for the control identifier", () => {
+    const inText = libraryWith("clauses/personnel-screening.md", (t) =>
+      t.replace("at the level the CJIS Security Policy sets", "at the level CJIS Security Policy 5.12.1 sets"),
+    );
+    expect(problemsOf(inText)).toContain(
+      "cites CJIS Security Policy section 5.12.1 by number, which is Custody's unverified reading of the policy's numbering: cite the control identifier (such as CP-9 or PS-3) instead",
+    );
+    const inRequirements = libraryWith("clauses/personnel-screening.md", (t) =>
+      t.replace("cjis-policy@6.0:PS-3,", "cjis-policy@6.0:5.12,"),
+    );
+    expect(problemsOf(inRequirements)).toContain(
+      "requirement cjis-policy@6.0:5.12 names a CJIS policy area by its section number, which is Custody's unverified reading: name the control identifier instead",
+    );
+  });
+
   it("fails when the text of a locked clause changed, or when a template makes it optional", () => {
     const changed = libraryWith("clauses/cjis-security-addendum.md", (t) =>
       t.replace("in its entirety and without change", "in substance"),

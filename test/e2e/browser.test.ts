@@ -189,7 +189,10 @@ describe.runIf(browserAvailable)("Custody in a real browser", () => {
     const page = await open("/catalog/cjis-policy/6.0/AC-7");
     expect(await page.locator("h1").innerText()).toBe("AC-7 Unsuccessful logon attempts");
     await expectVisible(page.getByText("5 consecutive failures within 15 minutes lock the account"));
-    await expectVisible(page.getByText("CJIS Security Policy v6.0, section 5.5, AC-7"));
+    await expectVisible(page.getByText("CJIS Security Policy v6.0, AC-7 (section 5.5)"));
+    expect(await page.getByTestId("audit-priority").innerText()).toMatch(
+      /^Audit priority: not recorded\. .*Priority 1 and existing requirements are auditable since October 1, 2024/,
+    );
     expect(await page.locator(".usa-breadcrumb li").allInnerTexts()).toEqual([
       "Home",
       "Catalog",

@@ -45,6 +45,8 @@ type MatrixRow = {
   title: string;
   parentId: string | null;
   sortOrder: number;
+  /** The CJIS priority marking, when the catalog records one. */
+  priority: string | null;
   status: CoverageKey;
   section: string;
   notes: string;
@@ -69,6 +71,7 @@ async function loadMatrix(
           title: requirements.title,
           parentId: requirements.parentId,
           sortOrder: requirements.sortOrder,
+          priority: requirements.priority,
           status: coverageEntries.status,
           section: coverageEntries.section,
           notes: coverageEntries.notes,
@@ -169,6 +172,7 @@ export async function getMatrix(ctx: ModuleContext, contractId: string, filter: 
           status: r.status,
           section: r.section,
           reason: r.reason,
+          priority: r.priority,
           label: qualifiedLabel(r),
           area: m.areaOf(r) ? { code: m.areaOf(r)!.code, title: m.areaOf(r)!.title } : null,
           links: others.map((o) => ({ id: o.id, label: qualifiedLabel(o), status: o.status })),

@@ -118,6 +118,11 @@ export function checkTemplate(lib: Library, template: TemplateDef): Problem[] {
   ];
   for (const { found, use } of dedupe(readable.flatMap(britishSpellings)))
     say(`British spelling “${found}”: write “${use}” (US English)`);
+  // CJIS requirements are cited by control identifier; the section numbers 5.11–5.19 are our unverified reading (decision 0005).
+  for (const section of new Set(readable.flatMap((t) => [...t.matchAll(UNVERIFIED_SECTION)].map((m) => m[1]!))))
+    say(
+      `cites CJIS Security Policy section ${section} by number, which is Custody's unverified reading of the policy's numbering: cite the control identifier (such as CP-9 or PS-3) instead`,
+    );
   const defined = new Set(all.dfns);
   // A capitalised "the Service" in plain text reads as a defined term: it must be one, written :term[Service].
   for (const word of new Set(all.prose.flatMap((t) => [...t.matchAll(/\bthe ([A-Z][a-z]+)\b/g)].map((m) => m[1]!))))
@@ -179,6 +184,9 @@ export function checkTemplate(lib: Library, template: TemplateDef): Problem[] {
   return problems;
 }
 
+/** A CJIS citation by a section number of policy areas 5.11–5.19 ("CJIS Security Policy 5.13.1"). */
+const UNVERIFIED_SECTION = /CJIS[^.;:]{0,60}?\b(5\.1[1-9](?:\.\d+)*)\b/g;
+
 /** Problems of the library itself: unreadable files, unknown requirements, locked clauses whose text changed. */
 export function checkLibrary(lib: Library): Problem[] {
   const problems: Problem[] = lib.loadErrors.map((e) => ({ template: null, file: e.file, message: e.message }));
@@ -187,6 +195,12 @@ export function checkLibrary(lib: Library): Problem[] {
       const [framework, code] = [ref.slice(0, ref.indexOf(":")), ref.slice(ref.indexOf(":") + 1)];
       if (!catalogCodes.get(framework)?.includes(code))
         problems.push({ template: null, file: clause.file, message: `requirement ${ref} is not in the catalog` });
+      else if (framework.startsWith("cjis-policy@") && /^5\.1[1-9](\.|$)/.test(code))
+        problems.push({
+          template: null,
+          file: clause.file,
+          message: `requirement ${ref} names a CJIS policy area by its section number, which is Custody's unverified reading: name the control identifier instead`,
+        });
     }
     const print = lib.lockedPrints[clause.id];
     if (clause.locked) {

@@ -16,7 +16,14 @@ import { addendumSource, contractBasics } from "./agreements.server.ts";
 import { actorName, agencyName, vendorSubject } from "./subjects.server.ts";
 import type { TemplateSource } from "./types.ts";
 import { formatCount, formatMinute } from "../../format.ts";
-import { completenessOf, completenessSentence, conflictsTable, paragraphs, unassessedTable } from "./coverage-facts.server.ts";
+import {
+  completenessOf,
+  completenessSentence,
+  cjisCitationNote,
+  conflictsTable,
+  paragraphs,
+  unassessedTable,
+} from "./coverage-facts.server.ts";
 
 /**
  * The compliance documents a CJIS officer or counsel produces from the
@@ -71,6 +78,7 @@ export const complianceReportSource: TemplateSource = {
       method: paragraphs(
         `This report compares the contract's recorded terms and its coverage matrix — each requirement marked addressed, partial, missing or not applicable by the Agency's staff, with the section of the contract that addresses it — against the catalog editions the contract cites, and the vendor's evidence and notices as recorded in Custody. It does not read the contract's text itself; a requirement is only as assessed as its matrix entry.`,
         `Figures are as of ${asOf}, computed in the Agency's time zone (${ctx.timeZone}), and were drawn by ${String(values.preparedBy)} on ${ctx.today}. Expiry windows are counted from the report date.`,
+        cjisCitationNote(matrix),
       ),
       conflicts: conflictsTable(matrix.conflicts),
       unassessed: unassessedTable(matrix),
@@ -255,6 +263,7 @@ export const gapMemoSource: TemplateSource = {
         ]
           .filter(Boolean)
           .join(" "),
+        cjisCitationNote(matrix),
       ),
       conflicts: conflictsTable(matrix.conflicts),
       gaps: table(

@@ -67,4 +67,21 @@ export function conflictsTable(conflicts: Matrix["conflicts"]): TableBlock {
   };
 }
 
+/**
+ * How the CJIS requirements are cited and what is not known of them: the control identifiers are
+ * certain, the section numbers of policy areas 5.11–5.19 are our reading, and the policy's audit
+ * priority is stated only where the catalog records it (docs/decisions/0005).
+ */
+export function cjisCitationNote(matrix: Pick<Matrix, "sections">): string {
+  const cjis = matrix.sections.filter((s) => s.framework.key === "cjis-policy");
+  if (cjis.length === 0) return "";
+  const rows = cjis.flatMap((s) => s.rows);
+  const recorded = rows.filter((r) => r.priority !== null).length;
+  const priority =
+    recorded === 0
+      ? `The policy marks each requirement with an audit priority: Priority 1 and existing requirements are auditable since October 1, 2024, Priorities 2 to 4 after September 30, 2027. The priority of none of the ${rows.length} CJIS requirements is recorded in Custody's catalog, so this document does not say which of them an auditor may cite today.`
+      : `The policy marks each requirement with an audit priority (Priority 1 and existing requirements auditable since October 1, 2024, Priorities 2 to 4 after September 30, 2027); it is recorded for ${recorded} of the ${rows.length} CJIS requirements and not recorded for the rest.`;
+  return `CJIS requirements are cited by their control identifiers (such as IR-6 and AC-7), which are certain; the section numbers of policy areas 5.11 to 5.19 are Custody's reading of the policy and have not been checked against its text. ${priority}`;
+}
+
 export const paragraphs = (...texts: string[]): TextBlock => ({ t: "paras", paragraphs: texts.filter(Boolean) });
