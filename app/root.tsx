@@ -41,7 +41,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
     can("roster:propose:own-vendor") && { to: "/portal/roster", label: "Roster" },
     can("catalog:read") && { to: "/catalog", label: "Catalog" },
     can("user:read") && { to: "/admin/people", label: "People" },
-    can("platform:organisations") && { to: "/admin/organisations", label: "Organisations" },
+    can("platform:organisations") && { to: "/admin/organisations", label: "Organizations" },
     can("access-review:run") && { to: "/admin/reviews", label: "Reviews" },
     can("token:manage") && { to: "/admin/tokens", label: "API tokens" },
     can("organisation:settings") && { to: "/admin/settings", label: "Settings" },

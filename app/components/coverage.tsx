@@ -44,7 +44,7 @@ export function CoverageBar({ counts, label }: { counts: CoverageCounts; label: 
 
 export function CoverageLegend() {
   return (
-    <ul className="custody-coverage__legend" aria-label="Colours of the coverage bars">
+    <ul className="custody-coverage__legend" aria-label="Colors of the coverage bars">
       {COVERAGE_ORDER.map((k) => (
         <li key={k}>
           <svg className="custody-coverage__swatch" viewBox="0 0 1 1" aria-hidden="true">

@@ -104,7 +104,7 @@ export function StatusByVendorChart({
   if (rows.length === 0) return <p>No evidence yet.</p>;
   return (
     <>
-      <ul className="custody-coverage__legend" aria-label="Colours of the evidence bars">
+      <ul className="custody-coverage__legend" aria-label="Colors of the evidence bars">
         {SERIES.map((s) => (
           <li key={s.key}>
             <svg className="custody-coverage__swatch" viewBox="0 0 1 1" aria-hidden="true">

@@ -95,7 +95,7 @@ export async function seedDemoContracts(
       vendorId: dispatch.id,
       title: "Computer-aided dispatch hosting",
       reference: "RPD-2026-031",
-      services: "Hosted CAD for the emergency communications centre, with mobile data terminals.",
+      services: "Hosted CAD for the emergency communications center, with mobile data terminals.",
       valueCents: "840,000",
       stage: "negotiation",
       breachNoticeHours: "24",

@@ -36,13 +36,13 @@ export default function Account({ loaderData }: Route.ComponentProps) {
       </p>
       <h2>Your roles</h2>
       {memberships.length === 0 ? (
-        <p>You have no active role in any organisation. Ask an administrator if you need access.</p>
+        <p>You have no active role in any organization. Ask an administrator if you need access.</p>
       ) : (
         <table className="usa-table usa-table--borderless">
           <caption className="usa-sr-only">Your roles</caption>
           <thead>
             <tr>
-              <th scope="col">Organisation</th>
+              <th scope="col">Organization</th>
               <th scope="col">Role</th>
               <th scope="col">Until</th>
               <th scope="col">Acting for</th>

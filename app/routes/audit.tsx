@@ -60,7 +60,7 @@ export default function AuditTrail({ loaderData }: Route.ComponentProps) {
           {organisations.length > 0 ? (
             <div className="tablet:grid-col-4">
               <label className="usa-label" htmlFor="organisationId">
-                Organisation
+                Organization
               </label>
               {errors.organisationId ? (
                 <span className="usa-error-message" role="alert">
@@ -68,7 +68,7 @@ export default function AuditTrail({ loaderData }: Route.ComponentProps) {
                 </span>
               ) : null}
               <select className="usa-select" id="organisationId" name="organisationId" defaultValue={value("organisationId")}>
-                <option value="">All organisations</option>
+                <option value="">All organizations</option>
                 {organisations.map((o) => (
                   <option key={o.id} value={o.id}>
                     {o.name}

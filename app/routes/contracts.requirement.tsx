@@ -85,7 +85,7 @@ export default function RequirementCoverage({ loaderData, actionData }: Route.Co
       </p>
       {fromProvisions && fromProvisions.count > 0 ? (
         <p>
-          Summarised from its {fromProvisions.count} provision(s): <CoverageTag status={fromProvisions.status} />
+          Summarized from its {fromProvisions.count} provision(s): <CoverageTag status={fromProvisions.status} />
         </p>
       ) : null}
       <SuccessAlert

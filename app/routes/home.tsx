@@ -39,7 +39,7 @@ export default function Home({ loaderData }: Route.ComponentProps) {
       <section aria-labelledby="catalog-heading">
         <h2 id="catalog-heading">The requirement catalog</h2>
         <p className="custody-summary">
-          Every contract is measured against these frameworks. Each entry is summarised in our own words and cites its source
+          Every contract is measured against these frameworks. Each entry is summarized in our own words and cites its source
           section.
         </p>
         <ul className="usa-card-group">

@@ -140,7 +140,7 @@ describe("no account without an assignment (AC-2(3))", () => {
     expect(failures.map((e) => (e.details as { why: string }).why)).toEqual(["no live role"]);
   });
 
-  it("lists each organisation with its status, who decommissioned it and why, and the true count of people with a live role", async () => {
+  it("lists each organization with its status, who decommissioned it and why, and the true count of people with a live role", async () => {
     const local = await seedOrganisations(handle.db);
     await makeAccount(handle.db, local.agencyB.id, "legal", t0);
     await makeAccount(handle.db, local.agencyB.id, "cjis-officer", t0);

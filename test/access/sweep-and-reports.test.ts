@@ -138,7 +138,7 @@ describe("reports", () => {
     expect(response.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
     const text = await response.text();
     expect(text.split("\n")[0]).toBe(
-      "Person,E-mail,Organisation,Role,Since (UTC),Until (UTC),Account status,Last activity (UTC)",
+      "Person,E-mail,Organization,Role,Since (UTC),Until (UTC),Account status,Last activity (UTC)",
     );
     expect(text).toContain(`"'=HYPERLINK(""http://x"")"`);
   });

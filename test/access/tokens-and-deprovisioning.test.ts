@@ -51,7 +51,7 @@ async function callApi(route: { loader: (args: never) => Promise<Response> }, pa
 }
 
 describe("API tokens", () => {
-  it("act for one organisation with only the listed permissions, and every use is recorded", async () => {
+  it("act for one organization with only the listed permissions, and every use is recorded", async () => {
     const { auth } = await as("agency-admin", orgs.agencyA.id, "token:manage");
     const { token, row } = await auth.run((ctx) =>
       createApiToken(ctx, { name: "County SIEM export", permissions: ["catalog:read"], days: 30 }),

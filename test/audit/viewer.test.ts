@@ -60,7 +60,7 @@ describe("the audit trail viewer", () => {
     expect(looked).toMatchObject({ actorPersonId: auditor.account.personId, details: { filter: { action: "catalog" } } });
   });
 
-  it("lets a platform administrator filter by organisation, and explains a bad date instead of failing", async () => {
+  it("lets a platform administrator filter by organization, and explains a bad date instead of failing", async () => {
     const admin = await cookieFor(orgs.platform.id, "platform-admin");
     const page = pageOf(
       await auditPage.loader(loaderArgs(context, `/audit?organisationId=${orgs.agencyB.id}`, {}, { cookie: admin.cookie })),
@@ -188,7 +188,7 @@ describe("each organization's own people's sign-ins (AU-2, AU-3)", () => {
     }
   });
 
-  it("names the person, their organisation and the object in words, with a link the reader may open", async () => {
+  it("names the person, their organization and the object in words, with a link the reader may open", async () => {
     const saved = clock.now;
     try {
       clock.now = at(200);

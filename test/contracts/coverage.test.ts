@@ -77,7 +77,7 @@ describe("the coverage matrix", () => {
     expect(principle.contributes.find((c) => c.label === "IACP provision 9")?.status).toBe("addressed");
   });
 
-  it("summarises a principle from its provisions: all addressed, some, none", async () => {
+  it("summarizes a principle from its provisions: all addressed, some, none", async () => {
     const { contract, id } = await newContract();
     // Principle 5 (no data mining) is served by provisions 2, 5, 6, 7 and 8.
     const principle = id("iacp-principles", "5");

@@ -328,7 +328,7 @@ describe("contracts", () => {
     expect(await count(contracts)).toBe(before);
   });
 
-  it("keep shares to active agencies: a vendor organisation cannot be given a share", async () => {
+  it("keep shares to active agencies: a vendor organization cannot be given a share", async () => {
     const vendor = await as(handle.db, buyerA, now, (ctx) => registerVendor(ctx, vendorInput()));
     const errors = await fieldErrors(
       as(handle.db, buyerA, now, (ctx) => createContract(ctx, contractInput(vendor.id, { sharedWith: [vendor.organisationId] }))),

@@ -52,7 +52,7 @@ export async function createInvitation(
   if (!isRole(input.role)) errors.role = "Choose a role.";
   const crossOrganisation = ctx.actor.organisationKind === "platform";
   if (crossOrganisation && !isUuid(input.organisationId))
-    throw new InvalidInput({ ...errors, organisationId: "Choose the organisation and role from the list." });
+    throw new InvalidInput({ ...errors, organisationId: "Choose the organization and role from the list." });
   if (!crossOrganisation && input.organisationId !== ctx.actor.organisationId)
     throw new NotFound("organisation", input.organisationId);
   const [organisation] = await ctx.db.select().from(organisations).where(eq(organisations.id, input.organisationId));
@@ -64,7 +64,7 @@ export async function createInvitation(
   if (membershipEndsAt && membershipEndsAt.getTime() <= ctx.now.getTime()) {
     errors[endsOn ? "membershipEndsOn" : "membershipEndsAt"] = "The end date must be in the future.";
   }
-  if (organisation.status !== "active") errors.organisationId = "This organisation is decommissioned.";
+  if (organisation.status !== "active") errors.organisationId = "This organization is decommissioned.";
   if (isRole(input.role) && ROLES[input.role].organisationKind !== organisation.kind) {
     errors.role = `A ${ROLES[input.role].label.toLowerCase()} cannot belong to ${organisation.kind === "vendor" ? "a vendor" : `an ${organisation.kind}`}.`;
   }

@@ -42,7 +42,7 @@ export async function createOrganisation(
   const chosenZone = input.timeZone?.trim() ?? "";
   const errors: Record<string, string> = {};
   if (!kind) errors.kind = "Choose agency or vendor.";
-  if (name.length < 2 || name.length > 200) errors.name = "Enter the organisation's name.";
+  if (name.length < 2 || name.length > 200) errors.name = "Enter the organization's name.";
   if (chosenZone && !isUsTimeZone(chosenZone)) errors.timeZone = "Choose one of the listed time zones.";
   const suggested = kind === "agency" ? zoneForState(state) : null;
   if (kind === "agency" && !chosenZone && suggested && !suggested.certain) {

@@ -20,12 +20,12 @@ export const PERMISSIONS = {
   "evidence:upload:own-vendor": "Upload evidence for one's own vendor",
   "notice:file:own-vendor": "File notices for one's own vendor",
   "roster:propose:own-vendor": "Propose changes to one's own vendor roster",
-  "user:read": "See the people of the organisation and their access",
+  "user:read": "See the people of the organization and their access",
   "user:invite": "Invite people and grant roles",
   "user:manage": "Disable, re-enable and unlock people; end memberships",
   "access-review:run": "Run access reviews",
   "token:manage": "Create and revoke API tokens",
-  "organisation:settings": "Change the organisation's own settings (its time zone)",
+  "organisation:settings": "Change the organization's own settings (its time zone)",
   "report:read": "Read and export access reports",
   "audit:read": "Read and export the audit trail",
   "platform:organisations": "Create agencies and vendors; decommission an agency",
@@ -122,7 +122,7 @@ export const ROLES = {
   "platform-admin": {
     label: "Platform administrator",
     organisationKind: "platform",
-    description: "The central console across all agencies: accounts, deprovisioning, organisations, reports.",
+    description: "The central console across all agencies: accounts, deprovisioning, organizations, reports.",
     permissions: [
       "catalog:read",
       "user:read",

@@ -63,7 +63,7 @@ const builders: Record<ReportName, (ctx: ModuleContext) => Promise<Report>> = {
       columns: [
         "Person",
         "E-mail",
-        "Organisation",
+        "Organization",
         "Role",
         "Since (UTC)",
         "Until (UTC)",
@@ -194,7 +194,7 @@ const builders: Record<ReportName, (ctx: ModuleContext) => Promise<Report>> = {
     return {
       title: "Stale and expiring accounts",
       description: `Accounts idle for more than 60 days (the sweep disables them at ${STALE_AFTER_DAYS}), roles ending in the next 30 days, and accounts the sweep disabled.`,
-      columns: ["List", "Person", "E-mail", "Organisation", "Role", "Detail"],
+      columns: ["List", "Person", "E-mail", "Organization", "Role", "Detail"],
       rows: list,
     };
   },
@@ -218,7 +218,7 @@ const builders: Record<ReportName, (ctx: ModuleContext) => Promise<Report>> = {
     return {
       title: "Deprovisioning records",
       description: "Every person disabled or re-enabled, role ended and agency decommissioned: by whom, when and why.",
-      columns: ["When (UTC)", "What", "Person", "Organisation", "Reason", "By", "Details"],
+      columns: ["When (UTC)", "What", "Person", "Organization", "Reason", "By", "Details"],
       rows: rows.map(({ r, actor: by, subject: who, organisation }) => [
         iso(r.at),
         r.kind,
@@ -256,7 +256,7 @@ const builders: Record<ReportName, (ctx: ModuleContext) => Promise<Report>> = {
       columns: [
         "Review started (UTC)",
         "Review completed (UTC)",
-        "Organisation",
+        "Organization",
         "Person",
         "Role",
         "Decision",

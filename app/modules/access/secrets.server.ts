@@ -34,7 +34,7 @@ export function encrypt(secrets: Secrets, plaintext: string): string {
 
 export function decrypt(secrets: Secrets, sealed: string): string {
   const [version, iv, tag, data] = sealed.split(":");
-  if (version !== "v1" || !iv || !tag || data === undefined) throw new Error("unrecognised encrypted value");
+  if (version !== "v1" || !iv || !tag || data === undefined) throw new Error("unrecognized encrypted value");
   const decipher = createDecipheriv("aes-256-gcm", Buffer.from(secrets.encryptionKey, "hex"), Buffer.from(iv, "base64url"));
   decipher.setAuthTag(Buffer.from(tag, "base64url"));
   return Buffer.concat([decipher.update(Buffer.from(data, "base64url")), decipher.final()]).toString("utf8");

@@ -25,7 +25,7 @@ export async function createApiToken(ctx: ModuleContext, input: { name: string; 
     errors.permissions = "A token can carry only permissions your own role has (never platform administration).";
   if (!Number.isInteger(input.days) || input.days < 1 || input.days > TOKEN_MAX_DAYS)
     errors.days = `Choose 1 to ${TOKEN_MAX_DAYS} days.`;
-  if (!ctx.actor.organisationId || !ctx.actor.personId) errors.form = "Act for an organisation to create a token for it.";
+  if (!ctx.actor.organisationId || !ctx.actor.personId) errors.form = "Act for an organization to create a token for it.";
   if (Object.keys(errors).length > 0) throw new InvalidInput(errors);
   const secret = newToken();
   const token = `${TOKEN_PREFIX}${secret}`;
@@ -137,7 +137,7 @@ export async function resolveApiToken(
       : creator.disabledAt
         ? "This API token was revoked."
         : organisation.status !== "active"
-          ? "This API token's organisation is decommissioned."
+          ? "This API token's organization is decommissioned."
           : null;
   if (problem) return { ok: false, status: 401, problem, tokenId: token.id };
   await db

@@ -32,7 +32,7 @@ export const AuditFilterSchema = z
     objectId: z.string().trim().max(100).optional(),
     from: day.optional(),
     to: day.optional(),
-    organisationId: z.string().uuid({ message: "Choose an organisation from the list." }).optional(),
+    organisationId: z.string().uuid({ message: "Choose an organization from the list." }).optional(),
   })
   .refine((f) => !f.from || !f.to || f.from <= f.to, { message: "The start date must not be after the end date.", path: ["to"] });
 

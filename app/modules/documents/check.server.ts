@@ -161,7 +161,7 @@ export function checkTemplate(lib: Library, template: TemplateDef): Problem[] {
     );
     const opening = order.indexOf("text:opening");
     if (opening < 0 || order.slice(0, opening).length > 0)
-      say("summarises coverage without first stating what was assessed: place ::text{source=opening} before every table");
+      say("summarizes coverage without first stating what was assessed: place ::text{source=opening} before every table");
   }
   for (const { attributes } of directivesIn(template.body, "leafDirective", "signatures")) {
     if (!(attributes.for ?? "").trim()) say(`a signature block must name its parties: ::signatures{for="<variable> <variable>"}`);

@@ -186,7 +186,7 @@ export const VersionDates = z
   });
 
 export const ATTESTATION_STATEMENT =
-  "I attest that the files and information submitted here are true, complete and unaltered copies of what they represent, and that I am authorised to submit them on behalf of the vendor.";
+  "I attest that the files and information submitted here are true, complete and unaltered copies of what they represent, and that I am authorized to submit them on behalf of the vendor.";
 
 export const Attestation = z.object({
   attestationName: z.preprocess(

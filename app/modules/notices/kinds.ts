@@ -16,7 +16,7 @@ export const NOTICE_KIND_KEYS = Object.keys(NOTICE_KIND_LABELS) as NoticeKindKey
 
 export const NOTICE_KIND_HINTS: Record<NoticeKindKey, string> = {
   "breach-notice":
-    "Any attempted or completed access to the agency's data that was not authorised (IACP principle 4; CJIS Security Policy v6.0 IR-6).",
+    "Any attempted or completed access to the agency's data that was not authorized (IACP principle 4; CJIS Security Policy v6.0 IR-6).",
   "legal-process-notice": "A subpoena, warrant or other order served on the vendor about the agency's data (IACP principle 4).",
   "data-location-change-notice": "A change of the physical place where chosen categories of data are stored (IACP principle 8).",
   "business-change-notice":
@@ -81,7 +81,7 @@ export const NOTICE_FIELDS: Record<NoticeKindKey, NoticeField[]> = {
       name: "dataCategories",
       label: "Data categories affected",
       input: "text",
-      hint: "For example: RMS records, body-worn camera video, licence plate reads.",
+      hint: "For example: RMS records, body-worn camera video, license plate reads.",
     },
   ],
   "legal-process-notice": [
@@ -91,7 +91,7 @@ export const NOTICE_FIELDS: Record<NoticeKindKey, NoticeField[]> = {
     { name: "description", label: "What it asks for", input: "textarea" },
   ],
   "data-location-change-notice": [
-    { name: "fromLocation", label: "Where the data is kept now", input: "text", hint: "Region or data centre, city and state." },
+    { name: "fromLocation", label: "Where the data is kept now", input: "text", hint: "Region or data center, city and state." },
     { name: "toLocation", label: "Where it will be kept", input: "text" },
     { name: "destination", label: "Country of the new location", input: "select", options: DESTINATIONS },
     { name: "dataCategories", label: "Data categories moving", input: "text" },

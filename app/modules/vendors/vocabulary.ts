@@ -8,7 +8,7 @@ export const SERVICE_KINDS = {
   iaas: "Infrastructure as a service (IaaS)",
   paas: "Platform as a service (PaaS)",
   "digital-evidence": "Body-worn camera and digital evidence",
-  lpr: "Licence-plate reader",
+  lpr: "License-plate reader",
   rms: "Records management (RMS)",
   cad: "Computer-aided dispatch (CAD)",
   email: "E-mail",
@@ -19,7 +19,7 @@ export type ServiceKind = keyof typeof SERVICE_KINDS;
 export const DATA_CATEGORIES = {
   cji: "Criminal justice information (CJI)",
   "bwc-video": "Body-worn camera video",
-  "lpr-reads": "Licence-plate reads",
+  "lpr-reads": "License-plate reads",
   "rms-records": "RMS records",
   "cad-data": "CAD data",
   "personal-data": "Personal data",

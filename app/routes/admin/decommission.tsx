@@ -39,7 +39,7 @@ export default function Decommission({ loaderData, actionData }: Route.Component
         <h1>{agency.name} is already decommissioned</h1>
         <p>
           <Link className="usa-link" to="/admin/organisations">
-            Back to organisations
+            Back to organizations
           </Link>
         </p>
       </div>

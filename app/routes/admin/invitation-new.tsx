@@ -92,7 +92,7 @@ export default function InviteSomeone({ loaderData, actionData }: Route.Componen
         <Field name="email" label="E-mail address" type="email" required error={errors.email} />
         <div className={`usa-form-group${errors.role || errors.organisationId ? " usa-form-group--error" : ""}`}>
           <label className="usa-label" htmlFor="role">
-            Organisation and role
+            Organization and role
           </label>
           {errors.role || errors.organisationId ? (
             <span className="usa-error-message" id="role-error" role="alert">
@@ -114,7 +114,7 @@ export default function InviteSomeone({ loaderData, actionData }: Route.Componen
         <Field
           name="membershipEndsOn"
           label="Role ends on (optional)"
-          hint="For a task-force or temporary assignment. YYYY-MM-DD; the role ends at the end of that day in the organisation's time zone."
+          hint="For a task-force or temporary assignment. YYYY-MM-DD; the role ends at the end of that day in the organization's time zone."
           type="date"
           error={errors.membershipEndsOn}
         />

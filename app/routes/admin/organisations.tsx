@@ -10,7 +10,7 @@ import { US_TIME_ZONES } from "~/modules/time-zones.ts";
 import { organisationKindLabel } from "~/modules/format.ts";
 
 export const permission = "platform:organisations";
-export const meta: Route.MetaFunction = () => [{ title: "Organisations — Custody" }];
+export const meta: Route.MetaFunction = () => [{ title: "Organizations — Custody" }];
 
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
@@ -47,7 +47,7 @@ export default function Organisations({ loaderData, actionData }: Route.Componen
   );
   return (
     <div className="padding-y-4">
-      <h1>Organisations</h1>
+      <h1>Organizations</h1>
       <SuccessAlert
         message={
           actionData?.done ??
@@ -58,7 +58,7 @@ export default function Organisations({ loaderData, actionData }: Route.Componen
       />
       <FormAlert message={errors.form} />
       <table className="usa-table usa-table--borderless usa-table--stacked width-full">
-        <caption className="usa-sr-only">Organisations</caption>
+        <caption className="usa-sr-only">Organizations</caption>
         <thead>
           <tr>
             <th scope="col">Name</th>
@@ -107,7 +107,7 @@ export default function Organisations({ loaderData, actionData }: Route.Componen
           ))}
         </tbody>
       </table>
-      <h2>Add an organisation</h2>
+      <h2>Add an organization</h2>
       <Form method="post" className="usa-form usa-form--large" noValidate>
         <input type="hidden" name="intent" value="create" />
         <fieldset className="usa-fieldset">

@@ -12,7 +12,7 @@ export async function loader(args: Route.LoaderArgs) {
   return {
     people: await auth.run((ctx) => listPeople(ctx)),
     canInvite: auth.actor.permissions.has("user:invite"),
-    scope: auth.membership?.organisationKind === "platform" ? "every organisation" : (auth.membership?.organisationName ?? ""),
+    scope: auth.membership?.organisationKind === "platform" ? "every organization" : (auth.membership?.organisationName ?? ""),
   };
 }
 

@@ -97,7 +97,7 @@ export default function PersonPage({ loaderData, actionData }: Route.ComponentPr
         <caption className="usa-sr-only">Roles of {person.name}</caption>
         <thead>
           <tr>
-            <th scope="col">Organisation</th>
+            <th scope="col">Organization</th>
             <th scope="col">Role</th>
             <th scope="col">From</th>
             <th scope="col">Until</th>
@@ -107,7 +107,7 @@ export default function PersonPage({ loaderData, actionData }: Route.ComponentPr
         <tbody>
           {person.memberships.map((m) => (
             <tr key={m.id}>
-              <th scope="row" data-label="Organisation">
+              <th scope="row" data-label="Organization">
                 {m.organisationName}
               </th>
               <td data-label="Role">{m.roleLabel}</td>
@@ -145,7 +145,7 @@ export default function PersonPage({ loaderData, actionData }: Route.ComponentPr
           ) : (
             <>
               <p>
-                Disabling stops this person everywhere at once: in every organisation, every session and every API token they
+                Disabling stops this person everywhere at once: in every organization, every session and every API token they
                 created. The reason is kept in the deprovisioning record.
               </p>
               <ReasonForm

@@ -9,7 +9,7 @@ import type { Route } from "./+types/settings";
 
 /** The organisation's own settings: the time zone its due, expiry and renewal days are counted in. */
 export const permission = "organisation:settings";
-export const meta: Route.MetaFunction = () => [{ title: "Organisation settings — Custody" }];
+export const meta: Route.MetaFunction = () => [{ title: "Organization settings — Custody" }];
 
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
@@ -23,7 +23,7 @@ export async function action(args: Route.ActionArgs) {
   if (!result.ok) return data({ errors: result.errors, done: null }, { status: 400 });
   const done = result.value.changed
     ? `Saved: days are now counted in ${timeZoneLabel(result.value.timeZone)} time.`
-    : "Nothing changed: that is already the organisation's time zone.";
+    : "Nothing changed: that is already the organization's time zone.";
   return { errors: {} as Record<string, string>, done };
 }
 

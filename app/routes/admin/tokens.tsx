@@ -46,7 +46,7 @@ export default function Tokens({ loaderData, actionData }: Route.ComponentProps)
     <div className="padding-y-4">
       <h1>API tokens</h1>
       <p className="usa-intro">
-        For integrations: each token acts for this organisation with only the permissions listed, expires within{" "}
+        For integrations: each token acts for this organization with only the permissions listed, expires within{" "}
         {loaderData.maxDays} days, and every use is recorded.
       </p>
       {actionData?.token ? (
