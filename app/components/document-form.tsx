@@ -137,13 +137,16 @@ export function DocumentForm(props: Props) {
                   <p className="margin-y-1">
                     <strong>{c.title}</strong>{" "}
                     <span className="usa-tag">
+                      {c.locked ? "Locked" : c.applies === null ? "Required" : c.applies ? "Included" : "Left out"}
+                    </span>{" "}
+                    <span className="custody-muted font-body-2xs">
                       {c.locked
-                        ? "Locked: taken whole"
+                        ? "taken whole, word for word"
                         : c.applies === null
-                          ? "Required"
+                          ? ""
                           : c.applies
-                            ? "Included: the answers above call for it"
-                            : "Left out: the answers above do not call for it"}
+                            ? "the answers above call for it"
+                            : "the answers above do not call for it"}
                     </span>
                   </p>
                 )}

@@ -58,7 +58,11 @@ function requirementName(ref: string) {
     ? `IACP provision ${code}`
     : key === "iacp-principles"
       ? `IACP principle ${code}`
-      : `CJIS ${code}`;
+      : key === "cjis-addendum"
+        ? code === "CERT"
+          ? "the CJIS Security Addendum's certification"
+          : `CJIS Security Addendum section ${code}`
+        : `CJIS ${code}`;
 }
 
 export function describeForm(library: Library, template: TemplateDef, values: Record<string, unknown>, choices: Choices) {
@@ -99,7 +103,8 @@ export function describeForm(library: Library, template: TemplateDef, values: Re
         wordings: clause.wordings.map((w) => ({ name: w.name, label: w.label })),
         wording: choices.wordings[id] ?? clause.wordings[0]!.name,
         included: !excluded.has(id),
-        requirements: clause.requirements,
+        // In words a person reads ("IACP principle 3", "CJIS IR-6"), never the catalog's keys.
+        requirements: clause.requirements.map(requirementName),
         applies,
         soleCover: (sole.get(id) ?? []).map(requirementName),
       },
