@@ -13,7 +13,8 @@ import {
 import uswdsScript from "@uswds/uswds?url";
 import type { Route } from "./+types/root";
 import { sessionOf } from "./http/guard.server.ts";
-import type { Permission } from "./modules/access/permissions.ts";
+import { navigationFor } from "./modules/access/navigation.ts";
+import { isNotAllowed } from "./modules/access/permissions.ts";
 import { roleLabel } from "./modules/format.ts";
 import { unreadCount } from "./modules/notifications/notify.server.ts";
 import { SiteFooter } from "./components/site-footer.tsx";
@@ -27,34 +28,19 @@ export const links = () => [{ rel: "icon", href: "/favicon.svg", type: "image/sv
 export async function loader({ request, context }: Route.LoaderArgs) {
   const state = await sessionOf(request, context);
   if (state.status !== "valid") return { viewer: null };
-  const can = (p: Permission) => state.permissions.has(p);
   const unread = await unreadCount(context.db, state.person.id);
-  const nav = [
-    can("contract:read") && { to: "/contracts", label: "Contracts" },
-    can("vendor:read") && { to: "/vendors", label: "Vendors" },
-    can("evidence:read") && { to: "/evidence", label: "Evidence" },
-    can("evidence:read") && { to: "/notices", label: "Notices" },
-    can("evidence:read") && { to: "/roster", label: "Rosters" },
-    can("document:read") && { to: "/documents", label: "Documents" },
-    can("evidence:upload:own-vendor") && { to: "/portal", label: "Vendor portal" },
-    can("notice:file:own-vendor") && { to: "/portal/notices", label: "Notices" },
-    can("roster:propose:own-vendor") && { to: "/portal/roster", label: "Roster" },
-    can("catalog:read") && { to: "/catalog", label: "Catalog" },
-    can("user:read") && { to: "/admin/people", label: "People" },
-    can("platform:organisations") && { to: "/admin/organisations", label: "Organizations" },
-    can("access-review:run") && { to: "/admin/reviews", label: "Reviews" },
-    can("token:manage") && { to: "/admin/tokens", label: "API tokens" },
-    can("organisation:settings") && { to: "/admin/settings", label: "Settings" },
-    can("report:read") && { to: "/reports", label: "Reports" },
-    can("audit:read") && { to: "/audit", label: "Audit trail" },
-    { to: "/notifications", label: unread > 0 ? `Notifications (${unread})` : "Notifications" },
-  ].filter((x): x is { to: string; label: string } => Boolean(x));
+  const active = state.membership?.organisationId ?? null;
   return {
     viewer: {
-      nav,
+      groups: navigationFor(state.permissions),
+      unread,
       name: state.person.name,
+      email: state.person.email,
       organisation: state.membership?.organisationName ?? null,
       role: state.membership ? roleLabel(state.membership.role) : null,
+      others: state.memberships
+        .filter((m) => m.organisationId !== active)
+        .map((m) => ({ organisationId: m.organisationId, organisationName: m.organisationName, roleLabel: roleLabel(m.role) })),
       timeZone: state.membership?.timeZone ?? "UTC",
     },
   };
@@ -70,6 +56,9 @@ export function Layout({ children }: { children: ReactNode }) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
         <Links />
+        <noscript>
+          <link rel="stylesheet" href="/no-js.css" />
+        </noscript>
       </head>
       <body>
         <a className="usa-skipnav" href="#main-content">
@@ -107,6 +96,32 @@ export function ErrorBoundary() {
             <Link to="/catalog">The requirement catalog</Link>
           </li>
         </ul>
+      </ErrorPage>
+    );
+  }
+  if (isRouteErrorResponse(error) && error.status === 403 && isNotAllowed(error.data)) {
+    const d = error.data;
+    const lower = d.allows.charAt(0).toLowerCase() + d.allows.slice(1);
+    return (
+      <ErrorPage title="Not allowed">
+        <p className="usa-intro">
+          This page is for people who may {lower}.{" "}
+          {d.role ? `Your role, ${d.role} at ${d.organisation}, may not.` : "You have no active role that allows it."}
+        </p>
+        <p>
+          If your work needs it, ask {d.grantedBy} to give you a role that allows it. Nothing was shown or changed, and the
+          attempt is recorded in the audit trail.
+        </p>
+        <details className="margin-y-2">
+          <summary>Details for administrators</summary>
+          <p>
+            Permission needed: <code>{d.permission}</code> ({d.allows}). Roles that hold it:{" "}
+            {d.rolesWithIt.length > 0 ? d.rolesWithIt.join(", ") : "none"}.
+          </p>
+        </details>
+        <p>
+          <Link to="/">Go to your start page</Link>
+        </p>
       </ErrorPage>
     );
   }

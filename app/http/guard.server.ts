@@ -1,5 +1,5 @@
 import { type AppLoadContext, data, redirect } from "react-router";
-import type { Permission } from "../modules/access/permissions.ts";
+import { ALL_ROLES, type NotAllowed, type Permission, PERMISSIONS, ROLES } from "../modules/access/permissions.ts";
 import { resolveSession, type LiveMembership, type SessionState } from "../modules/access/sessions.server.ts";
 import { audienceOf } from "../modules/access/audience.server.ts";
 import { anonymousActor, recordNow } from "../modules/audit/audit.server.ts";
@@ -24,6 +24,27 @@ import { readSessionToken } from "./cookies.server.ts";
  * E-mail for the notifications a change writes leaves after it commits (ModuleContext.afterCommit).
  */
 export type RouteArgs = { request: Request; context: AppLoadContext };
+
+/** What a refused person is told, in words, with the permission kept for an administrator (the page shows it in a details element). */
+function notAllowed(requirement: Permission, membership: LiveMembership | null): NotAllowed {
+  const kind = membership?.organisationKind ?? null;
+  return {
+    kind: "not-allowed",
+    allows: PERMISSIONS[requirement],
+    role: membership ? ROLES[membership.role].label : null,
+    organisation: membership?.organisationName ?? null,
+    grantedBy:
+      kind === "vendor"
+        ? "your vendor's administrator"
+        : kind === "platform"
+          ? "another platform administrator"
+          : kind === "agency"
+            ? "your agency's administrator"
+            : "an administrator of the organization you work for",
+    permission: requirement,
+    rolesWithIt: ALL_ROLES.filter((r) => ROLES[r].permissions.includes(requirement as never)).map((r) => ROLES[r].label),
+  };
+}
 
 /** "signed-in": any person with a valid session, even without a role (their own account pages). */
 export type Requirement = Permission | "signed-in";
@@ -129,7 +150,7 @@ export async function authorize(args: RouteArgs, requirement: Requirement): Prom
       [{ action: "access.denied", outcome: "denied", details: { permission: requirement, path, method: request.method } }],
       now,
     );
-    throw data(`Your role does not allow this. It needs the “${requirement}” permission.`, { status: 403 });
+    throw data(notAllowed(requirement, state.membership), { status: 403 });
   }
 
   return {

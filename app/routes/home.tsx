@@ -1,6 +1,7 @@
-import { Link } from "react-router";
+import { Link, redirect } from "react-router";
 import { Dashboard } from "~/components/dashboard.tsx";
 import { authorize } from "~/http/guard.server.ts";
+import { landingPath } from "~/modules/access/navigation.ts";
 import { listFrameworks } from "~/modules/catalog/catalog.server.ts";
 import { getDashboard } from "~/modules/dashboard/dashboard.server.ts";
 import { catalogPaths, kindLabel } from "~/modules/catalog/paths.ts";
@@ -12,7 +13,11 @@ export const permission = "catalog:read";
 
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
-  // Agency people who follow contracts land on their dashboard; everyone else on the catalog.
+  // Each person starts on the page of their work: vendor people on their portal, auditors on
+  // their reports, administrators on the people they manage, legal staff on documents.
+  const landing = landingPath(auth.membership?.role ?? null);
+  if (landing !== "/") throw redirect(landing);
+  // CJIS and procurement officers land on their dashboard; anyone else left here, on the catalog.
   if (auth.actor.permissions.has("contract:read")) {
     return {
       dashboard: await auth.run((ctx) => getDashboard(ctx)),

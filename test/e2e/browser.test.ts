@@ -93,8 +93,8 @@ describe.runIf(browserAvailable)("Custody in a real browser", () => {
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL(/\/catalog\/cjis-policy\/6\.0\/IR-6$/);
     await expectVisible(page.locator("h1", { hasText: "IR-6 Incident reporting" }));
-    await expectVisible(page.getByRole("button", { name: "Sign out" }));
-
+    // Signing out is in the account menu, beside the person's name.
+    await page.getByRole("button", { name: /: account menu$/ }).click();
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL(/\/sign-in\?reason=signed-out/);
     await page.goto(`${server.url}/catalog`);
@@ -231,10 +231,24 @@ describe.runIf(browserAvailable)("Custody in a real browser", () => {
     expect(await page.locator("main h3").allInnerTexts()).toEqual(["PS-3 Personnel screening"]);
   });
 
+  it("offers every page of the navigation without JavaScript: a menu opens while focus is in it, and a phone shows the menu in the page", async () => {
+    const desktop = await open("/", { javaScriptEnabled: false });
+    const group = desktop.getByRole("button", { name: "Contracts & vendors" });
+    expect(await desktop.getByRole("link", { name: "Vendors", exact: true }).isVisible()).toBe(false);
+    await group.focus();
+    await expectVisible(desktop.getByRole("link", { name: "Vendors", exact: true }));
+    await desktop.keyboard.press("Tab");
+    expect(await desktop.evaluate(() => document.activeElement?.textContent)).toBe("Contracts");
+    await expectVisible(desktop.getByRole("link", { name: "Vendors", exact: true }));
+    const phone = await open("/", { javaScriptEnabled: false, width: 400 });
+    await expectVisible(phone.getByRole("link", { name: "Documents", exact: true }));
+    expect(await phone.getByRole("button", { name: "Menu", exact: true }).isVisible()).toBe(false);
+  });
+
   it("opens the navigation menu on a phone-sized screen, so the USWDS script runs under the CSP", async () => {
     const page = await open("/catalog", { width: 400 });
     expect(await page.locator(".usa-nav").isVisible()).toBe(false);
-    await page.getByRole("button", { name: "Menu" }).click();
+    await page.getByRole("button", { name: "Menu", exact: true }).click();
     await expectVisible(page.locator(".usa-nav"));
     await screenshot(page, "catalog-mobile-menu");
     expect(problems).toEqual([]);

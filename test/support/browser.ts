@@ -2,7 +2,8 @@ import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import axe from "axe-core";
 import { type Browser, chromium, type Locator, type Page } from "playwright-core";
-import { projectRoot } from "./server.ts";
+import { afterAll, beforeAll } from "vitest";
+import { projectRoot, type RunningServer, startServer } from "./server.ts";
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const browserRequired = process.env.REQUIRE_BROWSER === "1";
@@ -54,4 +55,22 @@ export async function tick(page: Page, label: string) {
 /** Add the page's serious accessibility violations, named, to a list a test asserts empty at its end. */
 export async function noteViolations(into: string[], page: Page, name: string) {
   for (const v of await seriousAccessibilityViolations(page)) into.push(`${name}: ${JSON.stringify(v)}`);
+}
+
+/**
+ * A demo server and one browser for a whole test file, started before its tests and stopped
+ * after them (one browser per file keeps CI's two runs short). Read `.server` and `.browser`
+ * inside a test, once they are started.
+ */
+export function demoServerAndBrowser() {
+  const running = {} as { server: RunningServer; browser: Browser };
+  beforeAll(async () => {
+    running.server = await startServer({});
+    running.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await running.browser?.close();
+    await running.server?.stop();
+  });
+  return running;
 }

@@ -152,3 +152,20 @@ export function permissionsOf(role: Role): ReadonlySet<Permission> {
 export function rolesFor(kind: "platform" | "agency" | "vendor"): Role[] {
   return ALL_ROLES.filter((r) => ROLES[r].organisationKind === kind);
 }
+
+/** What the "Not allowed" page tells a person their role does not let them do (the route's permission, in words). */
+export type NotAllowed = {
+  kind: "not-allowed";
+  /** The permission's description: what the page needs the person to be allowed to do. */
+  allows: string;
+  role: string | null;
+  organisation: string | null;
+  /** Who can grant a role that allows it, in words. */
+  grantedBy: string;
+  permission: Permission;
+  rolesWithIt: string[];
+};
+
+export function isNotAllowed(value: unknown): value is NotAllowed {
+  return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "not-allowed";
+}
