@@ -29,7 +29,7 @@ const EVIDENCE_REASONS: Record<string, string> = {
 };
 
 /** The agency's home page. Every item links to the page where it is dealt with. */
-export function Dashboard({ data, canCreate }: { data: DashboardData; canCreate: boolean }) {
+export function Dashboard({ data, canCreate, canReview }: { data: DashboardData; canCreate: boolean; canReview: boolean }) {
   return (
     <div className="padding-y-4">
       <h1>Dashboard</h1>
@@ -103,7 +103,11 @@ export function Dashboard({ data, canCreate }: { data: DashboardData; canCreate:
             <Link to={evidencePaths.register({ status: "rejected" })}>{data.evidence.counts.rejected} rejected</Link> ·{" "}
             <Link to={evidencePaths.register({ status: "overdue" })}>{data.evidence.counts.overdue} overdue</Link> ·{" "}
             {data.evidence.counts.expiring} expiring within two months ·{" "}
-            <Link to={evidencePaths.review()}>{data.evidence.counts.toReview} waiting for review</Link>
+            {canReview ? (
+              <Link to={evidencePaths.review()}>{data.evidence.counts.toReview} waiting for review</Link>
+            ) : (
+              `${data.evidence.counts.toReview} waiting for review`
+            )}
           </p>
           {data.evidence.items.length > 0 ? (
             <ul>

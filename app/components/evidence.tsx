@@ -31,11 +31,19 @@ const STATE_TONE: Record<EvidenceState, keyof typeof TONE_CLASS> = {
   none: "neutral",
 };
 
-/** A requirement's evidence on a contract, linking to the item behind it. */
-export function EvidenceStateTag({ evidence }: { evidence: { state: EvidenceState; itemId: string } | null }) {
+/** A requirement's evidence on a contract, linking to the item behind it for a person who may open it. */
+export function EvidenceStateTag({
+  evidence,
+  canOpen,
+}: {
+  evidence: { state: EvidenceState; itemId: string } | null;
+  canOpen: boolean;
+}) {
   if (!evidence) return <span className="custody-muted">{EVIDENCE_STATE_LABELS.none}</span>;
+  const className = `custody-tag ${TONE_CLASS[STATE_TONE[evidence.state]]}`;
+  if (!canOpen) return <span className={className}>{EVIDENCE_STATE_LABELS[evidence.state]}</span>;
   return (
-    <Link to={evidencePaths.item(evidence.itemId)} className={`custody-tag ${TONE_CLASS[STATE_TONE[evidence.state]]}`}>
+    <Link to={evidencePaths.item(evidence.itemId)} className={className}>
       {EVIDENCE_STATE_LABELS[evidence.state]}
     </Link>
   );

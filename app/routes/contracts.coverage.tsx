@@ -22,7 +22,9 @@ export const meta: Route.MetaFunction = ({ data }) => [
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
   const status = new URL(args.request.url).searchParams.get("status") ?? undefined;
-  return auth.run((ctx) => getMatrix(ctx, args.params.contractId, { status }));
+  const matrix = await auth.run((ctx) => getMatrix(ctx, args.params.contractId, { status }));
+  // Evidence items open only for people who may read evidence; others see the state without a link.
+  return { ...matrix, canOpenEvidence: auth.actor.permissions.has("evidence:read") };
 }
 
 export async function action(args: Route.ActionArgs) {
@@ -48,7 +50,7 @@ export async function action(args: Route.ActionArgs) {
 }
 
 export default function CoverageMatrix({ loaderData, actionData }: Route.ComponentProps) {
-  const { view, sections, figures, conflicts, statusFilter } = loaderData;
+  const { view, sections, figures, conflicts, statusFilter, canOpenEvidence } = loaderData;
   const c = view.contract;
   const errors = actionData?.errors ?? {};
   return (
@@ -192,7 +194,7 @@ export default function CoverageMatrix({ loaderData, actionData }: Route.Compone
                       </td>
                       <td data-label="Contract section">{r.section || "—"}</td>
                       <td data-label="Evidence">
-                        <EvidenceStateTag evidence={r.evidence} />
+                        <EvidenceStateTag evidence={r.evidence} canOpen={canOpenEvidence} />
                       </td>
                       <td data-label="Maps to">
                         {r.links.length === 0

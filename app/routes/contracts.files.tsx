@@ -1,3 +1,4 @@
+import { FileInput } from "~/components/file-input.tsx";
 import { data, Form, Link, redirect, useSearchParams } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { FormAlert, SuccessAlert } from "~/components/field.tsx";
@@ -6,7 +7,7 @@ import { authorize } from "~/http/guard.server.ts";
 import { withUpload } from "~/http/upload.server.ts";
 import { getEditableContract } from "~/modules/contracts/contracts.server.ts";
 import { addContractFile, getContractFiles } from "~/modules/contracts/files.server.ts";
-import { ACCEPTED_CONTRACT_FILES, CONTRACT_FILE_STAGE_LABELS } from "~/modules/contracts/figures.ts";
+import { ACCEPTED_CONTRACT_FILES, CONTRACT_FILE_ACCEPT, CONTRACT_FILE_STAGE_LABELS } from "~/modules/contracts/figures.ts";
 import { contractPaths } from "~/modules/contracts/paths.ts";
 import type { Route } from "./+types/contracts.files";
 import { When } from "~/components/when.tsx";
@@ -100,24 +101,15 @@ export default function ContractFiles({ loaderData, actionData }: Route.Componen
         <Form method="post" encType="multipart/form-data" className="usa-form usa-form--large" noValidate>
           <h2>Upload a version</h2>
           <FormAlert message={errors.form} />
-          <div className={`usa-form-group${errors.file ? " usa-form-group--error" : ""}`}>
-            <label className="usa-label" htmlFor="field-file">
-              File ({ACCEPTED_CONTRACT_FILES}, at most {maxMegabytes} MB)
-            </label>
-            {errors.file ? (
-              <span className="usa-error-message" id="field-file-error" role="alert">
-                {errors.file}
-              </span>
-            ) : null}
-            <input
-              className="usa-file-input"
-              id="field-file"
-              name="file"
-              type="file"
-              accept=".pdf,.docx,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-              aria-describedby={errors.file ? "field-file-error" : undefined}
-            />
-          </div>
+          <FileInput
+            name="file"
+            label="File"
+            accept={CONTRACT_FILE_ACCEPT}
+            types={ACCEPTED_CONTRACT_FILES}
+            maxMegabytes={maxMegabytes}
+
+            error={errors.file}
+          />
           <ChoiceGroup
             type="radio"
             name="stage"

@@ -23,14 +23,16 @@ export async function loader(args: Route.LoaderArgs) {
       dashboard: await auth.run((ctx) => getDashboard(ctx)),
       frameworks: [],
       canCreate: auth.actor.permissions.has("contract:edit"),
+      canReview: auth.actor.permissions.has("evidence:review"),
     };
   }
   const frameworks = await auth.run((ctx) => listFrameworks(ctx));
-  return { dashboard: null, frameworks: frameworks.filter((f) => f.latest), canCreate: false };
+  return { dashboard: null, frameworks: frameworks.filter((f) => f.latest), canCreate: false, canReview: false };
 }
 
 export default function Home({ loaderData }: Route.ComponentProps) {
-  if (loaderData.dashboard) return <Dashboard data={loaderData.dashboard} canCreate={loaderData.canCreate} />;
+  if (loaderData.dashboard)
+    return <Dashboard data={loaderData.dashboard} canCreate={loaderData.canCreate} canReview={loaderData.canReview} />;
   return (
     <>
       <section className="padding-y-4">

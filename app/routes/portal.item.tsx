@@ -1,3 +1,4 @@
+import { FileInput } from "~/components/file-input.tsx";
 import { data, Form, redirect, useSearchParams } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { EvidenceVersions } from "~/components/evidence-item.tsx";
@@ -103,24 +104,15 @@ export default function PortalItem({ loaderData, actionData }: Route.ComponentPr
             error={errors.expiresOn}
           />
           <KindFieldInputs fields={d.fields} values={values} errors={errors} />
-          <div className={`usa-form-group${errors.file ? " usa-form-group--error" : ""}`}>
-            <label className="usa-label" htmlFor="field-file">
-              File ({ACCEPTED_EVIDENCE_FILES}, at most {d.maxMegabytes} MB)
-            </label>
-            {errors.file ? (
-              <span className="usa-error-message" id="field-file-error" role="alert">
-                {errors.file}
-              </span>
-            ) : null}
-            <input
-              className="usa-file-input"
-              id="field-file"
-              name="file"
-              type="file"
-              accept={EVIDENCE_FILE_ACCEPT}
-              aria-describedby={errors.file ? "field-file-error" : undefined}
-            />
-          </div>
+          <FileInput
+            name="file"
+            label="File"
+            accept={EVIDENCE_FILE_ACCEPT}
+            types={ACCEPTED_EVIDENCE_FILES}
+            maxMegabytes={d.maxMegabytes}
+
+            error={errors.file}
+          />
           <fieldset className="usa-fieldset margin-top-3">
             <legend className="usa-legend usa-legend--large">Attestation</legend>
             <p className="custody-attestation">{d.statement}</p>

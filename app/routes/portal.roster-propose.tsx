@@ -1,3 +1,4 @@
+import { FileInput } from "~/components/file-input.tsx";
 import { data, Form, redirect } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { Field, FormAlert } from "~/components/field.tsx";
@@ -93,24 +94,15 @@ export default function ProposeRosterChange({ loaderData: d, actionData }: Route
           defaultValue={v("addendumSignedOn", p?.addendumSignedOn)}
           error={errors.addendumSignedOn}
         />
-        <div className={`usa-form-group${errors.file ? " usa-form-group--error" : ""}`}>
-          <label className="usa-label" htmlFor="field-file">
-            Signed certification page ({ROSTER_FILE_NAMES}, at most {d.maxMegabytes} MB; optional)
-          </label>
-          {errors.file ? (
-            <span className="usa-error-message" id="field-file-error" role="alert">
-              {errors.file}
-            </span>
-          ) : null}
-          <input
-            className="usa-file-input"
-            id="field-file"
-            name="file"
-            type="file"
-            accept={ROSTER_FILE_ACCEPT}
-            aria-describedby={errors.file ? "field-file-error" : undefined}
-          />
-        </div>
+        <FileInput
+          name="file"
+          label="Signed certification page"
+          accept={ROSTER_FILE_ACCEPT}
+          types={ROSTER_FILE_NAMES}
+          maxMegabytes={d.maxMegabytes}
+          optional
+          error={errors.file}
+        />
         <Field
           name="trainedOn"
           label="Security awareness training completed on (CJIS AT-2; due yearly)"

@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { browserAvailable, demoServerAndBrowser, resultsDir, seriousAccessibilityViolations } from "../support/browser.ts";
-import { demoAccounts, signedInPage } from "../support/demo.ts";
+import { oneAccountPerRole, roleOf, signedInPage } from "../support/demo.ts";
 
 /**
  * The header as each kind of person meets it, at the widths they use: signed in as one demo
@@ -107,17 +107,11 @@ describe.runIf(browserAvailable)("the header, for every role at every width", ()
 
   it("starts each role on its work and fits at 320 to 1920 px: nothing overlaps, leaves the screen or wraps, and the keyboard reaches every page it offers", async () => {
     const { server, browser } = running;
-    const seen = new Set<string>();
-    const oneOfEachRole = demoAccounts(server).filter((a) => {
-      const role = a.label.split(" — ")[0]!;
-      if (seen.has(role)) return false;
-      seen.add(role);
-      return true;
-    });
-    expect(oneOfEachRole.map((a) => a.label.split(" — ")[0])).toHaveLength(8);
+    const oneOfEachRole = oneAccountPerRole(server);
+    expect(oneOfEachRole.map((a) => roleOf(a))).toHaveLength(8);
     const problems: string[] = [];
     for (const account of oneOfEachRole) {
-      const role = account.label.split(" — ")[0]!;
+      const role = roleOf(account);
       const page = await signedInPage(browser, server, account);
       page.on("console", (m) => {
         // The refused page below is answered 403 on purpose; the browser notes every such answer.

@@ -23,6 +23,15 @@ export function demoAccounts(server: RunningServer): DemoAccount[] {
   });
 }
 
+/** The role a demo account holds, as its label names it ("CJIS officer"). */
+export const roleOf = (account: DemoAccount) => account.label.split(" — ")[0]!;
+
+/** The first demo account of each role: one person per kind of user. */
+export function oneAccountPerRole(server: RunningServer): DemoAccount[] {
+  const seen = new Set<string>();
+  return demoAccounts(server).filter((a) => !seen.has(roleOf(a)) && Boolean(seen.add(roleOf(a))));
+}
+
 export function demoAccount(server: RunningServer, labelStart: string, organisation?: string): DemoAccount {
   const found = demoAccounts(server).find(
     (a) => a.label.startsWith(labelStart) && (!organisation || a.label.includes(organisation)),

@@ -12,3 +12,6 @@ export function percentAddressed(c: Counts) {
 
 export const CONTRACT_FILE_STAGE_LABELS = { draft: "Draft", signed: "Signed version", other: "Other" } as const;
 export const ACCEPTED_CONTRACT_FILES = "PDF or Word document (DOCX)";
+/** The file chooser's filter for contract files (the server checks the bytes whatever the browser sends). */
+export const CONTRACT_FILE_ACCEPT =
+  ".pdf,.docx,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document";

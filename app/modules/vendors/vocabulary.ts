@@ -1,3 +1,4 @@
+import englishCountries from "i18n-iso-countries/langs/en.json" with { type: "json" };
 /**
  * The words a vendor record is written in, shared by forms (client) and
  * modules (server). Labels are ours; the rules cite their source.
@@ -55,23 +56,23 @@ export const SOC2_LABELS = { none: "None claimed", "type-1": "SOC 2 Type I", "ty
  */
 export const ALLOWED_STORAGE_COUNTRIES: ReadonlySet<string> = new Set(["US", "PR", "GU", "VI", "AS", "MP", "UM", "CA"]);
 
-const NOT_COUNTRIES = new Set(["EU", "EZ", "UN", "QO", "XA", "XB", "ZZ", "AA"]);
+/**
+ * Countries and territories by ISO 3166-1 alpha-2 code, named from i18n-iso-countries' English
+ * data: the same names on the server and in the browser (the platform's own Intl names differ
+ * between Node and Chromium, which broke hydration of the vendor form). The United States goes by
+ * its short name, as contracts write it.
+ */
+const SHORT_NAMES: Record<string, string> = { US: "United States" };
 let countries: { code: string; name: string }[] | null = null;
 
-/** Countries and territories by ISO 3166-1 alpha-2 code, named by the platform's own Unicode data. */
 export function countryList() {
   if (countries) return countries;
-  const names = new Intl.DisplayNames(["en"], { type: "region", fallback: "none" });
-  const found: { code: string; name: string }[] = [];
-  for (let a = 65; a <= 90; a++) {
-    for (let b = 65; b <= 90; b++) {
-      const code = String.fromCharCode(a, b);
-      if (NOT_COUNTRIES.has(code)) continue;
-      const name = names.of(code);
-      if (name && name !== code) found.push({ code, name });
-    }
-  }
-  countries = found.sort((x, y) => x.name.localeCompare(y.name));
+  countries = Object.entries(englishCountries.countries)
+    .map(([code, names]) => ({ code, name: SHORT_NAMES[code] ?? (Array.isArray(names) ? names[0]! : names) }))
+    // Sorted by the letters without accents (Åland among the A's), by code point: no collation that may differ by platform.
+    .map((c) => ({ ...c, key: c.name.normalize("NFD").replace(/[\u0300-\u036f]/g, "") }))
+    .sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))
+    .map(({ code, name }) => ({ code, name }));
   return countries;
 }
 
