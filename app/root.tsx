@@ -17,6 +17,7 @@ import { navigationFor } from "./modules/access/navigation.ts";
 import { isNotAllowed } from "./modules/access/permissions.ts";
 import { roleLabel } from "./modules/format.ts";
 import { unreadCount } from "./modules/notifications/notify.server.ts";
+import { takeFlash } from "./modules/access/flash.server.ts";
 import { SiteFooter } from "./components/site-footer.tsx";
 import { SiteHeader } from "./components/site-header.tsx";
 import { useNonce } from "./nonce.tsx";
@@ -27,8 +28,10 @@ export const links = () => [{ rel: "icon", href: "/favicon.svg", type: "image/sv
 /** Who is signed in, for the header only; pages authorise themselves (sharing this lookup). */
 export async function loader({ request, context }: Route.LoaderArgs) {
   const state = await sessionOf(request, context);
-  if (state.status !== "valid") return { viewer: null };
+  if (state.status !== "valid") return { viewer: null, flash: null };
   const unread = await unreadCount(context.db, state.person.id);
+  // Shown once, on this page, to the person whose action left it; gone on the next.
+  const flash = await takeFlash(context.db, state.sessionId);
   const active = state.membership?.organisationId ?? null;
   return {
     viewer: {
@@ -43,12 +46,15 @@ export async function loader({ request, context }: Route.LoaderArgs) {
         .map((m) => ({ organisationId: m.organisationId, organisationName: m.organisationName, roleLabel: roleLabel(m.role) })),
       timeZone: state.membership?.timeZone ?? "UTC",
     },
+    flash,
   };
 }
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
-  const viewer = useRouteLoaderData<typeof loader>("root")?.viewer ?? null;
+  const root = useRouteLoaderData<typeof loader>("root");
+  const viewer = root?.viewer ?? null;
+  const flash = root?.flash ?? null;
   return (
     <html lang="en">
       <head>
@@ -66,7 +72,16 @@ export function Layout({ children }: { children: ReactNode }) {
         </a>
         <SiteHeader viewer={viewer} />
         <main id="main-content" tabIndex={-1}>
-          <div className="grid-container padding-bottom-6">{children}</div>
+          <div className="grid-container padding-bottom-6">
+            {flash ? (
+              <div className="usa-alert usa-alert--success usa-alert--slim margin-top-2" role="status">
+                <div className="usa-alert__body">
+                  <p className="usa-alert__text">{flash}</p>
+                </div>
+              </div>
+            ) : null}
+            {children}
+          </div>
         </main>
         <SiteFooter />
         <ScrollRestoration nonce={nonce} />

@@ -1,3 +1,4 @@
+import { formatAddress } from "../app/modules/format.ts";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -31,9 +32,10 @@ type Options = {
   serverBuild?: Promise<ServerBuild>;
 };
 
-// req.ip is the socket address, or with `trust proxy` the client named by X-Forwarded-For.
+// req.ip is the socket address, or with `trust proxy` the client named by X-Forwarded-For; an IPv4
+// client seen through an IPv6 socket ("::ffff:10.0.0.5") is recorded as the IPv4 address it is.
 const client = (req: Request) => ({
-  ip: req.ip ?? req.socket.remoteAddress ?? null,
+  ip: formatAddress(req.ip ?? req.socket.remoteAddress) || null,
   userAgent: req.get("user-agent")?.slice(0, 500) ?? null,
 });
 

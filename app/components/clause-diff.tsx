@@ -44,11 +44,15 @@ export function ClauseDiff({ diff }: { diff: Diff }) {
               {c.words.map((w, i) =>
                 w.change === "added" ? (
                   <ins key={i} className="custody-diff-added">
+                    <span className="usa-sr-only">[added: </span>
                     {w.text}
+                    <span className="usa-sr-only">]</span>
                   </ins>
                 ) : w.change === "removed" ? (
                   <del key={i} className="custody-diff-removed">
+                    <span className="usa-sr-only">[removed: </span>
                     {w.text}
+                    <span className="usa-sr-only">]</span>
                   </del>
                 ) : (
                   <span key={i}>{w.text}</span>

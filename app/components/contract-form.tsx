@@ -1,5 +1,5 @@
 import { Form } from "react-router";
-import { Field, FormAlert } from "~/components/field.tsx";
+import { Field, ErrorSummary } from "~/components/field.tsx";
 import { Checkbox, ChoiceGroup, optionsOf, SelectField, TextareaField } from "~/components/inputs.tsx";
 import { KIND_LABELS, STAGE_LABELS } from "~/modules/contracts/lifecycle.ts";
 
@@ -30,16 +30,9 @@ export function ContractForm({
   };
   const list = (key: string) => (Array.isArray(values[key]) ? (values[key] as string[]) : []);
   const flag = (key: string) => values[key] === true || values[key] === "on";
-  const count = Object.keys(errors).length;
   return (
     <Form method="post" className="usa-form usa-form--large" noValidate>
-      <FormAlert
-        message={
-          count > 0
-            ? (errors.form ?? `Correct the ${count === 1 ? "field" : `${count} fields`} marked below; nothing was saved.`)
-            : null
-        }
-      />
+      <ErrorSummary errors={errors} lead="The contract was not saved. Correct the fields listed here." />
       <fieldset className="usa-fieldset" id="details">
         <legend className="usa-legend usa-legend--large">The contract</legend>
         <SelectField

@@ -1,5 +1,5 @@
 import { Form } from "react-router";
-import { Field, FormAlert } from "~/components/field.tsx";
+import { Field, ErrorSummary } from "~/components/field.tsx";
 import { Checkbox, ChoiceGroup, SelectField, TextareaField } from "~/components/inputs.tsx";
 import type { ClauseChoice, FormField } from "~/modules/documents/model.ts";
 
@@ -96,11 +96,7 @@ export function DocumentForm(props: Props) {
   const agency = titles ? titles.map((title, i) => ({ title, text: texts?.[i] ?? "" })) : props.agencyClauses;
   return (
     <Form method="post" className="usa-form usa-form--large" noValidate>
-      <FormAlert
-        message={Object.keys(errors).length > 0 ? "The document was not generated. Check the fields marked below." : null}
-      />
-      {errors.template ? <FormAlert message={errors.template} /> : null}
-      {errors.subject ? <FormAlert message={errors.subject} /> : null}
+      <ErrorSummary errors={errors} lead="The document was not generated. Correct the fields listed here." />
       <input type="hidden" name="subject" value={props.subjectId} />
       <fieldset className="usa-fieldset">
         <legend className="usa-legend usa-legend--large">Details</legend>

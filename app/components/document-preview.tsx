@@ -1,3 +1,4 @@
+import { ScrollTable } from "./scroll-table.tsx";
 import type { Block, ChartBlock, DocumentModel, Inline, TableBlock } from "~/modules/documents/model.ts";
 
 /**
@@ -61,7 +62,7 @@ function Table({ block }: { block: TableBlock }) {
     );
   }
   return (
-    <div className="usa-table-container--scrollable" tabIndex={0}>
+    <ScrollTable label={block.caption}>
       <table className="usa-table usa-table--striped usa-table--compact font-sans-2xs">
         <caption>{block.caption}</caption>
         <thead>
@@ -89,7 +90,7 @@ function Table({ block }: { block: TableBlock }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollTable>
   );
 }
 

@@ -1,5 +1,6 @@
+import { Hash } from "~/components/hash.tsx";
 import { When } from "~/components/when.tsx";
-import { formatCount, formatFileSize } from "~/modules/format.ts";
+import { formatAddress, formatCount, formatFileSize } from "~/modules/format.ts";
 import type { KindField } from "~/modules/evidence/kinds.ts";
 import { FlagList, VersionFields } from "./evidence.tsx";
 
@@ -58,7 +59,7 @@ export function EvidenceVersions({
           </h3>
           <p className="custody-muted">
             Submitted <When at={v.submittedAt} /> by {v.submittedByName}
-            {v.submittedFrom ? ` from ${v.submittedFrom}` : ""}
+            {v.submittedFrom ? ` from ${formatAddress(v.submittedFrom)}` : ""}
           </p>
           {v.decidedAt ? (
             <p>
@@ -81,8 +82,7 @@ export function EvidenceVersions({
           <ul>
             {v.files.map((f) => (
               <li key={f.id}>
-                <a href={fileHref(f.id)}>{f.filename}</a> ({formatFileSize(f.sizeBytes)}) · SHA-256{" "}
-                <code className="custody-hash">{f.sha256}</code>
+                <a href={fileHref(f.id)}>{f.filename}</a> ({formatFileSize(f.sizeBytes)}) · SHA-256 <Hash value={f.sha256} />
               </li>
             ))}
           </ul>
@@ -141,7 +141,7 @@ export function CustodyTable({ rows }: { rows: CustodyRow[] }) {
             <td data-label="Detail">
               {r.files.map((f) => (
                 <div key={f.sha256 + f.filename}>
-                  {f.filename} ({formatCount(f.bytes, "byte")}) <code className="custody-hash">{f.sha256}</code>
+                  {f.filename} ({formatCount(f.bytes, "byte")}) <Hash value={f.sha256} />
                 </div>
               ))}
               {r.note}

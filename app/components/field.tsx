@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes, ReactNode } from "react";
+import { type InputHTMLAttributes, type ReactNode, useEffect, useRef } from "react";
 
 type Props = InputHTMLAttributes<HTMLInputElement> & { name: string; label: string; hint?: string; error?: string };
 
@@ -84,6 +84,74 @@ export function SuccessAlert({ message }: { message?: string | null }) {
     <div className="usa-alert usa-alert--success usa-alert--slim" role="status">
       <div className="usa-alert__body">
         <p className="usa-alert__text">{message}</p>
+      </div>
+    </div>
+  );
+}
+
+/** The id of the element a field's error points at: the input, or the fieldset of a group of choices. */
+export const fieldId = (name: string) => `field-${name}`;
+
+/**
+ * The USWDS error pattern for a form that was refused: at the top of the form, a summary that
+ * takes focus (so it is read first and is on screen, however far down the button was), says what
+ * went wrong in general, and lists each field's message as a link to that field; the page title
+ * starts with "Error:" while it shows. Without JavaScript the links still jump to their fields.
+ */
+export function ErrorSummary({ errors, lead }: { errors: Record<string, string | undefined>; lead?: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const fields = Object.entries(errors).filter((e): e is [string, string] => Boolean(e[1]) && e[0] !== "form");
+  const general = errors.form ?? (fields.length > 0 ? (lead ?? "Nothing was saved. Correct the fields listed here.") : null);
+  const shown = general !== null || fields.length > 0;
+  const signature = JSON.stringify(errors);
+  useEffect(() => {
+    if (!shown) return;
+    ref.current?.focus();
+    ref.current?.scrollIntoView({ block: "start" });
+    const title = document.title;
+    if (!title.startsWith("Error: ")) document.title = `Error: ${title}`;
+    return () => {
+      document.title = document.title.replace(/^Error: /, "");
+    };
+  }, [shown, signature]);
+  if (!shown) return null;
+  const count = fields.length;
+  return (
+    <div
+      ref={ref}
+      className="usa-alert usa-alert--error margin-y-2 custody-error-summary"
+      role="alert"
+      aria-labelledby="error-summary-heading"
+      tabIndex={-1}
+    >
+      <div className="usa-alert__body">
+        <h2 className="usa-alert__heading" id="error-summary-heading">
+          {count > 1 ? `There are ${count} problems` : "There is a problem"}
+        </h2>
+        {general ? <p className="usa-alert__text">{general}</p> : null}
+        {count > 0 ? (
+          <ul className="usa-list">
+            {fields.map(([name, message]) => (
+              <li key={name}>
+                <a
+                  href={`#${fieldId(name)}`}
+                  onClick={(event) => {
+                    const target = document.getElementById(fieldId(name));
+                    if (!target) return;
+                    event.preventDefault();
+                    target.scrollIntoView({ block: "center" });
+                    const focusable = target.matches("input, select, textarea")
+                      ? target
+                      : target.querySelector("input, select, textarea");
+                    (focusable as HTMLElement | null)?.focus({ preventScroll: true });
+                  }}
+                >
+                  {message}
+                </a>
+              </li>
+            ))}
+          </ul>
+        ) : null}
       </div>
     </div>
   );

@@ -74,6 +74,7 @@ export function ChoiceGroup({
   const id = `field-${name}`;
   return (
     <fieldset
+      id={id}
       className={`usa-fieldset usa-form-group${error ? " usa-form-group--error" : ""}`}
       aria-describedby={described(id, hint, error)}
     >

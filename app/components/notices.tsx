@@ -14,7 +14,7 @@ import {
   type Timeliness,
   TIMELINESS_LABELS,
 } from "~/modules/notices/kinds.ts";
-import { Field, FormAlert } from "./field.tsx";
+import { Field, ErrorSummary } from "./field.tsx";
 import { ChoiceGroup, SelectField, TextareaField } from "./inputs.tsx";
 
 /** The pieces the agency and portal notice pages share: the form, the list, one notice. */
@@ -62,7 +62,7 @@ export function NoticeForm(props: {
   return (
     <Form method="post" className="usa-form usa-form--large" noValidate>
       <input type="hidden" name="kind" value={kind} />
-      <FormAlert message={Object.keys(errors).length ? "The notice was not saved. Correct the fields marked below." : null} />
+      <ErrorSummary errors={errors} lead="The notice was not saved. Correct the fields listed here." />
       {side === "agency" ? (
         <SelectField
           name="vendorId"

@@ -18,12 +18,13 @@ type Person = RosterRecord & {
 };
 
 export function RosterFlags({ flags }: { flags: string[] }) {
-  if (flags.length === 0) return <span className="usa-tag bg-green">In order</span>;
+  if (flags.length === 0) return <span className="custody-tag custody-tag--addressed">In order</span>;
+  // Each flag is a sentence: it reads in sentence case and wraps like one, marked by its color and a rule, not by capitals.
   return (
-    <ul className="usa-list usa-list--unstyled">
+    <ul className="usa-list usa-list--unstyled custody-roster-flags">
       {flags.map((f) => (
-        <li key={f}>
-          <span className="usa-tag bg-secondary-dark">{ROSTER_FLAG_LABELS[f as RosterFlag] ?? f}</span>
+        <li key={f} className="custody-roster-flag">
+          {ROSTER_FLAG_LABELS[f as RosterFlag] ?? f}
         </li>
       ))}
     </ul>

@@ -1,5 +1,5 @@
 import { Form } from "react-router";
-import { Field, FormAlert } from "~/components/field.tsx";
+import { Field, ErrorSummary, FormAlert } from "~/components/field.tsx";
 import { Checkbox, ChoiceGroup, optionsOf, SelectField, TextareaField } from "~/components/inputs.tsx";
 import { LOCATION_ROWS } from "~/modules/vendors/vendor-form.ts";
 import {
@@ -49,16 +49,9 @@ export function VendorForm({
   const countries = countryList().map((c) => ({ value: c.code, label: `${c.name} (${c.code})` }));
   const locations = [...(values.locations ?? [])];
   while (locations.length < LOCATION_ROWS) locations.push({});
-  const count = Object.keys(errors).length;
   return (
     <Form method="post" className="usa-form usa-form--large" noValidate>
-      <FormAlert
-        message={
-          count > 0
-            ? (errors.form ?? `Correct the ${count === 1 ? "field" : `${count} fields`} marked below; nothing was saved.`)
-            : null
-        }
-      />
+      <ErrorSummary errors={errors} lead="The vendor was not saved. Correct the fields listed here." />
       <fieldset className="usa-fieldset">
         <legend className="usa-legend usa-legend--large">The vendor</legend>
         {identityEditable ? (

@@ -2,6 +2,7 @@ import { type AppLoadContext, data, redirect } from "react-router";
 import { ALL_ROLES, type NotAllowed, type Permission, PERMISSIONS, ROLES } from "../modules/access/permissions.ts";
 import { resolveSession, type LiveMembership, type SessionState } from "../modules/access/sessions.server.ts";
 import { audienceOf } from "../modules/access/audience.server.ts";
+import { setFlash } from "../modules/access/flash.server.ts";
 import { anonymousActor, recordNow } from "../modules/audit/audit.server.ts";
 import { type Actor, inTransaction, InvalidInput, type ModuleContext, NotFound } from "../modules/context.server.ts";
 import { type Day, todayIn } from "../modules/dates.ts";
@@ -58,6 +59,8 @@ export type Authorized = {
   today: Day;
   /** Run module code in one transaction with this actor; its audit events commit with it. */
   run<T>(fn: (ctx: ModuleContext) => Promise<T>): Promise<T>;
+  /** Leave a message for the next page this session loads (shown once, to this person only). */
+  flash(message: string): Promise<void>;
   /** Run a change; input the module refuses (InvalidInput) comes back as field errors, and nothing was changed. */
   submit<T>(fn: (ctx: ModuleContext) => Promise<T>): Promise<Submitted<T>>;
 };
@@ -158,6 +161,7 @@ export async function authorize(args: RouteArgs, requirement: Requirement): Prom
     person: state.person,
     membership: state.membership,
     memberships: state.memberships,
+    flash: (message) => setFlash(context.db, state.sessionId, message),
     today: todayIn(actor.timeZone ?? "UTC", now),
     run: (fn) => runAs(context, actor, now, fn, path),
     submit: (fn) => submitted(() => runAs(context, actor, now, fn, path, undefined, { rethrowInvalid: true })),

@@ -106,3 +106,10 @@ export const organisationKindLabel = (kind: string) =>
 
 /** A role as people call it ("Legal", "CJIS officer"), never its internal key. */
 export const roleLabel = (role: string | null | undefined) => (!role ? "" : isRole(role) ? ROLES[role].label : role);
+
+/** A network address as a person reads it: an IPv4 address the server saw through IPv6 ("::ffff:127.0.0.1") as plain IPv4. */
+export function formatAddress(ip: string | null | undefined): string {
+  if (!ip) return "";
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
+  return mapped ? mapped[1]! : ip;
+}

@@ -3,7 +3,7 @@ import { Field } from "~/components/field.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { auditOrganisations, listAuditEvents, parseAuditFilter } from "~/modules/audit/viewer.server.ts";
 import type { Route } from "./+types/audit";
-import { formatUtcMillisecond } from "~/modules/format.ts";
+import { formatAddress, formatUtcMillisecond } from "~/modules/format.ts";
 
 export const permission = "audit:read";
 export const meta: Route.MetaFunction = () => [{ title: "Audit trail — Custody" }];
@@ -163,7 +163,7 @@ function Who({ event: e }: { event: Row }) {
       {e.ip ? (
         <>
           <br />
-          <span className="text-base-dark">from {e.ip}</span>
+          <span className="text-base-dark">from {formatAddress(e.ip)}</span>
         </>
       ) : null}
     </>

@@ -1,8 +1,7 @@
-import { Link, useSearchParams } from "react-router";
+import { Link } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { ConflictList } from "~/components/conflicts.tsx";
 import { CoverageLegend, CoverageTable, coverageText } from "~/components/coverage.tsx";
-import { SuccessAlert } from "~/components/field.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { getContract } from "~/modules/contracts/contracts.server.ts";
 import { getCoverageSummary } from "~/modules/contracts/coverage.server.ts";
@@ -34,20 +33,14 @@ export async function loader(args: Route.LoaderArgs) {
   });
 }
 
-const SAVED: Record<string, string> = {
-  created: "The contract is created. Mark its requirements in the coverage matrix.",
-  updated: "The contract is saved.",
-};
 const hours = (n: number) => `${n} hour${n === 1 ? "" : "s"}`;
 
 export default function ContractPage({ loaderData }: Route.ComponentProps) {
   const { view, coverage, files } = loaderData;
   const { contract: c, terms: t, lifecycle } = view;
-  const [params] = useSearchParams();
   return (
     <div className="padding-y-4">
       <Breadcrumbs crumbs={[{ label: "Contracts", to: contractPaths.list() }, { label: c.title }]} />
-      <SuccessAlert message={SAVED[params.get("saved") ?? ""]} />
       <h1>{c.title}</h1>
       <p className="custody-muted">
         {KIND_LABELS[c.kind]}

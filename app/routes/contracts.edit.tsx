@@ -46,7 +46,8 @@ export async function action(args: Route.ActionArgs) {
   const input = contractFormInput(await readForm(args.request));
   const result = await auth.submit((ctx) => updateContract(ctx, args.params.contractId, input));
   if (!result.ok) return data({ errors: result.errors, values: input as ContractFormValues }, { status: 400 });
-  return redirect(`${contractPaths.contract(args.params.contractId)}?saved=updated`);
+  await auth.flash("The contract is saved.");
+  return redirect(contractPaths.contract(args.params.contractId));
 }
 
 export default function EditContract({ loaderData, actionData }: Route.ComponentProps) {

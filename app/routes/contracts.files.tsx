@@ -1,7 +1,8 @@
+import { Hash } from "~/components/hash.tsx";
 import { FileInput } from "~/components/file-input.tsx";
-import { data, Form, Link, redirect, useSearchParams } from "react-router";
+import { data, Form, Link, redirect } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
-import { FormAlert, SuccessAlert } from "~/components/field.tsx";
+import { ErrorSummary } from "~/components/field.tsx";
 import { ChoiceGroup, optionsOf, TextareaField } from "~/components/inputs.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { withUpload } from "~/http/upload.server.ts";
@@ -37,13 +38,13 @@ export async function action(args: Route.ActionArgs) {
       auth.submit((ctx) => addContractFile(ctx, args.context.blobs, args.params.contractId, received.file!, received.fields)),
   );
   if (!result.ok) return data({ errors: result.errors }, { status: 400 });
-  return redirect(`${contractPaths.files(args.params.contractId)}?uploaded=${result.value.version}`);
+  await auth.flash(`Version ${result.value.version} is stored.`);
+  return redirect(contractPaths.files(args.params.contractId));
 }
 
 export default function ContractFiles({ loaderData, actionData }: Route.ComponentProps) {
   const { view, files, maxMegabytes } = loaderData;
   const errors = actionData?.errors ?? {};
-  const [params] = useSearchParams();
   const c = view.contract;
   return (
     <div className="padding-y-4">
@@ -55,7 +56,6 @@ export default function ContractFiles({ loaderData, actionData }: Route.Componen
         ]}
       />
       <h1>Files of {c.title}</h1>
-      <SuccessAlert message={params.get("uploaded") ? `Version ${params.get("uploaded")} is stored.` : null} />
       <p className="custody-summary">
         Every upload is kept as its own version with its SHA-256 fingerprint; nothing is overwritten. Each download is recorded in
         the audit trail.
@@ -91,7 +91,7 @@ export default function ContractFiles({ loaderData, actionData }: Route.Componen
                 <When at={d.uploadedAt} /> by {d.uploadedByName}
               </td>
               <td data-label="SHA-256">
-                <code className="custody-hash">{d.sha256}</code>
+                <Hash value={d.sha256} />
               </td>
             </tr>
           ))}
@@ -100,7 +100,7 @@ export default function ContractFiles({ loaderData, actionData }: Route.Componen
       {view.canEdit ? (
         <Form method="post" encType="multipart/form-data" className="usa-form usa-form--large" noValidate>
           <h2>Upload a version</h2>
-          <FormAlert message={errors.form} />
+          <ErrorSummary errors={errors} lead="The file was not uploaded. Correct the fields listed here." />
           <FileInput
             name="file"
             label="File"

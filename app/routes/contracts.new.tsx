@@ -40,7 +40,8 @@ export async function action(args: Route.ActionArgs) {
   const result = await auth.submit((ctx) => createContract(ctx, input));
   if (!result.ok) return data({ errors: result.errors, values: input as ContractFormValues }, { status: 400 });
   const contract = result.value;
-  return redirect(`${contractPaths.contract(contract.id)}?saved=created`);
+  await auth.flash("The contract is created. Mark its requirements in the coverage matrix.");
+  return redirect(contractPaths.contract(contract.id));
 }
 
 export default function NewContract({ loaderData, actionData }: Route.ComponentProps) {

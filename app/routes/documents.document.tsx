@@ -1,7 +1,7 @@
-import { Link, useSearchParams } from "react-router";
+import { Hash } from "~/components/hash.tsx";
+import { Link } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { ClauseDiff } from "~/components/clause-diff.tsx";
-import { SuccessAlert } from "~/components/field.tsx";
 import { DocumentPreview } from "~/components/document-preview.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { getGeneration } from "~/modules/documents/generations.server.ts";
@@ -20,12 +20,10 @@ export async function loader(args: Route.LoaderArgs) {
 
 export default function GeneratedDocument({ loaderData: d }: Route.ComponentProps) {
   const g = d.generation;
-  const [params] = useSearchParams();
   const subjectId = g.contractId ?? g.vendorId ?? g.agencyId;
   return (
     <div className="padding-y-4">
       <Breadcrumbs crumbs={[{ label: "Documents", to: documentPaths.list() }, { label: g.templateTitle }]} />
-      <SuccessAlert message={params.get("generated") ? "The document is generated and stored. Download it below." : null} />
       <h1>{g.templateTitle}</h1>
       <p className="usa-intro">For {g.subjectLabel}</p>
       <dl className="custody-definitions">
@@ -44,7 +42,9 @@ export default function GeneratedDocument({ loaderData: d }: Route.ComponentProp
           <When at={g.generatedAt} /> by {g.generatedByName}
         </dd>
         <dt>SHA-256 of the inputs</dt>
-        <dd className="font-mono-2xs text-wrap">{g.inputsSha256}</dd>
+        <dd>
+          <Hash value={g.inputsSha256} label="SHA-256 of the inputs" />
+        </dd>
       </dl>
       <h2>Files</h2>
       <ul className="usa-list usa-list--unstyled">
@@ -54,7 +54,7 @@ export default function GeneratedDocument({ loaderData: d }: Route.ComponentProp
               Download {o.format.toUpperCase()}
             </a>{" "}
             {FORMAT_LABELS[o.format]}, {Math.ceil(o.sizeBytes / 1024)} KB · SHA-256{" "}
-            <span className="font-mono-2xs">{o.sha256}</span>
+            <Hash value={o.sha256} label={`SHA-256 of the ${o.format.toUpperCase()}`} />
           </li>
         ))}
       </ul>

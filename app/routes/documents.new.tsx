@@ -37,7 +37,8 @@ export async function action(args: Route.ActionArgs) {
   );
   if (!result.ok) return data({ errors: result.errors, values: form }, { status: 400 });
   const created = result.value;
-  return redirect(`${documentPaths.document(created.id)}?generated=1`);
+  await auth.flash("The document is generated and stored. Download it below.");
+  return redirect(documentPaths.document(created.id));
 }
 
 export default function GenerateDocument({ loaderData: d, actionData }: Route.ComponentProps) {

@@ -1,9 +1,10 @@
+import { qualifiedLabel } from "~/modules/catalog/paths.ts";
 import { readForm } from "~/http/form.server.ts";
 import { data, Form, Link, redirect, useSearchParams } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { CustodyTable, EvidenceVersions } from "~/components/evidence-item.tsx";
 import { EvidenceStatusTag, FlagList } from "~/components/evidence.tsx";
-import { FormAlert, SuccessAlert } from "~/components/field.tsx";
+import { ErrorSummary } from "~/components/field.tsx";
 import { ChoiceGroup, TextareaField } from "~/components/inputs.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { contractPaths } from "~/modules/contracts/paths.ts";
@@ -36,30 +37,21 @@ export async function action(args: Route.ActionArgs) {
   );
   if (!decided.ok) return data({ errors: decided.errors }, { status: 400 });
   const { accepted, next } = decided.value;
-  return redirect(
-    `${evidencePaths.item(args.params.itemId)}?decided=${accepted ? "accepted" : "rejected"}${next ? `&next=${next.id}` : ""}`,
+  await auth.flash(
+    `The submission is ${accepted ? "accepted" : "rejected"}.${next ? " The next request of the series is open." : ""}`,
   );
+  return redirect(`${evidencePaths.item(args.params.itemId)}${next ? `?next=${next.id}` : ""}`);
 }
 
 export default function EvidenceItemPage({ loaderData, actionData }: Route.ComponentProps) {
   const d = loaderData;
   const errors = actionData?.errors ?? {};
   const [params] = useSearchParams();
-  const decided = params.get("decided");
   const next = params.get("next");
   return (
     <div className="padding-y-4">
       <Breadcrumbs crumbs={[{ label: "Evidence", to: evidencePaths.register() }, { label: d.item.title }]} />
       <h1>{d.item.title}</h1>
-      <SuccessAlert
-        message={
-          params.get("requested")
-            ? `The request is sent; ${d.vendorName} sees it in the vendor portal.`
-            : decided
-              ? `The submission is ${decided}.${next ? " The next request of the series is open." : ""}`
-              : null
-        }
-      />
       {next ? (
         <p>
           <Link to={evidencePaths.item(next)}>Open the next request of the series</Link>
@@ -89,7 +81,7 @@ export default function EvidenceItemPage({ loaderData, actionData }: Route.Compo
           ))}
         </dd>
         <dt>Requirements</dt>
-        <dd>{d.requirements.map((r) => `${r.frameworkShortTitle} ${r.code}`).join(", ")}</dd>
+        <dd>{d.requirements.map((r) => qualifiedLabel(r)).join(", ")}</dd>
         <dt>Instructions to the vendor</dt>
         <dd>{d.item.instructions || "—"}</dd>
         {d.item.internalNotes !== null ? (
@@ -110,7 +102,7 @@ export default function EvidenceItemPage({ loaderData, actionData }: Route.Compo
       {d.canDecide ? (
         <Form method="post" className="usa-form usa-form--large" noValidate>
           <h2>Decision on version {d.versions[0]?.version}</h2>
-          <FormAlert message={errors.form} />
+          <ErrorSummary errors={errors} />
           <ChoiceGroup
             type="radio"
             name="decision"

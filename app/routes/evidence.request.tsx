@@ -1,7 +1,8 @@
+import { qualifiedLabel } from "~/modules/catalog/paths.ts";
 import { readForm } from "~/http/form.server.ts";
 import { data, Form, redirect } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
-import { Field, FormAlert } from "~/components/field.tsx";
+import { Field, ErrorSummary } from "~/components/field.tsx";
 import { ChoiceGroup, SelectField, TextareaField } from "~/components/inputs.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { requestEvidence, requestFormOptions } from "~/modules/evidence/requests.server.ts";
@@ -41,7 +42,8 @@ export async function action(args: Route.ActionArgs) {
   const result = await auth.submit((ctx) => requestEvidence(ctx, raw));
   if (!result.ok) return data({ errors: result.errors, values: raw }, { status: 400 });
   const item = result.value;
-  return redirect(`${evidencePaths.item(item.id)}?requested=1`);
+  await auth.flash("The request is sent; the vendor sees it in the vendor portal.");
+  return redirect(evidencePaths.item(item.id));
 }
 
 export default function RequestEvidence({ loaderData, actionData }: Route.ComponentProps) {
@@ -78,7 +80,7 @@ export default function RequestEvidence({ loaderData, actionData }: Route.Compon
             {o.kind.name} from {o.contract.vendorName}
           </h2>
           <p className="custody-muted">{o.kind.description}</p>
-          <FormAlert message={errors.form ?? errors.contractId ?? errors.kind} />
+          <ErrorSummary errors={errors} lead="Nothing was requested. Correct the fields listed here." />
           <input type="hidden" name="contractId" value={o.contract.id} />
           <input type="hidden" name="kind" value={o.kind.key} />
           <Field
@@ -96,7 +98,7 @@ export default function RequestEvidence({ loaderData, actionData }: Route.Compon
             error={errors.requirementIds}
             options={o.requirements
               .filter((r) => r.supported)
-              .map((r) => ({ value: r.id, label: `${r.frameworkShortTitle} ${r.code} — ${r.title}` }))}
+              .map((r) => ({ value: r.id, label: `${qualifiedLabel(r)} — ${r.title}` }))}
             checked={values ? values.requirementIds : o.requirements.filter((r) => r.supported).map((r) => r.id)}
           />
           <details className="margin-y-2">
@@ -106,7 +108,7 @@ export default function RequestEvidence({ loaderData, actionData }: Route.Compon
               legend="Also supports"
               options={o.requirements
                 .filter((r) => !r.supported)
-                .map((r) => ({ value: r.id, label: `${r.frameworkShortTitle} ${r.code} — ${r.title}` }))}
+                .map((r) => ({ value: r.id, label: `${qualifiedLabel(r)} — ${r.title}` }))}
               checked={values ? values.requirementIds : []}
             />
           </details>

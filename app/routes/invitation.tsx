@@ -1,6 +1,6 @@
 import { readForm } from "~/http/form.server.ts";
 import { data, Form, Link } from "react-router";
-import { Field, FormAlert } from "~/components/field.tsx";
+import { Field, ErrorSummary } from "~/components/field.tsx";
 import { acceptInvitation, openInvitation } from "~/modules/access/accounts.server.ts";
 import { PASSWORD_MIN } from "~/modules/access/password-rules.ts";
 import { submitted } from "~/http/guard.server.ts";
@@ -94,7 +94,7 @@ export default function Invitation({ loaderData, actionData }: Route.ComponentPr
         This link works once and expires {view.expires}.
       </p>
       <Form method="post" className="usa-form usa-form--large maxw-tablet" noValidate>
-        <FormAlert message={errors.form} />
+        <ErrorSummary errors={errors} />
         <fieldset className="usa-fieldset">
           <legend className="usa-legend usa-legend--large">1. Who you are</legend>
           {view.bootstrap ? (

@@ -25,7 +25,8 @@ export async function action(args: Route.ActionArgs) {
   const result = await auth.submit((ctx) => createNotice(ctx, "agency", raw));
   if (!result.ok) return data({ errors: result.errors, values: raw }, { status: 400 });
   const created = result.value;
-  return redirect(`${noticePaths.notice(created.notice.id)}?recorded=1`);
+  await auth.flash("The notice is recorded and your agency's CJIS officers have been told.");
+  return redirect(noticePaths.notice(created.notice.id));
 }
 
 export default function RecordNotice({ loaderData: d, actionData }: Route.ComponentProps) {

@@ -1,6 +1,4 @@
-import { useSearchParams } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
-import { SuccessAlert } from "~/components/field.tsx";
 import { NoticeDetail } from "~/components/notices.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { noticePaths } from "~/modules/notices/kinds.ts";
@@ -17,14 +15,10 @@ export async function loader(args: Route.LoaderArgs) {
 }
 
 export default function NoticePage({ loaderData: { notice } }: Route.ComponentProps) {
-  const [params] = useSearchParams();
   return (
     <div className="padding-y-4">
       <Breadcrumbs crumbs={[{ label: "Notices", to: noticePaths.list() }, { label: notice.summary }]} />
       <h1>{notice.summary}</h1>
-      <SuccessAlert
-        message={params.get("recorded") ? "The notice is recorded and your agency's CJIS officers have been told." : null}
-      />
       <NoticeDetail notice={notice} />
     </div>
   );

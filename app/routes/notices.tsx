@@ -31,7 +31,7 @@ export default function Notices({ loaderData: d }: Route.ComponentProps) {
   const late = d.rows.filter((r) => r.agencies.some((a) => a.timeliness === "late")).length;
   return (
     <div className="padding-y-4">
-      <Breadcrumbs crumbs={[{ label: "Evidence", to: "/evidence" }, { label: "Notices" }]} />
+      <Breadcrumbs crumbs={[{ label: "Notices" }]} />
       <h1>Notices</h1>
       <p className="usa-intro">
         Breach, legal-process, data-location and business-change notices from vendors. {d.rows.length} shown, {late} late against

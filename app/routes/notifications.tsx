@@ -1,7 +1,6 @@
 import { readForm } from "~/http/form.server.ts";
-import { data, Form, Link, redirect, useSearchParams } from "react-router";
+import { data, Form, Link, redirect } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
-import { SuccessAlert } from "~/components/field.tsx";
 import { ChoiceGroup } from "~/components/inputs.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { markRead, myNotifications, setDelivery } from "~/modules/notifications/notify.server.ts";
@@ -25,7 +24,8 @@ export async function action(args: Route.ActionArgs) {
   if (intent === "delivery") {
     const result = await auth.submit((ctx) => setDelivery(ctx, String(form.get("delivery") ?? "")));
     if (!result.ok) return data({ errors: result.errors }, { status: 400 });
-    return redirect("/notifications?saved=1");
+    await auth.flash(`Saved: ${result.value === "daily-digest" ? "one digest a day" : "each notification at once"}.`);
+    return redirect("/notifications");
   }
   const which = intent === "read-all" ? "all" : String(form.get("id") ?? "");
   const { link } = await auth.run((ctx) => markRead(ctx, which));
@@ -33,7 +33,6 @@ export async function action(args: Route.ActionArgs) {
 }
 
 export default function Notifications({ loaderData: d, actionData }: Route.ComponentProps) {
-  const [params] = useSearchParams();
   return (
     <div className="padding-y-4">
       <Breadcrumbs crumbs={[{ label: "Notifications" }]} />
@@ -90,13 +89,6 @@ export default function Notifications({ loaderData: d, actionData }: Route.Compo
           ]}
           checked={[d.delivery]}
           error={actionData?.errors.delivery}
-        />
-        <SuccessAlert
-          message={
-            params.get("saved")
-              ? `Saved: ${d.delivery === "daily-digest" ? "one digest a day" : "each notification at once"}.`
-              : null
-          }
         />
         <button className="usa-button" type="submit">
           Save

@@ -1,10 +1,12 @@
+import { qualifiedLabel } from "~/modules/catalog/paths.ts";
+import { formValue } from "~/modules/evidence/kinds.ts";
 import { FileInput } from "~/components/file-input.tsx";
-import { data, Form, redirect, useSearchParams } from "react-router";
+import { data, Form, redirect } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { EvidenceVersions } from "~/components/evidence-item.tsx";
 import { EvidenceStatusTag } from "~/components/evidence.tsx";
 import { KindFieldInputs } from "~/components/evidence-form.tsx";
-import { Field, FormAlert, SuccessAlert } from "~/components/field.tsx";
+import { Field, ErrorSummary } from "~/components/field.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { withUpload } from "~/http/upload.server.ts";
 import { checkPortalItem, getPortalItem, submitEvidence } from "~/modules/evidence/submissions.server.ts";
@@ -24,7 +26,7 @@ export async function loader(args: Route.LoaderArgs) {
 export async function action(args: Route.ActionArgs) {
   const auth = await authorize(args, permission);
   // Refuse another vendor's request before reading a byte of the upload.
-  await auth.run((ctx) => checkPortalItem(ctx, args.params.itemId));
+  const { agencyName } = await auth.run((ctx) => checkPortalItem(ctx, args.params.itemId));
   const result = await withUpload(
     args.request,
     { spoolDir: args.context.blobs.spoolDir, maxBytes: args.context.uploadMaxBytes, fileField: "file", requireFile: false },
@@ -32,24 +34,31 @@ export async function action(args: Route.ActionArgs) {
       auth.submit((ctx) => submitEvidence(ctx, args.context.blobs, args.params.itemId, received.file, received.fields)),
   );
   if (!result.ok) return data({ errors: result.errors, values: result.fields }, { status: 400 });
-  return redirect(`${evidencePaths.portalItem(args.params.itemId)}?submitted=${result.value.version.version}`);
+  await auth.flash(`Version ${result.value.version.version} is submitted; ${agencyName} will review it.`);
+  return redirect(evidencePaths.portalItem(args.params.itemId));
 }
 
 export default function PortalItem({ loaderData, actionData }: Route.ComponentProps) {
   const d = loaderData;
   const errors = actionData?.errors ?? {};
-  const values = actionData?.values ?? {};
-  const [params] = useSearchParams();
+  // A new version starts from the last one's values (after a rejection the vendor changes what was wrong, not everything).
+  const last = d.versions[0];
+  const fromLast: Record<string, string> = last
+    ? {
+        issuedOn: last.issuedOn ?? "",
+        validFrom: last.validFrom ?? "",
+        expiresOn: last.expiresOn ?? "",
+        ...Object.fromEntries(Object.entries(last.fields).map(([k, v]) => [`field.${k}`, formValue(d.kind.key, k, v)])),
+        attestationName: last.attestation?.name ?? "",
+        attestationTitle: last.attestation?.title ?? "",
+      }
+    : {};
+  const values: Record<string, string> = actionData?.values ?? fromLast;
   const rejected = d.versions.find((v) => v.status === "rejected" && v.version === d.versions[0]?.version);
   return (
     <div className="padding-y-4">
       <Breadcrumbs crumbs={[{ label: "Vendor portal", to: evidencePaths.portal() }, { label: d.item.title }]} />
       <h1>{d.item.title}</h1>
-      <SuccessAlert
-        message={
-          params.get("submitted") ? `Version ${params.get("submitted")} is submitted; ${d.agencyName} will review it.` : null
-        }
-      />
       <p>
         <EvidenceStatusTag status={d.item.shown} /> {d.kind.name}, asked by <strong>{d.agencyName}</strong>
         {d.item.dueOn ? `, due ${d.item.dueOn}` : ""}.
@@ -72,7 +81,7 @@ export default function PortalItem({ loaderData, actionData }: Route.ComponentPr
         {d.requirements.map((r) => (
           <li key={r.id}>
             <strong>
-              {r.frameworkShortTitle} {r.code} — {r.title}
+              {qualifiedLabel(r)} — {r.title}
             </strong>
             <div className="custody-muted">{r.summary}</div>
           </li>
@@ -81,7 +90,7 @@ export default function PortalItem({ loaderData, actionData }: Route.ComponentPr
       {d.canSubmit ? (
         <Form method="post" encType="multipart/form-data" className="usa-form usa-form--large" noValidate>
           <h2>Submit {d.versions.length > 0 ? "a new version" : "the evidence"}</h2>
-          <FormAlert message={errors.form} />
+          <ErrorSummary errors={errors} lead="Nothing was submitted. Correct the fields listed here." />
           <Field
             name="issuedOn"
             label="Issue date (optional)"

@@ -1,6 +1,4 @@
-import { useSearchParams } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
-import { SuccessAlert } from "~/components/field.tsx";
 import { NoticeDetail } from "~/components/notices.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { noticePaths } from "~/modules/notices/kinds.ts";
@@ -20,7 +18,6 @@ export async function loader(args: Route.LoaderArgs) {
 }
 
 export default function PortalNotice({ loaderData: { notice } }: Route.ComponentProps) {
-  const [params] = useSearchParams();
   return (
     <div className="padding-y-4">
       <Breadcrumbs
@@ -31,7 +28,6 @@ export default function PortalNotice({ loaderData: { notice } }: Route.Component
         ]}
       />
       <h1>{notice.summary}</h1>
-      <SuccessAlert message={params.get("filed") ? "The notice is filed; the agencies you named have been told." : null} />
       <NoticeDetail notice={notice} />
     </div>
   );

@@ -26,7 +26,8 @@ export async function action(args: Route.ActionArgs) {
   const result = await auth.submit((ctx) => createNotice(ctx, "vendor", raw));
   if (!result.ok) return data({ errors: result.errors, values: raw }, { status: 400 });
   const created = result.value;
-  return redirect(`${noticePaths.portalNotice(created.notice.id)}?filed=1`);
+  await auth.flash("The notice is filed; the agencies you named have been told.");
+  return redirect(noticePaths.portalNotice(created.notice.id));
 }
 
 export default function FileNotice({ loaderData: d, actionData }: Route.ComponentProps) {

@@ -1,7 +1,7 @@
 import { FileInput } from "~/components/file-input.tsx";
 import { data, Form, redirect } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
-import { Field, FormAlert } from "~/components/field.tsx";
+import { Field, ErrorSummary } from "~/components/field.tsx";
 import { ChoiceGroup, TextareaField } from "~/components/inputs.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { withUpload } from "~/http/upload.server.ts";
@@ -35,7 +35,8 @@ export async function action(args: Route.ActionArgs) {
     (received) => auth.submit((ctx) => proposeRosterChange(ctx, args.context.blobs, personId, received.file, received.fields)),
   );
   if (!result.ok) return data({ errors: result.errors, values: result.fields }, { status: 400 });
-  return redirect(`${rosterPaths.portal()}?proposed=1`);
+  await auth.flash("Your change is proposed; a CJIS officer of one of your agencies will approve or reject it.");
+  return redirect(rosterPaths.portal());
 }
 
 export default function ProposeRosterChange({ loaderData: d, actionData }: Route.ComponentProps) {
@@ -54,7 +55,7 @@ export default function ProposeRosterChange({ loaderData: d, actionData }: Route
       <h1>{p ? `Propose a change to ${p.fullName}` : "Propose adding a person"}</h1>
       <p className="usa-intro">Give the record as it should read. Nothing changes until a CJIS officer approves it.</p>
       <Form method="post" encType="multipart/form-data" className="usa-form usa-form--large" noValidate>
-        <FormAlert message={errors.form} />
+        <ErrorSummary errors={errors} lead="Nothing was proposed. Correct the fields listed here." />
         <Field name="fullName" label="Full name" defaultValue={v("fullName", p?.fullName)} error={errors.fullName} />
         <Field
           name="jobRole"

@@ -1,6 +1,5 @@
-import { Link, useSearchParams } from "react-router";
+import { Link } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
-import { SuccessAlert } from "~/components/field.tsx";
 import { RosterChanges, RosterTable } from "~/components/roster.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { portalRoster } from "~/modules/roster/roster.server.ts";
@@ -18,18 +17,10 @@ export async function loader(args: Route.LoaderArgs) {
 }
 
 export default function PortalRoster({ loaderData: d }: Route.ComponentProps) {
-  const [params] = useSearchParams();
   return (
     <div className="padding-y-4">
       <Breadcrumbs crumbs={[{ label: "Vendor portal", to: evidencePaths.portal() }, { label: "Personnel roster" }]} />
       <h1>Personnel roster</h1>
-      <SuccessAlert
-        message={
-          params.get("proposed")
-            ? "Your change is proposed; a CJIS officer of one of your agencies will approve or reject it."
-            : null
-        }
-      />
       <p className="usa-intro">
         Everyone at {d.vendor.legalName} with access to unencrypted CJI. Propose each change here; it applies once a CJIS officer
         approves it. Select a name to propose a change, including the day someone left and the day their access ended.

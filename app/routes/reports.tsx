@@ -1,3 +1,4 @@
+import { ScrollTable } from "~/components/scroll-table.tsx";
 import { data, Link } from "react-router";
 import { authorize } from "~/http/guard.server.ts";
 import { REPORT_TITLES as titles, REPORTS, type ReportName } from "~/modules/access/report-names.ts";
@@ -43,7 +44,7 @@ export default function Reports({ loaderData }: Route.ComponentProps) {
       {report.rows.length === 0 ? (
         <p>Nothing to report.</p>
       ) : (
-        <div className="usa-table-container--scrollable" tabIndex={0}>
+        <ScrollTable label={report.title}>
           <table className="usa-table usa-table--borderless usa-table--compact">
             <caption className="usa-sr-only">{report.title}</caption>
             <thead>
@@ -65,7 +66,7 @@ export default function Reports({ loaderData }: Route.ComponentProps) {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollTable>
       )}
     </div>
   );

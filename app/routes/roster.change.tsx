@@ -1,7 +1,8 @@
+import { Hash } from "~/components/hash.tsx";
 import { readForm } from "~/http/form.server.ts";
 import { data, Form, redirect } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
-import { FormAlert } from "~/components/field.tsx";
+import { ErrorSummary } from "~/components/field.tsx";
 import { ChoiceGroup, TextareaField } from "~/components/inputs.tsx";
 import { RosterFlags } from "~/components/roster.tsx";
 import { authorize } from "~/http/guard.server.ts";
@@ -73,7 +74,9 @@ export default function RosterChange({ loaderData: d, actionData }: Route.Compon
       {d.file ? (
         <p>
           Signed Security Addendum page: <a href={rosterPaths.file(d.file.id)}>{d.file.filename}</a>{" "}
-          <span className="custody-hash">SHA-256 {d.file.sha256}</span>
+          <span>
+            SHA-256 <Hash value={d.file.sha256} />
+          </span>
         </p>
       ) : null}
       <h2>Flags once applied</h2>
@@ -87,7 +90,7 @@ export default function RosterChange({ loaderData: d, actionData }: Route.Compon
       {d.canDecide ? (
         <Form method="post" className="usa-form usa-form--large">
           <h2>Decision</h2>
-          <FormAlert message={errors.form} />
+          <ErrorSummary errors={errors} />
           <ChoiceGroup
             type="radio"
             name="decision"

@@ -27,7 +27,8 @@ export async function action(args: Route.ActionArgs) {
   const input = vendorFormInput(await readForm(args.request));
   const result = await auth.submit((ctx) => updateVendor(ctx, args.params.vendorId, input));
   if (!result.ok) return data({ errors: result.errors, values: input as VendorFormValues }, { status: 400 });
-  return redirect(`${vendorPaths.vendor(args.params.vendorId)}?saved=updated`);
+  await auth.flash("Your agency's record of the vendor is saved.");
+  return redirect(vendorPaths.vendor(args.params.vendorId));
 }
 
 export default function EditVendor({ loaderData, actionData }: Route.ComponentProps) {

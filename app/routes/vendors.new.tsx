@@ -22,7 +22,8 @@ export async function action(args: Route.ActionArgs) {
   const result = await auth.submit((ctx) => registerVendor(ctx, input));
   if (!result.ok) return data({ errors: result.errors, values: input as VendorFormValues }, { status: 400 });
   const vendor = result.value;
-  return redirect(`${vendorPaths.vendor(vendor.id)}?saved=registered`);
+  await auth.flash("The vendor is registered.");
+  return redirect(vendorPaths.vendor(vendor.id));
 }
 
 export default function NewVendor({ actionData }: Route.ComponentProps) {

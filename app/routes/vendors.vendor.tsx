@@ -1,6 +1,5 @@
-import { Link, useSearchParams } from "react-router";
+import { Link } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
-import { SuccessAlert } from "~/components/field.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { listContracts } from "~/modules/contracts/contracts.server.ts";
 import { STATUS_LABELS } from "~/modules/contracts/lifecycle.ts";
@@ -32,18 +31,11 @@ export async function loader(args: Route.LoaderArgs) {
   });
 }
 
-const SAVED: Record<string, string> = {
-  registered: "The vendor is registered.",
-  updated: "Your agency's record of the vendor is saved.",
-};
-
 export default function VendorPage({ loaderData }: Route.ComponentProps) {
   const { vendor, profile, flags, contracts, canEdit, registeredByName } = loaderData;
-  const [params] = useSearchParams();
   return (
     <div className="padding-y-4">
       <Breadcrumbs crumbs={[{ label: "Vendors", to: vendorPaths.list() }, { label: vendor.legalName }]} />
-      <SuccessAlert message={SAVED[params.get("saved") ?? ""]} />
       <h1>{vendor.legalName}</h1>
       <p className="custody-muted">
         {vendor.tradeName ? `Trading as ${vendor.tradeName} · ` : ""}Headquarters: {vendor.headquarters},{" "}

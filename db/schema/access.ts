@@ -140,6 +140,8 @@ export const sessions = pgTable(
     revokedReason: text("revoked_reason"),
     ip: text("ip"),
     userAgent: text("user_agent"),
+    /** A message for the next page this session loads ("The vendor is registered."): shown once, then cleared. */
+    flash: text("flash"),
   },
   (t) => [index("sessions_person").on(t.personId)],
 );

@@ -58,6 +58,11 @@ describe.runIf(browserAvailable)("vendors and contracts in a real browser", () =
     await expectVisible(page.getByText("The vendor is registered."));
     await expectVisible(page.getByText(/Personal data is stored in India/));
     await screenshot(page, "vendor");
+    // The banner is shown once, to the person whose action caused it, and the address carries nothing that would repeat it.
+    expect(new URL(page.url()).search).toBe("");
+    await page.reload();
+    await expectVisible(page.getByRole("heading", { name: "Skyline Records Cloud Ltd." }));
+    expect(await page.getByText("The vendor is registered.").count()).toBe(0);
 
     // A contract shared with Lake County; the end before the start is refused first.
     await page.goto(`${server.url}/contracts/new`);

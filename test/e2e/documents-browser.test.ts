@@ -49,8 +49,20 @@ describe.runIf(browserAvailable)("documents in a real browser", () => {
 
     // Governing law is not in the contract record: generating without it is refused beside the field.
     await legal.getByRole("button", { name: "Generate" }).click();
-    await expectVisible(legal.getByText("Enter governing law."));
-    await expectVisible(legal.getByText("The document was not generated. Check the fields marked below."));
+    await expectVisible(legal.getByText("The document was not generated. Correct the fields listed here."));
+    // The USWDS error pattern: the summary at the top takes focus and is on screen, however far down the button was;
+    // the title starts with "Error:"; each message links to its field.
+    const summary = legal.locator(".custody-error-summary");
+    await legal.waitForFunction(() => document.activeElement?.classList.contains("custody-error-summary"));
+    expect(
+      await summary.evaluate((el) => el.getBoundingClientRect().top >= 0 && el.getBoundingClientRect().top < window.innerHeight),
+    ).toBe(true);
+    await legal.waitForFunction(() => document.title.startsWith("Error: "));
+    const link = summary.getByRole("link", { name: "Enter governing law." });
+    expect(await link.getAttribute("href")).toBe("#field-v.governingLaw");
+    await link.click();
+    expect(await legal.evaluate(() => document.activeElement?.id)).toBe("field-v.governingLaw");
+    await expectVisible(legal.locator(".usa-error-message", { hasText: "Enter governing law." }));
     await noteViolations(axe, legal, "addendum form with errors");
 
     await legal.getByLabel("Governing law").fill("the Commonwealth of Virginia");

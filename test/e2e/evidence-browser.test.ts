@@ -64,7 +64,7 @@ describe.runIf(browserAvailable)("evidence in a real browser", () => {
     await tick(officer, "Every 12 months (how often this kind of evidence is renewed)");
     await officer.getByLabel("Internal notes (optional)").fill("Broker confirmed the renewal by phone.");
     await officer.getByRole("button", { name: "Send the request" }).click();
-    await expectVisible(officer.getByText("The request is sent; EvidenceCloud Inc. sees it in the vendor portal."));
+    await expectVisible(officer.getByText("The request is sent; the vendor sees it in the vendor portal."));
     const itemPath = new URL(officer.url()).pathname;
     await screenshot(officer, "evidence-requested");
 
@@ -100,6 +100,14 @@ describe.runIf(browserAvailable)("evidence in a real browser", () => {
     await expectVisible(
       vendor.getByText("The per-claim limit is $1,000,000; the contract requires at least $5,000,000.").first(),
     );
+    // The new version starts from the last one's values: only the limit that was wrong needs changing.
+    expect(await vendor.getByLabel("Insurance carrier").inputValue()).toBe("Granite Mutual");
+    expect(await vendor.getByLabel("Policy number").inputValue()).toBe("CY-2026-0042");
+    expect(await vendor.getByLabel("Per-claim limit").inputValue()).toBe("1000000");
+    expect(await vendor.getByLabel("Aggregate limit").inputValue()).toBe("10000000");
+    expect(await vendor.getByLabel("Expires", { exact: true }).inputValue()).toBe("2027-11-01");
+    expect(await vendor.getByLabel("Your full name").inputValue()).toBe("Casey Duncan");
+    expect(await vendor.getByLabel("Your job title").inputValue()).toBe("Compliance manager");
     await fillInsurance(vendor, "5,000,000", "COI 2026 corrected.pdf");
     await expectVisible(vendor.getByText("Version 2 is submitted; Riverside Police Department will review it."));
 

@@ -5,6 +5,7 @@ import { organisations, people } from "../../../db/schema/access.ts";
 import { auditEvents, type AuditEvent } from "../../../db/schema/audit.ts";
 import { orgOf, type Actor, type ModuleContext } from "../context.server.ts";
 import { labelEvents, type EventLabels } from "./labels.server.ts";
+import { formatAddress } from "../format.ts";
 
 /**
  * Reading the audit trail (for administrators and auditors). An agency's or
@@ -149,7 +150,7 @@ export function csvRow(e: AuditEvent, labels: EventLabels) {
     labels.actorOrganisation ?? "",
     labels.organisation ?? "",
     e.organisationId ?? "",
-    e.ip ?? "",
+    formatAddress(e.ip),
     e.userAgent ?? "",
     e.action,
     e.objectType ?? "",

@@ -207,6 +207,16 @@ export const Attestation = z.object({
 export const isMoneyField = (kindKey: string, name: string) =>
   fieldsOf(kindKey).some((f) => f.name === name && f.type === "money");
 
+/** A stored field value as its form field takes it again (money in dollars, as typed), to start a new version from the last. */
+export function formValue(kindKey: string, name: string, value: unknown): string {
+  if (value === undefined || value === null) return "";
+  if (isMoneyField(kindKey, name)) {
+    const cents = Number(value);
+    return Number.isFinite(cents) ? (cents % 100 === 0 ? String(cents / 100) : (cents / 100).toFixed(2)) : "";
+  }
+  return String(value);
+}
+
 /** How a stored field value reads on a page. */
 export function displayValue(kindKey: string, name: string, value: unknown): string {
   const field = fieldsOf(kindKey).find((f) => f.name === name);

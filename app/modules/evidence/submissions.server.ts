@@ -89,10 +89,18 @@ export async function getPortalItem(ctx: ModuleContext, itemId: string) {
   };
 }
 
-/** Whether the vendor may answer this item at all (404 otherwise), before an upload is read; not a view, so not audited. */
+/**
+ * Whether the vendor may answer this item at all (404 otherwise), before an upload is read; not a
+ * view, so not audited. Gives the name of the agency that asked, for the message after submitting.
+ */
 export async function checkPortalItem(ctx: ModuleContext, itemId: string) {
   requirePermission(ctx, "evidence:upload:own-vendor");
-  await vendorItem(ctx, itemId);
+  const item = await vendorItem(ctx, itemId);
+  const [agency] = await ctx.db
+    .select({ name: organisations.name })
+    .from(organisations)
+    .where(eq(organisations.id, item.agencyId));
+  return { agencyName: agency?.name ?? "The agency" };
 }
 
 /** The strictest figures of the contracts an item supports, for its flags. */

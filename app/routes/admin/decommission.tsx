@@ -28,7 +28,10 @@ export async function action(args: Route.ActionArgs) {
     ),
   );
   if (!result.ok) return data({ errors: result.errors }, { status: 400 });
-  throw redirect(`/admin/organisations?decommissioned=${encodeURIComponent(args.params.organisationId)}`);
+  await auth.flash(
+    `${result.value.name} is decommissioned: its roles ended and the people left with no other role are disabled. Its data stays, owned and exportable.`,
+  );
+  throw redirect("/admin/organisations");
 }
 
 export default function Decommission({ loaderData, actionData }: Route.ComponentProps) {

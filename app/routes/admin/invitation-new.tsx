@@ -1,6 +1,6 @@
 import { readForm } from "~/http/form.server.ts";
 import { data, Form } from "react-router";
-import { Field, FormAlert } from "~/components/field.tsx";
+import { Field, ErrorSummary } from "~/components/field.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { createInvitation, emailInvitation, invitationTargets } from "~/modules/access/accounts.server.ts";
 import type { Route } from "./+types/invitation-new";
@@ -88,7 +88,7 @@ export default function InviteSomeone({ loaderData, actionData }: Route.Componen
     <div className="padding-y-4">
       <h1>Invite someone</h1>
       <Form method="post" className="usa-form usa-form--large" noValidate>
-        <FormAlert message={errors.form ?? null} />
+        <ErrorSummary errors={errors} lead="No invitation was sent. Correct the fields listed here." />
         <Field name="email" label="E-mail address" type="email" required error={errors.email} />
         <div className={`usa-form-group${errors.role || errors.organisationId ? " usa-form-group--error" : ""}`}>
           <label className="usa-label" htmlFor="role">

@@ -1,6 +1,6 @@
 import { readForm } from "~/http/form.server.ts";
-import { data, Form, Link, useSearchParams } from "react-router";
-import { Field, FormAlert, SuccessAlert } from "~/components/field.tsx";
+import { data, Form, Link } from "react-router";
+import { Field, ErrorSummary, SuccessAlert } from "~/components/field.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { createOrganisation, listOrganisations } from "~/modules/access/organisations.server.ts";
 import type { Route } from "./+types/organisations";
@@ -40,23 +40,11 @@ export async function action(args: Route.ActionArgs) {
 
 export default function Organisations({ loaderData, actionData }: Route.ComponentProps) {
   const errors = actionData?.intent === "create" ? actionData.errors : {};
-  const [params] = useSearchParams();
-  // Confirmed from the agency's own row, never from the address: a link cannot make the page claim it.
-  const decommissioned = loaderData.organisations.find(
-    (o) => o.id === params.get("decommissioned") && o.status === "decommissioned",
-  );
   return (
     <div className="padding-y-4">
       <h1>Organizations</h1>
-      <SuccessAlert
-        message={
-          actionData?.done ??
-          (decommissioned
-            ? `${decommissioned.name} is decommissioned: its roles ended and the people left with no other role are disabled. Its data stays, owned and exportable.`
-            : null)
-        }
-      />
-      <FormAlert message={errors.form} />
+      <SuccessAlert message={actionData?.done} />
+      <ErrorSummary errors={errors} />
       <table className="usa-table usa-table--borderless usa-table--stacked width-full">
         <caption className="usa-sr-only">Organizations</caption>
         <thead>

@@ -1,6 +1,6 @@
 import { readForm } from "~/http/form.server.ts";
 import { data, Form, Link } from "react-router";
-import { FormAlert, SuccessAlert } from "~/components/field.tsx";
+import { ErrorSummary, SuccessAlert } from "~/components/field.tsx";
 import { ReasonForm } from "~/components/reason-form.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import type { Permission } from "~/modules/access/permissions.ts";
@@ -68,7 +68,7 @@ export default function PersonPage({ loaderData, actionData }: Route.ComponentPr
       <h1>{person.name}</h1>
       <p className="usa-intro">{person.email}</p>
       <SuccessAlert message={actionData?.done} />
-      <FormAlert message={errors.form} />
+      <ErrorSummary errors={errors} />
       <dl className="grid-row grid-gap">
         <dt className="grid-col-4 text-bold">Status</dt>
         <dd className="grid-col-8 margin-0" data-testid="person-status">

@@ -1,6 +1,6 @@
 import { readForm } from "~/http/form.server.ts";
 import { data, Form } from "react-router";
-import { Field, FormAlert, SuccessAlert } from "~/components/field.tsx";
+import { Field, ErrorSummary, SuccessAlert } from "~/components/field.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { PERMISSIONS, type Permission } from "~/modules/access/permissions.ts";
 import { createApiToken, listApiTokens, revokeApiToken, TOKEN_MAX_DAYS } from "~/modules/access/tokens.server.ts";
@@ -63,7 +63,7 @@ export default function Tokens({ loaderData, actionData }: Route.ComponentProps)
         </div>
       ) : null}
       <SuccessAlert message={actionData?.done} />
-      <FormAlert message={errors.form} />
+      <ErrorSummary errors={errors} />
       <table className="usa-table usa-table--borderless usa-table--stacked width-full">
         <caption className="usa-sr-only">API tokens</caption>
         <thead>
