@@ -60,16 +60,7 @@ function VariableField({ field, error, posted }: { field: FormField; error?: str
         />
       );
     case "date":
-      return (
-        <Field
-          name={name}
-          label={field.label}
-          hint={field.hint ?? "Year, month and day, e.g. 2027-01-31."}
-          error={error}
-          type="date"
-          defaultValue={value}
-        />
-      );
+      return <Field name={name} label={field.label} hint={field.hint} error={error} type="date" defaultValue={value} />;
     case "number":
       return (
         <Field

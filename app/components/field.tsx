@@ -50,9 +50,17 @@ export function FieldFrame({
   );
 }
 
-/** A USWDS text field with its label, hint and error message wired for screen readers. */
-export function Field({ name, label, hint, error, className, ...input }: Props) {
+/** What every date field says of its format: what the browser's date control shows (USWDS's date hint). */
+export const DATE_FORMAT_HINT = "Format: mm/dd/yyyy.";
+
+/**
+ * A USWDS text field with its label, hint and error message wired for screen readers. A date field
+ * is the browser's date control (a calendar, and typing in the shown format) and always states the
+ * format it shows, after any hint of its own.
+ */
+export function Field({ name, label, hint: ownHint, error, className, ...input }: Props) {
   const id = input.id ?? `field-${name}`;
+  const hint = input.type === "date" ? (ownHint ? `${ownHint} ${DATE_FORMAT_HINT}` : DATE_FORMAT_HINT) : ownHint;
   return (
     <FieldFrame id={id} label={label} hint={hint} error={error}>
       <input

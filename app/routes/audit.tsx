@@ -78,10 +78,10 @@ export default function AuditTrail({ loaderData }: Route.ComponentProps) {
             </div>
           ) : null}
           <div className="tablet:grid-col-4">
-            <Field name="from" label="From (YYYY-MM-DD)" defaultValue={value("from")} error={errors.from} />
+            <Field name="from" label="From" type="date" defaultValue={value("from")} error={errors.from} />
           </div>
           <div className="tablet:grid-col-4">
-            <Field name="to" label="To (YYYY-MM-DD)" defaultValue={value("to")} error={errors.to} />
+            <Field name="to" label="To" type="date" defaultValue={value("to")} error={errors.to} />
           </div>
         </div>
         <button className="usa-button margin-top-2" type="submit">

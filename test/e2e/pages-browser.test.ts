@@ -120,6 +120,27 @@ describe.runIf(browserAvailable)("every page, loaded directly", () => {
         const status = response?.status() ?? 0;
         if (status >= 400) problems.push(`${role} ${next}: answered ${status} to a link Custody offered`);
         if (!opened.has(pattern)) opened.set(pattern, `${role} ${next}`);
+        // One date pattern across the product: every date field is the browser's date control and states the format it shows.
+        const undated = await page.evaluate(() =>
+          [...document.querySelectorAll<HTMLInputElement>("input[type=date]")]
+            .filter((input) => {
+              const hint = (input.getAttribute("aria-describedby") ?? "")
+                .split(" ")
+                .map((id) => document.getElementById(id)?.textContent ?? "")
+                .join(" ");
+              return !hint.includes("mm/dd/yyyy");
+            })
+            .map((input) => input.name),
+        );
+        if (undated.length > 0) problems.push(`${role} ${next}: date fields without the mm/dd/yyyy hint: ${undated.join(", ")}`);
+        const typedDates = await page.evaluate(() =>
+          [...document.querySelectorAll<HTMLInputElement>("input:not([type=date]):not([type=hidden])")]
+            .filter((input) =>
+              /YYYY-MM-DD|e\.g\. \d{4}-\d{2}-\d{2}/.test(document.querySelector(`label[for="${input.id}"]`)?.textContent ?? ""),
+            )
+            .map((input) => input.name),
+        );
+        if (typedDates.length > 0) problems.push(`${role} ${next}: dates typed into text fields: ${typedDates.join(", ")}`);
         queue.push(...(await linksOn(page, server.url)));
       }
       await page.context().close();

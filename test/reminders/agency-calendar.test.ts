@@ -124,6 +124,6 @@ describe("an agency's calendar", () => {
         membershipEndsOn: "2026-13-01",
       }),
     ).catch((e: unknown) => e);
-    expect((bad as InvalidInput).fieldErrors.membershipEndsOn).toBe("Enter the end date as YYYY-MM-DD, like 2027-06-30.");
+    expect((bad as InvalidInput).fieldErrors.membershipEndsOn).toBe("Enter a real end date: month, day and year.");
   });
 });

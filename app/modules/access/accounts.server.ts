@@ -59,7 +59,7 @@ export async function createInvitation(
   if (!organisation) throw new NotFound("organisation", input.organisationId);
   const endsOn = input.membershipEndsOn?.trim() || null;
   let membershipEndsAt = input.membershipEndsAt ?? null;
-  if (endsOn && !isDay(endsOn)) errors.membershipEndsOn = "Enter the end date as YYYY-MM-DD, like 2027-06-30.";
+  if (endsOn && !isDay(endsOn)) errors.membershipEndsOn = "Enter a real end date: month, day and year.";
   else if (endsOn) membershipEndsAt = endOfDayIn(endsOn, organisation.timeZone);
   if (membershipEndsAt && membershipEndsAt.getTime() <= ctx.now.getTime()) {
     errors[endsOn ? "membershipEndsOn" : "membershipEndsAt"] = "The end date must be in the future.";

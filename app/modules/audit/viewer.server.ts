@@ -17,7 +17,7 @@ import { formatAddress } from "../format.ts";
 
 const day = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: "Enter a date as YYYY-MM-DD." })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: "Enter a real date: month, day and year." })
   .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), { message: "Enter a real date." });
 
 export const AuditFilterSchema = z

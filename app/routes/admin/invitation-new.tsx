@@ -114,7 +114,7 @@ export default function InviteSomeone({ loaderData, actionData }: Route.Componen
         <Field
           name="membershipEndsOn"
           label="Role ends on (optional)"
-          hint="For a task-force or temporary assignment. YYYY-MM-DD; the role ends at the end of that day in the organization's time zone."
+          hint="For a task-force or temporary assignment: the role ends at the end of that day in the organization's time zone."
           type="date"
           error={errors.membershipEndsOn}
         />
