@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { catalogData } from "../../../db/catalog/index.ts";
 import { type AgencyClause, type Choices, fieldMeta } from "./assemble.server.ts";
 import { directivesIn, type Library, type TemplateDef } from "./library.server.ts";
 import type { ClauseChoice, FormField } from "./model.ts";
@@ -51,18 +52,29 @@ function soleCovers(library: Library, template: TemplateDef) {
 }
 
 /** "iacp-provisions@2015:8" as a person reads it. */
+/** Each catalog requirement's title, by "framework@version:code" (the form names what a clause addresses). */
+const titles = new Map<string, string>(
+  catalogData.frameworks.flatMap((f) =>
+    f.requirements.map((r): [string, string] => [`${f.key}@${f.version}:${r.code}`, r.title]),
+  ),
+);
+
+/** A requirement a clause addresses, as a person reads it: "IACP principle 3 (Ownership of agency data)". */
 function requirementName(ref: string) {
   const [framework, code] = ref.split(":");
   const key = framework!.split("@")[0];
-  return key === "iacp-provisions"
-    ? `IACP provision ${code}`
-    : key === "iacp-principles"
-      ? `IACP principle ${code}`
-      : key === "cjis-addendum"
-        ? code === "CERT"
-          ? "the CJIS Security Addendum's certification"
-          : `CJIS Security Addendum section ${code}`
-        : `CJIS ${code}`;
+  const name =
+    key === "iacp-provisions"
+      ? `IACP provision ${code}`
+      : key === "iacp-principles"
+        ? `IACP principle ${code}`
+        : key === "cjis-addendum"
+          ? code === "CERT"
+            ? "the CJIS Security Addendum's certification"
+            : `CJIS Security Addendum section ${code}`
+          : `CJIS ${code}`;
+  const title = titles.get(ref);
+  return title && code !== "CERT" ? `${name} (${title})` : name;
 }
 
 export function describeForm(library: Library, template: TemplateDef, values: Record<string, unknown>, choices: Choices) {
