@@ -83,7 +83,11 @@ function NavGroupItem({ group, index, current }: { group: NavGroup; index: numbe
   if (only)
     return (
       <li className="usa-nav__primary-item">
-        <Link to={only.to} className={`usa-nav-link${current === only.to ? " usa-current" : ""}`}>
+        <Link
+          to={only.to}
+          className={`usa-nav-link${current === only.to ? " usa-current" : ""}`}
+          aria-current={current === only.to ? "page" : undefined}
+        >
           <span>{group.label}</span>
         </Link>
       </li>

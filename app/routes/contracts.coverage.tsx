@@ -9,6 +9,7 @@ import { SelectField } from "~/components/inputs.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import { getMatrix, setCoverage } from "~/modules/contracts/coverage.server.ts";
 import { contractPaths } from "~/modules/contracts/paths.ts";
+import { formatCount } from "~/modules/format.ts";
 import { COVERAGE_LABELS, COVERAGE_ORDER } from "~/modules/contracts/contract-form.ts";
 import type { Route } from "./+types/contracts.coverage";
 
@@ -78,62 +79,77 @@ export default function CoverageMatrix({ loaderData, actionData }: Route.Compone
       </p>
       <SuccessAlert message={actionData?.done} />
       <ConflictList conflicts={conflicts} />
-      <nav aria-label="Show requirements by status" className="margin-y-2">
-        Show:{" "}
-        <Link to={contractPaths.matrix(c.id)} aria-current={statusFilter === null ? "page" : undefined}>
-          all
-        </Link>
-        {COVERAGE_ORDER.map((s) => (
-          <span key={s}>
-            {" · "}
-            <Link to={contractPaths.matrix(c.id, { status: s })} aria-current={statusFilter === s ? "page" : undefined}>
-              {COVERAGE_LABELS[s].toLowerCase()}
-            </Link>
-          </span>
-        ))}
-        {" · "}
-        <Link to={contractPaths.gaps(c.id)}>gap report</Link>
-      </nav>
       <CoverageLegend />
       <Form method="post" noValidate key={actionData?.saved ?? "matrix"}>
-        {view.canEdit ? (
-          <fieldset className="usa-fieldset border-1px border-base-lighter padding-2 margin-y-2">
-            <legend className="usa-legend">Mark the requirements ticked below</legend>
-            <FormAlert message={errors.requirementIds} />
-            <div className="grid-row grid-gap">
-              <div className="grid-col-12 tablet:grid-col-3">
-                <SelectField
-                  name="status"
-                  label="Status"
-                  options={COVERAGE_ORDER.filter((s) => s !== "unassessed").map((s) => ({ value: s, label: COVERAGE_LABELS[s] }))}
-                  empty="- Choose -"
-                  error={errors.status}
-                />
+        {/* The filter and the bulk-mark bar stay in view while the person scrolls down the requirements. */}
+        <div className="custody-matrix-toolbar">
+          <nav aria-label="Show requirements by status" className="margin-y-1">
+            Show:{" "}
+            <Link to={contractPaths.matrix(c.id)} aria-current={statusFilter === null ? "page" : undefined}>
+              all
+            </Link>
+            {COVERAGE_ORDER.map((s) => (
+              <span key={s}>
+                {" · "}
+                <Link to={contractPaths.matrix(c.id, { status: s })} aria-current={statusFilter === s ? "page" : undefined}>
+                  {COVERAGE_LABELS[s].toLowerCase()}
+                </Link>
+              </span>
+            ))}
+            {" · "}
+            <Link to={contractPaths.gaps(c.id)}>gap report</Link>
+          </nav>
+          {view.canEdit ? (
+            <fieldset className="usa-fieldset custody-matrix-bulk">
+              <legend className="usa-legend">Mark the requirements ticked below</legend>
+              <FormAlert message={errors.requirementIds} />
+              <div className="grid-row grid-gap">
+                <div className="grid-col-12 tablet:grid-col-3">
+                  <SelectField
+                    name="status"
+                    label="Status"
+                    options={COVERAGE_ORDER.filter((s) => s !== "unassessed").map((s) => ({
+                      value: s,
+                      label: COVERAGE_LABELS[s],
+                    }))}
+                    empty="- Choose -"
+                    error={errors.status}
+                  />
+                </div>
+                <div className="grid-col-12 tablet:grid-col-3">
+                  <Field name="section" label="Contract section" hint="Like §7.2, Schedule B" error={errors.section} />
+                </div>
+                <div className="grid-col-12 tablet:grid-col-3">
+                  <Field name="reason" label="Reason (for not applicable)" error={errors.reason} />
+                </div>
+                <div className="grid-col-12 tablet:grid-col-3 custody-matrix-bulk__submit">
+                  <button className="usa-button" type="submit">
+                    Mark ticked requirements
+                  </button>
+                </div>
               </div>
-              <div className="grid-col-12 tablet:grid-col-4">
-                <Field name="section" label="Contract section" hint="Like §7.2, Schedule B" error={errors.section} />
-              </div>
-              <div className="grid-col-12 tablet:grid-col-5">
-                <Field name="reason" label="Reason (for not applicable)" error={errors.reason} />
-              </div>
-            </div>
-            <button className="usa-button margin-top-2" type="submit">
-              Mark ticked requirements
-            </button>
-          </fieldset>
-        ) : (
-          <p>
-            Read-only:{" "}
-            {view.owned ? "your role does not change contracts." : `${view.agencyName} owns this contract and keeps its matrix.`}
-          </p>
-        )}
+            </fieldset>
+          ) : (
+            <p className="margin-y-1">
+              Read-only:{" "}
+              {view.owned
+                ? "your role does not change contracts."
+                : `${view.agencyName} owns this contract and keeps its matrix.`}
+            </p>
+          )}
+        </div>
         {sections.map((section) => (
-          <section key={section.framework.id} aria-labelledby={`fw-${section.framework.id}`}>
-            <h2 id={`fw-${section.framework.id}`}>
-              {section.framework.shortTitle} ({section.framework.version})
-            </h2>
+          // One group per framework, its counts in its heading; a group closes and opens without JavaScript (details).
+          <details key={section.framework.id} className="custody-matrix-group" open>
+            <summary>
+              <h2 id={`fw-${section.framework.id}`} className="custody-matrix-group__title">
+                {section.framework.shortTitle} ({section.framework.version})
+              </h2>{" "}
+              <span className="custody-muted">
+                {formatCount(section.counts.total, "requirement")}: {coverageText(section.counts)}
+              </span>
+            </summary>
             <CoverageBar counts={section.counts} label={section.framework.shortTitle} />
-            <p className="custody-muted">{coverageText(section.counts)}</p>
             {section.rows.length === 0 ? (
               <p>No requirement of this framework has that status.</p>
             ) : (
@@ -212,7 +228,7 @@ export default function CoverageMatrix({ loaderData, actionData }: Route.Compone
                 </tbody>
               </table>
             )}
-          </section>
+          </details>
         ))}
       </Form>
     </div>

@@ -119,6 +119,27 @@ describe.runIf(browserAvailable)("vendors and contracts in a real browser", () =
     await checkAccessibility(page, "coverage matrix");
     await screenshot(page, "coverage-matrix");
 
+    // One group per framework, its counts in its heading; a group closes (details, no script needed); the bar that
+    // filters and marks stays in view while the person scrolls down to the CJIS controls.
+    const groups = page.locator("details.custody-matrix-group");
+    expect(await groups.count()).toBe(3);
+    await expectVisible(
+      groups.nth(2).locator("summary", { hasText: /^CJIS Security Policy \(6\.0\) 54 requirements: .*1 missing/ }),
+    );
+    await groups.nth(0).locator("summary").click();
+    expect(await groups.nth(0).evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    expect(
+      await page
+        .locator("#" + (await page.locator("label", { hasText: "Select IACP principle 1" }).first().getAttribute("for")))
+        .count(),
+    ).toBe(1);
+    expect(await page.getByRole("checkbox", { name: "Select IACP principle 1", exact: true }).isVisible()).toBe(false);
+    await page.getByRole("checkbox", { name: "Select CJIS IR-6" }).scrollIntoViewIfNeeded();
+    const bar = await page.locator(".custody-matrix-toolbar").boundingBox();
+    expect(bar!.y).toBeGreaterThanOrEqual(-1);
+    expect(bar!.y).toBeLessThan(5);
+    await expectVisible(page.getByRole("button", { name: "Mark ticked requirements" }));
+
     // Provision 9 shows what it contributes to.
     await page
       .getByRole("link", { name: /^9 Audit/ })
