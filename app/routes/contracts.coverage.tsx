@@ -22,8 +22,13 @@ export const meta: Route.MetaFunction = ({ data }) => [
 
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
-  const status = new URL(args.request.url).searchParams.get("status") ?? undefined;
-  const matrix = await auth.run((ctx) => getMatrix(ctx, args.params.contractId, { status }));
+  const url = new URL(args.request.url);
+  const status = url.searchParams.get("status") ?? undefined;
+  // The groups the person opened (?open=<framework>, or ?open=all); by default only the first with work left,
+  // so the page queries and draws the rows someone is working on, not the whole matrix at once.
+  const asked = url.searchParams.getAll("open");
+  const open = asked.includes("all") ? undefined : asked.length > 0 ? asked : ("first-with-work" as const);
+  const matrix = await auth.run((ctx) => getMatrix(ctx, args.params.contractId, { status, open }));
   // Evidence items open only for people who may read evidence; others see the state without a link.
   return { ...matrix, canOpenEvidence: auth.actor.permissions.has("evidence:read") };
 }
@@ -51,7 +56,7 @@ export async function action(args: Route.ActionArgs) {
 }
 
 export default function CoverageMatrix({ loaderData, actionData }: Route.ComponentProps) {
-  const { view, sections, figures, conflicts, statusFilter, canOpenEvidence } = loaderData;
+  const { view, sections, figures, conflicts, statusFilter, canOpenEvidence, openKeys } = loaderData;
   const c = view.contract;
   const errors = actionData?.errors ?? {};
   return (
@@ -97,6 +102,8 @@ export default function CoverageMatrix({ loaderData, actionData }: Route.Compone
               </span>
             ))}
             {" · "}
+            <Link to={contractPaths.matrix(c.id, { open: ["all"] })}>open every group</Link>
+            {" · "}
             <Link to={contractPaths.gaps(c.id)}>gap report</Link>
           </nav>
           {view.canEdit ? (
@@ -138,99 +145,125 @@ export default function CoverageMatrix({ loaderData, actionData }: Route.Compone
             </p>
           )}
         </div>
-        {sections.map((section) => (
-          // One group per framework, its counts in its heading; a group closes and opens without JavaScript (details).
-          <details key={section.framework.id} className="custody-matrix-group" open>
-            <summary>
-              <h2 id={`fw-${section.framework.id}`} className="custody-matrix-group__title">
-                {section.framework.shortTitle} ({section.framework.version})
-              </h2>{" "}
-              <span className="custody-muted">
-                {formatCount(section.counts.total, "requirement")}: {coverageText(section.counts)}
-              </span>
-            </summary>
-            <CoverageBar counts={section.counts} label={section.framework.shortTitle} />
-            {section.rows.length === 0 ? (
-              <p>No requirement of this framework has that status.</p>
-            ) : (
-              <table className="usa-table usa-table--borderless usa-table--stacked width-full custody-matrix">
-                <caption className="usa-sr-only">{section.framework.title}</caption>
-                <thead>
-                  <tr>
-                    {view.canEdit ? (
-                      <th scope="col">
-                        <span className="usa-sr-only">Select</span>
-                      </th>
-                    ) : null}
-                    <th scope="col">Requirement</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Contract section</th>
-                    <th scope="col">Evidence</th>
-                    <th scope="col">Maps to</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {section.rows.map((r) => (
-                    <tr key={r.id}>
+        {sections.map((section) =>
+          !section.open ? (
+            // A group not opened yet: its counts, and a link that opens it (its rows are neither queried nor drawn).
+            <section key={section.framework.id} className="custody-matrix-group" aria-labelledby={`fw-${section.framework.id}`}>
+              <GroupHeading section={section} />
+              <CoverageBar counts={section.counts} label={section.framework.shortTitle} />
+              <p>
+                <Link to={contractPaths.matrix(c.id, { open: [...openKeys, section.framework.key] })}>
+                  Show its {formatCount(section.counts.total, "requirement")}
+                </Link>
+              </p>
+            </section>
+          ) : (
+            // An opened group, its counts in its heading; it closes and opens again without JavaScript (details).
+            <details key={section.framework.id} className="custody-matrix-group" open>
+              <summary>
+                <GroupHeading section={section} />
+              </summary>
+              <CoverageBar counts={section.counts} label={section.framework.shortTitle} />
+              {section.rows.length === 0 ? (
+                <p>No requirement of this framework has that status.</p>
+              ) : (
+                <table className="usa-table usa-table--borderless usa-table--stacked width-full custody-matrix">
+                  <caption className="usa-sr-only">{section.framework.title}</caption>
+                  <thead>
+                    <tr>
                       {view.canEdit ? (
-                        <td data-label="Select">
-                          <div className="usa-checkbox">
-                            <input
-                              className="usa-checkbox__input"
-                              id={`req-${r.id}`}
-                              type="checkbox"
-                              name="requirementIds"
-                              value={r.id}
-                            />
-                            <label className="usa-checkbox__label custody-checkbox-only" htmlFor={`req-${r.id}`}>
-                              <span className="usa-sr-only">Select {r.label}</span>
-                            </label>
-                          </div>
-                        </td>
+                        <th scope="col">
+                          <span className="usa-sr-only">Select</span>
+                        </th>
                       ) : null}
-                      <th scope="row" data-label="Requirement">
-                        <Link to={contractPaths.requirement(c.id, r.id)}>
-                          <span className="custody-code">{r.code}</span> {r.title}
-                        </Link>
-                        {r.area ? (
-                          <div className="custody-muted">
-                            {r.area.code} {r.area.title}
-                          </div>
-                        ) : null}
-                      </th>
-                      <td data-label="Status">
-                        <CoverageTag status={r.status} />
-                        {r.fromProvisions && r.fromProvisions.count > 0 ? (
-                          <div className="custody-muted">
-                            From its {r.fromProvisions.count} provision(s):{" "}
-                            {COVERAGE_LABELS[r.fromProvisions.status].toLowerCase()}
-                          </div>
-                        ) : null}
-                        {r.reason ? <div className="custody-muted">{r.reason}</div> : null}
-                      </td>
-                      <td data-label="Contract section">{r.section || "—"}</td>
-                      <td data-label="Evidence">
-                        <EvidenceStateTag evidence={r.evidence} canOpen={canOpenEvidence} />
-                      </td>
-                      <td data-label="Maps to">
-                        {r.links.length === 0
-                          ? "—"
-                          : r.links.map((l, i) => (
-                              <span key={l.id}>
-                                {i > 0 ? ", " : ""}
-                                <Link to={contractPaths.requirement(c.id, l.id)}>{l.label}</Link>{" "}
-                                <span className="custody-muted">({COVERAGE_LABELS[l.status].toLowerCase()})</span>
-                              </span>
-                            ))}
-                      </td>
+                      <th scope="col">Requirement</th>
+                      <th scope="col">Status</th>
+                      <th scope="col">Contract section</th>
+                      <th scope="col">Evidence</th>
+                      <th scope="col">Maps to</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-          </details>
-        ))}
+                  </thead>
+                  <tbody>
+                    {section.rows.map((r) => (
+                      <tr key={r.id}>
+                        {view.canEdit ? (
+                          <td data-label="Select">
+                            <div className="usa-checkbox">
+                              <input
+                                className="usa-checkbox__input"
+                                id={`req-${r.id}`}
+                                type="checkbox"
+                                name="requirementIds"
+                                value={r.id}
+                              />
+                              <label className="usa-checkbox__label custody-checkbox-only" htmlFor={`req-${r.id}`}>
+                                <span className="usa-sr-only">Select {r.label}</span>
+                              </label>
+                            </div>
+                          </td>
+                        ) : null}
+                        <th scope="row" data-label="Requirement">
+                          <Link to={contractPaths.requirement(c.id, r.id)}>
+                            <span className="custody-code">{r.code}</span> {r.title}
+                          </Link>
+                          {r.area ? (
+                            <div className="custody-muted">
+                              {r.area.code} {r.area.title}
+                            </div>
+                          ) : null}
+                        </th>
+                        <td data-label="Status">
+                          <CoverageTag status={r.status} />
+                          {r.fromProvisions && r.fromProvisions.count > 0 ? (
+                            <div className="custody-muted">
+                              From its {r.fromProvisions.count} provision(s):{" "}
+                              {COVERAGE_LABELS[r.fromProvisions.status].toLowerCase()}
+                            </div>
+                          ) : null}
+                          {r.reason ? <div className="custody-muted">{r.reason}</div> : null}
+                        </td>
+                        <td data-label="Contract section">{r.section || "—"}</td>
+                        <td data-label="Evidence">
+                          <EvidenceStateTag evidence={r.evidence} canOpen={canOpenEvidence} />
+                        </td>
+                        <td data-label="Maps to">
+                          {r.links.length === 0
+                            ? "—"
+                            : r.links.map((l, i) => (
+                                <span key={l.id}>
+                                  {i > 0 ? ", " : ""}
+                                  <Link to={contractPaths.requirement(c.id, l.id)}>{l.label}</Link>{" "}
+                                  <span className="custody-muted">({COVERAGE_LABELS[l.status].toLowerCase()})</span>
+                                </span>
+                              ))}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
+            </details>
+          ),
+        )}
       </Form>
     </div>
+  );
+}
+
+/** A framework group's heading: its name and version, and its counts. */
+function GroupHeading({
+  section,
+}: {
+  section: { framework: { id: string; shortTitle: string; version: string }; counts: Parameters<typeof coverageText>[0] };
+}) {
+  return (
+    <>
+      <h2 id={`fw-${section.framework.id}`} className="custody-matrix-group__title">
+        {section.framework.shortTitle} ({section.framework.version})
+      </h2>{" "}
+      <span className="custody-muted">
+        {formatCount(section.counts.total, "requirement")}: {coverageText(section.counts)}
+      </span>
+    </>
   );
 }

@@ -66,7 +66,7 @@ export default function RequirementCoverage({ loaderData, actionData }: Route.Co
         crumbs={[
           { label: "Contracts", to: contractPaths.list() },
           { label: c.title, to: contractPaths.contract(c.id) },
-          { label: "Coverage matrix", to: contractPaths.matrix(c.id) },
+          { label: "Coverage matrix", to: contractPaths.matrix(c.id, { open: [r.frameworkKey] }) },
           { label: r.label },
         ]}
       />

@@ -76,7 +76,7 @@ export default function EvidenceItemPage({ loaderData, actionData }: Route.Compo
           {d.contracts.map((c, i) => (
             <span key={c.id}>
               {i > 0 ? ", " : ""}
-              <Link to={contractPaths.matrix(c.id)}>{c.title}</Link>
+              <Link to={contractPaths.matrix(c.id, { open: ["all"] })}>{c.title}</Link>
             </span>
           ))}
         </dd>

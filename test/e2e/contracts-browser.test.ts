@@ -105,13 +105,29 @@ describe.runIf(browserAvailable)("vendors and contracts in a real browser", () =
     await checkAccessibility(page, "documents");
 
     // Mark provisions 9 and 10 addressed, CJIS IR-6 missing.
+    // The matrix opens on the first group with work left; the others are opened as the person needs them.
     await page.goto(`${server.url}${contractPath}/coverage`);
+    expect(await page.locator("details.custody-matrix-group[open]").count()).toBe(1);
+    expect(await page.locator("input[name=requirementIds]").count()).toBe(12);
+    await page.getByRole("link", { name: "Show its 13 requirements" }).click();
+    await page.waitForURL(/open=iacp-principles&open=iacp-provisions/);
+    await page
+      .locator("input[name=requirementIds]")
+      .nth(12 + 13 - 1)
+      .waitFor({ state: "attached" });
     await tick(page, "Select IACP provision 9");
     await tick(page, "Select IACP provision 10");
     await page.getByLabel("Status", { exact: true }).selectOption("addressed");
     await page.getByLabel("Contract section").fill("§7.2, Schedule B");
     await page.getByRole("button", { name: "Mark ticked requirements" }).click();
     await expectVisible(page.getByText("2 requirement(s) marked addressed."));
+    await page.getByRole("link", { name: "Show its 54 requirements" }).click();
+    await page.waitForURL(/open=cjis-policy/);
+    await page
+      .locator("input[name=requirementIds]")
+      .nth(12 + 13 + 54 - 1)
+      .waitFor({ state: "attached" });
+    expect(await page.locator("input[name=requirementIds]").count()).toBe(12 + 13 + 54);
     await tick(page, "Select CJIS IR-6");
     await page.getByLabel("Status", { exact: true }).selectOption("missing");
     await page.getByRole("button", { name: "Mark ticked requirements" }).click();

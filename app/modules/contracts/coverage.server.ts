@@ -148,8 +148,16 @@ function figures(m: Awaited<ReturnType<typeof loadMatrix>>) {
   return { contract, percent: percentAddressed(contract), perFramework, perPrinciple };
 }
 
-/** The whole matrix of a contract, grouped by framework (and CJIS policy area), with figures and conflicts. */
-export async function getMatrix(ctx: ModuleContext, contractId: string, filter: { status?: string } = {}) {
+/**
+ * The whole matrix of a contract, grouped by framework (and CJIS policy area), with figures and conflicts.
+ * `open` names the frameworks (by key) whose rows the page draws; the others come with their counts only
+ * (the page shows them as closed groups). Without it every framework is open, as documents need them.
+ */
+export async function getMatrix(
+  ctx: ModuleContext,
+  contractId: string,
+  filter: { status?: string; open?: readonly string[] | "first-with-work" } = {},
+) {
   const view = await getContract(ctx, contractId, { audit: false });
   const m = await loadMatrix(ctx, contractId, view.frameworks);
   const fig = figures(m);
@@ -158,9 +166,22 @@ export async function getMatrix(ctx: ModuleContext, contractId: string, filter: 
       ? (filter.status as CoverageKey)
       : null;
   const evidence = await evidenceByRequirement(ctx, contractId);
+  // "first-with-work": the first framework with a requirement not yet assessed, missing or partial (or the first).
+  const openKeys: readonly string[] | null =
+    filter.open === "first-with-work"
+      ? [
+          (
+            m.measured.find((f) => {
+              const c = fig.perFramework.get(f.id);
+              return c ? c.unassessed + c.missing + c.partial > 0 : false;
+            }) ?? m.measured[0]
+          )?.key ?? "",
+        ]
+      : (filter.open ?? null);
   const sections = m.measured.map((f) => {
+    const open = openKeys === null || statusFilter !== null || openKeys.includes(f.key);
     const rows = m.rows
-      .filter((r) => r.frameworkId === f.id)
+      .filter((r) => open && r.frameworkId === f.id)
       .map((r) => {
         const others = (m.linked.get(r.id) ?? []).map((id) => m.byId.get(id)!);
         const provisions = r.kind === "principle" ? others.filter((o) => o.kind === "provision") : [];
@@ -182,7 +203,7 @@ export async function getMatrix(ctx: ModuleContext, contractId: string, filter: 
         };
       })
       .filter((r) => !statusFilter || r.status === statusFilter);
-    return { framework: f, counts: fig.perFramework.get(f.id) ?? emptyCounts(), rows };
+    return { framework: f, counts: fig.perFramework.get(f.id) ?? emptyCounts(), rows, open };
   });
   const conflicts = await contractConflicts(ctx, view);
   const evidenceFigures = { evidenced: 0, gaps: 0 };
@@ -204,6 +225,7 @@ export async function getMatrix(ctx: ModuleContext, contractId: string, filter: 
     figures: { contract: fig.contract, percent: fig.percent, perPrinciple: fig.perPrinciple, evidence: evidenceFigures },
     conflicts,
     statusFilter,
+    openKeys: sections.filter((x) => x.open).map((x) => x.framework.key),
   };
 }
 

@@ -16,8 +16,13 @@ export const contractPaths = {
   edit: (id: string, section?: string) => `/contracts/${id}/edit${section ? `#${section}` : ""}`,
   files: (id: string) => `/contracts/${id}/files`,
   file: (id: string, fileId: string) => `/contracts/${id}/files/${fileId}`,
-  matrix: (id: string, filter: { status?: string } = {}) =>
-    `/contracts/${id}/coverage${filter.status ? `?status=${encodeURIComponent(filter.status)}` : ""}`,
+  matrix: (id: string, filter: { status?: string; open?: readonly string[] } = {}) => {
+    const query = new URLSearchParams();
+    if (filter.status) query.set("status", filter.status);
+    for (const key of filter.open ?? []) query.append("open", key);
+    const text = query.toString();
+    return `/contracts/${id}/coverage${text ? `?${text}` : ""}`;
+  },
   requirement: (id: string, requirementId: string) => `/contracts/${id}/coverage/${requirementId}`,
   gaps: (id: string) => `/contracts/${id}/gaps`,
   gapsCsv: (id: string) => `/contracts/${id}/gaps.csv`,
