@@ -30,8 +30,9 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   const state = await sessionOf(request, context);
   if (state.status !== "valid") return { viewer: null, flash: null };
   const unread = await unreadCount(context.db, state.person.id);
-  // Shown once, on this page, to the person whose action left it; gone on the next.
-  const flash = await takeFlash(context.db, state.sessionId);
+  // Shown once, on this page, to the person whose action left it; gone on the next. The session row was read
+  // already, so the claiming update runs only when it holds a message.
+  const flash = state.hasFlash ? await takeFlash(context.db, state.sessionId) : null;
   const active = state.membership?.organisationId ?? null;
   return {
     viewer: {

@@ -41,6 +41,8 @@ export type SessionState =
       memberships: LiveMembership[];
       permissions: ReadonlySet<Permission>;
       passwordExpired: boolean;
+      /** Whether the session holds a message for its next page (flash.server.ts claims and clears it). */
+      hasFlash: boolean;
     };
 
 export async function createSession(
@@ -150,6 +152,7 @@ export async function resolveSession(db: Queryable, secrets: Secrets, token: str
     memberships: live,
     permissions: membership ? permissionsOf(membership.role) : new Set(),
     passwordExpired: passwordAgeMs > PASSWORD_MAX_AGE_DAYS * 24 * 60 * 60 * 1000,
+    hasFlash: session.flash !== null,
   };
 }
 
