@@ -1,6 +1,15 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserAvailable, expectVisible, launchBrowser, noteViolations, screenshot, tick } from "../support/browser.ts";
+import {
+  browserAvailable,
+  expectVisible,
+  launchBrowser,
+  noteViolations,
+  screenshot,
+  tick,
+  visit,
+  reload,
+} from "../support/browser.ts";
 import { pdfBytes } from "../support/contracts.ts";
 import { demoAccount, signedInPage } from "../support/demo.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
@@ -60,12 +69,12 @@ describe.runIf(browserAvailable)("vendors and contracts in a real browser", () =
     await screenshot(page, "vendor");
     // The banner is shown once, to the person whose action caused it, and the address carries nothing that would repeat it.
     expect(new URL(page.url()).search).toBe("");
-    await page.reload();
+    await reload(page);
     await expectVisible(page.getByRole("heading", { name: "Skyline Records Cloud Ltd." }));
     expect(await page.getByText("The vendor is registered.").count()).toBe(0);
 
     // A contract shared with Lake County; the end before the start is refused first.
-    await page.goto(`${server.url}/contracts/new`);
+    await visit(page, `${server.url}/contracts/new`);
     await page.getByLabel("Title", { exact: true }).fill("Regional RMS hosting");
     await page.getByLabel("Vendor", { exact: true }).selectOption({ label: "Skyline Records Cloud Ltd." });
     await page.getByLabel("Contract value (US dollars, optional)").fill("-10");
@@ -106,7 +115,7 @@ describe.runIf(browserAvailable)("vendors and contracts in a real browser", () =
 
     // Mark provisions 9 and 10 addressed, CJIS IR-6 missing.
     // The matrix opens on the first group with work left; the others are opened as the person needs them.
-    await page.goto(`${server.url}${contractPath}/coverage`);
+    await visit(page, `${server.url}${contractPath}/coverage`);
     expect(await page.locator("details.custody-matrix-group[open]").count()).toBe(1);
     expect(await page.locator("input[name=requirementIds]").count()).toBe(12);
     await page.getByRole("link", { name: "Show its 13 requirements" }).click();
@@ -164,7 +173,7 @@ describe.runIf(browserAvailable)("vendors and contracts in a real browser", () =
     await expectVisible(page.getByRole("heading", { name: "Contributes to" }));
     await expectVisible(page.getByRole("link", { name: /IACP principle 6/ }));
 
-    await page.goto(`${server.url}${contractPath}/gaps`);
+    await visit(page, `${server.url}${contractPath}/gaps`);
     await expectVisible(page.getByRole("link", { name: /CJIS IR-6/ }));
     const csv = await page.request.get(`${server.url}${contractPath}/gaps.csv`);
     expect(csv.status()).toBe(200);
@@ -175,12 +184,12 @@ describe.runIf(browserAvailable)("vendors and contracts in a real browser", () =
 
   it("shows the contract to the county's CJIS officer, read-only", async () => {
     const page = await signedIn("CJIS officer", "Lake County");
-    await page.goto(`${server.url}/contracts`);
+    await visit(page, `${server.url}/contracts`);
     await expectVisible(page.getByRole("link", { name: "Regional RMS hosting" }));
-    await page.goto(`${server.url}${contractPath}`);
+    await visit(page, `${server.url}${contractPath}`);
     await expectVisible(page.getByText("Read-only: the owning agency changes this contract."));
     expect(await page.getByRole("link", { name: "Edit the contract" }).count()).toBe(0);
-    await page.goto(`${server.url}${contractPath}/coverage`);
+    await visit(page, `${server.url}${contractPath}/coverage`);
     await expectVisible(page.getByText(/Riverside Police Department owns this contract and keeps its matrix/));
     expect(await page.getByRole("button", { name: "Mark ticked requirements" }).count()).toBe(0);
     const edit = await page.goto(`${server.url}${contractPath}/edit`);
@@ -192,7 +201,7 @@ describe.runIf(browserAvailable)("vendors and contracts in a real browser", () =
     const edit = await buyer.goto(`${server.url}${contractPath}/edit`);
     expect(edit!.status()).toBe(404);
     const third = await signedIn("CJIS officer", "Harbor City");
-    await third.goto(`${server.url}/contracts`);
+    await visit(third, `${server.url}/contracts`);
     await expectVisible(third.getByRole("heading", { name: "Contracts" }));
     expect(await third.getByRole("link", { name: "Regional RMS hosting" }).count()).toBe(0);
     const direct = await third.goto(`${server.url}${contractPath}`);

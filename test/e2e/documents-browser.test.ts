@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserAvailable, expectVisible, launchBrowser, noteViolations, screenshot } from "../support/browser.ts";
+import { browserAvailable, expectVisible, launchBrowser, noteViolations, screenshot, visit } from "../support/browser.ts";
 import { signedInOnce } from "../support/demo.ts";
 import { docxText, pdfPages } from "../support/documents.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
@@ -38,7 +38,7 @@ describe.runIf(browserAvailable)("documents in a real browser", () => {
 
   it("lets legal staff generate the CJIS addendum for a contract, preview it, and download it as DOCX and PDF", async () => {
     const legal = await signedIn("Legal", "Riverside");
-    await legal.goto(`${server.url}/contracts`);
+    await visit(legal, `${server.url}/contracts`);
     await legal.getByRole("link", { name: "Body-worn camera evidence storage" }).first().click();
     await legal.getByRole("link", { name: "Generate CJIS addendum" }).click();
     await expectVisible(legal.getByRole("heading", { name: "For Body-worn camera evidence storage (EvidenceCloud Inc.)" }));
@@ -106,14 +106,14 @@ describe.runIf(browserAvailable)("documents in a real browser", () => {
     expect(await docxText(redline.bytes)).toContain("at least $10,000,000 per claim");
 
     // From the contract's gap report, the memo for the vendor's counsel.
-    await legal.goto(`${server.url}/contracts`);
+    await visit(legal, `${server.url}/contracts`);
     await legal.getByRole("link", { name: "Body-worn camera evidence storage" }).first().click();
     await legal.getByRole("link", { name: "Gap report" }).click();
     await legal.getByRole("link", { name: "Gap analysis memo for the vendor’s counsel" }).click();
     await expectVisible(legal.getByRole("heading", { name: "Gap analysis memo" }));
     await expectVisible(legal.getByRole("heading", { name: "For Body-worn camera evidence storage (EvidenceCloud Inc.)" }));
 
-    await legal.goto(`${server.url}/documents`);
+    await visit(legal, `${server.url}/documents`);
     await expectVisible(legal.getByRole("link", { name: "Cloud services CJIS addendum" }));
     await noteViolations(axe, legal, "documents list");
     await screenshot(legal, "documents-list");
@@ -122,7 +122,7 @@ describe.runIf(browserAvailable)("documents in a real browser", () => {
 
   it("lets the CJIS officer produce the audit binder of a vendor's accepted evidence", async () => {
     const officer = await signedIn("CJIS officer", "Riverside");
-    await officer.goto(`${server.url}/roster`);
+    await visit(officer, `${server.url}/roster`);
     await officer.getByRole("link", { name: "EvidenceCloud Inc." }).click();
     await officer.getByRole("link", { name: "Audit binder" }).click();
     await expectVisible(officer.getByRole("heading", { name: "For EvidenceCloud Inc." }));

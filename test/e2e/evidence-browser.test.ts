@@ -1,6 +1,15 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserAvailable, expectVisible, launchBrowser, noteViolations, screenshot, tick } from "../support/browser.ts";
+import {
+  browserAvailable,
+  expectVisible,
+  launchBrowser,
+  noteViolations,
+  screenshot,
+  tick,
+  visit,
+  reload,
+} from "../support/browser.ts";
 import { pdfBytes } from "../support/contracts.ts";
 import { demoAccount, signedInPage } from "../support/demo.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
@@ -50,7 +59,7 @@ describe.runIf(browserAvailable)("evidence in a real browser", () => {
   it("takes an insurance certificate from request to rejection, resubmission and acceptance, and the matrix shows it evidenced", async () => {
     // The officer asks for the certificate.
     const officer = await signedIn("CJIS officer", "Riverside");
-    await officer.goto(`${server.url}/evidence/request`);
+    await visit(officer, `${server.url}/evidence/request`);
     await officer
       .getByLabel("Contract", { exact: true })
       .selectOption({ label: "Body-worn camera evidence storage (EvidenceCloud Inc.)" });
@@ -70,7 +79,7 @@ describe.runIf(browserAvailable)("evidence in a real browser", () => {
 
     // The vendor uploads a certificate whose per-claim limit is below the contract's minimum.
     const vendor = await signedIn("Vendor representative");
-    await vendor.goto(`${server.url}/portal`);
+    await visit(vendor, `${server.url}/portal`);
     await expectVisible(vendor.getByRole("heading", { name: /Vendor portal/ }));
     await checkAccessibility(vendor, "portal home");
     await vendor.getByRole("link", { name: "Insurance certificate 2026–27" }).click();
@@ -83,7 +92,7 @@ describe.runIf(browserAvailable)("evidence in a real browser", () => {
     await screenshot(vendor, "evidence-submitted");
 
     // The officer sees the flag and rejects it.
-    await officer.goto(`${server.url}/evidence/review`);
+    await visit(officer, `${server.url}/evidence/review`);
     await officer.getByRole("link", { name: "Insurance certificate 2026–27" }).click();
     await expectVisible(officer.getByText("Insurance below the contract's minimum (IACP principle 10)").first());
     await officer.getByRole("button", { name: "Start review" }).click();
@@ -96,7 +105,7 @@ describe.runIf(browserAvailable)("evidence in a real browser", () => {
     await expectVisible(officer.getByText("The submission is rejected."));
 
     // The vendor reads the reason and resubmits.
-    await vendor.reload();
+    await reload(vendor);
     await expectVisible(
       vendor.getByText("The per-claim limit is $1,000,000; the contract requires at least $5,000,000.").first(),
     );
@@ -112,7 +121,7 @@ describe.runIf(browserAvailable)("evidence in a real browser", () => {
     await expectVisible(vendor.getByText("Version 2 is submitted; Riverside Police Department will review it."));
 
     // The officer accepts; the next year's request opens, and the matrix counts the requirement evidenced.
-    await officer.goto(`${server.url}${itemPath}`);
+    await visit(officer, `${server.url}${itemPath}`);
     await tick(officer, "Accept");
     await officer.getByRole("button", { name: "Record the decision" }).click();
     await expectVisible(officer.getByText("The submission is accepted. The next request of the series is open."));
@@ -126,7 +135,7 @@ describe.runIf(browserAvailable)("evidence in a real browser", () => {
     await screenshot(officer, "matrix-evidenced");
 
     // The register lists it accepted, and charts the vendor's evidence.
-    await officer.goto(`${server.url}/evidence?status=accepted`);
+    await visit(officer, `${server.url}/evidence?status=accepted`);
     await expectVisible(officer.getByRole("link", { name: "Insurance certificate 2026–27" }));
     await expectVisible(officer.getByRole("heading", { name: "Evidence status by vendor" }));
     await checkAccessibility(officer, "register");

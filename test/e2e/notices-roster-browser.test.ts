@@ -1,7 +1,7 @@
 import { DateTime } from "luxon";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserAvailable, expectVisible, launchBrowser, noteViolations, screenshot, tick } from "../support/browser.ts";
+import { browserAvailable, expectVisible, launchBrowser, noteViolations, screenshot, tick, visit } from "../support/browser.ts";
 import { signedInOnce } from "../support/demo.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
 import { DEMO_TIME_ZONE } from "../../app/demo/accounts.server.ts";
@@ -35,7 +35,7 @@ describe.runIf(browserAvailable)("notices and the personnel roster in a real bro
 
   it("files a breach notice in the portal, alerts the CJIS officer at once, and shows it on time against the contract", async () => {
     const vendor = await signedIn("Vendor representative");
-    await vendor.goto(`${server.url}/portal`);
+    await visit(vendor, `${server.url}/portal`);
     await vendor.getByRole("link", { name: "Notices" }).first().click();
     await vendor.getByRole("link", { name: "File a notice" }).click();
     await vendor.locator("label", { hasText: "Breach or incident" }).click();
@@ -58,7 +58,7 @@ describe.runIf(browserAvailable)("notices and the personnel roster in a real bro
     await screenshot(vendor, "notice-filed");
 
     const officer = await signedIn("CJIS officer", "Riverside");
-    await officer.goto(`${server.url}/notifications`);
+    await visit(officer, `${server.url}/notifications`);
     await checkAccessibility(officer, "notifications");
     await screenshot(officer, "notifications");
     await officer.getByRole("button", { name: "Breach or incident notice from EvidenceCloud Inc." }).click();
@@ -66,7 +66,7 @@ describe.runIf(browserAvailable)("notices and the personnel roster in a real bro
     await expectVisible(officer.getByText(/to spare \(window: 1 h after\)/));
     await checkAccessibility(officer, "agency notice");
     await screenshot(officer, "notice-agency");
-    await officer.goto(`${server.url}/notices`);
+    await visit(officer, `${server.url}/notices`);
     await expectVisible(officer.getByRole("link", { name: "Subpoena for account access logs" }));
     await checkAccessibility(officer, "notices list");
     expect(axe).toEqual([]);
@@ -74,7 +74,7 @@ describe.runIf(browserAvailable)("notices and the personnel roster in a real bro
 
   it("lets the CJIS officer approve the vendor's proposed addition, and the vendor propose the next change", async () => {
     const officer = await signedIn("CJIS officer", "Riverside");
-    await officer.goto(`${server.url}/roster`);
+    await visit(officer, `${server.url}/roster`);
     await officer.getByRole("link", { name: "EvidenceCloud Inc." }).click();
     await expectVisible(officer.getByText("Security awareness training missing or older than a year (CJIS AT-2)").first());
     await checkAccessibility(officer, "vendor roster");
@@ -89,7 +89,7 @@ describe.runIf(browserAvailable)("notices and the personnel roster in a real bro
     await screenshot(officer, "roster-agency");
 
     const vendor = await signedIn("Vendor representative");
-    await vendor.goto(`${server.url}/portal/roster`);
+    await visit(vendor, `${server.url}/portal/roster`);
     await vendor.getByRole("link", { name: "Marcus Bell" }).click();
     await vendor
       .getByLabel(/Security awareness training completed on/)

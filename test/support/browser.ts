@@ -74,3 +74,24 @@ export function demoServerAndBrowser() {
   });
   return running;
 }
+
+/**
+ * Open a page by its address and wait until React has hydrated it. A click that lands while the
+ * server-drawn page is still being hydrated can be lost on a loaded machine, so a journey that
+ * clicks straight after a full page load waits for this first.
+ */
+export async function visit(page: Page, url: string) {
+  const response = await page.goto(url);
+  await hydrated(page);
+  return response;
+}
+
+/** Reload the page and wait until React has hydrated it again. */
+export async function reload(page: Page) {
+  await page.reload();
+  await hydrated(page);
+}
+
+export async function hydrated(page: Page) {
+  await page.waitForFunction(() => document.documentElement.dataset.hydrated === "true");
+}
