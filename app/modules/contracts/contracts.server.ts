@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, inArray, ne, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, ne, type SQL, sql } from "drizzle-orm";
+import { unionAll } from "drizzle-orm/pg-core";
 import { queryRows } from "../../../db/client.ts";
 import { organisations, people } from "../../../db/schema/access.ts";
 import { frameworks } from "../../../db/schema/catalog.ts";
@@ -135,15 +136,16 @@ export async function getContract(ctx: ModuleContext, contractId: string, option
         .from(frameworks)
         .where(eq(frameworks.id, terms.cjisFrameworkId))
     : [];
-  const related = await ctx.db
-    .select({ id: contracts.id, title: contracts.title, kind: contracts.kind, parentId: contracts.parentId })
-    .from(contracts)
-    .where(
-      and(
-        or(eq(contracts.id, row.contract.parentId ?? NO_ORGANISATION), eq(contracts.parentId, contractId)),
-        visibleToActor(ctx),
-      ),
-    );
+  // The parent and the children as two index lookups in one statement: "id = $1 or parent_id = $2" under the
+  // visibility test cost the planner ten times the query itself (2 ms a page at installation scale).
+  const family = (where: SQL) =>
+    ctx.db
+      .select({ id: contracts.id, title: contracts.title, kind: contracts.kind, parentId: contracts.parentId })
+      .from(contracts)
+      .where(and(where, visibleToActor(ctx)));
+  const related = row.contract.parentId
+    ? await unionAll(family(eq(contracts.parentId, contractId)), family(eq(contracts.id, row.contract.parentId)))
+    : await family(eq(contracts.parentId, contractId));
   const owned = row.contract.agencyId === ctx.actor.organisationId;
   if (options.audit !== false)
     ctx.audit.record({
