@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Database, Queryable } from "../client.ts";
 import {
+  catalogState,
   crosswalk,
   evidenceKindRequirements,
   evidenceKinds,
@@ -134,6 +135,9 @@ export async function loadCatalog(db: Database, input: CatalogData): Promise<See
     const latestIds = [...idByRef.values()];
     await reconcileCrosswalk(tx, data, idByRef, latestIds, report);
     await reconcileEvidenceKinds(tx, data, idByRef, latestIds, report);
+    // A new edition tells every server copy to read the catalog rows it keeps in memory again.
+    const edition = randomUUID();
+    await tx.insert(catalogState).values({ id: 1, edition }).onConflictDoUpdate({ target: catalogState.id, set: { edition } });
     return report;
   });
 }

@@ -142,6 +142,21 @@ export const evidenceKindRequirements = pgTable(
   ],
 );
 
+/**
+ * One row naming the catalog's current edition: a new random value each time the loader writes the
+ * catalog. A server copy keeps the catalog rows it has read in memory under this value and reads them
+ * again when it changes (app/modules/catalog/cache.server.ts); a random value, not a counter, so two
+ * databases never share one.
+ */
+export const catalogState = pgTable(
+  "catalog_state",
+  {
+    id: integer("id").primaryKey().default(1),
+    edition: uuid("edition").notNull().defaultRandom(),
+  },
+  (t) => [check("catalog_state_single_row", sql`${t.id} = 1`)],
+);
+
 export const frameworksRelations = relations(frameworks, ({ many }) => ({
   requirements: many(requirements),
 }));

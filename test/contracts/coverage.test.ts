@@ -77,6 +77,28 @@ describe("the coverage matrix", () => {
     expect(principle.contributes.find((c) => c.label === "IACP provision 9")?.status).toBe("addressed");
   });
 
+  it("draws the catalog as last loaded: a crosswalk link removed by a new catalog load leaves the next matrix at once", async () => {
+    const { contract } = await newContract();
+    const linksOf = async (code: string) => {
+      const m = await as(handle.db, buyer, now, (ctx) => getMatrix(ctx, contract.id));
+      return m.sections.find((s) => s.framework.key === "iacp-provisions")!.rows.find((r) => r.code === code)!.links;
+    };
+    // The first matrix reads the catalog rows and keeps them; the second is drawn from what was kept.
+    expect((await linksOf("9")).map((l) => l.label)).toContain("IACP principle 6");
+    expect((await linksOf("9")).map((l) => l.label)).toContain("IACP principle 6");
+    const without = {
+      ...catalogData,
+      crosswalk: catalogData.crosswalk.filter((l) => !(l.from === "iacp-provisions@2015:9" && l.to === "iacp-principles@2015:6")),
+    };
+    try {
+      expect((await loadCatalog(handle.db, without)).crosswalk.removed).toBe(1);
+      expect((await linksOf("9")).map((l) => l.label)).not.toContain("IACP principle 6");
+    } finally {
+      await loadCatalog(handle.db, catalogData);
+    }
+    expect((await linksOf("9")).map((l) => l.label)).toContain("IACP principle 6");
+  });
+
   it("summarizes a principle from its provisions: all addressed, some, none", async () => {
     const { contract, id } = await newContract();
     // Principle 5 (no data mining) is served by provisions 2, 5, 6, 7 and 8.

@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { queryRows } from "../../../db/client.ts";
-import { crosswalk, frameworks, requirements } from "../../../db/schema/catalog.ts";
+import { type CatalogRequirementRow, catalogForMatrix } from "../catalog/cache.server.ts";
+import { frameworks, requirements } from "../../../db/schema/catalog.ts";
 import { coverageChanges, coverageEntries, type CoverageStatus } from "../../../db/schema/contracts.ts";
 import { qualifiedLabel } from "../catalog/paths.ts";
 import { InvalidInput, isUuid, type ModuleContext, NotFound } from "../context.server.ts";
@@ -37,16 +38,7 @@ const uuidArray = (ids: string[]) => {
   return sql`${`{${ids.join(",")}}`}::uuid[]`;
 };
 
-type MatrixRow = {
-  id: string;
-  frameworkId: string;
-  code: string;
-  kind: string;
-  title: string;
-  parentId: string | null;
-  sortOrder: number;
-  /** The CJIS priority marking, when the catalog records one. */
-  priority: string | null;
+type MatrixRow = CatalogRequirementRow & {
   status: CoverageKey;
   section: string;
   notes: string;
@@ -54,38 +46,40 @@ type MatrixRow = {
   updatedAt: Date | null;
 };
 
-/** The requirements of a contract's matrix with their entries, and the crosswalk among them: three queries. */
+type EntryJson = { r: string; s: CoverageKey; sec: string; n: string; why: string | null; at: string };
+
+/**
+ * The requirements of a contract's matrix with their entries, and the crosswalk among them. One statement
+ * reads the contract's entries and the catalog's edition; the catalog rows come from memory while the
+ * edition stands (catalog/cache.server.ts).
+ */
 async function loadMatrix(
   ctx: ModuleContext,
   contractId: string,
   measured: { id: string; key: string; version: string; revision: number; shortTitle: string; title: string }[],
 ) {
   const ids = measured.map((f) => f.id);
-  const all = ids.length
-    ? await ctx.db
-        .select({
-          id: requirements.id,
-          frameworkId: requirements.frameworkId,
-          code: requirements.code,
-          kind: requirements.kind,
-          title: requirements.title,
-          parentId: requirements.parentId,
-          sortOrder: requirements.sortOrder,
-          priority: requirements.priority,
-          status: coverageEntries.status,
-          section: coverageEntries.section,
-          notes: coverageEntries.notes,
-          reason: coverageEntries.reason,
-          updatedAt: coverageEntries.updatedAt,
-        })
-        .from(requirements)
-        .leftJoin(
-          coverageEntries,
-          and(eq(coverageEntries.requirementId, requirements.id), eq(coverageEntries.contractId, contractId)),
-        )
-        .where(inArray(requirements.frameworkId, ids))
-        .orderBy(asc(requirements.sortOrder))
-    : [];
+  const [state] = await queryRows<{ edition: string | null; entries: EntryJson[] | string }>(
+    ctx.db,
+    sql`select (select edition from catalog_state where id = 1) as edition,
+          coalesce((select json_agg(json_build_object('r', e.requirement_id, 's', e.status, 'sec', e.section, 'n', e.notes,
+                                                      'why', e.reason, 'at', e.updated_at))
+                    from coverage_entries e where e.contract_id = ${contractId}), '[]') as entries`,
+  );
+  const entryList: EntryJson[] = typeof state!.entries === "string" ? JSON.parse(state!.entries) : state!.entries;
+  const entries = new Map(entryList.map((e) => [e.r, e]));
+  const catalog = await catalogForMatrix(ctx.db, state!.edition, ids);
+  const all = catalog.requirements.map((r) => {
+    const e = entries.get(r.id);
+    return {
+      ...r,
+      status: e?.s ?? null,
+      section: e?.sec ?? null,
+      notes: e?.n ?? null,
+      reason: e?.why ?? null,
+      updatedAt: e ? new Date(e.at) : null,
+    };
+  });
   // In the order the frameworks are measured, then each framework's own order.
   const position = new Map(measured.map((f, i) => [f.id, i]));
   all.sort((a, b) => position.get(a.frameworkId)! - position.get(b.frameworkId)! || a.sortOrder - b.sortOrder);
@@ -100,8 +94,8 @@ async function loadMatrix(
       reason: r.reason ?? null,
     }));
   const byId = new Map(rows.map((r) => [r.id, r]));
-  // The whole crosswalk is a few dozen links: reading it all is cheaper than naming every requirement.
-  const links = rows.length ? await ctx.db.select({ fromId: crosswalk.fromId, toId: crosswalk.toId }).from(crosswalk) : [];
+  // The whole crosswalk is a few dozen links, kept with the catalog rows.
+  const links = catalog.links;
   const linked = new Map<string, string[]>();
   for (const l of links) {
     if (!byId.has(l.fromId) || !byId.has(l.toId)) continue;
