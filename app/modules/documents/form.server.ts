@@ -51,7 +51,6 @@ function soleCovers(library: Library, template: TemplateDef) {
   );
 }
 
-/** "iacp-provisions@2015:8" as a person reads it. */
 /** Each catalog requirement's title, by "framework@version:code" (the form names what a clause addresses). */
 const titles = new Map<string, string>(
   catalogData.frameworks.flatMap((f) =>
