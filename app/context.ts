@@ -21,6 +21,8 @@ export type AppContext = {
   blobs: BlobStore;
   /** Largest upload accepted, in bytes. */
   uploadMaxBytes: number;
+  /** The public key that checks the audit log's checkpoints (receipts name it); null where none is configured. */
+  auditPublicKeyPem: string | null;
 };
 
 declare module "react-router" {

@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { loadOrCreateSigningKeyFile, parseSigningKey, SigningKeyError } from "./modules/audit/signing.server.ts";
+import type { SinkConfig } from "./modules/audit/sinks.server.ts";
 
 /**
  * The one place the environment is read. Every variable is validated here at
@@ -79,6 +81,28 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, { message: "must be 64 hexadecimal characters (a 256-bit key)" })
     .optional(),
+  /** The Ed25519 key that signs audit checkpoints (PKCS#8 PEM, or that PEM base64-encoded); default DATA_DIR/audit-signing-key.pem. */
+  AUDIT_SIGNING_KEY: z.string().optional(),
+  /** The append-only file of checkpoints kept outside the database (default DATA_DIR/audit-checkpoints.jsonl). */
+  AUDIT_CHECKPOINT_FILE: z.string().min(1).optional(),
+  /** s3://bucket/prefix of a bucket with object lock that also keeps every checkpoint. */
+  AUDIT_CHECKPOINT_BUCKET: z
+    .string()
+    .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^\s]*)?$/, { message: "must look like s3://bucket/prefix" })
+    .optional(),
+  /** Days each checkpoint object stays locked in the bucket (CJIS AU-11 asks a year at least). */
+  AUDIT_CHECKPOINT_RETENTION_DAYS: z
+    .string()
+    .default("400")
+    .refine((v) => /^\d+$/.test(v) && Number(v) >= 365 && Number(v) <= 36500, {
+      message: "must be a whole number of days from 365 to 36500",
+    })
+    .transform(Number),
+  /** An HTTP(S) endpoint of the agency's SIEM that receives every checkpoint as JSON. */
+  AUDIT_CHECKPOINT_URL: z
+    .string()
+    .refine((v) => /^https?:\/\/[^\s]+$/.test(v), { message: "must be a URL like https://siem.county.gov/ingest/custody" })
+    .optional(),
 });
 
 export type Config = {
@@ -107,6 +131,8 @@ export type Config = {
     | { kind: "fs"; dir: string }
     | { kind: "s3"; bucket: string; prefix: string; endpoint: string | undefined; region: string | undefined };
   uploadMaxBytes: number;
+  /** The audit log's signing key (PEM) and where checkpoints are kept outside the database. */
+  audit: { signingKeyPem: string; sinks: SinkConfig };
 };
 
 export class ConfigError extends Error {
@@ -114,9 +140,10 @@ export class ConfigError extends Error {
 }
 
 /** Parse the environment; throws ConfigError with a single-line message. */
-export function parseEnv(env: NodeJS.ProcessEnv): Omit<Config, "sessionSecret" | "encryptionKey"> & {
+export function parseEnv(env: NodeJS.ProcessEnv): Omit<Config, "sessionSecret" | "encryptionKey" | "audit"> & {
   sessionSecret?: string;
   encryptionKey?: string;
+  audit: { signingKeyPem?: string; sinks: SinkConfig };
 } {
   // Treat empty strings as unset, as shells commonly export VAR= to clear one.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
@@ -146,7 +173,32 @@ export function parseEnv(env: NodeJS.ProcessEnv): Omit<Config, "sessionSecret" |
       region: e.S3_REGION,
     };
   }
+  if (e.AUDIT_SIGNING_KEY) {
+    try {
+      parseSigningKey(e.AUDIT_SIGNING_KEY);
+    } catch (error) {
+      if (error instanceof SigningKeyError) throw new ConfigError(`Custody cannot start: AUDIT_SIGNING_KEY ${error.message}.`);
+      throw error;
+    }
+  }
+  const bucket = e.AUDIT_CHECKPOINT_BUCKET ? new URL(e.AUDIT_CHECKPOINT_BUCKET) : null;
   return {
+    audit: {
+      signingKeyPem: e.AUDIT_SIGNING_KEY,
+      sinks: {
+        file: path.resolve(e.AUDIT_CHECKPOINT_FILE ?? path.join(dataDir, "audit-checkpoints.jsonl")),
+        httpUrl: e.AUDIT_CHECKPOINT_URL,
+        s3: bucket
+          ? {
+              bucket: bucket.hostname,
+              prefix: bucket.pathname.replace(/^\/+|\/+$/g, ""),
+              endpoint: e.S3_ENDPOINT,
+              region: e.S3_REGION,
+              retentionDays: e.AUDIT_CHECKPOINT_RETENTION_DAYS,
+            }
+          : undefined,
+      },
+    },
     blobStore,
     uploadMaxBytes: e.UPLOAD_MAX_MB * 1024 * 1024,
     testClockFile: e.CUSTODY_TEST_CLOCK_FILE,
@@ -211,5 +263,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret ??= stored.sessionSecret;
     encryptionKey ??= stored.encryptionKey;
   }
-  return { ...parsed, sessionSecret, encryptionKey: encryptionKey.toLowerCase() };
+  const signingKeyPem = parsed.audit.signingKeyPem ?? loadOrCreateSigningKeyFile(parsed.dataDir);
+  return {
+    ...parsed,
+    sessionSecret,
+    encryptionKey: encryptionKey.toLowerCase(),
+    audit: { signingKeyPem, sinks: parsed.audit.sinks },
+  };
 }

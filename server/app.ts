@@ -30,6 +30,8 @@ type Options = {
   uploadMaxBytes?: number;
   /** The built pages, when the caller has started loading them already (production). */
   serverBuild?: Promise<ServerBuild>;
+  /** The public half of the key that signs audit checkpoints, served for anyone checking a receipt. */
+  auditPublicKeyPem?: string;
 };
 
 // req.ip is the socket address, or with `trust proxy` the client named by X-Forwarded-For; an IPv4
@@ -124,6 +126,7 @@ export async function createApp({
   blobs,
   uploadMaxBytes = 50 * 1024 * 1024,
   serverBuild,
+  auditPublicKeyPem,
 }: Options) {
   const app = express();
   app.disable("x-powered-by");
@@ -142,6 +145,20 @@ export async function createApp({
     }
   });
 
+  // Public by design (no sign-in): the key a court, counsel or the other side checks a custody receipt
+  // and the audit log's checkpoints against (decision 0026). It holds nothing of any agency's.
+  app.get("/.well-known/custody-audit-key.pem", (_req, res) => {
+    if (!auditPublicKeyPem) return res.status(404).type("text/plain").send("Not found");
+    res.setHeader("Cache-Control", "public, max-age=3600");
+    res.type("application/x-pem-file").send(auditPublicKeyPem);
+  });
+
+  // The receipt checker itself, so the other side can read what they run (scripts/verify-receipt.mjs).
+  app.get("/.well-known/custody-verify-receipt.mjs", (_req, res) => {
+    res.setHeader("Cache-Control", "public, max-age=3600");
+    res.type("text/javascript").sendFile(path.join(projectRoot, "scripts", "verify-receipt.mjs"));
+  });
+
   const getLoadContext = (req: Request, res: Response): AppContext => ({
     db: database.db,
     cspNonce: res.locals.cspNonce as string,
@@ -152,6 +169,7 @@ export async function createApp({
     publicUrl,
     blobs,
     uploadMaxBytes,
+    auditPublicKeyPem: auditPublicKeyPem ?? null,
   });
 
   // Pages and data may show agency data: never store them in any cache.

@@ -17,6 +17,9 @@ import { usableImage } from "../db/image.ts";
 import { openBlobStore } from "../app/modules/blobs/open.server.ts";
 import { refreshStatistics } from "../db/maintenance.ts";
 import { sweepOrphanBlobs } from "../app/modules/blobs/sweep.server.ts";
+import { createSigner } from "../app/modules/audit/signing.server.ts";
+import { openSinks } from "../app/modules/audit/sinks.server.ts";
+import { Sealer } from "../app/modules/audit/sealer.server.ts";
 
 /**
  * Start-up: validate configuration, open the database (embedded unless
@@ -43,12 +46,15 @@ async function main() {
       : { dataDir: config.dataDir, image: () => (prepared.image = usableImage(buildDir))?.dataDir ?? null },
   );
   let server: Server | undefined;
+  let sealer: Sealer | undefined;
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     server?.close();
     server?.closeAllConnections();
+    // The events of the last requests are sealed and their checkpoint written out before the database closes.
+    await sealer?.stop().catch((error: unknown) => console.error("Sealing the audit log at shutdown failed:", error));
     await database.close();
     process.exit(0);
   };
@@ -71,6 +77,11 @@ async function main() {
     const now = clockFile ? () => new Date(Date.now() + (Number(readFileSync(clockFile, "utf8")) || 0)) : () => new Date();
     const mailer = createMailer(config.smtpUrl, config.mailFrom);
     const blobs = await openBlobStore(config.blobStore, config.dataDir);
+    const signer = createSigner(config.audit.signingKeyPem);
+    sealer = new Sealer(database.db, signer, await openSinks(config.audit.sinks));
+    // Seal what was left by the last run (and, once, the hash-chained events of before), then every second.
+    await sealer.sealNow();
+    sealer.start();
     server = await listen(
       await createApp({
         database,
@@ -83,6 +94,7 @@ async function main() {
         blobs,
         uploadMaxBytes: config.uploadMaxBytes,
         serverBuild,
+        auditPublicKeyPem: signer.publicKeyPem,
       }),
       config.port,
       config.host,

@@ -94,6 +94,7 @@ export function EvidenceVersions({
 
 type CustodyRow = {
   seq: number;
+  position: number | null;
   at: Date | string;
   who: string;
   actorOrganisation: string;
@@ -112,6 +113,7 @@ export function CustodyTable({ rows }: { rows: CustodyRow[] }) {
       <caption className="usa-sr-only">Chain of custody</caption>
       <thead>
         <tr>
+          <th scope="col">Log position</th>
           <th scope="col">When (UTC)</th>
           <th scope="col">Who</th>
           <th scope="col">Acting for</th>
@@ -124,6 +126,9 @@ export function CustodyTable({ rows }: { rows: CustodyRow[] }) {
       <tbody>
         {rows.map((r) => (
           <tr key={r.seq}>
+            <td data-label="Log position" className="custody-nowrap">
+              {r.position === null ? "being sealed" : r.position}
+            </td>
             <td data-label="When (UTC)">
               <When at={r.at} utc />
             </td>

@@ -138,6 +138,14 @@ export default function EvidenceItemPage({ loaderData, actionData }: Route.Compo
           Every upload, view, download and decision, from the audit trail.{" "}
           <a href={evidencePaths.custodyCsv(d.item.id)}>Download as CSV</a>
         </p>
+        <p className="custody-summary">
+          Each event has a position in the audit log, whose signed checkpoints are also kept outside the database. The{" "}
+          <a href={evidencePaths.custodyReceipt(d.item.id)}>signed receipt (JSON)</a> proves, for every event listed, that the log
+          holds it exactly as written. Anyone can check it offline, without access to Custody, with the{" "}
+          <a href="/.well-known/custody-verify-receipt.mjs">receipt checker</a> (one file, Node.js only) and this
+          installation&apos;s <a href="/.well-known/custody-audit-key.pem">public key</a>:{" "}
+          <code>node custody-verify-receipt.mjs receipt.json --key custody-audit-key.pem</code>.
+        </p>
         <CustodyTable rows={d.custody} />
       </section>
     </div>

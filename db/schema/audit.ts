@@ -1,18 +1,26 @@
-import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 /**
- * The audit trail. One row per event, numbered without gaps, each carrying the
- * SHA-256 of its content chained to the previous event's hash. A trigger
- * (migration 0002) refuses UPDATE, DELETE and TRUNCATE. No foreign keys: an
- * event must outlive anything it names.
+ * The audit trail (decision 0026). One row per event, written by a plain insert in the same
+ * transaction as the change it records. A trigger (migration 0020) puts every new event in
+ * audit_pending; the sealer alone takes them from there, gives each a position in the log and
+ * appends it to the Merkle tree (RFC 9162), whose signed checkpoints are also kept outside the
+ * database. Triggers refuse UPDATE, DELETE and TRUNCATE on the events, the log, the tree and the
+ * checkpoints. No foreign keys: an event must outlive anything it names.
  */
+
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
 export const AUDIT_OUTCOMES = ["success", "denied", "failed"] as const;
 
 export const auditEvents = pgTable(
   "audit_events",
   {
-    /** 1, 2, 3 … without gaps: a missing number is a deleted event. */
-    seq: bigint("seq", { mode: "number" }).primaryKey(),
+    /**
+     * The order of writing. Events before migration 0020 are numbered 1, 2, 3 … without gaps and
+     * hash-chained; later ones take numbers from a sequence (a rolled-back change leaves a gap). An
+     * event's place in the log is its position in audit_log, given by the sealer.
+     */
+    seq: bigint("seq", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
     id: uuid("id").notNull().unique(),
     occurredAt: timestamp("occurred_at", { withTimezone: true, precision: 3 }).notNull(),
     actorPersonId: uuid("actor_person_id"),
@@ -35,7 +43,9 @@ export const auditEvents = pgTable(
     objectId: text("object_id"),
     outcome: text("outcome", { enum: AUDIT_OUTCOMES }).notNull(),
     details: jsonb("details").notNull().default({}),
-    prevHash: text("prev_hash").notNull(),
+    /** Hash-chained events (before migration 0020) only: the previous event's hash. */
+    prevHash: text("prev_hash"),
+    /** Chained events: SHA-256 of their content with prevHash. Later events: their RFC 9162 leaf hash. */
     hash: text("hash").notNull(),
   },
   (t) => [
@@ -49,3 +59,43 @@ export const auditEvents = pgTable(
 );
 
 export type AuditEvent = typeof auditEvents.$inferSelect;
+
+/** Committed events the sealer has not yet put in the log. Filled by a trigger; only the sealer deletes. */
+export const auditPending = pgTable("audit_pending", {
+  seq: bigint("seq", { mode: "number" }).primaryKey(),
+  eventId: uuid("event_id").notNull(),
+  /** The leaf hash the writer computed; null for a hash-chained event, whose leaf the sealer computes. */
+  leafHash: bytea("leaf_hash"),
+});
+
+/** The log: position 0, 1, 2 … without gaps, each an event's leaf in the Merkle tree. */
+export const auditLog = pgTable("audit_log", {
+  position: bigint("position", { mode: "number" }).primaryKey(),
+  eventId: uuid("event_id").notNull().unique(),
+  leafHash: bytea("leaf_hash").notNull(),
+});
+
+/** Every complete inner node of the tree (level ≥ 1; a node covers leaves index·2^level … (index+1)·2^level − 1), for proofs. */
+export const auditTreeNodes = pgTable(
+  "audit_tree_nodes",
+  {
+    level: integer("level").notNull(),
+    index: bigint("index", { mode: "number" }).notNull(),
+    hash: bytea("hash").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.level, t.index] })],
+);
+
+/** Signed tree heads: the tree's size and root at the end of a seal, signed with the installation's Ed25519 key. */
+export const auditCheckpoints = pgTable("audit_checkpoints", {
+  treeSize: bigint("tree_size", { mode: "number" }).primaryKey(),
+  rootHash: bytea("root_hash").notNull(),
+  issuedAt: timestamp("issued_at", { withTimezone: true, precision: 3 }).notNull(),
+  keyId: text("key_id").notNull(),
+  /** The exact text that was signed. */
+  note: text("note").notNull(),
+  /** Ed25519 signature over the note's UTF-8 bytes, base64. */
+  signature: text("signature").notNull(),
+});
+
+export type AuditCheckpoint = typeof auditCheckpoints.$inferSelect;

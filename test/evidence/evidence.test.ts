@@ -1,5 +1,8 @@
-import { createHash } from "node:crypto";
+import { spawnSync } from "node:child_process";
+import { createHash, generateKeyPairSync } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { Document, Packer, Paragraph } from "docx";
 import { and, eq, sql } from "drizzle-orm";
@@ -17,6 +20,11 @@ import { listRegister } from "../../app/modules/evidence/register.server.ts";
 import { requestEvidence, requestFormOptions } from "../../app/modules/evidence/requests.server.ts";
 import { registerVendor } from "../../app/modules/vendors/vendors.server.ts";
 import { loader as custodyCsvLoader } from "../../app/routes/evidence.custody-csv.tsx";
+import { loader as custodyReceiptLoader } from "../../app/routes/evidence.custody-receipt.tsx";
+import type { Receipt } from "../../app/modules/audit/proofs.server.ts";
+import { Sealer } from "../../app/modules/audit/sealer.server.ts";
+import { createSigner } from "../../app/modules/audit/signing.server.ts";
+import { testSigner, tempCheckpointFile } from "../support/audit.ts";
 import { loader as agencyFileLoader } from "../../app/routes/evidence.file.tsx";
 import { loader as portalItemLoader, action as submitAction } from "../../app/routes/portal.item.tsx";
 import { catalogData } from "../../db/catalog/index.ts";
@@ -615,9 +623,10 @@ describe("chain of custody", () => {
     ).text();
     const lines = csv.trim().split("\n");
     expect(lines[0]).toBe(
-      "seq,time_utc,who,actor_organisation,concerning_organisation,source_address,action,outcome,version,file,sha256,bytes,note,event_hash",
+      "log_position,event_id,seq,time_utc,who,actor_organisation,concerning_organisation,source_address,action,outcome,version,file,sha256,bytes,note,event_hash",
     );
-    const cells = lines.slice(1).map((l) => l.split(","));
+    // Columns after the log position and event id, as before them.
+    const cells = lines.slice(1).map((l) => l.split(",").slice(2));
     const actions = cells.map((c) => c[6]);
     expect(actions).toEqual([
       "Requested",
@@ -636,6 +645,86 @@ describe("chain of custody", () => {
     expect(decision.slice(3, 5)).toEqual(["Agency A", "Agency A"]);
     expect(csv).toContain("Attested by Jordan Vance");
     expect(csv).toContain("Matches the broker's letter.");
+  });
+
+  it("gives a signed receipt of the chain of custody that the standalone checker verifies offline, and refuses once one byte changes", async () => {
+    const item = await requestInsurance();
+    await submit(repCookie, item.id, { name: "coi.pdf", type: "application/pdf", bytes: pdfBytes("receipt") }, insurance());
+    await as(handle.db, officer, clock.now, (ctx) => decide(ctx, item.id, { decision: "accept", reason: "In order." }));
+    const sealer = new Sealer(handle.db, testSigner, [tempCheckpointFile().sink]);
+    await sealer.sealNow();
+    // One more event after the seal: the receipt names it as not yet sealed rather than leaving it out.
+    await (
+      (await custodyCsvLoader(
+        loaderArgs(context, `/evidence/${item.id}/custody.csv`, { itemId: item.id }, { cookie: officerCookie }),
+      )) as Response
+    ).text();
+
+    const response = (await custodyReceiptLoader(
+      loaderArgs(context, `/evidence/${item.id}/custody-receipt.json`, { itemId: item.id }, { cookie: officerCookie }),
+    )) as Response;
+    expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="custody-receipt-/);
+    const receipt = (await response.json()) as Receipt;
+    expect(receipt.subject).toEqual({ kind: "evidence item", id: item.id, title: item.title });
+    expect(receipt.events.map((e) => (JSON.parse(e.entry) as { action: string }).action)).toEqual([
+      "evidence.request",
+      "evidence.submit",
+      "evidence.accept",
+    ]);
+    expect(receipt.notYetSealed).toHaveLength(1);
+    expect(receipt.checkpoint!.keyId).toBe(testSigner.keyId);
+
+    const dir = mkdtempSync(path.join(os.tmpdir(), "custody-receipt-"));
+    const receiptFile = path.join(dir, "receipt.json");
+    const keyFile = path.join(dir, "key.pem");
+    writeFileSync(keyFile, testSigner.publicKeyPem);
+    const check = (text: string, ...extra: string[]) => {
+      writeFileSync(receiptFile, text);
+      return spawnSync(process.execPath, [path.resolve("scripts/verify-receipt.mjs"), receiptFile, ...extra], {
+        encoding: "utf8",
+      });
+    };
+    const text = JSON.stringify(receipt, null, 2);
+    const good = check(text, "--key", keyFile);
+    expect(good.stderr).toBe("");
+    expect(good.status).toBe(0);
+    expect(good.stdout).toContain(`VERIFIED: Custody audit receipt for evidence item "${item.title}"`);
+    expect(good.stdout).toContain("Each of these 3 events is in that log");
+    expect(good.stdout).toMatch(/evidence\.submit by .*@.* from /);
+    expect(good.stdout).toContain("1 further event(s) had not yet been sealed");
+    expect(good.stdout).not.toContain("WARNING");
+    // Without --key the checker still runs, but says it trusted the key inside the file.
+    expect(check(text).stdout).toContain("WARNING: no --key was given");
+
+    // One byte changed anywhere that matters: an event's entry, a proof, the checkpoint's note or signature.
+    const submitEntry = receipt.events[1]!.entry;
+    const cases = [
+      text.replace(submitEntry.replace(/"/g, '\\"'), submitEntry.replace("coi.pdf", "coj.pdf").replace(/"/g, '\\"')),
+      text.replace(
+        receipt.events[0]!.inclusionProof[0]!,
+        receipt.events[0]!.inclusionProof[0]!.replace(/^./, (c) => (c === "0" ? "1" : "0")),
+      ),
+      text.replace(`size ${receipt.checkpoint!.treeSize}`, `size ${receipt.checkpoint!.treeSize + 1}`),
+      text.replace(
+        receipt.checkpoint!.signature,
+        receipt.checkpoint!.signature.replace(/^./, (c) => (c === "A" ? "B" : "A")),
+      ),
+    ];
+    for (const changed of cases) {
+      expect(changed).not.toBe(text);
+      const bad = check(changed, "--key", keyFile);
+      expect(bad.status).toBe(1);
+      expect(bad.stderr).toMatch(/^NOT VERIFIED: /);
+    }
+    // The right receipt against another installation's key is refused too.
+    const otherKey = path.join(dir, "other.pem");
+    writeFileSync(
+      otherKey,
+      createSigner(generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString()).publicKeyPem,
+    );
+    expect(check(text, "--key", otherKey).stderr).toMatch(
+      /^NOT VERIFIED: the checkpoint was signed by key [0-9a-f]{16}, but the key given with --key/,
+    );
   });
 });
 

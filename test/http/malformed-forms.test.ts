@@ -56,7 +56,7 @@ const BUTTON_ONLY: Record<string, string[]> = {
 };
 
 // Tables whose rows are the record of the attempt itself, not product data.
-const RECORD_OF_ATTEMPTS = new Set(["audit_events", "sessions", "login_attempts", "__drizzle_migrations"]);
+const RECORD_OF_ATTEMPTS = new Set(["audit_events", "audit_pending", "sessions", "login_attempts", "__drizzle_migrations"]);
 
 /** A fingerprint of every product table: its row count and a hash over its rows. */
 async function fingerprint() {

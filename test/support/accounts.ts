@@ -1,4 +1,5 @@
 import { mkdtempSync } from "node:fs";
+import { testSigner } from "./audit.ts";
 import os from "node:os";
 import path from "node:path";
 import { FileSystemBlobStore } from "../../app/modules/blobs/store.server.ts";
@@ -92,5 +93,6 @@ export function appContext(db: Database, clock: { now: Date }): AppContext {
     publicUrl: "http://custody.test",
     blobs,
     uploadMaxBytes: 50 * 1024 * 1024,
+    auditPublicKeyPem: testSigner.publicKeyPem,
   };
 }

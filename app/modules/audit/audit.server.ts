@@ -1,13 +1,14 @@
 import { createHash, randomUUID } from "node:crypto";
 import canonicalize from "canonicalize";
-import { asc, desc, gt, sql } from "drizzle-orm";
 import type { Queryable } from "../../../db/client.ts";
 import { auditEvents, type AuditEvent } from "../../../db/schema/audit.ts";
+import { leafHash } from "./merkle.server.ts";
 
 /**
  * The audit trail (CJIS Security Policy v6.0 AU-2, AU-3, AU-8, AU-9, AU-11).
- * Events are collected while a transaction runs and written, hash-chained, in
- * the same transaction just before it commits: no change without its event.
+ * Events are collected while a transaction runs and written in the same transaction just before
+ * it commits: no change without its event. The sealer (sealer.server.ts) then puts them in the
+ * Merkle-tree log whose signed checkpoints are kept outside the database (decision 0026).
  */
 
 export type AuditOutcome = "success" | "denied" | "failed";
@@ -54,10 +55,6 @@ export type AuditInput = {
 };
 
 type Pending = AuditInput & { id: string; occurredAt: Date };
-
-const GENESIS = "0".repeat(64);
-// A constant naming the audit chain among PostgreSQL advisory locks.
-const AUDIT_LOCK_KEY = 72_122_002;
 
 export class AuditRecorder {
   private pending: Pending[] = [];
@@ -115,11 +112,39 @@ function jsonOnly(value: Record<string, unknown>): Record<string, unknown> {
 }
 
 /**
- * What the hash covers: every field of the event except the hash itself. The actor's organisation
- * and the audience (added in migration 0016) count only when present, so earlier events verify as written.
+ * The bytes an event is in the log: its canonical JSON (RFC 8785). A hash-chained event (written
+ * before migration 0020) keeps the content its chain hash covered, seq and prevHash included, so
+ * it verifies as written; a later event's entry is every field but seq (the log gives its place).
  */
-export function hashEvent(event: Omit<AuditEvent, "hash" | "actorOrganisationId" | "audience"> & Partial<AuditEvent>): string {
-  const content = canonicalize({
+export function eventEntry(event: Omit<AuditEvent, "seq" | "hash"> & { seq?: number | null }): string {
+  if (event.prevHash != null) return chainedContent(event as Omit<AuditEvent, "hash">);
+  return canonicalize({
+    v: 2,
+    id: event.id,
+    occurredAt: event.occurredAt.toISOString(),
+    actorPersonId: event.actorPersonId,
+    actorSessionId: event.actorSessionId,
+    actorTokenId: event.actorTokenId,
+    actorLabel: event.actorLabel,
+    actorOrganisationId: event.actorOrganisationId ?? null,
+    organisationId: event.organisationId,
+    audience: event.audience && event.audience.length > 0 ? event.audience : null,
+    ip: event.ip,
+    userAgent: event.userAgent,
+    action: event.action,
+    objectType: event.objectType,
+    objectId: event.objectId,
+    outcome: event.outcome,
+    details: event.details,
+  })!;
+}
+
+/**
+ * What a hash-chained event's hash covers: every field except the hash itself. The actor's
+ * organisation and the audience (migration 0016) count only when present.
+ */
+function chainedContent(event: Omit<AuditEvent, "hash">): string {
+  return canonicalize({
     seq: event.seq,
     id: event.id,
     occurredAt: event.occurredAt.toISOString(),
@@ -138,34 +163,33 @@ export function hashEvent(event: Omit<AuditEvent, "hash" | "actorOrganisationId"
     prevHash: event.prevHash,
     ...(event.actorOrganisationId ? { actorOrganisationId: event.actorOrganisationId } : {}),
     ...(event.audience && event.audience.length > 0 ? { audience: event.audience } : {}),
-  });
-  return createHash("sha256").update(content!).digest("hex");
+  })!;
 }
 
-/** Append events to the chain. Serialised by a transaction-scoped advisory lock. */
+/** A hash-chained event's own hash: SHA-256 of its content (it names the previous event's). */
+export function chainHash(event: Omit<AuditEvent, "hash">): string {
+  return createHash("sha256").update(chainedContent(event)).digest("hex");
+}
+
+/** The event's RFC 9162 leaf hash: SHA-256 over 0x00 and its entry. */
+export function eventLeafHash(event: Omit<AuditEvent, "seq" | "hash"> & { seq?: number | null }): Buffer {
+  return leafHash(eventEntry(event));
+}
+
+/**
+ * Append events: a plain insert, with no lock and no read of earlier events. Each carries its own
+ * leaf hash; the insert trigger queues it for the sealer, which gives it its place in the log.
+ */
 export async function appendEvents(tx: Queryable, events: NewEvent[]) {
-  await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
-  const [last] = await tx
-    .select({ seq: auditEvents.seq, hash: auditEvents.hash })
-    .from(auditEvents)
-    .orderBy(desc(auditEvents.seq))
-    .limit(1);
-  let seq = last?.seq ?? 0;
-  let prevHash = last?.hash ?? GENESIS;
-  const rows: AuditEvent[] = [];
-  for (const event of events) {
-    seq += 1;
-    const withChain = {
+  const rows = events.map((event) => {
+    const row = {
       ...event,
       actorOrganisationId: event.actorOrganisationId ?? null,
       audience: event.audience ?? null,
-      seq,
-      prevHash,
+      prevHash: null,
     };
-    const hash = hashEvent(withChain);
-    rows.push({ ...withChain, hash });
-    prevHash = hash;
-  }
+    return { ...row, hash: eventLeafHash(row).toString("hex") };
+  });
   for (let i = 0; i < rows.length; i += 500) await tx.insert(auditEvents).values(rows.slice(i, i + 500));
 }
 
@@ -174,64 +198,4 @@ export async function recordNow(db: Queryable, actor: AuditActor, inputs: AuditI
   const recorder = new AuditRecorder(actor, () => now);
   for (const input of inputs) recorder.record(input);
   await db.transaction(async (tx) => recorder.flush(tx));
-}
-
-export type VerifyResult =
-  | { ok: true; checked: number; first: Date | null; last: Date | null }
-  | { ok: false; checked: number; seq: number; id: string | null; problem: string };
-
-/**
- * Walk the whole chain in order and recompute every hash. Reports the first
- * event that does not match, or the first gap where an event was removed.
- */
-export async function verifyAuditTrail(db: Queryable, batchSize = 10_000): Promise<VerifyResult> {
-  let expectedSeq = 1;
-  let prevHash = GENESIS;
-  let checked = 0;
-  let first: Date | null = null;
-  let last: Date | null = null;
-  for (;;) {
-    const batch = await db
-      .select()
-      .from(auditEvents)
-      .where(gt(auditEvents.seq, expectedSeq - 1))
-      .orderBy(asc(auditEvents.seq))
-      .limit(batchSize);
-    if (batch.length === 0) break;
-    for (const event of batch) {
-      if (event.seq !== expectedSeq) {
-        return {
-          ok: false,
-          checked,
-          seq: expectedSeq,
-          id: null,
-          problem: `event #${expectedSeq} is missing (the next event is #${event.seq}): events were deleted`,
-        };
-      }
-      if (event.prevHash !== prevHash) {
-        return {
-          ok: false,
-          checked,
-          seq: event.seq,
-          id: event.id,
-          problem: `event #${event.seq} does not follow the hash of event #${event.seq - 1}`,
-        };
-      }
-      if (hashEvent(event) !== event.hash) {
-        return {
-          ok: false,
-          checked,
-          seq: event.seq,
-          id: event.id,
-          problem: `event #${event.seq} was altered: its content does not match its hash`,
-        };
-      }
-      first ??= event.occurredAt;
-      last = event.occurredAt;
-      prevHash = event.hash;
-      expectedSeq += 1;
-      checked += 1;
-    }
-  }
-  return { ok: true, checked, first, last };
 }

@@ -5,6 +5,7 @@ import { type EvidenceItem, evidenceItems } from "../../../db/schema/evidence.ts
 import { vendors } from "../../../db/schema/vendors.ts";
 import { eventsAbout } from "../audit/viewer.server.ts";
 import { labelEvents } from "../audit/labels.server.ts";
+import { buildReceipt, logPositions } from "../audit/proofs.server.ts";
 import { evidenceKindList } from "../catalog/catalog.server.ts";
 import { isUuid, type ModuleContext, NO_ORGANISATION, orgOf, requirePermission } from "../context.server.ts";
 import { vendorsUnderContract } from "../contracts/contracts.server.ts";
@@ -219,6 +220,7 @@ const ACTION_LABELS: Record<string, string> = {
   "portal.evidence.read": "Viewed in the vendor portal",
   "evidence.file.download": "File downloaded",
   "evidence.custody.export": "Custody report exported",
+  "evidence.custody.receipt": "Custody receipt made",
   "access.not-found": "Access refused (not visible to this person)",
 };
 
@@ -226,6 +228,10 @@ const ACTION_LABELS: Record<string, string> = {
 async function custodyRows(ctx: ModuleContext, item: EvidenceItem) {
   const events = await eventsAbout(ctx.db, "evidence-item", item.id);
   const labels = await labelEvents(ctx.db, ctx.actor, events);
+  const positions = await logPositions(
+    ctx.db,
+    events.map((e) => e.id),
+  );
   return events.map((e, i) => {
     const d = e.details as Record<string, unknown>;
     const named = labels[i]!;
@@ -235,6 +241,9 @@ async function custodyRows(ctx: ModuleContext, item: EvidenceItem) {
     const attestation = d.attestation as { name: string; title: string } | undefined;
     return {
       seq: e.seq,
+      eventId: e.id,
+      /** The event's place in the signed log; null for the moment between its commit and the next seal. */
+      position: positions.get(e.id) ?? null,
       at: e.occurredAt,
       who: named.actor ? `${named.actor.name} (${named.actor.email})` : (e.actorLabel ?? "—"),
       /** The organisation the person acted for: a vendor's upload is the vendor's, whoever's item it is. */
@@ -267,7 +276,40 @@ export async function custodyReport(ctx: ModuleContext, itemId: string) {
   return { item: { id: item.id, title: item.title }, rows };
 }
 
+/**
+ * The custody receipt of an item (decision 0026): every event of its chain of custody with its place
+ * in the audit log and the proof, checkable offline against the installation's public key, that
+ * the signed log holds it as written. Making one is itself an event (in the next receipt).
+ */
+export async function custodyReceipt(
+  ctx: ModuleContext,
+  itemId: string,
+  keys: { publicUrl: string; publicKeyPem: string | null },
+) {
+  requirePermission(ctx, "evidence:read");
+  const { item } = await agencyItem(ctx, itemId);
+  const events = await eventsAbout(ctx.db, "evidence-item", item.id);
+  const receipt = await buildReceipt(ctx.db, {
+    subject: { kind: "evidence item", id: item.id, title: item.title },
+    eventIds: events.map((e) => e.id),
+    publicUrl: keys.publicUrl,
+    publicKeyPem: keys.publicKeyPem,
+    keyId: null,
+    now: ctx.now,
+  });
+  ctx.audit.record({
+    action: "evidence.custody.receipt",
+    objectType: "evidence-item",
+    objectId: item.id,
+    organisationId: item.agencyId,
+    details: { events: receipt.events.length, treeSize: receipt.checkpoint?.treeSize ?? 0 },
+  });
+  return receipt;
+}
+
 export const CUSTODY_CSV_COLUMNS = [
+  "log_position",
+  "event_id",
   "seq",
   "time_utc",
   "who",
@@ -288,6 +330,8 @@ export const CUSTODY_CSV_COLUMNS = [
 export function custodyCsvRows(report: Awaited<ReturnType<typeof custodyReport>>) {
   return report.rows.flatMap((r) =>
     (r.files.length ? r.files : [null]).map((f) => [
+      r.position ?? "being sealed",
+      r.eventId,
       r.seq,
       r.at.toISOString(),
       r.who,

@@ -70,6 +70,7 @@ export const evidencePaths = {
   review: () => "/evidence/review",
   item: (id: string) => `/evidence/${id}`,
   custodyCsv: (id: string) => `/evidence/${id}/custody.csv`,
+  custodyReceipt: (id: string) => `/evidence/${id}/custody-receipt.json`,
   file: (id: string, fileId: string) => `/evidence/${id}/files/${fileId}`,
   portal: () => "/portal",
   portalItem: (id: string) => `/portal/evidence/${id}`,
