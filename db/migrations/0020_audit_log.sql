@@ -4,7 +4,8 @@ CREATE TABLE "audit_checkpoints" (
 	"issued_at" timestamp (3) with time zone NOT NULL,
 	"key_id" text NOT NULL,
 	"note" text NOT NULL,
-	"signature" text NOT NULL
+	"signature" text NOT NULL,
+	"sealed_by" text NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "audit_log" (

@@ -96,6 +96,8 @@ export const auditCheckpoints = pgTable("audit_checkpoints", {
   note: text("note").notNull(),
   /** Ed25519 signature over the note's UTF-8 bytes, base64. */
   signature: text("signature").notNull(),
+  /** The server copy that sealed (host:pid): not signed, kept to show the copies took turns. */
+  sealedBy: text("sealed_by").notNull(),
 });
 
 export type AuditCheckpoint = typeof auditCheckpoints.$inferSelect;

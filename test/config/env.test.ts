@@ -2,7 +2,9 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { generateKeyPairSync } from "node:crypto";
 import { ConfigError, loadConfig, parseEnv } from "../../app/env.server.ts";
+import { createSigner } from "../../app/modules/audit/signing.server.ts";
 
 const tempDir = () => mkdtempSync(path.join(tmpdir(), "custody-env-"));
 
@@ -93,5 +95,58 @@ describe("configuration from the environment", () => {
     writeFileSync(path.join(dir, "secrets.json"), "{ not json");
     expect(() => loadConfig({ DATA_DIR: dir })).toThrow(/secrets\.json is not valid JSON/);
     expect(readFileSync(path.join(dir, "secrets.json"), "utf8")).toBe("{ not json");
+  });
+
+  it("makes the audit log's Ed25519 signing key on first run, in DATA_DIR with mode 0600, and keeps it", () => {
+    const dir = tempDir();
+    const first = loadConfig({ DATA_DIR: dir });
+    const file = path.join(dir, "audit-signing-key.pem");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(first.audit.signingKeyPem).toBe(readFileSync(file, "utf8"));
+    expect(createSigner(first.audit.signingKeyPem).publicKeyPem).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+    expect(loadConfig({ DATA_DIR: dir }).audit.signingKeyPem).toBe(first.audit.signingKeyPem);
+    expect(first.audit.sinks).toEqual({ file: path.join(dir, "audit-checkpoints.jsonl"), httpUrl: undefined, s3: undefined });
+  });
+
+  it("takes the signing key from AUDIT_SIGNING_KEY, as PEM or base64, and refuses anything but an Ed25519 private key", () => {
+    const pem = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    const dir = tempDir();
+    expect(loadConfig({ DATA_DIR: dir, AUDIT_SIGNING_KEY: pem }).audit.signingKeyPem).toBe(pem);
+    expect(
+      createSigner(loadConfig({ DATA_DIR: dir, AUDIT_SIGNING_KEY: Buffer.from(pem).toString("base64") }).audit.signingKeyPem)
+        .keyId,
+    ).toBe(createSigner(pem).keyId);
+    expect(() => parseEnv({ AUDIT_SIGNING_KEY: "not a key" })).toThrow(
+      "Custody cannot start: AUDIT_SIGNING_KEY must be an Ed25519 private key in PKCS#8 PEM form (or that PEM base64-encoded).",
+    );
+    const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 })
+      .privateKey.export({ type: "pkcs8", format: "pem" })
+      .toString();
+    expect(() => parseEnv({ AUDIT_SIGNING_KEY: rsa })).toThrow("AUDIT_SIGNING_KEY must be an Ed25519 key (got a rsa key)");
+    expect(() => parseEnv({ AUDIT_SIGNING_KEY: rsa })).toThrow(ConfigError);
+  });
+
+  it("reads where checkpoints are also kept: a file, a bucket under object lock for at least a year, and a SIEM endpoint", () => {
+    const config = parseEnv({
+      AUDIT_CHECKPOINT_FILE: "/var/lib/custody-shared/checkpoints.jsonl",
+      AUDIT_CHECKPOINT_BUCKET: "s3://county-audit/custody",
+      AUDIT_CHECKPOINT_RETENTION_DAYS: "2555",
+      AUDIT_CHECKPOINT_URL: "https://siem.county.gov/ingest/custody",
+      S3_REGION: "us-gov-west-1",
+    });
+    expect(config.audit.sinks).toEqual({
+      file: "/var/lib/custody-shared/checkpoints.jsonl",
+      httpUrl: "https://siem.county.gov/ingest/custody",
+      s3: { bucket: "county-audit", prefix: "custody", endpoint: undefined, region: "us-gov-west-1", retentionDays: 2555 },
+    });
+    expect(() => parseEnv({ AUDIT_CHECKPOINT_RETENTION_DAYS: "30" })).toThrow(
+      'AUDIT_CHECKPOINT_RETENTION_DAYS must be a whole number of days from 365 to 36500 (got "30")',
+    );
+    expect(() => parseEnv({ AUDIT_CHECKPOINT_BUCKET: "county-audit" })).toThrow(
+      "AUDIT_CHECKPOINT_BUCKET must look like s3://bucket/prefix",
+    );
+    expect(() => parseEnv({ AUDIT_CHECKPOINT_URL: "syslog.county.gov:514" })).toThrow(
+      "AUDIT_CHECKPOINT_URL must be a URL like https://siem.county.gov/ingest/custody",
+    );
   });
 });

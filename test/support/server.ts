@@ -64,7 +64,12 @@ export type RunningServer = {
  * embedded database otherwise; "embedded" always uses the embedded one.
  */
 export async function startServer(
-  options: { dataDir?: string; database?: "auto" | "embedded"; env?: Record<string, string> } = {},
+  options: {
+    dataDir?: string;
+    /** "shared": the PostgreSQL database named by env.DATABASE_URL, which the caller created and drops. */
+    database?: "auto" | "embedded" | "shared";
+    env?: Record<string, string>;
+  } = {},
 ): Promise<RunningServer> {
   const dataDir = options.dataDir ?? tempDataDir();
   const port = await freePort();

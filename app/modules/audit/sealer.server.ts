@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { desc, inArray, sql } from "drizzle-orm";
 import type { Database, Queryable } from "../../../db/client.ts";
 import { queryRows } from "../../../db/client.ts";
@@ -19,6 +20,7 @@ import type { CheckpointSink } from "./sinks.server.ts";
 // A constant naming the sealer among PostgreSQL advisory locks.
 const SEALER_LOCK_KEY = 72_122_003;
 const DEFAULT_BATCH = 20_000;
+const SEALED_BY = `${hostname()}:${process.pid}`;
 
 export type SealResult = { sealed: number; treeSize: number; checkpoint: SignedCheckpoint | null };
 
@@ -129,7 +131,15 @@ export async function sealBatch(
     const issuedAt = now();
     const rootHash = frontier.root();
     const note = checkpointNote({ treeSize: frontier.size, rootHash, issuedAt, keyId: signer.keyId });
-    const row = { treeSize: frontier.size, rootHash, issuedAt, keyId: signer.keyId, note, signature: signer.sign(note) };
+    const row = {
+      treeSize: frontier.size,
+      rootHash,
+      issuedAt,
+      keyId: signer.keyId,
+      note,
+      signature: signer.sign(note),
+      sealedBy: SEALED_BY,
+    };
     await tx.insert(auditCheckpoints).values(row);
     return { sealed: waiting.length, treeSize: frontier.size, checkpoint: toSigned(row) };
   });

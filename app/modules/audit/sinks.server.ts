@@ -1,5 +1,7 @@
+import { createHash } from "node:crypto";
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import path from "node:path";
+import type { S3Client } from "@aws-sdk/client-s3";
 import type { SignedCheckpoint } from "./signing.server.ts";
 
 /**
@@ -71,19 +73,21 @@ export function httpSink(url: string, fetchImpl: typeof fetch = fetch): Checkpoi
  * One object per checkpoint, written under object lock in compliance mode, so not even the bucket's
  * owner can change or delete it before the retention date.
  */
-export async function s3Sink(options: NonNullable<SinkConfig["s3"]>): Promise<CheckpointSink> {
-  const { S3Client, PutObjectCommand, ListObjectsV2Command, GetObjectCommand } = await import("@aws-sdk/client-s3");
-  const client = new S3Client({
-    region: options.region ?? process.env.AWS_REGION ?? "us-east-1",
-    requestChecksumCalculation: "WHEN_REQUIRED",
-    ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
-  });
+export async function s3Sink(options: NonNullable<SinkConfig["s3"]>, given?: S3Client): Promise<CheckpointSink> {
+  // Loaded only when a bucket is configured: the SDK is slow to load.
+  const { S3Client: Client, PutObjectCommand, ListObjectsV2Command, GetObjectCommand } = await import("@aws-sdk/client-s3");
+  const client =
+    given ??
+    new Client({
+      region: options.region ?? process.env.AWS_REGION ?? "us-east-1",
+      requestChecksumCalculation: "WHEN_REQUIRED",
+      ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
+    });
   const prefix = [options.prefix, "audit-checkpoints"].filter(Boolean).join("/");
   return {
     description: `s3://${options.bucket}/${prefix}`,
     async write(checkpoint) {
       const body = JSON.stringify(checkpoint);
-      const { createHash } = await import("node:crypto");
       await client.send(
         new PutObjectCommand({
           Bucket: options.bucket,
