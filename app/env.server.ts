@@ -53,6 +53,8 @@ const EnvSchema = z.object({
   SEED_DEMO: z.enum(["0", "1"], { message: "must be 0 or 1" }).optional(),
   /** Behind a load balancer that terminates TLS: trust its X-Forwarded-For/-Proto headers. */
   TRUST_PROXY: z.enum(["0", "1"], { message: "must be 0 or 1" }).default("0"),
+  /** Benchmark only: collect audit events but do not write them. Refused unless NODE_ENV=test. */
+  CUSTODY_BENCH_SKIP_AUDIT: z.enum(["0", "1"], { message: "must be 0 or 1" }).optional(),
   /** Tests only: a file holding milliseconds to add to the server's clock. Refused unless NODE_ENV=test. */
   CUSTODY_TEST_CLOCK_FILE: z.string().min(1).optional(),
   /** s3://bucket/prefix for an S3-compatible blob store; unset keeps files under DATA_DIR/blobs. */
@@ -119,6 +121,8 @@ export type Config = {
   seedDemo: boolean;
   /** Tests only: file with a clock offset in milliseconds. */
   testClockFile: string | undefined;
+  /** Benchmark only: audit events are not written (the page's cost without them). */
+  benchSkipAudit: boolean;
   /** SMTP server for invitations; without it, administrators pass invitation links on themselves. */
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -158,6 +162,9 @@ export function parseEnv(env: NodeJS.ProcessEnv): Omit<Config, "sessionSecret" |
     throw new ConfigError(`Custody cannot start: ${problems.join("; ")}.`);
   }
   const e = result.data;
+  if (e.CUSTODY_BENCH_SKIP_AUDIT === "1" && e.NODE_ENV !== "test") {
+    throw new ConfigError("Custody cannot start: CUSTODY_BENCH_SKIP_AUDIT is for the benchmark only and needs NODE_ENV=test.");
+  }
   if (e.CUSTODY_TEST_CLOCK_FILE && e.NODE_ENV !== "test") {
     throw new ConfigError("Custody cannot start: CUSTODY_TEST_CLOCK_FILE is for tests only and needs NODE_ENV=test.");
   }
@@ -202,6 +209,7 @@ export function parseEnv(env: NodeJS.ProcessEnv): Omit<Config, "sessionSecret" |
     blobStore,
     uploadMaxBytes: e.UPLOAD_MAX_MB * 1024 * 1024,
     testClockFile: e.CUSTODY_TEST_CLOCK_FILE,
+    benchSkipAudit: e.CUSTODY_BENCH_SKIP_AUDIT === "1",
     smtpUrl: e.SMTP_URL,
     trustProxy: e.TRUST_PROXY === "1",
     mailFrom: e.MAIL_FROM ?? "Custody <no-reply@custody.invalid>",

@@ -18,6 +18,7 @@ import { openBlobStore } from "../app/modules/blobs/open.server.ts";
 import { refreshStatistics } from "../db/maintenance.ts";
 import { sweepOrphanBlobs } from "../app/modules/blobs/sweep.server.ts";
 import { createSigner } from "../app/modules/audit/signing.server.ts";
+import { skipAuditWritingForBenchmark } from "../app/modules/audit/audit.server.ts";
 import { openSinks } from "../app/modules/audit/sinks.server.ts";
 import { Sealer } from "../app/modules/audit/sealer.server.ts";
 
@@ -73,15 +74,16 @@ async function main() {
     const secrets = { sessionSecret: config.sessionSecret, encryptionKey: config.encryptionKey };
     const mode = config.nodeEnv === "development" ? "development" : "production";
     if (config.testClockFile) console.log(`Test clock: offsets are read from ${config.testClockFile}.`);
+    if (config.benchSkipAudit) {
+      skipAuditWritingForBenchmark();
+      console.log("Benchmark: audit events are NOT written (CUSTODY_BENCH_SKIP_AUDIT=1).");
+    }
     const clockFile = config.testClockFile;
     const now = clockFile ? () => new Date(Date.now() + (Number(readFileSync(clockFile, "utf8")) || 0)) : () => new Date();
     const mailer = createMailer(config.smtpUrl, config.mailFrom);
     const blobs = await openBlobStore(config.blobStore, config.dataDir);
     const signer = createSigner(config.audit.signingKeyPem);
     sealer = new Sealer(database.db, signer, await openSinks(config.audit.sinks));
-    // Seal what was left by the last run (and, once, the hash-chained events of before), then every second.
-    await sealer.sealNow();
-    sealer.start();
     server = await listen(
       await createApp({
         database,
@@ -99,6 +101,9 @@ async function main() {
       config.port,
       config.host,
     );
+    // Seal what the last run left (and, once, the hash-chained events of before migration 0020), then every second.
+    sealer.start();
+    void sealer.sealNow().catch((error: unknown) => console.error("Audit sealer failed:", error));
     const { port } = server.address() as AddressInfo;
     const where = config.databaseUrl ? "PostgreSQL from DATABASE_URL" : `embedded database in ${config.dataDir}`;
     const url = `http://localhost:${port}`;

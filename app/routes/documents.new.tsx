@@ -33,6 +33,7 @@ export async function action(args: Route.ActionArgs) {
   const result = await auth.submit((ctx) =>
     generateDocument(ctx, args.context.blobs, args.params.templateId, String(form.subject ?? ""), form, {
       publicUrl: args.context.publicUrl,
+      auditPublicKeyPem: args.context.auditPublicKeyPem,
     }),
   );
   if (!result.ok) return data({ errors: result.errors, values: form }, { status: 400 });

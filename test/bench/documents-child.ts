@@ -172,7 +172,7 @@ async function binderFigures(dir: string) {
   let out: Buffer = Buffer.alloc(0);
   for (let run = 0; run < 3; run++) {
     const t = performance.now();
-    out = (await renderBinder(ctx, blobs, model, attachments)).bytes;
+    out = (await renderBinder(ctx, blobs, model, attachments, { publicUrl: "http://custody.bench" })).bytes;
     ms.push(performance.now() - t);
   }
   clearInterval(sampler);

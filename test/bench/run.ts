@@ -11,6 +11,9 @@
  *     ~144,000 requirement rows, 1,000,000 audit events): the contract coverage matrix and the
  *     dashboard at 20 connections, and the matrix page against the same data fetched by one
  *     hand-written SQL query, as a ratio.
+ *  7. The audit log on PostgreSQL (test/bench/audit.ts): an audited page against the same page with
+ *     event writing switched off, mixed reads at 50 connections, three server copies against one,
+ *     sealing, and commit → signed checkpoint outside the database.
  *  5. Evidence: a 50 MB upload through the vendor portal (throughput, and the server's resident
  *     memory sampled from /proc during it), and the evidence register at 50,000 items, p50 / p95
  *     at 20 concurrent connections.
@@ -30,6 +33,7 @@ import { BENCH_DATA_DIR, benchSeeded, seedBench } from "./seed.ts";
 import { freePort, projectRoot, SERVER_ENTRY, startServer, tempDataDir } from "../support/server.ts";
 import { benchDocuments } from "./documents.ts";
 import { benchEvidence } from "./evidence.ts";
+import { benchAudit } from "./audit.ts";
 import { CONNECTIONS, DURATION_SECONDS, latency, median, percentile } from "./measure.ts";
 
 const COLD_STARTS = 5;
@@ -75,7 +79,7 @@ async function coldStart(): Promise<{ firstPage: number; ready: number }> {
   }
 }
 
-/** BENCH_ONLY=start runs section 1 only, basics sections 1–3, pages the audited page latencies of section 3, scale section 4, evidence section 5, documents section 6. */
+/** BENCH_ONLY=start runs section 1 only, basics sections 1–3, pages the audited page latencies of section 3, scale section 4, evidence section 5, documents section 6, audit section 7. */
 const only = process.env.BENCH_ONLY;
 if (!only || only === "basics" || only === "start") {
   const starts: { firstPage: number; ready: number }[] = [];
@@ -263,3 +267,6 @@ if (!only || only === "evidence") await benchEvidence();
 
 // 6. Documents.
 if (!only || only === "documents") await benchDocuments();
+
+// 7. The audit log on PostgreSQL (issue 17's figures).
+if (!only || only === "audit") await benchAudit();

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -30,7 +31,10 @@ import { as, contractInput, vendorInput } from "../support/contracts.ts";
 import { registerVendor } from "../../app/modules/vendors/vendors.server.ts";
 import { createContract } from "../../app/modules/contracts/contracts.server.ts";
 import { createTestDatabase } from "../support/database.ts";
-import { addendumModel, docxPart, docxText, expectInOrder, pdfPages } from "../support/documents.ts";
+import { addendumModel, docxPart, docxText, expectInOrder, openPdf, pdfPages } from "../support/documents.ts";
+import { testSigner } from "../support/audit.ts";
+import { Sealer } from "../../app/modules/audit/sealer.server.ts";
+import type { Receipt } from "../../app/modules/audit/proofs.server.ts";
 import { thrownStatus } from "../support/routes.ts";
 import { projectRoot } from "../support/server.ts";
 
@@ -772,5 +776,30 @@ describe("the documents a CJIS officer produces for an audit", () => {
     // A file that carries its fonts gets no note.
     const carried = await PDFDocument.load(await renderPdf(addendumModel({})));
     expect(unembeddedFonts(carried)).toEqual([]);
+  }, 30_000);
+
+  it("attaches each exhibit's signed custody receipt to the binder, and the standalone checker verifies it against the installation's key", async () => {
+    await new Sealer(handle.db, testSigner, []).sealNow();
+    const id = await generated(officer, "audit-binder", await formFor(officer, "audit-binder", vendorId));
+    const doc = await openPdf(await downloaded(officer, id, "pdf"));
+    const attachments = ((await doc.getAttachments()) ?? {}) as Record<string, { filename: string; content: Uint8Array }>;
+    await doc.destroy();
+    const files = Object.values(attachments);
+    expect(files.map((f) => f.filename)).toEqual(["exhibit-1-custody-receipt.json"]);
+    const receipt = JSON.parse(Buffer.from(files[0]!.content).toString("utf8")) as Receipt;
+    expect(receipt.subject).toMatchObject({ kind: "evidence item", title: "FIPS 140-3 validation certificate" });
+    expect(receipt.events.map((e) => (JSON.parse(e.entry) as { action: string }).action)).toEqual(
+      expect.arrayContaining(["evidence.request", "evidence.submit", "evidence.accept"]),
+    );
+    const dir = mkdtempSync(path.join(os.tmpdir(), "custody-binder-receipt-"));
+    writeFileSync(path.join(dir, "receipt.json"), Buffer.from(files[0]!.content));
+    writeFileSync(path.join(dir, "key.pem"), testSigner.publicKeyPem);
+    const checked = spawnSync(
+      process.execPath,
+      [path.resolve("scripts/verify-receipt.mjs"), path.join(dir, "receipt.json"), "--key", path.join(dir, "key.pem")],
+      { encoding: "utf8" },
+    );
+    expect(checked.stderr).toBe("");
+    expect(checked.stdout).toContain('VERIFIED: Custody audit receipt for evidence item "FIPS 140-3 validation certificate"');
   }, 30_000);
 });

@@ -11,11 +11,12 @@ export type Hash = Buffer;
 
 export const EMPTY_ROOT: Hash = createHash("sha256").digest();
 
+const LEAF_PREFIX = Buffer.from([0]);
+const NODE_PREFIX = Buffer.from([1]);
+
 export function leafHash(entry: Uint8Array | string): Hash {
-  return createHash("sha256")
-    .update(Buffer.from([0]))
-    .update(typeof entry === "string" ? Buffer.from(entry, "utf8") : entry)
-    .digest();
+  // A string is hashed as its UTF-8 bytes.
+  return createHash("sha256").update(LEAF_PREFIX).update(entry).digest();
 }
 
 export function nodeHash(left: Hash, right: Hash): Hash {

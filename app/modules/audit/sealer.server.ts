@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import { desc, inArray, sql } from "drizzle-orm";
+import { desc, sql } from "drizzle-orm";
 import type { Database, Queryable } from "../../../db/client.ts";
 import { queryRows } from "../../../db/client.ts";
 import { auditCheckpoints, auditEvents, auditPending, type AuditCheckpoint } from "../../../db/schema/audit.ts";
@@ -98,7 +98,10 @@ export async function sealBatch(
     const chained = waiting.filter((w) => w.leafHash === null).map((w) => w.seq);
     const chainedLeaves = new Map<number, Buffer>();
     if (chained.length > 0) {
-      const events = await tx.select().from(auditEvents).where(inArray(auditEvents.seq, chained));
+      const events = await tx
+        .select()
+        .from(auditEvents)
+        .where(sql`${auditEvents.seq} = any(string_to_array(${chained.join(",")}, ',')::bigint[])`);
       for (const event of events) chainedLeaves.set(event.seq, eventLeafHash(event));
     }
 
@@ -153,6 +156,7 @@ export async function sealBatch(
 export class Sealer {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> = Promise.resolve();
+  private queued = 0;
   private readonly sentSize = new Map<CheckpointSink, number>();
 
   constructor(
@@ -164,7 +168,8 @@ export class Sealer {
 
   /** Seal everything waiting now; returns how many events were sealed and the tree's size. */
   sealNow(): Promise<{ sealed: number; treeSize: number }> {
-    const run = this.running.then(() => this.sealAll());
+    this.queued += 1;
+    const run = this.running.then(() => this.sealAll()).finally(() => (this.queued -= 1));
     this.running = run.catch(() => {});
     return run;
   }
@@ -203,6 +208,7 @@ export class Sealer {
   start(everyMs = 1_000) {
     if (this.timer) return;
     this.timer = setInterval(() => {
+      if (this.queued > 0) return; // a pass is under way (a long backlog): the next tick looks again
       void this.sealNow().catch((error: unknown) => (this.options.log ?? console.error)(`Audit sealer failed: ${String(error)}`));
     }, everyMs);
     this.timer.unref();

@@ -1,13 +1,15 @@
 import { readFileSync } from "node:fs";
 import fontkit from "@pdf-lib/fontkit";
-import { PDFDict, PDFDocument, PDFName, rgb, type PDFFont } from "pdf-lib";
+import { AFRelationship, PDFDict, PDFDocument, PDFName, rgb, type PDFFont } from "pdf-lib";
 import type { BlobStore } from "../blobs/store.server.ts";
 import type { ModuleContext } from "../context.server.ts";
 import { openSealed } from "../blobs/sealed-files.server.ts";
 import type { DocumentModel, TableBlock } from "./model.ts";
 import { FONT_FILES, renderPdfWithLayout } from "./render-pdf.server.ts";
 import { CONTENTS_CAPTION, REGISTER_CAPTION } from "./sources/binder.server.ts";
-import type { Attachment } from "./sources/types.ts";
+import type { Attachment, SourceEnv } from "./sources/types.ts";
+import { buildReceipt } from "../audit/proofs.server.ts";
+import { eventsAbout } from "../audit/viewer.server.ts";
 
 /**
  * The audit binder: the generated, tagged front part (cover, contents,
@@ -93,7 +95,13 @@ async function openExhibit(ctx: ModuleContext, blobs: BlobStore, a: Attachment):
   }
 }
 
-export async function renderBinder(ctx: ModuleContext, blobs: BlobStore, model: DocumentModel, attachments: Attachment[]) {
+export async function renderBinder(
+  ctx: ModuleContext,
+  blobs: BlobStore,
+  model: DocumentModel,
+  attachments: Attachment[],
+  env: SourceEnv,
+) {
   // First pass: each exhibit's page count (an unreadable file becomes one explanatory page). Exhibits
   // are opened one at a time, here and when copied, so memory holds the binder and one exhibit, not all.
   const loaded: Exhibit[] = [];
@@ -158,6 +166,25 @@ export async function renderBinder(ctx: ModuleContext, blobs: BlobStore, model: 
       pageNumber += 1;
       drawStamp(page, font, stamp, pageNumber, totalPages);
     }
+  }
+  // Each exhibit carries its custody receipt (decision 0026), attached to the PDF as a file of its own.
+  for (const [i, a] of attachments.entries()) {
+    const events = await eventsAbout(ctx.db, "evidence-item", a.itemId);
+    const receipt = await buildReceipt(ctx.db, {
+      subject: { kind: "evidence item", id: a.itemId, title: a.title },
+      eventIds: events.map((e) => e.id),
+      publicUrl: env.publicUrl,
+      publicKeyPem: env.auditPublicKeyPem ?? null,
+      keyId: null,
+      now: ctx.now,
+    });
+    await binder.attach(Buffer.from(JSON.stringify(receipt, null, 2) + "\n"), `exhibit-${i + 1}-custody-receipt.json`, {
+      mimeType: "application/json",
+      description: `Custody receipt of exhibit ${i + 1} (${a.title}): each event of its chain of custody with its proof in the signed audit log`,
+      creationDate: ctx.now,
+      modificationDate: ctx.now,
+      afRelationship: AFRelationship.Supplement,
+    });
   }
   return { bytes: Buffer.from(await binder.save()), model: final };
 }

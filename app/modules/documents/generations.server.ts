@@ -156,7 +156,7 @@ export async function generateDocument(
     else if (source.attachments) {
       // The binder fills its contents' page numbers as it assembles: keep the model it drew.
       const { renderBinder } = await import("./binder.server.ts");
-      const binder = await renderBinder(ctx, blobs, model, attachments);
+      const binder = await renderBinder(ctx, blobs, model, attachments, env);
       model = binder.model;
       rendered.push({ format, bytes: binder.bytes });
     } else rendered.push({ format, bytes: await (await import("./render-pdf.server.ts")).renderPdf(model) });

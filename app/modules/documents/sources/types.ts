@@ -14,7 +14,11 @@ export type Subject = {
   vendorId: string | null;
 };
 
-export type SourceEnv = { publicUrl: string };
+export type SourceEnv = {
+  publicUrl: string;
+  /** The public key that checks the audit log's checkpoints, named in the binder's custody receipts. */
+  auditPublicKeyPem?: string | null;
+};
 
 export type TemplateSource = {
   /**
