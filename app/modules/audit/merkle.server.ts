@@ -20,11 +20,7 @@ export function leafHash(entry: Uint8Array | string): Hash {
 }
 
 export function nodeHash(left: Hash, right: Hash): Hash {
-  return createHash("sha256")
-    .update(Buffer.from([1]))
-    .update(left)
-    .update(right)
-    .digest();
+  return createHash("sha256").update(NODE_PREFIX).update(left).update(right).digest();
 }
 
 /** A perfect subtree: 2^level leaves starting at leaf index × 2^level. Level 0 is a leaf. */
