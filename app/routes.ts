@@ -44,6 +44,7 @@ export default [
   route("evidence/:itemId", "routes/evidence.item.tsx"),
   route("evidence/:itemId/custody.csv", "routes/evidence.custody-csv.tsx"),
   route("evidence/:itemId/custody-receipt.json", "routes/evidence.custody-receipt.tsx"),
+  route("evidence/:itemId/custody.pdf", "routes/evidence.custody-pdf.tsx"),
   route("evidence/:itemId/files/:fileId", "routes/evidence.file.tsx"),
   route("documents", "routes/documents.tsx"),
   route("documents/new/:templateId", "routes/documents.new.tsx"),

@@ -1,6 +1,6 @@
 import { csvResponse, once } from "~/http/csv.server.ts";
 import { authorize } from "~/http/guard.server.ts";
-import { CUSTODY_CSV_COLUMNS, custodyCsvRows, custodyReport } from "~/modules/evidence/register.server.ts";
+import { CUSTODY_CSV_COLUMNS, custodyCsvRows, custodyReport } from "~/modules/evidence/custody.server.ts";
 import type { Route } from "./+types/evidence.custody-csv";
 
 /** The chain-of-custody report of one item as CSV, for an auditor or a court. */

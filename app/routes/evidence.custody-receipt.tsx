@@ -1,5 +1,5 @@
 import { authorize } from "~/http/guard.server.ts";
-import { custodyReceipt } from "~/modules/evidence/register.server.ts";
+import { custodyReceipt } from "~/modules/evidence/custody.server.ts";
 import type { Route } from "./+types/evidence.custody-receipt";
 
 /** The chain of custody of one item as a signed receipt: each event with its inclusion proof, checkable offline. */

@@ -136,7 +136,8 @@ export default function EvidenceItemPage({ loaderData, actionData }: Route.Compo
         <h2 id="custody">Chain of custody</h2>
         <p>
           Every upload, view, download and decision, from the audit trail.{" "}
-          <a href={evidencePaths.custodyCsv(d.item.id)}>Download as CSV</a>
+          <a href={evidencePaths.custodyPdf(d.item.id)}>Download as PDF</a> ·{" "}
+          <a href={evidencePaths.custodyCsv(d.item.id)}>as CSV</a>
         </p>
         <p className="custody-summary">
           Each event has a position in the audit log, whose signed checkpoints are also kept outside the database. The{" "}

@@ -9,7 +9,8 @@ import {
   recordNow,
   systemActor,
 } from "../../app/modules/audit/audit.server.ts";
-import { Frontier } from "../../app/modules/audit/merkle.server.ts";
+import { Frontier, verifyConsistency } from "../../app/modules/audit/merkle.server.ts";
+import { proveConsistency } from "../../app/modules/audit/proofs.server.ts";
 import { sealBatch, Sealer } from "../../app/modules/audit/sealer.server.ts";
 import { checkpointNote, createSigner, type CheckpointSigner } from "../../app/modules/audit/signing.server.ts";
 import type { CheckpointSink } from "../../app/modules/audit/sinks.server.ts";
@@ -155,6 +156,22 @@ describe("writing the audit trail", () => {
     );
     expect(Buffer.from(checkpoint!.root).equals(frontier.root())).toBe(true);
     expect(await verify(testSigner, 4)).toMatchObject({ ok: true, checked: 11, checkpoints: 3 });
+  });
+
+  it("proves to a third party holding an older checkpoint that the newer one only added to the log (RFC 9162 consistency)", async () => {
+    await writeEvents(5);
+    await sealer.sealNow();
+    await writeEvents(9);
+    await sealer.sealNow();
+    const checkpoints = await queryRows<{ size: number; root: Buffer }>(
+      handle.db,
+      sql`select tree_size::int as size, root_hash as root from audit_checkpoints order by tree_size`,
+    );
+    expect(checkpoints.map((c) => c.size)).toEqual([5, 14]);
+    const [older, newer] = checkpoints.map((c) => ({ size: c.size, root: Buffer.from(c.root) }));
+    const proof = (await proveConsistency(handle.db, older!.size, newer!.size)).map((h) => Buffer.from(h, "hex"));
+    expect(verifyConsistency(older!.size, newer!.size, older!.root, newer!.root, proof)).toBe(true);
+    expect(verifyConsistency(older!.size, newer!.size, Buffer.alloc(32), newer!.root, proof)).toBe(false);
   });
 
   it("makes the hash-chained events of before the first leaves of the log, unchanged, and still checks their chain", async () => {

@@ -79,7 +79,7 @@ async function coldStart(): Promise<{ firstPage: number; ready: number }> {
   }
 }
 
-/** BENCH_ONLY=start runs section 1 only, basics sections 1–3, pages the audited page latencies of section 3, scale section 4, evidence section 5, documents section 6, audit section 7. */
+/** BENCH_ONLY=start runs section 1 only, basics sections 1–3, trail section 2, pages the audited page latencies of section 3, scale section 4, evidence section 5, documents section 6, audit section 7. */
 const only = process.env.BENCH_ONLY;
 if (!only || only === "basics" || only === "start") {
   const starts: { firstPage: number; ready: number }[] = [];
@@ -95,7 +95,7 @@ if (!only || only === "basics" || only === "start") {
         .join(", ")}], over ${COLD_STARTS} runs`,
   );
 }
-if (!only || only === "basics") {
+if (!only || only === "basics" || only === "trail") {
   // Audit trail throughput, on a fresh embedded database in this process.
   {
     const db = await openDatabase({ inMemory: true });

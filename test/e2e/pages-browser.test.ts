@@ -25,6 +25,8 @@ const NOT_PAGES = new Map<string, string>([
   ["contracts/:contractId/documents/:documentId", "a redirect for old links"],
   ["contracts/:contractId/gaps.csv", "a download"],
   ["evidence/:itemId/custody.csv", "a download"],
+  ["evidence/:itemId/custody-receipt.json", "a download"],
+  ["evidence/:itemId/custody.pdf", "a download"],
   ["evidence/:itemId/files/:fileId", "a download"],
   ["documents/:generationId/download/:format", "a download"],
   ["documents/:generationId/changes.docx", "a download"],

@@ -21,6 +21,8 @@ import { requestEvidence, requestFormOptions } from "../../app/modules/evidence/
 import { registerVendor } from "../../app/modules/vendors/vendors.server.ts";
 import { loader as custodyCsvLoader } from "../../app/routes/evidence.custody-csv.tsx";
 import { loader as custodyReceiptLoader } from "../../app/routes/evidence.custody-receipt.tsx";
+import { loader as custodyPdfLoader } from "../../app/routes/evidence.custody-pdf.tsx";
+import { expectInOrder, openPdf, pdfPages } from "../support/documents.ts";
 import type { Receipt } from "../../app/modules/audit/proofs.server.ts";
 import { Sealer } from "../../app/modules/audit/sealer.server.ts";
 import { createSigner } from "../../app/modules/audit/signing.server.ts";
@@ -725,6 +727,35 @@ describe("chain of custody", () => {
     expect(check(text, "--key", otherKey).stderr).toMatch(
       /^NOT VERIFIED: the checkpoint was signed by key [0-9a-f]{16}, but the key given with --key/,
     );
+
+    // The same chain as a PDF: what is not proven first, every event with its position, and the receipt attached.
+    const pdfResponse = (await custodyPdfLoader(
+      loaderArgs(context, `/evidence/${item.id}/custody.pdf`, { itemId: item.id }, { cookie: officerCookie }),
+    )) as Response;
+    expect(pdfResponse.headers.get("content-type")).toBe("application/pdf");
+    const pdf = Buffer.from(await pdfResponse.arrayBuffer());
+    const pages = (await pdfPages(pdf)).join(" ");
+    expect(
+      expectInOrder(pages, [
+        `Chain of custody: ${item.title}`,
+        "2 of the 5 events had not yet been sealed",
+        `The audit log's checkpoint of ${receipt.checkpoint!.treeSize} events`,
+        "node custody-verify-receipt.mjs",
+        "Events",
+        "Requested",
+        "being sealed",
+        "The signed checkpoint",
+        receipt.checkpoint!.keyId,
+        "Inclusion proofs",
+      ]),
+    ).toEqual([]);
+    const doc = await openPdf(pdf);
+    const attached = Object.values(
+      ((await doc.getAttachments()) ?? {}) as Record<string, { filename: string; content: Uint8Array }>,
+    );
+    await doc.destroy();
+    expect(attached.map((a) => a.filename)).toEqual([`custody-receipt-${item.id.slice(0, 8)}.json`]);
+    expect(check(Buffer.from(attached[0]!.content).toString("utf8"), "--key", keyFile).status).toBe(0);
   });
 });
 

@@ -1,15 +1,13 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { queryRows } from "../../../db/client.ts";
 import { evidenceKinds } from "../../../db/schema/catalog.ts";
-import { type EvidenceItem, evidenceItems } from "../../../db/schema/evidence.ts";
+import { evidenceItems } from "../../../db/schema/evidence.ts";
 import { vendors } from "../../../db/schema/vendors.ts";
-import { eventsAbout } from "../audit/viewer.server.ts";
-import { labelEvents } from "../audit/labels.server.ts";
-import { buildReceipt, logPositions } from "../audit/proofs.server.ts";
 import { evidenceKindList } from "../catalog/catalog.server.ts";
 import { isUuid, type ModuleContext, NO_ORGANISATION, orgOf, requirePermission } from "../context.server.ts";
 import { vendorsUnderContract } from "../contracts/contracts.server.ts";
 import { addMonths } from "../dates.ts";
+import { custodyRows } from "./custody.server.ts";
 import { itemDetails } from "./items.server.ts";
 import { fieldsOf } from "./kinds.ts";
 import { agencyItem } from "./scope.server.ts";
@@ -206,148 +204,6 @@ export async function getEvidenceItem(ctx: ModuleContext, itemId: string) {
     canDecide: canReview && (item.status === "submitted" || item.status === "under-review"),
     fields: fieldsOf(details.kind.key),
   };
-}
-
-const ACTION_LABELS: Record<string, string> = {
-  "evidence.request": "Requested",
-  "evidence.request.recur": "Requested (recurring)",
-  "evidence.submit": "Submitted with attestation",
-  "evidence.review.start": "Review started",
-  "evidence.accept": "Accepted",
-  "evidence.reject": "Rejected",
-  "evidence.supersede": "Superseded",
-  "evidence.read": "Viewed",
-  "portal.evidence.read": "Viewed in the vendor portal",
-  "evidence.file.download": "File downloaded",
-  "evidence.custody.export": "Custody report exported",
-  "evidence.custody.receipt": "Custody receipt made",
-  "access.not-found": "Access refused (not visible to this person)",
-};
-
-/** The chain of custody of an item: every event about it, in order, from the audit trail. */
-async function custodyRows(ctx: ModuleContext, item: EvidenceItem) {
-  const events = await eventsAbout(ctx.db, "evidence-item", item.id);
-  const labels = await labelEvents(ctx.db, ctx.actor, events);
-  const positions = await logPositions(
-    ctx.db,
-    events.map((e) => e.id),
-  );
-  return events.map((e, i) => {
-    const d = e.details as Record<string, unknown>;
-    const named = labels[i]!;
-    const files =
-      (d.files as { filename: string; sha256: string; bytes: number }[] | undefined) ??
-      (d.sha256 ? [{ filename: String(d.filename ?? ""), sha256: String(d.sha256), bytes: Number(d.bytes ?? 0) }] : []);
-    const attestation = d.attestation as { name: string; title: string } | undefined;
-    return {
-      seq: e.seq,
-      eventId: e.id,
-      /** The event's place in the signed log; null for the moment between its commit and the next seal. */
-      position: positions.get(e.id) ?? null,
-      at: e.occurredAt,
-      who: named.actor ? `${named.actor.name} (${named.actor.email})` : (e.actorLabel ?? "—"),
-      /** The organisation the person acted for: a vendor's upload is the vendor's, whoever's item it is. */
-      actorOrganisation: named.actorOrganisation ?? "",
-      /** The organisation the event concerns (the agency whose item it is). */
-      organisation: named.organisation ?? "",
-      from: e.ip ?? "",
-      action: e.action,
-      label: ACTION_LABELS[e.action] ?? e.action,
-      outcome: e.outcome,
-      version: d.version === undefined ? null : Number(d.version),
-      files,
-      note: typeof d.reason === "string" ? d.reason : attestation ? `Attested by ${attestation.name}, ${attestation.title}` : "",
-      hash: e.hash,
-    };
-  });
-}
-
-/** The custody report for export; the export is its own audit event. */
-export async function custodyReport(ctx: ModuleContext, itemId: string) {
-  requirePermission(ctx, "evidence:read");
-  const { item } = await agencyItem(ctx, itemId);
-  const rows = await custodyRows(ctx, item);
-  ctx.audit.record({
-    action: "evidence.custody.export",
-    objectType: "evidence-item",
-    objectId: item.id,
-    organisationId: item.agencyId,
-  });
-  return { item: { id: item.id, title: item.title }, rows };
-}
-
-/**
- * The custody receipt of an item (decision 0026): every event of its chain of custody with its place
- * in the audit log and the proof, checkable offline against the installation's public key, that
- * the signed log holds it as written. Making one is itself an event (in the next receipt).
- */
-export async function custodyReceipt(
-  ctx: ModuleContext,
-  itemId: string,
-  keys: { publicUrl: string; publicKeyPem: string | null },
-) {
-  requirePermission(ctx, "evidence:read");
-  const { item } = await agencyItem(ctx, itemId);
-  const events = await eventsAbout(ctx.db, "evidence-item", item.id);
-  const receipt = await buildReceipt(ctx.db, {
-    subject: { kind: "evidence item", id: item.id, title: item.title },
-    eventIds: events.map((e) => e.id),
-    publicUrl: keys.publicUrl,
-    publicKeyPem: keys.publicKeyPem,
-    keyId: null,
-    now: ctx.now,
-  });
-  ctx.audit.record({
-    action: "evidence.custody.receipt",
-    objectType: "evidence-item",
-    objectId: item.id,
-    organisationId: item.agencyId,
-    details: { events: receipt.events.length, treeSize: receipt.checkpoint?.treeSize ?? 0 },
-  });
-  return receipt;
-}
-
-export const CUSTODY_CSV_COLUMNS = [
-  "log_position",
-  "event_id",
-  "seq",
-  "time_utc",
-  "who",
-  "actor_organisation",
-  "concerning_organisation",
-  "source_address",
-  "action",
-  "outcome",
-  "version",
-  "file",
-  "sha256",
-  "bytes",
-  "note",
-  "event_hash",
-] as const;
-
-/** The CSV rows of a custody report: one per file an event names (or one for the event). */
-export function custodyCsvRows(report: Awaited<ReturnType<typeof custodyReport>>) {
-  return report.rows.flatMap((r) =>
-    (r.files.length ? r.files : [null]).map((f) => [
-      r.position ?? "being sealed",
-      r.eventId,
-      r.seq,
-      r.at.toISOString(),
-      r.who,
-      r.actorOrganisation,
-      r.organisation,
-      r.from,
-      r.label,
-      r.outcome,
-      r.version ?? "",
-      f?.filename ?? "",
-      f?.sha256 ?? "",
-      f?.bytes ?? "",
-      r.note,
-      r.hash,
-    ]),
-  );
 }
 
 /**

@@ -71,6 +71,7 @@ export const evidencePaths = {
   item: (id: string) => `/evidence/${id}`,
   custodyCsv: (id: string) => `/evidence/${id}/custody.csv`,
   custodyReceipt: (id: string) => `/evidence/${id}/custody-receipt.json`,
+  custodyPdf: (id: string) => `/evidence/${id}/custody.pdf`,
   file: (id: string, fileId: string) => `/evidence/${id}/files/${fileId}`,
   portal: () => "/portal",
   portalItem: (id: string) => `/portal/evidence/${id}`,
