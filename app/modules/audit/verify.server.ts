@@ -36,7 +36,14 @@ export type VerifyReport =
     }
   | { ok: false; checked: number; problem: string; position?: number; eventId?: string | null };
 
-type Row = AuditEvent & { position: string | number; logEventId: string; logLeaf: Buffer | Uint8Array; eventPresent: boolean };
+/** A row of a batch as JSON: the event's columns, its place in the log and the leaf stored there (hex). */
+type Row = Omit<AuditEvent, "occurredAt"> & {
+  occurredAt: string;
+  position: number;
+  logEventId: string;
+  logLeaf: string;
+  eventPresent: boolean;
+};
 
 export async function verifyAuditLog(db: Queryable, options: VerifyOptions): Promise<VerifyReport> {
   const batchSize = options.batchSize ?? 10_000;
@@ -85,17 +92,21 @@ export async function verifyAuditLog(db: Queryable, options: VerifyOptions): Pro
   let last: Date | null = null;
   let previousChained: AuditEvent | null = null;
   for (;;) {
-    const rows = await queryRows<Row>(
+    // One JSON text per batch: the embedded database hands back one value three times faster than
+    // 10,000 rows of nineteen columns, and PostgreSQL about as fast (decision 0026).
+    const [batch] = await queryRows<{ j: string }>(
       db,
-      sql`select l.position, l.event_id as "logEventId", l.leaf_hash as "logLeaf", (e.id is not null) as "eventPresent",
-                 e.seq, e.id, e.occurred_at as "occurredAt", e.actor_person_id as "actorPersonId",
-                 e.actor_session_id as "actorSessionId", e.actor_token_id as "actorTokenId", e.actor_label as "actorLabel",
-                 e.organisation_id as "organisationId", e.actor_organisation_id as "actorOrganisationId", e.audience,
-                 e.ip, e.user_agent as "userAgent", e.action, e.object_type as "objectType", e.object_id as "objectId",
-                 e.outcome, e.details, e.prev_hash as "prevHash", e.hash
-          from audit_log l left join audit_events e on e.id = l.event_id
-          where l.position >= ${frontier.size} order by l.position limit ${batchSize}`,
+      sql`select coalesce(json_agg(x order by x.position), '[]')::text as j from (
+            select l.position, l.event_id as "logEventId", encode(l.leaf_hash, 'hex') as "logLeaf", (e.id is not null) as "eventPresent",
+                   e.seq, e.id, e.occurred_at as "occurredAt", e.actor_person_id as "actorPersonId",
+                   e.actor_session_id as "actorSessionId", e.actor_token_id as "actorTokenId", e.actor_label as "actorLabel",
+                   e.organisation_id as "organisationId", e.actor_organisation_id as "actorOrganisationId", e.audience,
+                   e.ip, e.user_agent as "userAgent", e.action, e.object_type as "objectType", e.object_id as "objectId",
+                   e.outcome, e.details, e.prev_hash as "prevHash", e.hash
+            from audit_log l left join audit_events e on e.id = l.event_id
+            where l.position >= ${frontier.size} order by l.position limit ${batchSize}) x`,
     );
+    const rows = JSON.parse(batch!.j) as Row[];
     if (rows.length === 0) break;
     for (const row of rows) {
       const position = Number(row.position);
@@ -119,7 +130,7 @@ export async function verifyAuditLog(db: Queryable, options: VerifyOptions): Pro
       }
       const event = normalise(row);
       const leaf = eventLeafHash(event);
-      if (!leaf.equals(Buffer.from(row.logLeaf))) {
+      if (!leaf.equals(Buffer.from(row.logLeaf, "hex"))) {
         return {
           ok: false,
           checked,
@@ -194,7 +205,7 @@ export async function verifyAuditLog(db: Queryable, options: VerifyOptions): Pro
   };
 }
 
-/** Raw rows from both drivers, as the schema's types (dates as Date, numbers as numbers, JSON parsed). */
+/** A batch's row as the schema's type (the time as a Date). */
 function normalise(row: Row): AuditEvent {
   return {
     seq: Number(row.seq),
@@ -213,7 +224,7 @@ function normalise(row: Row): AuditEvent {
     objectType: row.objectType,
     objectId: row.objectId,
     outcome: row.outcome,
-    details: (typeof row.details === "string" ? JSON.parse(row.details) : row.details) as Record<string, unknown>,
+    details: row.details as Record<string, unknown>,
     prevHash: row.prevHash,
     hash: row.hash,
   };
