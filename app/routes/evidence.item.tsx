@@ -144,9 +144,11 @@ export default function EvidenceItemPage({ loaderData, actionData }: Route.Compo
           <a href={evidencePaths.custodyReceipt(d.item.id)}>signed receipt (JSON)</a> proves, for every event listed, that the log
           holds it exactly as written. Anyone can check it offline, without access to Custody, with the{" "}
           <a href="/.well-known/custody-verify-receipt.mjs">receipt checker</a> (one file, Node.js only) and this
-          installation&apos;s <a href="/.well-known/custody-audit-key.pem">public key</a>:{" "}
-          <code>node custody-verify-receipt.mjs receipt.json --key custody-audit-key.pem</code>.
+          installation&apos;s <a href="/.well-known/custody-audit-key.pem">public key</a>:
         </p>
+        <pre className="custody-command">
+          <code>node custody-verify-receipt.mjs receipt.json --key custody-audit-key.pem</code>
+        </pre>
         <CustodyTable rows={d.custody} />
       </section>
     </div>
