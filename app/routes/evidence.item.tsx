@@ -146,7 +146,7 @@ export default function EvidenceItemPage({ loaderData, actionData }: Route.Compo
           <a href="/.well-known/custody-verify-receipt.mjs">receipt checker</a> (one file, Node.js only) and this
           installation&apos;s <a href="/.well-known/custody-audit-key.pem">public key</a>:
         </p>
-        <pre className="custody-command">
+        <pre className="custody-command" tabIndex={0} aria-label="Command to check a receipt">
           <code>node custody-verify-receipt.mjs receipt.json --key custody-audit-key.pem</code>
         </pre>
         <CustodyTable rows={d.custody} />
