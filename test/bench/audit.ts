@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
@@ -23,7 +23,25 @@ import { percentile } from "./measure.ts";
 const BASE_URL = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const SECONDS = Number(process.env.BENCH_AUDIT_SECONDS ?? 20);
 
-type Load = { requests: number; perSecond: number; errors: number; non2xx: number; p50: number; p95: number; p99: number };
+type Load = {
+  requests: number;
+  perSecond: number;
+  errors: number;
+  non2xx: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  /** Share of the machine's CPU time in use during the load (all cores, from /proc/stat). */
+  cpuBusy: number;
+};
+
+/** Busy and total CPU time of the whole machine so far, in clock ticks. */
+function cpuTicks() {
+  const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const idle = fields[3]! + (fields[4] ?? 0);
+  const total = fields.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
 
 /** Load several servers at once, each connection cycling through the paths; figures over all of them. */
 async function load(
@@ -34,6 +52,7 @@ async function load(
   cookie: string,
 ): Promise<Load> {
   const samples: number[] = [];
+  const before = cpuTicks();
   const results = await Promise.all(
     servers.map(
       (server, i) =>
@@ -56,6 +75,7 @@ async function load(
     ),
   );
   samples.sort((a, b) => a - b);
+  const after = cpuTicks();
   const requests = results.reduce((n, r) => n + r.requests.total, 0);
   return {
     requests,
@@ -65,11 +85,13 @@ async function load(
     p50: percentile(samples, 50),
     p95: percentile(samples, 95),
     p99: percentile(samples, 99),
+    cpuBusy: (after.busy - before.busy) / Math.max(1, after.total - before.total),
   };
 }
 
 const show = (r: Load) =>
-  `${r.perSecond.toFixed(1)} req/s, p50 ${r.p50.toFixed(0)} ms, p95 ${r.p95.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms, ${r.requests} requests, ${r.errors} errors, ${r.non2xx} non-2xx`;
+  `${r.perSecond.toFixed(1)} req/s, p50 ${r.p50.toFixed(0)} ms, p95 ${r.p95.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms, ` +
+  `${r.requests} requests, ${r.errors} errors, ${r.non2xx} non-2xx, machine CPU ${(r.cpuBusy * 100).toFixed(0)}% busy`;
 
 export async function benchAudit() {
   const { url, drop } = await createPostgresDatabase(BASE_URL, "custody_bench_audit");
