@@ -14,6 +14,9 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { describeDemoAccounts } from "../../app/demo/accounts.server.ts";
 import { seedDemo } from "../../app/demo/seed.server.ts";
+import { Sealer } from "../../app/modules/audit/sealer.server.ts";
+import { createSigner, loadOrCreateSigningKeyFile } from "../../app/modules/audit/signing.server.ts";
+import { fileSink } from "../../app/modules/audit/sinks.server.ts";
 import { appendEvents } from "../../app/modules/audit/audit.server.ts";
 import { loadOrCreateSecrets } from "../../app/env.server.ts";
 import { openDatabase, queryRows } from "../../db/client.ts";
@@ -109,7 +112,7 @@ export async function seedBench(dataDir = BENCH_DATA_DIR) {
         (select count(*)::int from vendors) as vendors, (select count(*)::int from organisations where kind = 'agency') as agencies`,
     );
 
-    // 1,000,000 audit events, hash-chained, in batches through the product's own append.
+    // 1,000,000 audit events, in batches through the product's own append.
     const already = (await queryRows<{ n: number }>(db, sql`select count(*)::int as n from audit_events`))[0]!.n;
     const BATCH = 10_000;
     for (let written = already; written < AUDIT_EVENTS; written += BATCH) {
@@ -132,6 +135,9 @@ export async function seedBench(dataDir = BENCH_DATA_DIR) {
       }));
       await db.transaction((tx) => appendEvents(tx, events));
     }
+    // Sealed into the log as a running server would have, with the key the data directory's server will use.
+    const signer = createSigner(loadOrCreateSigningKeyFile(dataDir));
+    await new Sealer(db, signer, [fileSink(path.join(dataDir, "audit-checkpoints.jsonl"))], { batch: 50_000 }).sealNow();
     // What the server does at start and hourly (db/maintenance.ts); PGlite has no autovacuum to do it.
     await refreshStatistics(handle);
     const seconds = (performance.now() - started) / 1000;

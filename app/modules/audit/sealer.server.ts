@@ -20,6 +20,8 @@ import type { CheckpointSink } from "./sinks.server.ts";
 // A constant naming the sealer among PostgreSQL advisory locks.
 const SEALER_LOCK_KEY = 72_122_003;
 const DEFAULT_BATCH = 20_000;
+/** A pass that seals this many events (after an upgrade or a long stop) says so in the server's log. */
+const BACKLOG_WORTH_SAYING = 10_000;
 const SEALED_BY = `${hostname()}:${process.pid}`;
 
 export type SealResult = { sealed: number; treeSize: number; checkpoint: SignedCheckpoint | null };
@@ -163,7 +165,14 @@ export class Sealer {
     private readonly db: Database,
     private readonly signer: CheckpointSigner,
     private readonly sinks: CheckpointSink[],
-    private readonly options: { now?: () => Date; batch?: number; log?: (message: string) => void } = {},
+    private readonly options: {
+      now?: () => Date;
+      batch?: number;
+      /** Where failures are reported (console.error by default). */
+      log?: (message: string) => void;
+      /** Where a large backlog's sealing is reported, as after an upgrade (console.log by default). */
+      info?: (message: string) => void;
+    } = {},
   ) {}
 
   /** Seal everything waiting now; returns how many events were sealed and the tree's size. */
@@ -183,6 +192,9 @@ export class Sealer {
       sealed += result.sealed;
       treeSize = result.treeSize;
       if (result.sealed < (this.options.batch ?? DEFAULT_BATCH)) break;
+    }
+    if (sealed >= BACKLOG_WORTH_SAYING) {
+      (this.options.info ?? console.log)(`Audit log: sealed ${sealed} waiting events; the log holds ${treeSize}.`);
     }
     await this.publish();
     return { sealed, treeSize };
