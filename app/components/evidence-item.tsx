@@ -157,3 +157,54 @@ export function CustodyTable({ rows }: { rows: CustodyRow[] }) {
     </table>
   );
 }
+
+type Proofs = {
+  checkpoint: { treeSize: number; rootHash: string; issuedAt: string; keyId: string; signature: string } | null;
+  proven: { eventId: string; position: number; inclusionProof: string[] }[];
+  notYetSealed: string[];
+};
+
+/** The signed checkpoint the chain is proven against, and each event's inclusion proof (RFC 9162), folded away. */
+export function CustodyProofs({ proofs }: { proofs: Proofs }) {
+  const cp = proofs.checkpoint;
+  return (
+    <details className="margin-top-2">
+      <summary>
+        Signed checkpoint and inclusion proofs ({formatCount(proofs.proven.length, "event")} proven
+        {proofs.notYetSealed.length > 0 ? `, ${formatCount(proofs.notYetSealed.length, "event")} still being sealed` : ""})
+      </summary>
+      {cp ? (
+        <dl className="custody-definitions">
+          <dt>Events in the log</dt>
+          <dd>{formatCount(cp.treeSize, "event")}</dd>
+          <dt>Signed</dt>
+          <dd>
+            <When at={cp.issuedAt} utc /> with key <Hash value={cp.keyId} label="key id" />
+          </dd>
+          <dt>Root (SHA-256)</dt>
+          <dd>
+            <Hash value={cp.rootHash} label="root hash" />
+          </dd>
+          <dt>Ed25519 signature</dt>
+          <dd>
+            <Hash value={cp.signature} label="signature" />
+          </dd>
+        </dl>
+      ) : (
+        <p>The audit log has no signed checkpoint yet.</p>
+      )}
+      <ul className="usa-list">
+        {proofs.proven.map((p) => (
+          <li key={p.eventId}>
+            Position {p.position}: {p.inclusionProof.length === 0 ? "no proof hashes (the log held one event)" : null}
+            {p.inclusionProof.map((h) => (
+              <code key={h} className="custody-hash">
+                {h}{" "}
+              </code>
+            ))}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}

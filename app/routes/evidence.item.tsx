@@ -2,7 +2,7 @@ import { qualifiedLabel } from "~/modules/catalog/paths.ts";
 import { readForm } from "~/http/form.server.ts";
 import { data, Form, Link, redirect, useSearchParams } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
-import { CustodyTable, EvidenceVersions } from "~/components/evidence-item.tsx";
+import { CustodyProofs, CustodyTable, EvidenceVersions } from "~/components/evidence-item.tsx";
 import { EvidenceStatusTag, FlagList } from "~/components/evidence.tsx";
 import { ErrorSummary } from "~/components/field.tsx";
 import { ChoiceGroup, TextareaField } from "~/components/inputs.tsx";
@@ -150,6 +150,7 @@ export default function EvidenceItemPage({ loaderData, actionData }: Route.Compo
           <code>node custody-verify-receipt.mjs receipt.json --key custody-audit-key.pem</code>
         </pre>
         <CustodyTable rows={d.custody} />
+        <CustodyProofs proofs={d.custodyProofs} />
       </section>
     </div>
   );

@@ -16,7 +16,8 @@ import { getMatrix } from "../../app/modules/contracts/coverage.server.ts";
 import { createContract } from "../../app/modules/contracts/contracts.server.ts";
 import { getPortalItem, portalHome } from "../../app/modules/evidence/submissions.server.ts";
 import { decide, startReview } from "../../app/modules/evidence/review.server.ts";
-import { listRegister } from "../../app/modules/evidence/register.server.ts";
+import { getEvidenceItem, listRegister } from "../../app/modules/evidence/register.server.ts";
+import { leafHash, verifyInclusion } from "../../app/modules/audit/merkle.server.ts";
 import { requestEvidence, requestFormOptions } from "../../app/modules/evidence/requests.server.ts";
 import { registerVendor } from "../../app/modules/vendors/vendors.server.ts";
 import { loader as custodyCsvLoader } from "../../app/routes/evidence.custody-csv.tsx";
@@ -668,6 +669,15 @@ describe("chain of custody", () => {
     expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="custody-receipt-/);
     const receipt = (await response.json()) as Receipt;
     expect(receipt.subject).toEqual({ kind: "evidence item", id: item.id, title: item.title });
+    // The item's page carries the same checkpoint and proofs (folded under the custody table).
+    const shown = await as(handle.db, officer, clock.now, (ctx) => getEvidenceItem(ctx, item.id));
+    expect(shown.custodyProofs.checkpoint).toEqual(receipt.checkpoint);
+    const root = Buffer.from(receipt.checkpoint!.rootHash, "hex");
+    for (const proven of shown.custodyProofs.proven) {
+      const proof = proven.inclusionProof.map((h) => Buffer.from(h, "hex"));
+      expect(verifyInclusion(leafHash(proven.entry), proven.position, receipt.checkpoint!.treeSize, proof, root)).toBe(true);
+    }
+    expect(shown.custody.map((r) => r.position === null)).toEqual([false, false, false, true, true]);
     expect(receipt.events.map((e) => (JSON.parse(e.entry) as { action: string }).action)).toEqual([
       "evidence.request",
       "evidence.submit",
@@ -738,7 +748,7 @@ describe("chain of custody", () => {
     expect(
       expectInOrder(pages, [
         `Chain of custody: ${item.title}`,
-        "2 of the 5 events had not yet been sealed",
+        "3 of the 6 events had not yet been sealed",
         `The audit log's checkpoint of ${receipt.checkpoint!.treeSize} events`,
         "node custody-verify-receipt.mjs",
         "Events",

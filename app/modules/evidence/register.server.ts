@@ -7,6 +7,7 @@ import { evidenceKindList } from "../catalog/catalog.server.ts";
 import { isUuid, type ModuleContext, NO_ORGANISATION, orgOf, requirePermission } from "../context.server.ts";
 import { vendorsUnderContract } from "../contracts/contracts.server.ts";
 import { addMonths } from "../dates.ts";
+import { proveEvents } from "../audit/proofs.server.ts";
 import { custodyRows } from "./custody.server.ts";
 import { itemDetails } from "./items.server.ts";
 import { fieldsOf } from "./kinds.ts";
@@ -195,10 +196,15 @@ export async function getEvidenceItem(ctx: ModuleContext, itemId: string) {
   ctx.audit.record({ action: "evidence.read", objectType: "evidence-item", objectId: item.id, organisationId: item.agencyId });
   const { terms: _terms, ...visible } = details;
   const canReview = owned && ctx.actor.permissions.has("evidence:review");
+  // The page shows the chain of custody as part of the item: one view, one event.
+  const custody = await custodyRows(ctx, item);
   return {
     ...visible,
-    // The page shows the chain of custody as part of the item: one view, one event.
-    custody: await custodyRows(ctx, item),
+    custody,
+    custodyProofs: await proveEvents(
+      ctx.db,
+      custody.map((r) => r.eventId),
+    ),
     owned,
     canStartReview: canReview && item.status === "submitted",
     canDecide: canReview && (item.status === "submitted" || item.status === "under-review"),
