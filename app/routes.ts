@@ -21,6 +21,7 @@ export default [
   route("reports/:report?", "routes/reports.tsx"),
   route("audit", "routes/audit.tsx"),
   route("audit/export.csv", "routes/audit.export.tsx"),
+  route("audit/events/:eventId/receipt.json", "routes/audit.event-receipt.tsx"),
   route("vendors", "routes/vendors.tsx"),
   route("vendors/new", "routes/vendors.new.tsx"),
   route("vendors/:vendorId", "routes/vendors.vendor.tsx"),

@@ -29,7 +29,10 @@ export default function AuditTrail({ loaderData }: Route.ComponentProps) {
     <div className="padding-y-4">
       <h1>Audit trail</h1>
       <p className="usa-intro">
-        Every sign-in, read, change and denial, newest first. Times are UTC. Reading this page is itself recorded.
+        Every sign-in, read, change and denial, newest first. Times are UTC. Reading this page is itself recorded. Each
+        event&apos;s receipt proves to anyone, offline, that the signed audit log holds it as written (check it with the{" "}
+        <a href="/.well-known/custody-verify-receipt.mjs">receipt checker</a> and this installation&apos;s{" "}
+        <a href="/.well-known/custody-audit-key.pem">public key</a>).
       </p>
       <Form method="get" className="usa-form maxw-none" aria-label="Filter the audit trail">
         <div className="grid-row grid-gap">
@@ -108,7 +111,10 @@ export default function AuditTrail({ loaderData }: Route.ComponentProps) {
           {events.map((e) => (
             <tr key={e.seq}>
               <td data-label="#" className="custody-nowrap">
-                {e.seq}
+                {e.seq}{" "}
+                <a href={`/audit/events/${e.id}/receipt.json`} className="font-body-3xs">
+                  Receipt<span className="usa-sr-only"> of event {e.seq} (signed proof, JSON)</span>
+                </a>
               </td>
               <td data-label="When">{formatUtcMillisecond(e.occurredAt)}</td>
               <td data-label="Who" className="custody-wrap">

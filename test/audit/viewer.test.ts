@@ -1,8 +1,16 @@
-import { eq } from "drizzle-orm";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../../app/context.ts";
 import * as auditPage from "../../app/routes/audit.tsx";
 import * as auditExport from "../../app/routes/audit.export.tsx";
+import * as auditReceipt from "../../app/routes/audit.event-receipt.tsx";
+import type { Receipt } from "../../app/modules/audit/proofs.server.ts";
+import { Sealer } from "../../app/modules/audit/sealer.server.ts";
+import { testSigner } from "../support/audit.ts";
 import * as catalogPage from "../../app/routes/catalog.tsx";
 import { catalogData } from "../../db/catalog/index.ts";
 import { loadCatalog } from "../../db/catalog/load.ts";
@@ -276,5 +284,44 @@ describe("a password more than a year old", () => {
     const result = await thrownStatus(catalogPage.loader(loaderArgs(context, "/catalog", {}, { cookie })));
     expect(result.status).toBe(302);
     expect(result.location).toBe("/account/password?expired=1&redirectTo=%2Fcatalog");
+  });
+
+  it("gives an agency's auditor a signed receipt of one of its events that the checker verifies, and answers 404 for another agency's event", async () => {
+    const a = await cookieFor(orgs.agencyA.id, "cjis-officer");
+    const b = await cookieFor(orgs.agencyB.id, "cjis-officer");
+    await catalogPage.loader(loaderArgs(context, "/catalog", {}, { cookie: a.cookie }));
+    await catalogPage.loader(loaderArgs(context, "/catalog", {}, { cookie: b.cookie }));
+    await new Sealer(handle.db, testSigner, []).sealNow();
+    const [ownEvent] = await handle.db
+      .select({ id: auditEvents.id })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.actorPersonId, a.account.personId), eq(auditEvents.organisationId, orgs.agencyA.id)));
+    const [otherEvent] = await handle.db
+      .select({ id: auditEvents.id })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.actorPersonId, b.account.personId), eq(auditEvents.organisationId, orgs.agencyB.id)));
+    const auditor = await cookieFor(orgs.agencyA.id, "auditor");
+    const receiptOf = (id: string) =>
+      auditReceipt.loader(loaderArgs(context, `/audit/events/${id}/receipt.json`, { eventId: id }, { cookie: auditor.cookie }));
+
+    const response = (await receiptOf(ownEvent!.id)) as Response;
+    const receipt = (await response.json()) as Receipt;
+    expect(receipt.subject).toMatchObject({ kind: "audit event", id: ownEvent!.id });
+    expect(receipt.events.map((e) => e.eventId)).toEqual([ownEvent!.id]);
+    const dir = mkdtempSync(path.join(os.tmpdir(), "custody-event-receipt-"));
+    writeFileSync(path.join(dir, "receipt.json"), JSON.stringify(receipt));
+    writeFileSync(path.join(dir, "key.pem"), testSigner.publicKeyPem);
+    const checked = spawnSync(
+      process.execPath,
+      [path.resolve("scripts/verify-receipt.mjs"), path.join(dir, "receipt.json"), "--key", path.join(dir, "key.pem")],
+      { encoding: "utf8" },
+    );
+    expect(checked.stderr).toBe("");
+    expect(checked.stdout).toContain("Each of these 1 events is in that log");
+
+    // Another agency's event, and no event at all, look the same: not found.
+    expect((await thrownStatus(receiptOf(otherEvent!.id))).status).toBe(404);
+    expect((await thrownStatus(receiptOf("not-an-id"))).status).toBe(404);
+    expect((await thrownStatus(receiptOf("00000000-0000-4000-8000-000000000000"))).status).toBe(404);
   });
 });

@@ -20,6 +20,7 @@ const NOT_PAGES = new Map<string, string>([
   ["invitations/:token", "a one-time link sent by e-mail"],
   ["reports/:report/export.csv", "a download"],
   ["audit/export.csv", "a download"],
+  ["audit/events/:eventId/receipt.json", "a download"],
   ["contracts/:contractId/files/:contractFileId", "a download"],
   ["contracts/:contractId/documents", "a redirect for old links"],
   ["contracts/:contractId/documents/:documentId", "a redirect for old links"],

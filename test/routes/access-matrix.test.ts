@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
@@ -22,6 +22,7 @@ import { getMatrix } from "../../app/modules/contracts/coverage.server.ts";
 import { registerVendor } from "../../app/modules/vendors/vendors.server.ts";
 import { as, contractInput, pdfBytes, vendorInput } from "../support/contracts.ts";
 import { auditEvents } from "../../db/schema/audit.ts";
+import { appendEvents } from "../../app/modules/audit/audit.server.ts";
 import { addOrganisation, appContext, makeAccount, seedOrganisations, signIn, testSecrets } from "../support/accounts.ts";
 import { createTestDatabase } from "../support/database.ts";
 import { loaderArgs } from "../support/routes.ts";
@@ -60,6 +61,7 @@ const clock = { now: new Date("2026-11-23T11:00:00.000Z") };
 const cookies = new Map<Role, { cookie: string; personId: string }>();
 let subjects: Record<string, Partial<Record<Tenant, string>>>;
 let reviews: Record<string, Partial<Record<Tenant, string>>>;
+let events: Record<string, Partial<Record<Tenant, string>>>;
 let contractsByTenant: Record<string, { contractId: string; contractFileId: string }>;
 let vendorId: string;
 let requirementId: string;
@@ -129,6 +131,42 @@ beforeAll(async () => {
     agency: { own: rA, "other-agency": rB, "other-vendor": rV },
     vendor: { own: rV, "other-agency": rA, "other-vendor": rW },
     platform: { own: rA, "other-agency": rB, "other-vendor": rW },
+  };
+  // An audit event concerning each organisation (a receipt is given only for an event the reader may see).
+  const event = async (organisationId: string) => {
+    const id = randomUUID();
+    await handle.db.transaction((tx) =>
+      appendEvents(tx, [
+        {
+          id,
+          occurredAt: clock.now,
+          actorPersonId: null,
+          actorSessionId: null,
+          actorTokenId: null,
+          actorLabel: "matrix",
+          organisationId,
+          ip: null,
+          userAgent: null,
+          action: "test.matrix",
+          objectType: null,
+          objectId: null,
+          outcome: "success",
+          details: {},
+        },
+      ]),
+    );
+    return id;
+  };
+  const [eA, eB, eV, eW] = [
+    await event(orgs.agencyA.id),
+    await event(orgs.agencyB.id),
+    await event(orgs.vendor.id),
+    await event(vendorW.id),
+  ];
+  events = {
+    agency: { own: eA, "other-agency": eB, "other-vendor": eV },
+    vendor: { own: eV, "other-agency": eA, "other-vendor": eW },
+    platform: { own: eA, "other-agency": eB, "other-vendor": eW },
   };
   // Contracts: A's own, B's shared with A, and B's alone; each with one document in the blob store.
   const buyerA = await makeAccount(handle.db, orgs.agencyA.id, "procurement-officer", clock.now);
@@ -383,17 +421,19 @@ function fill(path: string, role: Role, tenant: Tenant) {
                         ? subjects[ROLES[role].organisationKind]![tenant]!
                         : name === "reviewId"
                           ? reviews[ROLES[role].organisationKind]![tenant]!
-                          : (
-                              {
-                                framework: "cjis-policy",
-                                version: "6.0",
-                                code: "AC-7",
-                                report: "access-list",
-                                token: "not-a-real-token",
-                                templateId: "cjis-addendum",
-                                format: "pdf",
-                              } as Record<string, string>
-                            )[name]!;
+                          : name === "eventId"
+                            ? events[ROLES[role].organisationKind]![tenant]!
+                            : (
+                                {
+                                  framework: "cjis-policy",
+                                  version: "6.0",
+                                  code: "AC-7",
+                                  report: "access-list",
+                                  token: "not-a-real-token",
+                                  templateId: "cjis-addendum",
+                                  format: "pdf",
+                                } as Record<string, string>
+                              )[name]!;
       params[name] = value;
       return value;
     })
@@ -402,7 +442,7 @@ function fill(path: string, role: Role, tenant: Tenant) {
 }
 
 /** Routes that show one object, owned by some organisation. */
-const objectRoutes = (path: string) => /:(personId|reviewId|contractId)/.test(path);
+const objectRoutes = (path: string) => /:(personId|reviewId|contractId|eventId)/.test(path);
 /** Routes that show a notice or a roster record: the agency's or vendor's own, or another's. */
 const recordRoutes = (path: string) => /:(noticeId|changeId|rosterFileId|generationId)/.test(path);
 const tenantsOf = (path: string) =>

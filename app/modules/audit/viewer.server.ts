@@ -3,7 +3,8 @@ import { z } from "zod";
 import type { Queryable } from "../../../db/client.ts";
 import { organisations, people } from "../../../db/schema/access.ts";
 import { auditEvents, type AuditEvent } from "../../../db/schema/audit.ts";
-import { orgOf, type Actor, type ModuleContext } from "../context.server.ts";
+import { isUuid, NotFound, orgOf, requirePermission, type Actor, type ModuleContext } from "../context.server.ts";
+import { buildReceipt, type Receipt } from "./proofs.server.ts";
 import { labelEvents, type EventLabels } from "./labels.server.ts";
 import { formatAddress } from "../format.ts";
 
@@ -202,4 +203,38 @@ export async function eventsAbout(db: Queryable, objectType: string, objectId: s
     .from(auditEvents)
     .where(and(eq(auditEvents.objectType, objectType), eq(auditEvents.objectId, objectId)))
     .orderBy(asc(auditEvents.seq));
+}
+
+/**
+ * The signed receipt of one event the reader may see (decision 0026): an agency proves one access
+ * or change to a third party without handing over the whole log. Another organization's event, or
+ * no event at all, is not found alike.
+ */
+export async function eventReceipt(
+  ctx: ModuleContext,
+  eventId: string,
+  keys: { publicUrl: string; publicKeyPem: string | null },
+): Promise<Receipt> {
+  requirePermission(ctx, "audit:read");
+  if (!isUuid(eventId)) throw new NotFound("audit-event", eventId);
+  const [event] = await ctx.db
+    .select({ id: auditEvents.id, action: auditEvents.action, occurredAt: auditEvents.occurredAt })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.id, eventId), readerScope(ctx.actor)));
+  if (!event) throw new NotFound("audit-event", eventId);
+  const receipt = await buildReceipt(ctx.db, {
+    subject: { kind: "audit event", id: event.id, title: `${event.action} at ${event.occurredAt.toISOString()}` },
+    eventIds: [event.id],
+    publicUrl: keys.publicUrl,
+    publicKeyPem: keys.publicKeyPem,
+    keyId: null,
+    now: ctx.now,
+  });
+  ctx.audit.record({
+    action: "audit.event.receipt",
+    objectType: "audit-event",
+    objectId: event.id,
+    details: { sealed: receipt.events.length === 1, treeSize: receipt.checkpoint?.treeSize ?? 0 },
+  });
+  return receipt;
 }
