@@ -10,7 +10,7 @@ import {
   systemActor,
 } from "../../app/modules/audit/audit.server.ts";
 import { Frontier, verifyConsistency } from "../../app/modules/audit/merkle.server.ts";
-import { proveConsistency } from "../../app/modules/audit/proofs.server.ts";
+import { proveConsistency, proveEvents } from "../../app/modules/audit/proofs.server.ts";
 import { sealBatch, Sealer } from "../../app/modules/audit/sealer.server.ts";
 import { checkpointNote, createSigner, type CheckpointSigner } from "../../app/modules/audit/signing.server.ts";
 import type { CheckpointSink } from "../../app/modules/audit/sinks.server.ts";
@@ -411,6 +411,16 @@ describe("audit:verify finds tampering by whoever controls the database", () => 
 });
 
 describe("large batches", () => {
+  it("proves the events of a record read for years: more ids than a statement may carry parameters", async () => {
+    await writeEvents(3);
+    await sealer.sealNow();
+    const sealed = (await handle.db.select({ id: auditLog.eventId }).from(auditLog)).map((r) => r.id);
+    const unknown = Array.from({ length: 70_000 }, () => randomUUID());
+    const { proven, notYetSealed } = await proveEvents(handle.db, [...sealed, ...unknown]);
+    expect(proven.map((p) => p.position)).toEqual([0, 1, 2]);
+    expect(notYetSealed).toHaveLength(70_000);
+  });
+
   it("writes and seals large batches in one go", async () => {
     const events = Array.from({ length: 1200 }, (_, i) => ({
       id: randomUUID(),

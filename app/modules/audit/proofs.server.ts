@@ -1,4 +1,5 @@
-import { inArray } from "drizzle-orm";
+import { sql } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Queryable } from "../../../db/client.ts";
 import { auditEvents, auditLog } from "../../../db/schema/audit.ts";
 import { eventEntry } from "./audit.server.ts";
@@ -14,6 +15,9 @@ import type { SignedCheckpoint } from "./signing.server.ts";
  */
 
 export const RECEIPT_TYPE = "custody.audit.receipt/v1";
+
+/** `column = any(ids)` as one parameter, however many ids (an item read for years has many events). */
+const oneOf = (column: AnyPgColumn, ids: string[]) => sql`${column} = any(string_to_array(${ids.join(",")}, ',')::uuid[])`;
 
 export type ProvenEvent = {
   eventId: string;
@@ -46,7 +50,7 @@ export async function proveEvents(
   const placed = await db
     .select({ position: auditLog.position, eventId: auditLog.eventId })
     .from(auditLog)
-    .where(inArray(auditLog.eventId, eventIds));
+    .where(oneOf(auditLog.eventId, eventIds));
   const size = checkpoint?.treeSize ?? 0;
   const inTree = placed.filter((p) => p.position < size);
   const positionOf = new Map(inTree.map((p) => [p.eventId, p.position]));
@@ -59,7 +63,7 @@ export async function proveEvents(
   const events = await db
     .select()
     .from(auditEvents)
-    .where(inArray(auditEvents.id, [...positionOf.keys()]));
+    .where(oneOf(auditEvents.id, [...positionOf.keys()]));
   const proven = events
     .map((event) => ({
       eventId: event.id,
@@ -84,7 +88,7 @@ export async function logPositions(db: Queryable, eventIds: string[]): Promise<M
   const rows = await db
     .select({ position: auditLog.position, eventId: auditLog.eventId })
     .from(auditLog)
-    .where(inArray(auditLog.eventId, eventIds));
+    .where(oneOf(auditLog.eventId, eventIds));
   return new Map(rows.map((r) => [r.eventId, r.position]));
 }
 
