@@ -38,14 +38,18 @@ async function asSuperuserWithoutTriggers(...statements: ReturnType<typeof sql>[
   });
 }
 
-beforeEach(async () => {
-  await asSuperuserWithoutTriggers(
+/** Empty the trail, its queue, log, tree and checkpoints, as only a superuser could. */
+const wipeTrail = () =>
+  asSuperuserWithoutTriggers(
     sql`delete from audit_events`,
     sql`delete from audit_pending`,
     sql`delete from audit_log`,
     sql`delete from audit_tree_nodes`,
     sql`delete from audit_checkpoints`,
   );
+
+beforeEach(async () => {
+  await wipeTrail();
   sink = tempCheckpointFile().sink;
   sealer = new Sealer(handle.db, testSigner, [sink]);
 });
@@ -362,13 +366,7 @@ describe("audit:verify finds tampering by whoever controls the database", () => 
 
   it("finds a whole log replaced by a self-consistent fake: re-signed with another key, or with the stolen key", async () => {
     const forge = async (signer: CheckpointSigner) => {
-      await asSuperuserWithoutTriggers(
-        sql`delete from audit_events`,
-        sql`delete from audit_pending`,
-        sql`delete from audit_log`,
-        sql`delete from audit_tree_nodes`,
-        sql`delete from audit_checkpoints`,
-      );
+      await wipeTrail();
       await writeEvents(12, "forger");
       await new Sealer(handle.db, signer, []).sealNow();
     };

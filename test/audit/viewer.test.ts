@@ -1,7 +1,3 @@
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../../app/context.ts";
@@ -10,7 +6,7 @@ import * as auditExport from "../../app/routes/audit.export.tsx";
 import * as auditReceipt from "../../app/routes/audit.event-receipt.tsx";
 import type { Receipt } from "../../app/modules/audit/proofs.server.ts";
 import { Sealer } from "../../app/modules/audit/sealer.server.ts";
-import { testSigner } from "../support/audit.ts";
+import { checkReceipt, testSigner } from "../support/audit.ts";
 import * as catalogPage from "../../app/routes/catalog.tsx";
 import { catalogData } from "../../db/catalog/index.ts";
 import { loadCatalog } from "../../db/catalog/load.ts";
@@ -308,14 +304,7 @@ describe("a password more than a year old", () => {
     const receipt = (await response.json()) as Receipt;
     expect(receipt.subject).toMatchObject({ kind: "audit event", id: ownEvent!.id });
     expect(receipt.events.map((e) => e.eventId)).toEqual([ownEvent!.id]);
-    const dir = mkdtempSync(path.join(os.tmpdir(), "custody-event-receipt-"));
-    writeFileSync(path.join(dir, "receipt.json"), JSON.stringify(receipt));
-    writeFileSync(path.join(dir, "key.pem"), testSigner.publicKeyPem);
-    const checked = spawnSync(
-      process.execPath,
-      [path.resolve("scripts/verify-receipt.mjs"), path.join(dir, "receipt.json"), "--key", path.join(dir, "key.pem")],
-      { encoding: "utf8" },
-    );
+    const checked = checkReceipt(JSON.stringify(receipt));
     expect(checked.stderr).toBe("");
     expect(checked.stdout).toContain("Each of these 1 events is in that log");
 

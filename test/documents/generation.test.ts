@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -32,7 +31,7 @@ import { registerVendor } from "../../app/modules/vendors/vendors.server.ts";
 import { createContract } from "../../app/modules/contracts/contracts.server.ts";
 import { createTestDatabase } from "../support/database.ts";
 import { addendumModel, docxPart, docxText, expectInOrder, openPdf, pdfPages } from "../support/documents.ts";
-import { testSigner } from "../support/audit.ts";
+import { checkReceipt, testSigner } from "../support/audit.ts";
 import { Sealer } from "../../app/modules/audit/sealer.server.ts";
 import type { Receipt } from "../../app/modules/audit/proofs.server.ts";
 import { thrownStatus } from "../support/routes.ts";
@@ -791,14 +790,7 @@ describe("the documents a CJIS officer produces for an audit", () => {
     expect(receipt.events.map((e) => (JSON.parse(e.entry) as { action: string }).action)).toEqual(
       expect.arrayContaining(["evidence.request", "evidence.submit", "evidence.accept"]),
     );
-    const dir = mkdtempSync(path.join(os.tmpdir(), "custody-binder-receipt-"));
-    writeFileSync(path.join(dir, "receipt.json"), Buffer.from(files[0]!.content));
-    writeFileSync(path.join(dir, "key.pem"), testSigner.publicKeyPem);
-    const checked = spawnSync(
-      process.execPath,
-      [path.resolve("scripts/verify-receipt.mjs"), path.join(dir, "receipt.json"), "--key", path.join(dir, "key.pem")],
-      { encoding: "utf8" },
-    );
+    const checked = checkReceipt(Buffer.from(files[0]!.content));
     expect(checked.stderr).toBe("");
     expect(checked.stdout).toContain('VERIFIED: Custody audit receipt for evidence item "FIPS 140-3 validation certificate"');
   }, 30_000);

@@ -1,8 +1,5 @@
-import { spawnSync } from "node:child_process";
 import { createHash, generateKeyPairSync } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { Document, Packer, Paragraph } from "docx";
 import { and, eq, sql } from "drizzle-orm";
@@ -27,7 +24,7 @@ import { expectInOrder, openPdf, pdfPages } from "../support/documents.ts";
 import type { Receipt } from "../../app/modules/audit/proofs.server.ts";
 import { Sealer } from "../../app/modules/audit/sealer.server.ts";
 import { createSigner } from "../../app/modules/audit/signing.server.ts";
-import { testSigner, tempCheckpointFile } from "../support/audit.ts";
+import { checkReceipt, testSigner, tempCheckpointFile } from "../support/audit.ts";
 import { loader as agencyFileLoader } from "../../app/routes/evidence.file.tsx";
 import { loader as portalItemLoader, action as submitAction } from "../../app/routes/portal.item.tsx";
 import { catalogData } from "../../db/catalog/index.ts";
@@ -686,18 +683,8 @@ describe("chain of custody", () => {
     expect(receipt.notYetSealed).toHaveLength(1);
     expect(receipt.checkpoint!.keyId).toBe(testSigner.keyId);
 
-    const dir = mkdtempSync(path.join(os.tmpdir(), "custody-receipt-"));
-    const receiptFile = path.join(dir, "receipt.json");
-    const keyFile = path.join(dir, "key.pem");
-    writeFileSync(keyFile, testSigner.publicKeyPem);
-    const check = (text: string, ...extra: string[]) => {
-      writeFileSync(receiptFile, text);
-      return spawnSync(process.execPath, [path.resolve("scripts/verify-receipt.mjs"), receiptFile, ...extra], {
-        encoding: "utf8",
-      });
-    };
     const text = JSON.stringify(receipt, null, 2);
-    const good = check(text, "--key", keyFile);
+    const good = checkReceipt(text);
     expect(good.stderr).toBe("");
     expect(good.status).toBe(0);
     expect(good.stdout).toContain(`VERIFIED: Custody audit receipt for evidence item "${item.title}"`);
@@ -706,7 +693,7 @@ describe("chain of custody", () => {
     expect(good.stdout).toContain("1 further event(s) had not yet been sealed");
     expect(good.stdout).not.toContain("WARNING");
     // Without --key the checker still runs, but says it trusted the key inside the file.
-    expect(check(text).stdout).toContain("WARNING: no --key was given");
+    expect(checkReceipt(text, null).stdout).toContain("WARNING: no --key was given");
 
     // One byte changed anywhere that matters: an event's entry, a proof, the checkpoint's note or signature.
     const submitEntry = receipt.events[1]!.entry;
@@ -724,17 +711,15 @@ describe("chain of custody", () => {
     ];
     for (const changed of cases) {
       expect(changed).not.toBe(text);
-      const bad = check(changed, "--key", keyFile);
+      const bad = checkReceipt(changed);
       expect(bad.status).toBe(1);
       expect(bad.stderr).toMatch(/^NOT VERIFIED: /);
     }
     // The right receipt against another installation's key is refused too.
-    const otherKey = path.join(dir, "other.pem");
-    writeFileSync(
-      otherKey,
-      createSigner(generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString()).publicKeyPem,
-    );
-    expect(check(text, "--key", otherKey).stderr).toMatch(
+    const otherKey = createSigner(
+      generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    ).publicKeyPem;
+    expect(checkReceipt(text, otherKey).stderr).toMatch(
       /^NOT VERIFIED: the checkpoint was signed by key [0-9a-f]{16}, but the key given with --key/,
     );
 
@@ -765,7 +750,7 @@ describe("chain of custody", () => {
     );
     await doc.destroy();
     expect(attached.map((a) => a.filename)).toEqual([`custody-receipt-${item.id.slice(0, 8)}.json`]);
-    expect(check(Buffer.from(attached[0]!.content).toString("utf8"), "--key", keyFile).status).toBe(0);
+    expect(checkReceipt(attached[0]!.content).status).toBe(0);
   });
 });
 

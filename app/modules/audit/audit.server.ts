@@ -141,29 +141,6 @@ export function eventEntry(event: Omit<AuditEvent, "seq" | "hash"> & { seq?: num
   );
 }
 
-/** The same entry through canonicalize() over the whole object: what the fast form above must equal (a test holds it to this). */
-export function eventEntrySlow(event: Omit<AuditEvent, "seq" | "hash">): string {
-  return canonicalize({
-    v: 2,
-    id: event.id,
-    occurredAt: event.occurredAt.toISOString(),
-    actorPersonId: event.actorPersonId,
-    actorSessionId: event.actorSessionId,
-    actorTokenId: event.actorTokenId,
-    actorLabel: event.actorLabel,
-    actorOrganisationId: event.actorOrganisationId ?? null,
-    organisationId: event.organisationId,
-    audience: event.audience && event.audience.length > 0 ? event.audience : null,
-    ip: event.ip,
-    userAgent: event.userAgent,
-    action: event.action,
-    objectType: event.objectType,
-    objectId: event.objectId,
-    outcome: event.outcome,
-    details: event.details,
-  })!;
-}
-
 /**
  * What a hash-chained event's hash covers: every field except the hash itself. The actor's
  * organisation and the audience (migration 0016) count only when present.

@@ -99,7 +99,6 @@ export async function buildReceipt(
     eventIds: string[];
     publicUrl: string;
     publicKeyPem: string | null;
-    keyId: string | null;
     now: Date;
   },
 ): Promise<Receipt> {
@@ -109,7 +108,7 @@ export async function buildReceipt(
     subject: input.subject,
     generatedAt: input.now.toISOString(),
     publicKey: {
-      keyId: checkpoint?.keyId ?? input.keyId ?? "",
+      keyId: checkpoint?.keyId ?? "",
       url: `${input.publicUrl}/.well-known/custody-audit-key.pem`,
       pem: input.publicKeyPem,
     },

@@ -227,7 +227,6 @@ export async function eventReceipt(
     eventIds: [event.id],
     publicUrl: keys.publicUrl,
     publicKeyPem: keys.publicKeyPem,
-    keyId: null,
     now: ctx.now,
   });
   ctx.audit.record({

@@ -8,7 +8,7 @@ import type { DocumentModel, TableBlock } from "./model.ts";
 import { FONT_FILES, renderPdfWithLayout } from "./render-pdf.server.ts";
 import { CONTENTS_CAPTION, REGISTER_CAPTION } from "./sources/binder.server.ts";
 import type { Attachment, SourceEnv } from "./sources/types.ts";
-import { buildReceipt } from "../audit/proofs.server.ts";
+import { itemReceipt } from "../evidence/custody.server.ts";
 import { eventsAbout } from "../audit/viewer.server.ts";
 
 /**
@@ -170,14 +170,12 @@ export async function renderBinder(
   // Each exhibit carries its custody receipt (decision 0026), attached to the PDF as a file of its own.
   for (const [i, a] of attachments.entries()) {
     const events = await eventsAbout(ctx.db, "evidence-item", a.itemId);
-    const receipt = await buildReceipt(ctx.db, {
-      subject: { kind: "evidence item", id: a.itemId, title: a.title },
-      eventIds: events.map((e) => e.id),
-      publicUrl: env.publicUrl,
-      publicKeyPem: env.auditPublicKeyPem ?? null,
-      keyId: null,
-      now: ctx.now,
-    });
+    const receipt = await itemReceipt(
+      ctx,
+      { id: a.itemId, title: a.title },
+      events.map((e) => e.id),
+      { publicUrl: env.publicUrl, publicKeyPem: env.auditPublicKeyPem ?? null },
+    );
     await binder.attach(Buffer.from(JSON.stringify(receipt, null, 2) + "\n"), `exhibit-${i + 1}-custody-receipt.json`, {
       mimeType: "application/json",
       description: `Custody receipt of exhibit ${i + 1} (${a.title}): each event of its chain of custody with its proof in the signed audit log`,

@@ -81,6 +81,22 @@ export async function custodyReport(ctx: ModuleContext, itemId: string) {
   return { item: { id: item.id, title: item.title }, rows };
 }
 
+/** The signed receipt of an item's events (the custody receipt, the PDF's attachment, a binder exhibit's). */
+export function itemReceipt(
+  ctx: Pick<ModuleContext, "db" | "now">,
+  item: { id: string; title: string },
+  eventIds: string[],
+  keys: { publicUrl: string; publicKeyPem: string | null },
+): Promise<Receipt> {
+  return buildReceipt(ctx.db, {
+    subject: { kind: "evidence item", id: item.id, title: item.title },
+    eventIds,
+    publicUrl: keys.publicUrl,
+    publicKeyPem: keys.publicKeyPem,
+    now: ctx.now,
+  });
+}
+
 /**
  * The custody receipt of an item (decision 0026): every event of its chain of custody with its place
  * in the audit log and the proof, checkable offline against the installation's public key, that
@@ -94,14 +110,12 @@ export async function custodyReceipt(
   requirePermission(ctx, "evidence:read");
   const { item } = await agencyItem(ctx, itemId);
   const events = await eventsAbout(ctx.db, "evidence-item", item.id);
-  const receipt = await buildReceipt(ctx.db, {
-    subject: { kind: "evidence item", id: item.id, title: item.title },
-    eventIds: events.map((e) => e.id),
-    publicUrl: keys.publicUrl,
-    publicKeyPem: keys.publicKeyPem,
-    keyId: null,
-    now: ctx.now,
-  });
+  const receipt = await itemReceipt(
+    ctx,
+    item,
+    events.map((e) => e.id),
+    keys,
+  );
   ctx.audit.record({
     action: "evidence.custody.receipt",
     objectType: "evidence-item",
@@ -174,14 +188,12 @@ export async function custodyDocument(
   requirePermission(ctx, "evidence:read");
   const { item } = await agencyItem(ctx, itemId);
   const rows = await custodyRows(ctx, item);
-  const receipt = await buildReceipt(ctx.db, {
-    subject: { kind: "evidence item", id: item.id, title: item.title },
-    eventIds: rows.map((r) => r.eventId),
-    publicUrl: keys.publicUrl,
-    publicKeyPem: keys.publicKeyPem,
-    keyId: null,
-    now: ctx.now,
-  });
+  const receipt = await itemReceipt(
+    ctx,
+    item,
+    rows.map((r) => r.eventId),
+    keys,
+  );
   ctx.audit.record({
     action: "evidence.custody.pdf",
     objectType: "evidence-item",
