@@ -27,7 +27,9 @@ type Output = { stdout: string; stderr: string };
 
 function spawnServer(env: NodeJS.ProcessEnv): { child: ChildProcess; output: Output } {
   // The server as `npm start` runs it: built by `npm run build` (test:e2e runs after it).
-  const child = spawn(process.execPath, [SERVER_ENTRY], {
+  // SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server a benchmark measures.
+  const nodeArgs = (process.env.SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, SERVER_ENTRY], {
     cwd: projectRoot,
     env,
     stdio: ["ignore", "pipe", "pipe"],
