@@ -10,7 +10,12 @@ import { authorize } from "~/http/guard.server.ts";
 import { getMatrix, setCoverage } from "~/modules/contracts/coverage.server.ts";
 import { contractPaths } from "~/modules/contracts/paths.ts";
 import { formatCount } from "~/modules/format.ts";
-import { COVERAGE_LABELS, COVERAGE_ORDER } from "~/modules/contracts/contract-form.ts";
+import {
+  COVERAGE_LABELS,
+  COVERAGE_ORDER,
+  RESPONSIBILITY_LABELS,
+  RESPONSIBILITY_ORDER,
+} from "~/modules/contracts/contract-form.ts";
 import type { Route } from "./+types/contracts.coverage";
 
 export const permission = "contract:read";
@@ -43,6 +48,7 @@ export async function action(args: Route.ActionArgs) {
       section: text("section"),
       notes: text("notes"),
       reason: text("reason"),
+      responsibility: text("responsibility"),
     }),
   );
   if (!result.ok) return data({ errors: result.errors, saved: null, done: null }, { status: 400 });
@@ -123,10 +129,19 @@ export default function CoverageMatrix({ loaderData, actionData }: Route.Compone
                     error={errors.status}
                   />
                 </div>
-                <div className="grid-col-12 tablet:grid-col-3">
+                <div className="grid-col-12 tablet:grid-col-2">
+                  <SelectField
+                    name="responsibility"
+                    label="Carried by"
+                    options={RESPONSIBILITY_ORDER.map((r) => ({ value: r, label: RESPONSIBILITY_LABELS[r] }))}
+                    empty="- Unchanged -"
+                    error={errors.responsibility}
+                  />
+                </div>
+                <div className="grid-col-12 tablet:grid-col-2">
                   <Field name="section" label="Contract section" hint="Like §7.2, Schedule B" error={errors.section} />
                 </div>
-                <div className="grid-col-12 tablet:grid-col-3">
+                <div className="grid-col-12 tablet:grid-col-2">
                   <Field name="reason" label="Reason (for not applicable)" error={errors.reason} />
                 </div>
                 <div className="grid-col-12 tablet:grid-col-3 custody-matrix-bulk__submit">
@@ -222,7 +237,14 @@ export default function CoverageMatrix({ loaderData, actionData }: Route.Compone
                           ) : null}
                           {r.reason ? <div className="custody-muted">{r.reason}</div> : null}
                         </td>
-                        <td data-label="Contract section">{r.section || "—"}</td>
+                        <td data-label="Contract section">
+                          {r.section || "—"}
+                          {r.responsibility ? (
+                            <div className="custody-muted font-body-3xs">
+                              Carried by: {RESPONSIBILITY_LABELS[r.responsibility].toLowerCase()}
+                            </div>
+                          ) : null}
+                        </td>
                         <td data-label="Evidence">
                           <EvidenceStateTag evidence={r.evidence} canOpen={canOpenEvidence} />
                         </td>

@@ -9,7 +9,13 @@ import { authorize } from "~/http/guard.server.ts";
 import { catalogPaths } from "~/modules/catalog/paths.ts";
 import { getCoverageEntry, setCoverage } from "~/modules/contracts/coverage.server.ts";
 import { contractPaths } from "~/modules/contracts/paths.ts";
-import { COVERAGE_LABELS, type CoverageKey } from "~/modules/contracts/contract-form.ts";
+import {
+  COVERAGE_LABELS,
+  type CoverageKey,
+  type Responsibility,
+  RESPONSIBILITY_LABELS,
+  RESPONSIBILITY_ORDER,
+} from "~/modules/contracts/contract-form.ts";
 import type { Route } from "./+types/contracts.requirement";
 import { When } from "~/components/when.tsx";
 
@@ -33,6 +39,7 @@ export async function action(args: Route.ActionArgs) {
     section: String(form.get("section") ?? ""),
     notes: String(form.get("notes") ?? ""),
     reason: String(form.get("reason") ?? ""),
+    responsibility: String(form.get("responsibility") ?? ""),
   };
   const result = await auth.submit((ctx) => setCoverage(ctx, args.params.contractId, [args.params.requirementId], input));
   if (!result.ok) return data({ errors: result.errors, values: input, done: null, contributes: [] as string[] }, { status: 400 });
@@ -46,8 +53,15 @@ export async function action(args: Route.ActionArgs) {
 
 const describe = (state: unknown) => {
   if (!state) return "Not yet assessed";
-  const s = state as { status: CoverageKey; section: string; reason: string | null };
-  return [COVERAGE_LABELS[s.status], s.section, s.reason].filter(Boolean).join(" · ");
+  const s = state as { status: CoverageKey; section: string; reason: string | null; responsibility?: Responsibility | null };
+  return [
+    COVERAGE_LABELS[s.status],
+    s.section,
+    s.reason,
+    s.responsibility ? `carried by ${RESPONSIBILITY_LABELS[s.responsibility].toLowerCase()}` : null,
+  ]
+    .filter(Boolean)
+    .join(" · ");
 };
 
 export default function RequirementCoverage({ loaderData, actionData }: Route.ComponentProps) {
@@ -59,6 +73,7 @@ export default function RequirementCoverage({ loaderData, actionData }: Route.Co
     section: r.section,
     notes: r.notes,
     reason: r.reason ?? "",
+    responsibility: r.responsibility ?? "",
   };
   return (
     <div className="padding-y-4">
@@ -82,6 +97,9 @@ export default function RequirementCoverage({ loaderData, actionData }: Route.Co
       <p>
         Status in this contract: <CoverageTag status={r.status} />
         {r.section ? ` · ${r.section}` : ""}
+        {r.status !== "unassessed" && r.status !== "not-applicable"
+          ? ` · Carried by: ${r.responsibility ? RESPONSIBILITY_LABELS[r.responsibility].toLowerCase() : "not recorded"}`
+          : ""}
       </p>
       {fromProvisions && fromProvisions.count > 0 ? (
         <p>
@@ -108,6 +126,18 @@ export default function RequirementCoverage({ loaderData, actionData }: Route.Co
             }))}
             checked={values.status ? [String(values.status)] : []}
             error={errors.status}
+          />
+          <ChoiceGroup
+            type="radio"
+            name="responsibility"
+            legend="Who carries it under the contract"
+            hint="As the contract divides it (the FBI's Requirements Companion Document suggests a division for each cloud model). Leave it unrecorded when the contract does not say."
+            options={[
+              ...RESPONSIBILITY_ORDER.map((x) => ({ value: x, label: RESPONSIBILITY_LABELS[x] })),
+              { value: "", label: "Not recorded" },
+            ]}
+            checked={[String(values.responsibility ?? "")]}
+            error={errors.responsibility}
           />
           <Field
             name="section"

@@ -36,6 +36,8 @@ export const CONTRACT_KINDS = ["master-agreement", "sla", "addendum", "amendment
 export const CONTRACT_STAGES = ["draft", "negotiation", "signed", "terminated"] as const;
 export const CONTRACT_FILE_STAGES = ["draft", "signed", "other"] as const;
 export const COVERAGE_STATUSES = ["addressed", "partial", "missing", "not-applicable"] as const;
+/** Who carries a requirement under the contract: the provider, the agency, or both (the FBI's shared-responsibility model). */
+export const RESPONSIBILITIES = ["provider", "agency", "shared"] as const;
 
 export const contracts = pgTable(
   "contracts",
@@ -180,12 +182,18 @@ export const coverageEntries = pgTable(
     notes: text("notes").notNull().default(""),
     /** Why the requirement does not apply (required for not-applicable). */
     reason: text("reason"),
+    /** Who carries it under the contract; null where the agency has not recorded it. */
+    responsibility: text("responsibility", { enum: RESPONSIBILITIES }),
     updatedBy: uuid("updated_by").references(() => people.id),
     updatedAt: ts("updated_at").notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.contractId, t.requirementId] }),
     check("coverage_entries_reason_when_not_applicable", sql`${t.status} <> 'not-applicable' or coalesce(${t.reason}, '') <> ''`),
+    check(
+      "coverage_entries_responsibility",
+      sql`${t.responsibility} is null or ${t.responsibility} in ('provider', 'agency', 'shared')`,
+    ),
   ],
 );
 
@@ -213,5 +221,6 @@ export type ContractTerms = typeof contractTerms.$inferSelect;
 export type ContractFile = typeof contractFiles.$inferSelect;
 export type CoverageEntry = typeof coverageEntries.$inferSelect;
 export type CoverageStatus = (typeof COVERAGE_STATUSES)[number];
+export type Responsibility = (typeof RESPONSIBILITIES)[number];
 export type ContractKind = (typeof CONTRACT_KINDS)[number];
 export type ContractStage = (typeof CONTRACT_STAGES)[number];

@@ -148,11 +148,11 @@ describe("the coverage matrix", () => {
     const { history } = await as(handle.db, buyer, later, (ctx) => getCoverageEntry(ctx, contract.id, control));
     expect(history.map((h) => [h.before, h.after, h.changedByName])).toEqual([
       [
-        { status: "missing", section: "", notes: "No breach clause", reason: null },
-        { status: "partial", section: "§11", notes: "Four hours, not one", reason: null },
+        { status: "missing", section: "", notes: "No breach clause", reason: null, responsibility: null },
+        { status: "partial", section: "§11", notes: "Four hours, not one", reason: null, responsibility: null },
         buyer.name,
       ],
-      [null, { status: "missing", section: "", notes: "No breach clause", reason: null }, buyer.name],
+      [null, { status: "missing", section: "", notes: "No breach clause", reason: null, responsibility: null }, buyer.name],
     ]);
   });
 
@@ -177,6 +177,30 @@ describe("the coverage matrix", () => {
       .from(auditEvents)
       .where(and(eq(auditEvents.objectId, contract.id), eq(auditEvents.action, "contract.coverage.bulk-set")));
     expect((event!.details as { requirements: string[] }).requirements.sort()).toEqual(["AC-2", "AC-7", "IA-2"]);
+  });
+
+  it("records who carries a requirement, keeps it through a bulk change that does not name it, and drops it when the requirement does not apply", async () => {
+    const { contract, id } = await newContract();
+    const [ac2, ac7, ia2] = ["AC-2", "AC-7", "IA-2"].map((c) => id("cjis-policy", c));
+    await as(handle.db, buyer, now, (ctx) =>
+      setCoverage(ctx, contract.id, [ac2!], { status: "addressed", section: "§4", responsibility: "shared" }),
+    );
+    await as(handle.db, buyer, now, (ctx) => setCoverage(ctx, contract.id, [ac2!, ac7!], { status: "partial", section: "§5" }));
+    await as(handle.db, buyer, now, (ctx) =>
+      setCoverage(ctx, contract.id, [ia2!], { status: "not-applicable", reason: "No user accounts", responsibility: "agency" }),
+    );
+    const rows = await handle.db.select().from(coverageEntries).where(eq(coverageEntries.contractId, contract.id));
+    const of = (rid: string) => rows.find((r) => r.requirementId === rid)!;
+    expect([of(ac2!).status, of(ac2!).responsibility]).toEqual(["partial", "shared"]);
+    expect(of(ac7!).responsibility).toBeNull();
+    expect(of(ia2!).responsibility).toBeNull();
+    const entry = await as(handle.db, buyer, now, (ctx) => getCoverageEntry(ctx, contract.id, ac2!));
+    expect(entry.requirement.responsibility).toBe("shared");
+    await expect(
+      as(handle.db, buyer, now, (ctx) =>
+        setCoverage(ctx, contract.id, [ac7!], { status: "addressed", section: "§6", responsibility: "the vendor" }),
+      ),
+    ).rejects.toMatchObject({ fieldErrors: { responsibility: "Choose the provider, the agency or both." } });
   });
 
   it("refuses not applicable without a reason, addressed without a section, and requirements of no matrix; nothing changes", async () => {

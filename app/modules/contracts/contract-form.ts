@@ -172,6 +172,15 @@ export const COVERAGE_LABELS = {
 export type CoverageKey = keyof typeof COVERAGE_LABELS;
 export const COVERAGE_ORDER: CoverageKey[] = ["addressed", "partial", "missing", "not-applicable", "unassessed"];
 
+/** Who carries a requirement under the contract, as a person reads it. */
+export const RESPONSIBILITY_LABELS = {
+  provider: "The provider",
+  agency: "The agency",
+  shared: "Both, shared",
+} as const;
+export const RESPONSIBILITY_ORDER = ["provider", "agency", "shared"] as const;
+export type Responsibility = keyof typeof RESPONSIBILITY_LABELS;
+
 export const CoverageSchema = z
   .object({
     status: z.enum(["addressed", "partial", "missing", "not-applicable"], { message: "Choose a status." }),
@@ -186,6 +195,10 @@ export const CoverageSchema = z
     reason: z.preprocess(
       blank,
       z.string().max(1000, { message: "The reason is too long (at most 1,000 characters)." }).optional(),
+    ),
+    responsibility: z.preprocess(
+      blank,
+      z.enum(["provider", "agency", "shared"], { message: "Choose the provider, the agency or both." }).optional(),
     ),
   })
   .superRefine((c, ctx) => {

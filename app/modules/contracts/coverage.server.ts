@@ -2,7 +2,7 @@ import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { queryRows } from "../../../db/client.ts";
 import { type CatalogRequirementRow, catalogForMatrix } from "../catalog/cache.server.ts";
 import { frameworks, requirements } from "../../../db/schema/catalog.ts";
-import { coverageChanges, coverageEntries, type CoverageStatus } from "../../../db/schema/contracts.ts";
+import { coverageChanges, coverageEntries, type CoverageStatus, type Responsibility } from "../../../db/schema/contracts.ts";
 import { qualifiedLabel } from "../catalog/paths.ts";
 import { InvalidInput, isUuid, type ModuleContext, NotFound } from "../context.server.ts";
 import { parseInput } from "../validation.server.ts";
@@ -43,10 +43,19 @@ type MatrixRow = CatalogRequirementRow & {
   section: string;
   notes: string;
   reason: string | null;
+  responsibility: Responsibility | null;
   updatedAt: Date | null;
 };
 
-type EntryJson = { r: string; s: CoverageKey; sec: string; n: string; why: string | null; at: string };
+type EntryJson = {
+  r: string;
+  s: CoverageKey;
+  sec: string;
+  n: string;
+  why: string | null;
+  resp: Responsibility | null;
+  at: string;
+};
 
 /**
  * The requirements of a contract's matrix with their entries, and the crosswalk among them. One statement
@@ -63,7 +72,7 @@ async function loadMatrix(
     ctx.db,
     sql`select (select edition from catalog_state where id = 1) as edition,
           coalesce((select json_agg(json_build_object('r', e.requirement_id, 's', e.status, 'sec', e.section, 'n', e.notes,
-                                                      'why', e.reason, 'at', e.updated_at))
+                                                      'why', e.reason, 'resp', e.responsibility, 'at', e.updated_at))
                     from coverage_entries e where e.contract_id = ${contractId}), '[]') as entries`,
   );
   const entryList: EntryJson[] = typeof state!.entries === "string" ? JSON.parse(state!.entries) : state!.entries;
@@ -77,6 +86,7 @@ async function loadMatrix(
       section: e?.sec ?? null,
       notes: e?.n ?? null,
       reason: e?.why ?? null,
+      responsibility: e?.resp ?? null,
       updatedAt: e ? new Date(e.at) : null,
     };
   });
@@ -183,10 +193,12 @@ export async function getMatrix(
         return {
           id: r.id,
           code: r.code,
+          kind: r.kind,
           title: r.title,
           status: r.status,
           section: r.section,
           reason: r.reason,
+          responsibility: r.responsibility,
           priority: r.priority,
           label: qualifiedLabel(r),
           area: m.areaOf(r) ? { code: m.areaOf(r)!.code, title: m.areaOf(r)!.title } : null,
@@ -354,7 +366,13 @@ export async function getCoverageEntry(ctx: ModuleContext, contractId: string, r
   };
 }
 
-type EntryState = { status: CoverageStatus; section: string; notes: string; reason: string | null };
+type EntryState = {
+  status: CoverageStatus;
+  section: string;
+  notes: string;
+  reason: string | null;
+  responsibility: Responsibility | null;
+};
 
 /**
  * Set the status of one or several requirements of a contract at once. Each
@@ -376,7 +394,13 @@ export async function setCoverage(ctx: ModuleContext, contractId: string, requir
   const before = new Map(
     existing.map((e) => [
       e.requirementId,
-      { status: e.status, section: e.section, notes: e.notes, reason: e.reason } as EntryState,
+      {
+        status: e.status,
+        section: e.section,
+        notes: e.notes,
+        reason: e.reason,
+        responsibility: e.responsibility,
+      } as EntryState,
     ]),
   );
   const next: EntryState = {
@@ -384,13 +408,22 @@ export async function setCoverage(ctx: ModuleContext, contractId: string, requir
     section: input.section ?? "",
     notes: input.notes ?? "",
     reason: input.status === "not-applicable" ? (input.reason ?? null) : null,
+    // Nobody carries a requirement that does not apply.
+    responsibility: input.status === "not-applicable" ? null : (input.responsibility ?? null),
   };
   const changed: string[] = [];
   for (const id of wanted) {
     const prior = before.get(id) ?? null;
     // In a bulk change, keep each requirement's own notes and section unless new ones are given.
     const after: EntryState =
-      wanted.length > 1 && prior ? { ...next, section: input.section ?? prior.section, notes: input.notes ?? prior.notes } : next;
+      wanted.length > 1 && prior
+        ? {
+            ...next,
+            section: input.section ?? prior.section,
+            notes: input.notes ?? prior.notes,
+            responsibility: next.status === "not-applicable" ? null : (input.responsibility ?? prior.responsibility ?? null),
+          }
+        : next;
     if (prior && JSON.stringify(prior) === JSON.stringify(after)) continue;
     changed.push(id);
     await ctx.db

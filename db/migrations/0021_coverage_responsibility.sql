@@ -1,0 +1,2 @@
+ALTER TABLE "coverage_entries" ADD COLUMN "responsibility" text;--> statement-breakpoint
+ALTER TABLE "coverage_entries" ADD CONSTRAINT "coverage_entries_responsibility" CHECK ("coverage_entries"."responsibility" is null or "coverage_entries"."responsibility" in ('provider', 'agency', 'shared'));
