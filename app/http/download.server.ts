@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import { createReadableStreamFromReadable } from "@react-router/node";
 import { data } from "react-router";
@@ -45,4 +46,22 @@ export async function download(open: Promise<Submitted<StoredFile>>) {
   const result = await open;
   if (!result.ok) throw data(result.message, { status: 410 });
   return fileResponse(result.value);
+}
+
+/** A JSON document (an OSCAL export) as a download, with its SHA-256 so the receiver can check what arrived. */
+export function jsonDownload(
+  result: { document: unknown; fileName: string },
+  disposition: "attachment" | "inline" = "attachment",
+) {
+  const body = Buffer.from(JSON.stringify(result.document, null, 2) + "\n", "utf8");
+  return new Response(body, {
+    headers: {
+      "Content-Type": "application/json; charset=utf-8",
+      "Content-Length": String(body.length),
+      "Content-Disposition": `${disposition}; filename="${result.fileName}"`,
+      "Repr-Digest": `sha-256=:${createHash("sha256").update(body).digest("base64")}:`,
+      "Cache-Control": "no-store",
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
 }

@@ -51,6 +51,12 @@ export default function FrameworkPage({ loaderData }: Route.ComponentProps) {
       <p className="font-body-2xs custody-muted custody-summary">
         Source: {framework.citation}. Publisher: {framework.publisher}.
       </p>
+      <p className="font-body-2xs">
+        <a href={catalogPaths.oscal(framework.key, framework.version)} download>
+          Download the current revision as a NIST OSCAL 1.0.6 catalog
+        </a>{" "}
+        (JSON, our own summaries, with the crosswalk as links to the other frameworks).
+      </p>
       {framework.revision !== latest ? (
         <div className="usa-alert usa-alert--info usa-alert--slim">
           <div className="usa-alert__body">

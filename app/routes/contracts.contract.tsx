@@ -13,6 +13,7 @@ import { documentPaths } from "~/modules/documents/paths.ts";
 import { evidencePaths } from "~/modules/evidence/vocabulary.ts";
 import type { Route } from "./+types/contracts.contract";
 import { When } from "~/components/when.tsx";
+import { OscalDownloads } from "~/components/oscal.tsx";
 import { formatCents, formatPercent } from "~/modules/format.ts";
 
 export const permission = "contract:read";
@@ -29,6 +30,7 @@ export async function loader(args: Route.LoaderArgs) {
       canRequestEvidence: view.owned && ctx.actor.permissions.has("evidence:request"),
       canGenerate: ctx.actor.permissions.has("document:generate"),
       canReadEvidence: ctx.actor.permissions.has("evidence:read"),
+      canExport: ctx.actor.permissions.has("export:read"),
     };
   });
 }
@@ -234,6 +236,24 @@ export default function ContractPage({ loaderData }: Route.ComponentProps) {
       <p>
         <Link to={contractPaths.files(c.id)}>All versions{view.canEdit ? " and upload" : ""}</Link>
       </p>
+      {loaderData.canExport ? (
+        <OscalDownloads
+          links={[
+            {
+              href: contractPaths.oscalResults(c.id),
+              label: "Assessment results",
+              holds:
+                "each assessed requirement as a finding, each coverage decision and accepted piece of evidence as an observation, with who decided and when; what was not assessed is stated first",
+            },
+            {
+              href: contractPaths.oscalPoam(c.id),
+              label: "Plan of action and milestones",
+              holds:
+                "every missing or partial requirement and every conflict, each due by its evidence deadline or the contract's renewal",
+            },
+          ]}
+        />
+      ) : null}
     </div>
   );
 }

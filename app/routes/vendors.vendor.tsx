@@ -17,6 +17,7 @@ import {
   type DataCategory,
   type ServiceKind,
 } from "~/modules/vendors/vocabulary.ts";
+import { OscalDownloads } from "~/components/oscal.tsx";
 import type { Route } from "./+types/vendors.vendor";
 
 export const permission = "vendor:read";
@@ -27,7 +28,12 @@ export async function loader(args: Route.LoaderArgs) {
   return auth.run(async (ctx) => {
     const view = await getVendor(ctx, args.params.vendorId);
     const contracts = ctx.actor.permissions.has("contract:read") ? await listContracts(ctx, { vendorId: view.vendor.id }) : [];
-    return { ...view, contracts, canEdit: ctx.actor.permissions.has("vendor:edit") };
+    return {
+      ...view,
+      contracts,
+      canEdit: ctx.actor.permissions.has("vendor:edit"),
+      canExport: ctx.actor.permissions.has("export:read"),
+    };
   });
 }
 
@@ -139,6 +145,18 @@ export default function VendorPage({ loaderData }: Route.ComponentProps) {
           ))}
         </ul>
       )}
+      {loaderData.canExport ? (
+        <OscalDownloads
+          links={[
+            {
+              href: vendorPaths.oscalComponents(vendor.id),
+              label: "Component definition",
+              holds:
+                "each live contract with this vendor as a service, with the requirements it addresses in full or in part and the contract section that does",
+            },
+          ]}
+        />
+      ) : null}
     </div>
   );
 }

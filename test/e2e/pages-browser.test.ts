@@ -25,6 +25,10 @@ const NOT_PAGES = new Map<string, string>([
   ["contracts/:contractId/documents", "a redirect for old links"],
   ["contracts/:contractId/documents/:documentId", "a redirect for old links"],
   ["contracts/:contractId/gaps.csv", "a download"],
+  ["contracts/:contractId/assessment-results.oscal.json", "a download"],
+  ["contracts/:contractId/poam.oscal.json", "a download"],
+  ["vendors/:vendorId/component-definition.oscal.json", "a download"],
+  ["catalog/:framework/:version/oscal.json", "a download"],
   ["evidence/:itemId/custody.csv", "a download"],
   ["evidence/:itemId/custody-receipt.json", "a download"],
   ["evidence/:itemId/custody.pdf", "a download"],
@@ -37,6 +41,7 @@ const NOT_PAGES = new Map<string, string>([
   ["catalog/:framework", "a redirect to the framework's current version"],
   ["api/v1/me", "the API"],
   ["api/v1/catalog/frameworks", "the API"],
+  ["api/v1/oscal/*", "the API"],
   ["api/*", "the API"],
   ["*", "the not-found page"],
 ]);

@@ -28,6 +28,7 @@ export const PERMISSIONS = {
   "organisation:settings": "Change the organization's own settings (its time zone)",
   "report:read": "Read and export access reports",
   "audit:read": "Read and export the audit trail",
+  "export:read": "Export contracts, vendor services and the catalog in NIST OSCAL",
   "platform:organisations": "Create agencies and vendors; decommission an agency",
   "platform:deprovision": "Disable a person everywhere",
 } as const;
@@ -65,7 +66,15 @@ export const ROLES = {
     label: "Procurement officer",
     organisationKind: "agency",
     description: "Registers vendors, drafts contracts and follows them to signature and renewal.",
-    permissions: [...agencyReader, "vendor:edit", "contract:edit", "evidence:read", "document:generate", "document:read"],
+    permissions: [
+      ...agencyReader,
+      "vendor:edit",
+      "contract:edit",
+      "evidence:read",
+      "document:generate",
+      "document:read",
+      "export:read",
+    ],
   },
   "cjis-officer": {
     label: "CJIS officer",
@@ -81,6 +90,7 @@ export const ROLES = {
       "report:read",
       "document:generate",
       "document:read",
+      "export:read",
     ],
   },
   legal: {
@@ -93,7 +103,7 @@ export const ROLES = {
     label: "Auditor (read-only)",
     organisationKind: "agency",
     description: "Reads everything of the agency and exports it, including the audit trail; changes nothing.",
-    permissions: [...agencyReader, "evidence:read", "user:read", "report:read", "audit:read", "document:read"],
+    permissions: [...agencyReader, "evidence:read", "user:read", "report:read", "audit:read", "document:read", "export:read"],
   },
   "vendor-representative": {
     label: "Vendor representative",

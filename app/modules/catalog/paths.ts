@@ -5,6 +5,7 @@ export const catalogPaths = {
   evidence: () => "/catalog/evidence",
   framework: (key: string, version: string, revision?: number) =>
     `/catalog/${encodeURIComponent(key)}/${encodeURIComponent(version)}${revision ? `?revision=${revision}` : ""}`,
+  oscal: (key: string, version: string) => `/catalog/${encodeURIComponent(key)}/${encodeURIComponent(version)}/oscal.json`,
   requirement: (key: string, version: string, code: string, revision?: number) =>
     `/catalog/${encodeURIComponent(key)}/${encodeURIComponent(version)}/${encodeURIComponent(code)}${
       revision ? `?revision=${revision}` : ""

@@ -4,6 +4,7 @@ export const vendorPaths = {
   create: () => "/vendors/new",
   vendor: (id: string) => `/vendors/${id}`,
   edit: (id: string) => `/vendors/${id}/edit`,
+  oscalComponents: (id: string) => `/vendors/${id}/component-definition.oscal.json`,
 };
 
 export const contractPaths = {
@@ -26,4 +27,6 @@ export const contractPaths = {
   requirement: (id: string, requirementId: string) => `/contracts/${id}/coverage/${requirementId}`,
   gaps: (id: string) => `/contracts/${id}/gaps`,
   gapsCsv: (id: string) => `/contracts/${id}/gaps.csv`,
+  oscalResults: (id: string) => `/contracts/${id}/assessment-results.oscal.json`,
+  oscalPoam: (id: string) => `/contracts/${id}/poam.oscal.json`,
 };
