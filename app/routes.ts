@@ -15,6 +15,8 @@ export default [
   route("admin/organisations/:organisationId/decommission", "routes/admin/decommission.tsx"),
   route("admin/tokens", "routes/admin/tokens.tsx"),
   route("admin/settings", "routes/admin/settings.tsx"),
+  route("admin/exports", "routes/admin/exports.tsx"),
+  route("admin/exports/:exportId/download", "routes/admin/export-download.tsx"),
   route("admin/reviews", "routes/admin/reviews.tsx"),
   route("admin/reviews/:reviewId", "routes/admin/review.tsx"),
   route("reports/:report/export.csv", "routes/reports.export.tsx"),

@@ -18,6 +18,7 @@ import { openBlobStore } from "../app/modules/blobs/open.server.ts";
 import { refreshStatistics } from "../db/maintenance.ts";
 import { sweepOrphanBlobs } from "../app/modules/blobs/sweep.server.ts";
 import { createSigner } from "../app/modules/audit/signing.server.ts";
+import { ExportWorker } from "../app/modules/portability/export-jobs.server.ts";
 import { skipAuditWritingForBenchmark } from "../app/modules/audit/audit.server.ts";
 import { openSinks } from "../app/modules/audit/sinks.server.ts";
 import { Sealer } from "../app/modules/audit/sealer.server.ts";
@@ -48,12 +49,15 @@ async function main() {
   );
   let server: Server | undefined;
   let sealer: Sealer | undefined;
+  let exports: ExportWorker | undefined;
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     server?.close();
     server?.closeAllConnections();
+    // An export under way is not waited for: the next start takes it up again from the beginning.
+    exports?.stop();
     // The events of the last requests are sealed and their checkpoint written out before the database closes.
     await sealer?.stop().catch((error: unknown) => console.error("Sealing the audit log at shutdown failed:", error));
     await database.close();
@@ -84,6 +88,7 @@ async function main() {
     const blobs = await openBlobStore(config.blobStore, config.dataDir);
     const signer = createSigner(config.audit.signingKeyPem);
     sealer = new Sealer(database.db, signer, await openSinks(config.audit.sinks));
+    exports = new ExportWorker({ db: database.db, blobs, secrets, signer, now });
     server = await listen(
       await createApp({
         database,
@@ -103,6 +108,8 @@ async function main() {
     );
     // Seal what the last run left (and, once, the hash-chained events of before migration 0020), then every second.
     sealer.start();
+    // Agency exports asked for, and any a stopped server left half-written (started again from the beginning).
+    exports.start();
     void sealer.sealNow().catch((error: unknown) => console.error("Audit sealer failed:", error));
     const { port } = server.address() as AddressInfo;
     const where = config.databaseUrl ? "PostgreSQL from DATABASE_URL" : `embedded database in ${config.dataDir}`;

@@ -8,3 +8,4 @@ export * from "./notices.ts";
 export * from "./notifications.ts";
 export * from "./roster.ts";
 export * from "./documents.ts";
+export * from "./portability.ts";

@@ -17,6 +17,7 @@ import { sealUpload } from "../../app/modules/blobs/sealed-files.server.ts";
 import { noticeAgencies, notices } from "../../db/schema/notices.ts";
 import { rosterChanges, rosterFiles } from "../../db/schema/roster.ts";
 import { documentGenerations, documentOutputs } from "../../db/schema/documents.ts";
+import { agencyExports } from "../../db/schema/portability.ts";
 import { createContract } from "../../app/modules/contracts/contracts.server.ts";
 import { getMatrix } from "../../app/modules/contracts/coverage.server.ts";
 import { registerVendor } from "../../app/modules/vendors/vendors.server.ts";
@@ -74,6 +75,8 @@ let noticesByTenant: Record<string, string>;
 let rosterByTenant: Record<string, { changeId: string; rosterFileId: string }>;
 /** Generated documents: agency A's own, and agency B's. */
 let generationsByTenant: Record<string, string>;
+/** Finished agency exports: agency A's own, and agency B's. */
+let exportsByTenant: Record<string, string>;
 
 beforeAll(async () => {
   for (const r of routes) modules.set(r.file, (await import(`../../app/${r.file}`)) as RouteModule);
@@ -385,6 +388,35 @@ beforeAll(async () => {
     own: await generation(orgs.agencyA.id, await generation(orgs.agencyA.id)),
     "other-agency": await generation(orgs.agencyB.id, await generation(orgs.agencyB.id)),
   };
+  // A finished agency export of A's and one of B's, each with its sealed file.
+  const agencyExport = async (agencyId: string) => {
+    const bytes = pdfBytes(`export ${agencyId}`);
+    const spoolPath = path.join(context.blobs.spoolDir, `${agencyId}.export.part`);
+    await writeFile(spoolPath, bytes);
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    const sealed = await sealUpload(context.blobs, testSecrets, {
+      spoolPath,
+      filename: "export.zip",
+      size: bytes.length,
+      sha256,
+      declaredType: "application/zip",
+    });
+    const [job] = await handle.db
+      .insert(agencyExports)
+      .values({
+        agencyId,
+        requestedAt: clock.now,
+        status: "complete",
+        finishedAt: clock.now,
+        sha256,
+        sizeBytes: bytes.length,
+        ...sealed,
+        expiresAt: new Date(clock.now.getTime() + 86_400_000),
+      })
+      .returning();
+    return job!.id;
+  };
+  exportsByTenant = { own: await agencyExport(orgs.agencyA.id), "other-agency": await agencyExport(orgs.agencyB.id) };
   const matrix = await as(handle.db, buyerA, clock.now, (ctx) => getMatrix(ctx, contractsByTenant.own!.contractId));
   requirementId = matrix.sections.find((s) => s.framework.key === "cjis-policy")!.rows.find((r) => r.code === "AC-7")!.id;
 });
@@ -409,31 +441,33 @@ function fill(path: string, role: Role, tenant: Tenant) {
               ? (noticesByTenant[tenant] ?? noticesByTenant.own!)
               : name === "generationId"
                 ? (generationsByTenant[tenant] ?? generationsByTenant.own!)
-                : name === "changeId" || name === "rosterFileId"
-                  ? (rosterByTenant[tenant] ?? rosterByTenant.own!)[name]
-                  : name === "vendorId" || name === "organisationId"
-                    ? name === "vendorId"
-                      ? vendorId
-                      : agencyId
-                    : name === "requirementId"
-                      ? requirementId
-                      : name === "personId"
-                        ? subjects[ROLES[role].organisationKind]![tenant]!
-                        : name === "reviewId"
-                          ? reviews[ROLES[role].organisationKind]![tenant]!
-                          : name === "eventId"
-                            ? events[ROLES[role].organisationKind]![tenant]!
-                            : (
-                                {
-                                  framework: "cjis-policy",
-                                  version: "6.0",
-                                  code: "AC-7",
-                                  report: "access-list",
-                                  token: "not-a-real-token",
-                                  templateId: "cjis-addendum",
-                                  format: "pdf",
-                                } as Record<string, string>
-                              )[name]!;
+                : name === "exportId"
+                  ? (exportsByTenant[tenant] ?? exportsByTenant.own!)
+                  : name === "changeId" || name === "rosterFileId"
+                    ? (rosterByTenant[tenant] ?? rosterByTenant.own!)[name]
+                    : name === "vendorId" || name === "organisationId"
+                      ? name === "vendorId"
+                        ? vendorId
+                        : agencyId
+                      : name === "requirementId"
+                        ? requirementId
+                        : name === "personId"
+                          ? subjects[ROLES[role].organisationKind]![tenant]!
+                          : name === "reviewId"
+                            ? reviews[ROLES[role].organisationKind]![tenant]!
+                            : name === "eventId"
+                              ? events[ROLES[role].organisationKind]![tenant]!
+                              : (
+                                  {
+                                    framework: "cjis-policy",
+                                    version: "6.0",
+                                    code: "AC-7",
+                                    report: "access-list",
+                                    token: "not-a-real-token",
+                                    templateId: "cjis-addendum",
+                                    format: "pdf",
+                                  } as Record<string, string>
+                                )[name]!;
       params[name] = value;
       return value;
     })
@@ -444,7 +478,7 @@ function fill(path: string, role: Role, tenant: Tenant) {
 /** Routes that show one object, owned by some organisation. */
 const objectRoutes = (path: string) => /:(personId|reviewId|contractId|eventId)/.test(path);
 /** Routes that show a notice or a roster record: the agency's or vendor's own, or another's. */
-const recordRoutes = (path: string) => /:(noticeId|changeId|rosterFileId|generationId)/.test(path);
+const recordRoutes = (path: string) => /:(noticeId|changeId|rosterFileId|generationId|exportId)/.test(path);
 const tenantsOf = (path: string) =>
   /:(contractId|itemId)/.test(path)
     ? contractTenants
@@ -462,6 +496,8 @@ function expected(permission: string, path: string, role: Role, tenant: Tenant):
     return tenant === "own" || (tenant === "participating" && permission !== "contract:edit") ? "allow" : 404;
   // Evidence on a shared contract is read by the participating agency; the vendor asked sees its own, from any agency.
   if (/:itemId/.test(path)) return tenant === "other-agency" ? 404 : "allow";
+  // The platform administrator exports any agency, and takes the file.
+  if (/:exportId/.test(path) && role === "platform-admin") return "allow";
   if (recordRoutes(path)) return tenant === "own" ? "allow" : 404;
   if (objectRoutes(path) && tenant !== "own" && role !== "platform-admin") return 404;
   return "allow";

@@ -290,39 +290,63 @@ export async function acceptInvitation(
     const secret = invitation.pendingTotpSecret ? decrypt(secrets, invitation.pendingTotpSecret) : null;
     const step = secret ? matchTotp(secret, input.code, now) : null;
     if (step === null) errors.code = "That code is not right. Enter the 6-digit code your authenticator app shows now.";
-    const [existing] = email ? await tx.select({ id: people.id }).from(people).where(eq(people.email, email)) : [];
-    if (existing)
+    const [existing] = email
+      ? await tx
+          .select({ id: people.id, passwordHash: people.passwordHash, disabledAt: people.disabledAt })
+          .from(people)
+          .where(eq(people.email, email))
+      : [];
+    // A person brought in by an agency import holds no credentials yet: the invitation enrols that same
+    // record, so everything it did before keeps pointing at it. Anyone else already has an account.
+    const enrolling = existing && existing.passwordHash === null && existing.disabledAt === null ? existing : null;
+    if (existing && !enrolling)
       errors.email =
         "An account with this e-mail address already exists. Sign in, then ask your administrator to add the role to it.";
     if (Object.keys(errors).length > 0) throw new InvalidInput(errors);
 
-    const [person] = await tx
-      .insert(people)
-      .values({
-        email,
-        name,
-        passwordHash: passwordHash ?? (await hashPassword(input.password)),
-        passwordChangedAt: now,
-        totpSecret: encrypt(secrets, secret!),
-        totpLastStep: step,
-        mfaEnrolledAt: now,
-        lastActivityAt: now,
-        createdAt: now,
-      })
-      .returning({ id: people.id });
+    const credentials = {
+      name,
+      passwordHash: passwordHash ?? (await hashPassword(input.password)),
+      passwordChangedAt: now,
+      totpSecret: encrypt(secrets, secret!),
+      totpLastStep: step,
+      mfaEnrolledAt: now,
+      lastActivityAt: now,
+    };
+    const [person] = enrolling
+      ? await tx.update(people).set(credentials).where(eq(people.id, enrolling.id)).returning({ id: people.id })
+      : await tx
+          .insert(people)
+          .values({ email, ...credentials, createdAt: now })
+          .returning({ id: people.id });
     const role = invitation.role as Role;
-    const [membership] = await tx
-      .insert(memberships)
-      .values({
-        personId: person!.id,
-        organisationId: invitation.organisationId,
-        role,
-        startsAt: now,
-        endsAt: invitation.membershipEndsAt,
-        grantedBy: invitation.invitedBy,
-        createdAt: now,
-      })
-      .returning({ id: memberships.id });
+    const [held] = enrolling
+      ? await tx
+          .select({ id: memberships.id })
+          .from(memberships)
+          .where(
+            and(
+              eq(memberships.personId, enrolling.id),
+              eq(memberships.organisationId, invitation.organisationId),
+              eq(memberships.role, role),
+              isNull(memberships.endedAt),
+            ),
+          )
+      : [];
+    const [membership] = held
+      ? [held]
+      : await tx
+          .insert(memberships)
+          .values({
+            personId: person!.id,
+            organisationId: invitation.organisationId,
+            role,
+            startsAt: now,
+            endsAt: invitation.membershipEndsAt,
+            grantedBy: invitation.invitedBy,
+            createdAt: now,
+          })
+          .returning({ id: memberships.id });
     await tx
       .update(invitations)
       .set({ acceptedAt: now, acceptedBy: person!.id, pendingTotpSecret: null, ...(invitation.email ? {} : { email }) })
@@ -341,24 +365,30 @@ export async function acceptInvitation(
       () => now,
     );
     audit.record({ action: "invitation.accept", objectType: "invitation", objectId: invitation.id });
-    audit.record({ action: "person.create", objectType: "person", objectId: person!.id, details: { email, name } });
+    audit.record({
+      action: enrolling ? "person.enrol" : "person.create",
+      objectType: "person",
+      objectId: person!.id,
+      details: { email, name, ...(enrolling ? { imported: true } : {}) },
+    });
     audit.record({
       action: "auth.mfa.enrol",
       objectType: "person",
       objectId: person!.id,
       details: { method: "totp", recoveryCodes: codes.length },
     });
-    audit.record({
-      action: "membership.grant",
-      objectType: "membership",
-      objectId: membership!.id,
-      details: {
-        role,
-        organisationId: invitation.organisationId,
-        endsAt: invitation.membershipEndsAt?.toISOString() ?? null,
-        grantedBy: invitation.invitedBy,
-      },
-    });
+    if (!held)
+      audit.record({
+        action: "membership.grant",
+        objectType: "membership",
+        objectId: membership!.id,
+        details: {
+          role,
+          organisationId: invitation.organisationId,
+          endsAt: invitation.membershipEndsAt?.toISOString() ?? null,
+          grantedBy: invitation.invitedBy,
+        },
+      });
     await audit.flush(tx);
     return { personId: person!.id, email, recoveryCodes: codes };
   });

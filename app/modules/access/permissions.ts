@@ -29,6 +29,7 @@ export const PERMISSIONS = {
   "report:read": "Read and export access reports",
   "audit:read": "Read and export the audit trail",
   "export:read": "Export contracts, vendor services and the catalog in NIST OSCAL",
+  "agency:export": "Export everything the agency holds, in one signed file",
   "platform:organisations": "Create agencies and vendors; decommission an agency",
   "platform:deprovision": "Disable a person everywhere",
 } as const;
@@ -60,6 +61,7 @@ export const ROLES = {
       "organisation:settings",
       "report:read",
       "audit:read",
+      "agency:export",
     ],
   },
   "procurement-officer": {
@@ -144,6 +146,7 @@ export const ROLES = {
       "audit:read",
       "platform:organisations",
       "platform:deprovision",
+      "agency:export",
     ],
   },
 } as const satisfies Record<string, RoleDefinition>;

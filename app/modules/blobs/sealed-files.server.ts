@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { rm } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
+import path from "node:path";
 import { pipeline, type Readable, Transform } from "node:stream";
 import { pipeline as pipelineAsync } from "node:stream/promises";
 import type { Secrets } from "../access/secrets.server.ts";
@@ -29,34 +30,10 @@ export type SealedFile = { blobSha256: string; keyId: string; nonce: string; aut
 
 /** Encrypt a spooled upload into the blob store; the plaintext spool file is removed. */
 export async function sealUpload(blobs: BlobStore, secrets: Secrets, upload: SpooledUpload): Promise<SealedFile> {
-  const nonce = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", fileKey(secrets, EVIDENCE_KEY_ID), nonce);
-  const sealedPath = `${upload.spoolPath}.sealed`;
-  const hash = createHash("sha256");
-  let size = 0;
   try {
-    await pipelineAsync(
-      createReadStream(upload.spoolPath),
-      cipher,
-      new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          hash.update(chunk);
-          size += chunk.length;
-          done(null, chunk);
-        },
-      }),
-      createWriteStream(sealedPath, { mode: 0o600 }),
-    );
-    const blobSha256 = hash.digest("hex");
-    await blobs.putFile(blobSha256, sealedPath, size, "application/octet-stream");
-    return {
-      blobSha256,
-      keyId: EVIDENCE_KEY_ID,
-      nonce: nonce.toString("base64url"),
-      authTag: cipher.getAuthTag().toString("base64url"),
-    };
+    const { blobSha256, keyId, nonce, authTag } = await sealStream(blobs, secrets, createReadStream(upload.spoolPath));
+    return { blobSha256, keyId, nonce, authTag };
   } finally {
-    await rm(sealedPath, { force: true });
     await rm(upload.spoolPath, { force: true });
   }
 }
@@ -120,5 +97,58 @@ export async function openSealedForDownload(
       },
       failed,
     );
+  }
+}
+
+/**
+ * Encrypt a stream into the blob store as it is read (an agency export being written): the plaintext
+ * never touches the disk; the ciphertext is spooled and stored under its SHA-256. Gives the sealing and
+ * the plaintext's own SHA-256 and size.
+ */
+export async function sealStream(
+  blobs: BlobStore,
+  secrets: Secrets,
+  source: Readable,
+): Promise<SealedFile & { sha256: string; size: number }> {
+  const nonce = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", fileKey(secrets, EVIDENCE_KEY_ID), nonce);
+  const sealedPath = path.join(blobs.spoolDir, `${randomBytes(12).toString("hex")}.sealed`);
+  await mkdir(blobs.spoolDir, { recursive: true, mode: 0o700 });
+  const plain = createHash("sha256");
+  const sealed = createHash("sha256");
+  let size = 0;
+  let sealedSize = 0;
+  try {
+    await pipelineAsync(
+      source,
+      new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          plain.update(chunk);
+          size += chunk.length;
+          done(null, chunk);
+        },
+      }),
+      cipher,
+      new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          sealed.update(chunk);
+          sealedSize += chunk.length;
+          done(null, chunk);
+        },
+      }),
+      createWriteStream(sealedPath, { mode: 0o600 }),
+    );
+    const blobSha256 = sealed.digest("hex");
+    await blobs.putFile(blobSha256, sealedPath, sealedSize, "application/octet-stream");
+    return {
+      blobSha256,
+      keyId: EVIDENCE_KEY_ID,
+      nonce: nonce.toString("base64url"),
+      authTag: cipher.getAuthTag().toString("base64url"),
+      sha256: plain.digest("hex"),
+      size,
+    };
+  } finally {
+    await rm(sealedPath, { force: true });
   }
 }

@@ -16,7 +16,10 @@ const BLOB_SWEEP_LOCK_KEY = 72_122_004;
 
 /** Every column that names a blob by its SHA-256. Later capabilities add theirs here. */
 /** Every hash a record points to: contract files by their plaintext hash, evidence files by their ciphertext hash. */
-const REFERENCES = sql`select sha256 from contract_files union all select blob_sha256 from evidence_files union all select blob_sha256 from roster_files union all select blob_sha256 from document_outputs`;
+/** An agency export's file counts only until its download expires: it holds decrypted records, and goes once no one may fetch it. */
+const references = (now: Date) =>
+  sql`select sha256 from contract_files union all select blob_sha256 from evidence_files union all select blob_sha256 from roster_files union all select blob_sha256 from document_outputs
+      union all select blob_sha256 from agency_exports where blob_sha256 is not null and expires_at > ${now.toISOString()}::timestamptz`;
 
 export async function sweepOrphanBlobs(db: Database, blobs: BlobStore, now: Date, graceMs = BLOB_GRACE_MS) {
   return db.transaction(async (tx) => {
@@ -26,7 +29,7 @@ export async function sweepOrphanBlobs(db: Database, blobs: BlobStore, now: Date
     );
     if (!lock?.locked) return { ran: false, removed: 0, kept: 0 };
     const cutoff = now.getTime() - graceMs;
-    const referenced = new Set((await queryRows<{ sha256: string }>(tx, REFERENCES)).map((r) => r.sha256));
+    const referenced = new Set((await queryRows<{ sha256: string }>(tx, references(now))).map((r) => r.sha256));
     const removed: string[] = [];
     let kept = 0;
     for await (const blob of blobs.list()) {

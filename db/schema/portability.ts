@@ -1,0 +1,54 @@
+import { sql } from "drizzle-orm";
+import { bigint, check, index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { organisations, people } from "./access.ts";
+
+/**
+ * Agency exports: each a job that writes the agency's whole record into one ZIP in the file store,
+ * encrypted like evidence, with its progress; the finished file is offered for a limited time.
+ * A job that a stopped server left running is taken up again from the start (the partial file is
+ * never offered). Decision 0027.
+ */
+
+export const EXPORT_STATUSES = ["queued", "running", "complete", "failed"] as const;
+const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
+
+export const agencyExports = pgTable(
+  "agency_exports",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    agencyId: uuid("agency_id")
+      .notNull()
+      .references(() => organisations.id),
+    requestedBy: uuid("requested_by").references(() => people.id),
+    requestedAt: ts("requested_at").notNull(),
+    status: text("status", { enum: EXPORT_STATUSES }).notNull().default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    startedAt: ts("started_at"),
+    /** Written while the job runs; a running job whose heartbeat is old was left by a stopped server. */
+    heartbeatAt: ts("heartbeat_at"),
+    finishedAt: ts("finished_at"),
+    itemsTotal: integer("items_total"),
+    itemsDone: integer("items_done").notNull().default(0),
+    bytesTotal: bigint("bytes_total", { mode: "number" }),
+    bytesDone: bigint("bytes_done", { mode: "number" }).notNull().default(0),
+    error: text("error"),
+    /** The finished ZIP: its own SHA-256 and size, and how it is sealed in the store. */
+    sha256: text("sha256"),
+    sizeBytes: bigint("size_bytes", { mode: "number" }),
+    blobSha256: text("blob_sha256"),
+    keyId: text("key_id"),
+    nonce: text("nonce"),
+    authTag: text("auth_tag"),
+    /** The download is offered until then. */
+    expiresAt: ts("expires_at"),
+  },
+  (t) => [
+    index("agency_exports_agency").on(t.agencyId, t.requestedAt),
+    check(
+      "agency_exports_complete_has_file",
+      sql`${t.status} <> 'complete' or (${t.sha256} is not null and ${t.blobSha256} is not null and ${t.expiresAt} is not null)`,
+    ),
+  ],
+);
+
+export type AgencyExport = typeof agencyExports.$inferSelect;
