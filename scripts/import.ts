@@ -41,7 +41,9 @@ await runCli(
         keyPem,
       );
       const total = Object.values(result.records).reduce((a, b) => a + b, 0);
-      console.log(`Imported ${result.agency.name}: ${total} records, ${result.files} files; ${result.matchedPeople} person(s) matched to accounts already here by e-mail.`);
+      console.log(
+        `Imported ${result.agency.name}: ${total} records, ${result.files} files; ${result.matchedPeople} person(s) matched to accounts already here by e-mail.`,
+      );
       if (result.invitations.length > 0) {
         console.log(`\nNo password or authenticator travels with an export. Send each person their own link (valid 72 hours):`);
         for (const i of result.invitations) console.log(`  ${i.email} (${i.role}): ${config.publicUrl}/invitations/${i.token}`);

@@ -67,7 +67,12 @@ export async function listAgencyExports(ctx: ModuleContext) {
     .orderBy(desc(agencyExports.requestedAt))
     .limit(50);
   ctx.audit.record({ action: "agency.export.list", objectType: "agency-export", details: { count: rows.length } });
-  return rows.map((r) => ({ ...r.job, agencyName: r.agencyName, requestedByName: r.requestedByName, ...estimate(r.job, ctx.now) }));
+  return rows.map((r) => ({
+    ...r.job,
+    agencyName: r.agencyName,
+    requestedByName: r.requestedByName,
+    ...estimate(r.job, ctx.now),
+  }));
 }
 
 /** The agencies a platform administrator may export (every agency, decommissioned ones too: their data stays exportable). */
@@ -165,13 +170,27 @@ export async function runNextExport(deps: ExportWorkerDeps): Promise<boolean> {
         .update(agencyExports)
         .set({ status: "failed", finishedAt: now, error: `Stopped ${next.attempts} times before finishing; start a new export.` })
         .where(eq(agencyExports.id, next.id));
-      audit.record({ action: "agency.export.fail", objectType: "agency-export", objectId: next.id, organisationId: next.agencyId, outcome: "failed" });
+      audit.record({
+        action: "agency.export.fail",
+        objectType: "agency-export",
+        objectId: next.id,
+        organisationId: next.agencyId,
+        outcome: "failed",
+      });
       await audit.flush(tx);
       return null;
     }
     const [started] = await tx
       .update(agencyExports)
-      .set({ status: "running", attempts: next.attempts + 1, startedAt: now, heartbeatAt: now, itemsDone: 0, bytesDone: 0, error: null })
+      .set({
+        status: "running",
+        attempts: next.attempts + 1,
+        startedAt: now,
+        heartbeatAt: now,
+        itemsDone: 0,
+        bytesDone: 0,
+        error: null,
+      })
       .where(eq(agencyExports.id, next.id))
       .returning();
     if (next.status === "running")

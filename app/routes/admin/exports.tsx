@@ -17,7 +17,9 @@ import type { Route } from "./+types/exports";
 export const permission = "agency:export";
 export const meta: Route.MetaFunction = ({ data }) => [
   // While an export is being written the page reloads itself every few seconds (no JavaScript needed).
-  ...(data?.exports.some((e) => e.status === "queued" || e.status === "running") ? [{ httpEquiv: "refresh", content: "5" } as const] : []),
+  ...(data?.exports.some((e) => e.status === "queued" || e.status === "running")
+    ? [{ httpEquiv: "refresh", content: "5" } as const]
+    : []),
   { title: "Agency export — Custody" },
 ];
 
@@ -52,15 +54,21 @@ export default function Exports({ loaderData, actionData }: Route.ComponentProps
     <div className="padding-y-4">
       <h1>Agency export</h1>
       <p className="usa-intro">
-        Everything the agency owns or shares, in one ZIP file you can take to another system or another Custody installation
-        (IACP principle 7): its people and roles (no passwords or authenticator secrets), vendor records, contracts and their
-        coverage history, evidence with its files, notices, rosters, generated documents, notifications and the audit events
-        concerning the agency.
+        Everything the agency owns or shares, in one ZIP file you can take to another system or another Custody installation (IACP
+        principle 7): its people and roles (no passwords or authenticator secrets), vendor records, contracts and their coverage
+        history, evidence with its files, notices, rosters, generated documents, notifications and the audit events concerning the
+        agency.
       </p>
       <ul className="usa-list">
         <li>Records as JSON Lines, one file per kind, each with its JSON Schema; spreadsheet copies (CSV) of the main tables.</li>
-        <li>Every file decrypted, under its SHA-256; a manifest lists each entry with its SHA-256, signed with this installation&rsquo;s key.</li>
-        <li>The file is written in the background and offered for {EXPORT_LINK_HOURS} hours to the agency&rsquo;s administrators; taking it is recorded in the audit trail.</li>
+        <li>
+          Every file decrypted, under its SHA-256; a manifest lists each entry with its SHA-256, signed with this
+          installation&rsquo;s key.
+        </li>
+        <li>
+          The file is written in the background and offered for {EXPORT_LINK_HOURS} hours to the agency&rsquo;s administrators;
+          taking it is recorded in the audit trail.
+        </li>
       </ul>
       <ErrorSummary errors={errors} />
       <Form method="post" className="usa-form">
@@ -98,7 +106,9 @@ export default function Exports({ loaderData, actionData }: Route.ComponentProps
                 <th scope="row" data-label="Status">
                   {STATUS[e.status]}
                   {e.attempts > 1 && e.status !== "complete" ? (
-                    <div className="font-body-3xs custody-muted">Started again after the server stopped (attempt {e.attempts})</div>
+                    <div className="font-body-3xs custody-muted">
+                      Started again after the server stopped (attempt {e.attempts})
+                    </div>
                   ) : null}
                 </th>
                 {platform ? <td data-label="Agency">{e.agencyName}</td> : null}
@@ -114,9 +124,13 @@ export default function Exports({ loaderData, actionData }: Route.ComponentProps
                       </progress>{" "}
                       {e.percent}%
                       <div className="font-body-3xs custody-muted">
-                        {e.itemsTotal !== null ? `${formatCount(e.itemsDone, "item")} of ${e.itemsTotal.toLocaleString("en-US")}` : "Counting…"}
+                        {e.itemsTotal !== null
+                          ? `${formatCount(e.itemsDone, "item")} of ${e.itemsTotal.toLocaleString("en-US")}`
+                          : "Counting…"}
                         {e.bytesTotal ? ` · ${formatFileSize(e.bytesDone)} of ${formatFileSize(e.bytesTotal)} of files` : ""}
-                        {e.remainingSeconds !== null ? ` · about ${Math.max(1, Math.round(e.remainingSeconds / 60))} min left` : ""}
+                        {e.remainingSeconds !== null
+                          ? ` · about ${Math.max(1, Math.round(e.remainingSeconds / 60))} min left`
+                          : ""}
                       </div>
                     </>
                   ) : e.status === "complete" ? (
@@ -150,9 +164,10 @@ export default function Exports({ loaderData, actionData }: Route.ComponentProps
       )}
       <h2>Bringing an export into another installation</h2>
       <p>
-        A platform administrator of the other installation runs <code>npm run import -- export.zip --key this-installation.pem</code>,
-        with this installation&rsquo;s public key (<a href="/.well-known/custody-audit-key.pem">/.well-known/custody-audit-key.pem</a>).
-        It checks the signature and every entry before writing anything, keeps every record&rsquo;s id, and invites each person afresh.
+        A platform administrator of the other installation runs{" "}
+        <code>npm run import -- export.zip --key this-installation.pem</code>, with this installation&rsquo;s public key (
+        <a href="/.well-known/custody-audit-key.pem">/.well-known/custody-audit-key.pem</a>). It checks the signature and every
+        entry before writing anything, keeps every record&rsquo;s id, and invites each person afresh.
       </p>
     </div>
   );
