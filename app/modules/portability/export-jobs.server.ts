@@ -10,6 +10,7 @@ import { openSealedForDownload, sealStream } from "../blobs/sealed-files.server.
 import type { BlobStore } from "../blobs/store.server.ts";
 import { InvalidInput, isUuid, NotFound, organisationScope, requirePermission, type ModuleContext } from "../context.server.ts";
 import { exportSize, writeAgencyExport } from "./agency-export.server.ts";
+import { EXPORT_LINK_HOURS } from "./limits.ts";
 
 /**
  * Agency exports as jobs: an administrator asks, a worker in one server copy writes the ZIP straight
@@ -19,7 +20,7 @@ import { exportSize, writeAgencyExport } from "./agency-export.server.ts";
  * file is stored and its hash recorded. Decision 0027.
  */
 
-export const EXPORT_LINK_HOURS = 24;
+export { EXPORT_LINK_HOURS };
 /** A running job whose heartbeat is older than this was left by a server that stopped. */
 export const STALE_AFTER_MS = 30_000;
 const HEARTBEAT_MS = 5_000;

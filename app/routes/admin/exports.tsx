@@ -5,12 +5,8 @@ import { When } from "~/components/when.tsx";
 import { readForm } from "~/http/form.server.ts";
 import { authorize } from "~/http/guard.server.ts";
 import { formatCount, formatFileSize } from "~/modules/format.ts";
-import {
-  EXPORT_LINK_HOURS,
-  exportableAgencies,
-  listAgencyExports,
-  requestAgencyExport,
-} from "~/modules/portability/export-jobs.server.ts";
+import { EXPORT_LINK_HOURS } from "~/modules/portability/limits.ts";
+import { exportableAgencies, listAgencyExports, requestAgencyExport } from "~/modules/portability/export-jobs.server.ts";
 import type { Route } from "./+types/exports";
 
 /** An agency's whole record as one signed file: ask for it, watch it being written, download it while the link lasts. */
