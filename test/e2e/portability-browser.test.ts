@@ -77,7 +77,9 @@ describe.runIf(browserAvailable)("agency export and OSCAL downloads in a real br
     expect(first.stdout).toMatch(/invitations\/[A-Za-z0-9_-]+/);
     const second = run();
     expect(second.status).toBe(1);
-    expect(second.stderr).toMatch(/Import refused; nothing was written\. Riverside Police Department .* is already in this installation/);
+    expect(second.stderr).toMatch(
+      /Import refused; nothing was written\. Riverside Police Department .* is already in this installation/,
+    );
     expect(axe).toEqual([]);
   }, 180_000);
 
