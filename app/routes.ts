@@ -39,6 +39,7 @@ export default [
   route("contracts/:contractId/documents", "routes/contracts.files-moved.tsx", { id: "contract-files-moved" }),
   route("contracts/:contractId/documents/:documentId", "routes/contracts.files-moved.tsx", { id: "contract-file-moved" }),
   route("contracts/:contractId/coverage", "routes/contracts.coverage.tsx"),
+  route("contracts/:contractId/coverage/proposals", "routes/contracts.proposals.tsx"),
   route("contracts/:contractId/coverage/:requirementId", "routes/contracts.requirement.tsx"),
   route("contracts/:contractId/gaps", "routes/contracts.gaps.tsx"),
   route("contracts/:contractId/gaps.csv", "routes/contracts.gaps-csv.tsx"),

@@ -15,6 +15,7 @@ import {
   COVERAGE_ORDER,
   RESPONSIBILITY_LABELS,
   RESPONSIBILITY_ORDER,
+  RESPONSIBILITY_PHRASES,
 } from "~/modules/contracts/contract-form.ts";
 import type { Route } from "./+types/contracts.coverage";
 
@@ -111,6 +112,12 @@ export default function CoverageMatrix({ loaderData, actionData }: Route.Compone
             <Link to={contractPaths.matrix(c.id, { open: ["all"] })}>open every group</Link>
             {" · "}
             <Link to={contractPaths.gaps(c.id)}>gap report</Link>
+            {view.canEdit ? (
+              <>
+                {" · "}
+                <Link to={contractPaths.proposals(c.id)}>proposals from the vendor&rsquo;s OSCAL</Link>
+              </>
+            ) : null}
           </nav>
           {view.canEdit ? (
             <fieldset className="usa-fieldset custody-matrix-bulk">
@@ -129,7 +136,7 @@ export default function CoverageMatrix({ loaderData, actionData }: Route.Compone
                     error={errors.status}
                   />
                 </div>
-                <div className="grid-col-12 tablet:grid-col-2">
+                <div className="grid-col-12 tablet:grid-col-3">
                   <SelectField
                     name="responsibility"
                     label="Carried by"
@@ -138,13 +145,13 @@ export default function CoverageMatrix({ loaderData, actionData }: Route.Compone
                     error={errors.responsibility}
                   />
                 </div>
-                <div className="grid-col-12 tablet:grid-col-2">
-                  <Field name="section" label="Contract section" hint="Like §7.2, Schedule B" error={errors.section} />
+                <div className="grid-col-12 tablet:grid-col-3">
+                  <Field name="section" label="Contract section, like §7.2" error={errors.section} />
                 </div>
-                <div className="grid-col-12 tablet:grid-col-2">
-                  <Field name="reason" label="Reason (for not applicable)" error={errors.reason} />
+                <div className="grid-col-12 tablet:grid-col-3">
+                  <Field name="reason" label="Reason, if not applicable" error={errors.reason} />
                 </div>
-                <div className="grid-col-12 tablet:grid-col-3 custody-matrix-bulk__submit">
+                <div className="grid-col-12 custody-matrix-bulk__submit margin-top-1">
                   <button className="usa-button" type="submit">
                     Mark ticked requirements
                   </button>
@@ -241,7 +248,7 @@ export default function CoverageMatrix({ loaderData, actionData }: Route.Compone
                           {r.section || "—"}
                           {r.responsibility ? (
                             <div className="custody-muted font-body-3xs">
-                              Carried by: {RESPONSIBILITY_LABELS[r.responsibility].toLowerCase()}
+                              Carried by {RESPONSIBILITY_PHRASES[r.responsibility]}
                             </div>
                           ) : null}
                         </td>

@@ -15,6 +15,7 @@ import {
   type Responsibility,
   RESPONSIBILITY_LABELS,
   RESPONSIBILITY_ORDER,
+  RESPONSIBILITY_PHRASES,
 } from "~/modules/contracts/contract-form.ts";
 import type { Route } from "./+types/contracts.requirement";
 import { When } from "~/components/when.tsx";
@@ -58,7 +59,7 @@ const describe = (state: unknown) => {
     COVERAGE_LABELS[s.status],
     s.section,
     s.reason,
-    s.responsibility ? `carried by ${RESPONSIBILITY_LABELS[s.responsibility].toLowerCase()}` : null,
+    s.responsibility ? `carried by ${RESPONSIBILITY_PHRASES[s.responsibility]}` : null,
   ]
     .filter(Boolean)
     .join(" · ");
@@ -98,7 +99,7 @@ export default function RequirementCoverage({ loaderData, actionData }: Route.Co
         Status in this contract: <CoverageTag status={r.status} />
         {r.section ? ` · ${r.section}` : ""}
         {r.status !== "unassessed" && r.status !== "not-applicable"
-          ? ` · Carried by: ${r.responsibility ? RESPONSIBILITY_LABELS[r.responsibility].toLowerCase() : "not recorded"}`
+          ? ` · ${r.responsibility ? `Carried by ${RESPONSIBILITY_PHRASES[r.responsibility]}` : "Who carries it: not recorded"}`
           : ""}
       </p>
       {fromProvisions && fromProvisions.count > 0 ? (

@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
 import { bigint, check, index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { organisations, people } from "./access.ts";
+import { requirements } from "./catalog.ts";
+import { contracts, RESPONSIBILITIES } from "./contracts.ts";
 
 /**
  * Agency exports: each a job that writes the agency's whole record into one ZIP in the file store,
@@ -52,3 +54,41 @@ export const agencyExports = pgTable(
 );
 
 export type AgencyExport = typeof agencyExports.$inferSelect;
+
+export const PROPOSAL_STATUSES = ["addressed", "partial", "missing", "not-applicable"] as const;
+export const PROPOSAL_DECISIONS = ["accepted", "dismissed"] as const;
+
+/**
+ * Coverage entries a vendor's OSCAL component definition proposes for a contract. Nothing is applied
+ * until a person with the right to change the contract accepts it; each proposal keeps the statement
+ * it came from and the file it was read from.
+ */
+export const coverageProposals = pgTable(
+  "coverage_proposals",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    contractId: uuid("contract_id")
+      .notNull()
+      .references(() => contracts.id, { onDelete: "cascade" }),
+    requirementId: uuid("requirement_id")
+      .notNull()
+      .references(() => requirements.id),
+    status: text("status", { enum: PROPOSAL_STATUSES }).notNull(),
+    responsibility: text("responsibility", { enum: RESPONSIBILITIES }),
+    /** The component's statement, as the vendor wrote it. */
+    statement: text("statement").notNull(),
+    componentTitle: text("component_title").notNull(),
+    /** The OSCAL control id the statement named. */
+    controlId: text("control_id").notNull(),
+    sourceFilename: text("source_filename").notNull(),
+    sourceSha256: text("source_sha256").notNull(),
+    proposedBy: uuid("proposed_by").references(() => people.id),
+    proposedAt: ts("proposed_at").notNull(),
+    decision: text("decision", { enum: PROPOSAL_DECISIONS }),
+    decidedBy: uuid("decided_by").references(() => people.id),
+    decidedAt: ts("decided_at"),
+  },
+  (t) => [index("coverage_proposals_contract").on(t.contractId, t.decision)],
+);
+
+export type CoverageProposal = typeof coverageProposals.$inferSelect;

@@ -61,7 +61,7 @@ describe.runIf(browserAvailable)("agency export and OSCAL downloads in a real br
     expect(manifest.agency.name).toBe("Riverside Police Department");
 
     // Another installation (a fresh embedded one) loads it, and refuses it a second time.
-    const env = { ...process.env, DATA_DIR: path.join(dir, "other-installation"), NODE_ENV: "production" };
+    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: path.join(dir, "other-installation"), NODE_ENV: "production" };
     delete env.DATABASE_URL;
     const run = () =>
       spawnSync(process.execPath, ["--import", "tsx", "scripts/import.ts", file, "--key", keyFile], {

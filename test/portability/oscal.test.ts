@@ -4,8 +4,17 @@ import type { ProvisionedAccount } from "../../app/demo/accounts.server.ts";
 import { seedDemo } from "../../app/demo/seed.server.ts";
 import { createApiToken } from "../../app/modules/access/tokens.server.ts";
 import { listContracts } from "../../app/modules/contracts/contracts.server.ts";
-import { getMatrix, setCoverage } from "../../app/modules/contracts/coverage.server.ts";
-import { NotFound } from "../../app/modules/context.server.ts";
+import { getCoverageEntry, getMatrix, setCoverage } from "../../app/modules/contracts/coverage.server.ts";
+import {
+  decideProposals,
+  pendingProposals,
+  proposeFromComponentDefinition,
+} from "../../app/modules/portability/oscal-import.server.ts";
+import { createHash } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { InvalidInput, NotFound } from "../../app/modules/context.server.ts";
 import { catalogFileName } from "../../app/modules/portability/oscal-common.ts";
 import { oscalCatalog } from "../../app/modules/portability/oscal-catalog.server.ts";
 import { oscalComponentDefinition } from "../../app/modules/portability/oscal-component.server.ts";
@@ -276,6 +285,147 @@ describe("the OSCAL API", () => {
       loaderArgs(context, "/api/v1/oscal/contracts/x/ssp", { "*": "contracts/x/ssp" }, { bearer: token }),
     );
     expect(unknown.status).toBe(404);
+  });
+});
+
+describe("importing a vendor's OSCAL component definition", () => {
+  const buyer = () => accounts.find((a) => a.role === "procurement-officer" && a.organisation === "Riverside Police Department")!;
+  const vendorDocument = {
+    "component-definition": {
+      uuid: "8b5f0c7e-2d1a-4c3b-9e8f-1a2b3c4d5e6f",
+      metadata: {
+        title: "EvidenceCloud service",
+        "last-modified": "2026-11-01T00:00:00Z",
+        version: "3",
+        "oscal-version": "1.0.6",
+      },
+      components: [
+        {
+          uuid: "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0",
+          type: "service",
+          title: "EvidenceCloud storage",
+          description: "Hosted storage for body-worn camera video.",
+          "control-implementations": [
+            {
+              uuid: "11111111-2222-4333-8444-555555555555",
+              source: "custody-catalog-cjis-policy-6.0.json",
+              description: "Against Custody's CJIS catalog.",
+              "implemented-requirements": [
+                {
+                  uuid: "21111111-2222-4333-8444-555555555555",
+                  "control-id": "ac-2",
+                  description: "Accounts are created only from the agency's approved requests and reviewed every quarter.",
+                },
+                {
+                  uuid: "31111111-2222-4333-8444-555555555555",
+                  "control-id": "ia-2",
+                  description: "Multi-factor sign-in for every user; the agency enrols its own people.",
+                  props: [{ name: "implementation-status", value: "partial" }],
+                  "responsible-roles": [{ "role-id": "provider" }, { "role-id": "customer" }],
+                },
+                {
+                  uuid: "41111111-2222-4333-8444-555555555555",
+                  "control-id": "xx-99",
+                  description: "Something Custody does not know.",
+                },
+              ],
+            },
+            {
+              uuid: "51111111-2222-4333-8444-555555555555",
+              source: "https://example.org/NIST_SP-800-53_rev5_catalog.json",
+              description: "Against NIST SP 800-53.",
+              "implemented-requirements": [
+                {
+                  uuid: "61111111-2222-4333-8444-555555555555",
+                  "control-id": "ac-7",
+                  description: "Five failed sign-ins in fifteen minutes lock the account until an administrator releases it.",
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+  };
+  const spool = (text: string, filename = "evidencecloud-component.json") => {
+    const spoolPath = path.join(mkdtempSync(path.join(os.tmpdir(), "custody-oscal-")), filename);
+    writeFileSync(spoolPath, text);
+    return {
+      spoolPath,
+      filename,
+      size: Buffer.byteLength(text),
+      sha256: createHash("sha256").update(text).digest("hex"),
+      declaredType: "application/json",
+    };
+  };
+  const entries = async () =>
+    (await as(handle.db, buyer(), clock.now, (ctx) => getMatrix(ctx, contractId, {}))).sections.flatMap((s) => s.rows);
+
+  schemaIt(
+    "proposes an entry for each statement it can match, changes nothing until one is accepted, and names what it could not match",
+    async () => {
+      expect(oscalErrors("component-definition", vendorDocument)).toEqual([]);
+      const before = await entries();
+      const file = spool(JSON.stringify(vendorDocument));
+      const result = await as(handle.db, buyer(), clock.now, (ctx) => proposeFromComponentDefinition(ctx, contractId, file));
+      expect(result).toMatchObject({ proposed: 3, repeated: 0, unmatched: ["xx-99"] });
+      expect(await entries()).toEqual(before);
+      // The same file again proposes nothing new.
+      const again = await as(handle.db, buyer(), clock.now, (ctx) =>
+        proposeFromComponentDefinition(ctx, contractId, spool(JSON.stringify(vendorDocument))),
+      );
+      expect(again).toMatchObject({ proposed: 0, repeated: 3 });
+      const { proposals } = await as(handle.db, buyer(), clock.now, (ctx) => pendingProposals(ctx, contractId));
+      expect(proposals.map((p) => [p.label, p.status, p.responsibility])).toEqual([
+        ["CJIS AC-2", "addressed", null],
+        ["CJIS AC-7", "addressed", null],
+        ["CJIS IA-2", "partial", "shared"],
+      ]);
+      // Accept one: it is written as a coverage change citing the vendor's file; dismiss another: nothing changes.
+      const ia2 = proposals.find((p) => p.label === "CJIS IA-2")!;
+      const ac7 = proposals.find((p) => p.label === "CJIS AC-7")!;
+      await as(handle.db, buyer(), clock.now, (ctx) => decideProposals(ctx, contractId, { ids: [ia2.id], decision: "accept" }));
+      await as(handle.db, buyer(), clock.now, (ctx) => decideProposals(ctx, contractId, { ids: [ac7.id], decision: "dismiss" }));
+      const after = await entries();
+      const ia2Row = after.find((r) => r.id === ia2.requirementId)!;
+      expect([ia2Row.status, ia2Row.section, ia2Row.responsibility]).toEqual([
+        "partial",
+        "Vendor component “EvidenceCloud storage”",
+        "shared",
+      ]);
+      const entry = await as(handle.db, buyer(), clock.now, (ctx) => getCoverageEntry(ctx, contractId, ia2.requirementId));
+      expect(entry.requirement.notes).toContain(file.sha256);
+      expect(after.find((r) => r.id === ac7.requirementId)).toEqual(before.find((r) => r.id === ac7.requirementId));
+      // Accept all that wait: the last one.
+      const all = await as(handle.db, buyer(), clock.now, (ctx) =>
+        decideProposals(ctx, contractId, { ids: "all", decision: "accept" }),
+      );
+      expect(all.decided).toBe(1);
+      expect((await as(handle.db, buyer(), clock.now, (ctx) => pendingProposals(ctx, contractId))).proposals).toEqual([]);
+    },
+  );
+
+  it("refuses a file that is not JSON, or JSON that is not a component definition, with a message for the file field", async () => {
+    const refuse = (text: string) =>
+      as(handle.db, buyer(), clock.now, (ctx) => proposeFromComponentDefinition(ctx, contractId, spool(text))).then(
+        () => null,
+        (e: unknown) => (e instanceof InvalidInput ? e.fieldErrors : Promise.reject(e)),
+      );
+    expect(await refuse("%PDF-1.4 not json")).toEqual({ file: expect.stringMatching(/^The file is not JSON/) });
+    expect(await refuse(JSON.stringify({ catalog: {} }))).toEqual({
+      file: expect.stringMatching(/^This is not an OSCAL component definition/),
+    });
+  });
+
+  it("does not let another agency read proposals into a contract it does not own (404)", async () => {
+    const otherBuyer = accounts.find(
+      (a) => a.role === "procurement-officer" && a.organisation !== "Riverside Police Department",
+    )!;
+    await expect(
+      as(handle.db, otherBuyer, clock.now, (ctx) =>
+        proposeFromComponentDefinition(ctx, contractId, spool(JSON.stringify(vendorDocument))),
+      ),
+    ).rejects.toBeInstanceOf(NotFound);
   });
 });
 

@@ -179,6 +179,12 @@ export const RESPONSIBILITY_LABELS = {
   shared: "Both, shared",
 } as const;
 export const RESPONSIBILITY_ORDER = ["provider", "agency", "shared"] as const;
+/** Who carries it, inside a sentence: "Carried by the provider and the agency together." */
+export const RESPONSIBILITY_PHRASES = {
+  provider: "the provider",
+  agency: "the agency",
+  shared: "the provider and the agency together",
+} as const;
 export type Responsibility = keyof typeof RESPONSIBILITY_LABELS;
 
 export const CoverageSchema = z

@@ -29,4 +29,5 @@ export const contractPaths = {
   gapsCsv: (id: string) => `/contracts/${id}/gaps.csv`,
   oscalResults: (id: string) => `/contracts/${id}/assessment-results.oscal.json`,
   oscalPoam: (id: string) => `/contracts/${id}/poam.oscal.json`,
+  proposals: (id: string) => `/contracts/${id}/coverage/proposals`,
 };

@@ -1,5 +1,5 @@
 import { listContracts } from "../contracts/contracts.server.ts";
-import { COVERAGE_LABELS } from "../contracts/contract-form.ts";
+import { COVERAGE_LABELS, RESPONSIBILITY_PHRASES } from "../contracts/contract-form.ts";
 import { getMatrix } from "../contracts/coverage.server.ts";
 import type { ModuleContext } from "../context.server.ts";
 import { getVendor } from "../vendors/vendors.server.ts";
@@ -40,7 +40,7 @@ export async function oscalComponentDefinition(base: ModuleContext, vendorId: st
                 `${COVERAGE_LABELS[r.status as keyof typeof COVERAGE_LABELS]} by the contract` +
                 (r.section ? `, ${r.section}.` : " (no section cited).") +
                 (r.responsibility
-                  ? ` Carried by ${RESPONSIBILITY_WORDS[r.responsibility]}.`
+                  ? ` Carried by ${RESPONSIBILITY_PHRASES[r.responsibility]}.`
                   : " Who carries it (provider, agency or both) was not recorded."),
               props: [
                 ...prop("coverage-status", r.status),
@@ -119,9 +119,3 @@ export async function oscalComponentDefinition(base: ModuleContext, vendorId: st
   });
   return { document, fileName: `custody-component-definition-${slug(vendor.legalName)}.json` };
 }
-
-const RESPONSIBILITY_WORDS = {
-  provider: "the provider",
-  agency: "the agency",
-  shared: "the provider and the agency together",
-} as const;

@@ -12,6 +12,7 @@ import { noticeAgencies, notices } from "../../../db/schema/notices.ts";
 import { notificationPreferences, notifications } from "../../../db/schema/notifications.ts";
 import { rosterChanges, rosterFiles, rosterPeople } from "../../../db/schema/roster.ts";
 import { vendorProfiles, vendors, vendorStorageLocations } from "../../../db/schema/vendors.ts";
+import { coverageProposals } from "../../../db/schema/portability.ts";
 
 /**
  * The record types of an agency export, in the order an import inserts them (a row's references come
@@ -132,6 +133,11 @@ export const RECORD_TYPES: readonly RecordType[] = [
     name: "coverage_changes",
     table: c.coverageChanges,
     scope: { kind: "agency", where: (a) => sql`${c.coverageChanges.contractId} in ${contractsOf(a)}` },
+  },
+  {
+    name: "coverage_proposals",
+    table: coverageProposals,
+    scope: { kind: "agency", where: (a) => sql`${coverageProposals.contractId} in ${contractsOf(a)}` },
   },
   {
     name: "evidence_items",
