@@ -17,6 +17,9 @@
  *  5. Evidence: a 50 MB upload through the vendor portal (throughput, and the server's resident
  *     memory sampled from /proc during it), and the evidence register at 50,000 items, p50 / p95
  *     at 20 concurrent connections.
+ *  6. Documents (test/bench/documents.ts).
+ *  8. The agency export (test/bench/export.ts): 10,000 evidence files of 1 MB written into one signed
+ *     ZIP by the background job; its throughput and the server's peak resident memory above its baseline.
  */
 import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
@@ -34,6 +37,7 @@ import { freePort, projectRoot, SERVER_ENTRY, startServer, tempDataDir } from ".
 import { benchDocuments } from "./documents.ts";
 import { benchEvidence } from "./evidence.ts";
 import { benchAudit } from "./audit.ts";
+import { benchExport } from "./export.ts";
 import { CONNECTIONS, DURATION_SECONDS, latency, median, percentile } from "./measure.ts";
 
 const COLD_STARTS = 5;
@@ -79,7 +83,7 @@ async function coldStart(): Promise<{ firstPage: number; ready: number }> {
   }
 }
 
-/** BENCH_ONLY=start runs section 1 only, basics sections 1–3, trail section 2, pages the audited page latencies of section 3, scale section 4, evidence section 5, documents section 6, audit section 7. */
+/** BENCH_ONLY=start runs section 1 only, basics sections 1–3, trail section 2, pages the audited page latencies of section 3, scale section 4, evidence section 5, documents section 6, audit section 7, export section 8. */
 const only = process.env.BENCH_ONLY;
 if (!only || only === "basics" || only === "start") {
   const starts: { firstPage: number; ready: number }[] = [];
@@ -270,3 +274,6 @@ if (!only || only === "documents") await benchDocuments();
 
 // 7. The audit log on PostgreSQL (issue 17's figures).
 if (!only || only === "audit") await benchAudit();
+
+// 8. The agency export at 10,000 files.
+if (!only || only === "export") await benchExport();
