@@ -17,6 +17,7 @@ export default [
   route("admin/settings", "routes/admin/settings.tsx"),
   route("admin/exports", "routes/admin/exports.tsx"),
   route("admin/exports/:exportId/download", "routes/admin/export-download.tsx"),
+  route("admin/import", "routes/admin/import.tsx"),
   route("admin/reviews", "routes/admin/reviews.tsx"),
   route("admin/reviews/:reviewId", "routes/admin/review.tsx"),
   route("reports/:report/export.csv", "routes/reports.export.tsx"),

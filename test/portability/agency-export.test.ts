@@ -16,8 +16,11 @@ import { recordSchema, RECORD_TYPES } from "../../app/modules/portability/record
 import { catalogData } from "../../db/catalog/index.ts";
 import { loadCatalog } from "../../db/catalog/load.ts";
 import { openDatabase, type DatabaseHandle } from "../../db/client.ts";
-import { organisations, people } from "../../db/schema/access.ts";
-import { appContext, testSecrets } from "../support/accounts.ts";
+import { memberships, organisations, people } from "../../db/schema/access.ts";
+import { appContext, makeAccount, signIn, testClient, testSecrets } from "../support/accounts.ts";
+import { acceptInvitation, openInvitation, platformOrganisation } from "../../app/modules/access/accounts.server.ts";
+import { totpCode } from "../../app/modules/access/totp.server.ts";
+import { action as importAction } from "../../app/routes/admin/import.tsx";
 import { testSigner } from "../support/audit.ts";
 import { createPostgresDatabase, createTestDatabase } from "../support/database.ts";
 import { Ajv2020 } from "ajv/dist/2020.js";
@@ -35,7 +38,7 @@ import {
 } from "../../app/modules/portability/export-jobs.server.ts";
 import { auditEvents } from "../../db/schema/audit.ts";
 import { agencyExports } from "../../db/schema/portability.ts";
-import { as } from "../support/contracts.ts";
+import { as, uploadRequest } from "../support/contracts.ts";
 import addFormatsModule from "ajv-formats";
 
 /**
@@ -227,15 +230,28 @@ describe("importing an export", () => {
     expect(result.files).toBeGreaterThan(0);
     // Every active member is invited afresh to the same record; no credential came across.
     expect(result.invitations.length).toBeGreaterThan(0);
-    const [noPassword] = await target.handle.db
-      .select({ n: count() })
-      .from(people)
-      .where(eq(people.email, result.invitations[0]!.email));
-    expect(noPassword!.n).toBe(1);
     const secondZip = path.join(dir, "second.zip");
     await exportTo(target.handle, target.blobs, secondZip);
     const [a, b] = [await recordsOf(firstZip), await recordsOf(secondZip)];
     for (const t of RECORD_TYPES) expect(b.get(t.name), t.name).toEqual(a.get(t.name));
+    // Accepting the link sets up the imported record itself: same id, so what the person did before stays theirs.
+    const invited = result.invitations[0]!;
+    const [record] = await target.handle.db.select().from(people).where(eq(people.email, invited.email));
+    expect(record!.passwordHash).toBeNull();
+    const view = await openInvitation(target.handle.db, testSecrets, invited.token, clock.now);
+    expect(view).toMatchObject({ usable: true, existingAccount: false });
+    const secret = view.usable ? view.enrolment.manualKey.replace(/\s/g, "") : "";
+    const accepted = await acceptInvitation(
+      target.handle.db,
+      testSecrets,
+      invited.token,
+      { name: record!.name, password: "a long and unusual pass phrase", code: totpCode(secret, clock.now) },
+      testClient,
+      clock.now,
+    );
+    expect(accepted.personId).toBe(record!.id);
+    const held = await target.handle.db.select().from(memberships).where(eq(memberships.personId, record!.id));
+    expect(held.filter((m) => m.endedAt === null)).toHaveLength(1);
     if (process.env.DATABASE_URL) {
       // PostgreSQL → embedded above; now embedded → PostgreSQL, and the records hold again.
       const back = await freshInstallation("postgres");
@@ -291,6 +307,34 @@ describe("importing an export", () => {
     const [n] = await target.handle.db.select({ n: count() }).from(people);
     expect(n!.n).toBe(0);
   });
+
+  it("lets a platform administrator import from the page, with the invitation links shown once, and refuses a wrong key by the field", async () => {
+    const target = await freshInstallation("embedded");
+    const platform = await platformOrganisation(target.handle.db);
+    const admin = await makeAccount(target.handle.db, platform.id, "platform-admin", clock.now);
+    const { cookie } = await signIn(target.handle.db, admin, clock.now);
+    const targetContext = { ...appContext(target.handle.db, clock), blobs: target.blobs };
+    const bytes = readFileSync(firstZip);
+    const post = (key: string) =>
+      importAction({
+        request: uploadRequest("/admin/import", cookie, { name: "riverside.zip", type: "application/zip", bytes }, { key }),
+        params: {},
+        context: targetContext,
+      } as never) as Promise<unknown>;
+    const refused = (await post("not a key")) as { data: { errors: Record<string, string> }; init: { status: number } };
+    expect(refused.init.status).toBe(400);
+    expect(refused.data.errors.key).toMatch(/^Paste the exporting installation's public key/);
+    const [before] = await target.handle.db.select({ n: count() }).from(organisations);
+    const imported = (await post(testSigner.publicKeyPem)) as { imported: { agency: string; invitations: { link: string }[] } };
+    expect(imported.imported.agency).toBe("Riverside Police Department");
+    expect(imported.imported.invitations[0]!.link).toMatch(/^http:\/\/custody\.test\/invitations\/[A-Za-z0-9_-]+$/);
+    const [after] = await target.handle.db.select({ n: count() }).from(organisations);
+    expect(after!.n).toBeGreaterThan(before!.n);
+    const again = (await post(testSigner.publicKeyPem)) as { data: { errors: Record<string, string> } };
+    expect(again.data.errors.file).toMatch(
+      /^Import refused; nothing was written\. Riverside Police Department .* is already in this installation/,
+    );
+  }, 60_000);
 
   it("refuses to import an agency the installation already holds", async () => {
     await expect(

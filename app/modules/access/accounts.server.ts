@@ -223,7 +223,10 @@ export async function openInvitation(
         .where(eq(invitations.id, invitation.id));
     }
     const [existing] = invitation.email
-      ? await tx.select({ id: people.id }).from(people).where(eq(people.email, invitation.email))
+      ? await tx
+          .select({ id: people.id, passwordHash: people.passwordHash, disabledAt: people.disabledAt })
+          .from(people)
+          .where(eq(people.email, invitation.email))
       : [];
     return {
       usable: true as const,
@@ -231,7 +234,8 @@ export async function openInvitation(
       email: invitation.email,
       organisationName: organisation.name,
       roleLabel: roleLabel(invitation.role),
-      existingAccount: Boolean(existing),
+      // A person brought in by an agency import, with no credentials yet, sets them up through this link.
+      existingAccount: Boolean(existing && !(existing.passwordHash === null && existing.disabledAt === null)),
       expiresAt: invitation.expiresAt,
       /** The inviting organisation's zone, to say when the link expires on its clock. */
       timeZone: organisation.timeZone,

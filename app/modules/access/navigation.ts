@@ -52,6 +52,7 @@ const GROUPS: { label: string; offers: Offer[] }[] = [
       { to: "/admin/reviews", label: "Access reviews", needs: "access-review:run" },
       { to: "/admin/tokens", label: "API tokens", needs: "token:manage" },
       { to: "/admin/exports", label: "Agency export", needs: "agency:export" },
+      { to: "/admin/import", label: "Import an agency", needs: "platform:organisations" },
       { to: "/admin/settings", label: "Settings", needs: "organisation:settings" },
     ],
   },

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, createPublicKey } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
@@ -16,6 +16,8 @@ import { appendEvents, type AuditActor } from "../audit/audit.server.ts";
 import { keyIdOf, verifyNoteSignature } from "../audit/signing.server.ts";
 import { sealStream } from "../blobs/sealed-files.server.ts";
 import type { BlobStore } from "../blobs/store.server.ts";
+import type { SpooledUpload } from "../blobs/content.server.ts";
+import { InvalidInput, requirePermission, type ModuleContext } from "../context.server.ts";
 import { EXPORT_FORMAT, type Manifest, type ManifestSignature } from "./agency-export.server.ts";
 import { fromRecord, RECORD_TYPES, recordType, referencesOf, type RecordType } from "./records.server.ts";
 
@@ -410,4 +412,28 @@ async function openZip(zipPath: string): Promise<OpenZip> {
     },
     close: () => file.close(),
   };
+}
+
+/** The platform administrator's import from the page: the same checks, refusals as messages for the form's fields. */
+export async function importAgencyExport(ctx: ModuleContext, blobs: BlobStore, upload: SpooledUpload, publicKeyPem: string) {
+  requirePermission(ctx, "platform:organisations");
+  const key = publicKeyPem.trim();
+  try {
+    if (!key.startsWith("-----BEGIN PUBLIC KEY-----")) throw new Error("not a PEM public key");
+    createPublicKey(key);
+  } catch {
+    throw new InvalidInput({
+      key: "Paste the exporting installation's public key: the text of its /.well-known/custody-audit-key.pem, from -----BEGIN PUBLIC KEY----- to -----END PUBLIC KEY-----.",
+    });
+  }
+  try {
+    return await importExport(
+      { db: ctx.db as Database, blobs, secrets: ctx.secrets, now: ctx.now, actor: ctx.actor },
+      upload.spoolPath,
+      key + "\n",
+    );
+  } catch (error) {
+    if (error instanceof ImportRefused) throw new InvalidInput({ file: `Import refused; nothing was written. ${error.message}` });
+    throw error;
+  }
 }
