@@ -85,7 +85,10 @@ async function addEvidenceFiles(dataDir: string) {
       handle.db,
       sql`select id, vendor_id from contracts where agency_id = ${agency!.id} order by title limit 1`,
     );
-    const [kind] = await queryRows<{ id: string }>(handle.db, sql`select id from catalog_evidence_kinds order by sort_order limit 1`);
+    const [kind] = await queryRows<{ id: string }>(
+      handle.db,
+      sql`select id from catalog_evidence_kinds order by sort_order limit 1`,
+    );
     const now = new Date();
     const base = randomBytes(FILE_BYTES);
     const batch = 200;
@@ -96,7 +99,11 @@ async function addEvidenceFiles(dataDir: string) {
         const bytes = Buffer.from(base);
         bytes.writeUInt32BE(i, 0);
         bytes.write(randomUUID(), 4);
-        rows.push({ item: randomUUID(), version: randomUUID(), sealed: await sealStream(blobs, secrets, Readable.from([bytes])) });
+        rows.push({
+          item: randomUUID(),
+          version: randomUUID(),
+          sealed: await sealStream(blobs, secrets, Readable.from([bytes])),
+        });
       }
       await handle.db.transaction(async (tx) => {
         await tx.insert(evidenceItems).values(
