@@ -52,6 +52,8 @@ const MALFORMED: [string, (name: string) => string[] | null][] = [
 // Buttons that act without any input (the click is the whole request): their values are ignored, so only their answer is checked.
 const BUTTON_ONLY: Record<string, string[]> = {
   "routes/admin/reviews.tsx": [""],
+  // Starting an agency export takes no input (for an agency's administrator): any submission starts one.
+  "routes/admin/exports.tsx": [""],
   "routes/notifications.tsx": ["read-all"],
 };
 

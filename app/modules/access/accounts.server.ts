@@ -103,6 +103,29 @@ export async function createInvitation(
 }
 
 /**
+ * An invitation for a person whose record exists without credentials (brought in by an agency import
+ * or by the agency's directory): accepting it sets up that same record. No one invites; the record of
+ * why is the caller's audit event. Returns the link's token, shown or sent once.
+ */
+export async function inviteExistingRecord(
+  db: Queryable,
+  input: { email: string; organisationId: string; role: string; membershipEndsAt?: Date | null; now: Date },
+) {
+  const token = newToken();
+  await db.insert(invitations).values({
+    tokenHash: tokenHash(token),
+    email: input.email,
+    organisationId: input.organisationId,
+    role: input.role,
+    membershipEndsAt: input.membershipEndsAt ?? null,
+    invitedBy: null,
+    createdAt: input.now,
+    expiresAt: new Date(input.now.getTime() + INVITATION_LIFETIME_MS),
+  });
+  return token;
+}
+
+/**
  * On a start with no platform administrator, a fresh single-use link to create
  * one. Earlier unused bootstrap links are revoked, so only the latest works.
  */

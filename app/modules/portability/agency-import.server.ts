@@ -7,11 +7,12 @@ import { pipeline } from "node:stream/promises";
 import { eq, sql } from "drizzle-orm";
 import yauzl from "yauzl";
 import { queryRows, type Database, type Queryable } from "../../../db/client.ts";
-import { invitations, memberships, organisations, people } from "../../../db/schema/access.ts";
+import { memberships, organisations, people } from "../../../db/schema/access.ts";
 import { evidenceKinds, frameworks, requirements } from "../../../db/schema/catalog.ts";
 import { vendors } from "../../../db/schema/vendors.ts";
 import type { Secrets } from "../access/secrets.server.ts";
-import { newToken, tokenHash } from "../access/secrets.server.ts";
+import { inviteExistingRecord } from "../access/accounts.server.ts";
+import { newToken } from "../access/secrets.server.ts";
 import { appendEvents, type AuditActor } from "../audit/audit.server.ts";
 import { keyIdOf, verifyNoteSignature } from "../audit/signing.server.ts";
 import { sealStream } from "../blobs/sealed-files.server.ts";
@@ -205,16 +206,12 @@ export async function importExport(deps: ImportDeps, zipPath: string, trustedPub
         );
       const invited: ImportResult["invitations"] = [];
       for (const m of active.filter((a) => a.passwordHash === null)) {
-        const token = newToken();
-        await tx.insert(invitations).values({
-          tokenHash: tokenHash(token),
+        const token = await inviteExistingRecord(tx, {
           email: m.email,
           organisationId: manifest.agency.id,
           role: m.role,
           membershipEndsAt: m.endsAt,
-          invitedBy: null,
-          createdAt: deps.now,
-          expiresAt: new Date(deps.now.getTime() + 72 * 3_600_000),
+          now: deps.now,
         });
         invited.push({ email: m.email, role: m.role, token });
       }
