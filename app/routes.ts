@@ -86,6 +86,7 @@ export default [
   route("api/v1/me", "routes/api/me.ts"),
   route("api/v1/catalog/frameworks", "routes/api/catalog-frameworks.ts"),
   route("api/v1/oscal/*", "routes/api/oscal.ts"),
+  route("scim/v2/*", "routes/scim.ts"),
   route("api/*", "routes/api/not-found.ts"),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

@@ -122,6 +122,32 @@ export const memberships = pgTable(
   ],
 );
 
+/**
+ * A person as the agency's directory knows them (SCIM provisioning): the directory's own id for them,
+ * whether it holds them active, and when it last spoke about them. A person with such a row is
+ * directory-managed in that agency; removing them there ends their roles here. Issue 19.
+ */
+export const directoryIdentities = pgTable(
+  "directory_identities",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    organisationId: uuid("organisation_id")
+      .notNull()
+      .references(() => organisations.id),
+    personId: uuid("person_id")
+      .notNull()
+      .references(() => people.id),
+    externalId: text("external_id"),
+    active: boolean("active").notNull().default(true),
+    createdAt: ts("created_at").notNull(),
+    updatedAt: ts("updated_at").notNull(),
+    /** Raised on every write the directory makes; the SCIM resource's version (ETag). */
+    version: integer("version").notNull().default(1),
+    lastSeenAt: ts("last_seen_at").notNull(),
+  },
+  (t) => [uniqueIndex("directory_identities_person").on(t.organisationId, t.personId)],
+);
+
 export const sessions = pgTable(
   "sessions",
   {

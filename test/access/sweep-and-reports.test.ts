@@ -139,7 +139,7 @@ describe("reports", () => {
     expect(response.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
     const text = await response.text();
     expect(text.split("\n")[0]).toBe(
-      "Person,Role,Account status,Last activity (UTC),Until (UTC),Since (UTC),Organization,E-mail",
+      "Person,Role,Account status,Last activity (UTC),Until (UTC),Since (UTC),Organization,E-mail,Agency directory (SCIM)",
     );
     expect(text).toContain(`"'=HYPERLINK(""http://x"")"`);
   });

@@ -30,6 +30,7 @@ export const PERMISSIONS = {
   "audit:read": "Read and export the audit trail",
   "export:read": "Export contracts, vendor services and the catalog in NIST OSCAL",
   "agency:export": "Export everything the agency holds, in one signed file",
+  "scim:provision": "Provision the agency's people from its directory (SCIM)",
   "platform:organisations": "Create agencies and vendors; decommission an agency",
   "platform:deprovision": "Disable a person everywhere",
 } as const;
@@ -62,6 +63,7 @@ export const ROLES = {
       "report:read",
       "audit:read",
       "agency:export",
+      "scim:provision",
     ],
   },
   "procurement-officer": {

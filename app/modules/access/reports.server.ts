@@ -3,6 +3,7 @@ import {
   accessReviewItems,
   accessReviews,
   deprovisioningRecords,
+  directoryIdentities,
   memberships,
   organisations,
   people,
@@ -51,10 +52,17 @@ export async function exportReport(ctx: ModuleContext, name: ReportName): Promis
 const builders: Record<ReportName, (ctx: ModuleContext) => Promise<Report>> = {
   "access-list": async (ctx) => {
     const rows = await ctx.db
-      .select({ m: memberships, p: people, o: organisations })
+      .select({ m: memberships, p: people, o: organisations, d: directoryIdentities })
       .from(memberships)
       .innerJoin(people, eq(people.id, memberships.personId))
       .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
+      .leftJoin(
+        directoryIdentities,
+        and(
+          eq(directoryIdentities.personId, memberships.personId),
+          eq(directoryIdentities.organisationId, memberships.organisationId),
+        ),
+      )
       .where(and(isNull(memberships.endedAt), organisationScope(ctx, memberships.organisationId)))
       .orderBy(asc(organisations.name), asc(people.name));
     return {
@@ -70,8 +78,9 @@ const builders: Record<ReportName, (ctx: ModuleContext) => Promise<Report>> = {
         "Since (UTC)",
         "Organization",
         "E-mail",
+        "Agency directory (SCIM)",
       ],
-      rows: rows.map(({ m, p, o }) => [
+      rows: rows.map(({ m, p, o, d }) => [
         p.name,
         roleLabel(m.role),
         personStatus(p),
@@ -80,6 +89,7 @@ const builders: Record<ReportName, (ctx: ModuleContext) => Promise<Report>> = {
         iso(m.startsAt),
         o.name,
         p.email,
+        d ? `managed; last heard ${iso(d.lastSeenAt)}${d.active ? "" : "; inactive there"}` : "not managed",
       ]),
     };
   },
@@ -161,10 +171,17 @@ const builders: Record<ReportName, (ctx: ModuleContext) => Promise<Report>> = {
     const quiet = new Date(ctx.now.getTime() - 60 * 86_400_000);
     const scope = organisationScope(ctx, memberships.organisationId);
     const rows = await ctx.db
-      .select({ m: memberships, p: people, o: organisations })
+      .select({ m: memberships, p: people, o: organisations, d: directoryIdentities })
       .from(memberships)
       .innerJoin(people, eq(people.id, memberships.personId))
       .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
+      .leftJoin(
+        directoryIdentities,
+        and(
+          eq(directoryIdentities.personId, memberships.personId),
+          eq(directoryIdentities.organisationId, memberships.organisationId),
+        ),
+      )
       .where(
         and(
           scope,
@@ -226,7 +243,10 @@ const builders: Record<ReportName, (ctx: ModuleContext) => Promise<Report>> = {
         who ?? "",
         organisation ?? "",
         r.reason,
-        by ?? "stale-account sweep",
+        by ??
+          ((r.details as { source?: string } | null)?.source === "directory"
+            ? "the agency's directory (SCIM)"
+            : "stale-account sweep"),
         JSON.stringify(r.details),
       ]),
     };

@@ -73,6 +73,11 @@ export const RECORD_TYPES: readonly RecordType[] = [
     scope: { kind: "agency", where: (a) => sql`${access.memberships.organisationId} = ${a}` },
   },
   {
+    name: "directory_identities",
+    table: access.directoryIdentities,
+    scope: { kind: "agency", where: (a) => sql`${access.directoryIdentities.organisationId} = ${a}` },
+  },
+  {
     name: "catalog_frameworks",
     table: frameworks,
     scope: { kind: "referenced" },
