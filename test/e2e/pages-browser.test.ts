@@ -29,6 +29,7 @@ const NOT_PAGES = new Map<string, string>([
   ["contracts/:contractId/poam.oscal.json", "a download"],
   ["vendors/:vendorId/component-definition.oscal.json", "a download"],
   ["catalog/:framework/:version/oscal.json", "a download"],
+  ["admin/exports/:exportId/download", "a download"],
   ["evidence/:itemId/custody.csv", "a download"],
   ["evidence/:itemId/custody-receipt.json", "a download"],
   ["evidence/:itemId/custody.pdf", "a download"],
@@ -42,6 +43,7 @@ const NOT_PAGES = new Map<string, string>([
   ["api/v1/me", "the API"],
   ["api/v1/catalog/frameworks", "the API"],
   ["api/v1/oscal/*", "the API"],
+  ["scim/v2/*", "SCIM, for the agency's directory (tokens only)"],
   ["api/*", "the API"],
   ["*", "the not-found page"],
 ]);
