@@ -17,7 +17,7 @@ import { catalogData } from "../../db/catalog/index.ts";
 import { loadCatalog } from "../../db/catalog/load.ts";
 import { openDatabase, type DatabaseHandle } from "../../db/client.ts";
 import { memberships, organisations, people } from "../../db/schema/access.ts";
-import { appContext, makeAccount, signIn, testClient, testSecrets } from "../support/accounts.ts";
+import { addOrganisation, appContext, makeAccount, signIn, testClient, testSecrets } from "../support/accounts.ts";
 import { acceptInvitation, openInvitation, platformOrganisation } from "../../app/modules/access/accounts.server.ts";
 import { totpCode } from "../../app/modules/access/totp.server.ts";
 import { action as importAction } from "../../app/routes/admin/import.tsx";
@@ -335,6 +335,21 @@ describe("importing an export", () => {
       /^Import refused; nothing was written\. Riverside Police Department .* is already in this installation/,
     );
   }, 60_000);
+
+  it("refuses an agency whose ORI another agency here already holds, and writes nothing", async () => {
+    const target = await freshInstallation("embedded");
+    const [riverside] = await source.db.select().from(organisations).where(eq(organisations.id, agencyId));
+    await addOrganisation(target.handle.db, {
+      kind: "agency",
+      name: "Riverside PD (set up by hand)",
+      state: riverside!.state ?? "VA",
+      ori: riverside!.ori!,
+    });
+    const [before] = await target.handle.db.select({ n: count() }).from(people);
+    await expect(importInto(target, firstZip)).rejects.toThrow(/already has the ORI .*; an import does not merge/);
+    const [after] = await target.handle.db.select({ n: count() }).from(people);
+    expect(after!.n).toBe(before!.n);
+  });
 
   it("refuses to import an agency the installation already holds", async () => {
     await expect(

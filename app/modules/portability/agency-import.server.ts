@@ -109,6 +109,18 @@ export async function importExport(deps: ImportDeps, zipPath: string, trustedPub
       if (!recordType(name)) throw new ImportRefused(`The export holds records of a kind this version does not know (${name}).`);
       records.set(name, zip.entries.has(`records/${name}.jsonl`) ? await zip.jsonLines(`records/${name}.jsonl`) : []);
     }
+    // Another agency here with the same ORI is a different record of the same agency (or a mistake): refuse, never merge.
+    const agencyRecord = (records.get("organisations") ?? []).find((o) => o.id === manifest.agency.id);
+    if (typeof agencyRecord?.ori === "string") {
+      const [sameOri] = await deps.db
+        .select({ name: organisations.name })
+        .from(organisations)
+        .where(eq(organisations.ori, agencyRecord.ori));
+      if (sameOri)
+        throw new ImportRefused(
+          `${sameOri.name} in this installation already has the ORI ${agencyRecord.ori}; an import does not merge into an agency.`,
+        );
+    }
     // The files first, each sealed with this installation's key; the records then name the new sealing.
     const sealed = new Map<string, Awaited<ReturnType<typeof sealStream>>>();
     for (const type of RECORD_TYPES.filter((t) => t.file === "sealed")) {
@@ -142,112 +154,126 @@ export async function importExport(deps: ImportDeps, zipPath: string, trustedPub
         plainFiles.add(sha256);
       }
     }
-    return await deps.db.transaction(async (tx) => {
-      const map = new Map<string, Map<string, string>>();
-      const remap = (type: string, from: string, to: string) => {
-        if (from === to) return;
-        let m = map.get(type);
-        if (!m) map.set(type, (m = new Map()));
-        m.set(from, to);
-      };
-      await mapCatalog(tx, records, remap);
-      const counts: Record<string, number> = {};
-      let matchedPeople = 0;
-      for (const name of manifest.recordTypes) {
-        const type = recordType(name)!;
-        if (type.catalog) continue;
-        const rows = records.get(name) ?? [];
-        counts[name] = rows.length;
-        if (name === "audit_events") {
-          await importAuditEvents(tx, rows, map);
-          continue;
-        }
-        for (const record of rows) {
-          const row = fromRecord(type, record);
-          for (const ref of referencesOf(type)) {
-            const to = map.get(ref.target)?.get(String(row[ref.key]));
-            if (to) row[ref.key] = to;
+    const writeRecords = () =>
+      deps.db.transaction(async (tx) => {
+        const map = new Map<string, Map<string, string>>();
+        const remap = (type: string, from: string, to: string) => {
+          if (from === to) return;
+          let m = map.get(type);
+          if (!m) map.set(type, (m = new Map()));
+          m.set(from, to);
+        };
+        await mapCatalog(tx, records, remap);
+        const counts: Record<string, number> = {};
+        let matchedPeople = 0;
+        for (const name of manifest.recordTypes) {
+          const type = recordType(name)!;
+          if (type.catalog) continue;
+          const rows = records.get(name) ?? [];
+          counts[name] = rows.length;
+          if (name === "audit_events") {
+            await importAuditEvents(tx, rows, map);
+            continue;
           }
-          if (name === "people") {
-            const [same] = await tx
-              .select({ id: people.id })
-              .from(people)
-              .where(sql`lower(${people.email}) = lower(${String(row.email)})`);
-            if (same) {
-              remap("people", String(row.id), same.id);
-              matchedPeople += 1;
-              continue;
+          for (const record of rows) {
+            const row = fromRecord(type, record);
+            for (const ref of referencesOf(type)) {
+              const to = map.get(ref.target)?.get(String(row[ref.key]));
+              if (to) row[ref.key] = to;
             }
-          }
-          if (name === "vendors") {
-            const [same] = await tx
-              .select({ id: vendors.id })
-              .from(vendors)
-              .where(sql`lower(${vendors.legalName}) = lower(${String(row.legalName)})`);
-            if (same) {
-              remap("vendors", String(row.id), same.id);
-              continue;
+            if (name === "people") {
+              const [same] = await tx
+                .select({ id: people.id })
+                .from(people)
+                .where(sql`lower(${people.email}) = lower(${String(row.email)})`);
+              if (same) {
+                remap("people", String(row.id), same.id);
+                matchedPeople += 1;
+                continue;
+              }
             }
+            if (name === "vendors") {
+              const [same] = await tx
+                .select({ id: vendors.id })
+                .from(vendors)
+                .where(sql`lower(${vendors.legalName}) = lower(${String(row.legalName)})`);
+              if (same) {
+                remap("vendors", String(row.id), same.id);
+                continue;
+              }
+            }
+            if (type.file === "sealed") {
+              const s = sealed.get(String(row.sha256))!;
+              Object.assign(row, { blobSha256: s.blobSha256, keyId: s.keyId, nonce: s.nonce, authTag: s.authTag });
+            }
+            await tx.insert(type.table).values(row).onConflictDoNothing();
           }
-          if (type.file === "sealed") {
-            const s = sealed.get(String(row.sha256))!;
-            Object.assign(row, { blobSha256: s.blobSha256, keyId: s.keyId, nonce: s.nonce, authTag: s.authTag });
-          }
-          await tx.insert(type.table).values(row).onConflictDoNothing();
         }
-      }
-      // No credential travels: every member still active is invited afresh, to the same record.
-      const active = await tx
-        .select({ email: people.email, role: memberships.role, endsAt: memberships.endsAt, passwordHash: people.passwordHash })
-        .from(memberships)
-        .innerJoin(people, eq(people.id, memberships.personId))
-        .where(
-          sql`${memberships.organisationId} = ${manifest.agency.id} and ${memberships.endedAt} is null and ${people.disabledAt} is null`,
-        );
-      const invited: ImportResult["invitations"] = [];
-      for (const m of active.filter((a) => a.passwordHash === null)) {
-        const token = await inviteExistingRecord(tx, {
-          email: m.email,
-          organisationId: manifest.agency.id,
-          role: m.role,
-          membershipEndsAt: m.endsAt,
-          now: deps.now,
-        });
-        invited.push({ email: m.email, role: m.role, token });
-      }
-      await appendEvents(tx, [
-        {
-          id: crypto.randomUUID(),
-          occurredAt: deps.now,
-          actorPersonId: deps.actor.personId,
-          actorSessionId: deps.actor.sessionId,
-          actorTokenId: deps.actor.tokenId,
-          actorLabel: deps.actor.label,
-          organisationId: manifest.agency.id,
-          ip: deps.actor.ip,
-          userAgent: deps.actor.userAgent,
-          action: "agency.import",
-          objectType: "organisation",
-          objectId: manifest.agency.id,
-          outcome: "success",
-          details: {
-            exportedAt: manifest.exportedAt,
-            exportedBy: manifest.exportedBy,
-            signedBy: manifest.installation.keyId,
-            records: counts,
-            files: sealed.size + plainFiles.size,
-            invitations: invited.length,
-            matchedPeople,
+        // No credential travels: every member still active is invited afresh, to the same record.
+        const active = await tx
+          .select({ email: people.email, role: memberships.role, endsAt: memberships.endsAt, passwordHash: people.passwordHash })
+          .from(memberships)
+          .innerJoin(people, eq(people.id, memberships.personId))
+          .where(
+            sql`${memberships.organisationId} = ${manifest.agency.id} and ${memberships.endedAt} is null and ${people.disabledAt} is null`,
+          );
+        const invited: ImportResult["invitations"] = [];
+        for (const m of active.filter((a) => a.passwordHash === null)) {
+          const token = await inviteExistingRecord(tx, {
+            email: m.email,
+            organisationId: manifest.agency.id,
+            role: m.role,
+            membershipEndsAt: m.endsAt,
+            now: deps.now,
+          });
+          invited.push({ email: m.email, role: m.role, token });
+        }
+        await appendEvents(tx, [
+          {
+            id: crypto.randomUUID(),
+            occurredAt: deps.now,
+            actorPersonId: deps.actor.personId,
+            actorSessionId: deps.actor.sessionId,
+            actorTokenId: deps.actor.tokenId,
+            actorLabel: deps.actor.label,
+            organisationId: manifest.agency.id,
+            ip: deps.actor.ip,
+            userAgent: deps.actor.userAgent,
+            action: "agency.import",
+            objectType: "organisation",
+            objectId: manifest.agency.id,
+            outcome: "success",
+            details: {
+              exportedAt: manifest.exportedAt,
+              exportedBy: manifest.exportedBy,
+              signedBy: manifest.installation.keyId,
+              records: counts,
+              files: sealed.size + plainFiles.size,
+              invitations: invited.length,
+              matchedPeople,
+            },
           },
-        },
-      ]);
-      return {
-        agency: manifest.agency,
-        records: counts,
-        files: sealed.size + plainFiles.size,
-        invitations: invited,
-        matchedPeople,
+        ]);
+        return {
+          agency: manifest.agency,
+          records: counts,
+          files: sealed.size + plainFiles.size,
+          invitations: invited,
+          matchedPeople,
+        };
+      });
+    return await writeRecords().catch((error: unknown) => {
+      if (error instanceof ImportRefused) throw error;
+      // A record this installation's database refuses (a constraint, a value out of range): nothing was written.
+      const e = error as {
+        code?: string;
+        detail?: string;
+        message?: string;
+        cause?: { code?: string; detail?: string; message?: string };
       };
+      const db = e.code ? e : e.cause?.code ? e.cause : null;
+      if (!db) throw error;
+      throw new ImportRefused(`This installation's database refused a record (${db.detail ?? db.message}); nothing was written.`);
     });
   } finally {
     zip.close();
