@@ -1,5 +1,5 @@
-import { and, asc, eq } from "drizzle-orm";
-import { deprovisioningRecords, memberships, organisations, people } from "../../../db/schema/access.ts";
+import { and, asc, eq, isNull } from "drizzle-orm";
+import { deprovisioningRecords, memberships, organisations, people, recoveryCodes } from "../../../db/schema/access.ts";
 import {
   InvalidInput,
   NotFound,
@@ -10,6 +10,8 @@ import {
 } from "../context.server.ts";
 import { isRole, ROLES } from "./permissions.ts";
 import { cutAccess, disableUnassigned } from "./deprovision.server.ts";
+import { inviteExistingRecord } from "./accounts.server.ts";
+import { liveRole } from "./sessions.server.ts";
 import { roleLabel } from "../format.ts";
 
 /**
@@ -208,4 +210,58 @@ export async function endMembership(ctx: ModuleContext, membershipId: string, re
     now: ctx.now,
   });
   return { personDisabled: disabled.length > 0 };
+}
+
+/**
+ * A person who lost every factor (the authenticator and the recovery codes) gets a re-enrolment link:
+ * their password, authenticator and recovery codes are cleared, every session and token of theirs
+ * stops, and the link (an invitation to their same record, valid 72 hours) lets them set new ones.
+ * Everything they did stays theirs. Shown once to the administrator, who hands it over in person or
+ * by a channel they trust.
+ */
+export async function reEnrolmentLink(ctx: ModuleContext, personId: string, reasonInput: string) {
+  assertPermission(ctx, "user:manage");
+  const reason = requireReason(reasonInput);
+  const person = await visiblePerson(ctx, personId);
+  if (person.id === ctx.actor.personId)
+    throw new InvalidInput({ form: "You cannot re-enrol yourself; another administrator must do it." });
+  if (person.disabledAt) throw new InvalidInput({ form: "This person is disabled; enable them first." });
+  const [membership] = await ctx.db
+    .select()
+    .from(memberships)
+    .where(and(eq(memberships.personId, personId), scopeCondition(ctx), liveRole(ctx.now)))
+    .orderBy(asc(memberships.startsAt))
+    .limit(1);
+  if (!membership) throw new InvalidInput({ form: "This person holds no live role you administer; invite them instead." });
+  await ctx.db
+    .update(people)
+    .set({
+      passwordHash: null,
+      passwordChangedAt: null,
+      totpSecret: null,
+      totpLastStep: null,
+      mfaEnrolledAt: null,
+      lockedAt: null,
+      failedLogins: 0,
+    })
+    .where(eq(people.id, personId));
+  await ctx.db
+    .update(recoveryCodes)
+    .set({ usedAt: ctx.now })
+    .where(and(eq(recoveryCodes.personId, personId), isNull(recoveryCodes.usedAt)));
+  const cut = await cutAccess(ctx.db, personId, ctx.now, `re-enrolment: ${reason}`);
+  const token = await inviteExistingRecord(ctx.db, {
+    email: person.email,
+    organisationId: membership.organisationId,
+    role: membership.role,
+    now: ctx.now,
+  });
+  ctx.audit.record({
+    action: "person.reenrol",
+    objectType: "person",
+    objectId: personId,
+    organisationId: membership.organisationId,
+    details: { reason, ...cut },
+  });
+  return { token };
 }

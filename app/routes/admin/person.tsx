@@ -4,7 +4,14 @@ import { ErrorSummary, SuccessAlert } from "~/components/field.tsx";
 import { ReasonForm } from "~/components/reason-form.tsx";
 import { authorize } from "~/http/guard.server.ts";
 import type { Permission } from "~/modules/access/permissions.ts";
-import { disableEverywhere, enablePerson, endMembership, getPerson, releaseLockout } from "~/modules/access/people.server.ts";
+import {
+  disableEverywhere,
+  enablePerson,
+  endMembership,
+  getPerson,
+  reEnrolmentLink,
+  releaseLockout,
+} from "~/modules/access/people.server.ts";
 import { useTimeZone } from "~/components/when.tsx";
 import { formatMinute } from "~/modules/format.ts";
 import type { Route } from "./+types/person";
@@ -16,6 +23,7 @@ export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.person.
 const actions = {
   unlock: "user:manage",
   "end-membership": "user:manage",
+  "re-enrol": "user:manage",
   disable: "platform:deprovision",
   enable: "platform:deprovision",
 } as const satisfies Record<string, Permission>;
@@ -44,15 +52,20 @@ export async function action(args: Route.ActionArgs) {
     if (intent === "disable") await disableEverywhere(ctx, personId, reason);
     if (intent === "enable") await enablePerson(ctx, personId, reason);
     if (intent === "end-membership") await endMembership(ctx, String(form.get("membershipId") ?? ""), reason);
+    if (intent === "re-enrol") return (await reEnrolmentLink(ctx, personId, reason)).token;
+    return null;
   });
-  if (!result.ok) return data({ intent, errors: result.errors, done: null }, { status: 400 });
+  if (!result.ok) return data({ intent, errors: result.errors, done: null, link: null }, { status: 400 });
+  const link = result.value ? `${args.context.publicUrl}/invitations/${result.value}` : null;
   const done = {
     unlock: "The account is unlocked.",
     disable: "Disabled everywhere: every session and API token of theirs has stopped working.",
     enable: "The person is enabled again.",
     "end-membership": "The role has ended.",
+    "re-enrol":
+      "Their password, authenticator and recovery codes are cleared and every session of theirs has ended. Hand them the link below; it works once, for 72 hours.",
   }[intent];
-  return { intent, errors: {} as Record<string, string>, done };
+  return { intent, errors: {} as Record<string, string>, done, link };
 }
 
 export default function PersonPage({ loaderData, actionData }: Route.ComponentProps) {
@@ -68,6 +81,11 @@ export default function PersonPage({ loaderData, actionData }: Route.ComponentPr
       <h1>{person.name}</h1>
       <p className="usa-intro">{person.email}</p>
       <SuccessAlert message={actionData?.done} />
+      {actionData?.link ? (
+        <p>
+          Re-enrolment link (shown only now): <code className="custody-hash">{actionData.link}</code>
+        </p>
+      ) : null}
       <ErrorSummary errors={errors} />
       <dl className="grid-row grid-gap">
         <dt className="grid-col-4 text-bold">Status</dt>
@@ -132,6 +150,21 @@ export default function PersonPage({ loaderData, actionData }: Route.ComponentPr
           ))}
         </tbody>
       </table>
+      {canManage && !self && person.status !== "disabled" ? (
+        <section className="margin-top-4 border-top border-base-lighter padding-top-2">
+          <h2>Lost authenticator and recovery codes</h2>
+          <p>
+            A re-enrolment link clears their password, authenticator and recovery codes, ends every session of theirs, and lets
+            them set new ones on the same account: what they did stays theirs. Check who they are before you hand it over.
+          </p>
+          <ReasonForm
+            intent="re-enrol"
+            label="Reason for re-enrolment"
+            button="Make a re-enrolment link"
+            error={actionData?.intent === "re-enrol" ? errors.reason : undefined}
+          />
+        </section>
+      ) : null}
       {canDeprovision && !self ? (
         <section className="margin-top-4 border-top border-base-lighter padding-top-2">
           <h2>Central deprovisioning</h2>
