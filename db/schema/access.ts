@@ -205,6 +205,11 @@ export const invitations = pgTable(
     acceptedAt: ts("accepted_at"),
     acceptedBy: uuid("accepted_by").references(() => people.id),
     revokedAt: ts("revoked_at"),
+    /**
+     * The existing record (imported, provisioned by a directory, or re-enrolled) this invitation sets up
+     * credentials for. Only such an invitation may; any other for the same address is refused.
+     */
+    enrolsPersonId: uuid("enrols_person_id").references(() => people.id),
   },
   (t) => [uniqueIndex("invitations_token_hash").on(t.tokenHash)],
 );

@@ -103,17 +103,30 @@ export async function createInvitation(
 }
 
 /**
+ * Whether an invitation sets up credentials on an existing record: only one made for that record
+ * (import, directory, re-enrolment), and only while the record holds none and is not disabled. An
+ * ordinary invitation to the same address is refused, so no one takes over a record by being invited.
+ */
+function enrols(
+  invitation: { enrolsPersonId: string | null },
+  person: { id: string; passwordHash: string | null; disabledAt: Date | null },
+) {
+  return invitation.enrolsPersonId === person.id && person.passwordHash === null && person.disabledAt === null;
+}
+
+/**
  * An invitation for a person whose record exists without credentials (brought in by an agency import
  * or by the agency's directory): accepting it sets up that same record. No one invites; the record of
  * why is the caller's audit event. Returns the link's token, shown or sent once.
  */
 export async function inviteExistingRecord(
   db: Queryable,
-  input: { email: string; organisationId: string; role: string; membershipEndsAt?: Date | null; now: Date },
+  input: { personId: string; email: string; organisationId: string; role: string; membershipEndsAt?: Date | null; now: Date },
 ) {
   const token = newToken();
   await db.insert(invitations).values({
     tokenHash: tokenHash(token),
+    enrolsPersonId: input.personId,
     email: input.email,
     organisationId: input.organisationId,
     role: input.role,
@@ -258,7 +271,7 @@ export async function openInvitation(
       organisationName: organisation.name,
       roleLabel: roleLabel(invitation.role),
       // A person brought in by an agency import, with no credentials yet, sets them up through this link.
-      existingAccount: Boolean(existing && !(existing.passwordHash === null && existing.disabledAt === null)),
+      existingAccount: Boolean(existing && !enrols(invitation, existing)),
       expiresAt: invitation.expiresAt,
       /** The inviting organisation's zone, to say when the link expires on its clock. */
       timeZone: organisation.timeZone,
@@ -323,9 +336,9 @@ export async function acceptInvitation(
           .from(people)
           .where(eq(people.email, email))
       : [];
-    // A person brought in by an agency import holds no credentials yet: the invitation enrols that same
-    // record, so everything it did before keeps pointing at it. Anyone else already has an account.
-    const enrolling = existing && existing.passwordHash === null && existing.disabledAt === null ? existing : null;
+    // An invitation made for an existing record without credentials (import, directory, re-enrolment) sets up
+    // that same record, so everything it did keeps pointing at it. Anyone else already has an account.
+    const enrolling = existing && enrols(invitation, existing) ? existing : null;
     if (existing && !enrolling)
       errors.email =
         "An account with this e-mail address already exists. Sign in, then ask your administrator to add the role to it.";

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, isNull, ne } from "drizzle-orm";
 import { deprovisioningRecords, memberships, organisations, people, recoveryCodes } from "../../../db/schema/access.ts";
 import {
   InvalidInput,
@@ -233,6 +233,20 @@ export async function reEnrolmentLink(ctx: ModuleContext, personId: string, reas
     .orderBy(asc(memberships.startsAt))
     .limit(1);
   if (!membership) throw new InvalidInput({ form: "This person holds no live role you administer; invite them instead." });
+  // The link takes over the whole account: roles elsewhere are another organization's to vouch for.
+  if (!seesEveryone(ctx)) {
+    const [elsewhere] = await ctx.db
+      .select({ id: memberships.id })
+      .from(memberships)
+      .where(
+        and(eq(memberships.personId, personId), liveRole(ctx.now), ne(memberships.organisationId, ctx.actor.organisationId!)),
+      )
+      .limit(1);
+    if (elsewhere)
+      throw new InvalidInput({
+        form: "This person also holds a role in another organization; a platform administrator must re-enrol them.",
+      });
+  }
   await ctx.db
     .update(people)
     .set({
@@ -251,6 +265,7 @@ export async function reEnrolmentLink(ctx: ModuleContext, personId: string, reas
     .where(and(eq(recoveryCodes.personId, personId), isNull(recoveryCodes.usedAt)));
   const cut = await cutAccess(ctx.db, personId, ctx.now, `re-enrolment: ${reason}`);
   const token = await inviteExistingRecord(ctx.db, {
+    personId,
     email: person.email,
     organisationId: membership.organisationId,
     role: membership.role,

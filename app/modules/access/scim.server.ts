@@ -581,7 +581,13 @@ async function grantRole(ctx: Ctx, agencyId: string, role: Role, personIds: stri
     });
     // No credentials yet: an invitation lets them set a password and an authenticator for this same record.
     if (person.passwordHash === null) {
-      await inviteExistingRecord(ctx.db, { email: person.email, organisationId: agencyId, role, now: ctx.now });
+      await inviteExistingRecord(ctx.db, {
+        personId: person.id,
+        email: person.email,
+        organisationId: agencyId,
+        role,
+        now: ctx.now,
+      });
       ctx.audit.record({
         action: "invitation.create",
         objectType: "invitation",

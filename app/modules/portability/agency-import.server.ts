@@ -211,7 +211,13 @@ export async function importExport(deps: ImportDeps, zipPath: string, trustedPub
         }
         // No credential travels: every member still active is invited afresh, to the same record.
         const active = await tx
-          .select({ email: people.email, role: memberships.role, endsAt: memberships.endsAt, passwordHash: people.passwordHash })
+          .select({
+            personId: people.id,
+            email: people.email,
+            role: memberships.role,
+            endsAt: memberships.endsAt,
+            passwordHash: people.passwordHash,
+          })
           .from(memberships)
           .innerJoin(people, eq(people.id, memberships.personId))
           .where(
@@ -220,6 +226,7 @@ export async function importExport(deps: ImportDeps, zipPath: string, trustedPub
         const invited: ImportResult["invitations"] = [];
         for (const m of active.filter((a) => a.passwordHash === null)) {
           const token = await inviteExistingRecord(tx, {
+            personId: m.personId,
             email: m.email,
             organisationId: manifest.agency.id,
             role: m.role,

@@ -1,0 +1,2 @@
+ALTER TABLE "invitations" ADD COLUMN "enrols_person_id" uuid;--> statement-breakpoint
+ALTER TABLE "invitations" ADD CONSTRAINT "invitations_enrols_person_id_people_id_fk" FOREIGN KEY ("enrols_person_id") REFERENCES "public"."people"("id") ON DELETE no action ON UPDATE no action;
