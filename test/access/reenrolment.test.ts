@@ -36,7 +36,7 @@ afterAll(async () => {
   await handle?.close();
 });
 
-describe("re-enrolment after losing every factor", () => {
+describe("re-enrollment after losing every factor", () => {
   it("clears the credentials, ends the sessions, and the link sets new ones on the same account", async () => {
     const session = await signIn(handle.db, officer, now);
     const [before] = await handle.db.select().from(people).where(eq(people.id, officer.personId));
@@ -95,7 +95,7 @@ describe("re-enrolment after losing every factor", () => {
       .insert(memberships)
       .values({ personId: shared.personId, organisationId: orgs.agencyB.id, role: "auditor", startsAt: now });
     await expect(as(handle.db, admin, now, (ctx) => reEnrolmentLink(ctx, shared.personId, "Lost phone"))).rejects.toMatchObject({
-      fieldErrors: { form: expect.stringMatching(/a platform administrator must re-enrol them/) },
+      fieldErrors: { form: expect.stringMatching(/a platform administrator must re-enroll them/) },
     });
     const platformAdmin = await makeAccount(handle.db, orgs.platform.id, "platform-admin", now);
     const { token } = await as(handle.db, platformAdmin, now, (ctx) =>

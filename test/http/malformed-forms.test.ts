@@ -54,8 +54,8 @@ const BUTTON_ONLY: Record<string, string[]> = {
   "routes/admin/reviews.tsx": [""],
   // Starting an agency export takes no input (for an agency's administrator): any submission starts one.
   "routes/admin/exports.tsx": [""],
-  // A re-enrolment link takes only a free-text reason: any of three characters or more is a valid one.
-  "routes/admin/person.tsx": ["re-enrol"],
+  // A re-enrollment link takes only a free-text reason: any of three characters or more is a valid one.
+  "routes/admin/person.tsx": ["re-enroll"],
   "routes/notifications.tsx": ["read-all"],
 };
 

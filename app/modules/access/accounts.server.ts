@@ -104,7 +104,7 @@ export async function createInvitation(
 
 /**
  * Whether an invitation sets up credentials on an existing record: only one made for that record
- * (import, directory, re-enrolment), and only while the record holds none and is not disabled. An
+ * (import, directory, re-enrollment), and only while the record holds none and is not disabled. An
  * ordinary invitation to the same address is refused, so no one takes over a record by being invited.
  */
 function enrols(
@@ -336,7 +336,7 @@ export async function acceptInvitation(
           .from(people)
           .where(eq(people.email, email))
       : [];
-    // An invitation made for an existing record without credentials (import, directory, re-enrolment) sets up
+    // An invitation made for an existing record without credentials (import, directory, re-enrollment) sets up
     // that same record, so everything it did keeps pointing at it. Anyone else already has an account.
     const enrolling = existing && enrols(invitation, existing) ? existing : null;
     if (existing && !enrolling)

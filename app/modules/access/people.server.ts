@@ -213,7 +213,7 @@ export async function endMembership(ctx: ModuleContext, membershipId: string, re
 }
 
 /**
- * A person who lost every factor (the authenticator and the recovery codes) gets a re-enrolment link:
+ * A person who lost every factor (the authenticator and the recovery codes) gets a re-enrollment link:
  * their password, authenticator and recovery codes are cleared, every session and token of theirs
  * stops, and the link (an invitation to their same record, valid 72 hours) lets them set new ones.
  * Everything they did stays theirs. Shown once to the administrator, who hands it over in person or
@@ -224,7 +224,7 @@ export async function reEnrolmentLink(ctx: ModuleContext, personId: string, reas
   const reason = requireReason(reasonInput);
   const person = await visiblePerson(ctx, personId);
   if (person.id === ctx.actor.personId)
-    throw new InvalidInput({ form: "You cannot re-enrol yourself; another administrator must do it." });
+    throw new InvalidInput({ form: "You cannot re-enroll yourself; another administrator must do it." });
   if (person.disabledAt) throw new InvalidInput({ form: "This person is disabled; enable them first." });
   const [membership] = await ctx.db
     .select()
@@ -244,7 +244,7 @@ export async function reEnrolmentLink(ctx: ModuleContext, personId: string, reas
       .limit(1);
     if (elsewhere)
       throw new InvalidInput({
-        form: "This person also holds a role in another organization; a platform administrator must re-enrol them.",
+        form: "This person also holds a role in another organization; a platform administrator must re-enroll them.",
       });
   }
   await ctx.db
@@ -263,7 +263,7 @@ export async function reEnrolmentLink(ctx: ModuleContext, personId: string, reas
     .update(recoveryCodes)
     .set({ usedAt: ctx.now })
     .where(and(eq(recoveryCodes.personId, personId), isNull(recoveryCodes.usedAt)));
-  const cut = await cutAccess(ctx.db, personId, ctx.now, `re-enrolment: ${reason}`);
+  const cut = await cutAccess(ctx.db, personId, ctx.now, `re-enrollment: ${reason}`);
   const token = await inviteExistingRecord(ctx.db, {
     personId,
     email: person.email,

@@ -23,7 +23,7 @@ export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.person.
 const actions = {
   unlock: "user:manage",
   "end-membership": "user:manage",
-  "re-enrol": "user:manage",
+  "re-enroll": "user:manage",
   disable: "platform:deprovision",
   enable: "platform:deprovision",
 } as const satisfies Record<string, Permission>;
@@ -52,7 +52,7 @@ export async function action(args: Route.ActionArgs) {
     if (intent === "disable") await disableEverywhere(ctx, personId, reason);
     if (intent === "enable") await enablePerson(ctx, personId, reason);
     if (intent === "end-membership") await endMembership(ctx, String(form.get("membershipId") ?? ""), reason);
-    if (intent === "re-enrol") return (await reEnrolmentLink(ctx, personId, reason)).token;
+    if (intent === "re-enroll") return (await reEnrolmentLink(ctx, personId, reason)).token;
     return null;
   });
   if (!result.ok) return data({ intent, errors: result.errors, done: null, link: null }, { status: 400 });
@@ -62,7 +62,7 @@ export async function action(args: Route.ActionArgs) {
     disable: "Disabled everywhere: every session and API token of theirs has stopped working.",
     enable: "The person is enabled again.",
     "end-membership": "The role has ended.",
-    "re-enrol":
+    "re-enroll":
       "Their password, authenticator and recovery codes are cleared and every session of theirs has ended. Hand them the link below; it works once, for 72 hours.",
   }[intent];
   return { intent, errors: {} as Record<string, string>, done, link };
@@ -83,7 +83,7 @@ export default function PersonPage({ loaderData, actionData }: Route.ComponentPr
       <SuccessAlert message={actionData?.done} />
       {actionData?.link ? (
         <p>
-          Re-enrolment link (shown only now): <code className="custody-hash">{actionData.link}</code>
+          Re-enrollment link (shown only now): <code className="custody-hash">{actionData.link}</code>
         </p>
       ) : null}
       <ErrorSummary errors={errors} />
@@ -154,14 +154,14 @@ export default function PersonPage({ loaderData, actionData }: Route.ComponentPr
         <section className="margin-top-4 border-top border-base-lighter padding-top-2">
           <h2>Lost authenticator and recovery codes</h2>
           <p>
-            A re-enrolment link clears their password, authenticator and recovery codes, ends every session of theirs, and lets
+            A re-enrollment link clears their password, authenticator and recovery codes, ends every session of theirs, and lets
             them set new ones on the same account: what they did stays theirs. Check who they are before you hand it over.
           </p>
           <ReasonForm
-            intent="re-enrol"
-            label="Reason for re-enrolment"
-            button="Make a re-enrolment link"
-            error={actionData?.intent === "re-enrol" ? errors.reason : undefined}
+            intent="re-enroll"
+            label="Reason for re-enrollment"
+            button="Make a re-enrollment link"
+            error={actionData?.intent === "re-enroll" ? errors.reason : undefined}
           />
         </section>
       ) : null}
