@@ -89,9 +89,10 @@ describe("the audit log of a running installation", () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/^NOT VERIFIED: event 1 \(position \d+\) .* is NOT in the signed log as written/);
 
-    // Requests keep coming; their events are in a checkpoint in the file within a few seconds.
-    for (let i = 0; i < 5; i++) await fetch(`${server.url}/evidence/${itemId}`, { headers: { Cookie: cookie } });
+    // Requests keep coming; their events are in a checkpoint in the file within a few seconds. (The size is read
+    // before the requests: read after, the sealer may already have covered them, and the wait would never end.)
     const before = checkpointsIn(file).at(-1)!.treeSize;
+    for (let i = 0; i < 5; i++) await fetch(`${server.url}/evidence/${itemId}`, { headers: { Cookie: cookie } });
     await until(() => checkpointsIn(file).at(-1)!.treeSize >= before + 5, "a checkpoint covering the new page views");
 
     // Stopped, the server seals what is left; the log verifies against the file.
