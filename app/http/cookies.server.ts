@@ -1,4 +1,5 @@
 import { createCookie } from "react-router";
+import type { PendingDirectorySignIn } from "../modules/access/directory-oidc.server.ts";
 
 /**
  * The session cookie holds only a random token; everything else is in the
@@ -54,4 +55,34 @@ export function safeRedirect(target: FormDataEntryValue | string | null | undefi
   }
   if (url.origin !== HERE) return fallback;
   return `${url.pathname}${url.search}${url.hash}`;
+}
+
+/**
+ * Between leaving for the agency's directory and coming back: state, nonce and PKCE verifier, signed
+ * with SESSION_SECRET so the browser cannot change them, for 10 minutes, sent only to the callback.
+ */
+const directoryCookie = (secret: string) =>
+  createCookie("custody_directory", {
+    httpOnly: true,
+    sameSite: "lax",
+    path: "/sign-in/directory",
+    maxAge: 600,
+    secrets: [secret],
+  });
+
+export function setDirectoryPending(request: Request, secret: string, pending: PendingDirectorySignIn) {
+  return directoryCookie(secret).serialize(pending, { secure: secure(request) });
+}
+
+export async function readDirectoryPending(request: Request, secret: string): Promise<PendingDirectorySignIn | null> {
+  const value: unknown = await directoryCookie(secret).parse(request.headers.get("Cookie"));
+  if (!value || typeof value !== "object") return null;
+  const v = value as Record<string, unknown>;
+  const fields = ["connectionId", "state", "nonce", "verifier", "redirectTo"] as const;
+  if (!fields.every((f) => typeof v[f] === "string") || typeof v.startedAt !== "number") return null;
+  return v as unknown as PendingDirectorySignIn;
+}
+
+export function clearDirectoryPending(request: Request, secret: string) {
+  return directoryCookie(secret).serialize("", { secure: secure(request), maxAge: 0 });
 }

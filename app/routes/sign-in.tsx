@@ -1,11 +1,19 @@
 import { readForm } from "~/http/form.server.ts";
+import { useEffect } from "react";
 import { data, Form, redirect } from "react-router";
 import { z } from "zod";
 import { Field, FormAlert } from "~/components/field.tsx";
 import { SystemUseNotice } from "~/components/system-use-notice.tsx";
-import { acknowledgeBanner, bannerAcknowledged, safeRedirect, setSessionCookie } from "~/http/cookies.server.ts";
+import {
+  acknowledgeBanner,
+  bannerAcknowledged,
+  safeRedirect,
+  setDirectoryPending,
+  setSessionCookie,
+} from "~/http/cookies.server.ts";
 import { sessionOf } from "~/http/guard.server.ts";
 import { acknowledgeNotice, signInWithPassword } from "~/modules/access/sign-in.server.ts";
+import { anyDirectory, startDirectorySignIn } from "~/modules/access/directory-sign-in.server.ts";
 import type { Route } from "./+types/sign-in";
 
 export const permission = "public";
@@ -16,6 +24,8 @@ const reasons: Record<string, string> = {
   expired: "Your session reached its 12-hour limit. Sign in again to continue.",
   "signed-out": "You have signed out.",
   "mfa-expired": "The sign-in took too long or could not be completed. Start again.",
+  "directory-expired":
+    "The sign-in through your directory took more than 10 minutes or was started in another browser. Start again.",
 };
 
 const GENERIC_FAILURE =
@@ -27,6 +37,15 @@ function throttledMessage(scope: "account" | "address", minutes: number) {
   const who = scope === "account" ? "for this e-mail address from your network" : "from your network";
   return `Too many failed sign-ins ${who}. Wait ${wait} before trying again. The right password and authenticator code still sign in an account that is not locked or disabled.`;
 }
+
+const DirectoryForm = z.object({
+  directoryEmail: z
+    .string()
+    .trim()
+    .min(1, "Enter your work e-mail address: its domain tells Custody which directory to send you to.")
+    .max(254, "Enter your work e-mail address.")
+    .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, "Enter your work e-mail address, like name@agency.gov."),
+});
 
 const PasswordForm = z.object({
   email: z.string().trim().min(1, "Enter your e-mail address.").max(254, "Enter your e-mail address."),
@@ -40,6 +59,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   if (state.status === "valid") throw redirect(redirectTo);
   return {
     acknowledged: await bannerAcknowledged(request),
+    directories: await anyDirectory(context.db),
     notice: reasons[url.searchParams.get("reason") ?? ""] ?? null,
     redirectTo,
   };
@@ -61,6 +81,7 @@ export async function action({ request, context }: Route.ActionArgs) {
       { status: 400 },
     );
   }
+  if (form.get("intent") === "directory") return directorySignIn(request, context, form, redirectTo);
   const parsed = PasswordForm.safeParse(Object.fromEntries(form));
   if (!parsed.success) {
     const errors = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message]));
@@ -72,12 +93,67 @@ export async function action({ request, context }: Route.ActionArgs) {
       headers: { "Set-Cookie": await setSessionCookie(request, result.token) },
     });
   }
+  if (result.reason === "directory-required") {
+    const message = `Your agency requires sign-in through its directory (${result.directory}); passwords are not accepted for your account. Use “Continue with your directory” below.`;
+    return data({ errors: {} as Record<string, string>, form: message }, { status: 403 });
+  }
   const message = result.reason === "throttled" ? throttledMessage(result.scope, result.retryAfterMinutes) : GENERIC_FAILURE;
   return data({ errors: {} as Record<string, string>, form: message }, { status: result.reason === "throttled" ? 429 : 401 });
 }
 
+/** Off to the agency's directory: the address's domain names it; the way back is kept in a signed cookie. */
+async function directorySignIn(request: Request, context: Route.ActionArgs["context"], form: FormData, redirectTo: string) {
+  const parsed = DirectoryForm.safeParse(Object.fromEntries(form));
+  if (!parsed.success) {
+    const errors: Record<string, string> = { directoryEmail: parsed.error.issues[0]!.message };
+    return data({ errors, form: null }, { status: 400 });
+  }
+  const email = parsed.data.directoryEmail;
+  const started = await startDirectorySignIn(context.db, context.secrets, {
+    email,
+    redirectTo,
+    publicUrl: context.publicUrl,
+    client: context.client,
+    now: context.now(),
+  });
+  if (!started.ok) {
+    const domain = email.slice(email.lastIndexOf("@") + 1);
+    const message =
+      started.reason === "no-directory"
+        ? `No agency signs in addresses at ${domain} through its directory. Sign in with your password above, or ask your agency administrator.`
+        : "Your agency's directory did not answer. Try again in a few minutes; if it stays down, your agency administrator has a break-glass account.";
+    return data(
+      { errors: { directoryEmail: message } as Record<string, string>, form: null },
+      { status: started.reason === "no-directory" ? 400 : 502 },
+    );
+  }
+  // A page that goes on to the directory, not a redirect: the form-action policy (CSP) keeps a form's own
+  // navigation on this site, so the browser leaves by a link (followed at once by script, or by a click).
+  return data(
+    { errors: {} as Record<string, string>, form: null, continueTo: { url: started.url, directory: started.directory } },
+    { headers: { "Set-Cookie": await setDirectoryPending(request, context.secrets.sessionSecret, started.pending) } },
+  );
+}
+
+function ContinueToDirectory({ url, directory }: { url: string; directory: string }) {
+  useEffect(() => window.location.assign(url), [url]);
+  return (
+    <div className="grid-row padding-y-4">
+      <div className="grid-col-12 tablet:grid-col-8">
+        <h1>Continue to {directory}</h1>
+        <p className="usa-intro">Sign in there; you will come back to Custody afterwards.</p>
+        <a className="usa-button" href={url}>
+          Continue to {directory}
+        </a>
+      </div>
+    </div>
+  );
+}
+
 export default function SignIn({ loaderData, actionData }: Route.ComponentProps) {
-  const { acknowledged, notice, redirectTo } = loaderData;
+  const { acknowledged, directories, notice, redirectTo } = loaderData;
+  const onward = actionData && "continueTo" in actionData ? (actionData.continueTo as { url: string; directory: string }) : null;
+  if (onward) return <ContinueToDirectory url={onward.url} directory={onward.directory} />;
   return (
     <div className="grid-row padding-y-4">
       <div className="grid-col-12 tablet:grid-col-8 desktop:grid-col-7">
@@ -128,6 +204,32 @@ export default function SignIn({ loaderData, actionData }: Route.ComponentProps)
             </p>
           </Form>
         )}
+        {acknowledged && directories ? (
+          <Form
+            method="post"
+            className="usa-form usa-form--large margin-top-4 border-top-1px border-base-lighter padding-top-3"
+            noValidate
+          >
+            <h2 className="margin-top-0">Or sign in through your agency’s directory</h2>
+            <p className="margin-top-1">
+              If your agency connected its own directory (such as Entra ID or Okta), enter your work e-mail address and sign in
+              there.
+            </p>
+            <input type="hidden" name="redirectTo" value={redirectTo} />
+            <Field
+              id="field-directoryEmail"
+              name="directoryEmail"
+              label="Work e-mail address"
+              type="email"
+              autoComplete="username"
+              required
+              error={actionData?.errors.directoryEmail}
+            />
+            <button className="usa-button usa-button--outline margin-top-3" type="submit" name="intent" value="directory">
+              Continue with your directory
+            </button>
+          </Form>
+        ) : null}
       </div>
     </div>
   );

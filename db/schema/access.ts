@@ -138,6 +138,8 @@ export const directoryIdentities = pgTable(
       .notNull()
       .references(() => people.id),
     externalId: text("external_id"),
+    /** The directory's own stable id for the person at sign-in (OpenID Connect "sub"), bound at the first sign-in. */
+    subject: text("subject"),
     active: boolean("active").notNull().default(true),
     createdAt: ts("created_at").notNull(),
     updatedAt: ts("updated_at").notNull(),
@@ -145,7 +147,78 @@ export const directoryIdentities = pgTable(
     version: integer("version").notNull().default(1),
     lastSeenAt: ts("last_seen_at").notNull(),
   },
-  (t) => [uniqueIndex("directory_identities_person").on(t.organisationId, t.personId)],
+  (t) => [
+    uniqueIndex("directory_identities_person").on(t.organisationId, t.personId),
+    uniqueIndex("directory_identities_subject").on(t.organisationId, t.subject),
+  ],
+);
+
+/**
+ * An agency's own directory, through which its people sign in (OpenID Connect; issue 19). One per
+ * agency. The client secret is sealed with ENCRYPTION_KEY. A person is matched by the e-mail the
+ * directory asserts, only within the listed domains, and only if they already hold a role here.
+ */
+export const DIRECTORY_PROTOCOLS = ["oidc"] as const;
+export const directoryConnections = pgTable(
+  "directory_connections",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    organisationId: uuid("organisation_id")
+      .notNull()
+      .references(() => organisations.id),
+    protocol: text("protocol", { enum: DIRECTORY_PROTOCOLS }).notNull().default("oidc"),
+    /** What people see on the sign-in button ("Riverside County Entra ID"). */
+    displayName: text("display_name").notNull(),
+    /** Lower-cased domains whose addresses this directory may vouch for. */
+    emailDomains: text("email_domains").array().notNull(),
+    issuer: text("issuer").notNull(),
+    clientId: text("client_id").notNull(),
+    /** AES-256-GCM under ENCRYPTION_KEY; never exported, never shown again. */
+    clientSecret: text("client_secret"),
+    /** The id token claim that carries the e-mail address ("email", "upn", "preferred_username"). */
+    emailClaim: text("email_claim").notNull().default("email"),
+    /** An optional claim listing the person's directory groups; with groupRoles, roles follow it at each sign-in. */
+    groupClaim: text("group_claim"),
+    /** Directory group → agency role. */
+    groupRoles: jsonb("group_roles").$type<Record<string, string>>().notNull().default({}),
+    enabled: boolean("enabled").notNull().default(true),
+    /** Local passwords are refused for the agency's people; only the break-glass administrator keeps one. */
+    requireDirectory: boolean("require_directory").notNull().default(false),
+    breakGlassPersonId: uuid("break_glass_person_id").references(() => people.id),
+    createdAt: ts("created_at").notNull(),
+    updatedAt: ts("updated_at").notNull(),
+    updatedBy: uuid("updated_by"),
+  },
+  (t) => [uniqueIndex("directory_connections_organisation").on(t.organisationId)],
+);
+
+/** A passkey or security key (WebAuthn): a second factor, or a phishing-resistant first one. */
+export const passkeys = pgTable(
+  "passkeys",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    personId: uuid("person_id")
+      .notNull()
+      .references(() => people.id),
+    /** The credential id, base64url. */
+    credentialId: text("credential_id").notNull(),
+    /** The COSE public key, base64url. */
+    publicKey: text("public_key").notNull(),
+    /** The authenticator's signature counter: one that goes backwards is a cloned key and is refused. */
+    counter: bigint("counter", { mode: "number" }).notNull().default(0),
+    transports: text("transports")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    /** "singleDevice" (a security key) or "multiDevice" (a synced passkey). */
+    deviceType: text("device_type").notNull(),
+    backedUp: boolean("backed_up").notNull().default(false),
+    aaguid: text("aaguid"),
+    name: text("name").notNull(),
+    createdAt: ts("created_at").notNull(),
+    lastUsedAt: ts("last_used_at"),
+  },
+  (t) => [uniqueIndex("passkeys_credential").on(t.credentialId), index("passkeys_person").on(t.personId)],
 );
 
 export const sessions = pgTable(

@@ -19,6 +19,7 @@ export const NOTIFICATION_KINDS = [
   "training-due",
   "roster-proposed",
   "roster-decided",
+  "break-glass-used",
 ] as const;
 export const DELIVERY_CHOICES = ["immediate", "daily-digest"] as const;
 

@@ -51,6 +51,7 @@ const GROUPS: { label: string; offers: Offer[] }[] = [
       { to: "/admin/organisations", label: "Organizations", needs: "platform:organisations" },
       { to: "/admin/reviews", label: "Access reviews", needs: "access-review:run" },
       { to: "/admin/tokens", label: "API tokens", needs: "token:manage" },
+      { to: "/admin/directory", label: "Directory sign-in", needs: "directory:manage" },
       { to: "/admin/exports", label: "Agency export", needs: "agency:export" },
       { to: "/admin/import", label: "Import an agency", needs: "platform:organisations" },
       { to: "/admin/settings", label: "Settings", needs: "organisation:settings" },

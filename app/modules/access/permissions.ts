@@ -31,6 +31,7 @@ export const PERMISSIONS = {
   "export:read": "Export contracts, vendor services and the catalog in NIST OSCAL",
   "agency:export": "Export everything the agency holds, in one signed file",
   "scim:provision": "Provision the agency's people from its directory (SCIM)",
+  "directory:manage": "Connect the agency's directory for sign-in and decide whether passwords still work",
   "platform:organisations": "Create agencies and vendors; decommission an agency",
   "platform:deprovision": "Disable a person everywhere",
 } as const;
@@ -64,6 +65,7 @@ export const ROLES = {
       "audit:read",
       "agency:export",
       "scim:provision",
+      "directory:manage",
     ],
   },
   "procurement-officer": {

@@ -7,6 +7,7 @@ import { decrypt, sameHash, sessionId, tokenHash, type Secrets } from "./secrets
 import { audienceOf } from "./audience.server.ts";
 import { createSession, liveMemberships, MFA_STEP_LIMIT_MS, revokeSession } from "./sessions.server.ts";
 import { matchTotp } from "./totp.server.ts";
+import { passwordPolicyFor, reportBreakGlass } from "./directory-sign-in.server.ts";
 
 /**
  * Signing in: password, then a second factor (CJIS Security Policy v6.0 IA-2).
@@ -43,6 +44,8 @@ export async function acknowledgeNotice(db: Db, client: Client, now: Date) {
 export type PasswordResult =
   | { ok: true; token: string }
   | { ok: false; reason: "invalid" }
+  /** The password was right, but an agency of theirs requires its directory (they are not its break-glass administrator). */
+  | { ok: false; reason: "directory-required"; directory: string }
   | { ok: false; reason: "throttled"; scope: "account" | "address"; retryAfterMinutes: number };
 
 type Db = Database;
@@ -158,6 +161,18 @@ export async function signInWithPassword(
       return fail("wrong password");
     }
     if (live.length === 0) return fail("no live role");
+    const policy = await passwordPolicyFor(tx, person.id, now);
+    if (policy.refusedBy.length > 0) {
+      audit.record({
+        action: "auth.login.directory-required",
+        outcome: "denied",
+        objectType: "person",
+        objectId: person.id,
+        details: { email, directories: policy.refusedBy },
+      });
+      await audit.flush(tx);
+      return { ok: false as const, reason: "directory-required" as const, directory: policy.refusedBy[0]! };
+    }
     await tx.insert(loginAttempts).values({ at: now, ip, email, succeeded: true });
     const { token, id } = await createSession(tx, secrets, {
       personId: person.id,
@@ -179,6 +194,7 @@ export async function signInWithPassword(
       objectId: person.id,
       details: { awaiting: "second factor" },
     });
+    if (policy.breakGlass.length > 0) await reportBreakGlass(tx, audit, person, policy.breakGlass, now);
     await audit.flush(tx);
     return { ok: true as const, token };
   });

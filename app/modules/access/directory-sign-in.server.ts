@@ -1,0 +1,429 @@
+import { and, eq, inArray, isNull } from "drizzle-orm";
+import { type Database, type Queryable } from "../../../db/client.ts";
+import {
+  deprovisioningRecords,
+  directoryConnections,
+  directoryIdentities,
+  memberships,
+  organisations,
+  people,
+} from "../../../db/schema/access.ts";
+import { AuditRecorder, recordNow, anonymousActor, type AuditActor } from "../audit/audit.server.ts";
+import { peopleWithRoles, notify, toEach } from "../notifications/notify.server.ts";
+import { audienceOf } from "./audience.server.ts";
+import { disableUnassigned } from "./deprovision.server.ts";
+import { DIRECTORY_CALLBACK_PATH } from "./directory.server.ts";
+import {
+  authorizationUrl,
+  directoryDidMfa,
+  redeemCallback,
+  type PendingDirectorySignIn,
+  type ProviderSettings,
+} from "./directory-oidc.server.ts";
+import { isRole, ROLES } from "./permissions.ts";
+import { decrypt, type Secrets } from "./secrets.server.ts";
+import { createSession, liveMemberships } from "./sessions.server.ts";
+
+/**
+ * Signing in through an agency's own directory (issue 19, decision 0029). The person types their
+ * e-mail address; its domain names the agency's directory; the directory authenticates them and
+ * Custody checks its answer (directory-oidc.server.ts). Then, in one transaction:
+ * - the person is matched by the e-mail the directory asserts, within the agency's allowed domains,
+ *   and must already be known to the agency (a live role there, or provisioned by its directory):
+ *   nobody gets an account by signing in;
+ * - the directory's subject id is bound to the person at the first sign-in; a later answer naming
+ *   the same address with another subject is refused (a recycled or spoofed address);
+ * - roles follow the group claim when the agency mapped groups to roles;
+ * - the session is complete when the directory did multi-factor (amr/acr); otherwise Custody asks for
+ *   its own second factor, and a person who has none set up is refused with what to do.
+ * Every outcome is audited with the provider and the assertion's id.
+ */
+
+type Client = { ip: string | null; userAgent: string | null };
+
+export const PENDING_LIMIT_MS = 10 * 60 * 1000;
+
+export type DirectoryRefusal =
+  "no-directory" | "expired" | "refused" | "not-known" | "wrong-domain" | "no-second-factor" | "account-not-usable";
+
+type Connection = typeof directoryConnections.$inferSelect;
+
+function settingsOf(secrets: Secrets, c: Connection): ProviderSettings {
+  return { issuer: c.issuer, clientId: c.clientId, clientSecret: c.clientSecret ? decrypt(secrets, c.clientSecret) : "" };
+}
+
+function actorFor(client: Client, person?: { id: string; email: string } | null, sessionId?: string | null): AuditActor {
+  return {
+    ...anonymousActor(client),
+    personId: person?.id ?? null,
+    label: person?.email ?? null,
+    sessionId: sessionId ?? null,
+  };
+}
+
+const domainOf = (email: string) => email.slice(email.lastIndexOf("@") + 1);
+
+/** The live directory that vouches for this address's domain, in a live agency. */
+async function connectionForEmail(db: Queryable, email: string) {
+  const domain = domainOf(email);
+  const rows = await db
+    .select({ connection: directoryConnections })
+    .from(directoryConnections)
+    .innerJoin(organisations, eq(organisations.id, directoryConnections.organisationId))
+    .where(and(eq(directoryConnections.enabled, true), eq(organisations.status, "active")));
+  return rows.map((r) => r.connection).find((c) => c.emailDomains.includes(domain)) ?? null;
+}
+
+export async function startDirectorySignIn(
+  db: Database,
+  secrets: Secrets,
+  input: { email: string; redirectTo: string; publicUrl: string; client: Client; now: Date },
+): Promise<
+  | { ok: true; url: string; directory: string; pending: PendingDirectorySignIn }
+  | { ok: false; reason: "no-directory" | "unreachable" }
+> {
+  const email = input.email.trim().toLowerCase();
+  const connection = await connectionForEmail(db, email);
+  if (!connection) return { ok: false, reason: "no-directory" };
+  try {
+    const { url, pending } = await authorizationUrl(settingsOf(secrets, connection), {
+      callbackUrl: `${input.publicUrl.replace(/\/$/, "")}${DIRECTORY_CALLBACK_PATH}`,
+      loginHint: email,
+      connectionId: connection.id,
+      redirectTo: input.redirectTo,
+      now: input.now,
+    });
+    return { ok: true, url, directory: connection.displayName, pending };
+  } catch (error) {
+    await recordNow(
+      db,
+      anonymousActor(input.client),
+      [
+        {
+          action: "auth.directory.unreachable",
+          outcome: "failed",
+          organisationId: connection.organisationId,
+          details: { issuer: connection.issuer, error: (error as Error).message.slice(0, 300) },
+        },
+      ],
+      input.now,
+    );
+    return { ok: false, reason: "unreachable" };
+  }
+}
+
+export type DirectoryResult =
+  | { ok: true; token: string; next: "done" | "second-factor"; redirectTo: string }
+  | { ok: false; reason: DirectoryRefusal; directory?: string };
+
+/** Come back from the directory: check its answer, match the person, open the session. */
+export async function finishDirectorySignIn(
+  db: Database,
+  secrets: Secrets,
+  input: { pending: PendingDirectorySignIn | null; search: string; publicUrl: string; client: Client; now: Date },
+): Promise<DirectoryResult> {
+  const { pending, client, now } = input;
+  if (!pending || now.getTime() - pending.startedAt > PENDING_LIMIT_MS) return { ok: false, reason: "expired" };
+  const [connection] = await db.select().from(directoryConnections).where(eq(directoryConnections.id, pending.connectionId));
+  if (!connection || !connection.enabled) return { ok: false, reason: "no-directory" };
+  const agencyId = connection.organisationId;
+  const provider = { issuer: connection.issuer, directory: connection.displayName };
+  const refuse = async (reason: DirectoryRefusal, why: string, person?: { id: string; email: string } | null, extra = {}) => {
+    await db.transaction(async (tx) => {
+      const audit = new AuditRecorder(actorFor(client, person), () => now);
+      audit.audience = [...new Set([agencyId, ...(await audienceOf(tx, person?.id, now))])];
+      audit.record({
+        action: "auth.directory.refused",
+        outcome: reason === "refused" ? "failed" : "denied",
+        objectType: person ? "person" : undefined,
+        objectId: person?.id,
+        organisationId: agencyId,
+        details: { ...provider, why, ...extra },
+      });
+      await audit.flush(tx);
+    });
+    return { ok: false as const, reason, directory: connection.displayName };
+  };
+
+  const currentUrl = new URL(`${input.publicUrl.replace(/\/$/, "")}${DIRECTORY_CALLBACK_PATH}${input.search}`);
+  let answer: Awaited<ReturnType<typeof redeemCallback>>;
+  try {
+    answer = await redeemCallback(settingsOf(secrets, connection), currentUrl, pending, [
+      connection.emailClaim,
+      "email_verified",
+      ...(connection.groupClaim ? [connection.groupClaim] : []),
+    ]);
+  } catch (error) {
+    const e = error as Error & { code?: string; error?: string; error_description?: string };
+    // openid-client wraps the precise reason ("unexpected JWT "aud" (audience) claim value") in its cause.
+    let inner: unknown = e;
+    while (inner instanceof Error && inner.cause instanceof Error) inner = inner.cause;
+    return refuse("refused", "the directory's answer failed a check", null, {
+      check: (e.error_description ?? (inner as Error).message ?? e.message).slice(0, 300),
+      code: e.code ?? e.error ?? null,
+    });
+  }
+  const { claims, assertionId } = answer;
+  const asserted = claims[connection.emailClaim];
+  const email = typeof asserted === "string" ? asserted.trim().toLowerCase() : "";
+  const ids = { ...provider, assertionId, subject: claims.sub };
+  if (!email.includes("@") || !connection.emailDomains.includes(domainOf(email)) || claims.email_verified === false)
+    return refuse(
+      "wrong-domain",
+      "the address the directory gave is not one of the agency's allowed domains, or not verified",
+      null,
+      {
+        ...ids,
+        email: email || null,
+        claim: connection.emailClaim,
+      },
+    );
+
+  return db.transaction(async (tx) => {
+    const [byEmail] = await tx.select().from(people).where(eq(people.email, email));
+    const [bySubject] = await tx
+      .select({ personId: directoryIdentities.personId })
+      .from(directoryIdentities)
+      .where(and(eq(directoryIdentities.organisationId, agencyId), eq(directoryIdentities.subject, claims.sub)));
+    const person = byEmail;
+    const audit = new AuditRecorder(actorFor(client, person), () => now);
+    audit.audience = [...new Set([agencyId, ...(await audienceOf(tx, person?.id, now))])];
+    const deny = async (reason: DirectoryRefusal, why: string) => {
+      audit.record({
+        action: "auth.directory.refused",
+        outcome: "denied",
+        objectType: person ? "person" : undefined,
+        objectId: person?.id,
+        organisationId: agencyId,
+        details: { ...ids, email, why },
+      });
+      await audit.flush(tx);
+      return { ok: false as const, reason, directory: connection.displayName };
+    };
+    if (!person) return deny("not-known", "no account has this address");
+    const [identity] = await tx
+      .select()
+      .from(directoryIdentities)
+      .where(and(eq(directoryIdentities.organisationId, agencyId), eq(directoryIdentities.personId, person.id)));
+    if (bySubject && bySubject.personId !== person.id)
+      return deny("not-known", "this directory subject belongs to another person");
+    if (identity?.subject && identity.subject !== claims.sub)
+      return deny("not-known", "the address is bound to another subject of this directory");
+    if (identity && !identity.active) return deny("not-known", "the directory deactivated this person (SCIM)");
+    const here = (await liveMemberships(tx, person.id, now)).filter((m) => m.organisationId === agencyId);
+    if (here.length === 0 && !identity) return deny("not-known", "the person holds no role in this agency");
+    if (person.disabledAt || person.lockedAt)
+      return deny("account-not-usable", person.disabledAt ? "account disabled" : "account locked");
+
+    await followGroups(tx, audit, connection, person.id, claims, now);
+    const live = (await liveMemberships(tx, person.id, now)).filter((m) => m.organisationId === agencyId);
+    if (live.length === 0) return deny("not-known", "no live role in this agency after the directory's groups");
+
+    if (identity) {
+      await tx
+        .update(directoryIdentities)
+        .set({ subject: claims.sub, lastSeenAt: now })
+        .where(eq(directoryIdentities.id, identity.id));
+    } else {
+      await tx.insert(directoryIdentities).values({
+        organisationId: agencyId,
+        personId: person.id,
+        subject: claims.sub,
+        createdAt: now,
+        updatedAt: now,
+        lastSeenAt: now,
+      });
+    }
+    const mfa = directoryDidMfa(claims);
+    if (!mfa.mfa && !person.totpSecret)
+      return deny("no-second-factor", "the directory did no multi-factor and the person has no Custody authenticator");
+    const { token, id } = await createSession(tx, secrets, {
+      personId: person.id,
+      now,
+      ip: client.ip,
+      userAgent: client.userAgent,
+      mfaAt: mfa.mfa ? now : null,
+    });
+    if (mfa.mfa)
+      await tx
+        .update(people)
+        .set({ failedLogins: 0, firstFailedLoginAt: null, lastActivityAt: now })
+        .where(eq(people.id, person.id));
+    audit.actor.sessionId = id;
+    audit.record({
+      action: "auth.notice.acknowledged",
+      objectType: "person",
+      objectId: person.id,
+      details: { notice: "system use (AC-8)", acknowledgedBefore: "directory sign-in" },
+    });
+    audit.record({
+      action: mfa.mfa ? "auth.login.succeeded" : "auth.login.directory-accepted",
+      objectType: "person",
+      objectId: person.id,
+      organisationId: agencyId,
+      details: {
+        method: "directory",
+        ...ids,
+        amr: mfa.amr,
+        acr: mfa.acr,
+        secondFactor: mfa.mfa ? "done by the directory" : "awaiting Custody's own",
+      },
+    });
+    await audit.flush(tx);
+    return {
+      ok: true as const,
+      token,
+      next: mfa.mfa ? ("done" as const) : ("second-factor" as const),
+      redirectTo: pending.redirectTo,
+    };
+  });
+}
+
+/** Roles follow the directory's groups, when the agency mapped groups to roles: granted, or ended with a record. */
+async function followGroups(
+  tx: Queryable,
+  audit: AuditRecorder,
+  connection: Connection,
+  personId: string,
+  claims: Record<string, unknown>,
+  now: Date,
+) {
+  const mapping = connection.groupRoles;
+  if (!connection.groupClaim || Object.keys(mapping).length === 0) return;
+  const raw = claims[connection.groupClaim];
+  const groups = Array.isArray(raw)
+    ? raw.filter((g): g is string => typeof g === "string")
+    : typeof raw === "string"
+      ? [raw]
+      : [];
+  const mapped = new Set(Object.values(mapping).filter(isRole));
+  const wanted = new Set(groups.map((g) => mapping[g]).filter((r): r is string => !!r && isRole(r)));
+  const agencyId = connection.organisationId;
+  const held = await tx
+    .select()
+    .from(memberships)
+    .where(and(eq(memberships.personId, personId), eq(memberships.organisationId, agencyId), isNull(memberships.endedAt)));
+  for (const role of wanted) {
+    if (held.some((m) => m.role === role)) continue;
+    const [m] = await tx
+      .insert(memberships)
+      .values({ personId, organisationId: agencyId, role, startsAt: now, createdAt: now })
+      .returning();
+    audit.record({
+      action: "membership.grant",
+      objectType: "membership",
+      objectId: m!.id,
+      organisationId: agencyId,
+      details: { role, personId, source: "directory groups at sign-in", groups },
+    });
+  }
+  const ending = held.filter((m) => mapped.has(m.role as never) && !wanted.has(m.role));
+  if (ending.length === 0) return;
+  await tx
+    .update(memberships)
+    .set({ endedAt: now, endedReason: "Directory: no longer in a group mapped to this role" })
+    .where(
+      inArray(
+        memberships.id,
+        ending.map((m) => m.id),
+      ),
+    );
+  for (const m of ending) {
+    const label = isRole(m.role) ? ROLES[m.role].label : m.role;
+    await tx.insert(deprovisioningRecords).values({
+      kind: "membership-ended",
+      personId,
+      organisationId: agencyId,
+      reason: `The agency's directory no longer puts them in a group mapped to ${label}`,
+      actorId: null,
+      at: now,
+      details: { source: "directory groups at sign-in", membershipId: m.id, role: m.role, groups },
+    });
+    audit.record({
+      action: "membership.end",
+      objectType: "membership",
+      objectId: m.id,
+      organisationId: agencyId,
+      details: { reason: "directory groups at sign-in", personId, role: m.role, source: "directory" },
+    });
+  }
+  await disableUnassigned(tx, audit, {
+    personIds: [personId],
+    because: "the agency's directory no longer puts them in a mapped group",
+    organisationId: agencyId,
+    actorId: null,
+    now,
+  });
+}
+
+/**
+ * Whether a person's password may open a session: refused when an agency they hold a role in requires
+ * directory sign-in, unless they are that agency's break-glass administrator. Returns the directories
+ * that refuse, and the agencies where this sign-in is a break-glass use.
+ */
+export async function passwordPolicyFor(db: Queryable, personId: string, now: Date) {
+  const live = await liveMemberships(db, personId, now);
+  const agencyIds = [...new Set(live.filter((m) => m.organisationKind === "agency").map((m) => m.organisationId))];
+  if (agencyIds.length === 0) return { refusedBy: [] as string[], breakGlass: [] as { agencyId: string; agency: string }[] };
+  const rows = await db
+    .select({ connection: directoryConnections, agency: organisations.name })
+    .from(directoryConnections)
+    .innerJoin(organisations, eq(organisations.id, directoryConnections.organisationId))
+    .where(
+      and(
+        inArray(directoryConnections.organisationId, agencyIds),
+        eq(directoryConnections.enabled, true),
+        eq(directoryConnections.requireDirectory, true),
+      ),
+    );
+  return {
+    refusedBy: rows.filter((r) => r.connection.breakGlassPersonId !== personId).map((r) => r.connection.displayName),
+    breakGlass: rows
+      .filter((r) => r.connection.breakGlassPersonId === personId)
+      .map((r) => ({ agencyId: r.connection.organisationId, agency: r.agency })),
+  };
+}
+
+/** A break-glass sign-in is told at once to the agency's other administrators and its auditors, to review. */
+export async function reportBreakGlass(
+  db: Queryable,
+  audit: AuditRecorder,
+  person: { id: string; name: string; email: string },
+  uses: { agencyId: string; agency: string }[],
+  now: Date,
+) {
+  for (const use of uses) {
+    audit.record({
+      action: "auth.break-glass.used",
+      objectType: "person",
+      objectId: person.id,
+      organisationId: use.agencyId,
+      details: { agency: use.agency, why: "password sign-in while the agency requires its directory", review: "required" },
+    });
+    // The people who can read the audit trail of the agency review it.
+    const reviewers = (await peopleWithRoles(db, [use.agencyId], ["agency-admin", "auditor"])).filter(
+      (r) => r.personId !== person.id,
+    );
+    await notify(
+      db,
+      toEach(reviewers, {
+        kind: "break-glass-used",
+        subject: `Break-glass sign-in at ${use.agency}`,
+        body: `${person.name} (${person.email}) signed in with the break-glass password on ${now.toISOString().slice(0, 16).replace("T", " ")} UTC, while ${use.agency} requires sign-in through its directory. Check in the audit trail what was done, and confirm the directory was really unavailable.`,
+        link: `/audit?person=${person.id}`,
+        dedupeKey: `break-glass:${person.id}:${now.toISOString()}`,
+      }),
+      now,
+    );
+  }
+}
+
+/** Whether any agency here signs in through its directory (the sign-in page offers the way only then). */
+export async function anyDirectory(db: Queryable) {
+  const [row] = await db
+    .select({ id: directoryConnections.id })
+    .from(directoryConnections)
+    .where(eq(directoryConnections.enabled, true))
+    .limit(1);
+  return !!row;
+}
