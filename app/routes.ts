@@ -9,6 +9,7 @@ export default [
   route("invitations/:token", "routes/invitation.tsx"),
   route("account", "routes/account.tsx"),
   route("account/password", "routes/account.password.tsx"),
+  route("account/passkeys", "routes/account.passkeys.tsx"),
   route("admin/people", "routes/admin/people.tsx"),
   route("admin/people/:personId", "routes/admin/person.tsx"),
   route("admin/invitations/new", "routes/admin/invitation-new.tsx"),

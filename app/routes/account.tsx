@@ -78,6 +78,10 @@ export default function Account({ loaderData }: Route.ComponentProps) {
         Password last changed <When at={person.passwordChangedAt} day none="never" />; it must be changed at least once a year.{" "}
         <Link to="/account/password">Change your password</Link>
       </p>
+      <p>
+        <Link to="/account/passkeys">Passkeys and security keys</Link>: sign in without a password, or use one instead of your
+        authenticator code.
+      </p>
     </div>
   );
 }

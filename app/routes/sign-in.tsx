@@ -14,6 +14,8 @@ import {
 import { sessionOf } from "~/http/guard.server.ts";
 import { acknowledgeNotice, signInWithPassword } from "~/modules/access/sign-in.server.ts";
 import { anyDirectory, startDirectorySignIn } from "~/modules/access/directory-sign-in.server.ts";
+import { passkeySignInOptions, relyingParty, signInWithPasskey } from "~/modules/access/passkeys.server.ts";
+import { PasskeyButton } from "~/components/passkey-button.tsx";
 import type { Route } from "./+types/sign-in";
 
 export const permission = "public";
@@ -42,7 +44,7 @@ const DirectoryForm = z.object({
   directoryEmail: z
     .string()
     .trim()
-    .min(1, "Enter your work e-mail address: its domain tells Custody which directory to send you to.")
+    .min(1, "Enter your agency e-mail address: its domain tells Custody which directory to send you to.")
     .max(254, "Enter your work e-mail address.")
     .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, "Enter your work e-mail address, like name@agency.gov."),
 });
@@ -60,6 +62,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   return {
     acknowledged: await bannerAcknowledged(request),
     directories: await anyDirectory(context.db),
+    passkey: await passkeySignInOptions(context.secrets, relyingParty(context.publicUrl), context.now()),
     notice: reasons[url.searchParams.get("reason") ?? ""] ?? null,
     redirectTo,
   };
@@ -82,6 +85,19 @@ export async function action({ request, context }: Route.ActionArgs) {
     );
   }
   if (form.get("intent") === "directory") return directorySignIn(request, context, form, redirectTo);
+  if (form.get("intent") === "passkey") {
+    const result = await signInWithPasskey(context.db, context.secrets, relyingParty(context.publicUrl), {
+      response: String(form.get("response") ?? ""),
+      client: context.client,
+      now,
+    });
+    if (result.ok) throw redirect(redirectTo, { headers: { "Set-Cookie": await setSessionCookie(request, result.token) } });
+    const message =
+      result.reason === "directory-required"
+        ? `Your agency requires sign-in through its directory (${result.directory}). Use “Use your agency’s directory” below.`
+        : "That passkey did not sign you in: it is not registered here, its answer did not check out, or the account is locked or disabled. Try again, or use your password.";
+    return data({ errors: {} as Record<string, string>, form: message }, { status: 401 });
+  }
   const parsed = PasswordForm.safeParse(Object.fromEntries(form));
   if (!parsed.success) {
     const errors = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message]));
@@ -94,7 +110,7 @@ export async function action({ request, context }: Route.ActionArgs) {
     });
   }
   if (result.reason === "directory-required") {
-    const message = `Your agency requires sign-in through its directory (${result.directory}); passwords are not accepted for your account. Use “Continue with your directory” below.`;
+    const message = `Your agency requires sign-in through its directory (${result.directory}); passwords are not accepted for your account. Use “Use your agency’s directory” below.`;
     return data({ errors: {} as Record<string, string>, form: message }, { status: 403 });
   }
   const message = result.reason === "throttled" ? throttledMessage(result.scope, result.retryAfterMinutes) : GENERIC_FAILURE;
@@ -151,7 +167,7 @@ function ContinueToDirectory({ url, directory }: { url: string; directory: strin
 }
 
 export default function SignIn({ loaderData, actionData }: Route.ComponentProps) {
-  const { acknowledged, directories, notice, redirectTo } = loaderData;
+  const { acknowledged, directories, notice, redirectTo, passkey } = loaderData;
   const onward = actionData && "continueTo" in actionData ? (actionData.continueTo as { url: string; directory: string }) : null;
   if (onward) return <ContinueToDirectory url={onward.url} directory={onward.directory} />;
   return (
@@ -204,6 +220,18 @@ export default function SignIn({ loaderData, actionData }: Route.ComponentProps)
             </p>
           </Form>
         )}
+        {acknowledged ? (
+          <form className="margin-top-3" onSubmit={(e) => e.preventDefault()}>
+            <input type="hidden" name="redirectTo" value={redirectTo} />
+            <PasskeyButton
+              mode="authenticate"
+              options={passkey}
+              intent="passkey"
+              label="Sign in with a passkey or security key"
+              className="usa-button usa-button--outline"
+            />
+          </form>
+        ) : null}
         {acknowledged && directories ? (
           <Form
             method="post"
@@ -219,14 +247,15 @@ export default function SignIn({ loaderData, actionData }: Route.ComponentProps)
             <Field
               id="field-directoryEmail"
               name="directoryEmail"
-              label="Work e-mail address"
+              label="Agency e-mail"
+              hint="Like name@agency.gov: its domain tells Custody which directory to send you to."
               type="email"
               autoComplete="username"
               required
               error={actionData?.errors.directoryEmail}
             />
             <button className="usa-button usa-button--outline margin-top-3" type="submit" name="intent" value="directory">
-              Continue with your directory
+              Use your agency’s directory
             </button>
           </Form>
         ) : null}

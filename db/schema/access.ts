@@ -214,11 +214,33 @@ export const passkeys = pgTable(
     deviceType: text("device_type").notNull(),
     backedUp: boolean("backed_up").notNull().default(false),
     aaguid: text("aaguid"),
+    /** The attestation statement's format ("packed", "tpm", "none"): whether the authenticator vouched for its make. */
+    attestationFormat: text("attestation_format"),
     name: text("name").notNull(),
     createdAt: ts("created_at").notNull(),
     lastUsedAt: ts("last_used_at"),
   },
   (t) => [uniqueIndex("passkeys_credential").on(t.credentialId), index("passkeys_person").on(t.personId)],
+);
+
+/**
+ * A WebAuthn challenge an answer has spent (challenges are minted signed, not stored; passkeys.server.ts).
+ * A second answer over the same challenge finds it here and is refused, so a captured answer cannot be
+ * replayed (CJIS Security Policy IA-2(8)), even for a synced passkey whose signature counter stays at zero.
+ */
+export const webauthnChallenges = pgTable(
+  "webauthn_challenges",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    challenge: text("challenge").notNull(),
+    /** "register", "sign-in" (first factor) or "second-factor". */
+    purpose: text("purpose").notNull(),
+    /** Whose ceremony it is: the signed-in or half-signed-in person; null for a first-factor sign-in. */
+    personId: uuid("person_id").references(() => people.id),
+    createdAt: ts("created_at").notNull(),
+    usedAt: ts("used_at"),
+  },
+  (t) => [uniqueIndex("webauthn_challenges_challenge").on(t.challenge)],
 );
 
 export const sessions = pgTable(

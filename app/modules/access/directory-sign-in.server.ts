@@ -22,7 +22,7 @@ import {
 } from "./directory-oidc.server.ts";
 import { isRole, ROLES } from "./permissions.ts";
 import { decrypt, type Secrets } from "./secrets.server.ts";
-import { createSession, liveMemberships } from "./sessions.server.ts";
+import { createSession, liveMemberships, openCompleteSession } from "./sessions.server.ts";
 
 /**
  * Signing in through an agency's own directory (issue 19, decision 0029). The person types their
@@ -237,18 +237,9 @@ export async function finishDirectorySignIn(
     const mfa = directoryDidMfa(claims);
     if (!mfa.mfa && !person.totpSecret)
       return deny("no-second-factor", "the directory did no multi-factor and the person has no Custody authenticator");
-    const { token, id } = await createSession(tx, secrets, {
-      personId: person.id,
-      now,
-      ip: client.ip,
-      userAgent: client.userAgent,
-      mfaAt: mfa.mfa ? now : null,
-    });
-    if (mfa.mfa)
-      await tx
-        .update(people)
-        .set({ failedLogins: 0, firstFailedLoginAt: null, lastActivityAt: now })
-        .where(eq(people.id, person.id));
+    const { token, id } = mfa.mfa
+      ? await openCompleteSession(tx, secrets, { personId: person.id, now, client })
+      : await createSession(tx, secrets, { personId: person.id, now, ip: client.ip, userAgent: client.userAgent, mfaAt: null });
     audit.actor.sessionId = id;
     audit.record({
       action: "auth.notice.acknowledged",

@@ -1,5 +1,5 @@
 import { and, asc, eq, isNull, ne } from "drizzle-orm";
-import { deprovisioningRecords, memberships, organisations, people, recoveryCodes } from "../../../db/schema/access.ts";
+import { deprovisioningRecords, memberships, organisations, passkeys, people, recoveryCodes } from "../../../db/schema/access.ts";
 import {
   InvalidInput,
   NotFound,
@@ -263,6 +263,8 @@ export async function reEnrolmentLink(ctx: ModuleContext, personId: string, reas
     .update(recoveryCodes)
     .set({ usedAt: ctx.now })
     .where(and(eq(recoveryCodes.personId, personId), isNull(recoveryCodes.usedAt)));
+  // A lost device may hold a passkey: every passkey goes with the other factors.
+  const passkeysRemoved = await ctx.db.delete(passkeys).where(eq(passkeys.personId, personId)).returning({ id: passkeys.id });
   const cut = await cutAccess(ctx.db, personId, ctx.now, `re-enrollment: ${reason}`);
   const token = await inviteExistingRecord(ctx.db, {
     personId,
@@ -276,7 +278,7 @@ export async function reEnrolmentLink(ctx: ModuleContext, personId: string, reas
     objectType: "person",
     objectId: personId,
     organisationId: membership.organisationId,
-    details: { reason, ...cut },
+    details: { reason, ...cut, passkeysRemoved: passkeysRemoved.length },
   });
   return { token };
 }

@@ -172,3 +172,18 @@ export async function revokeAllSessions(db: Queryable, personId: string, now: Da
     .returning({ id: sessions.id });
   return cut.length;
 }
+
+/**
+ * Open a session whose every factor is done (after a code, a passkey, or a directory that did multi-factor):
+ * the failure count resets and the person's last activity is now.
+ */
+export async function openCompleteSession(
+  db: Queryable,
+  secrets: Secrets,
+  input: { personId: string; now: Date; client: { ip: string | null; userAgent: string | null } },
+) {
+  const { personId, now, client } = input;
+  const session = await createSession(db, secrets, { personId, now, ip: client.ip, userAgent: client.userAgent, mfaAt: now });
+  await db.update(people).set({ failedLogins: 0, firstFailedLoginAt: null, lastActivityAt: now }).where(eq(people.id, personId));
+  return session;
+}

@@ -5,9 +5,10 @@ import { anonymousActor, AuditRecorder, recordNow, type AuditActor } from "../au
 import { verifyAgainstDecoy, verifyPassword } from "./passwords.server.ts";
 import { decrypt, sameHash, sessionId, tokenHash, type Secrets } from "./secrets.server.ts";
 import { audienceOf } from "./audience.server.ts";
-import { createSession, liveMemberships, MFA_STEP_LIMIT_MS, revokeSession } from "./sessions.server.ts";
+import { createSession, liveMemberships, MFA_STEP_LIMIT_MS, openCompleteSession, revokeSession } from "./sessions.server.ts";
 import { matchTotp } from "./totp.server.ts";
 import { passwordPolicyFor, reportBreakGlass } from "./directory-sign-in.server.ts";
+import { checkPasskey, type RelyingParty } from "./passkeys.server.ts";
 
 /**
  * Signing in: password, then a second factor (CJIS Security Policy v6.0 IA-2).
@@ -209,7 +210,7 @@ export type SecondFactorResult = { ok: true; token: string; personId: string } |
 export async function verifySecondFactor(
   db: Db,
   secrets: Secrets,
-  input: { token: string | null; code: string; client: Client; now: Date },
+  input: { token: string | null; code: string; client: Client; now: Date; passkey?: { response: string; rp: RelyingParty } },
 ): Promise<SecondFactorResult> {
   const { client, now } = input;
   if (!input.token) return { ok: false, reason: "expired" };
@@ -254,9 +255,25 @@ export async function verifySecondFactor(
       return { ok: false as const, reason: "expired" as const };
     }
     const code = input.code.trim();
-    let method: "totp" | "recovery-code" | null = null;
-    const step = matchTotp(decrypt(secrets, person.totpSecret), code, now);
-    if (step !== null && (person.totpLastStep === null || step > person.totpLastStep)) {
+    let method: "totp" | "recovery-code" | "passkey" | null = null;
+    const step = input.passkey ? null : matchTotp(decrypt(secrets, person.totpSecret), code, now);
+    if (input.passkey) {
+      const checked = await checkPasskey(tx, secrets, input.passkey.rp, {
+        response: input.passkey.response,
+        purpose: "second-factor",
+        personId: person.id,
+        now,
+      });
+      if (checked.ok) method = "passkey";
+      else
+        audit.record({
+          action: "auth.passkey.refused",
+          outcome: "failed",
+          objectType: "person",
+          objectId: person.id,
+          details: { why: checked.why },
+        });
+    } else if (step !== null && (person.totpLastStep === null || step > person.totpLastStep)) {
       method = "totp";
       await tx.update(people).set({ totpLastStep: step }).where(eq(people.id, person.id));
     } else if (step !== null) {
@@ -291,17 +308,7 @@ export async function verifySecondFactor(
       return { ok: false as const, reason: next.lockedAt ? ("expired" as const) : ("invalid" as const) };
     }
     await revokeSession(tx, pendingId, now, "replaced after second factor");
-    const { token, id } = await createSession(tx, secrets, {
-      personId: person.id,
-      now,
-      ip: client.ip,
-      userAgent: client.userAgent,
-      mfaAt: now,
-    });
-    await tx
-      .update(people)
-      .set({ failedLogins: 0, firstFailedLoginAt: null, lastActivityAt: now })
-      .where(eq(people.id, person.id));
+    const { token, id } = await openCompleteSession(tx, secrets, { personId: person.id, now, client });
     audit.actor.sessionId = id;
     audit.record({ action: "auth.login.succeeded", objectType: "person", objectId: person.id, details: { method } });
     await audit.flush(tx);

@@ -1,6 +1,6 @@
 import { and, isNotNull, isNull, lte, sql } from "drizzle-orm";
 import { type Database, queryRows } from "../../../db/client.ts";
-import { deprovisioningRecords, memberships, people } from "../../../db/schema/access.ts";
+import { deprovisioningRecords, memberships, people, webauthnChallenges } from "../../../db/schema/access.ts";
 import { AuditRecorder, systemActor } from "../audit/audit.server.ts";
 import { roleLabel } from "../format.ts";
 import { disableUnassigned } from "./deprovision.server.ts";
@@ -96,9 +96,19 @@ export async function runStaleSweep(db: Database, now: Date): Promise<SweepResul
         })),
       );
     }
+    // Spent passkey challenges older than a day: their five minutes are long past, so none can be answered again.
+    const challenges = await tx
+      .delete(webauthnChallenges)
+      .where(lte(webauthnChallenges.createdAt, new Date(now.getTime() - 86_400_000)))
+      .returning({ id: webauthnChallenges.id });
     audit.record({
       action: "sweep.stale-accounts",
-      details: { disabled: stale.length, membershipsEnded: ended.length, disabledWithoutRole: unassigned.length },
+      details: {
+        disabled: stale.length,
+        membershipsEnded: ended.length,
+        disabledWithoutRole: unassigned.length,
+        spentPasskeyChallengesRemoved: challenges.length,
+      },
     });
     await audit.flush(tx);
     return { ran: true, disabled: [...stale.map((p) => p.id), ...unassigned], membershipsEnded: ended.map((m) => m.id) };

@@ -1,6 +1,6 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserAvailable, launchBrowser, noteViolations, screenshot, visit } from "../support/browser.ts";
+import { browserAvailable, hydrated, launchBrowser, noteViolations, screenshot, visit } from "../support/browser.ts";
 import { demoAccount, nextCode, signedInOnce } from "../support/demo.ts";
 import { startDirectory, type Directory } from "../support/oidc-directory.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
@@ -10,8 +10,11 @@ import { startServer, type RunningServer } from "../support/server.ts";
  * (`oidc-provider`, in-process) from the administration pages; the CJIS officer signs in through it
  * (the directory reports no multi-factor, so Custody asks for its own code); then the directory's SCIM
  * client deactivates the officer, and the officer's open page loses its session on the next request.
+ * Riverside's legal counsel registers a passkey through Chromium's virtual authenticator (DevTools
+ * protocol), signs in with it alone and as the second factor after a password, sees a replayed answer
+ * refused, and removes it.
  */
-describe.runIf(browserAvailable)("directory sign-in in a real browser", () => {
+describe.runIf(browserAvailable)("directory sign-in and passkeys in a real browser", () => {
   let server: RunningServer;
   let browser: Browser;
   let directory: Directory;
@@ -58,9 +61,9 @@ describe.runIf(browserAvailable)("directory sign-in in a real browser", () => {
     const officer = await context.newPage();
     await visit(officer, `${server.url}/sign-in`);
     await officer.getByRole("button", { name: "I understand and agree" }).click();
-    await officer.getByLabel("Work e-mail address").fill("cjis@riverside-pd.example");
+    await officer.getByLabel("Agency e-mail").fill("cjis@riverside-pd.example");
     await noteViolations(axe, officer, "sign-in with a directory");
-    await officer.getByRole("button", { name: "Continue with your directory" }).click();
+    await officer.getByRole("button", { name: "Use your agency’s directory" }).click();
     // The directory's own sign-in and consent pages.
     await officer.waitForURL(`${directory.issuer}/**`);
     await officer.locator('input[name="login"]').fill("cjis@riverside-pd.example");
@@ -103,6 +106,89 @@ describe.runIf(browserAvailable)("directory sign-in in a real browser", () => {
     await officer.reload();
     await officer.waitForURL(`${server.url}/sign-in**`);
     await context.close();
+    expect(axe).toEqual([]);
+  });
+
+  it("lets a person register a passkey, sign in with it alone or as the second factor, refuses a replayed answer, and removes it", async () => {
+    const account = demoAccount(server, "Legal", "Riverside");
+    const page = await signedIn("Legal", "Riverside");
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("WebAuthn.enable", { enableUI: false });
+    await cdp.send("WebAuthn.addVirtualAuthenticator", {
+      options: {
+        protocol: "ctap2",
+        transport: "internal",
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
+    });
+    await visit(page, `${server.url}/account/passkeys`);
+    await page.getByText("You have no passkey yet.").waitFor();
+    await noteViolations(axe, page, "passkeys");
+    // Without a name nothing starts; the message is next to the button.
+    await page.getByRole("button", { name: "Add a passkey" }).click();
+    await page.getByText("Name the passkey first").waitFor();
+    await page.getByLabel("Name").fill("Work laptop");
+    await page.getByRole("button", { name: "Add a passkey" }).click();
+    await page.getByText("Added “Work laptop”.").waitFor();
+    await page.getByRole("rowheader", { name: "Work laptop" }).waitFor();
+    // Chromium's virtual authenticator presents a batch attestation certificate; the page says it was not checked.
+    await page
+      .getByText("presented its maker's attestation certificate (packed), not checked against the FIDO metadata service")
+      .waitFor();
+    await screenshot(page, "passkeys-registered");
+
+    const signOut = async () => {
+      await page.getByRole("button", { name: /: account menu$/ }).click();
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.waitForURL(/\/sign-in\?reason=signed-out/);
+      await hydrated(page);
+    };
+    // The passkey alone signs in (it verified the person: both factors); its answer is captured on the way.
+    await signOut();
+    let answer: string | null = null;
+    page.on("request", (request) => {
+      const body = request.postData();
+      if (request.method() === "POST" && body?.includes("intent=passkey")) answer = new URLSearchParams(body).get("response");
+    });
+    await page.getByRole("button", { name: "Sign in with a passkey or security key" }).click();
+    await page.waitForURL((url) => !url.pathname.startsWith("/sign-in"));
+    await page.getByRole("button", { name: /^Dana Whitfield.*: account menu$/ }).waitFor();
+    expect(answer).toBeTruthy();
+
+    // The same answer sent again is refused: its challenge was spent.
+    // Sent from elsewhere, with only the acknowledged notice (no session).
+    const cookies = (await page.context().cookies())
+      .filter((c) => c.name === "custody_banner")
+      .map((c) => `${c.name}=${c.value}`)
+      .join("; ");
+    const replay = await fetch(`${server.url}/sign-in`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: server.url, Cookie: cookies },
+      body: new URLSearchParams({ intent: "passkey", response: answer!, redirectTo: "/" }),
+    });
+    expect(replay.status).toBe(401);
+
+    // After a password, the passkey stands in for the authenticator code.
+    await signOut();
+    await page.getByLabel("E-mail address").fill(account.email);
+    await page.getByLabel("Password").fill(account.password);
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.waitForURL(/\/sign-in\/verify/);
+    await hydrated(page);
+    await page.getByRole("button", { name: "Use a passkey or security key instead" }).click();
+    await page.waitForURL((url) => !url.pathname.startsWith("/sign-in"));
+
+    // Removed, it signs no one in.
+    await visit(page, `${server.url}/account/passkeys`);
+    await page.getByRole("button", { name: "Remove Work laptop" }).click();
+    await page.getByText("Removed “Work laptop”").waitFor();
+    await signOut();
+    await page.getByRole("button", { name: "Sign in with a passkey or security key" }).click();
+    await page.getByText("That passkey did not sign you in").waitFor();
     expect(axe).toEqual([]);
   });
 });
