@@ -5,6 +5,7 @@ export default [
   route("sign-in", "routes/sign-in.tsx"),
   route("sign-in/verify", "routes/sign-in.verify.tsx"),
   route("sign-in/directory/callback", "routes/sign-in.directory-callback.tsx"),
+  route("sign-in/directory/saml", "routes/sign-in.directory-saml.tsx"),
   route("sign-out", "routes/sign-out.tsx"),
   route("invitations/:token", "routes/invitation.tsx"),
   route("account", "routes/account.tsx"),

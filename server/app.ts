@@ -12,6 +12,7 @@ import type { Secrets } from "../app/modules/access/secrets.server.ts";
 import type { Mailer } from "../app/modules/notifications/mail.server.ts";
 import type { BlobStore } from "../app/modules/blobs/store.server.ts";
 import { anonymousActor, recordNow } from "../app/modules/audit/audit.server.ts";
+import { SAML_CALLBACK_PATH } from "../app/modules/access/directory-paths.ts";
 import { type DatabaseHandle, projectRoot } from "../db/client.ts";
 
 export { projectRoot };
@@ -48,6 +49,9 @@ const client = (req: Request) => ({
 function sameOriginWrites(database: DatabaseHandle) {
   return async (req: Request, res: Response, next: NextFunction) => {
     if (["GET", "HEAD", "OPTIONS"].includes(req.method)) return next();
+    // A SAML directory answers by a form its own page posts here: the signed assertion, answering a
+    // request Custody sent and never answered before, is the proof (directory-saml.server.ts).
+    if (req.method === "POST" && req.path === SAML_CALLBACK_PATH) return next();
     const origin = req.get("origin");
     // Compare hosts: behind a TLS-terminating proxy the scheme seen here may differ from the browser's.
     const originHost = (() => {

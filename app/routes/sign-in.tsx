@@ -16,6 +16,7 @@ import { acknowledgeNotice, signInWithPassword } from "~/modules/access/sign-in.
 import { anyDirectory, startDirectorySignIn } from "~/modules/access/directory-sign-in.server.ts";
 import { passkeySignInOptions, relyingParty, signInWithPasskey } from "~/modules/access/passkeys.server.ts";
 import { PasskeyButton } from "~/components/passkey-button.tsx";
+import { explainDirectoryRefusal } from "~/components/directory-refusal.tsx";
 import type { Route } from "./+types/sign-in";
 
 export const permission = "public";
@@ -29,6 +30,15 @@ const reasons: Record<string, string> = {
   "directory-expired":
     "The sign-in through your directory took more than 10 minutes or was started in another browser. Start again.",
 };
+
+/** What the page says on arrival: a reason of our own, or why a sign-in through a directory did not complete. */
+function noticeFor(reason: string) {
+  if (reasons[reason]) return reasons[reason];
+  const refusal = /^directory-(no-directory|refused|not-known|wrong-domain|no-second-factor|account-not-usable)$/.exec(reason);
+  return refusal
+    ? `Sign-in through your directory was not completed. ${explainDirectoryRefusal(refusal[1]!, "Your directory")}`
+    : null;
+}
 
 const GENERIC_FAILURE =
   "The e-mail address or password is not right, or the account is locked or disabled. After 5 failed attempts an account is locked until an administrator releases it.";
@@ -63,7 +73,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
     acknowledged: await bannerAcknowledged(request),
     directories: await anyDirectory(context.db),
     passkey: await passkeySignInOptions(context.secrets, relyingParty(context.publicUrl), context.now()),
-    notice: reasons[url.searchParams.get("reason") ?? ""] ?? null,
+    notice: noticeFor(url.searchParams.get("reason") ?? ""),
     redirectTo,
   };
 }
@@ -147,7 +157,9 @@ async function directorySignIn(request: Request, context: Route.ActionArgs["cont
   // navigation on this site, so the browser leaves by a link (followed at once by script, or by a click).
   return data(
     { errors: {} as Record<string, string>, form: null, continueTo: { url: started.url, directory: started.directory } },
-    { headers: { "Set-Cookie": await setDirectoryPending(request, context.secrets.sessionSecret, started.pending) } },
+    started.pending
+      ? { headers: { "Set-Cookie": await setDirectoryPending(request, context.secrets.sessionSecret, started.pending) } }
+      : undefined,
   );
 }
 

@@ -158,7 +158,7 @@ export const directoryIdentities = pgTable(
  * agency. The client secret is sealed with ENCRYPTION_KEY. A person is matched by the e-mail the
  * directory asserts, only within the listed domains, and only if they already hold a role here.
  */
-export const DIRECTORY_PROTOCOLS = ["oidc"] as const;
+export const DIRECTORY_PROTOCOLS = ["oidc", "saml"] as const;
 export const directoryConnections = pgTable(
   "directory_connections",
   {
@@ -171,11 +171,17 @@ export const directoryConnections = pgTable(
     displayName: text("display_name").notNull(),
     /** Lower-cased domains whose addresses this directory may vouch for. */
     emailDomains: text("email_domains").array().notNull(),
+    /** OpenID Connect: the issuer URL. SAML: the identity provider's entity ID (the Issuer of its responses). */
     issuer: text("issuer").notNull(),
-    clientId: text("client_id").notNull(),
+    /** OpenID Connect only: the client id Custody was given. */
+    clientId: text("client_id"),
     /** AES-256-GCM under ENCRYPTION_KEY; never exported, never shown again. */
     clientSecret: text("client_secret"),
-    /** The id token claim that carries the e-mail address ("email", "upn", "preferred_username"). */
+    /** SAML: where the browser is sent with the authentication request (HTTP-Redirect binding). */
+    samlEntryPoint: text("saml_entry_point"),
+    /** SAML: the identity provider's signing certificate (PEM); responses must be signed with its key. */
+    samlCertificate: text("saml_certificate"),
+    /** The id token claim (SAML: attribute) that carries the e-mail address ("email", "upn", "preferred_username"). */
     emailClaim: text("email_claim").notNull().default("email"),
     /** An optional claim listing the person's directory groups; with groupRoles, roles follow it at each sign-in. */
     groupClaim: text("group_claim"),
@@ -242,6 +248,21 @@ export const webauthnChallenges = pgTable(
   },
   (t) => [uniqueIndex("webauthn_challenges_challenge").on(t.challenge)],
 );
+
+/**
+ * A SAML authentication request Custody sent, answered at most once and within 10 minutes: the
+ * response's InResponseTo must name one (no unsolicited or replayed responses).
+ */
+export const directoryRequests = pgTable("directory_requests", {
+  /** The request's ID attribute, as the identity provider echoes it in InResponseTo. */
+  id: text("id").primaryKey(),
+  connectionId: uuid("connection_id")
+    .notNull()
+    .references(() => directoryConnections.id),
+  redirectTo: text("redirect_to").notNull(),
+  createdAt: ts("created_at").notNull(),
+  usedAt: ts("used_at"),
+});
 
 export const sessions = pgTable(
   "sessions",

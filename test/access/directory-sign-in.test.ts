@@ -14,7 +14,7 @@ import { notifications } from "../../db/schema/notifications.ts";
 import { makeAccount, seedOrganisations, testClient, testSecrets } from "../support/accounts.ts";
 import { as } from "../support/contracts.ts";
 import { createTestDatabase } from "../support/database.ts";
-import { startTokenForge, type ForgedToken, type TokenForge } from "../support/directory.ts";
+import { lastDirectoryRefusal, startTokenForge, type ForgedToken, type TokenForge } from "../support/directory.ts";
 
 /**
  * Signing in through an agency's directory (OpenID Connect), against a provider on a real HTTP port
@@ -32,6 +32,7 @@ let auditorA: ProvisionedAccount;
 let officer: ProvisionedAccount;
 
 const settings = (overrides: Partial<DirectorySettingsInput> = {}): DirectorySettingsInput => ({
+  protocol: "oidc",
   displayName: "Agency A Entra ID",
   issuer: forge.issuer,
   clientId: forge.clientId,
@@ -42,6 +43,10 @@ const settings = (overrides: Partial<DirectorySettingsInput> = {}): DirectorySet
   groupRoles: "",
   requireDirectory: false,
   breakGlassPersonId: "",
+  samlMetadata: "",
+  samlEntityId: "",
+  samlEntryPoint: "",
+  samlCertificate: "",
   ...overrides,
 });
 
@@ -87,14 +92,7 @@ async function throughDirectory(email: string, token: Omit<ForgedToken, "claims"
   return { result, url };
 }
 
-async function lastRefusal() {
-  const rows = await handle.db
-    .select()
-    .from(auditEvents)
-    .where(eq(auditEvents.action, "auth.directory.refused"))
-    .orderBy(auditEvents.occurredAt);
-  return rows.at(-1)?.details as Record<string, unknown> | undefined;
-}
+const lastRefusal = () => lastDirectoryRefusal(handle.db);
 
 describe("directory sign-in (OpenID Connect)", () => {
   it("sends the person to the directory with PKCE, a nonce, a state and their address as the hint", async () => {
@@ -177,7 +175,7 @@ describe("directory sign-in (OpenID Connect)", () => {
 
   it("refuses a state that does not match the one it sent", async () => {
     const started = await start(officer.email, "/");
-    if (!started.ok) throw new Error("start refused");
+    if (!started.ok || !started.pending) throw new Error("start refused");
     forge.next = { claims: { sub: "entra-officer-1", email: officer.email, amr: ["mfa"], nonce: started.pending.nonce } };
     const result = await finishDirectorySignIn(handle.db, testSecrets, {
       pending: started.pending,
@@ -191,7 +189,7 @@ describe("directory sign-in (OpenID Connect)", () => {
 
   it("refuses a sign-in that took more than 10 minutes, or came back without its signed cookie", async () => {
     const started = await start(officer.email, "/");
-    if (!started.ok) throw new Error("start refused");
+    if (!started.ok || !started.pending) throw new Error("start refused");
     const late = new Date(clock.now.getTime() + 11 * 60_000);
     const base = { search: "?code=x&state=y", publicUrl, client: testClient };
     expect(await finishDirectorySignIn(handle.db, testSecrets, { ...base, pending: started.pending, now: late })).toEqual({

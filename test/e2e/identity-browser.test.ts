@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserAvailable, hydrated, launchBrowser, noteViolations, screenshot, visit } from "../support/browser.ts";
 import { demoAccount, nextCode, signedInOnce } from "../support/demo.ts";
 import { startDirectory, type Directory } from "../support/oidc-directory.ts";
+import { startSamlDirectory, type SamlDirectory } from "../support/saml-directory.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
 
 /**
@@ -18,16 +19,19 @@ describe.runIf(browserAvailable)("directory sign-in and passkeys in a real brows
   let server: RunningServer;
   let browser: Browser;
   let directory: Directory;
+  let adfs: SamlDirectory;
   const axe: string[] = [];
 
   beforeAll(async () => {
     server = await startServer({});
     browser = await launchBrowser();
     directory = await startDirectory(server.url);
+    adfs = await startSamlDirectory(`${server.url}/sign-in/directory/saml`, { serve: true });
   });
   afterAll(async () => {
     await browser?.close();
     await directory?.close();
+    await adfs?.close();
     await server?.stop();
   });
   const signedIn = signedInOnce(
@@ -190,5 +194,33 @@ describe.runIf(browserAvailable)("directory sign-in and passkeys in a real brows
     await page.getByRole("button", { name: "Sign in with a passkey or security key" }).click();
     await page.getByText("That passkey did not sign you in").waitFor();
     expect(axe).toEqual([]);
+  });
+
+  it("lets the administrator switch to a SAML directory by pasting its metadata, and a person sign in through it", async () => {
+    const admin = await signedIn("Agency administrator", "Riverside");
+    await visit(admin, `${server.url}/admin/directory`);
+    await admin.locator(`label[for="field-protocol-saml"]`).click();
+    await admin.getByLabel("Identity provider metadata (easiest)").fill(adfs.metadata);
+    await admin.getByRole("button", { name: "Save the directory settings" }).click();
+    await admin.getByText("Saved: the directory settings are updated.").waitFor();
+    await admin.getByText("on: people may sign in through the directory or with their password.").waitFor();
+
+    const context = await browser.newContext();
+    const person = await context.newPage();
+    await visit(person, `${server.url}/sign-in?redirectTo=%2Fcontracts`);
+    await person.getByRole("button", { name: "I understand and agree" }).click();
+    await person.getByLabel("Agency e-mail").fill("procurement@riverside-pd.example");
+    await person.getByRole("button", { name: "Use your agency’s directory" }).click();
+    await person.waitForURL(`${adfs.entryPoint}**`);
+    await person.getByLabel("E-mail").fill("procurement@riverside-pd.example");
+    await person.getByRole("button", { name: "Sign in to ADFS" }).click();
+    // The directory's page posts the signed response to Custody from its own origin.
+    await person.getByRole("button", { name: "Continue to Custody" }).click();
+    await person.waitForURL(`${server.url}/sign-in/verify**`);
+    await person.getByLabel("Code").fill(nextCode(demoAccount(server, "Procurement officer", "Riverside")));
+    await person.getByRole("button", { name: "Sign in" }).click();
+    await person.waitForURL(`${server.url}/contracts`);
+    await person.getByRole("button", { name: /^Jordan Lee.*: account menu$/ }).waitFor();
+    await context.close();
   });
 });

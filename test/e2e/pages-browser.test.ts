@@ -16,6 +16,8 @@ import { oneAccountPerRole, roleOf, signedInPage } from "../support/demo.ts";
 const NOT_PAGES = new Map<string, string>([
   ["sign-in", "the page before signing in (opened by every sign-in in these tests)"],
   ["sign-in/verify", "reached only by posting a password"],
+  ["sign-in/directory/callback", "where an agency's directory sends a person back (test/e2e/identity-browser.test.ts)"],
+  ["sign-in/directory/saml", "where a SAML directory posts its answer (test/e2e/identity-browser.test.ts)"],
   ["sign-out", "an action"],
   ["invitations/:token", "a one-time link sent by e-mail"],
   ["reports/:report/export.csv", "a download"],

@@ -1,5 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { eq } from "drizzle-orm";
+import type { Database } from "../../db/client.ts";
+import { auditEvents } from "../../db/schema/audit.ts";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "jose";
 
 /**
@@ -96,4 +99,14 @@ export async function startTokenForge(): Promise<TokenForge> {
   forge.issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   forge.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   return forge;
+}
+
+/** The details of the latest refusal of a directory's answer (auth.directory.refused). */
+export async function lastDirectoryRefusal(db: Database) {
+  const rows = await db
+    .select()
+    .from(auditEvents)
+    .where(eq(auditEvents.action, "auth.directory.refused"))
+    .orderBy(auditEvents.occurredAt);
+  return rows.at(-1)?.details as Record<string, unknown> | undefined;
 }

@@ -117,6 +117,13 @@ const MFA_ACR = new Set([
   "phr",
   "phrh",
   "urn:okta:loa:2fa:any",
+  // SAML authentication context classes (AuthnContextClassRef) that mean a second factor was used.
+  "http://schemas.microsoft.com/claims/multipleauthn",
+  "urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorContract",
+  "urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorUnregistered",
+  "urn:oasis:names:tc:SAML:2.0:ac:classes:TimeSyncToken",
+  "urn:oasis:names:tc:SAML:2.0:ac:classes:Smartcard",
+  "urn:oasis:names:tc:SAML:2.0:ac:classes:SmartcardPKI",
 ]);
 
 /**

@@ -12,7 +12,7 @@ import { AuditRecorder, recordNow, anonymousActor, type AuditActor } from "../au
 import { peopleWithRoles, notify, toEach } from "../notifications/notify.server.ts";
 import { audienceOf } from "./audience.server.ts";
 import { disableUnassigned } from "./deprovision.server.ts";
-import { DIRECTORY_CALLBACK_PATH } from "./directory.server.ts";
+import { DIRECTORY_CALLBACK_PATH } from "./directory-paths.ts";
 import {
   authorizationUrl,
   directoryDidMfa,
@@ -22,6 +22,8 @@ import {
 } from "./directory-oidc.server.ts";
 import { isRole, ROLES } from "./permissions.ts";
 import { decrypt, type Secrets } from "./secrets.server.ts";
+import { redeemSamlResponse, samlAuthorizationUrl } from "./directory-saml.server.ts";
+import { isUuid } from "../context.server.ts";
 import { createSession, liveMemberships, openCompleteSession } from "./sessions.server.ts";
 
 /**
@@ -49,7 +51,7 @@ export type DirectoryRefusal =
 type Connection = typeof directoryConnections.$inferSelect;
 
 function settingsOf(secrets: Secrets, c: Connection): ProviderSettings {
-  return { issuer: c.issuer, clientId: c.clientId, clientSecret: c.clientSecret ? decrypt(secrets, c.clientSecret) : "" };
+  return { issuer: c.issuer, clientId: c.clientId ?? "", clientSecret: c.clientSecret ? decrypt(secrets, c.clientSecret) : "" };
 }
 
 function actorFor(client: Client, person?: { id: string; email: string } | null, sessionId?: string | null): AuditActor {
@@ -79,13 +81,18 @@ export async function startDirectorySignIn(
   secrets: Secrets,
   input: { email: string; redirectTo: string; publicUrl: string; client: Client; now: Date },
 ): Promise<
-  | { ok: true; url: string; directory: string; pending: PendingDirectorySignIn }
+  /** `pending` is what the browser keeps for an OpenID Connect return; a SAML request is remembered here instead. */
+  | { ok: true; url: string; directory: string; pending: PendingDirectorySignIn | null }
   | { ok: false; reason: "no-directory" | "unreachable" }
 > {
   const email = input.email.trim().toLowerCase();
   const connection = await connectionForEmail(db, email);
   if (!connection) return { ok: false, reason: "no-directory" };
   try {
+    if (connection.protocol === "saml") {
+      const url = await samlAuthorizationUrl(db, connection, input.publicUrl, input.redirectTo, input.now);
+      return { ok: true, url, directory: connection.displayName, pending: null };
+    }
     const { url, pending } = await authorizationUrl(settingsOf(secrets, connection), {
       callbackUrl: `${input.publicUrl.replace(/\/$/, "")}${DIRECTORY_CALLBACK_PATH}`,
       loginHint: email,
@@ -116,35 +123,47 @@ export type DirectoryResult =
   | { ok: true; token: string; next: "done" | "second-factor"; redirectTo: string }
   | { ok: false; reason: DirectoryRefusal; directory?: string };
 
-/** Come back from the directory: check its answer, match the person, open the session. */
+/** Record a refusal of the directory's answer, readable by the agency (and the person's organizations). */
+async function refuse(
+  db: Database,
+  connection: Connection,
+  input: { client: Client; now: Date },
+  reason: DirectoryRefusal,
+  why: string,
+  extra: Record<string, unknown> = {},
+) {
+  await db.transaction(async (tx) => {
+    const audit = new AuditRecorder(actorFor(input.client, null), () => input.now);
+    audit.audience = [connection.organisationId];
+    audit.record({
+      action: "auth.directory.refused",
+      outcome: reason === "refused" ? "failed" : "denied",
+      organisationId: connection.organisationId,
+      details: { issuer: connection.issuer, directory: connection.displayName, protocol: connection.protocol, why, ...extra },
+    });
+    await audit.flush(tx);
+  });
+  return { ok: false as const, reason, directory: connection.displayName };
+}
+
+/** What a directory asserted, whatever the protocol: the claims (or attributes), who, which assertion, and its strength. */
+type Assertion = {
+  claims: Record<string, unknown>;
+  subject: string;
+  assertionId: string;
+  mfa: { mfa: boolean; amr: string[]; acr: string | null };
+};
+
+/** Come back from an OpenID Connect directory: check its answer, then admit the person. */
 export async function finishDirectorySignIn(
   db: Database,
   secrets: Secrets,
   input: { pending: PendingDirectorySignIn | null; search: string; publicUrl: string; client: Client; now: Date },
 ): Promise<DirectoryResult> {
-  const { pending, client, now } = input;
+  const { pending, now } = input;
   if (!pending || now.getTime() - pending.startedAt > PENDING_LIMIT_MS) return { ok: false, reason: "expired" };
   const [connection] = await db.select().from(directoryConnections).where(eq(directoryConnections.id, pending.connectionId));
-  if (!connection || !connection.enabled) return { ok: false, reason: "no-directory" };
-  const agencyId = connection.organisationId;
-  const provider = { issuer: connection.issuer, directory: connection.displayName };
-  const refuse = async (reason: DirectoryRefusal, why: string, person?: { id: string; email: string } | null, extra = {}) => {
-    await db.transaction(async (tx) => {
-      const audit = new AuditRecorder(actorFor(client, person), () => now);
-      audit.audience = [...new Set([agencyId, ...(await audienceOf(tx, person?.id, now))])];
-      audit.record({
-        action: "auth.directory.refused",
-        outcome: reason === "refused" ? "failed" : "denied",
-        objectType: person ? "person" : undefined,
-        objectId: person?.id,
-        organisationId: agencyId,
-        details: { ...provider, why, ...extra },
-      });
-      await audit.flush(tx);
-    });
-    return { ok: false as const, reason, directory: connection.displayName };
-  };
-
+  if (!connection || !connection.enabled || connection.protocol !== "oidc") return { ok: false, reason: "no-directory" };
   const currentUrl = new URL(`${input.publicUrl.replace(/\/$/, "")}${DIRECTORY_CALLBACK_PATH}${input.search}`);
   let answer: Awaited<ReturnType<typeof redeemCallback>>;
   try {
@@ -158,20 +177,76 @@ export async function finishDirectorySignIn(
     // openid-client wraps the precise reason ("unexpected JWT "aud" (audience) claim value") in its cause.
     let inner: unknown = e;
     while (inner instanceof Error && inner.cause instanceof Error) inner = inner.cause;
-    return refuse("refused", "the directory's answer failed a check", null, {
+    return refuse(db, connection, input, "refused", "the directory's answer failed a check", {
       check: (e.error_description ?? (inner as Error).message ?? e.message).slice(0, 300),
       code: e.code ?? e.error ?? null,
     });
   }
   const { claims, assertionId } = answer;
+  return admit(db, secrets, connection, {
+    assertion: { claims, subject: claims.sub, assertionId, mfa: directoryDidMfa(claims) },
+    redirectTo: pending.redirectTo,
+    client: input.client,
+    now,
+  });
+}
+
+/** Come back from a SAML directory (HTTP-POST binding): check the signed response, then admit the person. */
+export async function finishSamlSignIn(
+  db: Database,
+  secrets: Secrets,
+  input: { relayState: string; samlResponse: string; publicUrl: string; client: Client; now: Date },
+): Promise<DirectoryResult> {
+  const { now } = input;
+  if (!isUuid(input.relayState)) return { ok: false, reason: "expired" };
+  const [connection] = await db.select().from(directoryConnections).where(eq(directoryConnections.id, input.relayState));
+  if (!connection || !connection.enabled || connection.protocol !== "saml") return { ok: false, reason: "no-directory" };
+  let answer: Awaited<ReturnType<typeof redeemSamlResponse>>;
+  try {
+    answer = await redeemSamlResponse(db, connection, input.publicUrl, input.samlResponse, now);
+  } catch (error) {
+    return refuse(db, connection, input, "refused", "the directory's answer failed a check", {
+      check: (error as Error).message.slice(0, 300),
+    });
+  }
+  return admit(db, secrets, connection, {
+    assertion: answer.assertion,
+    redirectTo: answer.redirectTo,
+    client: input.client,
+    now,
+  });
+}
+
+/**
+ * Admit the person a directory vouched for: the address within the agency's domains, a person the agency
+ * already knows, the subject bound, roles following mapped groups, and a session (complete when the
+ * directory did multi-factor, else waiting for Custody's own second factor).
+ */
+async function admit(
+  db: Database,
+  secrets: Secrets,
+  connection: Connection,
+  input: { assertion: Assertion; redirectTo: string; client: Client; now: Date },
+): Promise<DirectoryResult> {
+  const { client, now } = input;
+  const { claims, assertionId, subject, mfa } = input.assertion;
+  const agencyId = connection.organisationId;
   const asserted = claims[connection.emailClaim];
   const email = typeof asserted === "string" ? asserted.trim().toLowerCase() : "";
-  const ids = { ...provider, assertionId, subject: claims.sub };
+  const ids = {
+    issuer: connection.issuer,
+    directory: connection.displayName,
+    protocol: connection.protocol,
+    assertionId,
+    subject,
+  };
   if (!email.includes("@") || !connection.emailDomains.includes(domainOf(email)) || claims.email_verified === false)
     return refuse(
+      db,
+      connection,
+      input,
       "wrong-domain",
       "the address the directory gave is not one of the agency's allowed domains, or not verified",
-      null,
       {
         ...ids,
         email: email || null,
@@ -184,7 +259,7 @@ export async function finishDirectorySignIn(
     const [bySubject] = await tx
       .select({ personId: directoryIdentities.personId })
       .from(directoryIdentities)
-      .where(and(eq(directoryIdentities.organisationId, agencyId), eq(directoryIdentities.subject, claims.sub)));
+      .where(and(eq(directoryIdentities.organisationId, agencyId), eq(directoryIdentities.subject, subject)));
     const person = byEmail;
     const audit = new AuditRecorder(actorFor(client, person), () => now);
     audit.audience = [...new Set([agencyId, ...(await audienceOf(tx, person?.id, now))])];
@@ -207,7 +282,7 @@ export async function finishDirectorySignIn(
       .where(and(eq(directoryIdentities.organisationId, agencyId), eq(directoryIdentities.personId, person.id)));
     if (bySubject && bySubject.personId !== person.id)
       return deny("not-known", "this directory subject belongs to another person");
-    if (identity?.subject && identity.subject !== claims.sub)
+    if (identity?.subject && identity.subject !== subject)
       return deny("not-known", "the address is bound to another subject of this directory");
     if (identity && !identity.active) return deny("not-known", "the directory deactivated this person (SCIM)");
     const here = (await liveMemberships(tx, person.id, now)).filter((m) => m.organisationId === agencyId);
@@ -220,21 +295,17 @@ export async function finishDirectorySignIn(
     if (live.length === 0) return deny("not-known", "no live role in this agency after the directory's groups");
 
     if (identity) {
-      await tx
-        .update(directoryIdentities)
-        .set({ subject: claims.sub, lastSeenAt: now })
-        .where(eq(directoryIdentities.id, identity.id));
+      await tx.update(directoryIdentities).set({ subject, lastSeenAt: now }).where(eq(directoryIdentities.id, identity.id));
     } else {
       await tx.insert(directoryIdentities).values({
         organisationId: agencyId,
         personId: person.id,
-        subject: claims.sub,
+        subject,
         createdAt: now,
         updatedAt: now,
         lastSeenAt: now,
       });
     }
-    const mfa = directoryDidMfa(claims);
     if (!mfa.mfa && !person.totpSecret)
       return deny("no-second-factor", "the directory did no multi-factor and the person has no Custody authenticator");
     const { token, id } = mfa.mfa
@@ -265,7 +336,7 @@ export async function finishDirectorySignIn(
       ok: true as const,
       token,
       next: mfa.mfa ? ("done" as const) : ("second-factor" as const),
-      redirectTo: pending.redirectTo,
+      redirectTo: input.redirectTo,
     };
   });
 }

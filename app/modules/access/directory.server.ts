@@ -6,14 +6,14 @@ import { ROLES, rolesFor, type Role } from "./permissions.ts";
 import { encrypt } from "./secrets.server.ts";
 import { liveRole } from "./sessions.server.ts";
 import { discoverProvider } from "./directory-oidc.server.ts";
+import { DIRECTORY_CALLBACK_PATH, SAML_CALLBACK_PATH } from "./directory-paths.ts";
+import { readCertificate, readIdpMetadata } from "./saml-metadata.server.ts";
 
 /**
  * An agency's directory connection, as its administrator sets it up (Administration → Directory sign-in).
  * The provider is read (OpenID Connect discovery) before anything is saved, so a typo in the issuer is
  * told at once, not by the first person who tries to sign in. Issue 19, decision 0029.
  */
-
-export const DIRECTORY_CALLBACK_PATH = "/sign-in/directory/callback";
 
 type Ctx = ModuleContext;
 
@@ -56,6 +56,8 @@ export async function directorySettings(ctx: Ctx, publicUrl: string) {
     connection: row ? { ...(connection as Omit<typeof row, "clientSecret">), hasSecret: !!clientSecret } : null,
     candidates: await breakGlassCandidates(ctx, agencyId),
     callbackUrl: `${publicUrl.replace(/\/$/, "")}${DIRECTORY_CALLBACK_PATH}`,
+    /** SAML: Custody's entity ID and its assertion consumer service (the same address). */
+    samlAcsUrl: `${publicUrl.replace(/\/$/, "")}${SAML_CALLBACK_PATH}`,
     roles: rolesFor("agency").map((r) => ({ value: r, label: ROLES[r].label })),
   };
 }
@@ -84,8 +86,13 @@ const SettingsForm = z.object({
     .trim()
     .min(1, "Name the directory as your people know it, like “Riverside County Entra ID”.")
     .max(100, "Keep the name under 100 characters."),
-  issuer: z.string().trim().min(1, "Enter the provider's issuer address.").max(500, "The issuer address is too long."),
-  clientId: z.string().trim().min(1, "Enter the client id the provider gave Custody.").max(200, "The client id is too long."),
+  protocol: z.enum(["oidc", "saml"], { message: "Choose OpenID Connect or SAML 2.0." }),
+  issuer: z.string().trim().max(500, "The issuer address is too long."),
+  clientId: z.string().trim().max(200, "The client id is too long."),
+  samlMetadata: z.string().max(200_000, "The metadata is too long; paste the identity provider's own document."),
+  samlEntityId: z.string().trim().max(500, "The entity ID is too long."),
+  samlEntryPoint: z.string().trim().max(2000, "The sign-in address is too long."),
+  samlCertificate: z.string().max(20_000, "The certificate is too long."),
   clientSecret: z.string().max(500, "The client secret is too long."),
   emailDomains: z.string().max(2000, "List fewer domains."),
   emailClaim: z.string().trim().regex(CLAIM, "Name one claim, like email, upn or preferred_username."),
@@ -123,6 +130,30 @@ export function parseGroupRoles(text: string): { mapping: Record<string, Role>; 
   return { mapping, error: null };
 }
 
+/** A SAML directory's settings: from its metadata when pasted, else from the three fields, each checked. */
+function samlSettings(v: z.infer<typeof SettingsForm>, now: Date, errors: Record<string, string>) {
+  let entityId = v.samlEntityId;
+  let entryPoint = v.samlEntryPoint;
+  let certificate = v.samlCertificate;
+  if (v.samlMetadata.trim()) {
+    const read = readIdpMetadata(v.samlMetadata);
+    if ("problem" in read) {
+      errors.samlMetadata = read.problem;
+      return null;
+    }
+    ({ entityId, entryPoint, certificate } = read);
+  }
+  const from = v.samlMetadata.trim() ? "samlMetadata" : null;
+  if (!entityId) errors.samlEntityId = "Enter the identity provider's entity ID, or paste its metadata.";
+  const entryProblem = entryPoint
+    ? issuerProblem(entryPoint)?.replace("The issuer must be", "The sign-in address must be")
+    : "Enter the identity provider's sign-in address, or paste its metadata.";
+  if (entryProblem) errors[from ?? "samlEntryPoint"] = entryProblem;
+  const cert = readCertificate(certificate, now);
+  if (cert.problem) errors[from ?? "samlCertificate"] = cert.problem;
+  return !entityId || entryProblem || cert.problem ? null : { entityId, entryPoint, certificate: cert.pem! };
+}
+
 /** Save the connection (created on first save). The provider's discovery document must answer first. */
 export async function saveDirectory(ctx: Ctx, input: DirectorySettingsInput, publicUrl: string) {
   const agencyId = agencyOf(ctx);
@@ -134,8 +165,14 @@ export async function saveDirectory(ctx: Ctx, input: DirectorySettingsInput, pub
   }
   const v = parsed.data;
   const [current] = await ctx.db.select().from(directoryConnections).where(eq(directoryConnections.organisationId, agencyId));
-  const issuerError = issuerProblem(v.issuer);
-  if (issuerError) errors.issuer = issuerError;
+  const saml = v.protocol === "saml" ? samlSettings(v, ctx.now, errors) : null;
+  if (v.protocol === "oidc") {
+    const issuerError = v.issuer ? issuerProblem(v.issuer) : "Enter the provider's issuer address.";
+    if (issuerError) errors.issuer = issuerError;
+    if (!v.clientId) errors.clientId = "Enter the client id the provider gave Custody.";
+    if (!(current?.clientSecret && current.protocol === "oidc") && !v.clientSecret.trim())
+      errors.clientSecret = "Enter the client secret the provider gave Custody.";
+  }
   const domains = [
     ...new Set(
       v.emailDomains
@@ -151,8 +188,6 @@ export async function saveDirectory(ctx: Ctx, input: DirectorySettingsInput, pub
       "List at least one domain, like riversideva.gov: only its addresses may sign in through this directory.";
   else if (badDomain)
     errors.emailDomains = `“${badDomain}” is not a domain name. Write domains like riversideva.gov, separated by commas.`;
-  if (!current?.clientSecret && !v.clientSecret.trim())
-    errors.clientSecret = "Enter the client secret the provider gave Custody.";
   if (v.groupClaim && !CLAIM.test(v.groupClaim)) errors.groupClaim = "Name one claim, like groups, or leave it empty.";
   const { mapping, error: mappingError } = parseGroupRoles(v.groupRoles);
   if (mappingError) errors.groupRoles = mappingError;
@@ -170,19 +205,25 @@ export async function saveDirectory(ctx: Ctx, input: DirectorySettingsInput, pub
       "Choose a break-glass administrator: when the directory is down, that person's password and second factor are the only way in.";
   if (Object.keys(errors).length > 0) throw new InvalidInput(errors);
 
-  const secret = v.clientSecret.trim() ? v.clientSecret.trim() : null;
-  try {
-    await discoverProvider({ issuer: v.issuer, clientId: v.clientId, clientSecret: secret ?? "unused-for-discovery" });
-  } catch (error) {
-    throw new InvalidInput({
-      issuer: `Custody could not read the provider's OpenID configuration at ${v.issuer.replace(/\/$/, "")}/.well-known/openid-configuration (${(error as Error).message}). Check the issuer address.`,
-    });
+  const secret = v.protocol === "oidc" && v.clientSecret.trim() ? v.clientSecret.trim() : null;
+  if (v.protocol === "oidc") {
+    try {
+      await discoverProvider({ issuer: v.issuer, clientId: v.clientId, clientSecret: secret ?? "unused-for-discovery" });
+    } catch (error) {
+      throw new InvalidInput({
+        issuer: `Custody could not read the provider's OpenID configuration at ${v.issuer.replace(/\/$/, "")}/.well-known/openid-configuration (${(error as Error).message}). Check the issuer address.`,
+      });
+    }
   }
 
   const values = {
     displayName: v.displayName,
-    issuer: v.issuer,
-    clientId: v.clientId,
+    protocol: v.protocol,
+    issuer: saml ? saml.entityId : v.issuer,
+    clientId: saml ? null : v.clientId,
+    samlEntryPoint: saml?.entryPoint ?? null,
+    samlCertificate: saml?.certificate ?? null,
+    ...(saml ? { clientSecret: null } : {}),
     emailDomains: domains,
     emailClaim: v.emailClaim,
     groupClaim: v.groupClaim || null,
@@ -197,7 +238,8 @@ export async function saveDirectory(ctx: Ctx, input: DirectorySettingsInput, pub
   const changed = current
     ? (Object.keys(values) as (keyof typeof values)[]).filter(
         (k) =>
-          !["updatedAt", "updatedBy", "clientSecret"].includes(k) && JSON.stringify(values[k]) !== JSON.stringify(current[k]),
+          !["updatedAt", "updatedBy", "clientSecret"].includes(k) &&
+          JSON.stringify(values[k]) !== JSON.stringify(current[k as keyof typeof current]),
       )
     : Object.keys(values).filter((k) => !["updatedAt", "updatedBy", "clientSecret"].includes(k));
   if (current) await ctx.db.update(directoryConnections).set(values).where(eq(directoryConnections.id, current.id));

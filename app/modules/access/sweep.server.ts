@@ -1,6 +1,6 @@
 import { and, isNotNull, isNull, lte, sql } from "drizzle-orm";
 import { type Database, queryRows } from "../../../db/client.ts";
-import { deprovisioningRecords, memberships, people, webauthnChallenges } from "../../../db/schema/access.ts";
+import { deprovisioningRecords, directoryRequests, memberships, people, webauthnChallenges } from "../../../db/schema/access.ts";
 import { AuditRecorder, systemActor } from "../audit/audit.server.ts";
 import { roleLabel } from "../format.ts";
 import { disableUnassigned } from "./deprovision.server.ts";
@@ -101,6 +101,11 @@ export async function runStaleSweep(db: Database, now: Date): Promise<SweepResul
       .delete(webauthnChallenges)
       .where(lte(webauthnChallenges.createdAt, new Date(now.getTime() - 86_400_000)))
       .returning({ id: webauthnChallenges.id });
+    // SAML requests older than a day: answerable for 10 minutes only.
+    const requests = await tx
+      .delete(directoryRequests)
+      .where(lte(directoryRequests.createdAt, new Date(now.getTime() - 86_400_000)))
+      .returning({ id: directoryRequests.id });
     audit.record({
       action: "sweep.stale-accounts",
       details: {
@@ -108,6 +113,7 @@ export async function runStaleSweep(db: Database, now: Date): Promise<SweepResul
         membershipsEnded: ended.length,
         disabledWithoutRole: unassigned.length,
         spentPasskeyChallengesRemoved: challenges.length,
+        oldDirectoryRequestsRemoved: requests.length,
       },
     });
     await audit.flush(tx);

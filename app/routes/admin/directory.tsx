@@ -1,6 +1,6 @@
 import { data, Form } from "react-router";
 import { ErrorSummary, Field, SuccessAlert } from "~/components/field.tsx";
-import { Checkbox, SelectField, TextareaField } from "~/components/inputs.tsx";
+import { Checkbox, ChoiceGroup, SelectField, TextareaField } from "~/components/inputs.tsx";
 import { readForm } from "~/http/form.server.ts";
 import { authorize } from "~/http/guard.server.ts";
 import { directorySettings, saveDirectory, turnOffDirectory } from "~/modules/access/directory.server.ts";
@@ -11,6 +11,7 @@ export const permission = "directory:manage";
 export const meta: Route.MetaFunction = () => [{ title: "Directory sign-in — Custody" }];
 
 const FIELDS = [
+  "protocol",
   "displayName",
   "issuer",
   "clientId",
@@ -20,6 +21,10 @@ const FIELDS = [
   "groupClaim",
   "groupRoles",
   "breakGlassPersonId",
+  "samlMetadata",
+  "samlEntityId",
+  "samlEntryPoint",
+  "samlCertificate",
 ] as const;
 
 export async function loader(args: Route.LoaderArgs) {
@@ -47,7 +52,8 @@ export async function action(args: Route.ActionArgs) {
 }
 
 export default function Directory({ loaderData, actionData }: Route.ComponentProps) {
-  const { connection: c, candidates, callbackUrl, roles } = loaderData;
+  const { connection: c, candidates, callbackUrl, samlAcsUrl, roles } = loaderData;
+  const saml = c?.protocol === "saml";
   const errors = actionData?.errors ?? {};
   const v = actionData?.values;
   const mappings = c
@@ -65,15 +71,30 @@ export default function Directory({ loaderData, actionData }: Route.ComponentPro
         <div className="usa-summary-box__body">
           <h2 className="usa-summary-box__heading">Register Custody with your provider</h2>
           <div className="usa-summary-box__text">
-            <p>Create a web application (confidential client) with this redirect URI:</p>
+            <p>
+              <strong>OpenID Connect:</strong> create a web application (confidential client) with this redirect URI:
+            </p>
             <p>
               <code className="custody-break-anywhere">{callbackUrl}</code>
             </p>
+            <p>
+              <strong>SAML 2.0:</strong> add a relying party whose identifier (entity ID) and assertion consumer service
+              (HTTP-POST) are both:
+            </p>
+            <p>
+              <code className="custody-break-anywhere">{samlAcsUrl}</code>
+            </p>
+            <p>
+              Custody asks for a signed assertion and checks its signature, issuer, audience, recipient, time window, and that it
+              answers a request Custody sent within 10 minutes and was never used before. Send the e-mail address as the name ID
+              (e-mail format) or as an attribute named below.
+            </p>
             <p className="margin-bottom-0">
-              Custody asks for the scopes <code>openid email profile</code>, uses the authorization code flow with PKCE, and
-              checks the id token&rsquo;s signature, issuer, audience, expiry and nonce. If the id token&rsquo;s <code>amr</code>{" "}
-              or <code>acr</code> shows the directory did multi-factor sign-in, Custody does not ask again; otherwise the person
-              also enters the code from their Custody authenticator.
+              <strong>Either way:</strong> for OpenID Connect Custody asks for the scopes <code>openid email profile</code>, uses
+              the authorization code flow with PKCE, and checks the id token&rsquo;s signature, issuer, audience, expiry and
+              nonce. If the id token&rsquo;s <code>amr</code> or <code>acr</code> (for SAML, the authentication context class)
+              shows the directory did multi-factor sign-in, Custody does not ask again; otherwise the person also enters the code
+              from their Custody authenticator or uses a passkey.
             </p>
           </div>
         </div>
@@ -100,21 +121,35 @@ export default function Directory({ loaderData, actionData }: Route.ComponentPro
           error={errors.displayName}
           required
         />
+        <ChoiceGroup
+          name="protocol"
+          legend="How the directory speaks"
+          type="radio"
+          options={[
+            {
+              value: "oidc",
+              label: "OpenID Connect",
+              description: "Entra ID, Okta, Ping, Google Workspace and most current directories.",
+            },
+            { value: "saml", label: "SAML 2.0", description: "For directories that speak only SAML, such as ADFS." },
+          ]}
+          checked={[v?.protocol ?? c?.protocol ?? "oidc"]}
+          error={errors.protocol}
+        />
+        <h2 className="margin-top-4">For OpenID Connect</h2>
         <Field
           name="issuer"
           label="Issuer"
           hint="The provider's issuer address; Custody reads its configuration from /.well-known/openid-configuration under it before saving."
           type="url"
-          defaultValue={v?.issuer ?? c?.issuer ?? ""}
+          defaultValue={v?.issuer ?? (saml ? "" : c?.issuer) ?? ""}
           error={errors.issuer}
-          required
         />
         <Field
           name="clientId"
           label="Client id"
           defaultValue={v?.clientId ?? c?.clientId ?? ""}
           error={errors.clientId}
-          required
           autoComplete="off"
         />
         <Field
@@ -129,6 +164,37 @@ export default function Directory({ loaderData, actionData }: Route.ComponentPro
           autoComplete="new-password"
           error={errors.clientSecret}
         />
+        <h2 className="margin-top-4">For SAML 2.0</h2>
+        <TextareaField
+          name="samlMetadata"
+          label="Identity provider metadata (easiest)"
+          hint="Paste the whole metadata document (FederationMetadata.xml for ADFS). Custody reads the entity ID, the sign-in address and the signing certificate from it; or fill in the three fields below instead."
+          rows={4}
+          defaultValue={v?.samlMetadata ?? ""}
+          error={errors.samlMetadata}
+        />
+        <Field
+          name="samlEntityId"
+          label="Identity provider entity ID"
+          defaultValue={v?.samlEntityId ?? (saml ? c?.issuer : "") ?? ""}
+          error={errors.samlEntityId}
+        />
+        <Field
+          name="samlEntryPoint"
+          label="Identity provider sign-in address (HTTP-Redirect)"
+          type="url"
+          defaultValue={v?.samlEntryPoint ?? c?.samlEntryPoint ?? ""}
+          error={errors.samlEntryPoint}
+        />
+        <TextareaField
+          name="samlCertificate"
+          label="Identity provider signing certificate"
+          hint="PEM or base64. Assertions not signed with its key are refused."
+          rows={4}
+          defaultValue={v?.samlCertificate ?? c?.samlCertificate ?? ""}
+          error={errors.samlCertificate}
+        />
+        <h2 className="margin-top-4">Who may sign in, and with which roles</h2>
         <Field
           name="emailDomains"
           label="Allowed e-mail domains"
@@ -140,7 +206,7 @@ export default function Directory({ loaderData, actionData }: Route.ComponentPro
         <Field
           name="emailClaim"
           label="Claim that carries the e-mail address"
-          hint="Usually email; Entra ID may use upn or preferred_username."
+          hint="Usually email; Entra ID may use upn or preferred_username. For SAML, the attribute's name; with email, an e-mail-format name ID also counts."
           defaultValue={v?.emailClaim ?? c?.emailClaim ?? "email"}
           error={errors.emailClaim}
           className="maxw-card-lg"
