@@ -13,6 +13,9 @@ import { deprovisioningRecords, invitations, memberships, people } from "../../d
 import { appContext, makeAccount, seedOrganisations, signIn, testSecrets } from "../support/accounts.ts";
 import { as } from "../support/contracts.ts";
 import { createTestDatabase } from "../support/database.ts";
+import { startSmtpServer } from "../support/smtp.ts";
+import { createMailer } from "../../app/modules/notifications/mail.server.ts";
+import { loader as invitationLoader } from "../../app/routes/invitation.tsx";
 
 /**
  * SCIM 2.0 provisioning driven the way Microsoft Entra ID's provisioning service drives it (its
@@ -110,6 +113,36 @@ describe("SCIM provisioning from the agency's directory", () => {
       scimType: "uniqueness",
       status: "409",
     });
+  });
+
+  it("e-mails the person the directory grants a first role to a one-time link to set up their sign-in, which opens", async () => {
+    const smtp = await startSmtpServer();
+    const before = context;
+    context = { ...context, mailer: createMailer(smtp.url, "Custody <no-reply@agency.test>"), publicUrl: "http://custody.test" };
+    try {
+      const created = await scim("POST", "Users", entraUser("morgan.price@agency-a.example", "entra-morgan"));
+      expect(created.status).toBe(201);
+      const added = await scim("PATCH", "Groups/legal", {
+        schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        Operations: [{ op: "Add", path: "members", value: [{ value: created.body!.id }] }],
+      });
+      expect(added.status).toBe(204);
+      // Sent after the commit: wait for it.
+      for (let i = 0; i < 50 && smtp.received.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(smtp.received.map((m) => m.to)).toEqual([["morgan.price@agency-a.example"]]);
+      const link = /http:\/\/custody\.test\/invitations\/([A-Za-z0-9_-]+)/.exec(smtp.received[0]!.unfolded);
+      expect(link).not.toBeNull();
+      expect(smtp.received[0]!.unfolded).toContain("directory has invited you");
+      const page = (await invitationLoader({
+        request: new Request(`http://custody.test/invitations/${link![1]}`),
+        params: { token: link![1]! },
+        context,
+      } as never)) as Record<string, unknown>;
+      expect(JSON.stringify(page)).toContain("morgan.price@agency-a.example");
+    } finally {
+      context = before;
+      await smtp.close();
+    }
   });
 
   it("matches a directory group to a role by its name, and adding a member grants the role and invites the person to set up their sign-in", async () => {

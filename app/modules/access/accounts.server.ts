@@ -124,18 +124,21 @@ export async function inviteExistingRecord(
   input: { personId: string; email: string; organisationId: string; role: string; membershipEndsAt?: Date | null; now: Date },
 ) {
   const token = newToken();
-  await db.insert(invitations).values({
-    tokenHash: tokenHash(token),
-    enrolsPersonId: input.personId,
-    email: input.email,
-    organisationId: input.organisationId,
-    role: input.role,
-    membershipEndsAt: input.membershipEndsAt ?? null,
-    invitedBy: null,
-    createdAt: input.now,
-    expiresAt: new Date(input.now.getTime() + INVITATION_LIFETIME_MS),
-  });
-  return token;
+  const [invitation] = await db
+    .insert(invitations)
+    .values({
+      tokenHash: tokenHash(token),
+      enrolsPersonId: input.personId,
+      email: input.email,
+      organisationId: input.organisationId,
+      role: input.role,
+      membershipEndsAt: input.membershipEndsAt ?? null,
+      invitedBy: null,
+      createdAt: input.now,
+      expiresAt: new Date(input.now.getTime() + INVITATION_LIFETIME_MS),
+    })
+    .returning({ id: invitations.id, expiresAt: invitations.expiresAt });
+  return { token, invitationId: invitation!.id, expiresAt: invitation!.expiresAt };
 }
 
 /**

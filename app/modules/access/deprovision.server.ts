@@ -98,3 +98,73 @@ export async function assignmentCounts(db: Queryable, organisationId: string, no
     );
   return { withRole: holders.length, wouldBeLeftWithout: holders.length - elsewhere.length };
 }
+
+/** What `disabledBy` says of a person the agency's directory disabled (the directory may enable them again). */
+export const directoryMark = (agencyId: string) => `directory:${agencyId}`;
+
+/**
+ * The agency's directory ended roles (SCIM deactivation or group removal, or groups at sign-in): each
+ * ends with a deprovisioning record naming the directory, and a person left with no role anywhere is
+ * disabled at once (`disabledBy` set to `mark`, so the directory may enable them again).
+ */
+export async function endDirectoryRoles(
+  db: Queryable,
+  audit: AuditRecorder,
+  input: {
+    agencyId: string;
+    personId: string;
+    /** The roles to end; all the person holds in the agency when omitted. */
+    roles?: string[];
+    /** Why, after "The agency's directory: " (e.g. "set inactive in the agency's directory"). */
+    why: string;
+    /** "directory" (SCIM) or "directory groups at sign-in". */
+    source: string;
+    tokenId: string | null;
+    now: Date;
+    mark: string;
+    /** Disable a person with no role anywhere even when no role ended here (a deactivated person who held none). */
+    alwaysCheck?: boolean;
+  },
+) {
+  const { agencyId, personId, why, now } = input;
+  const ended = await db
+    .update(memberships)
+    .set({ endedAt: now, endedReason: `Directory: ${why}` })
+    .where(
+      and(
+        eq(memberships.personId, personId),
+        eq(memberships.organisationId, agencyId),
+        isNull(memberships.endedAt),
+        input.roles ? inArray(memberships.role, input.roles) : undefined,
+      ),
+    )
+    .returning();
+  for (const m of ended) {
+    await db.insert(deprovisioningRecords).values({
+      kind: "membership-ended",
+      personId,
+      organisationId: agencyId,
+      reason: `The agency's directory: ${why}`,
+      actorId: null,
+      at: now,
+      details: { source: input.source, tokenId: input.tokenId, membershipId: m.id, role: m.role },
+    });
+    audit.record({
+      action: "membership.end",
+      objectType: "membership",
+      objectId: m.id,
+      organisationId: agencyId,
+      details: { reason: `directory: ${why}`, personId, role: m.role, source: input.source },
+    });
+  }
+  if (ended.length === 0 && !input.alwaysCheck) return { rolesEnded: 0, disabled: false };
+  const disabled = await disableUnassigned(db, audit, {
+    personIds: [personId],
+    because: `the agency's directory: ${why}`,
+    organisationId: agencyId,
+    actorId: null,
+    now,
+  });
+  if (disabled.length > 0) await db.update(people).set({ disabledBy: input.mark }).where(eq(people.id, personId));
+  return { rolesEnded: ended.length, disabled: disabled.length > 0 };
+}

@@ -1,7 +1,6 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { type Database, type Queryable } from "../../../db/client.ts";
 import {
-  deprovisioningRecords,
   directoryConnections,
   directoryIdentities,
   memberships,
@@ -11,7 +10,7 @@ import {
 import { AuditRecorder, recordNow, anonymousActor, type AuditActor } from "../audit/audit.server.ts";
 import { peopleWithRoles, notify, toEach } from "../notifications/notify.server.ts";
 import { audienceOf } from "./audience.server.ts";
-import { disableUnassigned } from "./deprovision.server.ts";
+import { directoryMark, endDirectoryRoles } from "./deprovision.server.ts";
 import { DIRECTORY_CALLBACK_PATH } from "./directory-paths.ts";
 import {
   authorizationUrl,
@@ -20,7 +19,7 @@ import {
   type PendingDirectorySignIn,
   type ProviderSettings,
 } from "./directory-oidc.server.ts";
-import { isRole, ROLES } from "./permissions.ts";
+import { isRole } from "./permissions.ts";
 import { decrypt, type Secrets } from "./secrets.server.ts";
 import { redeemSamlResponse, samlAuthorizationUrl } from "./directory-saml.server.ts";
 import { isUuid } from "../context.server.ts";
@@ -379,42 +378,17 @@ async function followGroups(
       details: { role, personId, source: "directory groups at sign-in", groups },
     });
   }
-  const ending = held.filter((m) => mapped.has(m.role as never) && !wanted.has(m.role));
+  const ending = held.filter((m) => mapped.has(m.role as never) && !wanted.has(m.role)).map((m) => m.role);
   if (ending.length === 0) return;
-  await tx
-    .update(memberships)
-    .set({ endedAt: now, endedReason: "Directory: no longer in a group mapped to this role" })
-    .where(
-      inArray(
-        memberships.id,
-        ending.map((m) => m.id),
-      ),
-    );
-  for (const m of ending) {
-    const label = isRole(m.role) ? ROLES[m.role].label : m.role;
-    await tx.insert(deprovisioningRecords).values({
-      kind: "membership-ended",
-      personId,
-      organisationId: agencyId,
-      reason: `The agency's directory no longer puts them in a group mapped to ${label}`,
-      actorId: null,
-      at: now,
-      details: { source: "directory groups at sign-in", membershipId: m.id, role: m.role, groups },
-    });
-    audit.record({
-      action: "membership.end",
-      objectType: "membership",
-      objectId: m.id,
-      organisationId: agencyId,
-      details: { reason: "directory groups at sign-in", personId, role: m.role, source: "directory" },
-    });
-  }
-  await disableUnassigned(tx, audit, {
-    personIds: [personId],
-    because: "the agency's directory no longer puts them in a mapped group",
-    organisationId: agencyId,
-    actorId: null,
+  await endDirectoryRoles(tx, audit, {
+    agencyId,
+    personId,
+    roles: ending,
+    why: "no longer in a directory group mapped to this role",
+    source: "directory groups at sign-in",
+    tokenId: null,
     now,
+    mark: directoryMark(agencyId),
   });
 }
 

@@ -266,7 +266,7 @@ export async function reEnrolmentLink(ctx: ModuleContext, personId: string, reas
   // A lost device may hold a passkey: every passkey goes with the other factors.
   const passkeysRemoved = await ctx.db.delete(passkeys).where(eq(passkeys.personId, personId)).returning({ id: passkeys.id });
   const cut = await cutAccess(ctx.db, personId, ctx.now, `re-enrollment: ${reason}`);
-  const token = await inviteExistingRecord(ctx.db, {
+  const { token } = await inviteExistingRecord(ctx.db, {
     personId,
     email: person.email,
     organisationId: membership.organisationId,

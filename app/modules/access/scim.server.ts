@@ -1,9 +1,9 @@
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { deprovisioningRecords, directoryIdentities, memberships, organisations, people } from "../../../db/schema/access.ts";
 import { requirePermission, type ModuleContext, isUuid } from "../context.server.ts";
-import { disableUnassigned } from "./deprovision.server.ts";
+import { directoryMark, endDirectoryRoles } from "./deprovision.server.ts";
 import { ROLES, rolesFor, type Role } from "./permissions.ts";
-import { inviteExistingRecord } from "./accounts.server.ts";
+import { emailInvitation, inviteExistingRecord } from "./accounts.server.ts";
 import { liveRole } from "./sessions.server.ts";
 
 /**
@@ -371,46 +371,18 @@ async function applyUser(
   });
 }
 
-const directoryMark = (agencyId: string) => `directory:${agencyId}`;
-
 /** End every role the person holds here; anyone left with none anywhere is disabled, sessions and tokens cut. */
-async function deprovision(ctx: Ctx, agencyId: string, personId: string, why: string) {
-  const ended = await ctx.db
-    .update(memberships)
-    .set({ endedAt: ctx.now, endedReason: `Directory: ${why}` })
-    .where(and(eq(memberships.personId, personId), eq(memberships.organisationId, agencyId), isNull(memberships.endedAt)))
-    .returning();
-  for (const m of ended) {
-    await ctx.db.insert(deprovisioningRecords).values({
-      kind: "membership-ended",
-      personId,
-      organisationId: agencyId,
-      reason: `The agency's directory: ${why}`,
-      actorId: null,
-      at: ctx.now,
-      details: { source: "directory", tokenId: ctx.actor.tokenId, membershipId: m.id, role: m.role },
-    });
-    ctx.audit.record({
-      action: "membership.end",
-      objectType: "membership",
-      objectId: m.id,
-      organisationId: agencyId,
-      details: { reason: `directory: ${why}`, personId, role: m.role, source: "directory" },
-    });
-  }
-  const disabled = await disableUnassigned(ctx.db, ctx.audit, {
-    personIds: [personId],
-    because: `the agency's directory: ${why}`,
-    organisationId: agencyId,
-    actorId: null,
+function deprovision(ctx: Ctx, agencyId: string, personId: string, why: string) {
+  return endDirectoryRoles(ctx.db, ctx.audit, {
+    agencyId,
+    personId,
+    why,
+    source: "directory",
+    tokenId: ctx.actor.tokenId,
     now: ctx.now,
+    mark: directoryMark(agencyId),
+    alwaysCheck: true,
   });
-  if (disabled.length > 0)
-    await ctx.db
-      .update(people)
-      .set({ disabledBy: directoryMark(agencyId) })
-      .where(eq(people.id, personId));
-  return { rolesEnded: ended.length, disabled: disabled.length > 0 };
 }
 
 async function checkVersion(ctx: Ctx, agencyId: string, person: typeof people.$inferSelect, ifMatch: string | null) {
@@ -581,7 +553,7 @@ async function grantRole(ctx: Ctx, agencyId: string, role: Role, personIds: stri
     });
     // No credentials yet: an invitation lets them set a password and an authenticator for this same record.
     if (person.passwordHash === null) {
-      await inviteExistingRecord(ctx.db, {
+      const invitation = await inviteExistingRecord(ctx.db, {
         personId: person.id,
         email: person.email,
         organisationId: agencyId,
@@ -594,6 +566,22 @@ async function grantRole(ctx: Ctx, agencyId: string, role: Role, personIds: stri
         organisationId: agencyId,
         details: { email: person.email, role, source: "directory", agency: agency?.name },
       });
+      // The link goes to the person by e-mail once this commits (the directory never sees it).
+      const mail = ctx.mail;
+      if (mail?.mailer && agency) {
+        const actor = ctx.actor;
+        const message = {
+          to: person.email,
+          link: `${mail.publicUrl.replace(/\/$/, "")}/invitations/${invitation.token}`,
+          organisationName: agency.name,
+          roleLabel: ROLES[role].label,
+          expiresAt: invitation.expiresAt,
+          timeZone: agency.timeZone,
+          invitedBy: `${agency.name}'s directory`,
+          invitationId: invitation.invitationId,
+        };
+        ctx.afterCommit((db) => emailInvitation(db, mail.mailer, actor, message, ctx.now));
+      }
     }
   }
 }
@@ -601,51 +589,17 @@ async function grantRole(ctx: Ctx, agencyId: string, role: Role, personIds: stri
 async function endRole(ctx: Ctx, agencyId: string, role: Role, personIds: string[]) {
   for (const id of personIds) {
     if (!isUuid(id)) continue;
-    const ended = await ctx.db
-      .update(memberships)
-      .set({ endedAt: ctx.now, endedReason: "Directory: removed from the group" })
-      .where(
-        and(
-          eq(memberships.personId, id),
-          eq(memberships.organisationId, agencyId),
-          eq(memberships.role, role),
-          isNull(memberships.endedAt),
-        ),
-      )
-      .returning();
-    for (const m of ended) {
-      await touch(ctx, agencyId, id);
-      await ctx.db.insert(deprovisioningRecords).values({
-        kind: "membership-ended",
-        personId: id,
-        organisationId: agencyId,
-        reason: `The agency's directory removed them from the group ${ROLES[role].label}`,
-        actorId: null,
-        at: ctx.now,
-        details: { source: "directory", tokenId: ctx.actor.tokenId, membershipId: m.id, role },
-      });
-      ctx.audit.record({
-        action: "membership.end",
-        objectType: "membership",
-        objectId: m.id,
-        organisationId: agencyId,
-        details: { personId: id, role, source: "directory" },
-      });
-    }
-    if (ended.length > 0) {
-      const disabled = await disableUnassigned(ctx.db, ctx.audit, {
-        personIds: [id],
-        because: `the agency's directory removed their last role (${ROLES[role].label})`,
-        organisationId: agencyId,
-        actorId: null,
-        now: ctx.now,
-      });
-      if (disabled.length > 0)
-        await ctx.db
-          .update(people)
-          .set({ disabledBy: directoryMark(agencyId) })
-          .where(eq(people.id, id));
-    }
+    const { rolesEnded } = await endDirectoryRoles(ctx.db, ctx.audit, {
+      agencyId,
+      personId: id,
+      roles: [role],
+      why: `removed them from the group ${ROLES[role].label}`,
+      source: "directory",
+      tokenId: ctx.actor.tokenId,
+      now: ctx.now,
+      mark: directoryMark(agencyId),
+    });
+    if (rolesEnded > 0) await touch(ctx, agencyId, id);
   }
 }
 

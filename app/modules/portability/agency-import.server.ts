@@ -225,7 +225,7 @@ export async function importExport(deps: ImportDeps, zipPath: string, trustedPub
           );
         const invited: ImportResult["invitations"] = [];
         for (const m of active.filter((a) => a.passwordHash === null)) {
-          const token = await inviteExistingRecord(tx, {
+          const { token } = await inviteExistingRecord(tx, {
             personId: m.personId,
             email: m.email,
             organisationId: manifest.agency.id,
