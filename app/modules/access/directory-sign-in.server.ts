@@ -1,12 +1,6 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { type Database, type Queryable } from "../../../db/client.ts";
-import {
-  directoryConnections,
-  directoryIdentities,
-  memberships,
-  organisations,
-  people,
-} from "../../../db/schema/access.ts";
+import { directoryConnections, directoryIdentities, memberships, organisations, people } from "../../../db/schema/access.ts";
 import { AuditRecorder, recordNow, anonymousActor, type AuditActor } from "../audit/audit.server.ts";
 import { peopleWithRoles, notify, toEach } from "../notifications/notify.server.ts";
 import { audienceOf } from "./audience.server.ts";
