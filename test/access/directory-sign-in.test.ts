@@ -293,7 +293,7 @@ describe("directory sign-in (OpenID Connect)", () => {
 });
 
 describe("an agency that requires its directory", () => {
-  it("refuses to save the requirement without a break-glass administrator, or with an issuer that does not answer", async () => {
+  it("refuses to save the requirement without a break-glass administrator, an issuer that does not answer, or a domain another agency's directory holds", async () => {
     const attempt = (input: DirectorySettingsInput) =>
       as(handle.db, adminA, clock.now, (ctx) => saveDirectory(ctx, input, publicUrl)).catch((e: unknown) => e);
     const noBreakGlass = await attempt(settings({ requireDirectory: true }));
@@ -305,6 +305,13 @@ describe("an agency that requires its directory", () => {
     expect((silent as InvalidInput).fieldErrors.issuer).toMatch(/could not read the provider's OpenID configuration/);
     const badDomain = await attempt(settings({ emailDomains: "example.test, not a domain" }));
     expect((badDomain as InvalidInput).fieldErrors.emailDomains).toMatch(/not a domain/);
+    const adminB = await makeAccount(handle.db, orgs.agencyB.id, "agency-admin", clock.now);
+    const captured = await as(handle.db, adminB, clock.now, (ctx) => saveDirectory(ctx, settings(), publicUrl)).catch(
+      (e: unknown) => e,
+    );
+    expect((captured as InvalidInput).fieldErrors.emailDomains).toMatch(
+      /Another agency's directory already signs in addresses at example\.test/,
+    );
     const badMapping = await attempt(settings({ groupClaim: "groups", groupRoles: "Everyone = superuser" }));
     expect((badMapping as InvalidInput).fieldErrors.groupRoles).toMatch(/not an agency role/);
     const [row] = await handle.db

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNotNull, isNull } from "drizzle-orm";
+import { and, asc, eq, isNotNull, isNull, ne } from "drizzle-orm";
 import { z } from "zod";
 import { directoryConnections, memberships, people } from "../../../db/schema/access.ts";
 import { type ModuleContext, InvalidInput, NotFound, requirePermission } from "../context.server.ts";
@@ -188,6 +188,16 @@ export async function saveDirectory(ctx: Ctx, input: DirectorySettingsInput, pub
       "List at least one domain, like riversideva.gov: only its addresses may sign in through this directory.";
   else if (badDomain)
     errors.emailDomains = `“${badDomain}” is not a domain name. Write domains like riversideva.gov, separated by commas.`;
+  else {
+    // A domain names one directory: the sign-in page sends an address to the directory its domain names.
+    const others = await ctx.db
+      .select({ domains: directoryConnections.emailDomains })
+      .from(directoryConnections)
+      .where(and(ne(directoryConnections.organisationId, agencyId), eq(directoryConnections.enabled, true)));
+    const taken = domains.find((d) => others.some((o) => o.domains.includes(d)));
+    if (taken)
+      errors.emailDomains = `Another agency's directory already signs in addresses at ${taken}; a domain can belong to one directory. Ask the platform administrator if this domain is yours.`;
+  }
   if (v.groupClaim && !CLAIM.test(v.groupClaim)) errors.groupClaim = "Name one claim, like groups, or leave it empty.";
   const { mapping, error: mappingError } = parseGroupRoles(v.groupRoles);
   if (mappingError) errors.groupRoles = mappingError;
