@@ -55,8 +55,8 @@ const DirectoryForm = z.object({
     .string()
     .trim()
     .min(1, "Enter your agency e-mail address: its domain tells Custody which directory to send you to.")
-    .max(254, "Enter your work e-mail address.")
-    .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, "Enter your work e-mail address, like name@agency.gov."),
+    .max(254, "Enter your agency e-mail address.")
+    .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, "Enter your agency e-mail address, like name@agency.gov."),
 });
 
 const PasswordForm = z.object({
@@ -104,7 +104,7 @@ export async function action({ request, context }: Route.ActionArgs) {
     if (result.ok) throw redirect(redirectTo, { headers: { "Set-Cookie": await setSessionCookie(request, result.token) } });
     const message =
       result.reason === "directory-required"
-        ? `Your agency requires sign-in through its directory (${result.directory}). Use “Use your agency’s directory” below.`
+        ? `Your agency requires sign-in through its directory (${result.directory}). Choose “Use your agency’s directory” below.`
         : "That passkey did not sign you in: it is not registered here, its answer did not check out, or the account is locked or disabled. Try again, or use your password.";
     return data({ errors: {} as Record<string, string>, form: message }, { status: 401 });
   }
@@ -120,7 +120,7 @@ export async function action({ request, context }: Route.ActionArgs) {
     });
   }
   if (result.reason === "directory-required") {
-    const message = `Your agency requires sign-in through its directory (${result.directory}); passwords are not accepted for your account. Use “Use your agency’s directory” below.`;
+    const message = `Your agency requires sign-in through its directory (${result.directory}); passwords are not accepted for your account. Choose “Use your agency’s directory” below.`;
     return data({ errors: {} as Record<string, string>, form: message }, { status: 403 });
   }
   const message = result.reason === "throttled" ? throttledMessage(result.scope, result.retryAfterMinutes) : GENERIC_FAILURE;
@@ -252,7 +252,7 @@ export default function SignIn({ loaderData, actionData }: Route.ComponentProps)
           >
             <h2 className="margin-top-0">Or sign in through your agency’s directory</h2>
             <p className="margin-top-1">
-              If your agency connected its own directory (such as Entra ID or Okta), enter your work e-mail address and sign in
+              If your agency connected its own directory (such as Entra ID or Okta), enter your agency e-mail address and sign in
               there.
             </p>
             <input type="hidden" name="redirectTo" value={redirectTo} />
