@@ -391,7 +391,7 @@ async function followGroups(
  * directory sign-in, unless they are that agency's break-glass administrator. Returns the directories
  * that refuse, and the agencies where this sign-in is a break-glass use.
  */
-export async function passwordPolicyFor(db: Queryable, personId: string, now: Date) {
+async function passwordPolicyFor(db: Queryable, personId: string, now: Date) {
   const live = await liveMemberships(db, personId, now);
   const agencyIds = [...new Set(live.filter((m) => m.organisationKind === "agency").map((m) => m.organisationId))];
   if (agencyIds.length === 0) return { refusedBy: [] as string[], breakGlass: [] as { agencyId: string; agency: string }[] };
@@ -412,6 +412,30 @@ export async function passwordPolicyFor(db: Queryable, personId: string, now: Da
       .filter((r) => r.connection.breakGlassPersonId === personId)
       .map((r) => ({ agencyId: r.connection.organisationId, agency: r.agency })),
   };
+}
+
+/**
+ * The same rule for a local credential (password or passkey) as it opens a session: when a directory
+ * refuses it, the refusal is recorded here and its name returned; otherwise `refusedBy` is null and
+ * `breakGlass` names the agencies where this sign-in is a break-glass use.
+ */
+export async function localSignInPolicy(
+  db: Queryable,
+  audit: AuditRecorder,
+  personId: string,
+  now: Date,
+  details: Record<string, unknown>,
+) {
+  const policy = await passwordPolicyFor(db, personId, now);
+  if (policy.refusedBy.length > 0)
+    audit.record({
+      action: "auth.login.directory-required",
+      outcome: "denied",
+      objectType: "person",
+      objectId: personId,
+      details: { ...details, directories: policy.refusedBy },
+    });
+  return { refusedBy: policy.refusedBy[0] ?? null, breakGlass: policy.breakGlass };
 }
 
 /** A break-glass sign-in is told at once to the agency's other administrators and its auditors, to review. */

@@ -16,7 +16,7 @@ import { passkeys, people, webauthnChallenges } from "../../../db/schema/access.
 import { AuditRecorder, anonymousActor } from "../audit/audit.server.ts";
 import { InvalidInput, NotFound, type ModuleContext } from "../context.server.ts";
 import { audienceOf } from "./audience.server.ts";
-import { passwordPolicyFor, reportBreakGlass } from "./directory-sign-in.server.ts";
+import { localSignInPolicy, reportBreakGlass } from "./directory-sign-in.server.ts";
 import type { Secrets } from "./secrets.server.ts";
 import { liveMemberships, openCompleteSession } from "./sessions.server.ts";
 
@@ -356,17 +356,10 @@ export async function signInWithPasskey(
     if (person.disabledAt) return fail("account disabled");
     if (person.lockedAt) return fail("account locked");
     if ((await liveMemberships(tx, person.id, now)).length === 0) return fail("no live role");
-    const policy = await passwordPolicyFor(tx, person.id, now);
-    if (policy.refusedBy.length > 0) {
-      audit.record({
-        action: "auth.login.directory-required",
-        outcome: "denied",
-        objectType: "person",
-        objectId: person.id,
-        details: { method: "passkey", directories: policy.refusedBy },
-      });
+    const policy = await localSignInPolicy(tx, audit, person.id, now, { method: "passkey" });
+    if (policy.refusedBy) {
       await audit.flush(tx);
-      return { ok: false as const, reason: "directory-required" as const, directory: policy.refusedBy[0]! };
+      return { ok: false as const, reason: "directory-required" as const, directory: policy.refusedBy };
     }
     const { token, id } = await openCompleteSession(tx, secrets, { personId: person.id, now, client });
     audit.actor.sessionId = id;

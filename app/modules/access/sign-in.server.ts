@@ -7,7 +7,7 @@ import { decrypt, sameHash, sessionId, tokenHash, type Secrets } from "./secrets
 import { audienceOf } from "./audience.server.ts";
 import { createSession, liveMemberships, MFA_STEP_LIMIT_MS, openCompleteSession, revokeSession } from "./sessions.server.ts";
 import { matchTotp } from "./totp.server.ts";
-import { passwordPolicyFor, reportBreakGlass } from "./directory-sign-in.server.ts";
+import { localSignInPolicy, reportBreakGlass } from "./directory-sign-in.server.ts";
 import { checkPasskey, type RelyingParty } from "./passkeys.server.ts";
 
 /**
@@ -162,17 +162,10 @@ export async function signInWithPassword(
       return fail("wrong password");
     }
     if (live.length === 0) return fail("no live role");
-    const policy = await passwordPolicyFor(tx, person.id, now);
-    if (policy.refusedBy.length > 0) {
-      audit.record({
-        action: "auth.login.directory-required",
-        outcome: "denied",
-        objectType: "person",
-        objectId: person.id,
-        details: { email, directories: policy.refusedBy },
-      });
+    const policy = await localSignInPolicy(tx, audit, person.id, now, { email });
+    if (policy.refusedBy) {
       await audit.flush(tx);
-      return { ok: false as const, reason: "directory-required" as const, directory: policy.refusedBy[0]! };
+      return { ok: false as const, reason: "directory-required" as const, directory: policy.refusedBy };
     }
     await tx.insert(loginAttempts).values({ at: now, ip, email, succeeded: true });
     const { token, id } = await createSession(tx, secrets, {
