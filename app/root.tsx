@@ -16,7 +16,6 @@ import { sessionOf } from "./http/guard.server.ts";
 import { navigationFor } from "./modules/access/navigation.ts";
 import { isNotAllowed } from "./modules/access/permissions.ts";
 import { roleLabel } from "./modules/format.ts";
-import { unreadCount } from "./modules/notifications/notify.server.ts";
 import { takeFlash } from "./modules/access/flash.server.ts";
 import { SiteFooter } from "./components/site-footer.tsx";
 import { SiteHeader } from "./components/site-header.tsx";
@@ -29,7 +28,7 @@ export const links = () => [{ rel: "icon", href: "/favicon.svg", type: "image/sv
 export async function loader({ request, context }: Route.LoaderArgs) {
   const state = await sessionOf(request, context);
   if (state.status !== "valid") return { viewer: null, flash: null };
-  const unread = await unreadCount(context.db, state.person.id);
+  const unread = state.unread;
   // Shown once, on this page, to the person whose action left it; gone on the next. The session row was read
   // already, so the claiming update runs only when it holds a message.
   const flash = state.hasFlash ? await takeFlash(context.db, state.sessionId) : null;

@@ -129,15 +129,6 @@ export async function myNotifications(ctx: ModuleContext, options: { limit?: num
   return { notifications: rows, unread, delivery: await deliveryOf(ctx.db, personId) };
 }
 
-/** How many the person has not read (for the header); not audited, it reads no content. */
-export async function unreadCount(db: Queryable, personId: string) {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(notifications)
-    .where(and(eq(notifications.personId, personId), isNull(notifications.readAt)));
-  return row?.n ?? 0;
-}
-
 export async function deliveryOf(db: Queryable, personId: string): Promise<DeliveryChoice> {
   const [row] = await db
     .select({ delivery: notificationPreferences.delivery })
