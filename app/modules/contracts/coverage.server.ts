@@ -6,7 +6,7 @@ import { coverageChanges, coverageEntries, type CoverageStatus, type Responsibil
 import { qualifiedLabel } from "../catalog/paths.ts";
 import { InvalidInput, isUuid, type ModuleContext, NotFound } from "../context.server.ts";
 import { parseInput } from "../validation.server.ts";
-import { evidenceByRequirement } from "../evidence/register.server.ts";
+import { contractEvidenceJson, type EvidenceLink, evidenceStates } from "../evidence/register.server.ts";
 import { EVIDENCE_GAP_STATES } from "../evidence/vocabulary.ts";
 import { vendorFlags } from "../vendors/flags.ts";
 import { profileOf } from "../vendors/vendors.server.ts";
@@ -66,16 +66,20 @@ async function loadMatrix(
   ctx: ModuleContext,
   contractId: string,
   measured: { id: string; key: string; version: string; revision: number; shortTitle: string; title: string }[],
+  options: { evidence?: boolean } = {},
 ) {
   const ids = measured.map((f) => f.id);
-  const [state] = await queryRows<{ edition: string | null; entries: EntryJson[] | string }>(
+  // The catalog's edition, the contract's entries and (for the matrix page) its evidence, in one statement.
+  const [state] = await queryRows<{ edition: string | null; entries: EntryJson[] | string; evidence: EvidenceLink[] | string }>(
     ctx.db,
     sql`select (select edition from catalog_state where id = 1) as edition,
           coalesce((select json_agg(json_build_object('r', e.requirement_id, 's', e.status, 'sec', e.section, 'n', e.notes,
                                                       'why', e.reason, 'resp', e.responsibility, 'at', e.updated_at))
-                    from coverage_entries e where e.contract_id = ${contractId}), '[]') as entries`,
+                    from coverage_entries e where e.contract_id = ${contractId}), '[]') as entries,
+          ${options.evidence ? contractEvidenceJson(contractId) : sql`'[]'::json`} as evidence`,
   );
-  const entryList: EntryJson[] = typeof state!.entries === "string" ? JSON.parse(state!.entries) : state!.entries;
+  const json = <T>(value: T | string): T => (typeof value === "string" ? (JSON.parse(value) as T) : value);
+  const entryList = json(state!.entries);
   const entries = new Map(entryList.map((e) => [e.r, e]));
   const catalog = await catalogForMatrix(ctx.db, state!.edition, ids);
   const all = catalog.requirements.map((r) => {
@@ -119,7 +123,7 @@ async function loadMatrix(
     while (parent && parent.kind !== "policy-area") parent = parent.parentId ? allById.get(parent.parentId) : undefined;
     return parent ? headings.get(parent.id) : undefined;
   };
-  return { measured, rows, byId, linked, areaOf };
+  return { measured, rows, byId, linked, areaOf, evidence: evidenceStates(json(state!.evidence), ctx.today) };
 }
 
 /** Derived status of a principle from the provisions that serve it. */
@@ -163,13 +167,13 @@ export async function getMatrix(
   filter: { status?: string; open?: readonly string[] | "first-with-work" } = {},
 ) {
   const view = await getContract(ctx, contractId, { audit: false });
-  const m = await loadMatrix(ctx, contractId, view.frameworks);
+  const m = await loadMatrix(ctx, contractId, view.frameworks, { evidence: true });
   const fig = figures(m);
   const statusFilter =
     filter.status && ["addressed", "partial", "missing", "not-applicable", "unassessed"].includes(filter.status)
       ? (filter.status as CoverageKey)
       : null;
-  const evidence = await evidenceByRequirement(ctx, contractId);
+  const evidence = m.evidence;
   // "first-with-work": the first framework with a requirement not yet assessed, missing or partial (or the first).
   const openKeys: readonly string[] | null =
     filter.open === "first-with-work"

@@ -6,7 +6,7 @@ import { vendors } from "../../../db/schema/vendors.ts";
 import { evidenceKindList } from "../catalog/catalog.server.ts";
 import { isUuid, type ModuleContext, NO_ORGANISATION, orgOf, requirePermission } from "../context.server.ts";
 import { vendorsUnderContract } from "../contracts/contracts.server.ts";
-import { addMonths } from "../dates.ts";
+import { addMonths, type Day } from "../dates.ts";
 import { proveEvents } from "../audit/proofs.server.ts";
 import { custodyRows } from "./custody.server.ts";
 import { itemDetails } from "./items.server.ts";
@@ -212,35 +212,39 @@ export async function getEvidenceItem(ctx: ModuleContext, itemId: string) {
   };
 }
 
-/**
- * The evidence state of each requirement of a contract: evidenced only by accepted evidence
- * that has not expired; otherwise the gap (expired, rejected) or what is under way.
- */
-export async function evidenceByRequirement(ctx: Pick<ModuleContext, "db" | "today">, contractId: string) {
-  const today = ctx.today;
-  const rows = await queryRows<{ requirement_id: string; item_id: string; status: string; expires_on: string | null }>(
-    ctx.db,
-    sql`select r.requirement_id, i.id as item_id, i.status, i.expires_on::text as expires_on
+/** The live evidence items linked to a contract, by requirement: as JSON, for a statement that reads other things too. */
+export function contractEvidenceJson(contractId: string) {
+  return sql<
+    EvidenceLink[]
+  >`coalesce((select json_agg(json_build_object('r', r.requirement_id, 'i', i.id, 's', i.status, 'x', i.expires_on))
         from evidence_item_contracts c
         join evidence_items i on i.id = c.item_id
         join evidence_item_requirements r on r.item_id = i.id
-        where c.contract_id = ${contractId} and i.status not in ('superseded', 'cancelled')`,
-  );
+        where c.contract_id = ${contractId} and i.status not in ('superseded', 'cancelled')), '[]'::json)`;
+}
+export type EvidenceLink = { r: string; i: string; s: string; x: string | null };
+
+/**
+ * The evidence state of each requirement of a contract (and the item behind it), from contractEvidenceJson's
+ * rows: evidenced only by accepted evidence that has not expired; otherwise the gap (expired, rejected) or
+ * what is under way.
+ */
+export function evidenceStates(links: EvidenceLink[], today: Day) {
   const rank: Record<EvidenceState, number> = { evidenced: 6, expired: 5, rejected: 4, pending: 3, requested: 2, none: 1 };
   const result = new Map<string, { state: EvidenceState; itemId: string }>();
-  for (const r of rows) {
+  for (const link of links) {
     const state: EvidenceState =
-      r.status === "accepted"
-        ? r.expires_on !== null && r.expires_on < today
+      link.s === "accepted"
+        ? link.x !== null && link.x < today
           ? "expired"
           : "evidenced"
-        : r.status === "rejected"
+        : link.s === "rejected"
           ? "rejected"
-          : r.status === "requested"
+          : link.s === "requested"
             ? "requested"
             : "pending";
-    const current = result.get(r.requirement_id);
-    if (!current || rank[state] > rank[current.state]) result.set(r.requirement_id, { state, itemId: r.item_id });
+    const current = result.get(link.r);
+    if (!current || rank[state] > rank[current.state]) result.set(link.r, { state, itemId: link.i });
   }
   return result;
 }

@@ -126,22 +126,21 @@ export async function getVendor(ctx: ModuleContext, vendorId: string, options: {
 
 /** An agency's profile of a vendor with its storage locations, or null. Used by contracts for conflicts. */
 export async function profileOf(ctx: Pick<ModuleContext, "db">, vendorId: string, agencyId: string) {
-  const [profile] = await ctx.db
-    .select()
+  // The profile and its storage locations (as JSON, in their order) in one statement.
+  const [row] = await ctx.db
+    .select({
+      profile: vendorProfiles,
+      // Written out: drizzle leaves columns unqualified in a select without joins, "id" here included.
+      locations: sql<LocationRow[]>`(select coalesce(json_agg(json_build_object('dataCategory', l.data_category,
+          'country', l.country, 'region', l.region) order by l.position), '[]'::json)
+        from vendor_storage_locations l where l.profile_id = "vendor_profiles"."id")`,
+    })
     .from(vendorProfiles)
     .where(and(eq(vendorProfiles.vendorId, vendorId), eq(vendorProfiles.agencyId, agencyId)));
-  if (!profile) return null;
-  const locations = await ctx.db
-    .select({
-      dataCategory: vendorStorageLocations.dataCategory,
-      country: vendorStorageLocations.country,
-      region: vendorStorageLocations.region,
-    })
-    .from(vendorStorageLocations)
-    .where(eq(vendorStorageLocations.profileId, profile.id))
-    .orderBy(asc(vendorStorageLocations.position));
-  return { ...profile, locations };
+  if (!row) return null;
+  return { ...row.profile, locations: row.locations };
 }
+type LocationRow = Pick<typeof vendorStorageLocations.$inferSelect, "dataCategory" | "country" | "region">;
 
 async function legalNameTaken(ctx: ModuleContext, legalName: string, exceptId?: string) {
   const [row] = await ctx.db
