@@ -12,6 +12,7 @@ import { catalogData } from "../../db/catalog/index.ts";
 import { loadCatalog } from "../../db/catalog/load.ts";
 import type { DatabaseHandle } from "../../db/client.ts";
 import { deprovisioningRecords, memberships } from "../../db/schema/access.ts";
+import { notifications } from "../../db/schema/notifications.ts";
 import { auditEvents } from "../../db/schema/audit.ts";
 import { appContext, makeAccount, seedOrganisations, signIn, testSecrets } from "../support/accounts.ts";
 import { createTestDatabase } from "../support/database.ts";
@@ -50,6 +51,51 @@ async function callApi(route: { loader: (args: never) => Promise<Response> }, pa
   }
 }
 
+describe("a signed-in request", () => {
+  it("knows, in one read, the person's live roles with their end dates, the organization they act for, and their unread notifications", async () => {
+    const ends = later(20);
+    const account = await makeAccount(handle.db, orgs.agencyA.id, "cjis-officer", clock.now, { membershipEndsAt: ends });
+    // A second live role at another agency, one that ended, and one that has not started: only the live ones count.
+    await handle.db.insert(memberships).values([
+      { personId: account.personId, organisationId: orgs.agencyB.id, role: "auditor", startsAt: later(-1) },
+      {
+        personId: account.personId,
+        organisationId: orgs.agencyB.id,
+        role: "procurement-officer",
+        endedAt: later(-0.5),
+        endedReason: "moved",
+      },
+      { personId: account.personId, organisationId: orgs.agencyB.id, role: "legal-staff", startsAt: later(3) },
+    ]);
+    const { token } = await signIn(handle.db, account, clock.now);
+    const note = (dedupeKey: string, readAt: Date | null) => ({
+      personId: account.personId,
+      kind: "evidence-expiring" as const,
+      subject: "Evidence expires soon",
+      body: "An insurance certificate expires in 30 days.",
+      link: "/evidence",
+      dedupeKey,
+      createdAt: clock.now,
+      readAt,
+    });
+    await handle.db.insert(notifications).values([note("one", null), note("two", null), note("three", clock.now)]);
+
+    const state = await resolveSession(handle.db, testSecrets, token, later(0.01));
+    if (state.status !== "valid") throw new Error(`expected a valid session, got ${state.status}`);
+    expect(state.unread).toBe(2);
+    // In order of the organizations' names (both are agencies).
+    expect(state.memberships.map((m) => [m.organisationName, m.role])).toEqual([
+      [orgs.agencyA.name, "cjis-officer"],
+      [orgs.agencyB.name, "auditor"],
+    ]);
+    const here = state.memberships.find((m) => m.organisationId === orgs.agencyA.id)!;
+    expect(here.endsAt).toEqual(ends);
+    expect(here.timeZone).toBeTruthy();
+    expect(state.membership?.organisationId).toBe(orgs.agencyA.id);
+    expect(state.permissions.has("contract:read")).toBe(true);
+  });
+});
+
 describe("API tokens", () => {
   it("act for one organization with only the listed permissions, and every use is recorded", async () => {
     const { auth } = await as("agency-admin", orgs.agencyA.id, "token:manage");
@@ -69,7 +115,12 @@ describe("API tokens", () => {
     const body = (await list.json()) as { frameworks: { key: string }[] };
     expect(body.frameworks.map((f) => f.key)).toEqual(["iacp-principles", "iacp-provisions", "cjis-policy", "cjis-addendum"]);
 
-    const uses = await handle.db.select().from(auditEvents).where(eq(auditEvents.actorTokenId, row.id));
+    // Both uses carry the same clock time; ordered by action so the comparison does not lean on the table's row order.
+    const uses = await handle.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.actorTokenId, row.id))
+      .orderBy(auditEvents.action);
     expect(uses.map((e) => e.action)).toEqual(["api.me.read", "catalog.framework.list"]);
     expect(uses.every((e) => e.organisationId === orgs.agencyA.id && e.actorLabel === "token:County SIEM export")).toBe(true);
   });

@@ -179,6 +179,50 @@ describe("contracts", () => {
     expect(shareEvents.map((e) => e.action)).toEqual(["contract.share", "contract.unshare"]);
   });
 
+  it("show an agreement's amendments and its parent only to the agencies that may see each, with its shares and frameworks in order", async () => {
+    const vendor = await as(handle.db, buyerA, now, (ctx) =>
+      registerVendor(ctx, vendorInput({ legalName: "Family Hosting LLC" })),
+    );
+    const agencyB = buyerB.organisationId;
+    const master = await as(handle.db, buyerA, now, (ctx) =>
+      createContract(ctx, contractInput(vendor.id, { title: "Master hosting", sharedWith: [agencyB] })),
+    );
+    const first = await as(handle.db, buyerA, now, (ctx) =>
+      createContract(
+        ctx,
+        contractInput(vendor.id, { title: "Amendment 1", kind: "amendment", parentId: master.id, sharedWith: [agencyB] }),
+      ),
+    );
+    const second = await as(handle.db, buyerA, now, (ctx) =>
+      createContract(ctx, contractInput(vendor.id, { title: "Amendment 2", kind: "amendment", parentId: master.id })),
+    );
+
+    const forOwner = await as(handle.db, auditorA, now, (ctx) => getContract(ctx, master.id));
+    expect(forOwner.children.map((c) => c.title)).toEqual(["Amendment 1", "Amendment 2"]);
+    expect(forOwner.children[0]).toEqual({ id: first.id, title: "Amendment 1", kind: "amendment", parentId: master.id });
+    expect(forOwner.parent).toBeNull();
+    expect(forOwner.shares.map((x) => x.agencyId)).toEqual([agencyB]);
+    expect(forOwner.shares[0]!.sharedAt).toBeInstanceOf(Date);
+    expect(forOwner.frameworks.map((f) => f.key)).toEqual(["iacp-principles", "iacp-provisions", "cjis-policy"]);
+    expect(forOwner.cjisCited?.shortTitle).toBeTruthy();
+
+    // Agency B was given the master and the first amendment, not the second: it sees only what it was given.
+    const forB = await as(handle.db, cjisB, now, (ctx) => getContract(ctx, master.id));
+    expect(forB.children.map((c) => c.title)).toEqual(["Amendment 1"]);
+    expect((await as(handle.db, cjisB, now, (ctx) => getContract(ctx, first.id))).parent?.id).toBe(master.id);
+    await expect(as(handle.db, cjisB, now, (ctx) => getContract(ctx, second.id))).rejects.toBeInstanceOf(NotFound);
+
+    // An amendment shared without its master names no parent to the agency that cannot open it.
+    const alone = await as(handle.db, buyerA, now, (ctx) =>
+      createContract(
+        ctx,
+        contractInput(vendor.id, { title: "Amendment 3", kind: "amendment", parentId: second.id, sharedWith: [agencyB] }),
+      ),
+    );
+    expect((await as(handle.db, cjisB, now, (ctx) => getContract(ctx, alone.id))).parent).toBeNull();
+    expect((await as(handle.db, auditorA, now, (ctx) => getContract(ctx, alone.id))).parent?.title).toBe("Amendment 2");
+  });
+
   it("refuse missing fields, an end before the start and negative money with a message on each field, and save nothing", async () => {
     const vendor = await as(handle.db, buyerA, now, (ctx) => registerVendor(ctx, vendorInput()));
     const before = await count(contracts);

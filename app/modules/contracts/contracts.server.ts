@@ -134,7 +134,7 @@ export async function getContract(ctx: ModuleContext, contractId: string, option
         where ${parent.id} = ${contracts.parentId} and ${visibleToActor(ctx, parent)})`,
       children: sql<
         FamilyMember[]
-      >`(select coalesce(json_agg(${family(child)} order by ${child.createdAt}, ${child.id}), '[]'::json)
+      >`(select coalesce(json_agg(${family(child)} order by ${child.effectiveOn}, ${child.title}, ${child.id}), '[]'::json)
         from ${as(contracts, "child_contract")} where ${child.parentId} = ${contracts.id} and ${visibleToActor(ctx, child)})`,
     })
     .from(contracts)
