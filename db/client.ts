@@ -7,6 +7,7 @@ import type { PGlite } from "@electric-sql/pglite";
 import type { SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import lockfile from "proper-lockfile";
+import { keepPlans } from "./pglite-statements.ts";
 import * as schema from "./schema/index.ts";
 
 /** The drizzle database both drivers provide; modules only ever see this type. */
@@ -190,6 +191,7 @@ async function openPglite(client: PGlite, afterClose: () => Promise<void>): Prom
     import("drizzle-orm/pglite/migrator"),
   ]);
   yieldBeforeEachStatement(client);
+  keepPlans(client);
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   // PGlite is single-connection and in-process: the file lock already makes this process the only one.
   const withStartupLock = <T>(fn: () => Promise<T>) => fn();
