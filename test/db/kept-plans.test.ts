@@ -1,6 +1,7 @@
 import { and, arrayContains, eq, gte, lte, sql } from "drizzle-orm";
 import { boolean, date, integer, jsonb, numeric, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PGlite } from "@electric-sql/pglite";
 import { type DatabaseHandle, openDatabase, queryRows } from "../../db/client.ts";
 
 // The embedded database keeps the plans of reads it runs again (db/pglite-statements.ts, decision 0032).
@@ -121,5 +122,14 @@ describe("reads on the embedded database", () => {
     await handle.db.execute(sql`alter table things add column note text`);
     expect(Object.keys((await read())[0]!)).toContain("note");
     expect(Object.keys((await read())[0]!)).toContain("note");
+  });
+
+  it("still apply a caller's own result parsers, where they do more than hand the text back", async () => {
+    const client = (handle.db as unknown as { $client: PGlite }).$client;
+    const read = () =>
+      client.query<{ at: unknown }>("select timestamptz '2026-12-05 10:00:00+00' as at", [], {
+        parsers: { 1184: (value: string) => `parsed ${value}` },
+      });
+    for (let i = 0; i < 3; i++) expect((await read()).rows[0]!.at).toBe("parsed 2026-12-05 10:00:00+00");
   });
 });
