@@ -44,7 +44,6 @@ type MatrixRow = CatalogRequirementRow & {
   notes: string;
   reason: string | null;
   responsibility: Responsibility | null;
-  updatedAt: Date | null;
 };
 
 type EntryJson = {
@@ -54,7 +53,6 @@ type EntryJson = {
   n: string;
   why: string | null;
   resp: Responsibility | null;
-  at: string;
 };
 
 /**
@@ -74,7 +72,7 @@ async function loadMatrix(
     ctx.db,
     sql`select (select edition from catalog_state where id = 1) as edition,
           coalesce((select json_agg(json_build_object('r', e.requirement_id, 's', e.status, 'sec', e.section, 'n', e.notes,
-                                                      'why', e.reason, 'resp', e.responsibility, 'at', e.updated_at))
+                                                      'why', e.reason, 'resp', e.responsibility))
                     from coverage_entries e where e.contract_id = ${contractId}), '[]') as entries,
           ${options.evidence ? contractEvidenceJson(contractId) : sql`'[]'::json`} as evidence`,
   );
@@ -82,31 +80,23 @@ async function loadMatrix(
   const entryList = json(state!.entries);
   const entries = new Map(entryList.map((e) => [e.r, e]));
   const catalog = await catalogForMatrix(ctx.db, state!.edition, ids);
-  const all = catalog.requirements.map((r) => {
+  // Each requirement with its entry (or the defaults of one not yet assessed), built once.
+  const all: MatrixRow[] = catalog.requirements.map((r) => {
     const e = entries.get(r.id);
     return {
       ...r,
-      status: e?.s ?? null,
-      section: e?.sec ?? null,
-      notes: e?.n ?? null,
+      status: e?.s ?? "unassessed",
+      section: e?.sec ?? "",
+      notes: e?.n ?? "",
       reason: e?.why ?? null,
       responsibility: e?.resp ?? null,
-      updatedAt: e ? new Date(e.at) : null,
     };
   });
   // In the order the frameworks are measured, then each framework's own order.
   const position = new Map(measured.map((f, i) => [f.id, i]));
   all.sort((a, b) => position.get(a.frameworkId)! - position.get(b.frameworkId)! || a.sortOrder - b.sortOrder);
   const headings = new Map(all.filter((r) => r.kind === "policy-area").map((r) => [r.id, r]));
-  const rows: MatrixRow[] = all
-    .filter((r) => r.kind !== "policy-area")
-    .map((r) => ({
-      ...r,
-      status: (r.status ?? "unassessed") as CoverageKey,
-      section: r.section ?? "",
-      notes: r.notes ?? "",
-      reason: r.reason ?? null,
-    }));
+  const rows = all.filter((r) => r.kind !== "policy-area");
   const byId = new Map(rows.map((r) => [r.id, r]));
   // The whole crosswalk is a few dozen links, kept with the catalog rows.
   const links = catalog.links;
