@@ -34,8 +34,8 @@ export function keepPlans(client: PGlite) {
   const prepared = new Map<string, { name: string; types: number[] }>();
   const refused = new Set<string>();
   const seen = new Map<string, number>();
+  const preparing = new Set<string>();
   let next = 0;
-  let usable: Promise<boolean> | null = null;
 
   const literal = (value: unknown, oid: number, options: QueryOptions | undefined): string | null => {
     if (value === null || value === undefined) return "null";
@@ -55,18 +55,17 @@ export function keepPlans(client: PGlite) {
     try {
       if (inTransaction) await runner.exec("savepoint custody_prepare");
       await runner.exec(`prepare ${name} as ${text}`);
+      const { rows } = await original<{ types: string }>(
+        "select parameter_types::oid[]::text as types from pg_prepared_statements where name = $1",
+        [name],
+      );
       if (inTransaction) await runner.exec("release savepoint custody_prepare");
+      const types = (rows[0]?.types ?? "{}").replace(/[{}]/g, "").split(",").filter(Boolean).map(Number);
+      prepared.set(text, { name, types });
     } catch {
       if (inTransaction) await runner.exec("rollback to savepoint custody_prepare; release savepoint custody_prepare");
       refused.add(text);
-      return;
     }
-    const { rows } = await original<{ types: string }>(
-      "select parameter_types::oid[]::text as types from pg_prepared_statements where name = $1",
-      [name],
-    );
-    const types = (rows[0]?.types ?? "{}").replace(/[{}]/g, "").split(",").filter(Boolean).map(Number);
-    prepared.set(text, { name, types });
   };
 
   const run = async <T>(
@@ -78,7 +77,7 @@ export function keepPlans(client: PGlite) {
     given?: QueryOptions,
   ): Promise<Results<T>> => {
     const options = lean(given);
-    if (refused.has(text) || !/^\s*select\b/i.test(text) || !(await (usable ??= conformingStrings(original)))) {
+    if (refused.has(text) || !/^\s*select\b/i.test(text) || !(await usable)) {
       return original<T>(text, params, options);
     }
     const plan = prepared.get(text);
@@ -105,15 +104,18 @@ export function keepPlans(client: PGlite) {
     const count = (seen.get(text) ?? 0) + 1;
     if (seen.size >= MAX_WATCHED) seen.clear();
     seen.set(text, count);
-    if (count >= PREPARE_AFTER && prepared.size < MAX_PREPARED) {
+    if (count >= PREPARE_AFTER && prepared.size + preparing.size < MAX_PREPARED && !preparing.has(text)) {
       seen.delete(text);
-      await prepare(runner, original, text, inTransaction);
+      preparing.add(text);
+      await prepare(runner, original, text, inTransaction).finally(() => preparing.delete(text));
     }
     return result;
   };
 
   const query = client.query.bind(client) as Query;
   const exec = client.exec.bind(client);
+  // Asked once, now, outside any transaction; if it cannot be told, nothing is prepared.
+  const usable = conformingStrings(query).catch(() => false);
   (client as { query: Query }).query = (text, params, options) => run({ query, exec }, query, false, text, params, options);
 
   const transaction = client.transaction.bind(client);
