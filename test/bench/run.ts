@@ -11,7 +11,8 @@
  *     ~144,000 requirement rows, 1,000,000 audit events): the contract coverage matrix and the
  *     dashboard at 20 connections, and the matrix page against the same data fetched by one
  *     hand-written SQL query, as ratios: one at a time (p50), and at 20 connections against the
- *     query at 20 callers at once (p95).
+ *     query at 20 callers at once (p95). On the embedded database, and again on PostgreSQL when
+ *     BENCH_DATABASE_URL names a server (seeded into its database custody_bench).
  *  7. The audit log on PostgreSQL (test/bench/audit.ts): an audited page against the same page with
  *     event writing switched off, mixed reads at 50 connections, three server copies against one,
  *     sealing, and commit → signed checkpoint outside the database.
@@ -33,7 +34,7 @@ import { openDatabase } from "../../db/client.ts";
 import { sql } from "drizzle-orm";
 import { queryRows } from "../../db/client.ts";
 import { demoAccount, signInOverHttp } from "../support/demo.ts";
-import { BENCH_DATA_DIR, benchSeeded, seedBench } from "./seed.ts";
+import { BENCH_DATA_DIR, BENCH_PG_DATA_DIR, benchPostgresUrl, benchSeeded, seedBench } from "./seed.ts";
 import { freePort, projectRoot, SERVER_ENTRY, startServer, tempDataDir } from "../support/server.ts";
 import { benchDocuments } from "./documents.ts";
 import { benchEvidence } from "./evidence.ts";
@@ -178,16 +179,17 @@ if (!only || only === "basics" || only === "pages") {
   }
 }
 
-// 4. Installation scale.
-if (!only || only === "scale") {
-  if (!benchSeeded()) {
+// 4. Installation scale: on the embedded database, and on PostgreSQL when BENCH_DATABASE_URL names a server.
+async function benchScale(dataDir: string, databaseUrl: string | null) {
+  const where = databaseUrl ? "PostgreSQL" : "embedded database";
+  if (!benchSeeded(dataDir)) {
     const seeded = performance.now();
-    const summary = await seedBench();
-    console.log(`Seeded ${BENCH_DATA_DIR} in ${((performance.now() - seeded) / 1000).toFixed(0)} s (npm run bench:seed).`);
-    void summary;
+    await seedBench(dataDir, databaseUrl);
+    console.log(`Seeded ${dataDir} in ${((performance.now() - seeded) / 1000).toFixed(0)} s (npm run bench:seed).`);
   }
-  // The same data the matrix page shows, fetched by one hand-written query, in this process (the embedded database admits one process).
-  const handle = await openDatabase({ dataDir: BENCH_DATA_DIR });
+  // The same data the matrix page shows, fetched by one hand-written query, in this process (the embedded database
+  // admits one process, so this closes before the server opens it; on PostgreSQL one connection per caller).
+  const handle = await openDatabase(databaseUrl ? { databaseUrl, maxConnections: CONNECTIONS } : { dataDir });
   const [target] = await queryRows<{ id: string; agency_id: string; title: string }>(
     handle.db,
     sql`select c.id, c.agency_id, c.title from contracts c join organisations o on o.id = c.agency_id where o.name = 'Riverside Police Department' and c.title like 'Bench contract%' order by c.title limit 1`,
@@ -229,13 +231,15 @@ if (!only || only === "scale") {
   const rawP50 = percentile(rawTimes, 50);
   const rawLoadedP95 = percentile(rawLoaded, 95);
   console.log(
-    `At scale (${sizes!.contracts} contracts, ${sizes!.entries} assessed requirement rows, ${sizes!.events} audit events): ` +
+    `${where}, at scale (${sizes!.contracts} contracts, ${sizes!.entries} assessed requirement rows, ${sizes!.events} audit events): ` +
       `the matrix data by one hand-written SQL query (${rows} rows): p50 ${rawP50.toFixed(2)} ms, p95 ${percentile(rawTimes, 95).toFixed(2)} ms over 200 runs; ` +
       `at ${CONNECTIONS} callers for ${DURATION_SECONDS} s: p50 ${percentile(rawLoaded, 50).toFixed(1)} ms, p95 ${rawLoadedP95.toFixed(1)} ms, ` +
       `${(rawLoaded.length / DURATION_SECONDS).toFixed(0)} queries/s`,
   );
 
-  const scaled = await startServer({ dataDir: BENCH_DATA_DIR, database: "embedded" });
+  const scaled = await startServer(
+    databaseUrl ? { dataDir, database: "shared", env: { DATABASE_URL: databaseUrl } } : { dataDir, database: "embedded" },
+  );
   try {
     const cookie = await signInOverHttp(scaled, demoAccount(scaled, "Procurement officer", "Riverside"));
     const matrix = `/contracts/${target!.id}/coverage`;
@@ -263,7 +267,7 @@ if (!only || only === "scale") {
     floor.sort((a, b) => a - b);
     const floorP50 = percentile(floor, 50);
     console.log(
-      `Matrix page one request at a time: p50 ${pageP50.toFixed(1)} ms, p95 ${percentile(sequential, 95).toFixed(1)} ms; ` +
+      `${where}: matrix page one request at a time: p50 ${pageP50.toFixed(1)} ms, p95 ${percentile(sequential, 95).toFixed(1)} ms; ` +
         `ratio to the raw query ${(pageP50 / rawP50).toFixed(1)}x (goal: within 2x). ` +
         `Floor (the account page, GET /account): p50 ${floorP50.toFixed(1)} ms, ${(floorP50 / rawP50).toFixed(1)}x the raw query; ` +
         `the matrix's own share above it: ${(pageP50 - floorP50).toFixed(1)} ms, ${((pageP50 - floorP50) / rawP50).toFixed(1)}x`,
@@ -275,7 +279,7 @@ if (!only || only === "scale") {
       await latency(`${scaled.url}${path}`, 3, { Cookie: cookie });
       const r = await latency(`${scaled.url}${path}`, DURATION_SECONDS, { Cookie: cookie });
       console.log(
-        `${name} (GET ${path}) at ${CONNECTIONS} connections for ${DURATION_SECONDS} s: p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, ` +
+        `${where}: ${name} (GET ${path}) at ${CONNECTIONS} connections for ${DURATION_SECONDS} s: p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, ` +
           `p99 ${r.p99.toFixed(1)} ms, ${r.perSecond.toFixed(0)} req/s, ${r.requests} requests, ${r.non2xx} non-2xx, ${r.errors} errors` +
           (path === matrix
             ? `; p95 ${(r.p95 / rawLoadedP95).toFixed(1)}x the raw query's p95 at ${CONNECTIONS} callers (goal: within 2x)`
@@ -285,6 +289,12 @@ if (!only || only === "scale") {
   } finally {
     await scaled.stop();
   }
+}
+
+if (!only || only === "scale") {
+  await benchScale(BENCH_DATA_DIR, null);
+  const pg = benchPostgresUrl();
+  if (pg) await benchScale(BENCH_PG_DATA_DIR, pg);
 }
 
 // 5. Evidence.

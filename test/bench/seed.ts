@@ -9,9 +9,10 @@
  */
 import { FileSystemBlobStore } from "../../app/modules/blobs/store.server.ts";
 import { randomUUID } from "node:crypto";
-import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
+import postgres from "postgres";
 import { describeDemoAccounts } from "../../app/demo/accounts.server.ts";
 import { seedDemo } from "../../app/demo/seed.server.ts";
 import { Sealer } from "../../app/modules/audit/sealer.server.ts";
@@ -26,18 +27,45 @@ import { projectRoot } from "../support/server.ts";
 
 export const BENCH_DATA_DIR = process.env.BENCH_DATA_DIR ?? path.join(projectRoot, "data-bench");
 export const BENCH_MARKER = "bench-seed.json";
+/**
+ * BENCH_DATABASE_URL names a PostgreSQL server (any database on it): the same data is then also seeded into
+ * its database `custody_bench` (dropped and made again), with the secrets, keys and files beside it in
+ * data-bench-pg/, and section 4 of the bench runs on it as well.
+ */
+export const BENCH_PG_DATA_DIR = path.join(projectRoot, "data-bench-pg");
+export function benchPostgresUrl(serverUrl = process.env.BENCH_DATABASE_URL) {
+  if (!serverUrl) return null;
+  const url = new URL(serverUrl);
+  url.pathname = "/custody_bench";
+  return url.toString();
+}
 
 const AGENCIES = 50;
 const VENDORS = 500;
 const CONTRACTS = 2_000;
 const AUDIT_EVENTS = 1_000_000;
 
-export async function seedBench(dataDir = BENCH_DATA_DIR) {
+export async function seedBench(dataDir = BENCH_DATA_DIR, databaseUrl: string | null = null) {
   const started = performance.now();
   rmSync(dataDir, { recursive: true, force: true });
-  const handle = await openDatabase({ dataDir });
+  if (databaseUrl) {
+    const admin = postgres(process.env.BENCH_DATABASE_URL!, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`drop database if exists custody_bench with (force)`);
+    await admin.unsafe(`create database custody_bench`);
+    await admin.end();
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    // Migrations take the start-up lock on a connection of their own, so they need a pool of two.
+    const setup = await openDatabase({ databaseUrl, maxConnections: 2 });
+    try {
+      await prepareDatabase(setup);
+    } finally {
+      await setup.close();
+    }
+  }
+  // One connection: the seed's temporary tables belong to the connection that made them.
+  const handle = await openDatabase(databaseUrl ? { databaseUrl, maxConnections: 1 } : { dataDir });
   try {
-    await prepareDatabase(handle);
+    if (!databaseUrl) await prepareDatabase(handle);
     const secrets = loadOrCreateSecrets(dataDir);
     const now = new Date();
     const accounts = await seedDemo(handle.db, secrets, now, new FileSystemBlobStore(path.join(dataDir, "blobs")));
@@ -138,8 +166,9 @@ export async function seedBench(dataDir = BENCH_DATA_DIR) {
     // Sealed into the log as a running server would have, with the key the data directory's server will use.
     const signer = createSigner(loadOrCreateSigningKeyFile(dataDir));
     await new Sealer(db, signer, [fileSink(path.join(dataDir, "audit-checkpoints.jsonl"))], { batch: 50_000 }).sealNow();
-    // What the server does at start and hourly (db/maintenance.ts); PGlite has no autovacuum to do it.
-    await refreshStatistics(handle);
+    // What the server does at start and hourly (db/maintenance.ts); PGlite has no autovacuum to do it, and
+    // PostgreSQL's would not have got round to a million fresh rows yet.
+    if (!(await refreshStatistics(handle))) await db.execute(sql`vacuum (analyze)`);
     const seconds = (performance.now() - started) / 1000;
     const summary = { ...counts!, auditEvents: AUDIT_EVENTS, seededAt: now.toISOString(), seconds: Math.round(seconds) };
     writeFileSync(path.join(dataDir, BENCH_MARKER), JSON.stringify(summary, null, 2));
@@ -152,9 +181,15 @@ export async function seedBench(dataDir = BENCH_DATA_DIR) {
 export const benchSeeded = (dataDir = BENCH_DATA_DIR) => existsSync(path.join(dataDir, BENCH_MARKER));
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const summary = await seedBench();
-  console.log(
-    `Bench data in ${BENCH_DATA_DIR}: ${summary.agencies} agencies, ${summary.vendors} vendors, ${summary.contracts} contracts, ` +
-      `${summary.rows} requirement rows (${summary.entries} assessed), ${summary.auditEvents} audit events; ${summary.seconds} s.`,
-  );
+  const targets: [string, string | null][] = [[BENCH_DATA_DIR, null]];
+  const pg = benchPostgresUrl();
+  if (pg) targets.push([BENCH_PG_DATA_DIR, pg]);
+  for (const [dataDir, databaseUrl] of targets) {
+    const summary = await seedBench(dataDir, databaseUrl);
+    console.log(
+      `Bench data in ${databaseUrl ? `PostgreSQL (custody_bench) and ${dataDir}` : dataDir}: ${summary.agencies} agencies, ` +
+        `${summary.vendors} vendors, ${summary.contracts} contracts, ${summary.rows} requirement rows (${summary.entries} assessed), ` +
+        `${summary.auditEvents} audit events; ${summary.seconds} s.`,
+    );
+  }
 }
