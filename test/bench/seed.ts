@@ -49,7 +49,10 @@ export async function seedBench(dataDir = BENCH_DATA_DIR, databaseUrl: string | 
   const started = performance.now();
   rmSync(dataDir, { recursive: true, force: true });
   if (databaseUrl) {
-    const admin = postgres(process.env.BENCH_DATABASE_URL!, { max: 1, onnotice: () => {} });
+    // Made from the server's maintenance database: custody_bench itself cannot be dropped from inside.
+    const server = new URL(databaseUrl);
+    server.pathname = "/postgres";
+    const admin = postgres(server.toString(), { max: 1, onnotice: () => {} });
     await admin.unsafe(`drop database if exists custody_bench with (force)`);
     await admin.unsafe(`create database custody_bench`);
     await admin.end();
