@@ -12,7 +12,7 @@ import { auditEvents } from "../../db/schema/audit.ts";
 import { makeAccount, seedOrganisations, testClient, testSecrets } from "../support/accounts.ts";
 import { as } from "../support/contracts.ts";
 import { createTestDatabase } from "../support/database.ts";
-import { lastDirectoryRefusal } from "../support/directory.ts";
+import { directorySettings, lastDirectoryRefusal } from "../support/directory.ts";
 import { startSamlDirectory, type SamlDirectory } from "../support/saml-directory.ts";
 
 /**
@@ -29,24 +29,8 @@ const publicUrl = "http://custody.test";
 let admin: ProvisionedAccount;
 let officer: ProvisionedAccount;
 
-const settings = (overrides: Partial<DirectorySettingsInput> = {}): DirectorySettingsInput => ({
-  protocol: "saml",
-  displayName: "Agency A ADFS",
-  issuer: "",
-  clientId: "",
-  clientSecret: "",
-  emailDomains: "example.test",
-  emailClaim: "email",
-  groupClaim: "",
-  groupRoles: "",
-  requireDirectory: false,
-  breakGlassPersonId: "",
-  samlMetadata: idp.metadata,
-  samlEntityId: "",
-  samlEntryPoint: "",
-  samlCertificate: "",
-  ...overrides,
-});
+const settings = (overrides: Partial<DirectorySettingsInput> = {}) =>
+  directorySettings({ protocol: "saml", displayName: "Agency A ADFS", samlMetadata: idp.metadata, ...overrides });
 
 beforeAll(async () => {
   handle = await createTestDatabase();

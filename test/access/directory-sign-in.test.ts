@@ -14,7 +14,13 @@ import { notifications } from "../../db/schema/notifications.ts";
 import { makeAccount, seedOrganisations, testClient, testSecrets } from "../support/accounts.ts";
 import { as } from "../support/contracts.ts";
 import { createTestDatabase } from "../support/database.ts";
-import { lastDirectoryRefusal, startTokenForge, type ForgedToken, type TokenForge } from "../support/directory.ts";
+import {
+  directorySettings,
+  lastDirectoryRefusal,
+  startTokenForge,
+  type ForgedToken,
+  type TokenForge,
+} from "../support/directory.ts";
 
 /**
  * Signing in through an agency's directory (OpenID Connect), against a provider on a real HTTP port
@@ -31,24 +37,15 @@ let adminA: ProvisionedAccount;
 let auditorA: ProvisionedAccount;
 let officer: ProvisionedAccount;
 
-const settings = (overrides: Partial<DirectorySettingsInput> = {}): DirectorySettingsInput => ({
-  protocol: "oidc",
-  displayName: "Agency A Entra ID",
-  issuer: forge.issuer,
-  clientId: forge.clientId,
-  clientSecret: forge.clientSecret,
-  emailDomains: "example.test",
-  emailClaim: "email",
-  groupClaim: "",
-  groupRoles: "",
-  requireDirectory: false,
-  breakGlassPersonId: "",
-  samlMetadata: "",
-  samlEntityId: "",
-  samlEntryPoint: "",
-  samlCertificate: "",
-  ...overrides,
-});
+const settings = (overrides: Partial<DirectorySettingsInput> = {}) =>
+  directorySettings({
+    protocol: "oidc",
+    displayName: "Agency A Entra ID",
+    issuer: forge.issuer,
+    clientId: forge.clientId,
+    clientSecret: forge.clientSecret,
+    ...overrides,
+  });
 
 beforeAll(async () => {
   handle = await createTestDatabase();

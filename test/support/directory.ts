@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
+import type { DirectorySettingsInput } from "../../app/modules/access/directory.server.ts";
 import type { Database } from "../../db/client.ts";
 import { auditEvents } from "../../db/schema/audit.ts";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "jose";
@@ -109,4 +110,26 @@ export async function lastDirectoryRefusal(db: Database) {
     .where(eq(auditEvents.action, "auth.directory.refused"))
     .orderBy(auditEvents.occurredAt);
   return rows.at(-1)?.details as Record<string, unknown> | undefined;
+}
+
+/** Directory settings as the admin form sends them: every field empty but the domain and e-mail claim, then the test's own. */
+export function directorySettings(fields: Partial<DirectorySettingsInput>): DirectorySettingsInput {
+  return {
+    protocol: "oidc",
+    displayName: "",
+    issuer: "",
+    clientId: "",
+    clientSecret: "",
+    emailDomains: "example.test",
+    emailClaim: "email",
+    groupClaim: "",
+    groupRoles: "",
+    requireDirectory: false,
+    breakGlassPersonId: "",
+    samlMetadata: "",
+    samlEntityId: "",
+    samlEntryPoint: "",
+    samlCertificate: "",
+    ...fields,
+  };
 }
