@@ -22,9 +22,7 @@ import type { Route } from "./+types/contracts.coverage";
 export const permission = "contract:read";
 /** Marking requirements changes the contract's record. */
 export const actionPermission = "contract:edit";
-export const meta: Route.MetaFunction = ({ data }) => [
-  { title: `Coverage of ${data?.view.contract.title ?? "contract"} — Custody` },
-];
+export const meta: Route.MetaFunction = ({ data }) => [{ title: `Coverage of ${data?.contract.title ?? "contract"} — Custody` }];
 
 export async function loader(args: Route.LoaderArgs) {
   const auth = await authorize(args, permission);
@@ -34,9 +32,28 @@ export async function loader(args: Route.LoaderArgs) {
   // so the page queries and draws the rows someone is working on, not the whole matrix at once.
   const asked = url.searchParams.getAll("open");
   const open = asked.includes("all") ? undefined : asked.length > 0 ? asked : ("first-with-work" as const);
-  const matrix = await auth.run((ctx) => getMatrix(ctx, args.params.contractId, { status, open }));
-  // Evidence items open only for people who may read evidence; others see the state without a link.
-  return { ...matrix, canOpenEvidence: auth.actor.permissions.has("evidence:read") };
+  const { view, sections, figures, conflicts, statusFilter, openKeys } = await auth.run((ctx) =>
+    getMatrix(ctx, args.params.contractId, { status, open }),
+  );
+  // Only what the page shows travels with it (the contract's whole record, the per-principle figures and the
+  // conflicts' proposed wording are for documents, not this page).
+  return {
+    contract: {
+      id: view.contract.id,
+      title: view.contract.title,
+      vendorName: view.vendorName,
+      agencyName: view.agencyName,
+      canEdit: view.canEdit,
+      owned: view.owned,
+    },
+    sections,
+    figures: { contract: figures.contract, percent: figures.percent, evidence: figures.evidence },
+    conflicts: conflicts.map(({ code, message, cites, fix }) => ({ code, message, cites, fix })),
+    statusFilter,
+    openKeys,
+    // Evidence items open only for people who may read evidence; others see the state without a link.
+    canOpenEvidence: auth.actor.permissions.has("evidence:read"),
+  };
 }
 
 export async function action(args: Route.ActionArgs) {
@@ -63,8 +80,7 @@ export async function action(args: Route.ActionArgs) {
 }
 
 export default function CoverageMatrix({ loaderData, actionData }: Route.ComponentProps) {
-  const { view, sections, figures, conflicts, statusFilter, canOpenEvidence, openKeys } = loaderData;
-  const c = view.contract;
+  const { contract: c, sections, figures, conflicts, statusFilter, canOpenEvidence, openKeys } = loaderData;
   const errors = actionData?.errors ?? {};
   return (
     <div className="padding-y-4">
@@ -77,7 +93,7 @@ export default function CoverageMatrix({ loaderData, actionData }: Route.Compone
       />
       <h1>Coverage matrix</h1>
       <p className="custody-muted">
-        {c.title} · {view.vendorName} · {figures.percent ?? 0}% of the requirements that apply are addressed (
+        {c.title} · {c.vendorName} · {figures.percent ?? 0}% of the requirements that apply are addressed (
         {coverageText(figures.contract)})
       </p>
       <p>
@@ -112,14 +128,14 @@ export default function CoverageMatrix({ loaderData, actionData }: Route.Compone
             <Link to={contractPaths.matrix(c.id, { open: ["all"] })}>open every group</Link>
             {" · "}
             <Link to={contractPaths.gaps(c.id)}>gap report</Link>
-            {view.canEdit ? (
+            {c.canEdit ? (
               <>
                 {" · "}
                 <Link to={contractPaths.proposals(c.id)}>proposals from the vendor&rsquo;s OSCAL</Link>
               </>
             ) : null}
           </nav>
-          {view.canEdit ? (
+          {c.canEdit ? (
             <fieldset className="usa-fieldset custody-matrix-bulk">
               <legend className="usa-legend">Mark the requirements ticked below</legend>
               <FormAlert message={errors.requirementIds} />
@@ -161,9 +177,7 @@ export default function CoverageMatrix({ loaderData, actionData }: Route.Compone
           ) : (
             <p className="margin-y-1">
               Read-only:{" "}
-              {view.owned
-                ? "your role does not change contracts."
-                : `${view.agencyName} owns this contract and keeps its matrix.`}
+              {c.owned ? "your role does not change contracts." : `${c.agencyName} owns this contract and keeps its matrix.`}
             </p>
           )}
         </div>
@@ -193,7 +207,7 @@ export default function CoverageMatrix({ loaderData, actionData }: Route.Compone
                   <caption className="usa-sr-only">{section.framework.title}</caption>
                   <thead>
                     <tr>
-                      {view.canEdit ? (
+                      {c.canEdit ? (
                         <th scope="col">
                           <span className="usa-sr-only">Select</span>
                         </th>
@@ -208,7 +222,7 @@ export default function CoverageMatrix({ loaderData, actionData }: Route.Compone
                   <tbody>
                     {section.rows.map((r) => (
                       <tr key={r.id}>
-                        {view.canEdit ? (
+                        {c.canEdit ? (
                           <td data-label="Select">
                             <div className="usa-checkbox">
                               <input
