@@ -48,3 +48,15 @@ export function memoryOf(pid: number) {
   const field = (name: string) => Number(status.match(new RegExp(`^${name}:\\s+(\\d+) kB`, "m"))?.[1] ?? NaN) / 1024;
   return { rss: field("VmRSS"), peak: field("VmHWM") };
 }
+
+/** Sample a process's resident memory every 250 ms until stopped; the median and the most, in MB. */
+export function sampleMemory(pid: number) {
+  const resident: number[] = [];
+  const sampler = setInterval(() => resident.push(memoryOf(pid).rss), 250);
+  return () => {
+    clearInterval(sampler);
+    resident.push(memoryOf(pid).rss);
+    resident.sort((a, b) => a - b);
+    return `median ${percentile(resident, 50).toFixed(0)} MB, most ${resident.at(-1)!.toFixed(0)} MB`;
+  };
+}
