@@ -41,7 +41,7 @@ const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 
 describe("drawing a page", () => {
   it("lets go of each page's render once the page is written, instead of holding it for seconds after", async () => {
     // Under load every page held its render (the whole React tree and the data it drew) until a six-second
-    // abort timer ran out: hundreds of pages' worth of memory at a time (decision 0032, figures there).
+    // abort timer ran out: hundreds of pages' worth of memory at a time (decision 0033 has the figures).
     const before = timers();
     for (let i = 0; i < 5; i++) {
       const response = await handle(new Request(`http://localhost:3000/no-such-page-${i}`));
