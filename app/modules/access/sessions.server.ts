@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, isNull, lte, or, sql } from "drizzle-orm";
 import type { Queryable } from "../../../db/client.ts";
 import { memberships, organisations, people, sessions, type Person } from "../../../db/schema/access.ts";
-import { notifications } from "../../../db/schema/notifications.ts";
+import { unreadCount } from "../notifications/notify.server.ts";
 import { PASSWORD_MAX_AGE_DAYS } from "./password-rules.ts";
 import { isRole, permissionsOf, type Permission, type Role } from "./permissions.ts";
 import { newToken, sessionId, type Secrets } from "./secrets.server.ts";
@@ -127,7 +127,7 @@ export async function resolveSession(db: Queryable, secrets: Secrets, token: str
       session: sessions,
       person: people,
       live: liveMembershipsJson(now),
-      unread: sql<number>`(select count(*)::int from ${notifications} where ${notifications.personId} = ${people.id} and ${notifications.readAt} is null)`,
+      unread: unreadCount(people.id),
     })
     .from(sessions)
     .innerJoin(people, eq(people.id, sessions.personId))

@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
-import type { Queryable } from "../../../db/client.ts";
+import { type Queryable, queryRows } from "../../../db/client.ts";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { memberships, people } from "../../../db/schema/access.ts";
 import {
   type DeliveryChoice,
@@ -107,6 +108,14 @@ const me = (ctx: ModuleContext) => {
   return ctx.actor.personId;
 };
 
+/**
+ * How many of a person's notifications are unread, as a subquery: `person` is their id, or the column that
+ * holds it in the statement this goes into (the session read takes it with the person, for the header).
+ */
+export function unreadCount(person: string | AnyPgColumn) {
+  return sql<number>`(select count(*)::int from ${notifications} where ${notifications.personId} = ${person} and ${notifications.readAt} is null)`;
+}
+
 /** The signed-in person's notifications, newest first, with their delivery choice. */
 export async function myNotifications(ctx: ModuleContext, options: { limit?: number } = {}) {
   const personId = me(ctx);
@@ -116,10 +125,7 @@ export async function myNotifications(ctx: ModuleContext, options: { limit?: num
     .where(eq(notifications.personId, personId))
     .orderBy(desc(notifications.createdAt), desc(notifications.id))
     .limit(options.limit ?? 100);
-  const [{ unread = 0 } = {}] = await ctx.db
-    .select({ unread: sql<number>`count(*)::int` })
-    .from(notifications)
-    .where(and(eq(notifications.personId, personId), isNull(notifications.readAt)));
+  const [{ unread = 0 } = {}] = await queryRows<{ unread: number }>(ctx.db, sql`select ${unreadCount(personId)} as unread`);
   ctx.audit.record({
     action: "notification.list",
     objectType: "person",
