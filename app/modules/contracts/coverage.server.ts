@@ -81,10 +81,18 @@ async function loadMatrix(
   const entries = new Map(entryList.map((e) => [e.r, e]));
   const catalog = await catalogForMatrix(ctx.db, state!.edition, ids);
   // Each requirement with its entry (or the defaults of one not yet assessed), built once.
+  // Fields named one by one: spreading the kept rows cost more than everything else this function does.
   const all: MatrixRow[] = catalog.requirements.map((r) => {
     const e = entries.get(r.id);
     return {
-      ...r,
+      id: r.id,
+      frameworkId: r.frameworkId,
+      code: r.code,
+      kind: r.kind,
+      title: r.title,
+      parentId: r.parentId,
+      sortOrder: r.sortOrder,
+      priority: r.priority,
       status: e?.s ?? "unassessed",
       section: e?.sec ?? "",
       notes: e?.n ?? "",
