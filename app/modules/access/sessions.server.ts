@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNull, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, lte, or, type Placeholder, sql } from "drizzle-orm";
 import type { Queryable } from "../../../db/client.ts";
 import { memberships, organisations, people, sessions, type Person } from "../../../db/schema/access.ts";
 import { unreadCount } from "../notifications/notify.server.ts";
@@ -69,7 +69,7 @@ export async function createSession(
 }
 
 /** A role that gives access right now: not ended, started, not past its end date, in a live organisation. */
-export const liveRole = (now: Date) =>
+export const liveRole = (now: Date | Placeholder) =>
   and(
     isNull(memberships.endedAt),
     lte(memberships.startsAt, now),
@@ -104,7 +104,7 @@ export async function liveMemberships(db: Queryable, personId: string, now: Date
  * The same memberships as liveMemberships, as one JSON column of a statement that reads the person
  * (people.id in scope), so a request learns who is asking in one round trip, not three.
  */
-function liveMembershipsJson(now: Date) {
+function liveMembershipsJson(now: Date | Placeholder) {
   const fields = Object.entries(membershipFields).map(([name, column]) => sql`${name}::text, ${column}`);
   return sql<MembershipJson[]>`(select coalesce(json_agg(json_build_object(${sql.join(fields, sql`, `)}) order by ${sql.join(
     [...membershipOrder],
@@ -115,24 +115,41 @@ function liveMembershipsJson(now: Date) {
 type MembershipJson = Omit<LiveMembership, "endsAt" | "role"> & { role: string; endsAt: string | null };
 
 /**
+ * The session, its person, their live roles and their unread notifications (for the header), in one
+ * statement. Every request runs it, so drizzle builds its SQL once per database (a prepared query, with
+ * the session id and the time as placeholders) instead of on each request; inside a transaction it is
+ * built for that transaction.
+ */
+function buildSessionRead(db: Queryable) {
+  return db
+    .select({
+      session: sessions,
+      person: people,
+      live: liveMembershipsJson(sql.placeholder("now")),
+      unread: unreadCount(people.id),
+    })
+    .from(sessions)
+    .innerJoin(people, eq(people.id, sessions.personId))
+    .where(eq(sessions.id, sql.placeholder("id")))
+    .limit(1)
+    .prepare("custody_session_read");
+}
+const sessionReads = new WeakMap<Queryable, ReturnType<typeof buildSessionRead>>();
+function sessionRead(db: Queryable) {
+  if ("rollback" in db) return buildSessionRead(db);
+  let read = sessionReads.get(db);
+  if (!read) sessionReads.set(db, (read = buildSessionRead(db)));
+  return read;
+}
+
+/**
  * What a session token is worth right now. Idle and expired sessions are
  * revoked on the spot so they can never come back.
  */
 export async function resolveSession(db: Queryable, secrets: Secrets, token: string | null, now: Date): Promise<SessionState> {
   if (!token) return { status: "none" };
   const id = sessionId(secrets, token);
-  // The session, its person, their live roles and their unread notifications (for the header), in one statement.
-  const [row] = await db
-    .select({
-      session: sessions,
-      person: people,
-      live: liveMembershipsJson(now),
-      unread: unreadCount(people.id),
-    })
-    .from(sessions)
-    .innerJoin(people, eq(people.id, sessions.personId))
-    .where(eq(sessions.id, id))
-    .limit(1);
+  const [row] = await sessionRead(db).execute({ id, now: now.toISOString() });
   if (!row) return { status: "none" };
   const { session, person } = row;
   const ids = { sessionId: session.id, personId: person.id };
