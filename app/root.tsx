@@ -19,6 +19,7 @@ import { roleLabel } from "./modules/format.ts";
 import { takeFlash } from "./modules/access/flash.server.ts";
 import { SiteFooter } from "./components/site-footer.tsx";
 import { SiteHeader } from "./components/site-header.tsx";
+import { useClientNavigation } from "./components/plain-link.tsx";
 import { useNonce } from "./nonce.tsx";
 import "./app.css";
 
@@ -93,6 +94,7 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
+  useClientNavigation();
   // Marks the page as hydrated: React owns it from here (browser tests wait for this before judging a page).
   useEffect(() => {
     document.documentElement.dataset.hydrated = "true";

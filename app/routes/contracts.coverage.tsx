@@ -2,6 +2,7 @@ import { readForm } from "~/http/form.server.ts";
 import { data, Form, Link } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { ConflictList } from "~/components/conflicts.tsx";
+import { PlainLink } from "~/components/plain-link.tsx";
 import { CoverageBar, CoverageLegend, CoverageTag, coverageText } from "~/components/coverage.tsx";
 import { EvidenceStateTag } from "~/components/evidence.tsx";
 import { Field, FormAlert, SuccessAlert } from "~/components/field.tsx";
@@ -239,9 +240,9 @@ export default function CoverageMatrix({ loaderData, actionData }: Route.Compone
                           </td>
                         ) : null}
                         <th scope="row" data-label="Requirement">
-                          <Link to={contractPaths.requirement(c.id, r.id)}>
+                          <PlainLink to={contractPaths.requirement(c.id, r.id)}>
                             <span className="custody-code">{r.code}</span> {r.title}
-                          </Link>
+                          </PlainLink>
                           {r.area ? (
                             <div className="custody-muted">
                               {r.area.code} {r.area.title}
@@ -275,7 +276,7 @@ export default function CoverageMatrix({ loaderData, actionData }: Route.Compone
                             : r.links.map((l, i) => (
                                 <span key={l.id}>
                                   {i > 0 ? ", " : ""}
-                                  <Link to={contractPaths.requirement(c.id, l.id)}>{l.label}</Link>{" "}
+                                  <PlainLink to={contractPaths.requirement(c.id, l.id)}>{l.label}</PlainLink>{" "}
                                   <span className="custody-muted">({COVERAGE_LABELS[l.status].toLowerCase()})</span>
                                 </span>
                               ))}

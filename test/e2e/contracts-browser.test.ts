@@ -165,12 +165,15 @@ describe.runIf(browserAvailable)("vendors and contracts in a real browser", () =
     expect(bar!.y).toBeLessThan(5);
     await expectVisible(page.getByRole("button", { name: "Mark ticked requirements" }));
 
-    // Provision 9 shows what it contributes to.
+    // Provision 9 shows what it contributes to. The matrix's row links are bare <a>s (decision 0034); a click on one
+    // still opens the page inside the app, without loading the document again.
+    await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
     await page
       .getByRole("link", { name: /^9 Audit/ })
       .first()
       .click();
     await expectVisible(page.getByRole("heading", { name: "Contributes to" }));
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
     await expectVisible(page.getByRole("link", { name: /IACP principle 6/ }));
 
     await visit(page, `${server.url}${contractPath}/gaps`);
