@@ -20,6 +20,7 @@ export default function handleRequest(
   // and sent as one body, which costs less than piping it through streams (decision 0034).
   return new Promise<Response>((resolve, reject) => {
     let failed = false;
+    let renderError: unknown = null;
     // A page still not drawn after the stream timeout is cut short.
     const timer = setTimeout(() => abort(), streamTimeout + 1_000);
     const { pipe, abort } = renderToPipeableStream(
@@ -29,7 +30,9 @@ export default function handleRequest(
       {
         nonce,
         onAllReady() {
+          // A shell that failed went to React Router, which draws the error page and logs it; anything else is logged here.
           if (failed) return;
+          if (renderError) console.error(renderError);
           const chunks: Uint8Array[] = [];
           const page = new Writable({
             write(chunk: Uint8Array, _encoding, done) {
@@ -55,7 +58,7 @@ export default function handleRequest(
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          console.error(error);
+          renderError = error;
         },
       },
     );

@@ -53,9 +53,9 @@ describe("drawing a page", () => {
     expect(timers()).toBe(before);
   });
 
-  it("sends a page whole, its length stated, with the status its render ended with", async () => {
+  it("sends a page whole, with its length stated", async () => {
     // No page defers data, so a page is drawn to the end before a byte leaves (decision 0034): the browser knows its
-    // size, and a page is never sent as "200" before it turned out not to draw.
+    // size before it arrives.
     const response = await handle(new Request("http://localhost:3000/no-such-page"));
     expect(response.status).toBe(404);
     const body = new Uint8Array(await response.arrayBuffer());
