@@ -8,7 +8,7 @@ import { EvidenceStateTag } from "~/components/evidence.tsx";
 import { Field, FormAlert, SuccessAlert } from "~/components/field.tsx";
 import { SelectField } from "~/components/inputs.tsx";
 import { authorize } from "~/http/guard.server.ts";
-import { getMatrix, setCoverage } from "~/modules/contracts/coverage.server.ts";
+import { getMatrixForPage, setCoverage } from "~/modules/contracts/coverage.server.ts";
 import { contractPaths } from "~/modules/contracts/paths.ts";
 import { formatCount } from "~/modules/format.ts";
 import {
@@ -34,7 +34,7 @@ export async function loader(args: Route.LoaderArgs) {
   const asked = url.searchParams.getAll("open");
   const open = asked.includes("all") ? undefined : asked.length > 0 ? asked : ("first-with-work" as const);
   const { view, sections, figures, conflicts, statusFilter, openKeys } = await auth.run((ctx) =>
-    getMatrix(ctx, args.params.contractId, { status, open }),
+    getMatrixForPage(ctx, args.params.contractId, { status, open }),
   );
   // Only what the page shows travels with it (the contract's whole record, the per-principle figures and the
   // conflicts' proposed wording are for documents, not this page).

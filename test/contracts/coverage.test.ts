@@ -8,6 +8,7 @@ import {
   getCoverageEntry,
   getGapReport,
   getMatrix,
+  getMatrixForPage,
   setCoverage,
 } from "../../app/modules/contracts/coverage.server.ts";
 import { registerVendor } from "../../app/modules/vendors/vendors.server.ts";
@@ -27,6 +28,8 @@ let handle: DatabaseHandle;
 const now = new Date("2026-11-23T15:00:00.000Z");
 let buyer: ProvisionedAccount;
 let cjisB: ProvisionedAccount;
+let buyerB: ProvisionedAccount;
+let agencyBId: string;
 let vendorId: string;
 
 beforeAll(async () => {
@@ -35,6 +38,8 @@ beforeAll(async () => {
   const orgs = await seedOrganisations(handle.db);
   buyer = await makeAccount(handle.db, orgs.agencyA.id, "procurement-officer", now);
   cjisB = await makeAccount(handle.db, orgs.agencyB.id, "cjis-officer", now);
+  buyerB = await makeAccount(handle.db, orgs.agencyB.id, "procurement-officer", now);
+  agencyBId = orgs.agencyB.id;
   vendorId = (await as(handle.db, buyer, now, (ctx) => registerVendor(ctx, vendorInput()))).id;
 });
 afterAll(async () => {
@@ -48,6 +53,19 @@ async function newContract(overrides: Record<string, unknown> = {}) {
     matrix.sections.find((s) => s.framework.key === key)!.rows.find((r) => r.code === code)!.id;
   return { contract, matrix, id };
 }
+
+/** A vendor whose record agency A flags: the provider holds the keys, no legal-notice address, data stored in Germany. */
+const flaggedVendor = () =>
+  as(handle.db, buyer, now, (ctx) =>
+    registerVendor(
+      ctx,
+      vendorInput({
+        keyCustody: "provider",
+        legalNoticeAddress: "",
+        locations: [{ dataCategory: "bwc-video", country: "DE", region: "Frankfurt" }],
+      }),
+    ),
+  );
 
 describe("the coverage matrix", () => {
   it("lists every principle, provision and CJIS control of the catalog, all not yet assessed at first", async () => {
@@ -307,16 +325,7 @@ describe("the coverage matrix", () => {
   });
 
   it("says where the vendor record conflicts with the contract, and stops when the contract is fixed", async () => {
-    const vendor = await as(handle.db, buyer, now, (ctx) =>
-      registerVendor(
-        ctx,
-        vendorInput({
-          keyCustody: "provider",
-          legalNoticeAddress: "",
-          locations: [{ dataCategory: "bwc-video", country: "DE", region: "Frankfurt" }],
-        }),
-      ),
-    );
+    const vendor = await flaggedVendor();
     const contract = await as(handle.db, buyer, now, (ctx) =>
       createContract(ctx, contractInput(vendor.id, { breachNoticeHours: "24" })),
     );
@@ -332,5 +341,56 @@ describe("the coverage matrix", () => {
       updateContract(ctx, contract.id, contractInput(vendor.id, { breachNoticeHours: "1", personnelRosterRequired: "on" })),
     );
     expect(await codes()).toEqual(["storage-location", "no-legal-notice-address"]);
+  });
+
+  it("shows on the matrix page what the documents' matrix holds: the same rows, figures and conflicts, for the owner and for an agency it is shared with, and nothing to one it is not", async () => {
+    const flagged = await flaggedVendor();
+    // A vendor agency B registered: agency A, which contracts with it, has no record of its own of the vendor.
+    const unrecorded = await as(handle.db, buyerB, now, (ctx) => registerVendor(ctx, vendorInput()));
+    for (const [vendor, expected] of [
+      [flagged.id, ["storage-location", "provider-keys-without-roster", "no-legal-notice-address", "breach-window"]],
+      [unrecorded.id, ["no-vendor-record", "breach-window"]],
+    ] as const) {
+      const contract = await as(handle.db, buyer, now, (ctx) =>
+        createContract(ctx, contractInput(vendor, { breachNoticeHours: "24", sharedWith: [agencyBId] })),
+      );
+      const full = await as(handle.db, buyer, now, (ctx) => getMatrix(ctx, contract.id));
+      const provision = full.sections[1]!.rows[0]!.id;
+      await as(handle.db, buyer, now, (ctx) =>
+        setCoverage(ctx, contract.id, [provision], { status: "addressed", section: "§4" }),
+      );
+      for (const [person, owned] of [
+        [buyer, true],
+        [cjisB, false],
+      ] as const) {
+        const filter = { open: ["iacp-provisions"] };
+        const documents = await as(handle.db, person, now, (ctx) => getMatrix(ctx, contract.id, filter));
+        const page = await as(handle.db, person, now, (ctx) => getMatrixForPage(ctx, contract.id, filter));
+        expect(page.sections).toEqual(documents.sections);
+        expect(page.figures).toEqual(documents.figures);
+        expect(page.conflicts).toEqual(documents.conflicts);
+        expect(page.conflicts.map((c) => c.code)).toEqual(expected);
+        expect(page.figures.contract.addressed).toBe(1);
+        expect(page.view).toEqual({
+          contract: {
+            id: contract.id,
+            title: documents.view.contract.title,
+            agencyId: documents.view.contract.agencyId,
+            vendorId: vendor,
+          },
+          agencyName: documents.view.agencyName,
+          vendorName: documents.view.vendorName,
+          terms: { breachNoticeHours: 24, personnelRosterRequired: false },
+          frameworks: documents.view.frameworks,
+          owned,
+          canEdit: owned,
+        });
+      }
+    }
+    const unshared = await as(handle.db, buyer, now, (ctx) => createContract(ctx, contractInput(vendorId)));
+    const refused = await as(handle.db, cjisB, now, (ctx) => getMatrixForPage(ctx, unshared.id).catch((e: unknown) => e));
+    expect(refused).toBeInstanceOf(NotFound);
+    const malformed = await as(handle.db, buyer, now, (ctx) => getMatrixForPage(ctx, "not-a-uuid").catch((e: unknown) => e));
+    expect(malformed).toBeInstanceOf(NotFound);
   });
 });

@@ -20,7 +20,7 @@ import { checkContract, type ContractValues } from "./contract-form.ts";
 const orgOf = (ctx: ModuleContext) => ctx.actor.organisationId ?? NO_ORGANISATION;
 
 /** Contracts the actor's agency owns or has been given a share of (`table`: contracts, or an alias of it). */
-function visibleToActor(ctx: ModuleContext, table: { agencyId: AnyPgColumn; id: AnyPgColumn } = contracts) {
+export function visibleToActor(ctx: ModuleContext, table: { agencyId: AnyPgColumn; id: AnyPgColumn } = contracts) {
   const org = orgOf(ctx);
   // "in (subquery)" is planned as one hashed lookup of the agency's shares, not one probe per contract.
   return sql`(${table.agencyId} = ${org} or ${table.id} in (select s.contract_id from contract_shares s where s.agency_id = ${org}))`;
@@ -92,7 +92,7 @@ export async function listContracts(
   return result;
 }
 
-type MeasuredAgainst = { id: string; key: string; version: string; revision: number; shortTitle: string; title: string };
+export type MeasuredAgainst = { id: string; key: string; version: string; revision: number; shortTitle: string; title: string };
 type FamilyMember = { id: string; title: string; kind: Contract["kind"]; parentId: string | null };
 
 /** One contract the actor can see, with its terms, sharing and frameworks. */

@@ -4,13 +4,13 @@ import { type CatalogRequirementRow, catalogForMatrix } from "../catalog/cache.s
 import { frameworks, requirements } from "../../../db/schema/catalog.ts";
 import { coverageChanges, coverageEntries, type CoverageStatus, type Responsibility } from "../../../db/schema/contracts.ts";
 import { qualifiedLabel } from "../catalog/paths.ts";
-import { InvalidInput, isUuid, type ModuleContext, NotFound } from "../context.server.ts";
+import { InvalidInput, isUuid, type ModuleContext, NotFound, requirePermission } from "../context.server.ts";
 import { parseInput } from "../validation.server.ts";
 import { contractEvidenceJson, type EvidenceLink, evidenceStates } from "../evidence/register.server.ts";
 import { EVIDENCE_GAP_STATES } from "../evidence/vocabulary.ts";
 import { vendorFlags } from "../vendors/flags.ts";
-import { profileOf } from "../vendors/vendors.server.ts";
-import { getContract, getEditableContract, peopleNames } from "./contracts.server.ts";
+import { type FlagFacts, flagFactsJson, profileOf } from "../vendors/vendors.server.ts";
+import { getContract, getEditableContract, type MeasuredAgainst, peopleNames, visibleToActor } from "./contracts.server.ts";
 import { type Counts, percentAddressed } from "./figures.ts";
 import { contractPaths, vendorPaths } from "./paths.ts";
 import { type CoverageKey, CoverageSchema } from "./contract-form.ts";
@@ -55,6 +55,16 @@ type EntryJson = {
   resp: Responsibility | null;
 };
 
+/** The columns the matrix is built from: the catalog's edition, the contract's entries and (for the matrix page) its evidence. */
+const matrixStateColumns = (contractId: string, evidence: boolean) =>
+  sql`(select edition from catalog_state where id = 1) as edition,
+      coalesce((select json_agg(json_build_object('r', e.requirement_id, 's', e.status, 'sec', e.section, 'n', e.notes,
+                                                  'why', e.reason, 'resp', e.responsibility))
+                from coverage_entries e where e.contract_id = ${contractId}), '[]') as entries,
+      ${evidence ? contractEvidenceJson(contractId) : sql`'[]'::json`} as evidence`;
+type MatrixState = { edition: string | null; entries: EntryJson[] | string; evidence: EvidenceLink[] | string };
+const json = <T>(value: T | string): T => (typeof value === "string" ? (JSON.parse(value) as T) : value);
+
 /**
  * The requirements of a contract's matrix with their entries, and the crosswalk among them. One statement
  * reads the contract's entries and the catalog's edition; the catalog rows come from memory while the
@@ -63,23 +73,85 @@ type EntryJson = {
 async function loadMatrix(
   ctx: ModuleContext,
   contractId: string,
-  measured: { id: string; key: string; version: string; revision: number; shortTitle: string; title: string }[],
+  measured: MeasuredAgainst[],
   options: { evidence?: boolean } = {},
 ) {
-  const ids = measured.map((f) => f.id);
-  // The catalog's edition, the contract's entries and (for the matrix page) its evidence, in one statement.
-  const [state] = await queryRows<{ edition: string | null; entries: EntryJson[] | string; evidence: EvidenceLink[] | string }>(
+  const [state] = await queryRows<MatrixState>(ctx.db, sql`select ${matrixStateColumns(contractId, options.evidence ?? false)}`);
+  return buildMatrix(ctx, measured, state!);
+}
+
+/**
+ * What the coverage pages show of a contract and decide with: its names, its owner and vendor, the two
+ * terms the conflicts check, and the frameworks it is measured against. The full record (getContract)
+ * satisfies it; the matrix page reads only this.
+ */
+export type ContractEssentials = {
+  contract: { id: string; title: string; agencyId: string; vendorId: string };
+  agencyName: string;
+  vendorName: string;
+  terms: { breachNoticeHours: number; personnelRosterRequired: boolean };
+  frameworks: MeasuredAgainst[];
+  owned: boolean;
+  canEdit: boolean;
+};
+
+/**
+ * A contract's essentials and its matrix's state in one statement, under the same tenancy rule as
+ * getContract (a contract of another agency, not shared with the actor's, is not found). The matrix page
+ * runs this on every request; the full record with its shares, parent and children was most of its reading.
+ */
+async function loadEssentialsAndMatrix(ctx: ModuleContext, contractId: string) {
+  requirePermission(ctx, "contract:read");
+  if (!isUuid(contractId)) throw new NotFound("contract", contractId);
+  const [row] = await queryRows<
+    MatrixState & {
+      title: string;
+      agency_id: string;
+      vendor_id: string;
+      agency_name: string;
+      vendor_name: string;
+      breach_notice_hours: number;
+      personnel_roster_required: boolean;
+      frameworks: MeasuredAgainst[] | string;
+      vendor_facts: FlagFacts | string | null;
+    }
+  >(
     ctx.db,
-    sql`select (select edition from catalog_state where id = 1) as edition,
-          coalesce((select json_agg(json_build_object('r', e.requirement_id, 's', e.status, 'sec', e.section, 'n', e.notes,
-                                                      'why', e.reason, 'resp', e.responsibility))
-                    from coverage_entries e where e.contract_id = ${contractId}), '[]') as entries,
-          ${options.evidence ? contractEvidenceJson(contractId) : sql`'[]'::json`} as evidence`,
+    sql`select contracts.title, contracts.agency_id, contracts.vendor_id, a.name as agency_name, v.legal_name as vendor_name,
+          t.breach_notice_hours, t.personnel_roster_required,
+          (select coalesce(json_agg(json_build_object('id', f.id, 'key', f.key, 'version', f.version, 'revision', f.revision,
+                                                      'shortTitle', f.short_title, 'title', f.title) order by f.position), '[]'::json)
+           from contract_frameworks cf join catalog_frameworks f on f.id = cf.framework_id
+           where cf.contract_id = contracts.id) as frameworks,
+          ${flagFactsJson(sql`contracts.vendor_id`, sql`contracts.agency_id`)} as vendor_facts,
+          ${matrixStateColumns(contractId, true)}
+        from contracts
+        join contract_terms t on t.contract_id = contracts.id
+        join organisations a on a.id = contracts.agency_id
+        join vendors v on v.id = contracts.vendor_id
+        where contracts.id = ${contractId} and ${visibleToActor(ctx)}`,
   );
-  const json = <T>(value: T | string): T => (typeof value === "string" ? (JSON.parse(value) as T) : value);
-  const entryList = json(state!.entries);
+  if (!row) throw new NotFound("contract", contractId);
+  const owned = row.agency_id === ctx.actor.organisationId;
+  const view: ContractEssentials = {
+    contract: { id: contractId, title: row.title, agencyId: row.agency_id, vendorId: row.vendor_id },
+    agencyName: row.agency_name,
+    vendorName: row.vendor_name,
+    terms: { breachNoticeHours: row.breach_notice_hours, personnelRosterRequired: row.personnel_roster_required },
+    frameworks: json(row.frameworks),
+    owned,
+    canEdit: owned && ctx.actor.permissions.has("contract:edit"),
+  };
+  const vendorFacts = row.vendor_facts === null ? null : json(row.vendor_facts);
+  return { view, vendorFacts, m: await buildMatrix(ctx, view.frameworks, row) };
+}
+
+/** The matrix from the state read above: each requirement of the measured frameworks with its entry. */
+async function buildMatrix(ctx: ModuleContext, measured: MeasuredAgainst[], state: MatrixState) {
+  const ids = measured.map((f) => f.id);
+  const entryList = json(state.entries);
   const entries = new Map(entryList.map((e) => [e.r, e]));
-  const catalog = await catalogForMatrix(ctx.db, state!.edition, ids);
+  const catalog = await catalogForMatrix(ctx.db, state.edition, ids);
   // Each requirement with its entry (or the defaults of one not yet assessed), built once.
   // Fields named one by one: spreading the kept rows cost more than everything else this function does.
   const all: MatrixRow[] = catalog.requirements.map((r) => {
@@ -121,7 +193,7 @@ async function loadMatrix(
     while (parent && parent.kind !== "policy-area") parent = parent.parentId ? allById.get(parent.parentId) : undefined;
     return parent ? headings.get(parent.id) : undefined;
   };
-  return { measured, rows, byId, linked, areaOf, evidence: evidenceStates(json(state!.evidence), ctx.today) };
+  return { measured, rows, byId, linked, areaOf, evidence: evidenceStates(json(state.evidence), ctx.today) };
 }
 
 /** Derived status of a principle from the provisions that serve it. */
@@ -135,7 +207,7 @@ function summaryOf(statuses: CoverageKey[]): CoverageKey {
   return "missing";
 }
 
-function figures(m: Awaited<ReturnType<typeof loadMatrix>>) {
+function figures(m: Awaited<ReturnType<typeof buildMatrix>>) {
   const contract = emptyCounts();
   const perFramework = new Map<string, Counts>();
   for (const r of m.rows) {
@@ -154,18 +226,37 @@ function figures(m: Awaited<ReturnType<typeof loadMatrix>>) {
   return { contract, percent: percentAddressed(contract), perFramework, perPrinciple };
 }
 
+type MatrixFilter = { status?: string; open?: readonly string[] | "first-with-work" };
+
 /**
- * The whole matrix of a contract, grouped by framework (and CJIS policy area), with figures and conflicts.
- * `open` names the frameworks (by key) whose rows the page draws; the others come with their counts only
- * (the page shows them as closed groups). Without it every framework is open, as documents need them.
+ * The whole matrix of a contract, grouped by framework (and CJIS policy area), with figures and conflicts,
+ * and the contract's full record (for documents). Without `open` every framework is open.
  */
-export async function getMatrix(
-  ctx: ModuleContext,
-  contractId: string,
-  filter: { status?: string; open?: readonly string[] | "first-with-work" } = {},
-) {
+export async function getMatrix(ctx: ModuleContext, contractId: string, filter: MatrixFilter = {}) {
   const view = await getContract(ctx, contractId, { audit: false });
   const m = await loadMatrix(ctx, contractId, view.frameworks, { evidence: true });
+  return { view, ...(await matrixOf(ctx, view, m, filter)) };
+}
+
+/**
+ * The matrix as the coverage page shows it: the same sections, figures and conflicts as getMatrix, with
+ * only the contract's essentials, all read in one statement. `open` names the frameworks (by key) whose
+ * rows the page draws; the others come with their counts only (the page shows them as closed groups).
+ */
+export async function getMatrixForPage(ctx: ModuleContext, contractId: string, filter: MatrixFilter = {}) {
+  const { view, vendorFacts, m } = await loadEssentialsAndMatrix(ctx, contractId);
+  return { view, ...(await matrixOf(ctx, view, m, filter, vendorFacts)) };
+}
+
+async function matrixOf(
+  ctx: ModuleContext,
+  view: ContractEssentials,
+  m: Awaited<ReturnType<typeof buildMatrix>>,
+  filter: MatrixFilter,
+  /** The owning agency's facts about the vendor, when the caller read them already (else read here). */
+  vendorFacts?: FlagFacts | null,
+) {
+  const contractId = view.contract.id;
   const fig = figures(m);
   const statusFilter =
     filter.status && ["addressed", "partial", "missing", "not-applicable", "unassessed"].includes(filter.status)
@@ -213,7 +304,7 @@ export async function getMatrix(
       .filter((r) => !statusFilter || r.status === statusFilter);
     return { framework: f, counts: fig.perFramework.get(f.id) ?? emptyCounts(), rows, open };
   });
-  const conflicts = await contractConflicts(ctx, view);
+  const conflicts = await contractConflicts(ctx, view, vendorFacts);
   const evidenceFigures = { evidenced: 0, gaps: 0 };
   for (const [requirementId, e] of evidence) {
     if (!m.byId.has(requirementId)) continue;
@@ -228,7 +319,6 @@ export async function getMatrix(
     details: { status: statusFilter },
   });
   return {
-    view,
     sections,
     figures: { contract: fig.contract, percent: fig.percent, perPrinciple: fig.perPrinciple, evidence: evidenceFigures },
     conflicts,
@@ -266,8 +356,13 @@ export const CONFLICT_WORDING: Record<string, string> = {
 const wordingFor = (code: string) => CONFLICT_WORDING[code] ?? "To be drafted by counsel.";
 
 /** Where the owning agency's record of the vendor, or the contract's own terms, contradict what the contract needs. */
-export async function contractConflicts(ctx: ModuleContext, view: Awaited<ReturnType<typeof getContract>>): Promise<Conflict[]> {
-  const profile = await profileOf(ctx, view.contract.vendorId, view.contract.agencyId);
+export async function contractConflicts(
+  ctx: ModuleContext,
+  view: ContractEssentials,
+  /** The owning agency's facts about the vendor, when the caller read them already. */
+  facts?: FlagFacts | null,
+): Promise<Conflict[]> {
+  const profile = facts !== undefined ? facts : await profileOf(ctx, view.contract.vendorId, view.contract.agencyId);
   const ownerFix = (label: string, href: string) =>
     view.owned && ctx.actor.permissions.has("vendor:edit") ? { label, href } : null;
   const conflicts: Conflict[] = [];

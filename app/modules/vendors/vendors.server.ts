@@ -1,4 +1,4 @@
-import { and, asc, eq, ilike, inArray, or, sql } from "drizzle-orm";
+import { and, asc, eq, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
 import { organisations } from "../../../db/schema/access.ts";
 import { vendorProfiles, vendors, vendorStorageLocations } from "../../../db/schema/vendors.ts";
 import {
@@ -141,6 +141,21 @@ export async function profileOf(ctx: Pick<ModuleContext, "db">, vendorId: string
   return { ...row.profile, locations: row.locations };
 }
 type LocationRow = Pick<typeof vendorStorageLocations.$inferSelect, "dataCategory" | "country" | "region">;
+
+/** What vendorFlags judges of an agency's profile of a vendor: who holds the keys, the legal-notice address, the storage locations. */
+export type FlagFacts = { keyCustody: string | null; legalNoticeAddress: string | null; locations: LocationRow[] };
+
+/**
+ * The same facts as one JSON value (null when the agency has no profile of the vendor), for a caller to read in
+ * its own statement: the coverage matrix reads them with the contract, rather than asking profileOf after it.
+ */
+export function flagFactsJson(vendorId: SQL, agencyId: SQL) {
+  return sql<FlagFacts | null>`(select json_build_object('keyCustody', p.key_custody, 'legalNoticeAddress', p.legal_notice_address,
+      'locations', (select coalesce(json_agg(json_build_object('dataCategory', l.data_category, 'country', l.country,
+                                                               'region', l.region) order by l.position), '[]'::json)
+                    from vendor_storage_locations l where l.profile_id = p.id))
+    from vendor_profiles p where p.vendor_id = ${vendorId} and p.agency_id = ${agencyId})`;
+}
 
 async function legalNameTaken(ctx: ModuleContext, legalName: string, exceptId?: string) {
   const [row] = await ctx.db
