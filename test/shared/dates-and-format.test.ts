@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
 import {
   addDays,
@@ -37,6 +38,33 @@ describe("calendar days", () => {
     expect(todayIn("Pacific/Honolulu", at)).toBe("2026-12-01");
     expect(todayIn("Pacific/Guam", at)).toBe("2026-12-02");
     expect(todayIn("UTC", new Date("2026-12-02T23:59:59.999Z"))).toBe("2026-12-02");
+  });
+
+  it("turns the day over at each local midnight of a year, across daylight-saving changes, half-hour zones and the date line", () => {
+    const zones = [
+      "America/New_York",
+      "America/Phoenix",
+      "Pacific/Honolulu",
+      "Asia/Kolkata",
+      "Australia/Adelaide",
+      "Pacific/Chatham",
+      "Pacific/Kiritimati",
+      "Europe/London",
+    ];
+    const wrong: string[] = [];
+    for (const zone of zones) {
+      for (let day = DateTime.fromISO("2026-01-01", { zone }); day.year === 2026; day = day.plus({ days: 1 })) {
+        const midnight = day.startOf("day").toJSDate();
+        const expected: [Date, string][] = [
+          [new Date(midnight.getTime() - 1), day.minus({ days: 1 }).toISODate()!],
+          [midnight, day.toISODate()!],
+          [new Date(midnight.getTime() + 12 * 3_600_000), day.toISODate()!],
+        ];
+        for (const [at, want] of expected)
+          if (todayIn(zone, at) !== want) wrong.push(`${zone} ${at.toISOString()}: ${todayIn(zone, at)}, not ${want}`);
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 
   it("add months keeping the day or the month's last day, and count days across a daylight-saving change", () => {
