@@ -123,8 +123,25 @@ type MembershipJson = Omit<LiveMembership, "endsAt" | "role"> & { role: string; 
 function buildSessionRead(db: Queryable) {
   return db
     .select({
-      session: sessions,
-      person: people,
+      // Only what deciding the session and drawing the header need: never the password hash or the TOTP secret.
+      session: {
+        id: sessions.id,
+        organisationId: sessions.organisationId,
+        authenticatedAt: sessions.authenticatedAt,
+        mfaAt: sessions.mfaAt,
+        lastSeenAt: sessions.lastSeenAt,
+        revokedAt: sessions.revokedAt,
+        hasFlash: sql<boolean>`${sessions.flash} is not null`,
+      },
+      person: {
+        id: people.id,
+        email: people.email,
+        name: people.name,
+        passwordChangedAt: people.passwordChangedAt,
+        lastActivityAt: people.lastActivityAt,
+        disabledAt: people.disabledAt,
+        lockedAt: people.lockedAt,
+      },
       live: liveMembershipsJson(sql.placeholder("now")),
       unread: unreadCount(people.id),
     })
@@ -198,7 +215,7 @@ export async function resolveSession(db: Queryable, secrets: Secrets, token: str
     memberships: live,
     permissions: membership ? permissionsOf(membership.role) : new Set(),
     passwordExpired: passwordAgeMs > PASSWORD_MAX_AGE_DAYS * 24 * 60 * 60 * 1000,
-    hasFlash: session.flash !== null,
+    hasFlash: session.hasFlash,
     unread: row.unread,
   };
 }
