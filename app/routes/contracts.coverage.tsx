@@ -234,27 +234,23 @@ export default function CoverageMatrix({ loaderData, actionData }: Route.Compone
                                 value={r.id}
                               />
                               <label className="usa-checkbox__label custody-checkbox-only" htmlFor={`req-${r.id}`}>
-                                <span className="usa-sr-only">Select {r.label}</span>
+                                <span className="usa-sr-only">{`Select ${r.label}`}</span>
                               </label>
                             </div>
                           </td>
                         ) : null}
                         <th scope="row" data-label="Requirement">
                           <PlainLink to={contractPaths.requirement(c.id, r.id)}>
-                            <span className="custody-code">{r.code}</span> {r.title}
+                            <span className="custody-code">{r.code}</span>
+                            {` ${r.title}`}
                           </PlainLink>
-                          {r.area ? (
-                            <div className="custody-muted">
-                              {r.area.code} {r.area.title}
-                            </div>
-                          ) : null}
+                          {r.area ? <div className="custody-muted">{`${r.area.code} ${r.area.title}`}</div> : null}
                         </th>
                         <td data-label="Status">
                           <CoverageTag status={r.status} />
                           {r.fromProvisions && r.fromProvisions.count > 0 ? (
                             <div className="custody-muted">
-                              From its {r.fromProvisions.count} provision(s):{" "}
-                              {COVERAGE_LABELS[r.fromProvisions.status].toLowerCase()}
+                              {`From its ${r.fromProvisions.count} provision(s): ${COVERAGE_LABELS[r.fromProvisions.status].toLowerCase()}`}
                             </div>
                           ) : null}
                           {r.reason ? <div className="custody-muted">{r.reason}</div> : null}
@@ -277,7 +273,7 @@ export default function CoverageMatrix({ loaderData, actionData }: Route.Compone
                                 <span key={l.id}>
                                   {i > 0 ? ", " : ""}
                                   <PlainLink to={contractPaths.requirement(c.id, l.id)}>{l.label}</PlainLink>{" "}
-                                  <span className="custody-muted">({COVERAGE_LABELS[l.status].toLowerCase()})</span>
+                                  <span className="custody-muted">{`(${COVERAGE_LABELS[l.status].toLowerCase()})`}</span>
                                 </span>
                               ))}
                         </td>
