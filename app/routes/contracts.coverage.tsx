@@ -1,5 +1,5 @@
 import { readForm } from "~/http/form.server.ts";
-import { data, Form, Link } from "react-router";
+import { data, Form } from "react-router";
 import { Breadcrumbs } from "~/components/breadcrumbs.tsx";
 import { ConflictList } from "~/components/conflicts.tsx";
 import { PlainLink } from "~/components/plain-link.tsx";
@@ -114,25 +114,25 @@ export default function CoverageMatrix({ loaderData, actionData }: Route.Compone
         <div className="custody-matrix-toolbar">
           <nav aria-label="Show requirements by status" className="margin-y-1">
             Show:{" "}
-            <Link to={contractPaths.matrix(c.id)} aria-current={statusFilter === null ? "page" : undefined}>
+            <PlainLink to={contractPaths.matrix(c.id)} aria-current={statusFilter === null ? "page" : undefined}>
               all
-            </Link>
+            </PlainLink>
             {COVERAGE_ORDER.map((s) => (
               <span key={s}>
                 {" · "}
-                <Link to={contractPaths.matrix(c.id, { status: s })} aria-current={statusFilter === s ? "page" : undefined}>
+                <PlainLink to={contractPaths.matrix(c.id, { status: s })} aria-current={statusFilter === s ? "page" : undefined}>
                   {COVERAGE_LABELS[s].toLowerCase()}
-                </Link>
+                </PlainLink>
               </span>
             ))}
             {" · "}
-            <Link to={contractPaths.matrix(c.id, { open: ["all"] })}>open every group</Link>
+            <PlainLink to={contractPaths.matrix(c.id, { open: ["all"] })}>open every group</PlainLink>
             {" · "}
-            <Link to={contractPaths.gaps(c.id)}>gap report</Link>
+            <PlainLink to={contractPaths.gaps(c.id)}>gap report</PlainLink>
             {c.canEdit ? (
               <>
                 {" · "}
-                <Link to={contractPaths.proposals(c.id)}>proposals from the vendor&rsquo;s OSCAL</Link>
+                <PlainLink to={contractPaths.proposals(c.id)}>proposals from the vendor&rsquo;s OSCAL</PlainLink>
               </>
             ) : null}
           </nav>
@@ -189,9 +189,9 @@ export default function CoverageMatrix({ loaderData, actionData }: Route.Compone
               <GroupHeading section={section} />
               <CoverageBar counts={section.counts} label={section.framework.shortTitle} />
               <p>
-                <Link to={contractPaths.matrix(c.id, { open: [...openKeys, section.framework.key] })}>
+                <PlainLink to={contractPaths.matrix(c.id, { open: [...openKeys, section.framework.key] })}>
                   Show its {formatCount(section.counts.total, "requirement")}
-                </Link>
+                </PlainLink>
               </p>
             </section>
           ) : (
