@@ -46,20 +46,23 @@ type MatrixRow = CatalogRequirementRow & {
   responsibility: Responsibility | null;
 };
 
-type EntryJson = {
-  r: string;
-  s: CoverageKey;
-  sec: string;
-  n: string;
-  why: string | null;
-  resp: Responsibility | null;
-};
+/**
+ * One coverage entry as the statement sends it: requirement, status, section, notes, reason, who carries it.
+ * An array, not an object: PostgreSQL builds and the driver parses it in two thirds of the time.
+ */
+type EntryJson = [
+  requirementId: string,
+  status: CoverageKey,
+  section: string,
+  notes: string,
+  reason: string | null,
+  responsibility: Responsibility | null,
+];
 
 /** The columns the matrix is built from: the catalog's edition, the contract's entries and (for the matrix page) its evidence. */
 const matrixStateColumns = (contractId: string, evidence: boolean) =>
   sql`(select edition from catalog_state where id = 1) as edition,
-      coalesce((select json_agg(json_build_object('r', e.requirement_id, 's', e.status, 'sec', e.section, 'n', e.notes,
-                                                  'why', e.reason, 'resp', e.responsibility))
+      coalesce((select json_agg(json_build_array(e.requirement_id, e.status, e.section, e.notes, e.reason, e.responsibility))
                 from coverage_entries e where e.contract_id = ${contractId}), '[]') as entries,
       ${evidence ? contractEvidenceJson(contractId) : sql`'[]'::json`} as evidence`;
 type MatrixState = { edition: string | null; entries: EntryJson[] | string; evidence: EvidenceLink[] | string };
@@ -150,7 +153,7 @@ async function loadEssentialsAndMatrix(ctx: ModuleContext, contractId: string) {
 async function buildMatrix(ctx: ModuleContext, measured: MeasuredAgainst[], state: MatrixState) {
   const ids = measured.map((f) => f.id);
   const entryList = json(state.entries);
-  const entries = new Map(entryList.map((e) => [e.r, e]));
+  const entries = new Map(entryList.map((e) => [e[0], e]));
   const catalog = await catalogForMatrix(ctx.db, state.edition, ids);
   // Each requirement with its entry (or the defaults of one not yet assessed), built once.
   // Fields named one by one: spreading the kept rows cost more than everything else this function does.
@@ -165,11 +168,11 @@ async function buildMatrix(ctx: ModuleContext, measured: MeasuredAgainst[], stat
       parentId: r.parentId,
       sortOrder: r.sortOrder,
       priority: r.priority,
-      status: e?.s ?? "unassessed",
-      section: e?.sec ?? "",
-      notes: e?.n ?? "",
-      reason: e?.why ?? null,
-      responsibility: e?.resp ?? null,
+      status: e?.[1] ?? "unassessed",
+      section: e?.[2] ?? "",
+      notes: e?.[3] ?? "",
+      reason: e?.[4] ?? null,
+      responsibility: e?.[5] ?? null,
     };
   });
   // In the order the frameworks are measured, then each framework's own order.
