@@ -118,6 +118,8 @@ describe.runIf(browserAvailable)("vendors and contracts in a real browser", () =
     await visit(page, `${server.url}${contractPath}/coverage`);
     expect(await page.locator("details.custody-matrix-group[open]").count()).toBe(1);
     expect(await page.locator("input[name=requirementIds]").count()).toBe(12);
+    // Opening a group is a link like the rows' (a bare <a>, decision 0034): followed inside the app, not by a reload.
+    await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
     await page.getByRole("link", { name: "Show its 13 requirements" }).click();
     await page.waitForURL(/open=iacp-principles&open=iacp-provisions/);
     await page
@@ -137,6 +139,7 @@ describe.runIf(browserAvailable)("vendors and contracts in a real browser", () =
       .nth(12 + 13 + 54 - 1)
       .waitFor({ state: "attached" });
     expect(await page.locator("input[name=requirementIds]").count()).toBe(12 + 13 + 54);
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
     await tick(page, "Select CJIS IR-6");
     await page.getByLabel("Status", { exact: true }).selectOption("missing");
     await page.getByRole("button", { name: "Mark ticked requirements" }).click();
