@@ -42,6 +42,22 @@ export async function latency(url: string, duration = DURATION_SECONDS, headers:
 export const describeLatency = (r: Awaited<ReturnType<typeof latency>>) =>
   `p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.perSecond.toFixed(0)} req/s, ${r.requests} requests, ${r.non2xx} non-2xx, ${r.errors} errors`;
 
+/**
+ * CPU time a process uses from now until stopped, in ms, from /proc (100 ticks a second): its main thread
+ * (where the embedded database and the pages' JavaScript run) and all its threads (the garbage collector's
+ * helpers included).
+ */
+export function cpuMeter(pid: number) {
+  const ticks = (file: string) => {
+    const fields = readFileSync(file, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  };
+  const main = () => ticks(`/proc/${pid}/task/${pid}/stat`);
+  const all = () => ticks(`/proc/${pid}/stat`);
+  const [main0, all0] = [main(), all()];
+  return () => ({ main: main() - main0, all: all() - all0 });
+}
+
 /** A process's resident memory now (VmRSS) and at its peak so far (VmHWM), in MiB, from /proc. */
 export function memoryOf(pid: number) {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");

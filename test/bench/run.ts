@@ -40,7 +40,7 @@ import { benchDocuments } from "./documents.ts";
 import { benchEvidence } from "./evidence.ts";
 import { benchAudit } from "./audit.ts";
 import { benchExport } from "./export.ts";
-import { CONNECTIONS, DURATION_SECONDS, latency, median, percentile, sampleMemory } from "./measure.ts";
+import { CONNECTIONS, DURATION_SECONDS, latency, median, percentile, sampleMemory, cpuMeter } from "./measure.ts";
 
 const COLD_STARTS = 5;
 
@@ -219,6 +219,8 @@ async function benchScale(dataDir: string, databaseUrl: string | null) {
   // rounds, as the page gets: on a shared machine one round's p95 can swing by half (a pause, a busy neighbour), so
   // the comparison is made between the two sides' medians, and every round is printed.
   const rawRounds: { p50: number; p95: number; perSecond: number }[] = [];
+  const rawCpu = cpuMeter(process.pid);
+  let rawQueries = 0;
   for (let round = 0; round < ROUNDS; round++) {
     const loaded: number[] = [];
     const until = performance.now() + DURATION_SECONDS * 1000;
@@ -231,9 +233,11 @@ async function benchScale(dataDir: string, databaseUrl: string | null) {
         }
       }),
     );
+    rawQueries += loaded.length;
     loaded.sort((a, b) => a - b);
     rawRounds.push({ p50: percentile(loaded, 50), p95: percentile(loaded, 95), perSecond: loaded.length / DURATION_SECONDS });
   }
+  const rawCpuUsed = rawCpu();
   await handle.close();
   rawTimes.sort((a, b) => a - b);
   const rawP50 = percentile(rawTimes, 50);
@@ -284,9 +288,11 @@ async function benchScale(dataDir: string, databaseUrl: string | null) {
     await latency(`${scaled.url}${matrix}`, 3, { Cookie: cookie });
     const pageRounds: Awaited<ReturnType<typeof latency>>[] = [];
     const memory = sampleMemory(scaled.pid);
+    const pageCpu = cpuMeter(scaled.pid);
     for (let round = 0; round < ROUNDS; round++) {
       pageRounds.push(await latency(`${scaled.url}${matrix}`, DURATION_SECONDS, { Cookie: cookie }));
     }
+    const pageCpuUsed = pageCpu();
     const memoryMeanwhile = memory();
     const pageLoadedP95 = median(pageRounds.map((r) => r.p95));
     const ratios = pageRounds.map((r, i) => r.p95 / rawRounds[i]!.p95).sort((a, b) => a - b);
@@ -299,6 +305,20 @@ async function benchScale(dataDir: string, databaseUrl: string | null) {
         `round by round ${ratios[0]!.toFixed(1)}x to ${ratios.at(-1)!.toFixed(1)}x); ` +
         `server memory meanwhile: ${memoryMeanwhile}`,
     );
+    if (!databaseUrl) {
+      // The steadier measure on a shared machine: CPU time per answer, which a slow stretch of the machine
+      // stretches on both sides alike. On the embedded database both sides do their database work on their main
+      // thread (the raw query in this process, the page in the server); on PostgreSQL the query's work is in
+      // the database server's processes, out of sight here, so there is no like-for-like figure.
+      const pageRequests = pageRounds.reduce((n, r) => n + r.requests, 0);
+      const perPage = { main: pageCpuUsed.main / pageRequests, all: pageCpuUsed.all / pageRequests };
+      const perQuery = { main: rawCpuUsed.main / rawQueries, all: rawCpuUsed.all / rawQueries };
+      console.log(
+        `${where}: CPU time under that load, main thread: ${perPage.main.toFixed(2)} ms per matrix page (server), ` +
+          `${perQuery.main.toFixed(2)} ms per raw query (this process), ${(perPage.main / perQuery.main).toFixed(1)}x; ` +
+          `all threads: ${perPage.all.toFixed(2)} ms and ${perQuery.all.toFixed(2)} ms, ${(perPage.all / perQuery.all).toFixed(1)}x`,
+      );
+    }
     await latency(`${scaled.url}/`, 3, { Cookie: cookie });
     const dashboardMemory = sampleMemory(scaled.pid);
     const r = await latency(`${scaled.url}/`, DURATION_SECONDS, { Cookie: cookie });
