@@ -184,6 +184,8 @@ if (!only || only === "basics" || only === "pages") {
 // 4. Installation scale: on the embedded database, and on PostgreSQL when BENCH_DATABASE_URL names a server.
 /** Rounds of DURATION_SECONDS under load, for the raw query and for the matrix page alike. */
 const ROUNDS = 3;
+/** Seconds of load, not counted, before each round. */
+const WARM_SECONDS = 3;
 type Round = { p50: number; p95: number; perSecond: number };
 
 async function benchScale(dataDir: string, databaseUrl: string | null) {
@@ -272,16 +274,10 @@ async function benchScale(dataDir: string, databaseUrl: string | null) {
     // of DURATION_SECONDS that take turns, query then page. A shared machine's speed drifts by a fifth from one
     // minute to the next; measured in turns, each pair of rounds sees the same machine. The comparison is
     // between the two sides' medians, and every pair is printed.
-    await latency(`${scaled.url}${matrix}`, 3, { Cookie: cookie });
-    const rawRounds: Round[] = [];
-    const pageRounds: Awaited<ReturnType<typeof latency>>[] = [];
-    const used = { query: { main: 0, all: 0 }, page: { main: 0, all: 0 } };
-    let rawQueries = 0;
-    const memory = sampleMemory(scaled.pid);
-    for (let round = 0; round < ROUNDS; round++) {
+    // The query's load: CONNECTIONS callers, each asking again as soon as it is answered, for `seconds`.
+    const queryLoad = async (seconds: number) => {
       const loaded: number[] = [];
-      const until = performance.now() + DURATION_SECONDS * 1000;
-      const queryCpu = cpuMeter(process.pid);
+      const until = performance.now() + seconds * 1000;
       await Promise.all(
         Array.from({ length: CONNECTIONS }, async () => {
           while (performance.now() < until) {
@@ -291,12 +287,25 @@ async function benchScale(dataDir: string, databaseUrl: string | null) {
           }
         }),
       );
+      return loaded.sort((a, b) => a - b);
+    };
+    const rawRounds: Round[] = [];
+    const pageRounds: Awaited<ReturnType<typeof latency>>[] = [];
+    const used = { query: { main: 0, all: 0 }, page: { main: 0, all: 0 } };
+    let rawQueries = 0;
+    const memory = sampleMemory(scaled.pid);
+    for (let round = 0; round < ROUNDS; round++) {
+      // Each side idles while the other is measured; each round starts after WARM_SECONDS of its own load,
+      // not counted, so both are measured running, as when the rounds ran back to back after one warm-up.
+      await queryLoad(WARM_SECONDS);
+      const queryCpu = cpuMeter(process.pid);
+      const loaded = await queryLoad(DURATION_SECONDS);
       const q = queryCpu();
       used.query.main += q.main;
       used.query.all += q.all;
       rawQueries += loaded.length;
-      loaded.sort((a, b) => a - b);
       rawRounds.push({ p50: percentile(loaded, 50), p95: percentile(loaded, 95), perSecond: loaded.length / DURATION_SECONDS });
+      await latency(`${scaled.url}${matrix}`, WARM_SECONDS, { Cookie: cookie });
       const pageCpu = cpuMeter(scaled.pid);
       pageRounds.push(await latency(`${scaled.url}${matrix}`, DURATION_SECONDS, { Cookie: cookie }));
       const p = pageCpu();
