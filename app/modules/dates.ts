@@ -27,21 +27,26 @@ export const isTimeZone = (zone: string) => Boolean(zone) && DateTime.now().setZ
 
 /**
  * The calendar day an instant falls on, on the wall clock of a zone. Every request asks it (the actor's
- * today), so each zone keeps one Intl formatter: luxon built a DateTime and parsed a format each time,
- * ten times the cost. A zone the runtime does not know goes the luxon way, as before.
+ * today), so each zone keeps one Intl formatter: luxon built a DateTime and parsed a format on each call
+ * (7.3 µs against 2.6 µs, measured alone). Only zones the runtime knows are kept (at most the few hundred
+ * IANA names); any other goes the luxon way, as before.
  */
-const dayFormatters = new Map<string, Intl.DateTimeFormat | null>();
-export const dayIn = (zone: string, at: Date): Day => {
+const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+function dayFormatter(zone: string) {
   let formatter = dayFormatters.get(zone);
-  if (formatter === undefined) {
+  if (!formatter) {
     try {
       formatter = new Intl.DateTimeFormat("en-US", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" });
     } catch {
-      formatter = null;
+      return null;
     }
     dayFormatters.set(zone, formatter);
   }
-  if (formatter === null || Number.isNaN(at.getTime())) return asDay(DateTime.fromJSDate(at, { zone }));
+  return formatter;
+}
+export const dayIn = (zone: string, at: Date): Day => {
+  const formatter = Number.isNaN(at.getTime()) ? null : dayFormatter(zone);
+  if (!formatter) return asDay(DateTime.fromJSDate(at, { zone }));
   let year = "";
   let month = "";
   let day = "";
