@@ -99,9 +99,10 @@ export type ContractEssentials = {
 };
 
 /**
- * A contract's essentials and its matrix's state in one statement, under the same tenancy rule as
- * getContract (a contract of another agency, not shared with the actor's, is not found). The matrix page
- * runs this on every request; the full record with its shares, parent and children was most of its reading.
+ * A contract's essentials, its matrix's state and the owning agency's facts about its vendor (for the
+ * conflicts) in one statement, under the same tenancy rule as getContract (a contract of another agency, not
+ * shared with the actor's, is not found). The matrix page runs this on every request; the full record with
+ * its shares, parent and children, and the vendor profile read after it, were most of its reading.
  */
 async function loadEssentialsAndMatrix(ctx: ModuleContext, contractId: string) {
   requirePermission(ctx, "contract:read");
