@@ -37,7 +37,7 @@ import { sql } from "drizzle-orm";
 import { queryRows } from "../../db/client.ts";
 import { demoAccount, signInOverHttp } from "../support/demo.ts";
 import { BENCH_DATA_DIR, BENCH_PG_DATA_DIR, benchPostgresUrl, benchSeeded, seedBench } from "./seed.ts";
-import { freePort, projectRoot, SERVER_ENTRY, startServer, tempDataDir } from "../support/server.ts";
+import { freePort, projectRoot, type RunningServer, SERVER_ENTRY, startServer, tempDataDir } from "../support/server.ts";
 import { benchDocuments } from "./documents.ts";
 import { benchEvidence } from "./evidence.ts";
 import { benchAudit } from "./audit.ts";
@@ -204,10 +204,11 @@ async function benchScale(dataDir: string, databaseUrl: string | null) {
     cpSync(path.join(dataDir, "pglite"), path.join(queryDir, "pglite"), { recursive: true });
   }
   const handle = await openDatabase(databaseUrl ? { databaseUrl, maxConnections: CONNECTIONS } : { dataDir: queryDir });
-  const scaled = await startServer(
-    databaseUrl ? { dataDir, database: "shared", env: { DATABASE_URL: databaseUrl } } : { dataDir, database: "embedded" },
-  );
+  let scaled: RunningServer | undefined;
   try {
+    scaled = await startServer(
+      databaseUrl ? { dataDir, database: "shared", env: { DATABASE_URL: databaseUrl } } : { dataDir, database: "embedded" },
+    );
     const [target] = await queryRows<{ id: string; agency_id: string; title: string }>(
       handle.db,
       sql`select c.id, c.agency_id, c.title from contracts c join organisations o on o.id = c.agency_id where o.name = 'Riverside Police Department' and c.title like 'Bench contract%' order by c.title limit 1`,
@@ -354,7 +355,7 @@ async function benchScale(dataDir: string, databaseUrl: string | null) {
         `server memory meanwhile: ${dashboardMemory()}`,
     );
   } finally {
-    await scaled.stop();
+    await scaled?.stop();
     await handle.close();
     if (!databaseUrl) rmSync(queryDir, { recursive: true, force: true });
   }
