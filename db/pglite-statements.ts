@@ -8,8 +8,8 @@ import type { PGlite, QueryOptions, Results, Transaction } from "@electric-sql/p
  * of which 0.3 ms was running it. PostgreSQL's own PREPARE and EXECUTE keep the work instead, for the
  * life of the connection, which for PGlite is the life of the process.
  *
- * So a read (a statement starting with `select`) that this process runs a second time is prepared under
- * a name of ours, and from then on runs as `EXECUTE name('…', …)`. EXECUTE takes no bound parameters,
+ * So a read (a statement starting with `select`), or an insert of a few rows, that this process runs a
+ * second time is prepared under a name of ours, and from then on runs as `EXECUTE name('…', …)`. EXECUTE takes no bound parameters,
  * so each value goes in as a quoted literal: serialized exactly as PGlite would bind it (by the type
  * PostgreSQL inferred for that parameter when preparing), every quote doubled. Strings cannot end a
  * literal early: with standard_conforming_strings on, a doubled quote is the only escape in '…' (the
@@ -18,7 +18,8 @@ import type { PGlite, QueryOptions, Results, Transaction } from "@electric-sql/p
  *
  * A statement PostgreSQL will not prepare (a parameter whose type it cannot infer without the bind)
  * runs as before, for good; inside a transaction the attempt sits in a savepoint, so a refusal leaves
- * the transaction as it was. Writes are never prepared. The count of prepared statements is capped.
+ * the transaction as it was. Updates, deletes and many-row inserts are never prepared (decision 0036: the
+ * insert kept is the audit event every request writes). The count of prepared statements is capped.
  * PostgreSQL re-plans a prepared statement itself when a table it reads changes (ANALYZE, DDL); a plan
  * whose result columns changed is forgotten and, outside a transaction, the read answered without it.
  */
@@ -77,7 +78,7 @@ export function keepPlans(client: PGlite) {
     given?: QueryOptions,
   ): Promise<Results<T>> => {
     const options = lean(given);
-    if (refused.has(text) || !/^\s*select\b/i.test(text) || !(await usable)) {
+    if (refused.has(text) || !keepable(text, params) || !(await usable)) {
       return original<T>(text, params, options);
     }
     const plan = prepared.get(text);
@@ -128,6 +129,15 @@ export function keepPlans(client: PGlite) {
       return callback(wrapped);
     });
 }
+
+/**
+ * What is worth keeping: reads, and inserts of a few rows (the audit event every request writes is one).
+ * A many-row insert (an import's 500 events at a time) is seldom the same text twice and would be a
+ * large plan; updates and deletes run as they come.
+ */
+const MAX_INSERT_PARAMETERS = 100;
+const keepable = (text: string, params: unknown[]) =>
+  /^\s*select\b/i.test(text) || (/^\s*insert\b/i.test(text) && params.length <= MAX_INSERT_PARAMETERS);
 
 async function conformingStrings(query: Query) {
   const { rows } = await query<{ standard_conforming_strings: string }>("show standard_conforming_strings");

@@ -1,4 +1,4 @@
-import { and, arrayContains, eq, gte, lte, sql } from "drizzle-orm";
+import { and, arrayContains, eq, gte, inArray, lte, sql, TransactionRollbackError } from "drizzle-orm";
 import { boolean, date, integer, jsonb, numeric, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PGlite } from "@electric-sql/pglite";
@@ -83,11 +83,29 @@ describe("reads on the embedded database", () => {
     expect((await queryRows<{ n: number }>(handle.db, sql`select count(*)::int as n from things`))[0]!.n).toBe(2);
   });
 
-  it("never keep a plan for a write", async () => {
+  it("never keep a plan for an update, a delete or a many-row insert", async () => {
     for (let i = 0; i < 3; i++) {
       await handle.db.execute(sql`update things set size = ${i} where id = ${"1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f"}`);
+      await handle.db.execute(sql`delete from things where label = ${"nothing by this name"}`);
+      await handle.db
+        .transaction(async (tx) => {
+          // 60 rows of 2 values: past the 100 values an insert may hold to be kept. Rolled back each time.
+          await tx.execute(
+            sql`insert into things (id, label) values ${sql.join(
+              Array.from({ length: 60 }, () => sql`(${crypto.randomUUID()}, ${"many"})`),
+              sql`, `,
+            )}`,
+          );
+          tx.rollback();
+        })
+        .catch((error: unknown) => {
+          if (!(error instanceof TransactionRollbackError)) throw error;
+        });
     }
-    expect((await plans()).some((p) => /update things/i.test(p.statement))).toBe(false);
+    const kept = await plans();
+    expect(kept.some((p) => /update things/i.test(p.statement))).toBe(false);
+    expect(kept.some((p) => /delete from things/i.test(p.statement))).toBe(false);
+    expect(kept.some((p) => /insert into things/i.test(p.statement))).toBe(false);
   });
 
   it("run a read PostgreSQL will not prepare as before, and leave the transaction that tried it usable", async () => {
@@ -131,5 +149,56 @@ describe("reads on the embedded database", () => {
         parsers: { 1184: (value: string) => `parsed ${value}` },
       });
     for (let i = 0; i < 3; i++) expect((await read()).rows[0]!.at).toBe("parsed 2026-12-05 10:00:00+00");
+  });
+});
+
+describe("small inserts on the embedded database", () => {
+  it("store every kind of value as given, hostile text included, once their plan is kept", async () => {
+    const rows = [`x'); drop table things; --`, `O'Brien \\ "quoted" — café`, "\u2019; drop", "$1", "plain"].map((label, i) => ({
+      id: crypto.randomUUID(),
+      label,
+      seen: new Date(Date.UTC(2026, 11, 5, 10, 0, i, 250)),
+      due: "2027-01-31",
+      size: i,
+      open: i % 2 === 0,
+      tags: [label, "b c", "{x}"],
+      extra: { said: label, nested: { n: i, quote: "'" } },
+      cost: "12.50",
+    }));
+    for (const row of rows) await handle.db.insert(things).values(row);
+    // The same insert text ran five times: from the second it is kept, and the rest ran from the plan.
+    expect((await plans()).some((p) => /insert into "things"/i.test(p.statement))).toBe(true);
+    const stored = await handle.db
+      .select()
+      .from(things)
+      .where(
+        inArray(
+          things.id,
+          rows.map((r) => r.id),
+        ),
+      );
+    expect(stored.sort((a, b) => a.size! - b.size!)).toEqual(rows);
+    expect((await queryRows<{ n: number }>(handle.db, sql`select count(*)::int as n from things`))[0]!.n).toBeGreaterThanOrEqual(
+      7,
+    );
+  });
+
+  it("refuse a duplicate through a kept plan as before, and roll back the transaction it was in", async () => {
+    const id = crypto.randomUUID();
+    const insert = (label: string) =>
+      handle.db.transaction(async (tx) => {
+        await tx.insert(things).values({ id: crypto.randomUUID(), label: `${label} first` });
+        await tx.insert(things).values({ id, label });
+      });
+    await insert("kept once");
+    const refused = await insert("kept twice").catch((error: unknown) => error);
+    const code = (refused as { cause?: { code?: string } }).cause?.code ?? (refused as { code?: string }).code;
+    expect(code).toBe("23505");
+    expect(
+      await queryRows(
+        handle.db,
+        sql`select label from things where label in ('kept once', 'kept once first', 'kept twice first')`,
+      ),
+    ).toHaveLength(2);
   });
 });
