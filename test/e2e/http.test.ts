@@ -51,6 +51,32 @@ describe("every HTTP response", () => {
     expect(nonces.size).toBe(3);
   });
 
+  it("never gives two responses the same nonce, across hundreds of them", async () => {
+    const nonces = new Set<string>();
+    for (let i = 0; i < 600; i++) {
+      const response = await fetch(`${server.url}/healthz`);
+      await response.arrayBuffer();
+      const nonce = response.headers.get("content-security-policy")!.match(/'nonce-([^']+)'/)![1]!;
+      // 16 random bytes, in base64.
+      expect(Buffer.from(nonce, "base64")).toHaveLength(16);
+      nonces.add(nonce);
+    }
+    expect(nonces.size).toBe(600);
+  });
+
+  it("serves the icon and the no-script styles by name, and a page's path never as a file", async () => {
+    const icon = await fetch(`${server.url}/favicon.svg`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get("content-type")).toMatch(/^image\/svg\+xml/);
+    expect(icon.headers.get("cache-control")).toBe("public, max-age=3600");
+    const styles = await fetch(`${server.url}/no-js.css`);
+    expect(styles.status).toBe(200);
+    expect(styles.headers.get("content-type")).toMatch(/^text\/css/);
+    expect(await styles.text()).toMatch(/\{/);
+    const page = await fetch(`${server.url}/no-js.css/catalog`, { redirect: "manual" });
+    expect(page.headers.get("cache-control")).toBe("no-store");
+  });
+
   it("keeps pages out of every cache, while fingerprinted assets are cached for good", async () => {
     const page = await signedIn("/catalog/cjis-policy/6.0");
     expect(page.status).toBe(200);
