@@ -190,7 +190,7 @@ async function openPglite(client: PGlite, afterClose: () => Promise<void>): Prom
     import("drizzle-orm/pglite"),
     import("drizzle-orm/pglite/migrator"),
   ]);
-  yieldBeforeEachStatement(client);
+  takeTurns(client);
   keepPlans(client);
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   // PGlite is single-connection and in-process: the file lock already makes this process the only one.
@@ -211,19 +211,31 @@ async function openPglite(client: PGlite, afterClose: () => Promise<void>): Prom
 }
 
 /**
- * PGlite runs each statement synchronously on the main thread and resolves its promise at once, so
- * a long run of statements (the demo being seeded, a big report) chains through microtasks and
- * never lets the event loop take a new HTTP request: the server would stand still for seconds.
- * Each statement and transaction outside a transaction first yields to the event loop, so requests
- * interleave with long work. (A server on PostgreSQL has real connections and needs nothing.)
+ * PGlite runs each statement synchronously on the main thread and resolves its promise at once, and
+ * hands itself to the next waiting caller through a microtask. So a queue of statements or
+ * transactions (the demo being seeded, a big report, twenty requests at once) would run back to back
+ * in one turn of the event loop, and all that time the server would neither read a request nor
+ * accept a connection (Node.js accepts one new connection per turn): under load, a new connection
+ * waited seconds for its first page. So statements and transactions outside a transaction take turns
+ * here, one after another, and once they have held the thread for SLICE_MS the next starts in a new
+ * turn of the event loop (decision 0036). Inside a transaction its statements run straight on. (A
+ * server on PostgreSQL has real connections and needs nothing.)
  */
-function yieldBeforeEachStatement(client: PGlite) {
-  const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+const SLICE_MS = 10;
+function takeTurns(client: PGlite) {
+  let sliceStarted = performance.now();
+  const turn = async () => {
+    if (performance.now() - sliceStarted < SLICE_MS) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    sliceStarted = performance.now();
+  };
+  let last: Promise<unknown> = Promise.resolve();
   for (const name of ["query", "exec", "transaction"] as const) {
     const original = client[name].bind(client) as (...args: unknown[]) => Promise<unknown>;
-    (client as unknown as Record<string, unknown>)[name] = async (...args: unknown[]) => {
-      await turn();
-      return original(...args);
+    (client as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+      const mine = last.then(turn).then(() => original(...args));
+      last = mine.catch(() => {});
+      return mine;
     };
   }
 }
