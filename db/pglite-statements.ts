@@ -9,12 +9,13 @@ import type { PGlite, QueryOptions, Results, Transaction } from "@electric-sql/p
  * life of the connection, which for PGlite is the life of the process.
  *
  * So a read (a statement starting with `select`), or an insert of a few rows, that this process runs a
- * second time is prepared under a name of ours, and from then on runs as `EXECUTE name('…', …)`. EXECUTE takes no bound parameters,
- * so each value goes in as a quoted literal: serialized exactly as PGlite would bind it (by the type
- * PostgreSQL inferred for that parameter when preparing), every quote doubled. Strings cannot end a
- * literal early: with standard_conforming_strings on, a doubled quote is the only escape in '…' (the
- * setting is checked before anything is prepared; off, nothing is). A value holding a NUL byte is not
- * inlined at all (PostgreSQL refuses it anyway), nor is one a serializer rejects: those run as before.
+ * second time is prepared under a name of ours, and from then on runs as `EXECUTE name('…', …)`.
+ * EXECUTE takes no bound parameters, so each value goes in as a quoted literal: serialized exactly as
+ * PGlite would bind it (by the type PostgreSQL inferred for that parameter when preparing), every
+ * quote doubled. Strings cannot end a literal early: with standard_conforming_strings on, a doubled
+ * quote is the only escape in '…' (the setting is checked before anything is prepared; off, nothing is).
+ * A value holding a NUL byte is not inlined at all (PostgreSQL refuses it anyway), nor is one a
+ * serializer rejects: those run as before.
  *
  * A statement PostgreSQL will not prepare (a parameter whose type it cannot infer without the bind)
  * runs as before, for good; inside a transaction the attempt sits in a savepoint, so a refusal leaves

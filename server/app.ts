@@ -77,8 +77,7 @@ function sameOriginWrites(database: DatabaseHandle) {
 
 /**
  * A fresh 128-bit nonce for each response's scripts. The random bytes are drawn from the operating
- * system 4 KB at a time and each is used once: asking for 16 bytes per request cost more than the rest
- * of the headers together.
+ * system 4 KB at a time, not 16 bytes on every request, and each piece is used once.
  */
 const NONCE_BYTES = 16;
 let noncePool = Buffer.alloc(0);

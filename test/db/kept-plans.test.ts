@@ -178,9 +178,6 @@ describe("small inserts on the embedded database", () => {
         ),
       );
     expect(stored.sort((a, b) => a.size! - b.size!)).toEqual(rows);
-    expect((await queryRows<{ n: number }>(handle.db, sql`select count(*)::int as n from things`))[0]!.n).toBeGreaterThanOrEqual(
-      7,
-    );
   });
 
   it("refuse a duplicate through a kept plan as before, and roll back the transaction it was in", async () => {

@@ -64,7 +64,7 @@ describe("every HTTP response", () => {
     expect(nonces.size).toBe(600);
   });
 
-  it("serves the icon and the no-script styles by name, and a page's path never as a file", async () => {
+  it("serves the icon and the no-script styles, and leaves every other path to the pages", async () => {
     const icon = await fetch(`${server.url}/favicon.svg`);
     expect(icon.status).toBe(200);
     expect(icon.headers.get("content-type")).toMatch(/^image\/svg\+xml/);
